@@ -1,0 +1,99 @@
+import type { DType, Matrix } from '../core/matrix.js';
+
+/** The activations every backend implements, forward and backward. */
+export type ActivationKind = 'relu' | 'leaky-relu' | 'tanh' | 'sigmoid' | 'softmax' | 'linear';
+
+/** Losses, each matched to the output activation that makes dZ[L] = A[L] - Y. */
+export type LossKind = 'binary-cross-entropy' | 'categorical-cross-entropy' | 'mean-squared-error';
+
+/** A source of uniform [0, 1) numbers (core's Rng), for dropout masks. */
+export interface UniformSource {
+  random(): number;
+}
+
+/**
+ * The kernels `nn` and `train` are built from: a narrow, closed set with flat, non-allocating
+ * signatures (results go to out-parameters). `nn` never loops over matrix elements; a backend that
+ * implements this interface (plain TypeScript, WebAssembly SIMD, a native addon) drops in unnoticed.
+ *
+ * Storage: matrices that go into kernels should come from the same backend's `zeros`, since a fast
+ * backend keeps them in memory its kernels address directly (WebAssembly linear memory). A backend
+ * must still accept any Matrix, copying when it has to. All matrices of one call share one dtype.
+ * Out-parameters may not alias inputs unless the kernel says so.
+ */
+export interface Backend {
+  /** Short name, as `--backend` takes it: 'ts', 'wasm'. */
+  readonly name: string;
+  /** Worker threads a kernel may use (1 = single-threaded). */
+  readonly threads: number;
+
+  /** A zero (rows, cols) matrix in this backend's memory. */
+  zeros(rows: number, cols: number, dtype: DType): Matrix;
+  /** Gives the storage of a matrix from `zeros` back (a no-op where the garbage collector does it). */
+  free(M: Matrix): void;
+
+  /**
+   * C = alpha · op(A) · op(B) + beta · C, op(X) = Xᵀ when the flag is set (no transpose is materialized).
+   * op(A): (M, K), op(B): (K, N), C: (M, N). beta = 0 overwrites C (NaN in C does not leak through).
+   * The three products of a layer: W·A_prev (false, false), dZ·A_prevᵀ (false, true), Wᵀ·dZ (true, false).
+   */
+  gemm(transA: boolean, transB: boolean, alpha: number, A: Matrix, B: Matrix, beta: number, C: Matrix): void;
+
+  /** Z += b broadcast over columns.  Z: (n, m), b: (n, 1). */
+  addBias(Z: Matrix, b: Matrix): void;
+
+  /**
+   * A = g(Z), elementwise, or column-wise for softmax (stable: the column max is subtracted first).
+   * alpha is leaky ReLU's negative slope. Z, A: (n, m); A may be Z (in place).
+   */
+  activationForward(kind: ActivationKind, Z: Matrix, A: Matrix, alpha: number): void;
+
+  /**
+   * dZ = dA * g'(Z). For softmax, the Jacobian-vector product per column: dZ = A * (dA - Σ_i dA·A).
+   * Z is the pre-activation, A = g(Z) (both from the cache; sigmoid and tanh read A). All (n, m).
+   */
+  activationBackward(kind: ActivationKind, dA: Matrix, Z: Matrix, A: Matrix, dZ: Matrix, alpha: number): void;
+
+  /** out = scale · Σ_columns X.  X: (n, m), out: (n, 1). */
+  sumColumns(X: Matrix, out: Matrix, scale: number): void;
+
+  /**
+   * Σ over all entries of the loss (not yet divided by m), log clamped so log(0) cannot appear:
+   * binary: -(Y log AL + (1-Y) log(1-AL)); categorical: -Y log AL; mse: (AL - Y)² / 2.
+   * AL, Y: (n[L], m).
+   */
+  lossSum(kind: LossKind, AL: Matrix, Y: Matrix): number;
+
+  /** dAL = ∂loss/∂AL per entry, e.g. binary: -(Y/AL - (1-Y)/(1-AL)) (the course's dAL), clamped. */
+  lossGradient(kind: LossKind, AL: Matrix, Y: Matrix, dAL: Matrix): void;
+
+  /** dZ = AL - Y, the output gradient when the loss matches the output activation. dZ may be AL. */
+  subtract(AL: Matrix, Y: Matrix, dZ: Matrix): void;
+
+  /** Y = alpha · X + beta · Y.  X, Y: same shape. */
+  axpby(alpha: number, X: Matrix, beta: number, Y: Matrix): void;
+
+  /** out = X * D elementwise (dropout).  out may be X. */
+  multiply(X: Matrix, D: Matrix, out: Matrix): void;
+
+  /** D = (u < keepProb) / keepProb with u uniform from `rng`, the inverted-dropout mask. */
+  dropoutMask(D: Matrix, keepProb: number, rng: UniformSource): void;
+
+  /** Σ X², for the L2 cost term. */
+  sumSquares(X: Matrix): number;
+
+  /** dst = src.  Same shape. */
+  copy(src: Matrix, dst: Matrix): void;
+
+  /** Momentum: v = beta·v + (1-beta)·dW; W -= lr·v. */
+  momentumStep(W: Matrix, dW: Matrix, v: Matrix, lr: number, beta: number): void;
+
+  /**
+   * Adam at step t (from 1): v = β1·v + (1-β1)·dW; s = β2·s + (1-β2)·dW²;
+   * W -= lr · (v / (1-β1^t)) / (sqrt(s / (1-β2^t)) + eps).
+   */
+  adamStep(W: Matrix, dW: Matrix, v: Matrix, s: Matrix, lr: number, beta1: number, beta2: number, eps: number, t: number): void;
+
+  /** out[j] = argmax_i A[i, j] (first on ties), or for one row (sigmoid) 1 where A[0, j] > threshold. */
+  predictClasses(A: Matrix, out: Int32Array, threshold: number): void;
+}

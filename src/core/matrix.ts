@@ -1,0 +1,107 @@
+import { ShapeError, fmtShape } from './errors.js';
+
+export type DType = 'float32' | 'float64';
+export type FloatArray = Float32Array | Float64Array;
+
+/**
+ * A dense (rows, cols) matrix stored row-major in a typed array: element (i, j) is data[i * cols + j].
+ * Examples are columns, so X: (n_x, m) keeps one example per column.
+ *
+ * A Matrix does not own its storage: a backend may hand out matrices whose `data` is a view into its
+ * own memory (WebAssembly linear memory), which is why kernels take matrices and never raw arrays.
+ */
+export class Matrix {
+  constructor(
+    readonly rows: number,
+    readonly cols: number,
+    readonly data: FloatArray,
+  ) {
+    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
+      throw new ShapeError(`Matrix: shape must be two non-negative integers but is ${fmtShape(rows, cols)}`);
+    }
+    if (data.length !== rows * cols) {
+      throw new ShapeError(`Matrix: ${fmtShape(rows, cols)} needs ${rows * cols} values but got ${data.length}`);
+    }
+  }
+
+  get dtype(): DType {
+    return this.data instanceof Float64Array ? 'float64' : 'float32';
+  }
+
+  get size(): number {
+    return this.rows * this.cols;
+  }
+
+  get shape(): [number, number] {
+    return [this.rows, this.cols];
+  }
+
+  get(i: number, j: number): number {
+    return this.data[i * this.cols + j]!;
+  }
+
+  set(i: number, j: number, v: number): void {
+    this.data[i * this.cols + j] = v;
+  }
+
+  /** Nested arrays in the (rows, cols) layout: what numpy's `.tolist()` writes. */
+  toArray(): number[][] {
+    const out: number[][] = [];
+    for (let i = 0; i < this.rows; i++) out.push(Array.from(this.data.subarray(i * this.cols, (i + 1) * this.cols)));
+    return out;
+  }
+
+  toString(): string {
+    return `Matrix${fmtShape(this.rows, this.cols)} ${this.dtype}`;
+  }
+}
+
+export function allocArray(dtype: DType, n: number): FloatArray {
+  return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+}
+
+/** A fresh zero matrix in ordinary JavaScript memory. Backends have their own `zeros` for hot-path storage. */
+export function zeros(rows: number, cols: number, dtype: DType = 'float32'): Matrix {
+  return new Matrix(rows, cols, allocArray(dtype, rows * cols));
+}
+
+/**
+ * Builds a matrix from nested arrays in the (rows, cols) layout.
+ * @example fromArray([[1, 2, 3], [4, 5, 6]]) // => Matrix(2, 3)
+ */
+export function fromArray(rows: ArrayLike<ArrayLike<number>>, dtype: DType = 'float32', name = 'matrix'): Matrix {
+  const r = rows.length;
+  if (r === 0) throw new ShapeError(`${name}: must have at least one row`);
+  const c = rows[0]!.length;
+  const m = zeros(r, c, dtype);
+  for (let i = 0; i < r; i++) {
+    const row = rows[i]!;
+    if (row.length !== c) throw new ShapeError(`${name}: row ${i} has ${row.length} values but row 0 has ${c}`);
+    for (let j = 0; j < c; j++) {
+      const v = row[j]!;
+      if (typeof v !== 'number') throw new ShapeError(`${name}: entry (${i}, ${j}) must be a number but is ${JSON.stringify(v)}`);
+      m.data[i * c + j] = v;
+    }
+  }
+  return m;
+}
+
+/** A column vector (n, 1). */
+export function columnVector(values: ArrayLike<number>, dtype: DType = 'float32'): Matrix {
+  const m = zeros(values.length, 1, dtype);
+  m.data.set(Array.from(values));
+  return m;
+}
+
+/** Throws `op: name must be (rowsName, colsName) = (r, c) but is (r', c')` unless M has the expected shape. */
+export function expectShape(op: string, name: string, M: Matrix, rows: number, cols: number, rule?: string): void {
+  if (M.rows !== rows || M.cols !== cols) {
+    const r = rule ? `${rule} = ` : '';
+    throw new ShapeError(`${op}: ${name} must be ${r}${fmtShape(rows, cols)} but is ${fmtShape(M.rows, M.cols)}`);
+  }
+}
+
+export function expectSameDType(op: string, ...ms: Matrix[]): void {
+  const d = ms[0]!.dtype;
+  for (const m of ms) if (m.dtype !== d) throw new ShapeError(`${op}: all matrices must share one dtype but got ${d} and ${m.dtype}`);
+}
