@@ -1,0 +1,145 @@
+import { DataError } from '../core/errors.js';
+import { Matrix, zeros, type DType } from '../core/matrix.js';
+
+/**
+ * A data set in the course's layout: one example per COLUMN.
+ * Features are kept in float64 as loaded; training converts to its dtype once.
+ */
+export interface Dataset {
+  /** X: (n_x, m). */
+  X: Matrix;
+  /**
+   * labels: (n_y, m). Classification: one row of class indices 0..K-1 (see `classes`).
+   * Regression: the target values, one row per output.
+   */
+  labels: Matrix;
+  /** Class names by index for classification (e.g. ['non-cat', 'cat'] or ['0', ..., '9']); absent for regression. */
+  classes?: string[];
+  /** Feature names when the source has them (CSV header). */
+  featureNames?: string[];
+  /** Where the data came from, for messages and run records. */
+  source: string;
+}
+
+export type OutputKind = 'sigmoid' | 'softmax' | 'linear';
+
+export function exampleCount(d: Dataset): number {
+  return d.X.cols;
+}
+
+/** The output the labels call for: two classes → sigmoid, more → softmax, regression → linear. */
+export function defaultOutput(d: Dataset): OutputKind {
+  if (!d.classes) return 'linear';
+  return d.classes.length <= 2 ? 'sigmoid' : 'softmax';
+}
+
+/** n[L] for an output: 1 for sigmoid, K for softmax, n_y for linear. */
+export function outputUnits(d: Dataset, output: OutputKind): number {
+  if (output === 'softmax') {
+    if (!d.classes) throw new DataError(`${d.source}: softmax output needs class labels but the labels are continuous values`);
+    return d.classes.length;
+  }
+  if (output === 'sigmoid') {
+    if (!d.classes) throw new DataError(`${d.source}: sigmoid output needs 0/1 labels but the labels are continuous values`);
+    if (d.classes.length > 2)
+      throw new DataError(`${d.source}: sigmoid output fits 2 classes but the labels have ${d.classes.length} (${d.classes.slice(0, 5).join(', ')}${d.classes.length > 5 ? ', ...' : ''}); use --output softmax`);
+    return 1;
+  }
+  return d.labels.rows;
+}
+
+/**
+ * Y: (n[L], m) for the output: class indices as they are for sigmoid (0/1), one-hot for softmax,
+ * targets as they are for linear.
+ */
+export function targets(d: Dataset, output: OutputKind, dtype: DType = 'float64'): Matrix {
+  const m = d.X.cols;
+  const n = outputUnits(d, output);
+  const Y = zeros(n, m, dtype);
+  if (output === 'softmax') {
+    for (let j = 0; j < m; j++) Y.data[d.labels.data[j]! * m + j] = 1;
+  } else if (output === 'linear' && d.classes) {
+    // Integer targets were read as classes; a linear output regresses on their values.
+    const values = d.classes.map(Number);
+    if (values.some((v) => !Number.isFinite(v))) throw new DataError(`${d.source}: linear output needs numeric labels but the classes are names (${d.classes.slice(0, 3).join(', ')})`);
+    for (let j = 0; j < m; j++) Y.data[j] = values[d.labels.data[j]!]!;
+  } else {
+    Y.data.set(d.labels.data);
+  }
+  return Y;
+}
+
+/** Class indices of the labels (classification), as integers. */
+export function classIndices(d: Dataset): Int32Array {
+  const out = new Int32Array(d.X.cols);
+  for (let j = 0; j < out.length; j++) out[j] = d.labels.data[j]!;
+  return out;
+}
+
+/** The examples at `index` (columns of X and labels), in that order. */
+export function takeExamples(d: Dataset, index: ArrayLike<number>, source = d.source): Dataset {
+  const pick = (M: Matrix): Matrix => {
+    const out = zeros(M.rows, index.length, 'float64');
+    for (let i = 0; i < M.rows; i++) {
+      const src = i * M.cols, dst = i * index.length;
+      for (let j = 0; j < index.length; j++) out.data[dst + j] = M.data[src + index[j]!]!;
+    }
+    return out;
+  };
+  return { ...d, X: pick(d.X), labels: pick(d.labels), source };
+}
+
+/**
+ * Checks that every feature and label is finite and that labels fit the model; names the example
+ * (column) and feature (row) that breaks the rule.
+ */
+export function validateDataset(d: Dataset): void {
+  const { X, labels } = d;
+  if (X.cols === 0) throw new DataError(`${d.source}: has no examples (m = 0)`);
+  if (labels.cols !== X.cols)
+    throw new DataError(`${d.source}: X has m = ${X.cols} examples but the labels have ${labels.cols}; they must match one to one`);
+  const bad = firstNonFinite(X);
+  if (bad) throw new DataError(`${d.source}: feature ${bad.row} of example ${bad.col} is ${bad.value}; features must be finite numbers`);
+  const badY = firstNonFinite(labels);
+  if (badY) throw new DataError(`${d.source}: label of example ${badY.col} is ${badY.value}; labels must be finite numbers`);
+}
+
+function firstNonFinite(M: Matrix): { row: number; col: number; value: number } | undefined {
+  const a = M.data;
+  for (let x = 0; x < a.length; x++) if (!Number.isFinite(a[x]!)) return { row: Math.floor(x / M.cols), col: x % M.cols, value: a[x]! };
+  return undefined;
+}
+
+/**
+ * Turns raw label values (one per example) into classes when they look like classes (integers, at most
+ * `maxClasses` distinct values), else keeps them as regression targets.
+ */
+export function labelsFromValues(values: ArrayLike<number>, source: string, maxClasses = 1000): { labels: Matrix; classes?: string[] } {
+  const m = values.length;
+  const distinct = new Set<number>();
+  let integral = true;
+  for (let j = 0; j < m; j++) {
+    const v = values[j]!;
+    if (!Number.isFinite(v)) throw new DataError(`${source}: label of example ${j} is ${v}; labels must be finite numbers`);
+    if (!Number.isInteger(v)) integral = false;
+    if (distinct.size <= maxClasses) distinct.add(v);
+  }
+  const labels = zeros(1, m, 'float64');
+  if (!integral || distinct.size > maxClasses) {
+    labels.data.set(Array.from(values));
+    return { labels };
+  }
+  const sorted = [...distinct].sort((a, b) => a - b);
+  const index = new Map(sorted.map((v, i) => [v, i]));
+  for (let j = 0; j < m; j++) labels.data[j] = index.get(values[j]!)!;
+  return { labels, classes: sorted.map(String) };
+}
+
+/** Classes from string labels, sorted so the mapping is repeatable. */
+export function labelsFromStrings(values: string[]): { labels: Matrix; classes: string[] } {
+  const classes = [...new Set(values)].sort();
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const labels = zeros(1, values.length, 'float64');
+  for (let j = 0; j < values.length; j++) labels.data[j] = index.get(values[j]!)!;
+  return { labels, classes };
+}

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { DataError } from '../core/errors.js';
+import { zeros } from '../core/matrix.js';
+import { loadBuiltin } from './builtin.js';
+import { labelsFromValues, validateDataset, type Dataset } from './dataset.js';
+import { parseNpy, type NpyArray } from './npy.js';
+
+/** Where a data set comes from, as the command line's data options say it. */
+export interface DataSpec {
+  /** --data: `builtin:<name>`, or a file whose extension picks the reader. */
+  data?: string;
+  /** --x / --y: separate feature and label files (.npy). */
+  x?: string;
+  y?: string;
+  /** --label: the label column of a CSV. */
+  label?: string;
+  /** Extra reader options (CSV imputation, HDF5 keys, ...), passed through to the reader. */
+  [option: string]: unknown;
+}
+
+/** A reader for one file extension, registered by the data modules. */
+export type FileReader = (file: string, spec: DataSpec) => Dataset | Promise<Dataset>;
+const readers = new Map<string, FileReader>();
+
+/** Adds a reader for files ending in `.ext` (e.g. 'csv', 'h5', 'json'). */
+export function registerReader(ext: string, reader: FileReader): void {
+  readers.set(ext.toLowerCase(), reader);
+}
+
+registerReader('npy', (file) => {
+  throw new DataError(`${file}: a .npy file holds only X or only Y; pass it as --x ${file} with --y LABELS.npy`, file);
+});
+
+/** Loads and validates a data set: every value finite, as many labels as examples. */
+export async function loadDataset(spec: DataSpec): Promise<Dataset> {
+  let d: Dataset;
+  if (spec.x !== undefined || spec.y !== undefined) {
+    if (spec.data !== undefined) throw new DataError('give either --data or --x/--y, not both');
+    if (spec.x === undefined || spec.y === undefined) throw new DataError(`--x and --y go together: missing --${spec.x === undefined ? 'x' : 'y'}`);
+    d = loadNpyPair(spec.x, spec.y);
+  } else if (spec.data !== undefined) {
+    if (spec.data.startsWith('builtin:')) d = loadBuiltin(spec.data.slice('builtin:'.length));
+    else {
+      const ext = /\.([A-Za-z0-9]+)$/.exec(spec.data)?.[1]?.toLowerCase();
+      const reader = ext ? readers.get(ext) : undefined;
+      if (!reader) throw new DataError(`${spec.data}: no reader for this file type; use .npy (--x/--y)${[...readers.keys()].filter((e) => e !== 'npy').map((e) => `, .${e}`).join('')} or builtin:mnist, builtin:iris`, spec.data);
+      d = await reader(spec.data, spec);
+    }
+  } else throw new DataError('no data given: use --data FILE (or builtin:mnist, builtin:iris) or --x X.npy --y Y.npy');
+  validateDataset(d);
+  return d;
+}
+
+export function readBytes(file: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DataError(`${file}: cannot read (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message})`, file);
+  }
+}
+
+/**
+ * X.npy: (m, ...) one example per first-axis entry, each flattened row-major → X: (n_x, m).
+ * Y.npy: (m,) or (m, 1) labels, (m, K) one-hot or multi-output targets, or the course's (1, m).
+ */
+export function loadNpyPair(xFile: string, yFile: string): Dataset {
+  const xa = parseNpy(readBytes(xFile), xFile);
+  const ya = parseNpy(readBytes(yFile), yFile);
+  if (xa.shape.length === 0) throw new DataError(`${xFile}: X is a scalar; it must hold one example per first-axis entry`, xFile);
+  const m = xa.shape[0]!;
+  const nx = xa.shape.slice(1).reduce((a, b) => a * b, 1);
+  const X = zeros(nx, m, 'float64');
+  for (let j = 0; j < m; j++) for (let i = 0; i < nx; i++) X.data[i * m + j] = xa.data[j * nx + i]!;
+  return { X, ...labelsFromNpy(ya, m, yFile), source: xFile };
+}
+
+function labelsFromNpy(ya: NpyArray, m: number, file: string): Pick<Dataset, 'labels' | 'classes'> {
+  const s = ya.shape;
+  const flat = s.length === 1 || (s.length === 2 && (s[1] === 1 || (s[0] === 1 && s[1] === m && m !== 1)));
+  if (flat) {
+    if (ya.data.length !== m) throw new DataError(`${file}: has ${ya.data.length} labels but X has m = ${m} examples; they must match one to one`, file);
+    return labelsFromValues(ya.data, file);
+  }
+  if (s.length !== 2) throw new DataError(`${file}: labels must be (m,), (m, 1), (m, K) or (1, m) but are (${s.join(', ')})`, file);
+  if (s[0] !== m) throw new DataError(`${file}: has ${s[0]} labels (first axis) but X has m = ${m} examples; they must match one to one`, file);
+  const k = s[1]!;
+  const oneHot = Array.from({ length: m }, (_, j) => ya.data.subarray(j * k, (j + 1) * k)).every((row) => row.every((v) => v === 0 || v === 1) && row.reduce((a, b) => a + b, 0) === 1);
+  if (oneHot) {
+    const labels = zeros(1, m, 'float64');
+    for (let j = 0; j < m; j++) labels.data[j] = ya.data.subarray(j * k, (j + 1) * k).indexOf(1);
+    return { labels, classes: Array.from({ length: k }, (_, i) => String(i)) };
+  }
+  const labels = zeros(k, m, 'float64');
+  for (let j = 0; j < m; j++) for (let i = 0; i < k; i++) labels.data[i * m + j] = ya.data[j * k + i]!;
+  return { labels };
+}

@@ -1,0 +1,91 @@
+import { ValueError } from '../core/errors.js';
+
+export interface DiagnoseInput {
+  /** Training-set error, a fraction in [0, 1]. */
+  trainError: number;
+  /** Dev-set error, a fraction in [0, 1]. */
+  devError: number;
+  /** Human-level error, the proxy for Bayes error (default 0). */
+  humanError?: number;
+  /** Avoidable bias at or above this is high bias (default 0.02, i.e. 2 percentage points). */
+  biasThreshold?: number;
+  /** Variance at or above this is high variance (default 0.02). */
+  varianceThreshold?: number;
+}
+
+export interface Diagnosis {
+  trainError: number;
+  devError: number;
+  humanError: number;
+  /** trainError − humanError. */
+  avoidableBias: number;
+  /** devError − trainError. */
+  variance: number;
+  highBias: boolean;
+  highVariance: boolean;
+  biasThreshold: number;
+  varianceThreshold: number;
+  /** One sentence: what the numbers say. */
+  verdict: string;
+  /** What to try next, most promising first. */
+  advice: string[];
+}
+
+const BIAS_ADVICE = [
+  'Train a bigger network: more hidden units (--hidden) or more layers.',
+  'Train longer (--iterations / --epochs) or with a better optimizer (--optimizer adam).',
+  'Try another architecture or activation (--activation).',
+];
+const VARIANCE_ADVICE = [
+  'Get more training data.',
+  'Add regularization: L2 (--l2 LAMBDA) or dropout (--keep-prob P).',
+  'Try another architecture (a smaller network also lowers variance).',
+];
+
+/**
+ * The course's bias/variance reading (Course 2, Week 1): avoidable bias = train − human,
+ * variance = dev − train; each is high at or above its threshold.
+ * @example diagnose({ trainError: 0.01, devError: 0.11 }) // => highVariance: true, highBias: false
+ */
+export function diagnose(input: DiagnoseInput): Diagnosis {
+  const { trainError, devError } = input;
+  const humanError = input.humanError ?? 0;
+  const biasThreshold = input.biasThreshold ?? 0.02;
+  const varianceThreshold = input.varianceThreshold ?? 0.02;
+  for (const [name, v] of Object.entries({ trainError, devError, humanError }))
+    if (!Number.isFinite(v) || v < 0 || v > 1) throw new ValueError(`diagnose: ${name} must be a fraction in [0, 1] but is ${v}`);
+  for (const [name, v] of Object.entries({ biasThreshold, varianceThreshold }))
+    if (!Number.isFinite(v) || v <= 0 || v > 1) throw new ValueError(`diagnose: ${name} must be in (0, 1] but is ${v}`);
+  // Round away binary noise (0.11 - 0.01 = 0.09999999999999999) so thresholds compare as written.
+  const clean = (x: number) => Math.round(x * 1e12) / 1e12;
+  const avoidableBias = clean(trainError - humanError);
+  const variance = clean(devError - trainError);
+  const highBias = avoidableBias >= biasThreshold;
+  const highVariance = variance >= varianceThreshold;
+  const pct = (x: number) => `${(100 * x).toFixed(Math.abs(x * 100) < 1 && x !== 0 ? 2 : 1)}%`;
+  let verdict: string;
+  if (highBias && highVariance) verdict = `High bias and high variance: avoidable bias ${pct(avoidableBias)} and variance ${pct(variance)} are both at or above the thresholds.`;
+  else if (highBias) verdict = `High bias: the network underfits the training set (avoidable bias ${pct(avoidableBias)}, variance ${pct(variance)}).`;
+  else if (highVariance) verdict = `High variance: the network overfits (variance ${pct(variance)}, avoidable bias ${pct(avoidableBias)}).`;
+  else verdict = `Neither high bias nor high variance (avoidable bias ${pct(avoidableBias)}, variance ${pct(variance)}).`;
+  if (avoidableBias < 0) verdict += ' Training error is below human-level error: check the human-level estimate.';
+  if (variance < 0) verdict += ' Dev error is below training error: check that dev and train come from the same distribution and that dev is large enough.';
+  const advice: string[] = [];
+  // Fix bias first: variance remedies do not help a network that cannot fit its training set.
+  if (highBias) advice.push(...BIAS_ADVICE);
+  if (highVariance) advice.push(...VARIANCE_ADVICE);
+  if (!highBias && !highVariance)
+    advice.push(avoidableBias >= variance ? 'Both are small; to go further, reduce avoidable bias first (bigger network, train longer).' : 'Both are small; to go further, reduce variance first (more data, regularization).');
+  return { trainError, devError, humanError, avoidableBias, variance, highBias, highVariance, biasThreshold, varianceThreshold, verdict, advice };
+}
+
+/** Reads an error as the user writes it: a fraction (`0.11`) or a percentage (`11%`). */
+export function parseErrorRate(text: string, name = 'error'): number {
+  const t = text.trim();
+  const pct = t.endsWith('%');
+  const v = Number(pct ? t.slice(0, -1) : t);
+  if (t === '' || t === '%' || !Number.isFinite(v)) throw new ValueError(`${name} must be a fraction (0.11) or a percentage (11%) but is '${text}'`);
+  const f = pct ? v / 100 : v;
+  if (f < 0 || f > 1) throw new ValueError(`${name} must be between 0 and 1 (0% and 100%) but is '${text}'`);
+  return f;
+}
