@@ -1,4 +1,6 @@
 import type { Command } from '../command.js';
+import { diagnoseCommand } from './diagnose.js';
 
 /** Every `lnn` command, in the order `lnn --help` lists them. */
 export const commands: Command[] = [];
+commands.push(diagnoseCommand);

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { lnn } from '../data/cli.js';
+
+describe('lnn diagnose', { concurrency: true }, () => {
+  const cases = [
+    { train: '1%', dev: '11%', highBias: false, highVariance: true, name: 'high variance' },
+    { train: '15%', dev: '16%', highBias: true, highVariance: false, name: 'high bias' },
+    { train: '15%', dev: '30%', highBias: true, highVariance: true, name: 'high bias and high variance' },
+    { train: '0.5%', dev: '1%', highBias: false, highVariance: false, name: 'neither' },
+  ];
+  for (const c of cases) {
+    it(`${c.train} / ${c.dev} → ${c.name} (--json)`, async () => {
+      const r = await lnn(['diagnose', '--train-error', c.train, '--dev-error', c.dev, '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const d = JSON.parse(r.stdout);
+      assert.equal(d.highBias, c.highBias);
+      assert.equal(d.highVariance, c.highVariance);
+      assert.equal(d.avoidableBias, parseFloat(c.train) / 100);
+      assert.ok(Math.abs(d.variance - (parseFloat(c.dev) - parseFloat(c.train)) / 100) < 1e-12);
+      assert.ok(Array.isArray(d.advice) && d.advice.length > 0 && d.advice.every((a: unknown) => typeof a === 'string'));
+      if (c.highVariance) assert.ok(d.advice.some((a: string) => /regularization/.test(a)));
+      if (c.highBias) assert.ok(d.advice.some((a: string) => /bigger network/.test(a)));
+    });
+  }
+
+  it('prints the reading and the next steps as text', async () => {
+    const r = await lnn(['diagnose', '--train-error', '0.01', '--dev-error', '0.11']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Avoidable bias\s+1%/);
+    assert.match(r.stdout, /Variance\s+10%\s+\(dev − train; high at ≥ 2%\)\s+← high/);
+    assert.match(r.stdout, /High variance/);
+    assert.match(r.stdout, /Next steps:\n {2}- Get more training data\./);
+  });
+
+  it('takes human-level error and thresholds', async () => {
+    // Train 8% against human 7.5%: avoidable bias 0.5%, not high; dev 10%: variance 2%, high at a 1% threshold.
+    const r = await lnn(['diagnose', '--train-error', '8%', '--dev-error', '10%', '--human-error', '7.5%', '--variance-threshold', '0.01', '--bias-threshold', '1%', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const d = JSON.parse(r.stdout);
+    assert.equal(d.humanError, 0.075);
+    assert.equal(d.avoidableBias, 0.005);
+    assert.equal(d.highBias, false);
+    assert.equal(d.highVariance, true);
+    assert.equal(d.varianceThreshold, 0.01);
+  });
+
+  it('rejects a value that is not an error rate, in one line', async () => {
+    const r = await lnn(['diagnose', '--train-error', 'abc', '--dev-error', '11%']);
+    assert.notEqual(r.code, 0);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, "lnn diagnose: --train-error must be a fraction (0.11) or a percentage (11%) but is 'abc' (lnn diagnose --help)\n");
+  });
+
+  it('rejects an error above 100% and a missing option', async () => {
+    const [over, missing] = await Promise.all([lnn(['diagnose', '--train-error', '1%', '--dev-error', '120%']), lnn(['diagnose', '--train-error', '1%'])]);
+    assert.equal(over.code, 2);
+    assert.match(over.stderr, /^lnn diagnose: --dev-error must be between 0 and 1 \(0% and 100%\) but is '120%'/);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /^lnn diagnose: --dev-error is required \(lnn diagnose --help\)\n$/);
+  });
+});
