@@ -1,0 +1,31 @@
+import type { Backend, LossKind } from '../backend/backend.js';
+import { defaultBackend } from '../backend/index.js';
+import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
+import type { Matrix } from '../core/matrix.js';
+import { depth, type Parameters } from './params.js';
+
+/**
+ * J = (1/m) Σ loss(A[L], Y); binary cross-entropy by default, as the course's `compute_cost`:
+ * J = -(1/m) Σ (Y log A[L] + (1-Y) log(1-A[L])).  AL, Y: (n[L], m).
+ * @example computeCost(fromArray([[0.8, 0.9, 0.4]]), fromArray([[1, 1, 0]])) // => 0.2797765635793422
+ */
+export function computeCost(AL: Matrix, Y: Matrix, options: { loss?: LossKind; backend?: Backend } = {}): number {
+  const be = options.backend ?? defaultBackend();
+  if (Y.rows !== AL.rows || Y.cols !== AL.cols)
+    throw new ShapeError(`computeCost: Y must be (n[L], m) = ${fmtShape(AL.rows, AL.cols)} like A[L] but is ${fmtShape(Y.rows, Y.cols)}`);
+  return be.lossSum(options.loss ?? 'binary-cross-entropy', AL, Y) / AL.cols;
+}
+
+/** The L2 term of the cost: (λ / 2m) Σ_l ||W[l]||²_F. */
+export function l2Cost(parameters: Parameters, lambda: number, m: number, backend: Backend = defaultBackend()): number {
+  if (!(lambda >= 0)) throw new ValueError(`l2: lambda must be ≥ 0 but is ${lambda}`);
+  if (lambda === 0) return 0;
+  let s = 0;
+  for (let l = 1; l <= depth(parameters); l++) s += backend.sumSquares(parameters[`W${l}`]!);
+  return (lambda / (2 * m)) * s;
+}
+
+/** J with L2 regularization: computeCost + (λ / 2m) Σ_l ||W[l]||²_F. */
+export function computeCostWithRegularization(AL: Matrix, Y: Matrix, parameters: Parameters, lambda: number, options: { loss?: LossKind; backend?: Backend } = {}): number {
+  return computeCost(AL, Y, options) + l2Cost(parameters, lambda, AL.cols, options.backend);
+}

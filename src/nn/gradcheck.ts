@@ -1,0 +1,82 @@
+import type { ActivationKind, Backend, LossKind } from '../backend/backend.js';
+import { defaultBackend } from '../backend/index.js';
+import { ValueError } from '../core/errors.js';
+import type { Matrix } from '../core/matrix.js';
+import { Rng } from '../core/rng.js';
+import { computeCost, l2Cost } from './cost.js';
+import { lossFor } from './losses.js';
+import { modelBackward, modelForward } from './model.js';
+import { depth, type Parameters } from './params.js';
+
+export interface GradCheckOptions {
+  activations: ActivationKind[];
+  loss?: LossKind;
+  alpha?: number;
+  lambda?: number;
+  /** Two-sided difference step (default 1e-7). */
+  epsilon?: number;
+  /** Check at most this many coordinates, chosen at random (seeded); all by default. */
+  maxChecks?: number;
+  seed?: number;
+  backend?: Backend;
+}
+
+export interface GradCheckResult {
+  /** ||g - g_approx|| / (||g|| + ||g_approx||) over the checked coordinates. */
+  relativeDifference: number;
+  checked: number;
+  total: number;
+  /** The coordinate that differs most: name (W2), row, column, backprop and numerical values. */
+  worst: { name: string; row: number; col: number; backprop: number; numerical: number };
+}
+
+/**
+ * Gradient checking: compares backprop's dW, db with two-sided differences
+ * (J(θ+ε) - J(θ-ε)) / 2ε, in float64 (the parameters, X and Y must be float64; dropout is off).
+ * X: (n[0], m), Y: (n[L], m).
+ */
+export function gradientCheck(parameters: Parameters, X: Matrix, Y: Matrix, options: GradCheckOptions): GradCheckResult {
+  const be = options.backend ?? defaultBackend();
+  for (const [name, M] of [['X', X], ['Y', Y], ...Object.entries(parameters)] as [string, Matrix][])
+    if (M.dtype !== 'float64') throw new ValueError(`gradientCheck: ${name} must be float64 (finite differences in float32 are noise) but is ${M.dtype}`);
+  const { activations, alpha, lambda = 0, epsilon = 1e-7 } = options;
+  const loss = options.loss ?? lossFor(activations[activations.length - 1]!);
+  const m = X.cols;
+  const J = () => {
+    const { AL } = modelForward(X, parameters, { backend: be, activations, ...(alpha !== undefined ? { alpha } : {}) });
+    return computeCost(AL, Y, { loss, backend: be }) + l2Cost(parameters, lambda, m, be);
+  };
+  const { AL, caches } = modelForward(X, parameters, { backend: be, activations, ...(alpha !== undefined ? { alpha } : {}) });
+  const grads = modelBackward(AL, Y, caches, { backend: be, loss, lambda, activations, ...(alpha !== undefined ? { alpha } : {}) });
+
+  const coords: { name: string; index: number }[] = [];
+  for (let l = 1; l <= depth(parameters); l++)
+    for (const p of ['W', 'b']) for (let i = 0; i < parameters[`${p}${l}`]!.size; i++) coords.push({ name: `${p}${l}`, index: i });
+  let chosen = coords;
+  if (options.maxChecks !== undefined && options.maxChecks < coords.length) {
+    const perm = new Rng(options.seed ?? 0).permutation(coords.length);
+    chosen = Array.from(perm.subarray(0, options.maxChecks), (k) => coords[k]!);
+  }
+  let num = 0, sumG = 0, sumA = 0, worstGap = -1;
+  let worst: GradCheckResult['worst'] = { name: '', row: 0, col: 0, backprop: 0, numerical: 0 };
+  for (const { name, index } of chosen) {
+    const P = parameters[name]!;
+    const keep = P.data[index]!;
+    P.data[index] = keep + epsilon;
+    const plus = J();
+    P.data[index] = keep - epsilon;
+    const minus = J();
+    P.data[index] = keep;
+    const approx = (plus - minus) / (2 * epsilon);
+    const g = grads[`d${name}`]!.data[index]!;
+    num += (g - approx) ** 2;
+    sumG += g * g;
+    sumA += approx * approx;
+    if (Math.abs(g - approx) > worstGap) {
+      worstGap = Math.abs(g - approx);
+      worst = { name, row: Math.floor(index / P.cols), col: index % P.cols, backprop: g, numerical: approx };
+    }
+  }
+  const denom = Math.sqrt(sumG) + Math.sqrt(sumA);
+  return { relativeDifference: denom === 0 ? 0 : Math.sqrt(num) / denom, checked: chosen.length, total: coords.length, worst };
+}

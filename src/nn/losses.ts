@@ -1,0 +1,27 @@
+import type { ActivationKind, LossKind } from '../backend/backend.js';
+import { ValueError } from '../core/errors.js';
+
+export type { LossKind } from '../backend/backend.js';
+
+export const LOSSES: readonly LossKind[] = ['binary-cross-entropy', 'categorical-cross-entropy', 'mean-squared-error'];
+
+/**
+ * The loss that goes with an output activation: sigmoid → binary cross-entropy, softmax → categorical
+ * cross-entropy, anything else → mean squared error J = (1/2m) Σ (ŷ - y)². Each of these pairs gives
+ * dZ[L] = A[L] - Y, which is how modelBackward computes it (no division by A[L] that could overflow).
+ */
+export function lossFor(output: ActivationKind): LossKind {
+  return output === 'sigmoid' ? 'binary-cross-entropy' : output === 'softmax' ? 'categorical-cross-entropy' : 'mean-squared-error';
+}
+
+/** Whether dZ[L] = A[L] - Y holds for this output and loss. */
+export function isMatchedPair(output: ActivationKind, loss: LossKind): boolean {
+  return lossFor(output) === loss && (output === 'sigmoid' || output === 'softmax' || output === 'linear');
+}
+
+export function parseLoss(name: string): LossKind {
+  const alias: Record<string, LossKind> = { bce: 'binary-cross-entropy', cce: 'categorical-cross-entropy', mse: 'mean-squared-error' };
+  const kind = (alias[name] ?? name) as LossKind;
+  if (!LOSSES.includes(kind)) throw new ValueError(`loss must be one of ${LOSSES.join(', ')} but is '${name}'`);
+  return kind;
+}

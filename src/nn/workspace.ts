@@ -1,0 +1,46 @@
+import type { Backend } from '../backend/backend.js';
+import type { DType, Matrix } from '../core/matrix.js';
+
+/** The matrices one layer needs per iteration for a batch of m examples. */
+export interface LayerWorkspace {
+  /** Z, A, dZ, dA: (n[l], m) */
+  Z: Matrix;
+  A: Matrix;
+  dZ: Matrix;
+  dA: Matrix;
+  /** dW: (n[l], n[l-1]), db: (n[l], 1) */
+  dW: Matrix;
+  db: Matrix;
+  /** Dropout mask and A·D, hidden layers only, when dropout is on. */
+  D?: Matrix;
+  dropped?: Matrix;
+}
+
+/**
+ * Every matrix forward and backward write for batches of m examples, allocated once from the backend
+ * so that a training run allocates nothing per iteration.
+ */
+export interface Workspace {
+  m: number;
+  layers: LayerWorkspace[];
+}
+
+export function createWorkspace(dims: number[], m: number, dtype: DType, backend: Backend, dropout = false): Workspace {
+  const L = dims.length - 1;
+  const layers: LayerWorkspace[] = [];
+  for (let l = 1; l <= L; l++) {
+    const n = dims[l]!;
+    const z = () => backend.zeros(n, m, dtype);
+    const layer: LayerWorkspace = { Z: z(), A: z(), dZ: z(), dA: z(), dW: backend.zeros(n, dims[l - 1]!, dtype), db: backend.zeros(n, 1, dtype) };
+    if (dropout && l < L) {
+      layer.D = z();
+      layer.dropped = z();
+    }
+    layers.push(layer);
+  }
+  return { m, layers };
+}
+
+export function freeWorkspace(ws: Workspace, backend: Backend): void {
+  for (const layer of ws.layers) for (const M of Object.values(layer)) if (M) backend.free(M);
+}
