@@ -69,6 +69,7 @@ svg.chart .span-label.high { fill: var(--bad); font-weight: 600; }
   border-radius: 6px; padding: 6px 8px; font-size: 12px; line-height: 1.4; box-shadow: 0 2px 8px rgba(0,0,0,0.15);
   font-variant-numeric: tabular-nums; white-space: nowrap; z-index: 2; }
 .tooltip[hidden] { display: none; }
+.swatch { display: inline-block; width: 14px; height: 4px; margin-right: 8px; vertical-align: middle; border-radius: 2px; }
 .tooltip .swatch { display: inline-block; width: 10px; height: 3px; margin-right: 6px; vertical-align: middle; }
 .diagnosis { display: grid; grid-template-columns: minmax(300px, 1.4fr) minmax(280px, 1fr); gap: 20px; align-items: start; }
 @media (max-width: 820px) { .diagnosis, .tables { grid-template-columns: 1fr; } .charts { grid-template-columns: 1fr; } }
@@ -82,6 +83,8 @@ th, td { text-align: left; padding: 5px 10px; border-bottom: 1px solid var(--lin
 th { color: var(--muted); font-weight: 500; width: 40%; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 table.wide th { width: 55%; }
+table.compare th { width: auto; white-space: nowrap; } table.compare tbody th { color: var(--fg); }
+table.compare td { min-width: 7em; }
 tr.differs td { background: var(--card); font-weight: 600; }
 .muted { color: var(--muted); }
 footer { margin-top: 40px; color: var(--muted); font-size: 0.85rem; }

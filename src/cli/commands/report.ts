@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { DataError } from '../../core/errors.js';
+import { renderComparisonReport } from '../../report/compare.js';
+import { firstNonFiniteCost, renderReport } from '../../report/html.js';
+import { readRunDocument } from '../../report/run-file.js';
+import type { RunRecord } from '../../train/record.js';
+import { UsageError, type Command } from '../command.js';
+
+/** Reads one run record or model file; every failure names the file. */
+export function readRunFile(file: string): RunRecord {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a run record or model file' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new DataError(`${file}: ${why}`, file);
+  }
+  return readRunDocument(text, file);
+}
+
+/**
+ * Writes `text` to `file` all at once: first to a temporary file beside it, then renamed over it, so a
+ * reader never sees half a file and a failed write leaves nothing behind.
+ */
+export function writeFileAtomic(file: string, text: string): void {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    writeFileSync(tmp, text, { flag: 'wx' });
+    renameSync(tmp, file);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // the temporary file was never created
+    }
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? `the folder ${dirname(file)} does not exist` : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
+    throw new DataError(`${file}: cannot write the report: ${why}`, file);
+  }
+}
+
+/** Names for the runs of a comparison: the file names, made unique by their folders when they clash. */
+function labels(files: readonly string[]): string[] {
+  const names = files.map((f) => basename(f));
+  return names.map((n, i) => (names.filter((m) => m === n).length > 1 ? files[i]! : n));
+}
+
+export const reportCommand: Command = {
+  name: 'report',
+  summary: 'write a self-contained HTML report of a training run: curves, diagnosis, hyperparameters, data',
+  usage: 'RUN_OR_MODEL [MORE_RUNS...] [-o FILE] [options]',
+  options: {
+    output: { type: 'string', short: 'o', value: 'FILE', description: 'the HTML file to write (default: the input name with .report.html; required for several runs)' },
+    title: { type: 'string', value: 'TEXT', description: 'the page title and heading' },
+    json: { type: 'boolean', description: 'print one JSON document ({"output": FILE, "bytes": N, "runs": [...]}) instead of text' },
+  },
+  details: [
+    'RUN_OR_MODEL is a run record (lnn train --record FILE) or a model file saved by lnn train --save (its record is under "run").',
+    'With several files, the report compares them: cost and dev-error curves overlaid, hyperparameters side by side.',
+    'The page needs no network: styles, charts (inline SVG) and its small script are all inside the file.',
+    '',
+    'Examples:',
+    '  lnn report cat.json -o cat.html',
+    '  lnn report lr-0.01.json lr-0.1.json lr-1.json -o lr.html --title "learning rate"',
+  ].join('\n'),
+  async run(args, positionals, io) {
+    if (positionals.length === 0) throw new UsageError('give a run record or model file to report on');
+    const title = args['title'] === undefined ? undefined : String(args['title']);
+    if (title !== undefined && title.trim() === '') throw new UsageError('--title must not be empty');
+    let output = args['output'] === undefined ? undefined : String(args['output']);
+    if (output === undefined) {
+      if (positionals.length > 1) throw new UsageError('-o FILE is required when comparing several runs');
+      const input = positionals[0]!;
+      output = join(dirname(input), `${basename(input, extname(input))}.report.html`);
+    }
+    if (output.trim() === '') throw new UsageError('-o must name a file');
+    const outAbs = resolve(output);
+    for (const f of positionals) if (resolve(f) === outAbs) throw new UsageError(`-o ${output} is one of the inputs; it would be overwritten`);
+    try {
+      if (statSync(output).isDirectory()) throw new UsageError(`-o ${output} is a directory; name the HTML file to write`);
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+    }
+
+    const runs = positionals.map((f) => readRunFile(f));
+    const generatedAt = new Date().toISOString();
+    const html =
+      runs.length === 1
+        ? renderReport(runs[0]!, { generatedAt, ...(title !== undefined ? { title } : {}) })
+        : renderComparisonReport(labels(positionals).map((label, i) => ({ label, run: runs[i]! })), { generatedAt, ...(title !== undefined ? { title } : {}) });
+    writeFileAtomic(output, html);
+    const bytes = Buffer.byteLength(html);
+    const summary = runs.map((run, i) => ({
+      file: positionals[i]!,
+      source: run.data.source,
+      iterations: run.result.iterations,
+      costs: run.history.costs.length,
+      evals: run.history.evals.length,
+      diverged: firstNonFiniteCost(run) !== undefined,
+    }));
+    if (args['json']) {
+      io.out(JSON.stringify({ output, bytes, comparison: runs.length > 1, runs: summary }) + '\n');
+    } else {
+      const what = runs.length === 1 ? `run on ${runs[0]!.data.source || positionals[0]}` : `${runs.length} runs`;
+      io.out(`Wrote ${output} (${(bytes / 1024).toFixed(1)} KiB): report of the ${what}\n`);
+      for (const s of summary) if (s.diverged) io.err(`lnn report: note: ${s.file}: the cost diverged (NaN or ∞); the report marks where\n`);
+    }
+  },
+};

@@ -1,0 +1,10 @@
+/**
+ * The pictures: training runs as self-contained HTML pages. Browser-safe throughout (no node imports),
+ * so a web page can render a report from a run record it fetched.
+ */
+export { renderReport, isClassification, firstNonFiniteCost, type ReportOptions } from './html.js';
+export { renderComparisonReport, type NamedRun, type ComparisonOptions } from './compare.js';
+export { readRunDocument, checkRunRecord } from './run-file.js';
+export { lineChart, pathData, downsample, type LineChartSpec, type Series, type Point } from './chart.js';
+export { biasVarianceChart } from './bias-variance.js';
+export { escapeHtml, formatNumber, formatPercent, formatDuration } from './format.js';
