@@ -1,0 +1,129 @@
+import { DataError, ValueError } from '../core/errors.js';
+import { zeros } from '../core/matrix.js';
+import { labelsFromStrings, labelsFromValues, type Dataset } from './dataset.js';
+
+/**
+ * Tables (CSV, JSON arrays of objects) → data sets: named columns, one example per row; the label
+ * column becomes labels (classes from strings or small integers), the others become X: (n_x, m).
+ * Browser-safe: no Node imports.
+ */
+
+/** One cell as a reader found it: text (CSV), a number or null/undefined (JSON). */
+export type Cell = string | number | boolean | null | undefined;
+
+export interface TableRow {
+  cells: Cell[];
+  /** Where the row is, as the user finds it: 'line 5' (CSV, 1-based as an editor shows it) or 'element 3' (JSON). */
+  where: string;
+}
+
+export interface Table {
+  columns: string[];
+  rows: TableRow[];
+}
+
+/** What a missing feature value does: 'error' (the default) or 'keep' as NaN for an imputer fitted on train. */
+export type MissingPolicy = 'error' | 'keep';
+
+export interface TableOptions {
+  /** The label column: a header name, or a 0-based column index (negative counts from the end: -1 = last). */
+  label?: string;
+  missing?: MissingPolicy;
+}
+
+/** Column names tried, in order, when no --label is given. */
+export const DEFAULT_LABEL_NAMES = ['label', 'labels', 'y', 'target', 'class', 'Label', 'Y', 'Target', 'Class'];
+
+/** Text that stands for a missing value: an empty field, NA, N/A, NaN, null, ?. */
+const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?']);
+/** A plain decimal number: 3, -0.5, .5, 1e-3 (no hex, no Infinity). */
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+export function isMissing(c: Cell): boolean {
+  return c === null || c === undefined || (typeof c === 'string' && MISSING.has(c.trim().toLowerCase())) || (typeof c === 'number' && Number.isNaN(c));
+}
+
+/** A cell as a number, or undefined when it is not one. */
+export function cellNumber(c: Cell): number | undefined {
+  if (typeof c === 'number') return Number.isFinite(c) ? c : undefined;
+  if (typeof c === 'boolean') return c ? 1 : 0;
+  if (typeof c === 'string' && NUMBER.test(c.trim())) return Number(c.trim());
+  return undefined;
+}
+
+/** Reads the --impute option: 'mean' keeps missing values as NaN for an imputer fitted on train. */
+export function missingPolicy(impute: unknown): MissingPolicy {
+  if (impute === undefined || impute === 'none') return 'error';
+  if (impute === 'mean') return 'keep';
+  throw new ValueError(`--impute must be 'mean' or 'none' but is '${String(impute)}'`);
+}
+
+/** Finds the label column; the error lists the columns there are. */
+export function labelColumn(columns: string[], label: string | undefined, file: string): number {
+  const list = columns.map((c) => `'${c}'`).join(', ');
+  if (label === undefined) {
+    for (const name of DEFAULT_LABEL_NAMES) {
+      const i = columns.indexOf(name);
+      if (i >= 0) return i;
+    }
+    throw new DataError(`${file}: name the label column with --label COLUMN (no column is called ${DEFAULT_LABEL_NAMES.slice(0, 5).join(', ')}); columns are ${list}`, file);
+  }
+  const byName = columns.indexOf(label);
+  if (byName >= 0) return byName;
+  if (/^-?\d+$/.test(label)) {
+    const i = Number(label);
+    const idx = i < 0 ? columns.length + i : i;
+    if (idx >= 0 && idx < columns.length) return idx;
+    throw new DataError(`${file}: --label ${label} is out of range: the file has ${columns.length} columns (0..${columns.length - 1}, or -1 for the last)`, file);
+  }
+  throw new DataError(`${file}: no column '${label}' for --label; columns are ${list}`, file);
+}
+
+/**
+ * A table → a data set. The label column's cells become labels (numbers → labelsFromValues, any text →
+ * sorted classes); the other columns, in order, become the rows of X: (n_x, m), one example per column.
+ * A missing or non-numeric feature is a DataError naming the file, the row and the column.
+ */
+export function tableToDataset(table: Table, file: string, opts: TableOptions = {}): Dataset {
+  const { columns, rows } = table;
+  const seen = new Map<string, number>();
+  columns.forEach((c, i) => {
+    if (seen.has(c)) throw new DataError(`${file}: column name '${c}' appears twice in the header (columns ${seen.get(c)! + 1} and ${i + 1}); names must be unique`, file);
+    seen.set(c, i);
+  });
+  if (rows.length === 0) throw new DataError(`${file}: has a header but no examples (m = 0)`, file);
+  const y = labelColumn(columns, opts.label, file);
+  const features = columns.map((_, i) => i).filter((i) => i !== y);
+  if (features.length === 0) throw new DataError(`${file}: has only the label column '${columns[y]}'; there must be at least one feature column`, file);
+  const m = rows.length;
+  const nx = features.length;
+  const X = zeros(nx, m, 'float64');
+  const keep = opts.missing === 'keep';
+  const labelCells: Cell[] = new Array(m);
+  for (let j = 0; j < m; j++) {
+    const { cells, where } = rows[j]!;
+    const at = (col: number) => `${file}: ${where}, column '${columns[col]}'`;
+    const lc = cells[y];
+    if (isMissing(lc)) throw new DataError(`${at(y)}: the label is missing; every example needs one`, file);
+    labelCells[j] = lc;
+    for (let i = 0; i < nx; i++) {
+      const col = features[i]!;
+      const c = cells[col];
+      let v: number;
+      if (isMissing(c)) {
+        if (!keep) throw new DataError(`${at(col)}: missing value; fill it in, or pass --impute mean to fill it with the column's mean over the training set`, file);
+        v = NaN;
+      } else {
+        const n = cellNumber(c);
+        if (n === undefined) throw new DataError(`${at(col)}: ${JSON.stringify(c)} is not a number; features must be finite numbers (encode categories as numbers first)`, file);
+        v = n;
+      }
+      X.data[i * m + j] = v;
+    }
+  }
+  const numeric = labelCells.map(cellNumber);
+  const labelInfo = numeric.every((v) => v !== undefined)
+    ? labelsFromValues(numeric as number[], file)
+    : labelsFromStrings(labelCells.map((c) => String(c).trim()));
+  return { X, ...labelInfo, featureNames: features.map((i) => columns[i]!), source: file };
+}
