@@ -39,3 +39,35 @@ export function setBackend(nameOrBackend: string | Backend): Backend {
   current = typeof nameOrBackend === 'string' ? getBackend(nameOrBackend) : nameOrBackend;
   return current;
 }
+
+export interface InitBackendsOptions {
+  /** Threads for the wasm backend, the calling one included (default: LNN_THREADS, else every core, at most 8). */
+  threads?: number;
+}
+
+let initializing: Promise<void> | undefined;
+let initError: unknown;
+
+/**
+ * Loads the WebAssembly SIMD backend and registers it as 'wasm', so that `defaultBackend()` returns
+ * it from then on. Idempotent (later calls return the first call's promise, whatever their options);
+ * never throws: where WebAssembly SIMD is unavailable, 'ts' stays the default and
+ * `backendInitError()` says why.
+ * @example await initBackends({ threads: 2 }); defaultBackend().name // => 'wasm'
+ */
+export function initBackends(options: InitBackendsOptions = {}): Promise<void> {
+  initializing ??= (async () => {
+    try {
+      const { createWasmBackend } = await import('./wasm/index.js');
+      registerBackend(await createWasmBackend(options), 10);
+    } catch (e) {
+      initError = e;
+    }
+  })();
+  return initializing;
+}
+
+/** Why `initBackends` could not register the wasm backend, if it could not. */
+export function backendInitError(): unknown {
+  return initError;
+}

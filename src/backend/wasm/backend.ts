@@ -1,0 +1,280 @@
+import type { DType, Matrix } from '../../core/matrix.js';
+import type { ActivationKind, Backend, LossKind, UniformSource } from '../backend.js';
+import { checkGemm, checkSame } from '../checks.js';
+import { logFloor } from '../reference.js';
+import type { ThreadPool } from '../threads/pool.js';
+import { WasmHeap, WasmMatrix } from './heap.js';
+import type { KernelExports, TypedKernels } from './kernels.js';
+import { activationCode, lossCode, typedKernels } from './kernels.js';
+
+/** GEMMs below this many multiply-adds stay on the calling thread: waking a worker costs more. */
+const PARALLEL_MIN_MACS = 1 << 17;
+const MR = 4;
+
+function nr(dtype: DType): number {
+  return dtype === 'float64' ? 4 : 8;
+}
+
+function bytesOf(dtype: DType): number {
+  return dtype === 'float64' ? 8 : 4;
+}
+
+/**
+ * The WebAssembly SIMD backend: AssemblyScript kernels (assembly/) over one linear memory, shared
+ * with worker threads when there are any. Matrices from `zeros` live in that memory and go to the
+ * kernels as pointers; any other Matrix is copied in (and, for outputs, back) through scratch.
+ */
+export class WasmBackend implements Backend {
+  readonly name = 'wasm';
+  readonly threads: number;
+  private readonly f32: TypedKernels;
+  private readonly f64: TypedKernels;
+  /** Per-thread gemm scratch (packed panels), index 0 for the calling thread. */
+  private readonly gemmScratch: number[] = [];
+  private aux = { ptr: 0, bytes: 0 };
+  private readonly temps: { M: Matrix; ptr: number; write: boolean }[] = [];
+
+  constructor(
+    private readonly ex: KernelExports,
+    readonly heap: WasmHeap,
+    private readonly pool: ThreadPool | undefined,
+    /** Whether the kernels use relaxed-SIMD multiply-add. */
+    readonly relaxedSimd: boolean,
+  ) {
+    this.threads = 1 + (pool?.workers ?? 0);
+    this.f32 = typedKernels(ex, 'f32');
+    this.f64 = typedKernels(ex, 'f64');
+    const scratch = ex.gemmScratchBytes();
+    for (let t = 0; t < this.threads; t++) this.gemmScratch.push(heap.alloc(scratch));
+  }
+
+  zeros(rows: number, cols: number, dtype: DType): Matrix {
+    const bytes = rows * cols * bytesOf(dtype);
+    const ptr = this.heap.alloc(bytes);
+    new Uint8Array(this.heap.buffer, ptr, bytes).fill(0);
+    return new WasmMatrix(rows, cols, dtype, ptr, this.heap);
+  }
+
+  free(M: Matrix): void {
+    if (M instanceof WasmMatrix && M.heap === this.heap && !M.freed) {
+      M.freed = true;
+      this.heap.release(M.ptr, M.bytes);
+    }
+  }
+
+  /** Bytes of kernel memory in use (high-water mark), for memory checks. */
+  get memoryBytes(): number {
+    return this.heap.used;
+  }
+
+  /** Stops the worker threads (they never keep a Node process alive, so this is optional). */
+  close(): void {
+    this.pool?.close();
+  }
+
+  gemm(transA: boolean, transB: boolean, alpha: number, A: Matrix, B: Matrix, beta: number, C: Matrix): void {
+    const { M, N, K } = checkGemm(transA, transB, A, B, C);
+    const k = this.kernels(C);
+    const a = this.in(A), b = this.in(B), c = this.out(C);
+    const tA = transA ? 1 : 0, tB = transB ? 1 : 0;
+    const lda = A.cols, ldb = B.cols, ldc = N;
+    const pool = this.pool;
+    const name = C.dtype === 'float64' ? 'gemm_f64' : 'gemm_f32';
+    const S = bytesOf(C.dtype);
+    if (!pool || M * N * K < PARALLEL_MIN_MACS) {
+      k.gemm(tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, this.gemmScratch[0]!);
+    } else {
+      // Split C into one block of rows (or columns, whichever dimension is larger) per thread, in
+      // whole micro-tiles; each thread packs its own panels into its own scratch.
+      const parts = this.threads;
+      const byRows = M > N;
+      const dim = byRows ? M : N, tile = byRows ? MR : nr(C.dtype);
+      const chunk = Math.ceil(Math.ceil(dim / parts) / tile) * tile;
+      const jobs: (readonly [string, number[]] | null)[] = [];
+      for (let t = 1; t < parts; t++) {
+        const lo = t * chunk, hi = Math.min(dim, lo + chunk);
+        if (lo >= hi) {
+          jobs.push(null);
+          continue;
+        }
+        if (byRows) {
+          const aOff = transA ? lo : lo * lda;
+          jobs.push([name, [tA, tB, hi - lo, N, K, alpha, a + aOff * S, lda, b, ldb, beta, c + lo * ldc * S, ldc, this.gemmScratch[t]!]]);
+        } else {
+          const bOff = transB ? lo * ldb : lo;
+          jobs.push([name, [tA, tB, M, hi - lo, K, alpha, a, lda, b + bOff * S, ldb, beta, c + lo * S, ldc, this.gemmScratch[t]!]]);
+        }
+      }
+      const own = Math.min(chunk, dim);
+      pool.run(jobs, () =>
+        byRows
+          ? k.gemm(tA, tB, own, N, K, alpha, a, lda, b, ldb, beta, c, ldc, this.gemmScratch[0]!)
+          : k.gemm(tA, tB, M, own, K, alpha, a, lda, b, ldb, beta, c, ldc, this.gemmScratch[0]!),
+      );
+    }
+    this.done();
+  }
+
+  addBias(Z: Matrix, b: Matrix): void {
+    checkSame('addBias', 'b', b, Z.rows, 1);
+    const k = this.kernels(Z);
+    k.addBias(this.out(Z), this.in(b), Z.rows, Z.cols);
+    this.done();
+  }
+
+  activationForward(kind: ActivationKind, Z: Matrix, A: Matrix, alpha: number): void {
+    checkSame('activationForward', 'A', A, Z.rows, Z.cols);
+    const k = this.kernels(Z);
+    const scratch = kind === 'softmax' ? this.scratch(2 * Z.cols * bytesOf(Z.dtype)) : 0;
+    k.activationForward(activationCode[kind], this.in(Z), this.out(A), Z.rows, Z.cols, alpha, scratch);
+    this.done();
+  }
+
+  activationBackward(kind: ActivationKind, dA: Matrix, Z: Matrix, A: Matrix, dZ: Matrix, alpha: number): void {
+    const r = Z.rows, c = Z.cols;
+    checkSame('activationBackward', 'dA', dA, r, c);
+    checkSame('activationBackward', 'A', A, r, c);
+    checkSame('activationBackward', 'dZ', dZ, r, c);
+    const k = this.kernels(Z);
+    const scratch = kind === 'softmax' ? this.scratch(8 * c) : 0;
+    k.activationBackward(activationCode[kind], this.in(dA), this.in(Z), this.in(A), this.out(dZ), r, c, alpha, scratch);
+    this.done();
+  }
+
+  sumColumns(X: Matrix, out: Matrix, scale: number): void {
+    checkSame('sumColumns', 'out', out, X.rows, 1);
+    this.kernels(X).sumColumns(this.in(X), this.out(out), X.rows, X.cols, scale);
+    this.done();
+  }
+
+  lossSum(kind: LossKind, AL: Matrix, Y: Matrix): number {
+    checkSame('lossSum', 'Y', Y, AL.rows, AL.cols);
+    const s = this.kernels(AL).lossSum(lossCode[kind], this.in(AL), this.in(Y), AL.size, logFloor(AL.dtype));
+    this.done();
+    return s;
+  }
+
+  lossGradient(kind: LossKind, AL: Matrix, Y: Matrix, dAL: Matrix): void {
+    checkSame('lossGradient', 'Y', Y, AL.rows, AL.cols);
+    checkSame('lossGradient', 'dAL', dAL, AL.rows, AL.cols);
+    this.kernels(AL).lossGradient(lossCode[kind], this.in(AL), this.in(Y), this.out(dAL), AL.size, logFloor(AL.dtype));
+    this.done();
+  }
+
+  subtract(AL: Matrix, Y: Matrix, dZ: Matrix): void {
+    checkSame('subtract', 'Y', Y, AL.rows, AL.cols);
+    checkSame('subtract', 'dZ', dZ, AL.rows, AL.cols);
+    this.kernels(AL).subtract(this.in(AL), this.in(Y), this.out(dZ), AL.size);
+    this.done();
+  }
+
+  axpby(alpha: number, X: Matrix, beta: number, Y: Matrix): void {
+    checkSame('axpby', 'Y', Y, X.rows, X.cols);
+    this.kernels(X).axpby(alpha, this.in(X), beta, this.out(Y), X.size);
+    this.done();
+  }
+
+  multiply(X: Matrix, D: Matrix, out: Matrix): void {
+    checkSame('multiply', 'D', D, X.rows, X.cols);
+    checkSame('multiply', 'out', out, X.rows, X.cols);
+    this.kernels(X).multiply(this.in(X), this.in(D), this.out(out), X.size);
+    this.done();
+  }
+
+  dropoutMask(D: Matrix, keepProb: number, rng: UniformSource): void {
+    // One draw per entry from the caller's generator, in order, as the reference does.
+    const d = D.data, inv = 1 / keepProb;
+    for (let i = 0; i < D.size; i++) d[i] = rng.random() < keepProb ? inv : 0;
+  }
+
+  sumSquares(X: Matrix): number {
+    const s = this.kernels(X).sumSquares(this.in(X), X.size);
+    this.done();
+    return s;
+  }
+
+  copy(src: Matrix, dst: Matrix): void {
+    checkSame('copy', 'dst', dst, src.rows, src.cols);
+    this.ex.copyBytes(this.in(src), this.out(dst), src.size * bytesOf(src.dtype));
+    this.done();
+  }
+
+  momentumStep(W: Matrix, dW: Matrix, v: Matrix, lr: number, beta: number): void {
+    checkSame('momentumStep', 'dW', dW, W.rows, W.cols);
+    checkSame('momentumStep', 'v', v, W.rows, W.cols);
+    this.kernels(W).momentumStep(this.out(W), this.in(dW), this.out(v), W.size, lr, beta);
+    this.done();
+  }
+
+  adamStep(W: Matrix, dW: Matrix, v: Matrix, s: Matrix, lr: number, beta1: number, beta2: number, eps: number, t: number): void {
+    checkSame('adamStep', 'dW', dW, W.rows, W.cols);
+    checkSame('adamStep', 'v', v, W.rows, W.cols);
+    checkSame('adamStep', 's', s, W.rows, W.cols);
+    const c1 = 1 - beta1 ** t, c2 = 1 - beta2 ** t;
+    this.kernels(W).adamStep(this.out(W), this.in(dW), this.out(v), this.out(s), W.size, lr, beta1, beta2, eps, c1, c2);
+    this.done();
+  }
+
+  predictClasses(A: Matrix, out: Int32Array, threshold: number): void {
+    const m = A.cols;
+    if (out.length < m) throw new RangeError(`predictClasses: out has ${out.length} slots but A has ${m} columns`);
+    const p = this.heap.alloc(4 * m);
+    this.kernels(A).predictClasses(this.in(A), p, A.rows, m, threshold);
+    out.set(new Int32Array(this.heap.buffer, p, m));
+    this.heap.release(p, 4 * m);
+    this.done();
+  }
+
+  private kernels(M: Matrix): TypedKernels {
+    return M.dtype === 'float64' ? this.f64 : this.f32;
+  }
+
+  /** A scratch block of at least `bytes` bytes, kept and grown across calls (softmax columns). */
+  private scratch(bytes: number): number {
+    if (this.aux.bytes < bytes) {
+      if (this.aux.bytes) this.heap.release(this.aux.ptr, this.aux.bytes);
+      this.aux = { ptr: this.heap.alloc(bytes), bytes };
+    }
+    return this.aux.ptr;
+  }
+
+  /** The pointer of an input: its own when it lives in this backend's memory, else a copy's. */
+  private in(M: Matrix): number {
+    return this.pointer(M, false);
+  }
+
+  /** The pointer of an output (copied back after the kernel when it went through scratch). */
+  private out(M: Matrix): number {
+    return this.pointer(M, true);
+  }
+
+  private pointer(M: Matrix, write: boolean): number {
+    if (M instanceof WasmMatrix && M.heap === this.heap) {
+      if (M.freed) throw new Error(`wasm backend: a ${M.toString()} was used after free`);
+      return M.ptr;
+    }
+    for (const t of this.temps) {
+      if (t.M === M) {
+        t.write ||= write;
+        return t.ptr;
+      }
+    }
+    const bytes = M.size * bytesOf(M.dtype);
+    const ptr = this.heap.alloc(bytes);
+    // Copied in even for outputs: some kernels read them (beta ≠ 0, in-place updates).
+    this.heap.view(M.dtype, ptr, M.size).set(M.data);
+    this.temps.push({ M, ptr, write });
+    return ptr;
+  }
+
+  /** Copies outputs that went through scratch back into their matrices and frees the scratch. */
+  private done(): void {
+    const temps = this.temps;
+    if (temps.length === 0) return;
+    for (const t of temps) {
+      if (t.write) t.M.data.set(this.heap.view(t.M.dtype, t.ptr, t.M.size));
+      this.heap.release(t.ptr, t.M.size * bytesOf(t.M.dtype));
+    }
+    temps.length = 0;
+  }
+}

@@ -1,0 +1,92 @@
+import type { DType, FloatArray } from '../../core/matrix.js';
+import { Matrix } from '../../core/matrix.js';
+
+const PAGE = 65536;
+const ALIGN = 64;
+
+/**
+ * The host side of the kernels' linear memory: a bump allocator with exact-size free lists. A
+ * training run allocates its matrices once and reuses them, and a freed block is handed back for
+ * the next request of the same size, so memory stays flat over any number of iterations.
+ */
+export class WasmHeap {
+  /** The memory's current buffer; replaced when the memory grows. */
+  buffer: ArrayBuffer | SharedArrayBuffer;
+  private top: number;
+  private readonly freeLists = new Map<number, number[]>();
+
+  constructor(
+    readonly memory: WebAssembly.Memory,
+    base: number,
+  ) {
+    this.buffer = memory.buffer;
+    this.top = roundUp(base, ALIGN);
+  }
+
+  /** A 64-byte aligned block of at least `bytes` bytes (not zeroed). */
+  alloc(bytes: number): number {
+    const size = roundUp(Math.max(bytes, ALIGN), ALIGN);
+    const reused = this.freeLists.get(size)?.pop();
+    if (reused !== undefined) return reused;
+    const ptr = this.top;
+    this.top += size;
+    if (this.top > this.buffer.byteLength) {
+      this.memory.grow(Math.ceil((this.top - this.buffer.byteLength) / PAGE));
+      this.buffer = this.memory.buffer;
+    }
+    return ptr;
+  }
+
+  /** Gives a block from `alloc(bytes)` back. */
+  release(ptr: number, bytes: number): void {
+    const size = roundUp(Math.max(bytes, ALIGN), ALIGN);
+    let list = this.freeLists.get(size);
+    if (!list) this.freeLists.set(size, (list = []));
+    list.push(ptr);
+  }
+
+  /** Bytes handed out so far (the high-water mark, free blocks included). */
+  get used(): number {
+    return this.top;
+  }
+
+  /** A typed array over `length` values at ptr. */
+  view(dtype: DType, ptr: number, length: number): FloatArray {
+    return dtype === 'float64' ? new Float64Array(this.buffer, ptr, length) : new Float32Array(this.buffer, ptr, length);
+  }
+}
+
+function roundUp(n: number, a: number): number {
+  return Math.ceil(n / a) * a;
+}
+
+/**
+ * A Matrix whose values live in the kernels' memory at byte offset `ptr`, so kernels address it with
+ * no copy. `data` is re-derived when the memory grows (an unshared buffer is detached by growth).
+ */
+export class WasmMatrix extends Matrix {
+  freed = false;
+
+  constructor(
+    rows: number,
+    cols: number,
+    dtype: DType,
+    readonly ptr: number,
+    readonly heap: WasmHeap,
+  ) {
+    super(rows, cols, heap.view(dtype, ptr, rows * cols));
+    let view = this.data;
+    Object.defineProperty(this, 'data', {
+      configurable: true,
+      enumerable: true,
+      get(): FloatArray {
+        if (view.buffer !== heap.buffer) view = heap.view(dtype, ptr, rows * cols);
+        return view;
+      },
+    });
+  }
+
+  get bytes(): number {
+    return this.size * (this.dtype === 'float64' ? 8 : 4);
+  }
+}

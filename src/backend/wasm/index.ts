@@ -1,0 +1,62 @@
+import { ThreadPool } from '../threads/pool.js';
+import { WasmBackend } from './backend.js';
+import { WasmHeap } from './heap.js';
+import type { KernelExports } from './kernels.js';
+import { compileKernels, kernelImports } from './kernels.js';
+import { coreCount, env, sharedMemoryAvailable } from './platform.js';
+
+export { WasmBackend } from './backend.js';
+export { WasmMatrix } from './heap.js';
+
+export interface WasmBackendOptions {
+  /**
+   * Threads kernels may use, the calling one included: default LNN_THREADS from the environment,
+   * else every core (at most 8). Above 1 only where shared memory exists (Node; browsers when
+   * cross-origin isolated); elsewhere 1.
+   */
+  threads?: number;
+}
+
+const MAX_PAGES = 65536;
+const PAGE = 65536;
+
+/** Picks the thread count from the option, then LNN_THREADS, then the core count. */
+export async function resolveThreads(requested?: number): Promise<number> {
+  const fromEnv = env('LNN_THREADS');
+  const want = requested ?? (fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : Math.min(8, await coreCount()));
+  if (!Number.isInteger(want) || want < 1) throw new RangeError(`wasm backend: threads must be a positive integer but is ${fromEnv ?? requested}`);
+  return want;
+}
+
+function createMemory(shared: boolean, initialPages: number): WebAssembly.Memory {
+  // Browsers may refuse to reserve 4 GiB of address space; fall back to 1 GiB.
+  for (const maximum of [MAX_PAGES, MAX_PAGES / 4]) {
+    try {
+      return new WebAssembly.Memory({ initial: initialPages, maximum, shared } as WebAssembly.MemoryDescriptor);
+    } catch (e) {
+      if (maximum === MAX_PAGES / 4) throw e;
+    }
+  }
+  throw new Error('unreachable');
+}
+
+/**
+ * Compiles and instantiates the kernels (relaxed-SIMD where the runtime validates it), creates the
+ * memory (shared when threads are possible) and starts threads - 1 workers.
+ * @example const wasm = await createWasmBackend({ threads: 2 }); wasm.threads // => 2
+ */
+export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
+  let threads = await resolveThreads(options.threads);
+  const shared = sharedMemoryAvailable();
+  if (!shared) threads = 1;
+  const { module, relaxed } = await compileKernels(shared);
+  // Room for the static data and every thread's gemm scratch up front (about 4.5 MB a thread).
+  const initialPages = 16 + Math.ceil((threads * 4.6e6) / PAGE);
+  const memory = createMemory(shared, initialPages);
+  const instance = await WebAssembly.instantiate(module, kernelImports(memory));
+  const ex = instance.exports as unknown as KernelExports;
+  const heap = new WasmHeap(memory, ex.heapBase());
+  const names = ['gemm_f32', 'gemm_f64'];
+  const pool = threads > 1 ? await ThreadPool.start(threads - 1, { module, memory, names }) : undefined;
+  return new WasmBackend(ex, heap, pool, relaxed);
+}
