@@ -40,6 +40,12 @@ export interface LineChartSpec {
   yFromZero?: boolean;
   /** Upper bound on the linear y axis, e.g. 1 for error fractions. */
   yMax?: number;
+  /**
+   * Keep a diverging series from flattening the others on the linear axis: when the largest value is
+   * over 3× the cap (1.5 × the largest first value of any series), the axis stops at the cap, the lines
+   * leave through the top and a note says so. The log layer always shows everything.
+   */
+  clipOutliers?: boolean;
   width?: number;
   height?: number;
   /** Keep at most this many points per series (min/max per bucket, so spikes survive). Default 1500. */
@@ -148,8 +154,10 @@ function xScaleFor(series: readonly Series[], frame: Frame): Scale {
 }
 
 /** Y axis, grid and series paths for one y scale (linear or log), as a `<g class="scale-…">`. */
-function plotLayer(spec: LineChartSpec, series: readonly Series[], x: Scale, y: Scale, frame: Frame, fmt: (v: number) => string): string {
+function plotLayer(spec: LineChartSpec, series: readonly Series[], x: Scale, y: Scale, frame: Frame, fmt: (v: number) => string, note = ''): string {
+  const clip = `clip-path="url(#${escapeHtml(spec.id)}-clip)"`;
   const parts: string[] = [`<g class="scale-${y.kind}">`];
+  if (note) parts.push(`<text class="clip-note" x="${c(frame.right - 6)}" y="${c(frame.top + 16)}" text-anchor="end">${escapeHtml(note)}</text>`);
   for (const t of y.ticks) {
     const py = y(t);
     if (!Number.isFinite(py) || py < frame.top - 0.5 || py > frame.bottom + 0.5) continue;
@@ -159,14 +167,14 @@ function plotLayer(spec: LineChartSpec, series: readonly Series[], x: Scale, y: 
   series.forEach((s, i) => {
     const { d, points } = pathData(s.points, x, y);
     const cls = `series ${s.colorClass}${s.dashed ? ' dashed' : ''}`;
-    parts.push(`<path class="${escapeHtml(cls)}" data-series="${i}" data-points="${points}" d="${d}"/>`);
+    parts.push(`<path class="${escapeHtml(cls)}" data-series="${i}" data-points="${points}" ${clip} d="${d}"/>`);
     // Few points: draw them as dots too, so a single evaluation is visible.
     if (points > 0 && points <= 40)
       for (const p of s.points) {
         const px = x(p.x);
         const py = Number.isFinite(p.y) ? y(p.y) : NaN;
         if (Number.isFinite(px) && Number.isFinite(py))
-          parts.push(`<circle class="dot ${escapeHtml(s.colorClass)}" cx="${c(px)}" cy="${c(py)}" r="3"><title>${escapeHtml(`${s.name}: ${fmt(p.y)} at ${spec.xLabel} ${formatNumber(p.x, 6)}`)}</title></circle>`);
+          parts.push(`<circle class="dot ${escapeHtml(s.colorClass)}" ${clip} cx="${c(px)}" cy="${c(py)}" r="3"><title>${escapeHtml(`${s.name}: ${fmt(p.y)} at ${spec.xLabel} ${formatNumber(p.x, 6)}`)}</title></circle>`);
       }
   });
   parts.push('</g>');
@@ -214,6 +222,15 @@ export function lineChart(spec: LineChartSpec): string {
   const fromZero = (spec.yFromZero ?? true) && ylo >= 0;
   let top = yhi;
   if (spec.yMax !== undefined && top > spec.yMax) top = spec.yMax;
+  let note = '';
+  if (spec.clipOutliers) {
+    const firsts = series.map((s) => s.points.find((p) => Number.isFinite(p.y))?.y).filter((v): v is number => v !== undefined);
+    const cap = firsts.length ? 1.5 * Math.max(...firsts) : NaN;
+    if (cap > 0 && top > 3 * cap) {
+      top = cap;
+      note = `↑ off the chart: values up to ${fmt(yhi)}${spec.logToggle && ylo > 0 ? ' (see log scale)' : ''}`;
+    }
+  }
   // 3% headroom so that a point at the maximum is not drawn on the frame.
   const bottom = fromZero ? 0 : ylo;
   const yLin = linearScale([bottom, top > bottom ? top + 0.03 * (top - bottom) : top], [frame.bottom, frame.top], { nice: true });
@@ -230,7 +247,8 @@ export function lineChart(spec: LineChartSpec): string {
     parts.push(`<line class="grid x-grid" x1="${c(px)}" x2="${c(px)}" y1="${c(frame.top)}" y2="${c(frame.bottom)}"/>`);
     parts.push(`<text class="tick x-tick" x="${c(px)}" y="${c(frame.bottom + 16)}" text-anchor="middle">${escapeHtml(formatNumber(t, 6))}</text>`);
   }
-  parts.push(plotLayer(spec, series, x, yLin, frame, fmt));
+  parts.push(`<defs><clipPath id="${escapeHtml(spec.id)}-clip"><rect x="${c(frame.left - 4)}" y="${c(frame.top - 4)}" width="${c(frame.right - frame.left + 8)}" height="${c(frame.bottom - frame.top + 8)}"/></clipPath></defs>`);
+  parts.push(plotLayer(spec, series, x, yLin, frame, fmt, note));
   if (canLog) {
     const yLog = logScale([ylo, yhi], [frame.bottom, frame.top], { nice: true });
     parts.push(plotLayer(spec, series, x, yLog, frame, fmt));

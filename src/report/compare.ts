@@ -54,7 +54,7 @@ export function renderComparisonReport(runs: readonly NamedRun[], opts: Comparis
   const figures: string[] = [];
   figures.push(
     costSeries.length
-      ? chartFigure({ id: 'cost-chart', title: 'Cost J per iteration, every run', xLabel: 'iteration', yLabel: 'cost J', series: costSeries, logToggle: true }, 'Cost J', false)
+      ? chartFigure({ id: 'cost-chart', title: 'Cost J per iteration, every run', xLabel: 'iteration', yLabel: 'cost J', series: costSeries, logToggle: true, clipOutliers: true }, 'Cost J', false)
       : '<figure id="cost-chart-figure"><div class="head"><h3>Cost J</h3></div><p class="muted">No run recorded costs.</p></figure>',
   );
   figures.push(

@@ -116,7 +116,7 @@ function charts(run: RunRecord): string {
   const devCost: Point[] = run.history.evals.filter((e) => e.devCost !== undefined).map((e) => ({ x: e.iteration, y: e.devCost! }));
   if (devCost.length) costSeries.push({ name: 'cost J (dev)', colorClass: 's1', points: devCost, dashed: true });
   if (costSeries.length)
-    figures.push(chartFigure({ id: 'cost-chart', title: 'Cost J per iteration', xLabel: 'iteration', yLabel: 'cost J', series: costSeries, logToggle: true }, 'Cost J', false));
+    figures.push(chartFigure({ id: 'cost-chart', title: 'Cost J per iteration', xLabel: 'iteration', yLabel: 'cost J', series: costSeries, logToggle: true, clipOutliers: true }, 'Cost J', false));
   else figures.push('<figure id="cost-chart-figure"><div class="head"><h3>Cost J</h3></div><p class="muted">No costs were recorded in this run.</p></figure>');
 
   const errSeries: Series[] = [];
@@ -163,7 +163,7 @@ function diagnosisSection(run: RunRecord): string {
     ['Avoidable bias = train − human', formatPercent(d.avoidableBias), `${badge(d.highBias)} <span class="muted">threshold ${escapeHtml(formatPercent(d.biasThreshold))}</span>`],
     ['Variance = dev − train', formatPercent(d.variance), `${badge(d.highVariance)} <span class="muted">threshold ${escapeHtml(formatPercent(d.varianceThreshold))}</span>`],
   ];
-  const tableHtml = `<table class="wide"><tbody>${rows.map(([k, v, extra]) => `<tr><th scope="row">${escapeHtml(k!)}</th><td class="num">${escapeHtml(v!)}</td><td>${extra}</td></tr>`).join('')}</tbody></table>`;
+  const tableHtml = `<table class="wide"><tbody>${rows.map(([k, v, extra]) => `<tr><th scope="row">${escapeHtml(k!)}</th><td class="num">${escapeHtml(v!)}</td><td class="nowrap">${extra}</td></tr>`).join('')}</tbody></table>`;
   const note = computed ? '<p class="muted">Computed by the report from the final train and dev errors, with human-level error 0% and the default thresholds (2%).</p>' : '';
   return `<h2>Bias and variance</h2>
 <section class="diagnosis" id="diagnosis">

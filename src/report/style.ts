@@ -57,6 +57,7 @@ svg.chart .dot { stroke: var(--bg); stroke-width: 1; }
 svg.chart .crosshair { stroke: var(--muted); stroke-width: 1; stroke-dasharray: 3 3; pointer-events: none; }
 svg.chart .nonfinite { fill: var(--bad); }
 svg.chart .empty { fill: var(--muted); font-size: 14px; }
+svg.chart .clip-note { fill: var(--bad); font-size: 12px; }
 ${[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `svg.chart .s${i} { stroke: var(--s${i}); } svg.chart .dot.s${i} { fill: var(--s${i}); } .swatch.s${i} { background: var(--s${i}); }`).join('\n')}
 svg.chart .bar-human { fill: var(--human); } svg.chart .bar-train { fill: var(--train); opacity: 0.85; } svg.chart .bar-dev { fill: var(--dev); opacity: 0.85; }
 svg.chart .span { stroke: var(--fg); stroke-width: 1; stroke-dasharray: 3 2; }
@@ -87,5 +88,6 @@ table.compare th { width: auto; white-space: nowrap; } table.compare tbody th { 
 table.compare td { min-width: 7em; }
 tr.differs td { background: var(--card); font-weight: 600; }
 .muted { color: var(--muted); }
+.nowrap { white-space: nowrap; }
 footer { margin-top: 40px; color: var(--muted); font-size: 0.85rem; }
 `;
