@@ -1,0 +1,174 @@
+// npm run bench [-- --json] [--backends ts,wasm] [--threads N] [--quick]
+//
+// Measures, in one process, the issue's workloads through the library's training path, per backend:
+// W1 (course cat model, full batch GD: ms/iteration, float32 and float64), W2 (MNIST-sized, batch 128:
+// examples/s over an epoch), W3 (wide, batch 256: examples/s), and the GEMM shapes inside them in
+// GFLOP/s. Medians of repeated runs after a warm-up. A table goes to stdout, or with --json one JSON
+// document. The plain TypeScript backend runs a few batches only (it is 30-100x slower).
+import os from 'node:os';
+import type { Backend } from '../src/backend/backend.js';
+import { getBackend, initBackends } from '../src/backend/index.js';
+import type { WasmBackend } from '../src/backend/wasm/index.js';
+import type { DType } from '../src/core/matrix.js';
+import { gemmShapes, timeGemm, type GemmResult } from './gemm.js';
+import { makeBatches, stepFlops, Trainer, W1, W2, W3, type Workload } from './workloads.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const json = args.includes('--json');
+const quick = args.includes('--quick');
+const threadsArg = opt('threads');
+const backendNames = (opt('backends') ?? 'ts,wasm').split(',');
+const log = (s: string) => process.stderr.write(s + '\n');
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+}
+
+function peakRss(): number {
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+interface W1Result { msPerIter: number; gflops: number; iterations: number; projected2500s?: number }
+interface EpochResult { examplesPerSec: number; gflops: number; examples: number; heapGrowthBytes?: number; dataBytes: number; modelBytes: number; rssBeforeMB: number; rssAfterMB: number }
+
+/** W1: full-batch gradient descent, cost computed every iteration as the course does. */
+function runW1(be: Backend, dtype: DType, iters: number, warm: number): W1Result {
+  const data = makeBatches(W1, be, dtype);
+  const t = new Trainer(W1, be, dtype, 0.0075);
+  for (let i = 0; i < warm; i++) t.step(data.X[0]!, data.Y[0]!, true);
+  const times: number[] = [];
+  for (let i = 0; i < iters; i++) {
+    const t0 = performance.now();
+    t.step(data.X[0]!, data.Y[0]!, true);
+    times.push(performance.now() - t0);
+  }
+  t.dispose();
+  for (const M of [...data.X, ...data.Y]) be.free(M);
+  const ms = median(times);
+  return { msPerIter: ms, gflops: stepFlops(W1.dims, 209) / ms / 1e6, iterations: iters };
+}
+
+/** W2, W3: epochs of mini-batch SGD (or, for slow backends, the first `maxBatches` batches). */
+function runEpochs(w: Workload, be: Backend, dtype: DType, epochs: number, maxBatches: number, warmBatches: number): EpochResult {
+  const rssBefore = peakRss();
+  const data = makeBatches(w, be, dtype);
+  const t = new Trainer(w, be, dtype, 0.01);
+  const nb = Math.min(maxBatches, data.X.length);
+  for (let i = 0; i < warmBatches; i++) t.step(data.X[i % data.X.length]!, data.Y[i % data.X.length]!);
+  // Both batch sizes (the last batch is smaller) have their workspace now: memory must stay flat from here.
+  if (nb === data.X.length) t.step(data.X[nb - 1]!, data.Y[nb - 1]!);
+  const heap0 = (be as Partial<WasmBackend>).memoryBytes;
+  const rates: number[] = [];
+  let examples = 0;
+  for (let e = 0; e < epochs; e++) {
+    examples = 0;
+    const t0 = performance.now();
+    for (let i = 0; i < nb; i++) {
+      t.step(data.X[i]!, data.Y[i]!);
+      examples += data.X[i]!.cols;
+    }
+    rates.push(examples / ((performance.now() - t0) / 1000));
+  }
+  const heap1 = (be as Partial<WasmBackend>).memoryBytes;
+  const r = median(rates);
+  const result: EpochResult = {
+    examplesPerSec: r,
+    gflops: (stepFlops(w.dims, w.batch) / w.batch) * r / 1e9,
+    examples,
+    dataBytes: data.bytes,
+    modelBytes: t.modelBytes(w.batch),
+    rssBeforeMB: rssBefore / 2 ** 20,
+    rssAfterMB: peakRss() / 2 ** 20,
+  };
+  if (heap0 !== undefined && heap1 !== undefined) result.heapGrowthBytes = heap1 - heap0;
+  t.dispose();
+  for (const M of [...data.X, ...data.Y]) be.free(M);
+  return result;
+}
+
+async function main(): Promise<void> {
+  const threads = threadsArg ? Number(threadsArg) : undefined;
+  await initBackends(threads ? { threads } : {});
+  const rssBaseline = peakRss();
+  const cpu = os.cpus()[0]?.model ?? 'unknown';
+  const results: Record<string, Record<string, unknown>> = {};
+  const gemms: GemmResult[] = [];
+  for (const name of backendNames) {
+    const be = getBackend(name);
+    const slow = be.name === 'ts';
+    log(`bench: ${be.name}, ${be.threads} thread(s)${'relaxedSimd' in be ? `, relaxed-SIMD ${String((be as WasmBackend).relaxedSimd)}` : ''}`);
+    const r: Record<string, unknown> = { backend: be.name, threads: be.threads };
+    if ('relaxedSimd' in be) r.relaxedSimd = (be as WasmBackend).relaxedSimd;
+    r.W1 = runW1(be, 'float32', slow ? 3 : quick ? 15 : 40, slow ? 1 : 5);
+    log(`  W1 float32 ${(r.W1 as W1Result).msPerIter.toFixed(2)} ms/iter`);
+    const f64 = runW1(be, 'float64', slow ? 2 : quick ? 10 : 25, slow ? 1 : 3);
+    f64.projected2500s = (f64.msPerIter * 2500) / 1000;
+    r.W1f64 = f64;
+    log(`  W1 float64 ${f64.msPerIter.toFixed(2)} ms/iter (2500 iterations ≈ ${f64.projected2500s.toFixed(1)} s)`);
+    r.W2 = runEpochs(W2, be, 'float32', slow ? 1 : quick ? 2 : 5, slow ? 8 : Infinity, slow ? 1 : 80);
+    log(`  W2 ${(r.W2 as EpochResult).examplesPerSec.toFixed(0)} examples/s`);
+    r.W3 = runEpochs(W3, be, 'float32', slow ? 1 : quick ? 1 : 3, slow ? 2 : Infinity, slow ? 1 : 4);
+    log(`  W3 ${(r.W3 as EpochResult).examplesPerSec.toFixed(0)} examples/s`);
+    for (const s of gemmShapes) gemms.push(timeGemm(be, s, slow ? 0.3 : quick ? 0.1 : 0.25));
+    results[be.name] = r;
+  }
+  const best = results.wasm ?? results[backendNames[0]!]!;
+  const ts = results.ts;
+  const speedup = (k: 'W2' | 'W3') =>
+    ts ? (best[k] as EpochResult).examplesPerSec / (ts[k] as EpochResult).examplesPerSec : undefined;
+  const doc = {
+    date: new Date().toISOString().slice(0, 10),
+    machine: { cpu, cores: os.cpus().length, node: process.version },
+    backend: best.backend,
+    threads: best.threads,
+    W1: best.W1,
+    W1f64: best.W1f64,
+    W2: best.W2,
+    W3: best.W3,
+    speedupOverTs: ts ? { W1: (ts.W1 as W1Result).msPerIter / (best.W1 as W1Result).msPerIter, W2: speedup('W2'), W3: speedup('W3') } : undefined,
+    gemm: gemms,
+    backends: results,
+    rss: { baselineMB: rssBaseline / 2 ** 20, peakMB: peakRss() / 2 ** 20 },
+  };
+  if (json) {
+    process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+    return;
+  }
+  printTable(results, gemms, doc.rss);
+}
+
+function printTable(results: Record<string, Record<string, unknown>>, gemms: GemmResult[], rss: { baselineMB: number; peakMB: number }): void {
+  const out = (s: string) => process.stdout.write(s + '\n');
+  out('| backend | threads | W1 f32 ms/iter | W1 f64 ms/iter (2500 it.) | W2 ex/s | W3 ex/s |');
+  out('|---|---|---|---|---|---|');
+  for (const r of Object.values(results)) {
+    const w1 = r.W1 as W1Result, f64 = r.W1f64 as W1Result, w2 = r.W2 as EpochResult, w3 = r.W3 as EpochResult;
+    out(
+      `| ${r.backend as string} | ${r.threads as number} | ${w1.msPerIter.toFixed(2)} (${w1.gflops.toFixed(1)} GFLOP/s) | ` +
+        `${f64.msPerIter.toFixed(2)} (${f64.projected2500s!.toFixed(1)} s) | ${w2.examplesPerSec.toFixed(0)} (${w2.gflops.toFixed(1)} GFLOP/s) | ` +
+        `${w3.examplesPerSec.toFixed(0)} (${w3.gflops.toFixed(1)} GFLOP/s) |`,
+    );
+  }
+  out('');
+  out('| GEMM (M, N, K) form | ' + Object.keys(results).join(' GFLOP/s | ') + ' GFLOP/s |');
+  out('|---|' + Object.keys(results).map(() => '---|').join(''));
+  const keys = [...new Set(gemms.map((g) => g.label))];
+  for (const k of keys) out(`| ${k} | ${Object.keys(results).map((b) => gemms.find((g) => g.label === k && g.backend === b)?.gflops.toFixed(1) ?? '-').join(' | ')} |`);
+  out('');
+  out(`RSS: baseline ${rss.baselineMB.toFixed(0)} MB, peak ${rss.peakMB.toFixed(0)} MB`);
+  const w2 = (results.wasm?.W2 ?? undefined) as EpochResult | undefined;
+  if (w2) {
+    out(
+      `W2 memory: data ${(w2.dataBytes / 2 ** 20).toFixed(1)} MB, parameters + one batch's activations ${(w2.modelBytes / 2 ** 20).toFixed(2)} MB, ` +
+        `peak RSS ${w2.rssBeforeMB.toFixed(0)} → ${w2.rssAfterMB.toFixed(0)} MB, kernel heap growth over the timed epochs ${w2.heapGrowthBytes ?? 0} bytes`,
+    );
+  }
+}
+
+await main();
