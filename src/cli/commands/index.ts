@@ -3,8 +3,12 @@ import type { Command } from '../command.js';
 import '../../data/register.js';
 import { diagnoseCommand } from './diagnose.js';
 import { reportCommand } from './report.js';
+import { dataCommand } from './data.js';
+import { splitCommand } from './split.js';
 
 /** Every `lnn` command, in the order `lnn --help` lists them. */
 export const commands: Command[] = [];
 commands.push(diagnoseCommand);
 commands.push(reportCommand);
+commands.push(dataCommand);
+commands.push(splitCommand);

@@ -1,0 +1,205 @@
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataError, ValueError } from '../../core/errors.js';
+import type { Dataset } from '../../data/dataset.js';
+import { applyImputer, fitImputer, type Imputer } from '../../data/impute.js';
+import { loadDataset } from '../../data/load.js';
+import { encodeNpy } from '../../data/npy.js';
+import { loadDatasetKeepingMissing } from '../../data/register.js';
+import { parseSplitOption, trainDevTestSplit } from '../../data/split.js';
+import { choiceOption, numberOption, UsageError, type Command } from '../command.js';
+import { dataSourceOptions, dataSpecFrom } from './data.js';
+
+/** One output file: its name inside the output directory and its bytes. */
+export interface OutputFile {
+  name: string;
+  content: Uint8Array;
+}
+
+/**
+ * Writes every file into `dir` or none of them: each goes to a temporary file first (flushed), and only
+ * when all are written are they renamed into place. Any failure removes the temporary files and any
+ * file already renamed, so a reader never sees a partial set. Existing files are replaced only with
+ * `overwrite`.
+ */
+export function writeFilesAtomically(dir: string, files: OutputFile[], overwrite = false): string[] {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new DataError(`${dir}: cannot create the output directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, dir);
+  }
+  for (const f of files) {
+    const target = join(dir, f.name);
+    let st;
+    try {
+      st = lstatSync(target);
+    } catch {
+      continue;
+    }
+    if (!st.isFile()) throw new DataError(`${target}: exists and is not a plain file; choose another --out`, target);
+    if (!overwrite) throw new DataError(`${target}: already exists; pass --force to replace it, or choose another --out`, target);
+  }
+  const stamp = `${process.pid}.${Date.now()}`;
+  const temps: string[] = [];
+  const placed: string[] = [];
+  try {
+    for (const f of files) {
+      const tmp = join(dir, `.${f.name}.${stamp}.tmp`);
+      temps.push(tmp);
+      const fd = openSync(tmp, 'w');
+      try {
+        writeSync(fd, f.content);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    files.forEach((f, i) => {
+      renameSync(temps[i]!, join(dir, f.name));
+      placed.push(join(dir, f.name));
+    });
+    return placed;
+  } catch (e) {
+    for (const p of [...temps, ...placed]) rmSync(p, { force: true });
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DataError(`${dir}: cannot write the split (${code ?? (e as Error).message}); nothing was written`, dir);
+  }
+}
+
+/** X: (n_x, m) → the (m, n_x) rows of a data file, example j's values at j * n_x. */
+function exampleRows(d: Dataset): Float64Array {
+  const { X } = d;
+  const out = new Float64Array(X.size);
+  for (let j = 0; j < X.cols; j++) for (let i = 0; i < X.rows; i++) out[j * X.rows + i] = X.data[i * X.cols + j]!;
+  return out;
+}
+
+/** Labels as files hold them: the class's own value when class names are numbers, else the class index. */
+function labelValue(d: Dataset, j: number): number | string {
+  const k = d.labels.data[j]!;
+  if (!d.classes) return k;
+  const name = d.classes[k]!;
+  return /^-?\d+$/.test(name) ? Number(name) : name;
+}
+
+function npyFiles(set: string, d: Dataset): OutputFile[] {
+  const m = d.X.cols;
+  const x = { name: `${set}_x.npy`, content: encodeNpy([m, d.X.rows], exampleRows(d), '<f8') };
+  let y: OutputFile;
+  if (d.classes) {
+    const numeric = d.classes.every((c) => /^-?\d+$/.test(c));
+    const values = Array.from({ length: m }, (_, j) => (numeric ? (labelValue(d, j) as number) : d.labels.data[j]!));
+    y = { name: `${set}_y.npy`, content: encodeNpy([m], values, '<i8') };
+  } else {
+    const ny = d.labels.rows;
+    const rows = new Float64Array(ny * m);
+    for (let j = 0; j < m; j++) for (let i = 0; i < ny; i++) rows[j * ny + i] = d.labels.data[i * m + j]!;
+    y = { name: `${set}_y.npy`, content: encodeNpy(ny === 1 ? [m] : [m, ny], rows, '<f8') };
+  }
+  return [x, y];
+}
+
+const quote = (s: string) => (/[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s);
+
+function csvFile(set: string, d: Dataset, labelName: string): OutputFile {
+  const { X, labels } = d;
+  const m = X.cols;
+  const names = Array.from({ length: X.rows }, (_, i) => d.featureNames?.[i] ?? `x${i}`);
+  const labelNames = d.classes || labels.rows === 1 ? [labelName] : Array.from({ length: labels.rows }, (_, i) => `${labelName}${i}`);
+  const lines = [[...names, ...labelNames].map(quote).join(',')];
+  for (let j = 0; j < m; j++) {
+    const row: string[] = [];
+    for (let i = 0; i < X.rows; i++) row.push(String(X.data[i * m + j]));
+    if (d.classes) row.push(quote(String(labelValue(d, j))));
+    else for (let i = 0; i < labels.rows; i++) row.push(String(labels.data[i * m + j]));
+    lines.push(row.join(','));
+  }
+  return { name: `${set}.csv`, content: new TextEncoder().encode(lines.join('\n') + '\n') };
+}
+
+export const splitCommand: Command = {
+  name: 'split',
+  summary: 'split a data set into train / dev / test files (seeded, stratified by class)',
+  usage: '--data FILE --out DIR [--split auto|70,15,15] [--seed N] [--format npy|csv] [--json]',
+  options: {
+    ...dataSourceOptions,
+    out: { type: 'string', value: 'DIR', description: 'directory for the train, dev and test files (created if needed)' },
+    split: { type: 'string', value: 'RULE', description: "'auto' (dev and test each min(20% of m, 10,000)) or train,dev,test percentages like 70,15,15", default: 'auto' },
+    seed: { type: 'string', value: 'N', description: 'seed of the shuffle; the same seed gives the same split', default: '0' },
+    stratify: { type: 'string', value: 'yes|no', description: 'split each class in the same proportions (classification only)', default: 'yes' },
+    format: { type: 'string', value: 'npy|csv', description: 'npy: train_x.npy/train_y.npy, ...; csv: train.csv, ... with the header', default: 'npy' },
+    impute: { type: 'string', value: 'mean', description: 'fill missing values with the TRAIN set\'s feature means (in all three sets)' },
+    force: { type: 'boolean', description: 'replace files that already exist in --out' },
+    json: { type: 'boolean', description: 'print one JSON document: {"train": m1, "dev": m2, "test": m3, "rule": ..., "files": [...]}' },
+  },
+  details: [
+    'Also writes split.json: sizes, rule, seed, source, classes and feature names (and imputation means).',
+    'Label files hold class values when class names are integers, else class indices (names in split.json).',
+    '',
+    'Examples:',
+    '  lnn split --data builtin:mnist --out mnist-split',
+    '  lnn split --data flowers.csv --label species --split 70,15,15 --format csv --out flowers --seed 1',
+  ].join('\n'),
+  async run(args, _positionals, io) {
+    const out = args['out'];
+    if (typeof out !== 'string' || out === '') throw new UsageError('--out DIR is required');
+    let ratios: ReturnType<typeof parseSplitOption>;
+    try {
+      ratios = parseSplitOption(String(args['split']));
+    } catch (e) {
+      if (e instanceof ValueError) throw new UsageError(e.message);
+      throw e;
+    }
+    if (ratios === 'none') throw new UsageError("--split none keeps every example in train; lnn split needs 'auto' or train,dev,test percentages");
+    const seed = numberOption(args, 'seed', { integer: true, min: 0, max: 0xffffffff })!;
+    const format = choiceOption(args, 'format', ['npy', 'csv'] as const)!;
+    const stratifyText = choiceOption(args, 'stratify', ['yes', 'no'] as const)!;
+    const impute = args['impute'];
+    if (impute !== undefined && impute !== 'mean' && impute !== 'none') throw new UsageError(`--impute must be 'mean' or 'none' but is '${impute}'`);
+    const spec = dataSpecFrom(args, io);
+    const d = impute === 'mean' ? await loadDatasetKeepingMissing(spec) : await loadDataset(spec);
+    const classification = d.classes !== undefined && d.labels.rows === 1;
+    const s = trainDevTestSplit(d, { ratios, seed, stratify: stratifyText === 'yes' && classification });
+    let sets = { train: s.train, dev: s.dev, test: s.test };
+    let imputer: Imputer | undefined;
+    if (impute === 'mean') {
+      imputer = fitImputer(s.train);
+      sets = { train: applyImputer(s.train, imputer), dev: applyImputer(s.dev, imputer), test: applyImputer(s.test, imputer) };
+    }
+    const labelName = typeof args['label'] === 'string' && !/^-?\d+$/.test(args['label']) ? args['label'] : 'label';
+    const files: OutputFile[] = [];
+    const written: Record<string, string[]> = {};
+    for (const [name, part] of Object.entries(sets)) {
+      // An empty set (e.g. --split 80,20,0) gets no file: a data file with m = 0 could not be loaded.
+      if (part.X.cols === 0) continue;
+      const fs = format === 'npy' ? npyFiles(name, part) : [csvFile(name, part, labelName)];
+      files.push(...fs);
+      written[name] = fs.map((f) => f.name);
+    }
+    const meta = {
+      format: 'lnn-split',
+      source: d.source,
+      sizes: s.sizes,
+      rule: s.rule,
+      seed,
+      stratified: / stratified by class$/.test(s.rule),
+      classes: d.classes ?? null,
+      featureNames: d.featureNames ?? null,
+      imputer: imputer ?? null,
+      files: written,
+    };
+    files.push({ name: 'split.json', content: new TextEncoder().encode(JSON.stringify(meta, null, 2) + '\n') });
+    const paths = writeFilesAtomically(out, files, Boolean(args['force']));
+    if (args['json']) {
+      io.out(`${JSON.stringify({ ...s.sizes, rule: s.rule, seed, out, files: paths, imputed: imputer ? imputer.missingInTrain.reduce((a, b) => a + b, 0) : 0 }, null, 2)}\n`);
+      return;
+    }
+    const w = String(d.X.cols).length;
+    const lines = [`${d.source}: m = ${d.X.cols} → ${s.rule}`];
+    for (const [name, part] of Object.entries(sets))
+      lines.push(`  ${name.padEnd(5)} ${String(part.X.cols).padStart(w)}  ${written[name] ? written[name].map((f) => join(out, f)).join(', ') : '(empty: no file written)'}`);
+    if (imputer) lines.push(`  missing values filled with the train set's feature means (${imputer.missingInTrain.reduce((a, b) => a + b, 0)} in train)`);
+    lines.push(`  ${join(out, 'split.json')}: sizes, rule, seed and classes`);
+    io.out(lines.join('\n') + '\n');
+  },
+};

@@ -1,0 +1,138 @@
+import type { Dataset } from './dataset.js';
+
+/**
+ * What `lnn data` prints: the sizes, the classes with their counts, the value ranges and the missing
+ * values of a data set. Browser-safe: no Node imports.
+ */
+
+/** min / max / mean / standard deviation of the present (non-NaN) values. */
+export interface ValueStats {
+  min: number;
+  max: number;
+  mean: number;
+  std: number;
+}
+
+export interface FeatureSummary extends ValueStats {
+  /** Row i of X. */
+  index: number;
+  name: string;
+  /** Examples where this feature is missing (NaN). */
+  missing: number;
+}
+
+export interface DataSummary {
+  source: string;
+  /** Number of examples (columns of X). */
+  m: number;
+  /** Number of features (rows of X). */
+  nx: number;
+  /** Label rows: 1 for classes, n_y for regression targets. */
+  ny: number;
+  task: 'classification' | 'regression';
+  /** Each class with its count and share of m, by class index; null for regression. */
+  classes: { index: number; name: string; count: number; fraction: number }[] | null;
+  /** Over every feature value of X (missing ones left out); null when every value is missing. */
+  values: ValueStats | null;
+  /** Per feature when n_x ≤ `perFeatureLimit` (default 50), else null. */
+  features: FeatureSummary[] | null;
+  /** Regression targets' range; null for classification. */
+  targets: ValueStats | null;
+  missing: {
+    /** Missing feature values in all of X. */
+    values: number;
+    /** Examples with at least one missing value. */
+    examples: number;
+    /** Features with at least one missing value. */
+    features: number;
+  };
+}
+
+function stats(values: ArrayLike<number>, start = 0, end = values.length): ValueStats | null {
+  let min = Infinity, max = -Infinity, sum = 0, n = 0;
+  for (let k = start; k < end; k++) {
+    const v = values[k]!;
+    if (Number.isNaN(v)) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+    n++;
+  }
+  if (n === 0) return null;
+  const mean = sum / n;
+  let sq = 0;
+  for (let k = start; k < end; k++) {
+    const v = values[k]!;
+    if (!Number.isNaN(v)) sq += (v - mean) * (v - mean);
+  }
+  return { min, max, mean, std: Math.sqrt(sq / n) };
+}
+
+/**
+ * Summarizes d (X: (n_x, m), labels: (n_y, m)); NaN features count as missing.
+ * @example summarizeDataset(loadBuiltin('iris')) // => { m: 150, nx: 4, classes: [{ name: 'setosa', count: 50, ... }, ...], ... }
+ */
+export function summarizeDataset(d: Dataset, perFeatureLimit = 50): DataSummary {
+  const { X, labels } = d;
+  const m = X.cols, nx = X.rows;
+  const classification = d.classes !== undefined && labels.rows === 1;
+  let classes: DataSummary['classes'] = null;
+  if (classification) {
+    const counts = new Array<number>(d.classes!.length).fill(0);
+    for (let j = 0; j < m; j++) counts[labels.data[j]!]!++;
+    classes = d.classes!.map((name, index) => ({ index, name, count: counts[index]!, fraction: m === 0 ? 0 : counts[index]! / m }));
+  }
+  const exampleMissing = new Uint8Array(m);
+  let missingValues = 0, missingFeatures = 0;
+  const perFeature: FeatureSummary[] = [];
+  for (let i = 0; i < nx; i++) {
+    let missing = 0;
+    for (let j = 0; j < m; j++)
+      if (Number.isNaN(X.data[i * m + j]!)) {
+        missing++;
+        exampleMissing[j] = 1;
+      }
+    missingValues += missing;
+    if (missing > 0) missingFeatures++;
+    if (nx <= perFeatureLimit) {
+      const s = stats(X.data, i * m, (i + 1) * m) ?? { min: NaN, max: NaN, mean: NaN, std: NaN };
+      perFeature.push({ index: i, name: d.featureNames?.[i] ?? `x${i}`, missing, ...s });
+    }
+  }
+  return {
+    source: d.source,
+    m,
+    nx,
+    ny: labels.rows,
+    task: classification ? 'classification' : 'regression',
+    classes,
+    values: stats(X.data),
+    features: nx <= perFeatureLimit ? perFeature : null,
+    targets: classification ? null : stats(labels.data),
+    missing: { values: missingValues, examples: exampleMissing.reduce((a, b) => a + b, 0), features: missingFeatures },
+  };
+}
+
+const num = (v: number) => (Number.isNaN(v) ? '—' : Number.isInteger(v) ? String(v) : Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3 ? v.toExponential(3) : String(+v.toPrecision(4)));
+
+/** The summary as text, for the terminal. */
+export function formatSummary(s: DataSummary): string {
+  const lines = [`${s.source}`, `  m = ${s.m} examples, n_x = ${s.nx} features → X: (${s.nx}, ${s.m}), labels: (${s.ny}, ${s.m})`];
+  if (s.classes) {
+    lines.push(`  ${s.classes.length} classes:`);
+    const w = Math.max(...s.classes.map((c) => c.name.length));
+    for (const c of s.classes) lines.push(`    ${c.name.padEnd(w)}  ${String(c.count).padStart(String(s.m).length)}  (${(100 * c.fraction).toFixed(1)}%)`);
+  } else if (s.targets) lines.push(`  regression targets: min ${num(s.targets.min)}, max ${num(s.targets.max)}, mean ${num(s.targets.mean)}`);
+  if (s.values) lines.push(`  feature values: min ${num(s.values.min)}, max ${num(s.values.max)}, mean ${num(s.values.mean)}, std ${num(s.values.std)}`);
+  lines.push(
+    s.missing.values === 0
+      ? '  missing values: none'
+      : `  missing values: ${s.missing.values} in ${s.missing.examples} example${s.missing.examples === 1 ? '' : 's'} and ${s.missing.features} feature${s.missing.features === 1 ? '' : 's'} (--impute mean fills them from the training set's means)`,
+  );
+  if (s.features) {
+    const w = Math.max(7, ...s.features.map((f) => f.name.length));
+    lines.push('  per feature:', `    ${'feature'.padEnd(w)}  ${['min', 'max', 'mean', 'std', 'missing'].map((h) => h.padStart(10)).join('')}`);
+    for (const f of s.features) lines.push(`    ${f.name.padEnd(w)}  ${[num(f.min), num(f.max), num(f.mean), num(f.std), String(f.missing)].map((v) => v.padStart(10)).join('')}`);
+  }
+  return lines.join('\n') + '\n';
+}
