@@ -105,3 +105,31 @@ export function expectSameDType(op: string, ...ms: Matrix[]): void {
   const d = ms[0]!.dtype;
   for (const m of ms) if (m.dtype !== d) throw new ShapeError(`${op}: all matrices must share one dtype but got ${d} and ${m.dtype}`);
 }
+
+/**
+ * dst[:, j] = src[:, index[start + j]] for j < dst.cols: the columns (examples) of one mini-batch.
+ * src: (n, m), dst: (n, count). Converts dtype on the way (float64 data into a float32 batch).
+ */
+export function gatherColumns(src: Matrix, index: ArrayLike<number>, start: number, dst: Matrix): void {
+  if (dst.rows !== src.rows) throw new ShapeError(`gatherColumns: dst must have ${src.rows} rows but has ${dst.rows}`);
+  const n = src.rows, m = src.cols, b = dst.cols, s = src.data, d = dst.data;
+  for (let i = 0; i < n; i++) {
+    const si = i * m, di = i * b;
+    for (let j = 0; j < b; j++) d[di + j] = s[si + index[start + j]!]!;
+  }
+}
+
+/** dst[:, 0..count) = src[:, start..start+count).  src: (n, m), dst: (n, count). */
+export function sliceColumns(src: Matrix, start: number, dst: Matrix): void {
+  if (dst.rows !== src.rows || start + dst.cols > src.cols)
+    throw new ShapeError(`sliceColumns: cannot take ${dst.cols} columns from ${start} of ${fmtShape(src.rows, src.cols)} into ${fmtShape(dst.rows, dst.cols)}`);
+  const n = src.rows, m = src.cols, b = dst.cols;
+  for (let i = 0; i < n; i++) dst.data.set(src.data.subarray(i * m + start, i * m + start + b), i * b);
+}
+
+/** A copy of M with another dtype (or the same), in ordinary memory. */
+export function convert(M: Matrix, dtype: DType): Matrix {
+  const out = zeros(M.rows, M.cols, dtype);
+  out.data.set(M.data);
+  return out;
+}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DataError } from '../core/errors.js';
-import { zeros } from '../core/matrix.js';
+import { zeros, type Matrix } from '../core/matrix.js';
 import { loadBuiltin } from './builtin.js';
 import { labelsFromValues, validateDataset, type Dataset } from './dataset.js';
 import { parseNpy, type NpyArray } from './npy.js';
@@ -14,6 +14,8 @@ export interface DataSpec {
   y?: string;
   /** --label: the label column of a CSV. */
   label?: string;
+  /** Features alone are enough (prediction): --x without --y gives labels: (0, m). */
+  unlabeled?: boolean;
   /** Extra reader options (CSV imputation, HDF5 keys, ...), passed through to the reader. */
   [option: string]: unknown;
 }
@@ -36,8 +38,9 @@ export async function loadDataset(spec: DataSpec): Promise<Dataset> {
   let d: Dataset;
   if (spec.x !== undefined || spec.y !== undefined) {
     if (spec.data !== undefined) throw new DataError('give either --data or --x/--y, not both');
-    if (spec.x === undefined || spec.y === undefined) throw new DataError(`--x and --y go together: missing --${spec.x === undefined ? 'x' : 'y'}`);
-    d = loadNpyPair(spec.x, spec.y);
+    if (spec.x !== undefined && spec.y === undefined && spec.unlabeled) d = loadNpyFeatures(spec.x);
+    else if (spec.x === undefined || spec.y === undefined) throw new DataError(`--x and --y go together: missing --${spec.x === undefined ? 'x' : 'y'}`);
+    else d = loadNpyPair(spec.x, spec.y);
   } else if (spec.data !== undefined) {
     if (spec.data.startsWith('builtin:')) d = loadBuiltin(spec.data.slice('builtin:'.length));
     else {
@@ -60,19 +63,31 @@ export function readBytes(file: string): Uint8Array {
   }
 }
 
-/**
- * X.npy: (m, ...) one example per first-axis entry, each flattened row-major → X: (n_x, m).
- * Y.npy: (m,) or (m, 1) labels, (m, K) one-hot or multi-output targets, or the course's (1, m).
- */
-export function loadNpyPair(xFile: string, yFile: string): Dataset {
+/** X: (n_x, m) from X.npy: (m, ...), one example per first-axis entry flattened row-major. */
+function npyFeatures(xFile: string): Matrix {
   const xa = parseNpy(readBytes(xFile), xFile);
-  const ya = parseNpy(readBytes(yFile), yFile);
   if (xa.shape.length === 0) throw new DataError(`${xFile}: X is a scalar; it must hold one example per first-axis entry`, xFile);
   const m = xa.shape[0]!;
   const nx = xa.shape.slice(1).reduce((a, b) => a * b, 1);
   const X = zeros(nx, m, 'float64');
   for (let j = 0; j < m; j++) for (let i = 0; i < nx; i++) X.data[i * m + j] = xa.data[j * nx + i]!;
-  return { X, ...labelsFromNpy(ya, m, yFile), source: xFile };
+  return X;
+}
+
+/** Features without labels (labels: (0, m)), for prediction. */
+export function loadNpyFeatures(xFile: string): Dataset {
+  const X = npyFeatures(xFile);
+  return { X, labels: zeros(0, X.cols, 'float64'), source: xFile };
+}
+
+/**
+ * X.npy: (m, ...) one example per first-axis entry, each flattened row-major → X: (n_x, m).
+ * Y.npy: (m,) or (m, 1) labels, (m, K) one-hot or multi-output targets, or the course's (1, m).
+ */
+export function loadNpyPair(xFile: string, yFile: string): Dataset {
+  const X = npyFeatures(xFile);
+  const ya = parseNpy(readBytes(yFile), yFile);
+  return { X, ...labelsFromNpy(ya, X.cols, yFile), source: xFile };
 }
 
 function labelsFromNpy(ya: NpyArray, m: number, file: string): Pick<Dataset, 'labels' | 'classes'> {

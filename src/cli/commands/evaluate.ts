@@ -1,0 +1,59 @@
+import { DataError } from '../../core/errors.js';
+import { outputUnits, targets, type Dataset, type OutputKind } from '../../data/dataset.js';
+import { loadModel } from '../../io/modelIO.js';
+import type { Model } from '../../train/model.js';
+import { UsageError, type Command, type Io, type Parsed } from '../command.js';
+import { backendOption, chooseBackend, dataOptions, loadData } from '../shared.js';
+
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: 'accuracy, error and cost of a saved model on a data set',
+  usage: '--model MODEL (--data FILE | --x X.npy --y Y.npy) [--json]',
+  options: {
+    model: { type: 'string', value: 'MODEL', description: 'a model file written by lnn train --save' },
+    ...dataOptions,
+    ...backendOption,
+    json: { type: 'boolean', description: 'print one JSON document on stdout' },
+  },
+  run: async (args, _p, io) => runEval(args, io),
+};
+
+/** Loads the model the options name and the data, checking that the data fits the model. */
+export async function modelAndData(args: Parsed, io: Io, unlabeled = false): Promise<{ model: Model; data: Dataset }> {
+  if (typeof args['model'] !== 'string') throw new UsageError('--model MODEL is required');
+  const backend = await chooseBackend(args);
+  const model = loadModel(args['model'], backend);
+  const data = await loadData(args, io, unlabeled);
+  if (data.X.rows !== model.arch.dims[0])
+    throw new DataError(`${data.source}: has n_x = ${data.X.rows} features per example but the model ${args['model']} expects n[0] = ${model.arch.dims[0]}`);
+  return { model, data: alignToModel(data, model) };
+}
+
+/** Maps the data's class names onto the model's class indices. */
+function alignToModel(d: Dataset, model: Model): Dataset {
+  if (!model.classes || !d.classes) return d;
+  const map = d.classes.map((c) => model.classes!.indexOf(c));
+  const unknown = d.classes.filter((_, i) => map[i]! < 0);
+  if (unknown.length)
+    throw new DataError(`${d.source}: has class${unknown.length > 1 ? 'es' : ''} ${unknown.slice(0, 5).map((c) => `'${c}'`).join(', ')} that the model does not know (${model.classes.join(', ')})`);
+  const labels = d.labels;
+  for (let j = 0; j < labels.cols; j++) labels.data[j] = map[labels.data[j]!]!;
+  return { ...d, classes: model.classes };
+}
+
+async function runEval(args: Parsed, io: Io): Promise<number> {
+  const { model, data } = await modelAndData(args, io);
+  const output = model.output as OutputKind;
+  if (model.isClassifier && !data.classes) throw new DataError(`${data.source}: the model classifies but the labels are continuous values`);
+  const n = outputUnits({ ...data, classes: model.classes ?? data.classes }, output);
+  if (n !== model.arch.dims[model.depth]) throw new DataError(`${data.source}: the labels need ${n} output units but the model has n[L] = ${model.arch.dims[model.depth]}`);
+  const Y = targets({ ...data, classes: model.classes ?? data.classes }, output);
+  const e = model.evaluate(data.X, Y);
+  if (args['json']) {
+    io.out(JSON.stringify({ m: e.m, cost: e.cost, error: e.error, ...(e.accuracy !== undefined ? { accuracy: e.accuracy, correct: e.correct } : {}), model: args['model'], data: data.source }) + '\n');
+  } else if (e.accuracy !== undefined) {
+    io.out(`accuracy ${(100 * e.accuracy).toFixed(2)}% (${e.correct}/${e.m}), error ${(100 * e.error).toFixed(2)}%, cost ${e.cost.toPrecision(6)}\n`);
+  } else io.out(`cost (mean squared error / 2) ${e.cost.toPrecision(6)} on ${e.m} examples\n`);
+  model.dispose();
+  return 0;
+}

@@ -1,0 +1,59 @@
+import { getBackend, initBackendsSafe } from './backends.js';
+import type { Backend } from '../backend/backend.js';
+import { DataError } from '../core/errors.js';
+import type { Dataset } from '../data/dataset.js';
+import type { DataSpec } from '../data/load.js';
+import { loadDataset } from '../data/load.js';
+import { loadDatasetKeepingMissing } from '../data/register.js';
+import { UsageError, choiceOption, type Options, type Parsed } from './command.js';
+
+/** The options every command that reads a data set takes. */
+export const dataOptions: Options = {
+  data: { type: 'string', value: 'FILE', description: 'data: FILE.csv/.tsv (with --label), FILE.json, FILE.h5 (with --x-key/--y-key), builtin:mnist or builtin:iris' },
+  x: { type: 'string', value: 'X.npy', description: 'features, one example per first-axis entry (flattened row-major)' },
+  y: { type: 'string', value: 'Y.npy', description: 'labels, one per example (or one-hot rows)' },
+  label: { type: 'string', value: 'COLUMN', description: 'the label column of a CSV/JSON file (name or 0-based index)' },
+  'x-key': { type: 'string', value: 'KEY', description: 'HDF5 dataset holding X (e.g. train_set_x)' },
+  'y-key': { type: 'string', value: 'KEY', description: 'HDF5 dataset holding Y (e.g. train_set_y)' },
+};
+
+export const backendOption: Options = {
+  backend: { type: 'string', value: 'NAME', description: 'kernels: wasm (WebAssembly SIMD, threads) or ts (plain TypeScript reference); default: the fastest available' },
+};
+
+export function dataSpec(args: Parsed, io?: { err: (s: string) => void }, unlabeled = false): DataSpec {
+  const spec: DataSpec = unlabeled ? { unlabeled: true } : {};
+  for (const k of ['data', 'x', 'y', 'label'] as const) if (typeof args[k] === 'string') spec[k] = args[k] as string;
+  if (typeof args['x-key'] === 'string') spec['xKey'] = args['x-key'];
+  if (typeof args['y-key'] === 'string') spec['yKey'] = args['y-key'];
+  if (typeof args['impute'] === 'string') spec['impute'] = args['impute'];
+  if (io) spec['onNote'] = (s: string) => io.err(`note: ${s}\n`);
+  return spec;
+}
+
+/** Loads the data the options name; with `--impute mean`, missing values are kept (NaN) for the imputer. */
+export async function loadData(args: Parsed, io?: { err: (s: string) => void }, unlabeled = false): Promise<Dataset> {
+  const spec = dataSpec(args, io, unlabeled);
+  if (spec.data === undefined && spec.x === undefined && spec.y === undefined)
+    throw new UsageError('no data given: use --data FILE (or builtin:mnist, builtin:iris) or --x X.npy --y Y.npy');
+  return args['impute'] === 'mean' ? loadDatasetKeepingMissing(spec) : loadDataset(spec);
+}
+
+/** The backend `--backend` names (after loading the fast ones), or the fastest available. */
+export async function chooseBackend(args: Parsed): Promise<Backend> {
+  await initBackendsSafe();
+  const name = args['backend'];
+  if (typeof name !== 'string') return (await import('../backend/index.js')).defaultBackend();
+  try {
+    return getBackend(name);
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/^backend/, '--backend'));
+  }
+}
+
+export { choiceOption };
+
+/** A DataError for a data file that the options name, when it is the wrong kind for the command. */
+export function needLabels(d: Dataset, what: string): void {
+  if (d.labels.cols !== d.X.cols) throw new DataError(`${d.source}: ${what} needs one label per example`);
+}

@@ -1,0 +1,110 @@
+import { ValueError } from '../core/errors.js';
+import { Matrix, zeros } from '../core/matrix.js';
+
+/**
+ * Feature scaling, fitted on the training set only and stored in the model, applied the same way to
+ * dev, test and new data: x' = (x - shift[i]) / scale[i] for feature (row) i.
+ * - none:      x
+ * - standard:  (x - mean) / std   (std 0 → 1, so constant features stay finite)
+ * - minmax:    (x - min) / (max - min)  (range 0 → 1)
+ * - scale:k    x / k   (scale:255 is exactly the course's X/255)
+ */
+export type NormalizeKind = 'none' | 'standard' | 'minmax' | { scale: number };
+
+export interface Normalization {
+  kind: 'none' | 'standard' | 'minmax' | 'scale';
+  /** Per-feature shift and scale (n_x entries each); for 'scale', one divisor. */
+  shift?: number[];
+  scale?: number[];
+  divisor?: number;
+}
+
+export function parseNormalize(text: string): NormalizeKind {
+  const t = text.trim().toLowerCase();
+  if (t === 'none' || t === 'standard' || t === 'minmax') return t;
+  const m = /^scale:(.+)$/.exec(t);
+  if (m) {
+    const k = Number(m[1]);
+    if (!Number.isFinite(k) || k === 0) throw new ValueError(`--normalize scale:<k> needs a non-zero number k but got '${m[1]}'`);
+    return { scale: k };
+  }
+  throw new ValueError(`normalize must be none, standard, minmax or scale:<k> but is '${text}'`);
+}
+
+export function normalizeName(n: Normalization): string {
+  return n.kind === 'scale' ? `scale:${n.divisor}` : n.kind;
+}
+
+/** Fits the statistics on X: (n_x, m), the training set. */
+export function fitNormalization(X: Matrix, kind: NormalizeKind): Normalization {
+  if (kind === 'none') return { kind: 'none' };
+  if (typeof kind === 'object') return { kind: 'scale', divisor: kind.scale };
+  const n = X.rows, m = X.cols, x = X.data;
+  if (m === 0) throw new ValueError('normalization: cannot fit on an empty training set');
+  const shift: number[] = [], scale: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const row = x.subarray(i * m, (i + 1) * m);
+    if (kind === 'standard') {
+      let mean = 0;
+      for (let j = 0; j < m; j++) mean += row[j]!;
+      mean /= m;
+      let v = 0;
+      for (let j = 0; j < m; j++) v += (row[j]! - mean) ** 2;
+      const std = Math.sqrt(v / m);
+      shift.push(mean);
+      scale.push(std > 0 ? std : 1);
+    } else {
+      let lo = Infinity, hi = -Infinity;
+      for (let j = 0; j < m; j++) (lo = Math.min(lo, row[j]!)), (hi = Math.max(hi, row[j]!));
+      shift.push(lo);
+      scale.push(hi > lo ? hi - lo : 1);
+    }
+  }
+  return { kind, shift, scale };
+}
+
+/** X' = normalized copy of X: (n_x, m) in float64 (or in `out`, any dtype, same shape). */
+export function applyNormalization(norm: Normalization, X: Matrix, out?: Matrix): Matrix {
+  const n = X.rows, m = X.cols, x = X.data;
+  const y = out ?? zeros(n, m, 'float64');
+  if (y.rows !== n || y.cols !== m) throw new ValueError(`normalization: output must be (${n}, ${m}) but is (${y.rows}, ${y.cols})`);
+  const d = y.data;
+  if (norm.kind === 'none') {
+    d.set(x);
+    return y;
+  }
+  if (norm.kind === 'scale') {
+    const k = norm.divisor!;
+    for (let t = 0; t < x.length; t++) d[t] = x[t]! / k;
+    return y;
+  }
+  const shift = norm.shift!, scale = norm.scale!;
+  if (shift.length !== n)
+    throw new ValueError(`normalization: fitted on n_x = ${shift.length} features but the data has n_x = ${n}`);
+  for (let i = 0; i < n; i++) {
+    const s = shift[i]!, k = scale[i]!;
+    for (let t = i * m, e = t + m; t < e; t++) d[t] = (x[t]! - s) / k;
+  }
+  return y;
+}
+
+/** Reads a stored normalization, checking its fields. */
+export function normalizationFromJSON(json: unknown, where: string, nx: number): Normalization {
+  const o = json as Partial<Normalization> | undefined;
+  if (!o || typeof o !== 'object') throw new ValueError(`${where}: normalization must be an object`);
+  if (o.kind === 'none') return { kind: 'none' };
+  if (o.kind === 'scale') {
+    if (typeof o.divisor !== 'number' || !Number.isFinite(o.divisor) || o.divisor === 0) throw new ValueError(`${where}: normalization.divisor must be a non-zero number`);
+    return { kind: 'scale', divisor: o.divisor };
+  }
+  if (o.kind === 'standard' || o.kind === 'minmax') {
+    for (const f of ['shift', 'scale'] as const) {
+      const a = o[f];
+      if (!Array.isArray(a) || a.length !== nx || !a.every((v) => typeof v === 'number' && Number.isFinite(v)))
+        throw new ValueError(`${where}: normalization.${f} must hold n_x = ${nx} finite numbers`);
+    }
+    if (o.scale!.some((v) => v === 0)) throw new ValueError(`${where}: normalization.scale must not contain 0`);
+    return { kind: o.kind, shift: o.shift!, scale: o.scale! };
+  }
+  throw new ValueError(`${where}: normalization.kind must be none, standard, minmax or scale but is ${JSON.stringify(o.kind)}`);
+}

@@ -1,0 +1,131 @@
+import type { ActivationKind, Backend, LossKind } from '../backend/backend.js';
+import { sliceColumns, type DType, type Matrix } from '../core/matrix.js';
+import { modelForward } from '../nn/model.js';
+import type { Parameters } from '../nn/params.js';
+import { createWorkspace, freeWorkspace, type Workspace } from '../nn/workspace.js';
+
+/** What a network needs besides its parameters to run forward. */
+export interface Architecture {
+  /** n[0..L] */
+  dims: number[];
+  /** g[1..L] */
+  activations: ActivationKind[];
+  /** Leaky ReLU's slope. */
+  alpha: number;
+  loss: LossKind;
+}
+
+/** Examples per forward pass when evaluating, so memory stays bounded on large sets. */
+export const EVAL_CHUNK = 1024;
+
+/**
+ * Runs the network forward over X: (n[0], m) in chunks of columns and hands each chunk's A[L]:
+ * (n[L], count) to `visit` with the chunk's first column. X may be in any dtype or memory.
+ */
+export class ChunkedForward {
+  private ws?: Workspace;
+  private input?: Matrix;
+  private tail?: { ws: Workspace; input: Matrix };
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly arch: Architecture,
+    private readonly dtype: DType,
+    private readonly chunk = EVAL_CHUNK,
+  ) {}
+
+  run(parameters: Parameters, X: Matrix, visit: (AL: Matrix, start: number) => void): void {
+    const m = X.cols;
+    for (let start = 0; start < m; start += this.chunk) {
+      const count = Math.min(this.chunk, m - start);
+      const { ws, input } = this.buffers(count);
+      sliceColumns(X, start, input);
+      const { AL } = modelForward(input, parameters, { backend: this.backend, activations: this.arch.activations, alpha: this.arch.alpha, workspace: ws });
+      visit(AL, start);
+    }
+  }
+
+  private buffers(count: number): { ws: Workspace; input: Matrix } {
+    const make = () => ({
+      ws: createWorkspace(this.arch.dims, count, this.dtype, this.backend),
+      input: this.backend.zeros(this.arch.dims[0]!, count, this.dtype),
+    });
+    if (count === this.chunk || (this.ws && this.ws.m === count)) {
+      if (!this.ws || this.ws.m !== count) {
+        this.release();
+        ({ ws: this.ws, input: this.input } = make());
+      }
+      return { ws: this.ws, input: this.input! };
+    }
+    if (!this.tail || this.tail.ws.m !== count) {
+      if (this.tail) this.freeBuffers(this.tail);
+      this.tail = make();
+    }
+    return this.tail;
+  }
+
+  private freeBuffers(b: { ws: Workspace; input: Matrix }): void {
+    freeWorkspace(b.ws, this.backend);
+    this.backend.free(b.input);
+  }
+
+  private release(): void {
+    if (this.ws) this.freeBuffers({ ws: this.ws, input: this.input! });
+    this.ws = undefined;
+    this.input = undefined;
+  }
+
+  dispose(): void {
+    this.release();
+    if (this.tail) this.freeBuffers(this.tail);
+    this.tail = undefined;
+  }
+}
+
+export interface Evaluation {
+  /** J = (1/m) Σ loss, without the L2 term. */
+  cost: number;
+  /** Classification: the fraction of examples whose predicted class is wrong. Regression: the cost. */
+  error: number;
+  /** Classification only: 1 - error. */
+  accuracy?: number;
+  correct?: number;
+  m: number;
+}
+
+/**
+ * Cost and error of the network on X: (n[0], m) against Y: (n[L], m); `labels` (class indices, one
+ * per example) turn on classification error.
+ */
+export function evaluateNetwork(
+  forward: ChunkedForward,
+  backend: Backend,
+  arch: Architecture,
+  parameters: Parameters,
+  X: Matrix,
+  Y: Matrix,
+  labels?: Int32Array,
+): Evaluation {
+  const m = X.cols;
+  let lossSum = 0, correct = 0;
+  const pred = new Int32Array(Math.min(m, EVAL_CHUNK));
+  const dtype = parameters['W1']!.dtype;
+  let Yc: Matrix | undefined;
+  forward.run(parameters, X, (AL, start) => {
+    if (!Yc || Yc.cols !== AL.cols) {
+      if (Yc) backend.free(Yc);
+      Yc = backend.zeros(Y.rows, AL.cols, dtype);
+    }
+    sliceColumns(Y, start, Yc);
+    lossSum += backend.lossSum(arch.loss, AL, Yc);
+    if (labels) {
+      backend.predictClasses(AL, pred, 0.5);
+      for (let j = 0; j < AL.cols; j++) if (pred[j] === labels[start + j]) correct++;
+    }
+  });
+  if (Yc) backend.free(Yc);
+  const cost = lossSum / m;
+  if (!labels) return { cost, error: cost, m };
+  const accuracy = correct / m;
+  return { cost, error: (m - correct) / m, accuracy, correct, m };
+}

@@ -1,0 +1,50 @@
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { DataError } from '../core/errors.js';
+
+/**
+ * Writes `content` to `file` so that readers see either the old file or the whole new one, never a
+ * half-written file: write a temporary file beside it, flush, then rename over the target.
+ */
+export function writeFileAtomic(file: string, content: string | Uint8Array): void {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DataError(`${file}: cannot write (${code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message})`, file);
+  }
+}
+
+/** Reads and parses a JSON file; a missing, empty or malformed file is a DataError naming file and position. */
+export function readJsonFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DataError(`${file}: cannot read (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message})`, file);
+  }
+  if (text.trim() === '') throw new DataError(`${file}: the file is empty`, file);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const pos = /position (\d+)/.exec(msg)?.[1];
+    let where = '';
+    if (pos !== undefined) {
+      const before = text.slice(0, Number(pos));
+      const line = before.split('\n').length;
+      where = ` at line ${line}, column ${Number(pos) - before.lastIndexOf('\n')}`;
+    } else if (/Unexpected end/.test(msg)) where = ' at the end (the file is truncated)';
+    throw new DataError(`${file}: not valid JSON${where}: ${msg.replace(/^.*?: /, '').replace(/ in JSON at position \d+.*$/, '')}`, file);
+  }
+}

@@ -1,0 +1,20 @@
+import type { Backend } from '../backend/backend.js';
+import type { Model } from '../train/model.js';
+import { modelFromJSON, modelToJSON } from '../train/modelFile.js';
+import type { RunRecord } from '../train/record.js';
+import { readJsonFile, writeFileAtomic } from './files.js';
+
+/** Saves the model (and its run record) to `file` atomically. */
+export function saveModel(model: Model, file: string, run?: RunRecord): void {
+  writeFileAtomic(file, JSON.stringify(modelToJSON(model, run)) + '\n');
+}
+
+/** Loads a model file, checking format, shapes and checksum. */
+export function loadModel(file: string, backend?: Backend): Model {
+  return modelFromJSON(readJsonFile(file), file, backend);
+}
+
+/** The run record embedded in a model file, if any. */
+export function loadModelRun(file: string): RunRecord | undefined {
+  return (readJsonFile(file) as { run?: RunRecord }).run;
+}

@@ -1,0 +1,223 @@
+import type { ActivationKind, Backend, LossKind } from '../backend/backend.js';
+import { defaultBackend, getBackend } from '../backend/index.js';
+import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
+import { Matrix, convert, zeros, type DType } from '../core/matrix.js';
+import { applyNormalization, fitNormalization, type NormalizeKind, type Normalization } from '../data/normalize.js';
+import { ChunkedForward, evaluateNetwork, type Architecture, type Evaluation } from '../evaluate/metrics.js';
+import { DEFAULT_LEAKY_SLOPE } from '../nn/activations.js';
+import { initializeParametersDeep, type InitKind } from '../nn/initializers.js';
+import { lossFor } from '../nn/losses.js';
+import { layerDims, type Parameters } from '../nn/params.js';
+import { trainParameters, type TrainOptions, type TrainResult } from './trainer.js';
+
+export interface ModelConfig {
+  /** n[0..L]: inputs, hidden widths, outputs. */
+  dims: number[];
+  /** g for hidden layers 1..L-1 (default relu). */
+  activation?: ActivationKind;
+  /** g[L] (default sigmoid, the course's). */
+  output?: ActivationKind;
+  /** g[1..L] in full; overrides activation and output. */
+  activations?: ActivationKind[];
+  /** Leaky ReLU's slope for z < 0 (default 0.01). */
+  alpha?: number;
+  /** Default: the loss that matches the output (sigmoid → binary CE, softmax → categorical CE, else MSE). */
+  loss?: LossKind;
+  /** How W is drawn (default he for ReLU-family hidden layers, xavier otherwise), or the parameters themselves. */
+  init?: InitKind | Parameters;
+  /** Seeds the initialization (default 1). */
+  seed?: number;
+  dtype?: DType;
+  backend?: Backend | string;
+  /** Class names by index, for classification. */
+  classes?: string[];
+  /** A fitted normalization, or the kind to fit on the first fit's X (default none). */
+  normalize?: Normalization | NormalizeKind;
+  featureNames?: string[];
+}
+
+/** The outputs that are classifiers: sigmoid (one unit, 0/1) and softmax (K units, one-hot). */
+export function isClassifier(output: ActivationKind): boolean {
+  return output === 'sigmoid' || output === 'softmax';
+}
+
+/**
+ * A deep L-layer network with its hyperparameters and its data preprocessing, built on the course's
+ * blocks: fit runs the training loop, predict and evaluate run forward propagation.
+ *
+ * @example
+ * const model = Model.create({ dims: [4, 8, 3], output: 'softmax' });
+ * model.fit(X, Y, { learningRate: 0.01, optimizer: 'adam', iterations: 500 });
+ * model.evaluate(X, Y).accuracy // => 0.97
+ */
+export class Model {
+  private constructor(
+    readonly arch: Architecture,
+    readonly dtype: DType,
+    readonly backend: Backend,
+    readonly parameters: Parameters,
+    public normalization: Normalization | undefined,
+    private pendingNormalize: NormalizeKind | undefined,
+    public classes: string[] | undefined,
+    public featureNames: string[] | undefined,
+  ) {}
+
+  static create(config: ModelConfig): Model {
+    const dims = config.dims;
+    if (!Array.isArray(dims) || dims.length < 2) throw new ValueError(`Model: dims must list n[0..L] with L ≥ 1 but is ${JSON.stringify(dims)}`);
+    dims.forEach((n, l) => {
+      if (!Number.isInteger(n) || n < 1) throw new ValueError(`Model: n[${l}] must be a positive integer but is ${n}`);
+    });
+    const L = dims.length - 1;
+    const activations = config.activations ?? [...Array<ActivationKind>(L - 1).fill(config.activation ?? 'relu'), config.output ?? 'sigmoid'];
+    if (activations.length !== L) throw new ValueError(`Model: need one activation per layer, g[1..${L}], but got ${activations.length}`);
+    const output = activations[L - 1]!;
+    const loss = config.loss ?? lossFor(output);
+    const alpha = config.alpha ?? DEFAULT_LEAKY_SLOPE;
+    const dtype = config.dtype ?? 'float32';
+    const backend = typeof config.backend === 'string' ? getBackend(config.backend) : (config.backend ?? defaultBackend());
+    if (config.classes && output === 'sigmoid' && config.classes.length > 2)
+      throw new ValueError(`Model: a sigmoid output separates 2 classes but there are ${config.classes.length}; use output softmax`);
+    if (config.classes && output === 'softmax' && config.classes.length !== dims[L])
+      throw new ShapeError(`Model: a softmax output needs n[${L}] = K = ${config.classes.length} units (one per class) but n[${L}] is ${dims[L]}`);
+    let init = config.init;
+    if (init === undefined) init = activations.slice(0, -1).every((g) => g === 'relu' || g === 'leaky-relu') ? 'he' : 'xavier';
+    let params64: Parameters;
+    if (typeof init === 'object' && !('scaled' in init)) {
+      params64 = init as Parameters;
+      const got = layerDims(params64, 'Model: initial parameters');
+      if (got.length !== dims.length || got.some((n, l) => n !== dims[l]))
+        throw new ShapeError(`Model: the initial parameters have dims [${got.join(', ')}] but the network has [${dims.join(', ')}]`);
+    } else params64 = initializeParametersDeep(dims, { init: init as InitKind, seed: config.seed ?? 1, dtype: 'float64' });
+    const parameters: Parameters = {};
+    for (const [k, M] of Object.entries(params64)) {
+      parameters[k] = backend.zeros(M.rows, M.cols, dtype);
+      parameters[k]!.data.set(M.data);
+    }
+    const norm = config.normalize;
+    const fitted = typeof norm === 'object' && 'kind' in norm ? norm : undefined;
+    const pending = fitted ? undefined : (norm as NormalizeKind | undefined);
+    return new Model({ dims: [...dims], activations, alpha, loss }, dtype, backend, parameters, fitted, pending, config.classes, config.featureNames);
+  }
+
+  /** L, the number of layers with parameters. */
+  get depth(): number {
+    return this.arch.dims.length - 1;
+  }
+
+  get output(): ActivationKind {
+    return this.arch.activations[this.depth - 1]!;
+  }
+
+  get isClassifier(): boolean {
+    return isClassifier(this.output);
+  }
+
+  /** X' = the model's normalization of X: (n[0], m), in the model's dtype. */
+  prepare(X: Matrix, where = 'X'): Matrix {
+    const n0 = this.arch.dims[0]!;
+    if (X.rows !== n0) throw new ShapeError(`${where}: the model expects n[0] = ${n0} features per example but the data has ${X.rows} (X is ${fmtShape(X.rows, X.cols)})`);
+    const out = zeros(X.rows, X.cols, this.dtype);
+    return applyNormalization(this.normalization ?? { kind: 'none' }, X, out);
+  }
+
+  /**
+   * Trains on X: (n[0], m) raw features and Y: (n[L], m) targets (0/1 for sigmoid, one-hot for softmax).
+   * Fits the pending normalization on this X first. `dev` (raw) is evaluated as training goes.
+   */
+  fit(X: Matrix, Y: Matrix, options: Omit<TrainOptions, 'dev'> & { dev?: { X: Matrix; Y: Matrix } }): TrainResult {
+    const L = this.depth;
+    if (Y.rows !== this.arch.dims[L] || Y.cols !== X.cols)
+      throw new ShapeError(`fit: Y must be (n[${L}], m) = ${fmtShape(this.arch.dims[L]!, X.cols)} but is ${fmtShape(Y.rows, Y.cols)}`);
+    if (this.pendingNormalize !== undefined) {
+      this.normalization = fitNormalization(X, this.pendingNormalize);
+      this.pendingNormalize = undefined;
+    }
+    const Xn = this.prepare(X, 'fit: X');
+    const Yd = convert(Y, this.dtype);
+    const labels = this.isClassifier ? labelsOf(Y) : undefined;
+    let dev: TrainOptions['dev'];
+    if (options.dev) {
+      const { X: Xd, Y: Ydv } = options.dev;
+      if (Ydv.rows !== Y.rows || Ydv.cols !== Xd.cols) throw new ShapeError(`fit: dev Y must be ${fmtShape(Y.rows, Xd.cols)} but is ${fmtShape(Ydv.rows, Ydv.cols)}`);
+      dev = { X: this.prepare(Xd, 'fit: dev X'), Y: convert(Ydv, this.dtype), ...(this.isClassifier ? { labels: labelsOf(Ydv) } : {}) };
+    }
+    return trainParameters(this.parameters, this.arch, Xn, Yd, labels, { ...options, dev }, this.backend);
+  }
+
+  /** A[L]: (n[L], m) for raw X: (n[0], m). */
+  forward(X: Matrix): Matrix {
+    const Xn = this.prepare(X);
+    const out = zeros(this.arch.dims[this.depth]!, X.cols, this.dtype);
+    const fwd = new ChunkedForward(this.backend, this.arch, this.dtype);
+    try {
+      fwd.run(this.parameters, Xn, (AL, start) => {
+        for (let i = 0; i < AL.rows; i++) out.data.set(AL.data.subarray(i * AL.cols, (i + 1) * AL.cols), i * X.cols + start);
+      });
+    } finally {
+      fwd.dispose();
+    }
+    return out;
+  }
+
+  /** Class indices (classification: A[L] > 0.5 for sigmoid, argmax for softmax), one per example. */
+  predictClasses(X: Matrix): Int32Array {
+    if (!this.isClassifier) throw new ValueError(`predictClasses: the output is ${this.output}, not a classifier; use forward()`);
+    const AL = this.forward(X);
+    const out = new Int32Array(X.cols);
+    this.backend.predictClasses(AL, out, 0.5);
+    return out;
+  }
+
+  /** Cost, error and (classification) accuracy on raw X: (n[0], m) against Y: (n[L], m). */
+  evaluate(X: Matrix, Y: Matrix): Evaluation {
+    const L = this.depth;
+    if (Y.rows !== this.arch.dims[L] || Y.cols !== X.cols)
+      throw new ShapeError(`evaluate: Y must be (n[${L}], m) = ${fmtShape(this.arch.dims[L]!, X.cols)} but is ${fmtShape(Y.rows, Y.cols)}`);
+    const fwd = new ChunkedForward(this.backend, this.arch, this.dtype);
+    try {
+      return evaluateNetwork(fwd, this.backend, this.arch, this.parameters, this.prepare(X), convert(Y, this.dtype), this.isClassifier ? labelsOf(Y) : undefined);
+    } finally {
+      fwd.dispose();
+    }
+  }
+
+  /** Parameters in float64, ordinary memory (for saving and gradient checks). */
+  parametersFloat64(): Parameters {
+    const out: Parameters = {};
+    for (const [k, M] of Object.entries(this.parameters)) out[k] = convert(M, 'float64');
+    return out;
+  }
+
+  /** Gives the parameters' backend memory back; the model is unusable afterwards. */
+  dispose(): void {
+    for (const M of Object.values(this.parameters)) this.backend.free(M);
+  }
+
+  /** Parameter count Σ n[l]·(n[l-1] + 1). */
+  get parameterCount(): number {
+    let s = 0;
+    for (let l = 1; l <= this.depth; l++) s += this.arch.dims[l]! * (this.arch.dims[l - 1]! + 1);
+    return s;
+  }
+
+  /** @internal for the model file reader */
+  static restore(arch: Architecture, dtype: DType, backend: Backend, parameters: Parameters, normalization: Normalization | undefined, classes: string[] | undefined, featureNames: string[] | undefined): Model {
+    return new Model(arch, dtype, backend, parameters, normalization, undefined, classes, featureNames);
+  }
+}
+
+/** Class index per example: Y[0, j] > 0.5 for one row (sigmoid), argmax over the rows (softmax). Y: (n[L], m). */
+export function labelsOf(Y: Matrix): Int32Array {
+  const m = Y.cols, out = new Int32Array(m);
+  if (Y.rows === 1) {
+    for (let j = 0; j < m; j++) out[j] = Y.data[j]! > 0.5 ? 1 : 0;
+    return out;
+  }
+  for (let j = 0; j < m; j++) {
+    let best = 0;
+    for (let i = 1; i < Y.rows; i++) if (Y.data[i * m + j]! > Y.data[best * m + j]!) best = i;
+    out[j] = best;
+  }
+  return out;
+}
