@@ -173,6 +173,13 @@ function microKernel<T>(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, h: i3
   }
 }
 
+/** The block size ≤ max, a multiple of `unit`, that cuts n into the fewest blocks of (nearly) equal size. */
+function even(n: i32, max: i32, unit: i32): i32 {
+  const blocks = (n + max - 1) / max;
+  const size = (n + blocks - 1) / blocks;
+  return min(max, ((size + unit - 1) / unit) * unit);
+}
+
 /** C = beta · C (beta = 0 writes zeros, so NaN in C does not leak through).  C: (M, N), row stride ldc. */
 function scaleC<T>(M: i32, N: i32, beta: T, C: usize, ldc: i32): void {
   const S = sizeof<T>();
@@ -202,10 +209,14 @@ export function gemm<T>(
   const ap = scratch;
   const bp = scratch + <usize>(MC * KC) * S;
   const tile = bp + <usize>(KC * NC) * S;
-  for (let jc = 0; jc < N; jc += NC) {
-    const nc = min(NC, N - jc);
-    for (let pc = 0; pc < K; pc += KC) {
-      const kc = min(KC, K - pc);
+  // Blocks of equal size (K = 784 runs as 4 × 196, not 3 × 256 + 16), so no short block wastes a pass.
+  const kStep = even(K, KC, 1);
+  const mStep = even(M, MC, MR);
+  const nStep = even(N, NC, NR);
+  for (let jc = 0; jc < N; jc += nStep) {
+    const nc = min(nStep, N - jc);
+    for (let pc = 0; pc < K; pc += kStep) {
+      const kc = min(kStep, K - pc);
       const betaK: T = pc == 0 ? beta : <T>1;
       for (let q = 0; q < nc; q += NR) {
         const w = min(NR, nc - q);
@@ -213,8 +224,8 @@ export function gemm<T>(
         if (transB) packLines<T>(B + <usize>((jc + q) * ldb + pc) * S, ldb, w, NR, kc, dst);
         else packRows<T>(B + <usize>(pc * ldb + jc + q) * S, ldb, w, NR, kc, dst);
       }
-      for (let ic = 0; ic < M; ic += MC) {
-        const mc = min(MC, M - ic);
+      for (let ic = 0; ic < M; ic += mStep) {
+        const mc = min(mStep, M - ic);
         for (let p = 0; p < mc; p += MR) {
           const h = min(MR, mc - p);
           const dst = ap + <usize>(p * kc) * S;

@@ -10,7 +10,8 @@
  * [1] argument count, [2...] arguments.
  */
 export const JOB_SLOT = 24;
-export const SPIN_LIMIT = 200000;
+/** Polls before sleeping (tens of µs): a training step's GEMMs follow each other closely. */
+export const SPIN_LIMIT = 20000;
 
 const body = `
 function lnnKernelWorker(data, post) {

@@ -7,8 +7,11 @@ import { WasmHeap, WasmMatrix } from './heap.js';
 import type { KernelExports, TypedKernels } from './kernels.js';
 import { activationCode, lossCode, typedKernels } from './kernels.js';
 
-/** GEMMs below this many multiply-adds stay on the calling thread: waking a worker costs more. */
-const PARALLEL_MIN_MACS = 1 << 17;
+/**
+ * GEMMs below this many multiply-adds (about 50 µs of one core) stay on the calling thread: waking
+ * a sleeping worker costs some 10-20 µs.
+ */
+const PARALLEL_MIN_MACS = 1 << 20;
 const MR = 4;
 
 function nr(dtype: DType): number {
