@@ -15,6 +15,8 @@ export const MR: i32 = 4;
 export const KC: i32 = 256;
 export const MC: i32 = 128;
 export const NC: i32 = 2048;
+/** Up to this many rows of C, a non-transposed B is read in place rather than packed. */
+const DIRECT_B_MAX_M: i32 = 32;
 
 /** Bytes of scratch one gemm call needs (for f64, the larger): packed A, packed B, one edge tile. */
 export const GEMM_SCRATCH_BYTES: i32 = (MC * KC + KC * NC + 64) * 8;
@@ -108,11 +110,12 @@ function packRows<T>(src: usize, ld: i32, w: i32, W: i32, kc: i32, dst: usize): 
 }
 
 /**
- * One MR × NR tile of C from kc steps of packed A (ap: [k][MR]) and packed B (bp: [k][NR]):
+ * One MR × NR tile of C from kc steps of packed A (ap: [k][MR]) and B (bp: NR values per k, the next
+ * k bStride bytes on: 32 when packed, a row of B when read in place):
  * C[0:h, 0:w] = alpha · acc + beta · C (beta = 0 overwrites). Edge tiles (h < MR or w < NR) go
  * through `tile` so that the padded lanes are never written to C.
  */
-function microKernel<T>(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, h: i32, w: i32, alpha: T, beta: T, tile: usize): void {
+function microKernel<T>(kc: i32, ap: usize, bp: usize, bStride: usize, c: usize, ldc: i32, h: i32, w: i32, alpha: T, beta: T, tile: usize): void {
   const S = sizeof<T>();
   let c00 = v128.splat<T>(0), c01 = v128.splat<T>(0);
   let c10 = v128.splat<T>(0), c11 = v128.splat<T>(0);
@@ -134,7 +137,7 @@ function microKernel<T>(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, h: i3
     c30 = madd<T>(a, b0, c30);
     c31 = madd<T>(a, b1, c31);
     ap += 4 * S;
-    bp += 32;
+    bp += bStride;
   }
   const va = v128.splat<T>(alpha);
   const full = h == MR && w == nr<T>();
@@ -213,6 +216,10 @@ export function gemm<T>(
   const kStep = even(K, KC, 1);
   const mStep = even(M, MC, MR);
   const nStep = even(N, NC, NR);
+  // With few rows of C each B panel serves few micro-kernels, so copying it costs more than it
+  // saves: a non-transposed B is then read in place (full panels; the edge panel is still packed).
+  // Not for strides of a multiple of 4 KiB, whose rows would all fall in the same L1 sets.
+  const direct = !transB && M <= DIRECT_B_MAX_M && ((<usize>ldb * S) & 4095) != 0;
   for (let jc = 0; jc < N; jc += nStep) {
     const nc = min(nStep, N - jc);
     for (let pc = 0; pc < K; pc += kStep) {
@@ -220,6 +227,7 @@ export function gemm<T>(
       const betaK: T = pc == 0 ? beta : <T>1;
       for (let q = 0; q < nc; q += NR) {
         const w = min(NR, nc - q);
+        if (direct && w == NR) continue;
         const dst = bp + <usize>(q * kc) * S;
         if (transB) packLines<T>(B + <usize>((jc + q) * ldb + pc) * S, ldb, w, NR, kc, dst);
         else packRows<T>(B + <usize>(pc * ldb + jc + q) * S, ldb, w, NR, kc, dst);
@@ -234,11 +242,13 @@ export function gemm<T>(
         }
         for (let q = 0; q < nc; q += NR) {
           const w = min(NR, nc - q);
-          const bq = bp + <usize>(q * kc) * S;
+          const inPlace = direct && w == NR;
+          const bq = inPlace ? B + <usize>(pc * ldb + jc + q) * S : bp + <usize>(q * kc) * S;
+          const bStride: usize = inPlace ? <usize>ldb * S : 32;
           for (let p = 0; p < mc; p += MR) {
             const h = min(MR, mc - p);
             const c = C + <usize>((ic + p) * ldc + jc + q) * S;
-            microKernel<T>(kc, ap + <usize>(p * kc) * S, bq, c, ldc, h, w, alpha, betaK, tile);
+            microKernel<T>(kc, ap + <usize>(p * kc) * S, bq, bStride, c, ldc, h, w, alpha, betaK, tile);
           }
         }
       }
