@@ -47,5 +47,5 @@ export function parseCsv(text: string, file: string, opts: TableOptions & { deli
 /** The `--data FILE.csv` reader: spec.label, spec.impute ('mean' keeps missing values as NaN for fitImputer). */
 export function readCsv(file: string, spec: DataSpec, delimiter = ','): Dataset {
   const text = new TextDecoder('utf-8').decode(readBytes(file));
-  return parseCsv(text, file, { label: spec.label, missing: missingPolicy(spec['impute']), delimiter });
+  return parseCsv(text, file, { label: spec.label, missing: missingPolicy(spec['impute']), unlabeled: spec.unlabeled === true, delimiter });
 }

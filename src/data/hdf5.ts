@@ -132,18 +132,36 @@ function numbersOf(value: unknown, key: string, file: string): ArrayLike<number>
   throw new DataError(`${file}: dataset '${key}' did not read as a numeric array`, file);
 }
 
+/** Features alone (prediction): X: (n_x, m) from `xKey`, labels: (0, m). */
+export function readHdf5Features(f: H5File, file: string, xKey: string): Dataset {
+  const entries = listEntries(f);
+  const e = entries.find((x) => x.key === xKey.replace(/^\//, ''));
+  if (!e) throw new DataError(`${file}: no dataset '${xKey}' for --x-key; the file has ${describe(entries) || 'no datasets'}`, file);
+  if (!e.numeric || e.shape.length === 0) throw new DataError(`${file}: dataset '${xKey}' (--x-key) must hold numbers, one entry per example, but is ${e.dtype} (${e.shape.join(', ')})`, file);
+  const X = featuresOf(f.get(xKey) as H5Dataset, xKey, file);
+  return { X, labels: zeros(0, X.cols, 'float64'), source: `${file}:${xKey}` };
+}
+
+/** X dataset (m, ...) → X: (n_x, m), each example flattened row-major. */
+function featuresOf(xd: H5Dataset, key: string, file: string) {
+  const xs = xd.shape ?? [];
+  const m = xs[0]!;
+  if (m === 0) throw new DataError(`${file}: dataset '${key}' has no examples (m = 0)`, file);
+  const nx = xs.slice(1).reduce((a, b) => a * b, 1);
+  const xv = numbersOf(xd.value, key, file);
+  const X = zeros(nx, m, 'float64');
+  // (m, n_x) row-major → (n_x, m): X(i, j) = x[j * n_x + i].
+  for (let j = 0; j < m; j++) for (let i = 0; i < nx; i++) X.data[i * m + j] = xv[j * nx + i]!;
+  return X;
+}
+
 /** Reads the data set from an open file. See the module comment for the layouts. */
 export function readHdf5Dataset(f: H5File, file: string, keys: { xKey: string; yKey: string; classesKey?: string }): Dataset {
   const xd = f.get(keys.xKey) as H5Dataset;
   const yd = f.get(keys.yKey) as H5Dataset;
-  const xs = xd.shape ?? [], ys = yd.shape ?? [];
-  const m = xs[0]!;
-  if (m === 0) throw new DataError(`${file}: dataset '${keys.xKey}' has no examples (m = 0)`, file);
-  const nx = xs.slice(1).reduce((a, b) => a * b, 1);
-  const xv = numbersOf(xd.value, keys.xKey, file);
-  const X = zeros(nx, m, 'float64');
-  // (m, n_x) row-major → (n_x, m): X(i, j) = x[j * n_x + i].
-  for (let j = 0; j < m; j++) for (let i = 0; i < nx; i++) X.data[i * m + j] = xv[j * nx + i]!;
+  const ys = yd.shape ?? [];
+  const X = featuresOf(xd, keys.xKey, file);
+  const m = X.cols;
   const shape = `(${ys.join(', ')})`;
   if (!fitsLabels({ key: keys.yKey, shape: ys, dtype: '', numeric: true }, m))
     throw new DataError(`${file}: dataset '${keys.yKey}' is ${shape} but X '${keys.xKey}' has m = ${m} examples; labels must be (m,), (m, 1), (m, K) or (1, m) = (1, ${m})`, file);
@@ -199,6 +217,7 @@ export async function readHdf5(file: string, spec: DataSpec = {}): Promise<Datas
   const yKey = stringOption(spec, 'yKey', 'y-key');
   const classesKey = stringOption(spec, 'classesKey', 'classes-key');
   return withHdf5(file, (f) => {
+    if (spec.unlabeled === true && xKey !== undefined && yKey === undefined) return readHdf5Features(f, file, xKey);
     const keys = chooseKeys(listEntries(f), file, xKey, yKey);
     if (keys.guessed && typeof spec['onNote'] === 'function')
       (spec['onNote'] as (s: string) => void)(`${file}: using --x-key ${keys.xKey} --y-key ${keys.yKey} (the only pair of datasets with one label per example)`);

@@ -22,7 +22,7 @@ export function parseJsonDataset(text: string, file: string, opts: TableOptions 
     throw new DataError(`${file}: is not valid JSON (${(e as Error).message})`, file);
   }
   if (Array.isArray(doc)) return objectsToDataset(doc, file, opts);
-  if (doc !== null && typeof doc === 'object') return xyToDataset(doc as Record<string, unknown>, file, opts.missing ?? 'error');
+  if (doc !== null && typeof doc === 'object') return xyToDataset(doc as Record<string, unknown>, file, opts.missing ?? 'error', opts.unlabeled === true);
   throw new DataError(`${file}: holds a ${doc === null ? 'null' : typeof doc}; expected {"X": [...], "y": [...]} or an array of objects`, file);
 }
 
@@ -40,21 +40,21 @@ function objectsToDataset(doc: unknown[], file: string, opts: TableOptions): Dat
   return tableToDataset({ columns, rows }, file, opts);
 }
 
-function xyToDataset(doc: Record<string, unknown>, file: string, missing: MissingPolicy): Dataset {
+function xyToDataset(doc: Record<string, unknown>, file: string, missing: MissingPolicy, unlabeled: boolean): Dataset {
   const xKey = ['X', 'x'].find((k) => k in doc);
   const yKey = ['y', 'Y', 'labels', 'label'].find((k) => k in doc);
-  if (xKey === undefined || yKey === undefined)
+  if (xKey === undefined || (yKey === undefined && !unlabeled))
     throw new DataError(`${file}: an object must have keys "X" and "y" but has ${Object.keys(doc).map((k) => `"${k}"`).join(', ') || 'none'}`, file);
   const xs = doc[xKey];
-  let ys = doc[yKey];
+  let ys = yKey === undefined ? undefined : doc[yKey];
   // The course's (1, m) row of labels, and (m, 1) columns of one-label arrays, read as m labels.
   if (Array.isArray(ys) && Array.isArray(xs) && ys.length === 1 && Array.isArray(ys[0]) && ys[0].length === xs.length && xs.length !== 1) ys = ys[0];
   if (Array.isArray(ys)) ys = ys.map((v) => (Array.isArray(v) && v.length === 1 ? v[0] : v));
   if (!Array.isArray(xs)) throw new DataError(`${file}: "${xKey}" must be an array with one entry per example`, file);
-  if (!Array.isArray(ys)) throw new DataError(`${file}: "${yKey}" must be an array with one label per example`, file);
+  if (yKey !== undefined && !Array.isArray(ys)) throw new DataError(`${file}: "${yKey}" must be an array with one label per example`, file);
   const m = xs.length;
   if (m === 0) throw new DataError(`${file}: "${xKey}" is empty (m = 0)`, file);
-  if (ys.length !== m) throw new DataError(`${file}: "${xKey}" has m = ${m} examples but "${yKey}" has ${ys.length} labels; they must match one to one`, file);
+  if (Array.isArray(ys) && ys.length !== m) throw new DataError(`${file}: "${xKey}" has m = ${m} examples but "${yKey}" has ${ys.length} labels; they must match one to one`, file);
   const flat = (v: unknown): Cell[] => (Array.isArray(v) ? v.flatMap(flat) : [v as Cell]);
   const first = flat(xs[0]);
   const nx = first.length;
@@ -77,6 +77,7 @@ function xyToDataset(doc: Record<string, unknown>, file: string, missing: Missin
       X.data[i * m + j] = v;
     }
   }
+  if (!Array.isArray(ys)) return { X, labels: zeros(0, m, 'float64'), source: file };
   const labels = ys.map((v, j) => {
     if (isMissing(v as Cell) || (typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'boolean'))
       throw new DataError(`${file}: ${yKey}[${j}] is ${JSON.stringify(v ?? null)}; every label must be a number or a class name`, file);
@@ -90,5 +91,5 @@ function xyToDataset(doc: Record<string, unknown>, file: string, missing: Missin
 /** The `--data FILE.json` reader: spec.label for arrays of objects, spec.impute ('mean' keeps missing values as NaN). */
 export function readJson(file: string, spec: DataSpec): Dataset {
   const text = new TextDecoder('utf-8').decode(readBytes(file));
-  return parseJsonDataset(text, file, { label: spec.label, missing: missingPolicy(spec['impute']) });
+  return parseJsonDataset(text, file, { label: spec.label, missing: missingPolicy(spec['impute']), unlabeled: spec.unlabeled === true });
 }

@@ -29,6 +29,11 @@ export interface TableOptions {
   /** The label column: a header name, or a 0-based column index (negative counts from the end: -1 = last). */
   label?: string;
   missing?: MissingPolicy;
+  /**
+   * Features alone are enough (prediction): when the label column is not there (no --label, or a
+   * --label name the file lacks), every column is a feature and labels are (0, m).
+   */
+  unlabeled?: boolean;
 }
 
 /** Column names tried, in order, when no --label is given. */
@@ -79,6 +84,13 @@ export function labelColumn(columns: string[], label: string | undefined, file: 
   throw new DataError(`${file}: no column '${label}' for --label; columns are ${list}`, file);
 }
 
+/** The label column's index, or -1 when features alone will do (opts.unlabeled) and there is none. */
+function findLabel(columns: string[], opts: TableOptions, file: string): number {
+  if (!opts.unlabeled) return labelColumn(columns, opts.label, file);
+  if (opts.label !== undefined) return columns.indexOf(opts.label);
+  return DEFAULT_LABEL_NAMES.map((n) => columns.indexOf(n)).find((i) => i >= 0) ?? -1;
+}
+
 /**
  * A table → a data set. The label column's cells become labels (numbers → labelsFromValues, any text →
  * sorted classes); the other columns, in order, become the rows of X: (n_x, m), one example per column.
@@ -92,20 +104,22 @@ export function tableToDataset(table: Table, file: string, opts: TableOptions = 
     seen.set(c, i);
   });
   if (rows.length === 0) throw new DataError(`${file}: has a header but no examples (m = 0)`, file);
-  const y = labelColumn(columns, opts.label, file);
+  const y = findLabel(columns, opts, file);
   const features = columns.map((_, i) => i).filter((i) => i !== y);
   if (features.length === 0) throw new DataError(`${file}: has only the label column '${columns[y]}'; there must be at least one feature column`, file);
   const m = rows.length;
   const nx = features.length;
   const X = zeros(nx, m, 'float64');
   const keep = opts.missing === 'keep';
-  const labelCells: Cell[] = new Array(m);
+  const labelCells: Cell[] = new Array(y < 0 ? 0 : m);
   for (let j = 0; j < m; j++) {
     const { cells, where } = rows[j]!;
     const at = (col: number) => `${file}: ${where}, column '${columns[col]}'`;
-    const lc = cells[y];
-    if (isMissing(lc)) throw new DataError(`${at(y)}: the label is missing; every example needs one`, file);
-    labelCells[j] = lc;
+    if (y >= 0) {
+      const lc = cells[y];
+      if (isMissing(lc)) throw new DataError(`${at(y)}: the label is missing; every example needs one`, file);
+      labelCells[j] = lc;
+    }
     for (let i = 0; i < nx; i++) {
       const col = features[i]!;
       const c = cells[col];
@@ -121,6 +135,7 @@ export function tableToDataset(table: Table, file: string, opts: TableOptions = 
       X.data[i * m + j] = v;
     }
   }
+  if (y < 0) return { X, labels: zeros(0, m, 'float64'), featureNames: features.map((i) => columns[i]!), source: file };
   const numeric = labelCells.map(cellNumber);
   const labelInfo = numeric.every((v) => v !== undefined)
     ? labelsFromValues(numeric as number[], file)

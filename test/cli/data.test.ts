@@ -52,3 +52,16 @@ describe('lnn data', { concurrency: true }, () => {
     assert.equal(ragged.stdout, '');
   });
 });
+
+describe('lnn data on HDF5', () => {
+  it('reads the committed tiny.h5, guessing the keys and saying so on stderr', async () => {
+    const r = await lnn(['data', '--data', fixture('tiny.h5'), '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout);
+    assert.equal(s.m, 3);
+    assert.equal(s.nx, 4);
+    assert.deepEqual(s.classes.map((c: { name: string; count: number }) => [c.name, c.count]), [['dog', 1], ['cat', 2]]);
+    assert.deepEqual([s.values.min, s.values.max], [0, 23]);
+    assert.equal(r.stderr, `note: ${fixture('tiny.h5')}: using --x-key set_x --y-key set_y (the only pair of datasets with one label per example)\n`);
+  });
+});

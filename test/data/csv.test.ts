@@ -100,6 +100,15 @@ describe('CSV reader', () => {
     await assert.rejects(loadDataset({ data: '/no/such/file.csv', label: 'y' }), { name: 'DataError', message: '/no/such/file.csv: cannot read (no such file)' });
   });
 
+  it('reads features alone when unlabeled (prediction) and the label column is absent', () => {
+    const d = parseCsv('a,b\n1,2\n3,4\n', 'p.csv', { unlabeled: true });
+    assert.deepEqual(d.X.toArray(), [[1, 3], [2, 4]]);
+    assert.deepEqual([d.labels.rows, d.labels.cols], [0, 2]);
+    assert.deepEqual(parseCsv('a,b\n1,2\n', 'p.csv', { unlabeled: true, label: 'species' }).featureNames, ['a', 'b']);
+    // A label column that is there is still the label.
+    assert.deepEqual(parseCsv('a,label\n1,x\n', 'p.csv', { unlabeled: true }).classes, ['x']);
+  });
+
   it('reads TSV by extension', async () => {
     const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
     const { join } = await import('node:path');

@@ -56,6 +56,11 @@ describe('HDF5 reader (h5wasm), on a file written here', () => {
     await assert.rejects(readHdf5(file, { xKey: 'set_x', yKey: 'list_classes' }), { message: /dataset 'list_classes' \(--y-key\) holds/ });
   });
 
+  it('reads features alone with only --x-key when unlabeled (prediction)', async () => {
+    const d = await readHdf5(file, { xKey: 'set_x', unlabeled: true });
+    assert.deepEqual([d.X.rows, d.X.cols, d.labels.rows, d.labels.cols], [4, 3, 0, 3]);
+  });
+
   it('guesses the keys with only --x-key when one Y fits', async () => {
     const notes: string[] = [];
     const d = await readHdf5(file, { xKey: 'other/onehot', onNote: (s: string) => notes.push(s) });

@@ -31,6 +31,13 @@ describe('JSON reader', () => {
     assert.deepEqual(d.classes, ['cat', 'dog']);
   });
 
+  it('reads {"X": [...]} without labels when unlabeled (prediction)', () => {
+    const d = parseJsonDataset('{"X": [[1, 2], [3, 4]]}', 'p.json', { unlabeled: true });
+    assert.deepEqual(d.X.toArray(), [[1, 3], [2, 4]]);
+    assert.deepEqual([d.labels.rows, d.labels.cols], [0, 2]);
+    assert.throws(() => parseJsonDataset('{"X": [[1, 2]]}', 'p.json'), { message: 'p.json: an object must have keys "X" and "y" but has "X"' });
+  });
+
   it('names the element and key of a missing or wrong value', async () => {
     await assert.rejects(loadDataset({ data: fixture('records.json'), label: 'label' }), {
       message: `${fixture('records.json')}: element 1, column 'f2': missing value; fill it in, or pass --impute mean to fill it with the column's mean over the training set`,
