@@ -41,9 +41,10 @@ export interface LineChartSpec {
   /** Upper bound on the linear y axis, e.g. 1 for error fractions. */
   yMax?: number;
   /**
-   * Keep a diverging series from flattening the others on the linear axis: when the largest value is
-   * over 3× the cap (1.5 × the largest first value of any series), the axis stops at the cap, the lines
-   * leave through the top and a note says so. The log layer always shows everything.
+   * Keep a diverged series (one holding NaN or ±∞) from flattening the others on the linear axis: when
+   * some series diverged and others did not, the axis is scaled to those that did not (if the diverged
+   * ones reach over 1.5× their top), the diverged lines leave through the top and a note says so. A
+   * series that merely rises (a dev cost while overfitting) is never cut. The log layer shows everything.
    */
   clipOutliers?: boolean;
   width?: number;
@@ -224,11 +225,14 @@ export function lineChart(spec: LineChartSpec): string {
   if (spec.yMax !== undefined && top > spec.yMax) top = spec.yMax;
   let note = '';
   if (spec.clipOutliers) {
-    const firsts = series.map((s) => s.points.find((p) => Number.isFinite(p.y))?.y).filter((v): v is number => v !== undefined);
-    const cap = firsts.length ? 1.5 * Math.max(...firsts) : NaN;
-    if (cap > 0 && top > 3 * cap) {
-      top = cap;
-      note = `↑ off the chart: values up to ${fmt(yhi)}${spec.logToggle && ylo > 0 ? ' (see log scale)' : ''}`;
+    const steady = series.filter((s) => s.points.every((p) => Number.isFinite(p.y)));
+    const steadyYs = finiteYs(steady);
+    if (steady.length > 0 && steady.length < series.length && steadyYs.length > 0) {
+      const steadyTop = minMax(steadyYs)[1];
+      if (steadyTop > 0 && top > 1.5 * steadyTop) {
+        top = steadyTop;
+        note = `↑ diverged: off the chart up to ${fmt(yhi)}${spec.logToggle && ylo > 0 ? ' (see log scale)' : ''}`;
+      }
     }
   }
   // 3% headroom so that a point at the maximum is not drawn on the frame.

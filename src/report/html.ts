@@ -97,14 +97,15 @@ function summary(run: RunRecord, diverged: { iteration: number; cost: number } |
   cards.push(card('iterations', formatCount(r.iterations)));
   cards.push(card('run time', formatDuration(r.seconds)));
   const d = diagnosisOf(run);
-  if (d) cards.push(card('diagnosis', d.d.highBias && d.d.highVariance ? 'bias + variance' : d.d.highBias ? 'high bias' : d.d.highVariance ? 'high variance' : 'neither', d.d.highBias || d.d.highVariance, true));
+  if (diverged) cards.push(card('diagnosis', 'diverged', true, true));
+  else if (d) cards.push(card('diagnosis', d.d.highBias && d.d.highVariance ? 'bias + variance' : d.d.highBias ? 'high bias' : d.d.highVariance ? 'high variance' : 'neither', d.d.highBias || d.d.highVariance, true));
   const banners: string[] = [];
   if (diverged)
     banners.push(
       `<div class="banner" id="diverged" role="alert"><strong>Training diverged:</strong> the cost became ${escapeHtml(formatNumber(diverged.cost))} at iteration ${escapeHtml(formatCount(diverged.iteration))}. ` +
         `Try a smaller learning rate (<code>--lr</code>), normalized inputs (<code>--normalize standard</code>) or another initializer (<code>--init he</code>).</div>`,
     );
-  if (r.stopped) banners.push(`<div class="banner note" id="stopped"><strong>Stopped:</strong> ${escapeHtml(r.stopped)}</div>`);
+  if (r.stopped && !/^finished\b/.test(r.stopped)) banners.push(`<div class="banner note" id="stopped"><strong>Stopped:</strong> ${escapeHtml(r.stopped)}</div>`);
   return `<section class="cards" id="summary">${cards.join('')}</section>${banners.join('')}`;
 }
 
@@ -164,11 +165,14 @@ function diagnosisSection(run: RunRecord): string {
     ['Variance = dev − train', formatPercent(d.variance), `${badge(d.highVariance)} <span class="muted">threshold ${escapeHtml(formatPercent(d.varianceThreshold))}</span>`],
   ];
   const tableHtml = `<table class="wide"><tbody>${rows.map(([k, v, extra]) => `<tr><th scope="row">${escapeHtml(k!)}</th><td class="num">${escapeHtml(v!)}</td><td class="nowrap">${extra}</td></tr>`).join('')}</tbody></table>`;
+  const divergedNote = firstNonFiniteCost(run)
+    ? '<p class="banner" id="diagnosis-diverged">This run diverged, so these errors are those of broken parameters: make training converge (a smaller <code>--lr</code>) before reading bias and variance.</p>'
+    : '';
   const note = computed ? '<p class="muted">Computed by the report from the final train and dev errors, with human-level error 0% and the default thresholds (2%).</p>' : '';
   return `<h2>Bias and variance</h2>
 <section class="diagnosis" id="diagnosis">
 <figure id="bias-variance-figure"><div class="head"><h3>Human-level, train and dev error</h3></div>${biasVarianceChart(d)}</figure>
-<div><p class="verdict">${escapeHtml(d.verdict)}</p>${tableHtml}${note}
+<div>${divergedNote}<p class="verdict">${escapeHtml(d.verdict)}</p>${tableHtml}${note}
 <h3 style="margin-top:16px">What to try next</h3><ol class="advice">${d.advice.map((a) => `<li>${escapeHtml(a)}</li>`).join('')}</ol></div>
 </section>`;
 }

@@ -62,6 +62,14 @@ describe('renderReport', () => {
     assert.doesNotMatch(html, /<footer>/);
   });
 
+  it('a run that finished normally gets no "stopped" banner', () => {
+    const run = classificationRun();
+    run.result.stopped = 'finished 2500 iterations';
+    assert.doesNotMatch(renderReport(run), /id="stopped"/);
+    run.result.stopped = 'early stop at iteration 900: dev error did not improve for 5 evaluations';
+    assert.match(renderReport(run), /id="stopped"><strong>Stopped:<\/strong> early stop at iteration 900/);
+  });
+
   it('without a dev set: the train curve alone and why there is no diagnosis', () => {
     const html = renderReport(noDevRun(), { generatedAt: null });
     assert.deepEqual(seriesPoints(html, 'error-chart'), [26]);
@@ -77,6 +85,8 @@ describe('renderReport', () => {
     assert.match(html, /<rect class="nonfinite"/);
     assert.match(html, /final cost<\/div><div class="v bad">NaN/);
     assert.match(html, /cost became NaN at iteration 125/);
+    assert.match(html, /diagnosis<\/div><div class="v bad text">diverged/);
+    assert.match(html, /id="diagnosis-diverged"/);
     // the hover data holds null where the cost is not finite
     const data = JSON.parse(/<script type="application\/json" id="cost-chart-data">([^<]*)<\/script>/.exec(html)![1]!);
     assert.deepEqual(data.series[0].points.at(-1), [300, null]);

@@ -155,6 +155,21 @@ describe('lineChart', () => {
     for (const attr of svg.matchAll(/ (?:d|x|y|x1|x2|y1|y2|cx|cy|width|height)="([^"]*)"/g)) assert.ok(!/NaN|Infinity/.test(attr[1]!), `attribute ${attr[0]}`);
   });
 
+  it('clipOutliers: a diverged series leaves through the top instead of flattening the steady ones', () => {
+    const steady: Point[] = Array.from({ length: 100 }, (_, i) => ({ x: i, y: 0.7 - 0.005 * i }));
+    const blowUp: Point[] = Array.from({ length: 100 }, (_, i) => ({ x: i, y: i < 60 ? 0.7 * 1.15 ** i : NaN }));
+    const spec = { id: 'c', title: 't', xLabel: 'i', yLabel: 'J', clipOutliers: true, logToggle: true, series: [{ name: 'ok', colorClass: 's0', points: steady }, { name: 'lr 5', colorClass: 's1', points: blowUp }] };
+    const svg = lineChart(spec);
+    assert.match(svg, /↑ diverged: off the chart up to 26\d\d \(see log scale\)/);
+    assert.match(svg, /<clipPath id="c-clip">/);
+    const linearTicks = [...(/<g class="scale-linear">[\s\S]*?<\/g>/.exec(svg)![0].matchAll(/class="tick y-tick"[^>]*>([^<]*)</g))].map((m) => Number(m[1]));
+    assert.ok(Math.max(...linearTicks) <= 1, `linear axis up to ${Math.max(...linearTicks)}`);
+    // the same curves, none diverged: nothing is cut, even when one rises a lot (a dev cost while overfitting)
+    const rising: Point[] = Array.from({ length: 100 }, (_, i) => ({ x: i, y: 0.5 + 0.1 * i }));
+    const plain = lineChart({ ...spec, series: [spec.series[0]!, { name: 'dev', colorClass: 's1', points: rising }] });
+    assert.doesNotMatch(plain, /off the chart/);
+  });
+
   it('an all-NaN chart says there is nothing to draw', () => {
     const svg = lineChart({ id: 'c', title: 't', xLabel: 'i', yLabel: 'J', series: [{ name: 'a', colorClass: 's0', points: [{ x: 0, y: NaN }] }] });
     assert.match(svg, /no finite values to draw/);
