@@ -58,7 +58,8 @@ export interface Progress {
  */
 export function renderBar(fraction: number, width = 20): string {
   const f = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0;
-  const filled = Math.round(f * width);
+  // Floor, like the percentage beside it: the bar is full only when the run is done.
+  const filled = Math.floor(f * width + 1e-9);
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
 }
 

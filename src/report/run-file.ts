@@ -150,7 +150,8 @@ export function checkRunRecord(value: unknown, file: string, prefix = ''): RunRe
 }
 
 /**
- * Parses the text of a run record file or a model file and returns its run record.
+ * Parses the text of a run record file or a model file and returns its run record. Only the record is
+ * read from a model file: its parameters (and their checksum) are the business of `lnn eval`/`predict`.
  * @throws DataError naming the file and the rule: not JSON (truncated?), a foreign format, a model
  *   without a record, or a field of the wrong type.
  * @example readRunDocument('{"format":"lnn-model","version":1,"run":{…}}', 'cat.json') // => the RunRecord under run
@@ -167,6 +168,8 @@ export function readRunDocument(text: string, file: string): RunRecord {
     throw new DataError(`${file}: not an lnn run record or model: expected a JSON object with "format": "lnn-run" or "lnn-model"`, file);
   const format = (doc as Record<string, unknown>)['format'];
   if (format === 'lnn-model') {
+    const version = (doc as Record<string, unknown>)['version'];
+    if (version !== 1) throw new DataError(`${file}: model format version ${JSON.stringify(version) ?? 'missing'} is not supported (this lnn reads version 1)`, file);
     const run = (doc as Record<string, unknown>)['run'];
     if (run === undefined || run === null)
       throw new DataError(`${file}: this model file holds no training record ("run"); models saved by lnn train --save carry one`, file);

@@ -15,6 +15,7 @@ describe('progress formatting', () => {
     assert.equal(renderBar(0, 10), '[----------]');
     assert.equal(renderBar(1, 10), '[##########]');
     assert.equal(renderBar(1.7, 4), '[####]');
+    assert.equal(renderBar(0.99, 20), '[###################-]', 'full only when done');
     assert.equal(renderBar(-1, 4), '[----]');
     assert.equal(renderBar(NaN, 4), '[----]');
   });
@@ -44,7 +45,7 @@ describe('progress formatting', () => {
     // no dev set: train error instead; NaN cost shown as NaN
     assert.equal(formatBarLine({ iteration: 5, cost: NaN, trainError: 0.5 }, { total: 10, unit: 'iteration', etaSeconds: NaN, barWidth: 4 }), '[##--] 50% iter 5/10 cost NaN train err 50.0% ETA --');
     // epochs; regression errors as values
-    assert.equal(formatBarLine({ iteration: 300, epoch: 3, cost: 2.5, devError: 3.25 }, { total: 20, unit: 'epoch', etaSeconds: 65, barWidth: 4, errorFormat: 'value' }), '[#---] 15% epoch 3/20 cost 2.5000 dev err 3.2500 ETA 1m05s');
+    assert.equal(formatBarLine({ iteration: 300, epoch: 3, cost: 2.5, devError: 3.25 }, { total: 20, unit: 'epoch', etaSeconds: 65, barWidth: 4, errorFormat: 'value' }), '[----] 15% epoch 3/20 cost 2.5000 dev err 3.2500 ETA 1m05s');
   });
 
   it('formats the evaluation line as documented', () => {

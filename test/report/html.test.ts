@@ -169,6 +169,7 @@ describe('readRunDocument', () => {
     ['no format', '{"a":1}', /"format" must be .* but is missing/],
     ['model without run', '{"format":"lnn-model","version":1}', /^e\.json: this model file holds no training record \("run"\)/],
     ['model with a bad run', JSON.stringify({ format: 'lnn-model', version: 1, run: { ...run, data: { ...run.data, nx: 'many' } } }), /^e\.json: run\.data\.nx must be a finite number but is "many"/],
+    ['a newer model version', '{"format":"lnn-model","version":7,"run":{}}', /^e\.json: model format version 7 is not supported \(this lnn reads version 1\)/],
     ['newer version', JSON.stringify({ ...run, version: 2 }), /^e\.json: version must be 1 .* but is 2/],
     ['bad cost', JSON.stringify({ ...run, history: { costs: [{ iteration: 0, cost: 'low' }], evals: [] } }), /^e\.json: history\.costs\[0\]\.cost must be a number \(null, "NaN" or "Infinity" for a diverged value\) but is "low"/],
     ['missing result', JSON.stringify({ ...run, result: undefined }), /^e\.json: result must be an object but is missing/],
