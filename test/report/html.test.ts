@@ -112,6 +112,15 @@ describe('renderReport', () => {
     assert.match(html, /&lt;now&gt;/);
   });
 
+  it('bundles for the browser with everything it imports (esbuild, platform browser)', async () => {
+    const { build } = await import('esbuild');
+    const out = await build({ entryPoints: [join(ROOT, 'src/report/index.ts')], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
+    assert.deepEqual(out.errors, []);
+    const code = out.outputFiles[0]!.text;
+    assert.match(code, /renderReport/);
+    assert.doesNotMatch(code, /from ['"]node:|require\(['"](fs|path|node:)/);
+  });
+
   it('src/report imports nothing from node (it runs in browsers)', () => {
     const dir = join(ROOT, 'src/report');
     for (const f of readdirSync(dir)) {
