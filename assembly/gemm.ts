@@ -219,7 +219,8 @@ export function gemm<T>(
   // With few rows of C each B panel serves few micro-kernels, so copying it costs more than it
   // saves: a non-transposed B is then read in place (full panels; the edge panel is still packed).
   // Not for strides of a multiple of 4 KiB, whose rows would all fall in the same L1 sets.
-  const direct = !transB && M <= DIRECT_B_MAX_M && ((<usize>ldb * S) & 4095) != 0;
+  // (f32 only: measured a loss for f64, whose panels are half as wide.)
+  const direct = sizeof<T>() == 4 && !transB && M <= DIRECT_B_MAX_M && ((<usize>ldb * S) & 4095) != 0;
   for (let jc = 0; jc < N; jc += nStep) {
     const nc = min(nStep, N - jc);
     for (let pc = 0; pc < K; pc += kStep) {

@@ -1,16 +1,19 @@
-// npm run bench [-- --json] [--backends ts,wasm] [--threads N] [--quick]
+// npm run bench [-- --json] [--backends ts,wasm] [--threads N] [--quick] [--peers /tmp/peers]
 //
 // Measures, in one process, the issue's workloads through the library's training path, per backend:
 // W1 (course cat model, full batch GD: ms/iteration, float32 and float64), W2 (MNIST-sized, batch 128:
 // examples/s over an epoch), W3 (wide, batch 256: examples/s), and the GEMM shapes inside them in
 // GFLOP/s. Medians of repeated runs after a warm-up. A table goes to stdout, or with --json one JSON
-// document. The plain TypeScript backend runs a few batches only (it is 30-100x slower).
+// document. The plain TypeScript backend runs a few batches only (it is 30-100x slower). With --peers,
+// TensorFlow.js's wasm backend (../shared/peers, installed in that folder) runs in the same process
+// tree right after, so that the comparison is made under the same machine conditions.
 import os from 'node:os';
 import type { Backend } from '../src/backend/backend.js';
 import { getBackend, initBackends } from '../src/backend/index.js';
 import type { WasmBackend } from '../src/backend/wasm/index.js';
 import type { DType } from '../src/core/matrix.js';
 import { gemmShapes, timeGemm, type GemmResult } from './gemm.js';
+import { runTfjsWasm, type PeerResult } from './peers.js';
 import { makeBatches, stepFlops, Trainer, W1, W2, W3, type Workload } from './workloads.js';
 
 const args = process.argv.slice(2);
@@ -22,6 +25,7 @@ const json = args.includes('--json');
 const quick = args.includes('--quick');
 const threadsArg = opt('threads');
 const backendNames = (opt('backends') ?? 'ts,wasm').split(',');
+const peersDir = opt('peers');
 const log = (s: string) => process.stderr.write(s + '\n');
 
 function median(xs: number[]): number {
@@ -41,7 +45,10 @@ interface EpochResult { examplesPerSec: number; gflops: number; examples: number
 function runW1(be: Backend, dtype: DType, iters: number, warm: number): W1Result {
   const data = makeBatches(W1, be, dtype);
   const t = new Trainer(W1, be, dtype, 0.0075);
-  for (let i = 0; i < warm; i++) t.step(data.X[0]!, data.Y[0]!, true);
+  // Warm-up: at least `warm` steps and, for fast backends, half a second, so that V8 has tiered the
+  // kernels up from its baseline compiler to its optimizing one.
+  const until = performance.now() + (warm > 1 ? 500 : 0);
+  for (let i = 0; i < warm || performance.now() < until; i++) t.step(data.X[0]!, data.Y[0]!, true);
   const times: number[] = [];
   for (let i = 0; i < iters; i++) {
     const t0 = performance.now();
@@ -60,7 +67,8 @@ function runEpochs(w: Workload, be: Backend, dtype: DType, epochs: number, maxBa
   const data = makeBatches(w, be, dtype);
   const t = new Trainer(w, be, dtype, 0.01);
   const nb = Math.min(maxBatches, data.X.length);
-  for (let i = 0; i < warmBatches; i++) t.step(data.X[i % data.X.length]!, data.Y[i % data.X.length]!);
+  const until = performance.now() + (warmBatches > 1 ? 500 : 0);
+  for (let i = 0; i < warmBatches || performance.now() < until; i++) t.step(data.X[i % data.X.length]!, data.Y[i % data.X.length]!);
   // Both batch sizes (the last batch is smaller) have their workspace now: memory must stay flat from here.
   if (nb === data.X.length) t.step(data.X[nb - 1]!, data.Y[nb - 1]!);
   const heap0 = (be as Partial<WasmBackend>).memoryBytes;
@@ -118,6 +126,11 @@ async function main(): Promise<void> {
     for (const s of gemmShapes) gemms.push(timeGemm(be, s, slow ? 0.3 : quick ? 0.1 : 0.25));
     results[be.name] = r;
   }
+  let peer: PeerResult | undefined;
+  if (peersDir) {
+    log(`bench: TensorFlow.js wasm peer from ${peersDir}`);
+    peer = runTfjsWasm(peersDir);
+  }
   const best = results.wasm ?? results[backendNames[0]!]!;
   const ts = results.ts;
   const speedup = (k: 'W2' | 'W3') =>
@@ -133,6 +146,16 @@ async function main(): Promise<void> {
     W3: best.W3,
     speedupOverTs: ts ? { W1: (ts.W1 as W1Result).msPerIter / (best.W1 as W1Result).msPerIter, W2: speedup('W2'), W3: speedup('W3') } : undefined,
     gemm: gemms,
+    peer: peer
+      ? {
+          ...peer,
+          speedup: {
+            W1: peer.W1 ? peer.W1.msPerIter / (best.W1 as W1Result).msPerIter : undefined,
+            W2: peer.W2 ? (best.W2 as EpochResult).examplesPerSec / peer.W2.examplesPerSec : undefined,
+            W3: peer.W3 ? (best.W3 as EpochResult).examplesPerSec / peer.W3.examplesPerSec : undefined,
+          },
+        }
+      : undefined,
     backends: results,
     rss: { baselineMB: rssBaseline / 2 ** 20, peakMB: peakRss() / 2 ** 20 },
   };
@@ -141,6 +164,15 @@ async function main(): Promise<void> {
     return;
   }
   printTable(results, gemms, doc.rss);
+  if (doc.peer) {
+    const p = doc.peer;
+    if (p.error) process.stdout.write(`\npeer ${p.peer}: ${p.error}\n`);
+    else
+      process.stdout.write(
+        `\n| ${p.peer} (same run) | W1 ${p.W1?.msPerIter.toFixed(2)} ms/iter | W2 ${p.W2?.examplesPerSec.toFixed(0)} ex/s | W3 ${p.W3?.examplesPerSec.toFixed(0)} ex/s |\n` +
+          `| lnn ${best.backend as string} speedup | ${p.speedup.W1?.toFixed(1)}x | ${p.speedup.W2?.toFixed(1)}x | ${p.speedup.W3?.toFixed(1)}x |\n`,
+      );
+  }
 }
 
 function printTable(results: Record<string, Record<string, unknown>>, gemms: GemmResult[], rss: { baselineMB: number; peakMB: number }): void {
