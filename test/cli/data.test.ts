@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { lnn } from '../data/cli.js';
+import { lnn, lnnInProcess } from '../data/cli.js';
+
+// The iris summary, one error and the HDF5 case start a real `lnn` process; the rest run `main` in-process.
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/data/${name}`, import.meta.url));
 
@@ -21,7 +23,7 @@ describe('lnn data', { concurrency: true }, () => {
   });
 
   it('counts missing values instead of refusing them', async () => {
-    const r = await lnn(['data', '--data', fixture('missing.csv'), '--json']);
+    const r = await lnnInProcess(['data', '--data', fixture('missing.csv'), '--json']);
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout);
     assert.deepEqual(s.missing, { values: 2, examples: 2, features: 2 });
@@ -29,7 +31,7 @@ describe('lnn data', { concurrency: true }, () => {
   });
 
   it('prints a text summary with class counts', async () => {
-    const r = await lnn(['data', '--data', fixture('flowers.csv'), '--label', 'species']);
+    const r = await lnnInProcess(['data', '--data', fixture('flowers.csv'), '--label', 'species']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /m = 6 examples, n_x = 3 features → X: \(3, 6\), labels: \(1, 6\)/);
     assert.match(r.stdout, /3 classes:\n\s+setosa\s+2\s+\(33\.3%\)/);
@@ -40,8 +42,8 @@ describe('lnn data', { concurrency: true }, () => {
   it('fails in one line naming the file and the rule', async () => {
     const [noLabel, noData, ragged] = await Promise.all([
       lnn(['data', '--data', fixture('flowers.csv'), '--label', 'kind']),
-      lnn(['data']),
-      lnn(['data', '--data', fixture('ragged.csv')]),
+      lnnInProcess(['data']),
+      lnnInProcess(['data', '--data', fixture('ragged.csv')]),
     ]);
     assert.equal(noLabel.code, 1);
     assert.equal(noLabel.stderr, `lnn data: ${fixture('flowers.csv')}: no column 'kind' for --label; columns are 'sepal_length', 'sepal_width', 'petal, length', 'species'\n`);

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lnn } from '../data/cli.js';
+import { lnn, lnnInProcess } from '../data/cli.js';
+
+// Two cases start a real `lnn` process (end to end: exit code, stdout, stderr); the rest run `main` in-process.
 
 describe('lnn diagnose', { concurrency: true }, () => {
   const cases = [
@@ -11,7 +13,8 @@ describe('lnn diagnose', { concurrency: true }, () => {
   ];
   for (const c of cases) {
     it(`${c.train} / ${c.dev} → ${c.name} (--json)`, async () => {
-      const r = await lnn(['diagnose', '--train-error', c.train, '--dev-error', c.dev, '--json']);
+      const run = c === cases[0] ? lnn : lnnInProcess;
+      const r = await run(['diagnose', '--train-error', c.train, '--dev-error', c.dev, '--json']);
       assert.equal(r.code, 0, r.stderr);
       const d = JSON.parse(r.stdout);
       assert.equal(d.highBias, c.highBias);
@@ -25,7 +28,7 @@ describe('lnn diagnose', { concurrency: true }, () => {
   }
 
   it('prints the reading and the next steps as text', async () => {
-    const r = await lnn(['diagnose', '--train-error', '0.01', '--dev-error', '0.11']);
+    const r = await lnnInProcess(['diagnose', '--train-error', '0.01', '--dev-error', '0.11']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Avoidable bias\s+1%/);
     assert.match(r.stdout, /Variance\s+10%\s+\(dev − train; high at ≥ 2%\)\s+← high/);
@@ -35,7 +38,7 @@ describe('lnn diagnose', { concurrency: true }, () => {
 
   it('takes human-level error and thresholds', async () => {
     // Train 8% against human 7.5%: avoidable bias 0.5%, not high; dev 10%: variance 2%, high at a 1% threshold.
-    const r = await lnn(['diagnose', '--train-error', '8%', '--dev-error', '10%', '--human-error', '7.5%', '--variance-threshold', '0.01', '--bias-threshold', '1%', '--json']);
+    const r = await lnnInProcess(['diagnose', '--train-error', '8%', '--dev-error', '10%', '--human-error', '7.5%', '--variance-threshold', '0.01', '--bias-threshold', '1%', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const d = JSON.parse(r.stdout);
     assert.equal(d.humanError, 0.075);
@@ -53,7 +56,7 @@ describe('lnn diagnose', { concurrency: true }, () => {
   });
 
   it('rejects an error above 100% and a missing option', async () => {
-    const [over, missing] = await Promise.all([lnn(['diagnose', '--train-error', '1%', '--dev-error', '120%']), lnn(['diagnose', '--train-error', '1%'])]);
+    const [over, missing] = await Promise.all([lnnInProcess(['diagnose', '--train-error', '1%', '--dev-error', '120%']), lnnInProcess(['diagnose', '--train-error', '1%'])]);
     assert.equal(over.code, 2);
     assert.match(over.stderr, /^lnn diagnose: --dev-error must be between 0 and 1 \(0% and 100%\) but is '120%'/);
     assert.equal(missing.code, 2);

@@ -8,7 +8,7 @@ import { writeFilesAtomically } from '../../src/cli/commands/split.js';
 import { loadBuiltin } from '../../src/data/builtin.js';
 import '../../src/data/register.js';
 import { loadDataset } from '../../src/data/load.js';
-import { lnn } from '../data/cli.js';
+import { lnn, lnnInProcess } from '../data/cli.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/data/${name}`, import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'lnn-split-'));
@@ -18,6 +18,7 @@ after(() => rmSync(root, { recursive: true, force: true }));
 const examples = (d: { X: { rows: number; cols: number; data: ArrayLike<number> } }) =>
   Array.from({ length: d.X.cols }, (_, j) => Array.from({ length: d.X.rows }, (_, i) => d.X.data[i * d.X.cols + j]).join(','));
 
+// The first case starts a real `lnn` process (end to end); the rest run `main` in-process.
 describe('lnn split', { concurrency: true }, () => {
   it('writes train/dev/test .npy pairs that hold every example once, and reports sizes and rule as JSON', async () => {
     const out = join(root, 'iris');
@@ -39,7 +40,7 @@ describe('lnn split', { concurrency: true }, () => {
 
   it('is repeatable from --seed, writes CSV with the header, and takes --split 70,15,15', async () => {
     const [a, b, c] = await Promise.all(
-      ['a', 'b', 'c'].map((name) => lnn(['split', '--data', 'builtin:iris', '--out', join(root, `csv-${name}`), '--format', 'csv', '--split', '70,15,15', '--seed', name === 'c' ? '9' : '4'])),
+      ['a', 'b', 'c'].map((name) => lnnInProcess(['split', '--data', 'builtin:iris', '--out', join(root, `csv-${name}`), '--format', 'csv', '--split', '70,15,15', '--seed', name === 'c' ? '9' : '4'])),
     );
     for (const r of [a, b, c]) assert.equal(r!.code, 0, r!.stderr);
     assert.match(a!.stdout, /m = 150 → ratios 70\/15\/15: .*\n {2}train\s+106 .*train\.csv\n {2}dev\s+22 .*\n {2}test\s+22 /);
@@ -54,7 +55,7 @@ describe('lnn split', { concurrency: true }, () => {
 
   it('fills missing values from the TRAIN means with --impute mean', async () => {
     const out = join(root, 'impute');
-    const r = await lnn(['split', '--data', fixture('missing.csv'), '--out', out, '--split', '50,25,25', '--impute', 'mean', '--format', 'csv', '--seed', '1']);
+    const r = await lnnInProcess(['split', '--data', fixture('missing.csv'), '--out', out, '--split', '50,25,25', '--impute', 'mean', '--format', 'csv', '--seed', '1']);
     assert.equal(r.code, 0, r.stderr);
     const meta = JSON.parse(readFileSync(join(out, 'split.json'), 'utf8'));
     assert.equal(meta.imputer.kind, 'mean');
@@ -70,23 +71,23 @@ describe('lnn split', { concurrency: true }, () => {
 
   it('refuses to replace existing files without --force, and leaves them as they were', async () => {
     const out = join(root, 'exists');
-    const first = await lnn(['split', '--data', fixture('flowers.csv'), '--label', 'species', '--split', '50,25,25', '--out', out]);
+    const first = await lnnInProcess(['split', '--data', fixture('flowers.csv'), '--label', 'species', '--split', '50,25,25', '--out', out]);
     assert.equal(first.code, 0, first.stderr);
     const before = readFileSync(join(out, 'train_x.npy'));
-    const again = await lnn(['split', '--data', fixture('flowers.csv'), '--label', 'species', '--split', '50,25,25', '--out', out, '--seed', '5']);
+    const again = await lnnInProcess(['split', '--data', fixture('flowers.csv'), '--label', 'species', '--split', '50,25,25', '--out', out, '--seed', '5']);
     assert.equal(again.code, 1);
     assert.equal(again.stderr, `lnn split: ${join(out, 'train_x.npy')}: already exists; pass --force to replace it, or choose another --out\n`);
     assert.deepEqual(readFileSync(join(out, 'train_x.npy')), before);
-    const forced = await lnn(['split', '--data', fixture('flowers.csv'), '--label', 'species', '--split', '50,25,25', '--out', out, '--seed', '5', '--force']);
+    const forced = await lnnInProcess(['split', '--data', fixture('flowers.csv'), '--label', 'species', '--split', '50,25,25', '--out', out, '--seed', '5', '--force']);
     assert.equal(forced.code, 0, forced.stderr);
   });
 
   it('rejects a bad --split and a missing --out in one line, writing nothing', async () => {
     const out = join(root, 'bad');
     const [bad, none, noOut] = await Promise.all([
-      lnn(['split', '--data', 'builtin:iris', '--out', out, '--split', '70,20']),
-      lnn(['split', '--data', 'builtin:iris', '--out', out, '--split', 'none']),
-      lnn(['split', '--data', 'builtin:iris']),
+      lnnInProcess(['split', '--data', 'builtin:iris', '--out', out, '--split', '70,20']),
+      lnnInProcess(['split', '--data', 'builtin:iris', '--out', out, '--split', 'none']),
+      lnnInProcess(['split', '--data', 'builtin:iris']),
     ]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^lnn split: --split must be 'auto', 'none' or train,dev,test as percentages summing to 100 .*'70,20' has 2 parts \(lnn split --help\)\n$/);

@@ -24,3 +24,14 @@ export function lnn(args: string[], opts: { cwd?: string } = {}): Promise<CliRes
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/**
+ * Runs `lnn <args>` inside this process through the same `main` that src/cli/bin.ts calls, capturing
+ * stdout, stderr and the exit code: the same results as `lnn` without a process start per case.
+ */
+export async function lnnInProcess(args: string[]): Promise<CliResult> {
+  const { main } = await import('../../src/cli/main.js');
+  let stdout = '', stderr = '';
+  const code = await main(args, { out: (s) => void (stdout += s), err: (s) => void (stderr += s), errIsTTY: false });
+  return { code, stdout, stderr };
+}
