@@ -162,7 +162,14 @@ export function readRunDocument(text: string, file: string): RunRecord {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new DataError(`${file}: not valid JSON (truncated or corrupted?): ${(e as Error).message}`, file);
+    const msg = (e as Error).message;
+    const pos = /position (\d+)/.exec(msg)?.[1];
+    let where = '';
+    if (pos !== undefined) {
+      const before = text.slice(0, Number(pos));
+      where = ` at line ${before.split('\n').length}, column ${Number(pos) - before.lastIndexOf('\n')}`;
+    }
+    throw new DataError(`${file}: not valid JSON${where} (truncated or corrupted?): ${msg.replace(/ in JSON at position \d+.*$/, '')}`, file);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
     throw new DataError(`${file}: not an lnn run record or model: expected a JSON object with "format": "lnn-run" or "lnn-model"`, file);

@@ -172,7 +172,8 @@ describe('readRunDocument', () => {
 
   const bad: [string, string, RegExp][] = [
     ['empty', '  \n', /^e\.json: the file is empty/],
-    ['truncated', JSON.stringify(run).slice(0, 500), /^e\.json: not valid JSON \(truncated or corrupted\?\)/],
+    ['truncated', JSON.stringify(run).slice(0, 500), /^e\.json: not valid JSON (at line 1, column \d+ )?\(truncated or corrupted\?\)/],
+    ['broken in the middle', '{\n "format": "lnn-run",\n "version": 1,,\n}', /^e\.json: not valid JSON at line 3, column 15 \(truncated or corrupted\?\): Expected double-quoted property name$/],
     ['not an object', '[1,2]', /^e\.json: not an lnn run record or model/],
     ['foreign', '{"format":"keras"}', /^e\.json: not an lnn run record or model: "format" must be "lnn-run" or "lnn-model" but is "keras"/],
     ['no format', '{"a":1}', /"format" must be .* but is missing/],

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { DataError } from '../../core/errors.js';
+import { writeFileAtomic } from '../../io/files.js';
 import { renderComparisonReport } from '../../report/compare.js';
 import { firstNonFiniteCost, renderReport } from '../../report/html.js';
 import { readRunDocument } from '../../report/run-file.js';
@@ -19,27 +19,6 @@ export function readRunFile(file: string): RunRecord {
     throw new DataError(`${file}: ${why}`, file);
   }
   return readRunDocument(text, file);
-}
-
-/**
- * Writes `text` to `file` all at once: first to a temporary file beside it, then renamed over it, so a
- * reader never sees half a file and a failed write leaves nothing behind.
- */
-export function writeFileAtomic(file: string, text: string): void {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    writeFileSync(tmp, text, { flag: 'wx' });
-    renameSync(tmp, file);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // the temporary file was never created
-    }
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? `the folder ${dirname(file)} does not exist` : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
-    throw new DataError(`${file}: cannot write the report: ${why}`, file);
-  }
 }
 
 /** Names for the runs of a comparison: the file names, made unique by their folders when they clash. */
