@@ -27,8 +27,8 @@ describe('HDF5 reader (h5wasm), on a file written here', () => {
     f.create_dataset({ name: 'set_x', data: new Uint8Array([0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23]), shape: [3, 2, 2] });
     f.create_dataset({ name: 'set_y', data: new BigInt64Array([1n, 0n, 1n]), shape: [3] });
     f.create_dataset({ name: 'list_classes', data: ['dog', 'cat'] });
+    f.create_dataset({ name: 'short_y', data: new Float64Array([0, 1]), shape: [2] });
     f.create_group('other');
-    f.get('other')!;
     (f.get('other') as InstanceType<typeof h5wasm.Group>).create_dataset({ name: 'onehot', data: new Float64Array([1, 0, 0, 0, 1, 0, 0, 0, 1]), shape: [3, 3] });
     f.close();
     writeFileSync(join(dir, 'not.h5'), 'plain text, not HDF5');
@@ -59,6 +59,13 @@ describe('HDF5 reader (h5wasm), on a file written here', () => {
   it('reads features alone with only --x-key when unlabeled (prediction)', async () => {
     const d = await readHdf5(file, { xKey: 'set_x', unlabeled: true });
     assert.deepEqual([d.X.rows, d.X.cols, d.labels.rows, d.labels.cols], [4, 3, 0, 3]);
+  });
+
+  it('rejects labels that do not match the examples one to one', async () => {
+    await assert.rejects(readHdf5(file, { xKey: 'set_x', yKey: 'short_y' }), {
+      name: 'DataError',
+      message: `${file}: dataset 'short_y' is (2) but X 'set_x' has m = 3 examples; labels must be (m,), (m, 1), (m, K) or (1, m) = (1, 3)`,
+    });
   });
 
   it('guesses the keys with only --x-key when one Y fits', async () => {

@@ -57,6 +57,8 @@ describe('JSON reader', () => {
     assert.throws(() => parseJsonDataset('{"features": []}', 'k.json'), { message: 'k.json: an object must have keys "X" and "y" but has "features"' });
     assert.throws(() => parseJsonDataset('[]', 'a.json'), { message: 'a.json: is an empty array (m = 0)' });
     assert.throws(() => parseJsonDataset('[[1, 2]]', 'a.json'), { message: /^a\.json: element 0 is an array; a top-level array must hold one object per example/ });
+    assert.throws(() => parseJsonDataset('{"X": 3, "y": [1]}', 'a.json'), { message: 'a.json: "X" must be an array with one entry per example' });
+    assert.throws(() => parseJsonDataset('{"X": [[1]], "y": 1}', 'a.json'), { message: 'a.json: "y" must be an array with one label per example' });
     assert.throws(() => parseJsonDataset('42', 'a.json'), { message: /^a\.json: holds a number; expected/ });
   });
 });
