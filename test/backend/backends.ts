@@ -1,5 +1,6 @@
 // The backends every kernel test runs over: the plain TypeScript reference, and the WebAssembly
-// backend single-threaded and with two threads (the machine's cores; LNN_TEST_THREADS overrides).
+// backend single-threaded and with two threads (the machine's cores; LNN_TEST_THREADS overrides),
+// with relaxed-SIMD where the runtime has it, and once with plain SIMD over unshared memory.
 import type { Backend } from '../../src/backend/backend.js';
 import { ReferenceBackend } from '../../src/backend/reference.js';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
@@ -16,10 +17,14 @@ export async function allBackends(): Promise<Case[]> {
   const threads = Number(process.env.LNN_TEST_THREADS ?? 2);
   const one = await createWasmBackend({ threads: 1 });
   const many = await createWasmBackend({ threads });
+  // Plain SIMD (no relaxed multiply-add) over an unshared memory: what a browser page that is not
+  // cross-origin isolated, on a runtime without relaxed-SIMD, gets.
+  const plain = await createWasmBackend({ threads: 1, relaxedSimd: false, sharedMemory: false });
   return [
     { label: 'ts', backend: reference },
-    { label: 'wasm 1 thread', backend: one },
-    { label: `wasm ${many.threads} threads`, backend: many },
+    { label: `wasm 1 thread${one.relaxedSimd ? ' relaxed-SIMD' : ''}`, backend: one },
+    { label: `wasm ${many.threads} threads${many.relaxedSimd ? ' relaxed-SIMD' : ''}`, backend: many },
+    { label: 'wasm 1 thread plain SIMD unshared memory', backend: plain },
   ];
 }
 

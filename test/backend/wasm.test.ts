@@ -34,17 +34,20 @@ describe('wasm backend memory', () => {
     assert.equal(be.memoryBytes, before, 'kernel memory did not grow');
   });
 
-  it('growing the memory keeps earlier matrices readable', async () => {
-    const be = await createWasmBackend({ threads: 1 });
-    const A = be.zeros(3, 3, 'float64');
-    A.data.set([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    const big = be.zeros(4096, 4096, 'float32'); // 64 MiB: forces memory.grow
-    assert.deepEqual(Array.from(A.data), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    be.free(big);
-    const C = be.zeros(3, 3, 'float64');
-    be.gemm(false, false, 1, A, A, 0, C);
-    assert.deepEqual(Array.from(C.data), [30, 36, 42, 66, 81, 96, 102, 126, 150]);
-  });
+  for (const sharedMemory of [true, false]) {
+    it(`growing the ${sharedMemory ? 'shared' : 'unshared'} memory keeps earlier matrices readable`, async () => {
+      // An unshared buffer is detached by growth: the matrix must find the new one.
+      const be = await createWasmBackend({ threads: 1, sharedMemory });
+      const A = be.zeros(3, 3, 'float64');
+      A.data.set([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      const big = be.zeros(4096, 4096, 'float32'); // 64 MiB: forces memory.grow
+      assert.deepEqual(Array.from(A.data), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      be.free(big);
+      const C = be.zeros(3, 3, 'float64');
+      be.gemm(false, false, 1, A, A, 0, C);
+      assert.deepEqual(Array.from(C.data), [30, 36, 42, 66, 81, 96, 102, 126, 150]);
+    });
+  }
 
   it('refuses a matrix used after free', async () => {
     const be = await createWasmBackend({ threads: 1 });

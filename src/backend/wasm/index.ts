@@ -15,6 +15,10 @@ export interface WasmBackendOptions {
    * cross-origin isolated); elsewhere 1.
    */
   threads?: number;
+  /** false: plain SIMD even where relaxed-SIMD validates (tests, comparisons). Default: detect. */
+  relaxedSimd?: boolean;
+  /** false: an unshared memory (and so one thread), as in a browser page that is not isolated. */
+  sharedMemory?: boolean;
 }
 
 const MAX_PAGES = 65536;
@@ -47,9 +51,9 @@ function createMemory(shared: boolean, initialPages: number): WebAssembly.Memory
  */
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
   let threads = await resolveThreads(options.threads);
-  const shared = sharedMemoryAvailable();
+  const shared = options.sharedMemory !== false && sharedMemoryAvailable();
   if (!shared) threads = 1;
-  const { module, relaxed } = await compileKernels(shared);
+  const { module, relaxed } = await compileKernels(shared, options.relaxedSimd !== false);
   // Room for the static data and every thread's gemm scratch up front (about 4.5 MB a thread).
   const initialPages = 16 + Math.ceil((threads * 4.6e6) / PAGE);
   const memory = createMemory(shared, initialPages);

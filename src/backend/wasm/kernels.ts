@@ -63,9 +63,9 @@ async function relaxedSimdAvailable(bytes: Uint8Array<ArrayBuffer>): Promise<boo
 }
 
 /** The compiled module to use: relaxed-SIMD when the runtime validates it, plain SIMD otherwise. */
-export async function compileKernels(shared: boolean): Promise<{ module: WebAssembly.Module; relaxed: boolean }> {
+export async function compileKernels(shared: boolean, tryRelaxed = true): Promise<{ module: WebAssembly.Module; relaxed: boolean }> {
   const relaxedBytes = decodeBase64(shared ? compiled.relaxedShared : compiled.relaxedUnshared);
-  const relaxed = await relaxedSimdAvailable(relaxedBytes);
+  const relaxed = tryRelaxed && (await relaxedSimdAvailable(relaxedBytes));
   const bytes = relaxed ? relaxedBytes : decodeBase64(shared ? compiled.simdShared : compiled.simdUnshared);
   if (!WebAssembly.validate(bytes)) throw new Error('wasm backend: this runtime does not support WebAssembly SIMD');
   return { module: await WebAssembly.compile(bytes), relaxed };
