@@ -104,6 +104,7 @@ async function main(): Promise<void> {
   const threads = threadsArg ? Number(threadsArg) : undefined;
   await initBackends(threads ? { threads } : {});
   const rssBaseline = peakRss();
+  const loadBefore = os.loadavg()[0]!;
   const cpu = os.cpus()[0]?.model ?? 'unknown';
   const results: Record<string, Record<string, unknown>> = {};
   const gemms: GemmResult[] = [];
@@ -137,7 +138,9 @@ async function main(): Promise<void> {
     ts ? (best[k] as EpochResult).examplesPerSec / (ts[k] as EpochResult).examplesPerSec : undefined;
   const doc = {
     date: new Date().toISOString().slice(0, 10),
-    machine: { cpu, cores: os.cpus().length, node: process.version },
+    // The 1-minute load average before and after: above the core count, other processes were
+    // competing for the cores and every figure here is low (threads suffer most).
+    machine: { cpu, cores: os.cpus().length, node: process.version, loadavg: { before: loadBefore, after: os.loadavg()[0]! } },
     backend: best.backend,
     threads: best.threads,
     W1: best.W1,
@@ -164,6 +167,7 @@ async function main(): Promise<void> {
     return;
   }
   printTable(results, gemms, doc.rss);
+  process.stdout.write(`\n${cpu}, ${os.cpus().length} cores, Node ${process.version}, load average ${loadBefore.toFixed(1)} → ${doc.machine.loadavg.after.toFixed(1)}\n`);
   if (doc.peer) {
     const p = doc.peer;
     if (p.error) process.stdout.write(`\npeer ${p.peer}: ${p.error}\n`);
