@@ -1,5 +1,5 @@
 import { isNode } from '../wasm/platform.js';
-import { JOB_SLOT, SPIN_LIMIT, browserWorkerSource, nodeWorkerSource } from './worker-source.js';
+import { CLOSED, JOB_CHUNKS, JOB_LENGTH, SPIN_LIMIT, browserWorkerSource, nodeWorkerSource } from './worker-source.js';
 
 /** What each worker needs to run kernels on the same memory as the main thread. */
 export interface PoolSetup {
@@ -7,22 +7,46 @@ export interface PoolSetup {
   memory: WebAssembly.Memory;
   /** Export names a job may call, by index. */
   names: string[];
+  /** Each worker's own scratch block, passed as the job's scratch argument. */
+  scratch: number[];
+}
+
+/**
+ * A job cut into chunks along one dimension: chunk c covers [c·size, min(dim, (c+1)·size)), gets
+ * that extent in args[extentArg], and pointers args[i] advanced by lo · bytes for each [i, bytes].
+ */
+export interface Chunking {
+  dim: number;
+  size: number;
+  extentArg: number;
+  scratchArg: number;
+  offsets: readonly (readonly [arg: number, bytes: number])[];
 }
 
 interface Handle {
   terminate(): unknown;
 }
 
+function claim(ctrl: Int32Array, seq: number, n: number): number {
+  for (;;) {
+    const v = Atomics.load(ctrl, 0);
+    if (v >>> 16 !== seq || (v & 0xffff) >= n) return -1;
+    if (Atomics.compareExchange(ctrl, 0, v, v + 1) === v) return v & 0xffff;
+  }
+}
+
 /**
  * Worker threads (Node worker_threads, or Web Workers in a cross-origin isolated page) that run
- * kernel calls on shared memory. The calling thread takes part: `run` hands one job to each worker,
- * runs its own, and returns once all are done. Workers are unref'd in Node, so an idle pool never
- * keeps the process alive.
+ * chunks of kernel calls on shared memory. The calling thread claims chunks too and returns once
+ * every chunk is done, so an unscheduled worker never stalls it. Workers are unref'd in Node, so an
+ * idle pool never keeps the process alive.
  */
 export class ThreadPool {
   private readonly ctrl: Int32Array;
-  private readonly jobs: Float64Array;
+  private readonly job: Float64Array;
   private readonly index: Map<string, number>;
+  private seq = 0;
+  private readonly args: number[] = [];
   /** Node's main thread may block in Atomics.wait; a browser's main thread may not, so it spins. */
   private readonly canBlock = isNode;
 
@@ -33,17 +57,17 @@ export class ThreadPool {
     private readonly handles: Handle[],
   ) {
     this.ctrl = new Int32Array(control, 0, 16);
-    this.jobs = new Float64Array(control, 64, workers * JOB_SLOT);
+    this.job = new Float64Array(control, 64, JOB_LENGTH);
     this.index = new Map(names.map((n, i) => [n, i]));
   }
 
   /** Starts `workers` workers and waits until each has instantiated the kernels. */
   static async start(workers: number, setup: PoolSetup): Promise<ThreadPool> {
-    const control = new SharedArrayBuffer(64 + workers * JOB_SLOT * 8);
+    const control = new SharedArrayBuffer(64 + JOB_LENGTH * 8);
     const handles: Handle[] = [];
     const ready: Promise<unknown>[] = [];
     for (let index = 0; index < workers; index++) {
-      const data = { ...setup, control, index };
+      const data = { module: setup.module, memory: setup.memory, names: setup.names, control, scratch: setup.scratch[index] };
       if (isNode) {
         const { Worker } = await import('node:worker_threads');
         // execArgv: [] so that neither loaders (tsx) nor --input-type=module reach the plain CommonJS source.
@@ -73,41 +97,52 @@ export class ThreadPool {
   }
 
   /**
-   * Runs `jobs[w]` on worker w (null = nothing for that worker) while the caller runs `own()`,
-   * and returns when all have finished.
+   * Runs export `name` over every chunk of `chunking`, on the workers and on the calling thread
+   * (with `ownScratch`), and returns when all chunks are done.
    */
-  run(jobs: (readonly [name: string, args: readonly number[]] | null)[], own: () => void): void {
-    const { ctrl, jobs: slots } = this;
-    for (let w = 0; w < this.workers; w++) {
-      const job = jobs[w];
-      const o = w * JOB_SLOT;
-      if (!job) {
-        slots[o] = -1;
-        continue;
-      }
-      const [name, args] = job;
-      slots[o] = this.index.get(name)!;
-      slots[o + 1] = args.length;
-      for (let i = 0; i < args.length; i++) slots[o + 2 + i] = args[i]!;
-    }
-    Atomics.store(ctrl, 1, this.workers);
-    Atomics.add(ctrl, 0, 1);
+  run(name: string, args: readonly number[], chunking: Chunking, fn: (...a: number[]) => unknown, ownScratch: number): void {
+    const { ctrl, job } = this;
+    const n = Math.ceil(chunking.dim / chunking.size);
+    this.seq = (this.seq % 0x7fff) + 1;
+    const seq = this.seq;
+    Atomics.store(ctrl, 0, (seq << 16) | CLOSED);
+    job[0] = this.index.get(name)!;
+    job[1] = args.length;
+    for (let i = 0; i < args.length; i++) job[2 + i] = args[i]!;
+    const C = JOB_CHUNKS;
+    job[C] = n;
+    job[C + 1] = chunking.size;
+    job[C + 2] = chunking.dim;
+    job[C + 3] = chunking.extentArg;
+    job[C + 4] = chunking.scratchArg;
+    job[C + 5] = chunking.offsets.length;
+    chunking.offsets.forEach(([arg, bytes], k) => {
+      job[C + 6 + 2 * k] = arg;
+      job[C + 7 + 2 * k] = bytes;
+    });
+    Atomics.store(ctrl, 0, seq << 16);
     Atomics.notify(ctrl, 0);
-    try {
-      own();
-    } finally {
-      this.waitIdle();
+    const own = this.args;
+    for (let c; (c = claim(ctrl, seq, n)) >= 0; ) {
+      own.length = 0;
+      own.push(...args);
+      const lo = c * chunking.size;
+      own[chunking.extentArg] = Math.min(chunking.dim, lo + chunking.size) - lo;
+      own[chunking.scratchArg] = ownScratch;
+      for (const [arg, bytes] of chunking.offsets) own[arg]! += lo * bytes;
+      fn(...own);
     }
+    this.waitIdle();
     if (Atomics.exchange(ctrl, 3, 0) !== 0) throw new Error('wasm backend: a kernel failed in a worker thread');
   }
 
   private waitIdle(): void {
     const ctrl = this.ctrl;
     let spins = 0;
-    let left: number;
-    while ((left = Atomics.load(ctrl, 1)) !== 0) {
+    let active: number;
+    while ((active = Atomics.load(ctrl, 1)) !== 0) {
       if (this.canBlock && ++spins > SPIN_LIMIT) {
-        Atomics.wait(ctrl, 1, left);
+        Atomics.wait(ctrl, 1, active);
         spins = 0;
       }
     }
@@ -116,7 +151,8 @@ export class ThreadPool {
   /** Stops the workers. */
   close(): void {
     Atomics.store(this.ctrl, 2, 1);
-    Atomics.add(this.ctrl, 0, 1);
+    this.seq = (this.seq % 0x7fff) + 1;
+    Atomics.store(this.ctrl, 0, (this.seq << 16) | CLOSED);
     Atomics.notify(this.ctrl, 0);
     for (const h of this.handles) void h.terminate();
   }

@@ -12,6 +12,8 @@ import { activationCode, lossCode, typedKernels } from './kernels.js';
  * a sleeping worker costs some 10-20 µs.
  */
 const PARALLEL_MIN_MACS = 1 << 20;
+/** Chunks per thread in a parallel GEMM: more balance the load, fewer pack less twice. */
+const CHUNKS_PER_THREAD = 2;
 const MR = 4;
 
 function nr(dtype: DType): number {
@@ -32,7 +34,7 @@ export class WasmBackend implements Backend {
   readonly threads: number;
   private readonly f32: TypedKernels;
   private readonly f64: TypedKernels;
-  /** Per-thread gemm scratch (packed panels), index 0 for the calling thread. */
+  /** The calling thread's gemm scratch (packed panels); each worker has its own. */
   private readonly gemmScratch: number[] = [];
   private aux = { ptr: 0, bytes: 0 };
   private readonly temps: { M: Matrix; ptr: number; write: boolean }[] = [];
@@ -47,8 +49,7 @@ export class WasmBackend implements Backend {
     this.threads = 1 + (pool?.workers ?? 0);
     this.f32 = typedKernels(ex, 'f32');
     this.f64 = typedKernels(ex, 'f64');
-    const scratch = ex.gemmScratchBytes();
-    for (let t = 0; t < this.threads; t++) this.gemmScratch.push(heap.alloc(scratch));
+    this.gemmScratch.push(heap.alloc(ex.gemmScratchBytes()));
   }
 
   zeros(rows: number, cols: number, dtype: DType): Matrix {
@@ -82,38 +83,24 @@ export class WasmBackend implements Backend {
     const tA = transA ? 1 : 0, tB = transB ? 1 : 0;
     const lda = A.cols, ldb = B.cols, ldc = N;
     const pool = this.pool;
-    const name = C.dtype === 'float64' ? 'gemm_f64' : 'gemm_f32';
-    const S = bytesOf(C.dtype);
+    const scratch = this.gemmScratch[0]!;
     if (!pool || M * N * K < PARALLEL_MIN_MACS) {
-      k.gemm(tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, this.gemmScratch[0]!);
+      k.gemm(tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, scratch);
     } else {
-      // Split C into one block of rows (or columns, whichever dimension is larger) per thread, in
-      // whole micro-tiles; each thread packs its own panels into its own scratch.
-      const parts = this.threads;
+      // Chunks of whole micro-tiles along C's rows (or columns, whichever dimension is larger),
+      // CHUNKS_PER_THREAD per thread so that a late thread leaves less behind; each chunk packs its
+      // own panels into its thread's scratch.
+      const S = bytesOf(C.dtype);
       const byRows = M > N;
       const dim = byRows ? M : N, tile = byRows ? MR : nr(C.dtype);
-      const chunk = Math.ceil(Math.ceil(dim / parts) / tile) * tile;
-      const jobs: (readonly [string, number[]] | null)[] = [];
-      for (let t = 1; t < parts; t++) {
-        const lo = t * chunk, hi = Math.min(dim, lo + chunk);
-        if (lo >= hi) {
-          jobs.push(null);
-          continue;
-        }
-        if (byRows) {
-          const aOff = transA ? lo : lo * lda;
-          jobs.push([name, [tA, tB, hi - lo, N, K, alpha, a + aOff * S, lda, b, ldb, beta, c + lo * ldc * S, ldc, this.gemmScratch[t]!]]);
-        } else {
-          const bOff = transB ? lo * ldb : lo;
-          jobs.push([name, [tA, tB, M, hi - lo, K, alpha, a, lda, b + bOff * S, ldb, beta, c + lo * S, ldc, this.gemmScratch[t]!]]);
-        }
-      }
-      const own = Math.min(chunk, dim);
-      pool.run(jobs, () =>
-        byRows
-          ? k.gemm(tA, tB, own, N, K, alpha, a, lda, b, ldb, beta, c, ldc, this.gemmScratch[0]!)
-          : k.gemm(tA, tB, M, own, K, alpha, a, lda, b, ldb, beta, c, ldc, this.gemmScratch[0]!),
-      );
+      const tiles = Math.ceil(dim / tile);
+      const size = Math.ceil(tiles / Math.min(tiles, this.threads * CHUNKS_PER_THREAD)) * tile;
+      // gemm's arguments: (tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, scratch)
+      const offsets: [number, number][] = byRows
+        ? [[6, transA ? S : lda * S], [11, ldc * S]]
+        : [[8, transB ? ldb * S : S], [11, S]];
+      const name = C.dtype === 'float64' ? 'gemm_f64' : 'gemm_f32';
+      pool.run(name, [tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, 0], { dim, size, extentArg: byRows ? 2 : 3, scratchArg: 13, offsets }, k.gemm, scratch);
     }
     this.done();
   }

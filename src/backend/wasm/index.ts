@@ -61,6 +61,8 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const ex = instance.exports as unknown as KernelExports;
   const heap = new WasmHeap(memory, ex.heapBase());
   const names = ['gemm_f32', 'gemm_f64'];
-  const pool = threads > 1 ? await ThreadPool.start(threads - 1, { module, memory, names }) : undefined;
+  const scratchBytes = ex.gemmScratchBytes();
+  const scratch = Array.from({ length: threads - 1 }, () => heap.alloc(scratchBytes));
+  const pool = threads > 1 ? await ThreadPool.start(threads - 1, { module, memory, names, scratch }) : undefined;
   return new WasmBackend(ex, heap, pool, relaxed);
 }
