@@ -10,11 +10,16 @@ import { Optimizer, type OptimizerKind } from '../nn/update.js';
 import { createWorkspace, freeWorkspace, type Workspace } from '../nn/workspace.js';
 import type { CostPoint, EvalPoint, TrainingHistory } from './record.js';
 
+/** The course's num_iterations for full-batch training. */
+export const DEFAULT_ITERATIONS = 2500;
+/** Passes over the data for mini-batch training when neither iterations nor epochs are given. */
+export const DEFAULT_EPOCHS = 20;
+
 export interface TrainOptions {
   learningRate: number;
   /** Parameter updates to make (full batch: the course's num_iterations). */
   iterations?: number;
-  /** Passes over the training set (mini-batch training). One of iterations/epochs; default 2500 iterations (full batch) or 10 epochs. */
+  /** Passes over the training set (mini-batch training). One of iterations/epochs; default 2500 iterations (full batch) or 20 epochs. */
   epochs?: number;
   /** Examples per update; undefined or ≥ m: full batch (one iteration = one step on all m examples). */
   batchSize?: number;
@@ -80,7 +85,7 @@ export function trainParameters(
   const full = options.batchSize === undefined || options.batchSize >= m;
   const batch = full ? m : options.batchSize!;
   const perEpoch = Math.ceil(m / batch);
-  const total = options.iterations ?? (options.epochs !== undefined ? options.epochs * perEpoch : full ? 2500 : 10 * perEpoch);
+  const total = options.iterations ?? (options.epochs !== undefined ? options.epochs * perEpoch : full ? DEFAULT_ITERATIONS : DEFAULT_EPOCHS * perEpoch);
   const costEvery = options.costEvery ?? 100;
   const evalEvery = options.evalEvery ?? costEvery;
   const rng = new Rng(options.seed ?? 1);
@@ -170,20 +175,20 @@ export function trainParameters(
           for (let j = 0; j < size; j++) if (pred[j] === labels[full ? j : order[start + j]!]) correct++;
         }
       }
+      // Full batch: J, train error and dev error all describe the parameters before this update.
+      let go = true;
+      if (full && recordCost) {
+        const p = { iteration, cost };
+        history.costs.push(p);
+        options.onCost?.(p);
+        lastCost = cost;
+      }
+      if (full && evalNow && !evaluate(iteration, labels ? (size - correct) / size : cost, cost)) break;
       const grads = modelBackward(AL, Yb, caches, { backend, loss: arch.loss, alpha: arch.alpha, lambda, workspace: ws, computeDA0: false });
       optimizer.step(parameters, grads);
       iteration++;
 
-      let go = true;
-      if (full) {
-        if (recordCost) {
-          const p = { iteration: iteration - 1, cost };
-          history.costs.push(p);
-          options.onCost?.(p);
-          lastCost = cost;
-        }
-        if (evalNow) go = evaluate(iteration - 1, labels ? (size - correct) / size : cost, cost);
-      } else {
+      if (!full) {
         epochCost += cost * size;
         epochCorrect += correct;
         epochSeen += size;

@@ -14,7 +14,7 @@ import { parametersFromJSON, type Parameters } from '../../nn/params.js';
 import { OPTIMIZERS, type OptimizerKind } from '../../nn/update.js';
 import { Model } from '../../train/model.js';
 import type { RunRecord } from '../../train/record.js';
-import type { TrainResult } from '../../train/trainer.js';
+import { DEFAULT_EPOCHS, DEFAULT_ITERATIONS, type TrainResult } from '../../train/trainer.js';
 import { readJsonFile } from '../../io/files.js';
 import { UsageError, choiceOption, intListOption, numberOption, type Command, type Io, type Parsed } from '../command.js';
 import { createProgress } from '../progress.js';
@@ -41,14 +41,14 @@ export const trainCommand: Command = {
     split: { type: 'string', value: 'RULE', description: "auto (dev and test each min(20% of m, 10,000)), 'none' (train on everything) or train,dev,test percentages like 70,15,15", default: 'auto' },
     'evaluate-test': { type: 'boolean', description: 'also evaluate the test set at the end (keep it for the final, unbiased estimate)' },
     dims: { type: 'string', value: 'N0,...,NL', description: 'all layer sizes n[0..L], e.g. 12288,20,7,5,1' },
-    hidden: { type: 'string', value: 'N1,...', description: 'hidden layer sizes n[1..L-1]; n[0] and n[L] come from the data', default: '128' },
+    hidden: { type: 'string', value: 'N1,...', description: "hidden layer sizes n[1..L-1]; n[0] and n[L] come from the data ('none' for logistic regression)", default: '256,128' },
     activation: { type: 'string', value: 'G', description: `hidden activation: ${ACTIVATIONS.filter((a) => a !== 'softmax').join(', ')}`, default: 'relu' },
     output: { type: 'string', value: 'G', description: 'output activation: sigmoid (2 classes), softmax (K classes), linear (regression); default from the labels' },
     alpha: { type: 'string', value: 'SLOPE', description: "leaky-relu's slope for z < 0", default: '0.01' },
     init: { type: 'string', value: 'KIND', description: 'he, xavier, course (randn/sqrt(n[l-1])), scaled:<k> (randn*k), or a parameters .json file; default he for ReLU, xavier otherwise' },
     lr: { type: 'string', value: 'RATE', description: 'learning rate α (default 0.0075 for gd, 0.001 for adam, 0.01 for momentum)' },
     iterations: { type: 'string', value: 'N', description: 'parameter updates (default 2500 with full batch)' },
-    epochs: { type: 'string', value: 'N', description: 'passes over the training set (default 10 with mini-batches)' },
+    epochs: { type: 'string', value: 'N', description: `passes over the training set (default ${DEFAULT_EPOCHS} with mini-batches)` },
     'batch-size': { type: 'string', value: 'N', description: `examples per update; default: all m (batch gradient descent) up to m = ${FULL_BATCH_LIMIT}, else ${DEFAULT_MINI_BATCH}` },
     optimizer: { type: 'string', value: 'NAME', description: 'gd, momentum or adam', default: 'adam' },
     beta: { type: 'string', value: 'B', description: "momentum's β (0.9)" },
@@ -58,7 +58,7 @@ export const trainCommand: Command = {
     'keep-prob': { type: 'string', value: 'P', description: 'inverted dropout keep probability for hidden layers (1 = off)', default: '1' },
     seed: { type: 'string', value: 'N', description: 'seeds initialization, the split, shuffling and dropout', default: '1' },
     dtype: { type: 'string', value: 'TYPE', description: 'float32 (fast) or float64 (exact)', default: 'float32' },
-    normalize: { type: 'string', value: 'KIND', description: 'none, standard, minmax or scale:<k> (scale:255 gives X/255); fitted on train only', default: 'standard' },
+    normalize: { type: 'string', value: 'KIND', description: 'none, standard, minmax or scale:<k> (scale:255 gives X/255); fitted on train only', default: 'minmax' },
     'print-cost-every': { type: 'string', value: 'N', description: 'full batch: record (and print) the cost every N iterations', default: '100' },
     'eval-every': { type: 'string', value: 'N', description: 'full batch: evaluate train/dev error every N iterations (mini-batch: every epoch)' },
     'early-stop': { type: 'string', value: 'PATIENCE', description: 'stop when dev error has not improved for PATIENCE evaluations; keeps the best parameters' },
@@ -166,7 +166,7 @@ async function runTrain(args: Parsed, io: Io): Promise<number> {
   const batchSize = batchArg ?? (m <= FULL_BATCH_LIMIT ? undefined : DEFAULT_MINI_BATCH);
   const full = batchSize === undefined || batchSize >= m;
   const perEpoch = full ? 1 : Math.ceil(m / batchSize!);
-  const total = iterations ?? (epochs !== undefined ? epochs * perEpoch : full ? 2500 : 10 * perEpoch);
+  const total = iterations ?? (epochs !== undefined ? epochs * perEpoch : full ? DEFAULT_ITERATIONS : DEFAULT_EPOCHS * perEpoch);
   const Y = targets(sets.train, output);
   const dev = sets.dev ? { X: sets.dev.X, Y: targets(sets.dev, output) } : undefined;
   if (patience !== undefined && !dev) throw new UsageError('--early-stop needs a dev set: keep the default --split or give --dev');
