@@ -4,6 +4,8 @@ import type { Diagnosis } from '../evaluate/diagnose.js';
 export interface CostPoint {
   iteration: number;
   cost: number;
+  /** Mini-batch training: the epoch this cost averages over (the course's per-epoch cost). */
+  epoch?: number;
 }
 
 /** One evaluation during training: errors are fractions in [0, 1] (classification) or the cost (regression). */

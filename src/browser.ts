@@ -1,0 +1,38 @@
+/**
+ * lnn for any JavaScript runtime (browsers included): everything but the file loaders, the model
+ * file I/O and the command line. `import { ... } from 'lnn/browser'`.
+ */
+// core
+export { Matrix, zeros, fromArray, columnVector, convert, type DType, type FloatArray } from './core/matrix.js';
+export { Rng } from './core/rng.js';
+export { ShapeError, ValueError, DataError } from './core/errors.js';
+// backends
+export { ReferenceBackend, registerBackend, getBackend, setBackend, defaultBackend, backendNames, initBackends, type Backend, type ActivationKind, type LossKind } from './backend/index.js';
+// nn: the course's building blocks
+export { initializeParametersDeep, parseInit, type InitKind } from './nn/initializers.js';
+export { linearForward, linearBackward, type LinearCache } from './nn/linear.js';
+export { linearActivationForward, linearActivationBackward, type LayerCache } from './nn/linearActivation.js';
+export { modelForward, modelBackward, courseActivations } from './nn/model.js';
+export { computeCost, computeCostWithRegularization, l2Cost } from './nn/cost.js';
+export { updateParameters, Optimizer, type OptimizerKind, type OptimizerConfig } from './nn/update.js';
+export { gradientCheck, type GradCheckResult } from './nn/gradcheck.js';
+export { lossFor, parseLoss } from './nn/losses.js';
+export { ACTIVATIONS, parseActivation } from './nn/activations.js';
+export { parametersToJSON, parametersFromJSON, layerDims, type Parameters, type Gradients } from './nn/params.js';
+export { createWorkspace, type Workspace } from './nn/workspace.js';
+// data (in-memory)
+export { targets, defaultOutput, takeExamples, labelsFromValues, labelsFromStrings, validateDataset, type Dataset, type OutputKind } from './data/dataset.js';
+export { trainDevTestSplit, defaultSplitSizes, parseSplitOption, type SplitOptions, type SplitResult } from './data/split.js';
+export { fitNormalization, applyNormalization, parseNormalize, type Normalization, type NormalizeKind } from './data/normalize.js';
+export { fitImputer, applyImputer, type Imputer } from './data/impute.js';
+export { compareDistributions } from './data/mismatch.js';
+export { parseNpy, encodeNpy } from './data/npy.js';
+// training, evaluation, diagnosis
+export { Model, labelsOf, type ModelConfig } from './train/model.js';
+export { trainParameters, type TrainOptions, type TrainResult } from './train/trainer.js';
+export { modelToJSON, modelFromJSON, type ModelFile } from './train/modelFile.js';
+export type { RunRecord, TrainingHistory, CostPoint, EvalPoint } from './train/record.js';
+export { evaluateNetwork, type Evaluation, type Architecture } from './evaluate/metrics.js';
+export { diagnose, parseErrorRate, type Diagnosis, type DiagnoseInput } from './evaluate/diagnose.js';
+// pictures
+export * from './report/index.js';
