@@ -1,4 +1,4 @@
-// npm run bench [-- --json] [--backends ts,wasm] [--threads N] [--quick] [--peers /tmp/peers]
+// npm run bench [-- --json] [--backends ts,wasm] [--workloads W1,W2,W3,gemm] [--threads N] [--quick] [--peers /tmp/peers]
 //
 // Measures, in one process, the issue's workloads through the library's training path, per backend:
 // W1 (course cat model, full batch GD: ms/iteration, float32 and float64), W2 (MNIST-sized, batch 128:
@@ -26,6 +26,7 @@ const quick = args.includes('--quick');
 const threadsArg = opt('threads');
 const backendNames = (opt('backends') ?? 'ts,wasm').split(',');
 const peersDir = opt('peers');
+const only = new Set((opt('workloads') ?? 'W1,W2,W3,gemm').split(','));
 const log = (s: string) => process.stderr.write(s + '\n');
 
 function median(xs: number[]): number {
@@ -114,17 +115,23 @@ async function main(): Promise<void> {
     log(`bench: ${be.name}, ${be.threads} thread(s)${'relaxedSimd' in be ? `, relaxed-SIMD ${String((be as WasmBackend).relaxedSimd)}` : ''}`);
     const r: Record<string, unknown> = { backend: be.name, threads: be.threads };
     if ('relaxedSimd' in be) r.relaxedSimd = (be as WasmBackend).relaxedSimd;
-    r.W1 = runW1(be, 'float32', slow ? 3 : quick ? 15 : 40, slow ? 1 : 5);
-    log(`  W1 float32 ${(r.W1 as W1Result).msPerIter.toFixed(2)} ms/iter`);
-    const f64 = runW1(be, 'float64', slow ? 2 : quick ? 10 : 25, slow ? 1 : 3);
-    f64.projected2500s = (f64.msPerIter * 2500) / 1000;
-    r.W1f64 = f64;
-    log(`  W1 float64 ${f64.msPerIter.toFixed(2)} ms/iter (2500 iterations ≈ ${f64.projected2500s.toFixed(1)} s)`);
-    r.W2 = runEpochs(W2, be, 'float32', slow ? 1 : quick ? 2 : 5, slow ? 8 : Infinity, slow ? 1 : 80);
-    log(`  W2 ${(r.W2 as EpochResult).examplesPerSec.toFixed(0)} examples/s`);
-    r.W3 = runEpochs(W3, be, 'float32', slow ? 1 : quick ? 1 : 3, slow ? 2 : Infinity, slow ? 1 : 4);
-    log(`  W3 ${(r.W3 as EpochResult).examplesPerSec.toFixed(0)} examples/s`);
-    for (const s of gemmShapes) gemms.push(timeGemm(be, s, slow ? 0.3 : quick ? 0.1 : 0.25));
+    if (only.has('W1')) {
+      r.W1 = runW1(be, 'float32', slow ? 3 : quick ? 15 : 40, slow ? 1 : 5);
+      log(`  W1 float32 ${(r.W1 as W1Result).msPerIter.toFixed(2)} ms/iter`);
+      const f64 = runW1(be, 'float64', slow ? 2 : quick ? 10 : 25, slow ? 1 : 3);
+      f64.projected2500s = (f64.msPerIter * 2500) / 1000;
+      r.W1f64 = f64;
+      log(`  W1 float64 ${f64.msPerIter.toFixed(2)} ms/iter (2500 iterations ≈ ${f64.projected2500s.toFixed(1)} s)`);
+    }
+    if (only.has('W2')) {
+      r.W2 = runEpochs(W2, be, 'float32', slow ? 1 : quick ? 2 : 5, slow ? 8 : Infinity, slow ? 1 : 80);
+      log(`  W2 ${(r.W2 as EpochResult).examplesPerSec.toFixed(0)} examples/s`);
+    }
+    if (only.has('W3')) {
+      r.W3 = runEpochs(W3, be, 'float32', slow ? 1 : quick ? 1 : 3, slow ? 2 : Infinity, slow ? 1 : 4);
+      log(`  W3 ${(r.W3 as EpochResult).examplesPerSec.toFixed(0)} examples/s`);
+    }
+    if (only.has('gemm')) for (const s of gemmShapes) gemms.push(timeGemm(be, s, slow ? 0.3 : quick ? 0.1 : 0.25));
     results[be.name] = r;
   }
   let peer: PeerResult | undefined;
@@ -135,7 +142,7 @@ async function main(): Promise<void> {
   const best = results.wasm ?? results[backendNames[0]!]!;
   const ts = results.ts;
   const speedup = (k: 'W2' | 'W3') =>
-    ts ? (best[k] as EpochResult).examplesPerSec / (ts[k] as EpochResult).examplesPerSec : undefined;
+    ts?.[k] && best[k] ? (best[k] as EpochResult).examplesPerSec / (ts[k] as EpochResult).examplesPerSec : undefined;
   const doc = {
     date: new Date().toISOString().slice(0, 10),
     // The 1-minute load average before and after: above the core count, other processes were
@@ -147,15 +154,15 @@ async function main(): Promise<void> {
     W1f64: best.W1f64,
     W2: best.W2,
     W3: best.W3,
-    speedupOverTs: ts ? { W1: (ts.W1 as W1Result).msPerIter / (best.W1 as W1Result).msPerIter, W2: speedup('W2'), W3: speedup('W3') } : undefined,
+    speedupOverTs: ts && ts !== best ? { W1: ts.W1 ? (ts.W1 as W1Result).msPerIter / (best.W1 as W1Result).msPerIter : undefined, W2: speedup('W2'), W3: speedup('W3') } : undefined,
     gemm: gemms,
     peer: peer
       ? {
           ...peer,
           speedup: {
-            W1: peer.W1 ? peer.W1.msPerIter / (best.W1 as W1Result).msPerIter : undefined,
-            W2: peer.W2 ? (best.W2 as EpochResult).examplesPerSec / peer.W2.examplesPerSec : undefined,
-            W3: peer.W3 ? (best.W3 as EpochResult).examplesPerSec / peer.W3.examplesPerSec : undefined,
+            W1: peer.W1 && best.W1 ? peer.W1.msPerIter / (best.W1 as W1Result).msPerIter : undefined,
+            W2: peer.W2 && best.W2 ? (best.W2 as EpochResult).examplesPerSec / peer.W2.examplesPerSec : undefined,
+            W3: peer.W3 && best.W3 ? (best.W3 as EpochResult).examplesPerSec / peer.W3.examplesPerSec : undefined,
           },
         }
       : undefined,
@@ -184,11 +191,13 @@ function printTable(results: Record<string, Record<string, unknown>>, gemms: Gem
   out('| backend | threads | W1 f32 ms/iter | W1 f64 ms/iter (2500 it.) | W2 ex/s | W3 ex/s |');
   out('|---|---|---|---|---|---|');
   for (const r of Object.values(results)) {
-    const w1 = r.W1 as W1Result, f64 = r.W1f64 as W1Result, w2 = r.W2 as EpochResult, w3 = r.W3 as EpochResult;
+    const w1 = r.W1 as W1Result | undefined, f64 = r.W1f64 as W1Result | undefined;
+    const w2 = r.W2 as EpochResult | undefined, w3 = r.W3 as EpochResult | undefined;
     out(
-      `| ${r.backend as string} | ${r.threads as number} | ${w1.msPerIter.toFixed(2)} (${w1.gflops.toFixed(1)} GFLOP/s) | ` +
-        `${f64.msPerIter.toFixed(2)} (${f64.projected2500s!.toFixed(1)} s) | ${w2.examplesPerSec.toFixed(0)} (${w2.gflops.toFixed(1)} GFLOP/s) | ` +
-        `${w3.examplesPerSec.toFixed(0)} (${w3.gflops.toFixed(1)} GFLOP/s) |`,
+      `| ${r.backend as string} | ${r.threads as number} | ${w1 ? `${w1.msPerIter.toFixed(2)} (${w1.gflops.toFixed(1)} GFLOP/s)` : '-'} | ` +
+        `${f64 ? `${f64.msPerIter.toFixed(2)} (${f64.projected2500s!.toFixed(1)} s)` : '-'} | ` +
+        `${w2 ? `${w2.examplesPerSec.toFixed(0)} (${w2.gflops.toFixed(1)} GFLOP/s)` : '-'} | ` +
+        `${w3 ? `${w3.examplesPerSec.toFixed(0)} (${w3.gflops.toFixed(1)} GFLOP/s)` : '-'} |`,
     );
   }
   out('');
