@@ -2,6 +2,7 @@ import type { ActivationKind, Backend, LossKind } from '../backend/backend.js';
 import { defaultBackend, getBackend } from '../backend/index.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import { Matrix, convert, zeros, type DType } from '../core/matrix.js';
+import type { Imputer } from '../data/impute.js';
 import { applyNormalization, fitNormalization, type NormalizeKind, type Normalization } from '../data/normalize.js';
 import { ChunkedForward, evaluateNetwork, type Architecture, type Evaluation } from '../evaluate/metrics.js';
 import { DEFAULT_LEAKY_SLOPE } from '../nn/activations.js';
@@ -51,6 +52,9 @@ export function isClassifier(output: ActivationKind): boolean {
  * model.evaluate(X, Y).accuracy // => 0.97
  */
 export class Model {
+  /** Mean imputation fitted on the training set (`--impute mean`), applied to new data with missing values. */
+  imputer: Imputer | undefined;
+
   private constructor(
     readonly arch: Architecture,
     readonly dtype: DType,

@@ -23,6 +23,8 @@ export interface ModelFile {
   featureNames?: string[];
   /** { "W1": [[...]], "b1": [[...]], ... } in the (n[l], n[l-1]) layout of DESIGN.md. */
   parameters: Record<string, number[][]>;
+  /** Training-set means for missing values, when the model was trained with --impute mean. */
+  imputer?: { kind: 'mean'; means: number[]; missingInTrain?: number[] };
   /** FNV-1a over the parameters' values as stored, so an edited or damaged file is caught. */
   checksum: string;
   run?: RunRecord;
@@ -51,6 +53,7 @@ export function modelToJSON(model: Model, run?: RunRecord): ModelFile {
     normalization: model.normalization ?? { kind: 'none' },
     classes: model.classes ?? null,
     ...(model.featureNames ? { featureNames: model.featureNames } : {}),
+    ...(model.imputer ? { imputer: model.imputer } : {}),
     parameters: parametersToJSON(p),
     checksum: parameterChecksum(p, model.dtype),
     ...(run ? { run } : {}),
@@ -86,5 +89,12 @@ export function modelFromJSON(json: unknown, where = 'model', backend: Backend =
     parameters[k] = backend.zeros(M.rows, M.cols, o.dtype);
     parameters[k]!.data.set(M.data);
   }
-  return Model.restore({ dims: a.dims, activations, alpha: a.alpha, loss }, o.dtype, backend, parameters, normalization, o.classes ?? undefined, o.featureNames);
+  const model = Model.restore({ dims: a.dims, activations, alpha: a.alpha, loss }, o.dtype, backend, parameters, normalization, o.classes ?? undefined, o.featureNames);
+  if (o.imputer !== undefined) {
+    const imp = o.imputer;
+    if (imp?.kind !== 'mean' || !Array.isArray(imp.means) || imp.means.length !== a.dims[0] || !imp.means.every((v) => typeof v === 'number' && Number.isFinite(v)))
+      throw new DataError(`${where}: "imputer" must be { "kind": "mean", "means": [n_x = ${a.dims[0]} finite numbers] }`, where);
+    model.imputer = { kind: 'mean', means: imp.means, missingInTrain: imp.missingInTrain ?? imp.means.map(() => 0) };
+  }
+  return model;
 }

@@ -80,7 +80,8 @@ for (const { label, backend: be } of cases) {
         }
       });
 
-      for (const [n, m] of [[1, 1], [3, 17], [17, 1023], [10, 1]] as const) {
+      // (520, 513) has enough entries (≥ 2^18) for the threaded backend to split the elementwise kernels.
+      for (const [n, m] of [[1, 1], [3, 17], [17, 1023], [10, 1], [520, 513]] as const) {
         it(`elementwise and column kernels, (${n}, ${m})`, () => {
           const tol = elementwiseTol(dt);
           const Z = fill(be.zeros(n, m, dt), n + m, -6, 6);

@@ -183,3 +183,21 @@ describe('lnn inspect and lnn gradcheck', () => {
         assert.equal(out.pass, true);
       });
 });
+
+describe('CSV with missing values', () => {
+  const fixture = (n: string) => join(import.meta.dirname, '../fixtures/data', n);
+  test('without --impute: the row and column are named; with it: train means fill them, kept in the model for predict', async () => {
+    const bad = await lnnInProcess(['train', '--data', fixture('missing.csv'), '--label', 'label', '--split', 'none', '--iterations', '3', '--quiet']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /missing\.csv: .*line 3.*x1/);
+    const model = f('imp.json');
+    const r = await lnnInProcess(['train', '--data', fixture('missing.csv'), '--label', 'label', '--split', 'none', '--impute', 'mean', '--hidden', '2', '--iterations', '3', '--save', model, '--quiet', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const saved = JSON.parse(readFileSync(model, 'utf8'));
+    assert.equal(saved.imputer.kind, 'mean');
+    assert.equal(saved.imputer.means.length, 2);
+    const p = await lnnInProcess(['predict', '--model', model, '--data', fixture('missing.csv'), '--label', 'label', '--json']);
+    assert.equal(p.code, 0, p.stderr);
+    assert.equal(JSON.parse(p.stdout).predictions.length, 4);
+  });
+});

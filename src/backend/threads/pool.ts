@@ -19,6 +19,7 @@ export interface Chunking {
   dim: number;
   size: number;
   extentArg: number;
+  /** The argument that takes the thread's own scratch pointer, or -1. */
   scratchArg: number;
   offsets: readonly (readonly [arg: number, bytes: number])[];
 }
@@ -128,7 +129,7 @@ export class ThreadPool {
       own.push(...args);
       const lo = c * chunking.size;
       own[chunking.extentArg] = Math.min(chunking.dim, lo + chunking.size) - lo;
-      own[chunking.scratchArg] = ownScratch;
+      if (chunking.scratchArg >= 0) own[chunking.scratchArg] = ownScratch;
       for (const [arg, bytes] of chunking.offsets) own[arg]! += lo * bytes;
       fn(...own);
     }

@@ -13,7 +13,7 @@
  *   [2] STOP, [3] ERROR (a chunk threw)
  * Job (Float64 view at byte 64): [0] function index, [1] argument count, [2...] arguments;
  *   at JOB_CHUNKS: chunk count, chunk size, dimension, index of the argument that takes the chunk's
- *   extent, index of the scratch argument (each thread has its own), number of offsets, then
+ *   extent, index of the scratch argument (each thread has its own; -1: none), number of offsets, then
  *   (argument index, bytes per unit) pairs: pointers that advance by lo · bytes for chunk [lo, hi).
  */
 export const JOB_CHUNKS = 24;
@@ -56,7 +56,7 @@ function lnnKernelWorker(data, post) {
         for (let i = 0; i < nargs; i++) args[i] = job[2 + i];
         const lo = c * size;
         args[extentArg] = Math.min(dim, lo + size) - lo;
-        args[scratchArg] = data.scratch;
+        if (scratchArg >= 0) args[scratchArg] = data.scratch;
         for (let k = 0; k < nOff; k++) args[job[C + 6 + 2 * k]] += lo * job[C + 7 + 2 * k];
         try { fn.apply(null, args); } catch (e) { Atomics.store(ctrl, 3, 1); }
       }

@@ -14,6 +14,11 @@ import { activationCode, lossCode, typedKernels } from './kernels.js';
 const PARALLEL_MIN_MACS = 1 << 20;
 /** Chunks per thread in a parallel GEMM: more balance the load, fewer pack less twice. */
 const CHUNKS_PER_THREAD = 2;
+/** Elementwise kernels split across threads from this many entries (W3's activations and weights). */
+const PARALLEL_MIN_ENTRIES = 1 << 18;
+
+/** The kernels worker threads may run (each for f32 and f64). */
+export const PARALLEL_KERNELS = ['gemm', 'addBias', 'activationForward', 'activationBackward', 'sumColumns', 'axpby', 'momentumStep', 'adamStep'] as const;
 const MR = 4;
 
 function nr(dtype: DType): number {
@@ -107,16 +112,22 @@ export class WasmBackend implements Backend {
 
   addBias(Z: Matrix, b: Matrix): void {
     checkSame('addBias', 'b', b, Z.rows, 1);
-    const k = this.kernels(Z);
-    k.addBias(this.out(Z), this.in(b), Z.rows, Z.cols);
+    const S = bytesOf(Z.dtype);
+    this.split('addBias', Z.dtype, [this.out(Z), this.in(b), Z.rows, Z.cols], Z.size, 2, Z.rows, [[0, Z.cols * S], [1, S]]);
     this.done();
   }
 
   activationForward(kind: ActivationKind, Z: Matrix, A: Matrix, alpha: number): void {
     checkSame('activationForward', 'A', A, Z.rows, Z.cols);
-    const k = this.kernels(Z);
-    const scratch = kind === 'softmax' ? this.scratch(2 * Z.cols * bytesOf(Z.dtype)) : 0;
-    k.activationForward(activationCode[kind], this.in(Z), this.out(A), Z.rows, Z.cols, alpha, scratch);
+    const S = bytesOf(Z.dtype);
+    const args = [activationCode[kind], this.in(Z), this.out(A), Z.rows, Z.cols, alpha, 0];
+    if (kind === 'softmax') {
+      // Column-wise: stays on one thread (its scratch holds every column's max and sum).
+      args[6] = this.scratch(16 * Z.cols);
+      this.kernels(Z).activationForward(...(args as Parameters<TypedKernels['activationForward']>));
+    } else {
+      this.split('activationForward', Z.dtype, args, Z.size, 3, Z.rows, [[1, Z.cols * S], [2, Z.cols * S]]);
+    }
     this.done();
   }
 
@@ -125,15 +136,22 @@ export class WasmBackend implements Backend {
     checkSame('activationBackward', 'dA', dA, r, c);
     checkSame('activationBackward', 'A', A, r, c);
     checkSame('activationBackward', 'dZ', dZ, r, c);
-    const k = this.kernels(Z);
-    const scratch = kind === 'softmax' ? this.scratch(8 * c) : 0;
-    k.activationBackward(activationCode[kind], this.in(dA), this.in(Z), this.in(A), this.out(dZ), r, c, alpha, scratch);
+    const S = bytesOf(Z.dtype);
+    const args = [activationCode[kind], this.in(dA), this.in(Z), this.in(A), this.out(dZ), r, c, alpha, 0];
+    if (kind === 'softmax') {
+      args[8] = this.scratch(8 * c);
+      this.kernels(Z).activationBackward(...(args as Parameters<TypedKernels['activationBackward']>));
+    } else {
+      const row = c * S;
+      this.split('activationBackward', Z.dtype, args, Z.size, 5, r, [[1, row], [2, row], [3, row], [4, row]]);
+    }
     this.done();
   }
 
   sumColumns(X: Matrix, out: Matrix, scale: number): void {
     checkSame('sumColumns', 'out', out, X.rows, 1);
-    this.kernels(X).sumColumns(this.in(X), this.out(out), X.rows, X.cols, scale);
+    const S = bytesOf(X.dtype);
+    this.split('sumColumns', X.dtype, [this.in(X), this.out(out), X.rows, X.cols, scale], X.size, 2, X.rows, [[0, X.cols * S], [1, S]]);
     this.done();
   }
 
@@ -160,7 +178,8 @@ export class WasmBackend implements Backend {
 
   axpby(alpha: number, X: Matrix, beta: number, Y: Matrix): void {
     checkSame('axpby', 'Y', Y, X.rows, X.cols);
-    this.kernels(X).axpby(alpha, this.in(X), beta, this.out(Y), X.size);
+    const S = bytesOf(X.dtype);
+    this.split('axpby', X.dtype, [alpha, this.in(X), beta, this.out(Y), X.size], X.size, 4, X.size, [[1, S], [3, S]]);
     this.done();
   }
 
@@ -192,7 +211,8 @@ export class WasmBackend implements Backend {
   momentumStep(W: Matrix, dW: Matrix, v: Matrix, lr: number, beta: number): void {
     checkSame('momentumStep', 'dW', dW, W.rows, W.cols);
     checkSame('momentumStep', 'v', v, W.rows, W.cols);
-    this.kernels(W).momentumStep(this.out(W), this.in(dW), this.out(v), W.size, lr, beta);
+    const S = bytesOf(W.dtype);
+    this.split('momentumStep', W.dtype, [this.out(W), this.in(dW), this.out(v), W.size, lr, beta], W.size, 3, W.size, [[0, S], [1, S], [2, S]]);
     this.done();
   }
 
@@ -201,7 +221,9 @@ export class WasmBackend implements Backend {
     checkSame('adamStep', 'v', v, W.rows, W.cols);
     checkSame('adamStep', 's', s, W.rows, W.cols);
     const c1 = 1 - beta1 ** t, c2 = 1 - beta2 ** t;
-    this.kernels(W).adamStep(this.out(W), this.in(dW), this.out(v), this.out(s), W.size, lr, beta1, beta2, eps, c1, c2);
+    const S = bytesOf(W.dtype);
+    const args = [this.out(W), this.in(dW), this.out(v), this.out(s), W.size, lr, beta1, beta2, eps, c1, c2];
+    this.split('adamStep', W.dtype, args, W.size, 4, W.size, [[0, S], [1, S], [2, S], [3, S]]);
     this.done();
   }
 
@@ -213,6 +235,28 @@ export class WasmBackend implements Backend {
     out.set(new Int32Array(this.heap.buffer, p, m));
     this.heap.release(p, 4 * m);
     this.done();
+  }
+
+  /**
+   * Runs an elementwise or row-wise kernel, split into rows (or entries) across the threads when
+   * it is large: `extentArg` takes each chunk's count, pointers at `offsets` advance by `bytes` per unit.
+   */
+  private split(
+    kernel: (typeof PARALLEL_KERNELS)[number], dtype: DType, args: number[], entries: number,
+    extentArg: number, dim: number, offsets: [number, number][],
+  ): void {
+    const fn = this.byDType(dtype)[kernel] as (...a: number[]) => unknown;
+    const pool = this.pool;
+    if (!pool || entries < PARALLEL_MIN_ENTRIES || dim < 2 * this.threads) {
+      fn(...args);
+      return;
+    }
+    const size = Math.ceil(dim / this.threads);
+    pool.run(`${kernel}_${dtype === 'float64' ? 'f64' : 'f32'}`, args, { dim, size, extentArg, scratchArg: -1, offsets }, fn, 0);
+  }
+
+  private byDType(dtype: DType): TypedKernels {
+    return dtype === 'float64' ? this.f64 : this.f32;
   }
 
   private kernels(M: Matrix): TypedKernels {

@@ -1,27 +1,7 @@
-import type { DataSpec } from '../../data/load.js';
 import { loadDatasetKeepingMissing } from '../../data/register.js';
 import { formatSummary, summarizeDataset } from '../../data/summary.js';
-import { UsageError, type Command, type Io, type Options, type Parsed } from '../command.js';
-
-/** The options that name a data source, shared by `lnn data` and `lnn split`. */
-export const dataSourceOptions: Options = {
-  data: { type: 'string', value: 'FILE', description: 'data file (.csv, .tsv, .json, .h5) or builtin:mnist, builtin:iris' },
-  x: { type: 'string', value: 'X.npy', description: 'features, one example per first-axis entry (with --y)' },
-  y: { type: 'string', value: 'Y.npy', description: 'labels (with --x)' },
-  label: { type: 'string', value: 'COLUMN', description: 'CSV/JSON label column: a name, or a 0-based index (-1 = last)' },
-  'x-key': { type: 'string', value: 'KEY', description: 'HDF5 dataset of features (e.g. train_set_x); guessed when there is one pair' },
-  'y-key': { type: 'string', value: 'KEY', description: 'HDF5 dataset of labels (e.g. train_set_y)' },
-  'classes-key': { type: 'string', value: 'KEY', description: 'HDF5 dataset of class names (default: list_classes when present)' },
-};
-
-/** The data options as loadDataset's spec; notes (guessed HDF5 keys) go to stderr. */
-export function dataSpecFrom(args: Parsed, io: Io): DataSpec {
-  const spec: DataSpec = { onNote: (s: string) => io.err(`note: ${s}\n`) };
-  for (const [opt, key] of [['data', 'data'], ['x', 'x'], ['y', 'y'], ['label', 'label'], ['x-key', 'xKey'], ['y-key', 'yKey'], ['classes-key', 'classesKey'], ['impute', 'impute']] as const)
-    if (typeof args[opt] === 'string') spec[key] = args[opt];
-  if (spec.data === undefined && spec.x === undefined && spec.y === undefined) throw new UsageError('no data given: use --data FILE (or builtin:mnist, builtin:iris) or --x X.npy --y Y.npy');
-  return spec;
-}
+import { UsageError, type Command } from '../command.js';
+import { dataOptions as dataSourceOptions, dataSpec as dataSpecFrom } from '../shared.js';
 
 export const dataCommand: Command = {
   name: 'data',

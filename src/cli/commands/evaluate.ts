@@ -1,6 +1,7 @@
 import { DataError } from '../../core/errors.js';
 import { outputUnits, targets, type Dataset, type OutputKind } from '../../data/dataset.js';
 import { loadModel } from '../../io/modelIO.js';
+import { applyImputer } from '../../data/impute.js';
 import type { Model } from '../../train/model.js';
 import { UsageError, type Command, type Io, type Parsed } from '../command.js';
 import { backendOption, chooseBackend, dataOptions, loadData } from '../shared.js';
@@ -23,7 +24,9 @@ export async function modelAndData(args: Parsed, io: Io, unlabeled = false): Pro
   if (typeof args['model'] !== 'string') throw new UsageError('--model MODEL is required');
   const backend = await chooseBackend(args);
   const model = loadModel(args['model'], backend);
-  const data = await loadData(args, io, unlabeled);
+  // A model trained with --impute mean fills missing values of new data with its training means.
+  let data = await loadData(model.imputer ? { ...args, impute: 'mean' } : args, io, unlabeled);
+  if (model.imputer && data.X.rows === model.arch.dims[0]) data = applyImputer(data, model.imputer);
   if (data.X.rows !== model.arch.dims[0])
     throw new DataError(`${data.source}: has n_x = ${data.X.rows} features per example but the model ${args['model']} expects n[0] = ${model.arch.dims[0]}`);
   return { model, data: alignToModel(data, model) };

@@ -8,7 +8,7 @@ import { encodeNpy } from '../../data/npy.js';
 import { loadDatasetKeepingMissing } from '../../data/register.js';
 import { parseSplitOption, trainDevTestSplit } from '../../data/split.js';
 import { choiceOption, numberOption, UsageError, type Command } from '../command.js';
-import { dataSourceOptions, dataSpecFrom } from './data.js';
+import { dataOptions as dataSourceOptions, dataSpec as dataSpecFrom } from '../shared.js';
 
 /** One output file: its name inside the output directory and its bytes. */
 export interface OutputFile {

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { DataError, ValueError } from '../../core/errors.js';
 import { defaultOutput, outputUnits, targets, type Dataset, type OutputKind } from '../../data/dataset.js';
-import { fitImputer, applyImputer, countMissing } from '../../data/impute.js';
+import { fitImputer, applyImputer, countMissing, type Imputer } from '../../data/impute.js';
 import { compareDistributions } from '../../data/mismatch.js';
 import { fitNormalization, normalizeName, parseNormalize } from '../../data/normalize.js';
 import { parseSplitOption, trainDevTestSplit } from '../../data/split.js';
@@ -119,8 +119,9 @@ async function runTrain(args: Parsed, io: Io): Promise<number> {
   // Data: load, then split (or take the separate dev/test files), impute and normalize from train alone.
   const data = await loadData(args, io);
   const sets = await chooseSets(data, args, split, seed, io);
+  let imputer: Imputer | undefined;
   if (args['impute'] === 'mean') {
-    const imp = fitImputer(sets.train);
+    const imp = (imputer = fitImputer(sets.train));
     sets.train = applyImputer(sets.train, imp);
     if (sets.dev) sets.dev = applyImputer(sets.dev, imp);
     if (sets.test) sets.test = applyImputer(sets.test, imp);
@@ -162,6 +163,7 @@ async function runTrain(args: Parsed, io: Io): Promise<number> {
     ...(data.featureNames ? { featureNames: data.featureNames } : {}),
     normalize: fitNormalization(sets.train.X, normalize),
   });
+  model.imputer = imputer;
   const m = sets.train.X.cols;
   const batchSize = batchArg ?? (m <= FULL_BATCH_LIMIT ? undefined : DEFAULT_MINI_BATCH);
   const full = batchSize === undefined || batchSize >= m;
