@@ -58,15 +58,15 @@ function activationElementwise<T>(kind: i32, Z: usize, A: usize, size: i32, alph
 
 /**
  * Column-wise softmax, stable: A[:, j] = exp(Z[:, j] - max_i Z[i, j]) / Σ_i exp(...).
- * Z, A: (n, m); A may be Z. scratch: 2·m values of T.
+ * Z, A: (n, m); A may be Z. scratch: 16·m bytes (the column maxima, then the f64 sums).
  */
 function softmaxColumns<T>(Z: usize, A: usize, n: i32, m: i32, scratch: usize): void {
   const S = sizeof<T>();
   const mx = scratch;
-  const sum = scratch + <usize>m * S;
+  const sum = scratch + <usize>m * 8;
   for (let j = 0; j < m; j++) {
     store<T>(mx + <usize>j * S, load<T>(Z + <usize>j * S));
-    store<T>(sum + <usize>j * S, 0);
+    store<f64>(sum + <usize>j * 8, 0);
   }
   for (let i = 1; i < n; i++) {
     const zi = Z + <usize>(i * m) * S;
@@ -75,18 +75,19 @@ function softmaxColumns<T>(Z: usize, A: usize, n: i32, m: i32, scratch: usize): 
       if (z > load<T>(mx + <usize>j * S)) store<T>(mx + <usize>j * S, z);
     }
   }
-  // exp(z - max) in f64 even for f32: the f32 difference would cost |z - max|·u relative in exp.
+  // exp(z - max) and the sums in f64 whatever T: the f32 difference would cost |z - max|·u
+  // relative in exp, an f32 sum n·u.
   for (let i = 0; i < n; i++) {
     const zi = Z + <usize>(i * m) * S;
     const ai = A + <usize>(i * m) * S;
     for (let j = 0; j < m; j++) {
       const e = Math.exp(<f64>load<T>(zi + <usize>j * S) - <f64>load<T>(mx + <usize>j * S));
       store<T>(ai + <usize>j * S, <T>e);
-      store<T>(sum + <usize>j * S, load<T>(sum + <usize>j * S) + <T>e);
+      store<f64>(sum + <usize>j * 8, load<f64>(sum + <usize>j * 8) + e);
     }
   }
-  for (let j = 0; j < m; j++) store<T>(sum + <usize>j * S, <T>1 / load<T>(sum + <usize>j * S));
-  scaleColumns<T>(A, sum, n, m);
+  for (let j = 0; j < m; j++) store<T>(mx + <usize>j * S, <T>(1.0 / load<f64>(sum + <usize>j * 8)));
+  scaleColumns<T>(A, mx, n, m);
 }
 
 /** A[i, j] *= s[j].  A: (n, m), s: m values. */
@@ -104,7 +105,7 @@ function scaleColumns<T>(A: usize, s: usize, n: i32, m: i32): void {
   }
 }
 
-/** A = g(Z), elementwise or column-wise for softmax.  Z, A: (n, m); scratch: 2·m values (softmax). */
+/** A = g(Z), elementwise or column-wise for softmax.  Z, A: (n, m); scratch: 16·m bytes (softmax). */
 export function activationForward<T>(kind: i32, Z: usize, A: usize, n: i32, m: i32, alpha: T, scratch: usize): void {
   if (kind == SOFTMAX) softmaxColumns<T>(Z, A, n, m, scratch);
   else activationElementwise<T>(kind, Z, A, n * m, alpha);
