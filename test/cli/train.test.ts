@@ -201,3 +201,30 @@ describe('CSV with missing values', () => {
     assert.equal(JSON.parse(p.stdout).predictions.length, 4);
   });
 });
+
+describe('separate dev and test files', () => {
+  test('dev and test from different distributions get a warning in plain words; the same distribution gets none', async () => {
+    const rng = new Rng(21);
+    const write = (name: string, m: number, shift: number) => {
+      const x: number[] = [], y: number[] = [];
+      for (let j = 0; j < m; j++) {
+        const row = [rng.randn() + shift, rng.randn() + shift, rng.randn()];
+        x.push(...row);
+        y.push(row[0]! + row[1]! > 2 * shift ? 1 : 0);
+      }
+      writeFileSync(f(`${name}_x.npy`), encodeNpy([m, 3], x));
+      writeFileSync(f(`${name}_y.npy`), encodeNpy([m], y, '<i8'));
+    };
+    write('devA', 150, 0);
+    write('testA', 150, 0);
+    write('testB', 150, 2);
+    const base = ['train', '--x', f('x.npy'), '--y', f('y.npy'), '--dev-x', f('devA_x.npy'), '--dev-y', f('devA_y.npy'), '--iterations', '5'];
+    const same = await lnnInProcess([...base, '--test-x', f('testA_x.npy'), '--test-y', f('testA_y.npy'), '--json']);
+    assert.equal(same.code, 0, same.stderr);
+    assert.doesNotMatch(same.stderr, /warning:/);
+    assert.deepEqual(JSON.parse(same.stdout).sizes, { train: 200, dev: 150, test: 150 });
+    const shifted = await lnnInProcess([...base, '--test-x', f('testB_x.npy'), '--test-y', f('testB_y.npy'), '--json']);
+    assert.equal(shifted.code, 0, shifted.stderr);
+    assert.match(shifted.stderr, /warning: .*dev and test come from the same distribution/);
+  });
+});

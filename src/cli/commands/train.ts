@@ -330,14 +330,19 @@ function alignClasses(d: Dataset, train: Dataset): Dataset {
   return { ...d, classes: train.classes };
 }
 
+/**
+ * Dev and test must come from one distribution (a warning when they differ). Training data may come from
+ * another source, but then part of the dev error is data mismatch rather than variance (a note).
+ */
 function warnMismatch(sets: Sets, io: Io, quiet: boolean): void {
-  const pairs: [Dataset | undefined, Dataset | undefined, [string, string]][] = [
-    [sets.dev, sets.test, ['dev', 'test']],
-  ];
-  for (const [a, b, names] of pairs) {
-    if (!a || !b) continue;
-    const r = compareDistributions(a, b, names);
-    if (!quiet) for (const w of r.warnings) io.err(`warning: ${w}\n`);
+  if (quiet) return;
+  if (sets.dev && sets.test) for (const w of compareDistributions(sets.dev, sets.test, ['dev', 'test']).warnings) io.err(`warning: ${w}\n`);
+  const heldOut = sets.dev ?? sets.test;
+  if (heldOut && heldOut !== sets.train) {
+    const name = sets.dev ? 'dev' : 'test';
+    const first = compareDistributions(sets.train, heldOut, ['train', name]).warnings[0];
+    if (first)
+      io.err(`note: ${first.split('; ')[0]!.replace(/\.$/, '')}. Training data may come from another source than ${name}, but then part of the ${name} error is data mismatch, not variance.\n`);
   }
 }
 
