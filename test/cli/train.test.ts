@@ -60,7 +60,7 @@ describe('lnn train / eval / predict', { concurrency: false }, () => {
   });
 
   test('text output ends with the diagnosis and its advice; progress goes to stderr', async () => {
-    const r = await lnnInProcess(['train', '--x', f('x.npy'), '--y', f('y.npy'), '--hidden', '4', '--iterations', '200', '--lr', '0.01', '--print-cost-every', '100']);
+    const r = await lnnInProcess(['train', '--x', f('x.npy'), '--y', f('y.npy'), '--hidden', '4', '--iterations', '200', '--lr', '0.01', '--print-cost-every', '100', '--eval-every', '150']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^finished 200 iterations in/);
     assert.match(r.stdout, /train: accuracy/);

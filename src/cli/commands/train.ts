@@ -202,7 +202,9 @@ async function runTrain(args: Parsed, io: Io): Promise<number> {
       ...(dev ? { dev } : {}),
       ...(patience !== undefined ? { earlyStop: { patience, minDelta } } : {}),
       onCost: (p) => {
-        if (full) progress.log(`Cost after iteration ${p.iteration}: ${p.cost}`);
+        // Off a terminal, an evaluation line at the same iteration already carries the cost.
+        const evaluated = p.iteration % (evalEvery ?? costEvery) === 0 || p.iteration === total - 1;
+        if (full && (io.errIsTTY || !evaluated)) progress.log(`Cost after iteration ${p.iteration}: ${p.cost}`);
       },
       onEval: (p) => progress.evaluation({ iteration: p.iteration, ...(p.epoch !== undefined ? { epoch: p.epoch } : {}), ...(p.trainCost !== undefined ? { cost: p.trainCost } : {}), trainError: p.trainError, ...(p.devError !== undefined ? { devError: p.devError } : {}) }),
       onIteration: (s) => progress.update({ iteration: s.iteration, ...(s.epoch !== undefined ? { epoch: s.epoch } : {}), ...(s.cost !== undefined ? { cost: s.cost } : {}) }),
