@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DataError } from '../core/errors.js';
+import { parseJsonText } from '../core/json.js';
 
 /**
  * Writes `content` to `file` so that readers see either the old file or the whole new one, never a
@@ -33,18 +34,5 @@ export function readJsonFile(file: string): unknown {
     const code = (e as NodeJS.ErrnoException).code;
     throw new DataError(`${file}: cannot read (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message})`, file);
   }
-  if (text.trim() === '') throw new DataError(`${file}: the file is empty`, file);
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg)?.[1];
-    let where = '';
-    if (pos !== undefined) {
-      const before = text.slice(0, Number(pos));
-      const line = before.split('\n').length;
-      where = ` at line ${line}, column ${Number(pos) - before.lastIndexOf('\n')}`;
-    } else if (/Unexpected end/.test(msg)) where = ' at the end (the file is truncated)';
-    throw new DataError(`${file}: not valid JSON${where}: ${msg.replace(/^.*?: /, '').replace(/ in JSON at position \d+.*$/, '')}`, file);
-  }
+  return parseJsonText(text, file);
 }

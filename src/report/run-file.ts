@@ -3,6 +3,7 @@
  * (`format: 'lnn-model'`, the record under `run`), checking every field the report draws. Browser-safe:
  * it takes the text, the caller reads the file.
  */
+import { parseJsonText } from '../core/json.js';
 import { DataError } from '../core/errors.js';
 import type { Diagnosis } from '../evaluate/diagnose.js';
 import type { CostPoint, EvalPoint, RunRecord } from '../train/record.js';
@@ -158,19 +159,7 @@ export function checkRunRecord(value: unknown, file: string, prefix = ''): RunRe
  */
 export function readRunDocument(text: string, file: string): RunRecord {
   if (text.trim() === '') throw new DataError(`${file}: the file is empty; expected an lnn run record or model (JSON)`, file);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg)?.[1];
-    let where = '';
-    if (pos !== undefined) {
-      const before = text.slice(0, Number(pos));
-      where = ` at line ${before.split('\n').length}, column ${Number(pos) - before.lastIndexOf('\n')}`;
-    }
-    throw new DataError(`${file}: not valid JSON${where} (truncated or corrupted?): ${msg.replace(/ in JSON at position \d+.*$/, '')}`, file);
-  }
+  const doc = parseJsonText(text, file);
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
     throw new DataError(`${file}: not an lnn run record or model: expected a JSON object with "format": "lnn-run" or "lnn-model"`, file);
   const format = (doc as Record<string, unknown>)['format'];
