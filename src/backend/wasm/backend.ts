@@ -12,8 +12,13 @@ import { activationCode, lossCode, typedKernels } from './kernels.js';
  * a sleeping worker costs some 10-20 µs.
  */
 const PARALLEL_MIN_MACS = 1 << 20;
-/** Chunks per thread in a parallel GEMM: more balance the load, fewer pack less twice. */
-const CHUNKS_PER_THREAD = 2;
+/**
+ * Chunks per thread in a parallel GEMM: two balance the load when a thread starts late, but every
+ * chunk packs the whole of the other operand again, which only a long split dimension amortizes.
+ */
+function chunksPerThread(splitDim: number): number {
+  return splitDim >= 512 ? 2 : 1;
+}
 /** Elementwise kernels split across threads from this many entries (W3's activations and weights). */
 const PARALLEL_MIN_ENTRIES = 1 << 18;
 
@@ -92,14 +97,13 @@ export class WasmBackend implements Backend {
     if (!pool || M * N * K < PARALLEL_MIN_MACS) {
       k.gemm(tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, scratch);
     } else {
-      // Chunks of whole micro-tiles along C's rows (or columns, whichever dimension is larger),
-      // CHUNKS_PER_THREAD per thread so that a late thread leaves less behind; each chunk packs its
-      // own panels into its thread's scratch.
+      // Chunks of whole micro-tiles along C's rows (or columns, whichever dimension is larger);
+      // each chunk packs its own panels into its thread's scratch.
       const S = bytesOf(C.dtype);
       const byRows = M > N;
       const dim = byRows ? M : N, tile = byRows ? MR : nr(C.dtype);
       const tiles = Math.ceil(dim / tile);
-      const size = Math.ceil(tiles / Math.min(tiles, this.threads * CHUNKS_PER_THREAD)) * tile;
+      const size = Math.ceil(tiles / Math.min(tiles, this.threads * chunksPerThread(dim))) * tile;
       // gemm's arguments: (tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, scratch)
       const offsets: [number, number][] = byRows
         ? [[6, transA ? S : lda * S], [11, ldc * S]]
