@@ -49,6 +49,17 @@ describe('wasm backend memory', () => {
     });
   }
 
+  it('refuses matrices of two dtypes in one call, and recovers', async () => {
+    const be = await createWasmBackend({ threads: 1 });
+    assert.throws(() => be.subtract(be.zeros(1, 2, 'float32'), be.zeros(1, 2, 'float64'), be.zeros(1, 2, 'float32')), {
+      name: 'ShapeError',
+      message: 'wasm backend: all matrices of one call must share one dtype but got float32 and float64',
+    });
+    const d = be.zeros(1, 2, 'float64');
+    be.subtract(fill(be.zeros(1, 2, 'float64'), 1), be.zeros(1, 2, 'float64'), d);
+    assert.notEqual(d.data[0], 0);
+  });
+
   it('refuses a matrix used after free', async () => {
     const be = await createWasmBackend({ threads: 1 });
     const A = be.zeros(2, 2, 'float32');

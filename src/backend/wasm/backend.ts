@@ -1,5 +1,6 @@
 import type { DType, Matrix } from '../../core/matrix.js';
 import type { ActivationKind, Backend, LossKind, UniformSource } from '../backend.js';
+import { ShapeError } from '../../core/errors.js';
 import { checkGemm, checkSame } from '../checks.js';
 import { logFloor } from '../reference.js';
 import type { ThreadPool } from '../threads/pool.js';
@@ -48,6 +49,7 @@ export class WasmBackend implements Backend {
   private readonly gemmScratch: number[] = [];
   private aux = { ptr: 0, bytes: 0 };
   private readonly temps: { M: Matrix; ptr: number; write: boolean }[] = [];
+  private callDType: DType | undefined;
 
   constructor(
     private readonly ex: KernelExports,
@@ -287,8 +289,18 @@ export class WasmBackend implements Backend {
   }
 
   private pointer(M: Matrix, write: boolean): number {
+    // One dtype per call: a float64 matrix read by a float32 kernel would be silently garbage.
+    if (this.callDType === undefined) this.callDType = M.dtype;
+    else if (M.dtype !== this.callDType) {
+      const first = this.callDType;
+      this.abandon();
+      throw new ShapeError(`wasm backend: all matrices of one call must share one dtype but got ${first} and ${M.dtype}`);
+    }
     if (M instanceof WasmMatrix && M.heap === this.heap) {
-      if (M.freed) throw new Error(`wasm backend: a ${M.toString()} was used after free`);
+      if (M.freed) {
+        this.abandon();
+        throw new Error(`wasm backend: a ${M.toString()} was used after free`);
+      }
       return M.ptr;
     }
     for (const t of this.temps) {
@@ -307,6 +319,7 @@ export class WasmBackend implements Backend {
 
   /** Copies outputs that went through scratch back into their matrices and frees the scratch. */
   private done(): void {
+    this.callDType = undefined;
     const temps = this.temps;
     if (temps.length === 0) return;
     for (const t of temps) {
@@ -314,5 +327,12 @@ export class WasmBackend implements Backend {
       this.heap.release(t.ptr, t.M.size * bytesOf(t.M.dtype));
     }
     temps.length = 0;
+  }
+
+  /** Frees the scratch copies of a call that failed, without copying anything back. */
+  private abandon(): void {
+    for (const t of this.temps) this.heap.release(t.ptr, t.M.size * bytesOf(t.M.dtype));
+    this.temps.length = 0;
+    this.callDType = undefined;
   }
 }
