@@ -63,6 +63,22 @@ describe('reproduces the course (deeplearning.ai C1W4 application)', { skip: cat
       assert.equal(JSON.parse(tr.stdout).correct, c.train);
     });
 
+  test('the course\'s HDF5 files directly: --init course --seed 1, and --test with its own (guessed) dataset names', async () => {
+    const r = await lnn([
+      'train', '--data', join(cat!, 'train_catvnoncat.h5'), '--test', join(cat!, 'test_catvnoncat.h5'), '--evaluate-test',
+      '--hidden', '20,7,5', '--init', 'course', '--seed', '1', '--dtype', 'float64', '--normalize', 'scale:255',
+      '--split', 'none', '--optimizer', 'gd', '--lr', '0.0075', '--iterations', '101', '--json', '--quiet',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(out.sizes, { train: 209, test: 50 });
+    for (const k of [0, 1]) {
+      const rel = Math.abs(out.costs[k].cost - published.llayer.costs_every_100[k]!) / published.llayer.costs_every_100[k]!;
+      assert.ok(rel < 1e-8, `iteration ${out.costs[k].iteration}: ${out.costs[k].cost}`);
+    }
+    assert.equal(typeof out.testAccuracy, 'number');
+  });
+
   test('--init course --seed 1 rebuilds the course\'s initial parameters (to the last bit libm allows)', async () => {
     const { initializeParametersDeep } = await import('../../src/nn/initializers.js');
     const ref = JSON.parse(readFileSync(join(cat!, 'course/llayer_init_params.json'), 'utf8')) as Record<string, number[][]>;

@@ -19,7 +19,7 @@ import { readJsonFile } from '../../io/files.js';
 import { UsageError, choiceOption, intListOption, numberOption, type Command, type Io, type Parsed } from '../command.js';
 import { createProgress } from '../progress.js';
 import { backendOption, chooseBackend, dataOptions, loadData } from '../shared.js';
-import { loadDataset } from '../../data/load.js';
+import { loadDataset, type DataSpec } from '../../data/load.js';
 
 /** The course's rule (Course 2, Week 2): up to 2,000 examples, batch gradient descent; beyond, mini-batches of 64. */
 export const FULL_BATCH_LIMIT = 2000;
@@ -38,6 +38,8 @@ export const trainCommand: Command = {
     'dev-y': { type: 'string', value: 'Y.npy', description: 'labels of --dev-x' },
     'test-x': { type: 'string', value: 'X.npy', description: 'a separate test set as .npy (with --test-y)' },
     'test-y': { type: 'string', value: 'Y.npy', description: 'labels of --test-x' },
+    'dev-keys': { type: 'string', value: 'X,Y', description: 'HDF5 datasets of --dev (default: guessed, e.g. test_set_x,test_set_y)' },
+    'test-keys': { type: 'string', value: 'X,Y', description: 'HDF5 datasets of --test (default: guessed)' },
     split: { type: 'string', value: 'RULE', description: "auto (dev and test each min(20% of m, 10,000)), 'none' (train on everything) or train,dev,test percentages like 70,15,15", default: 'auto' },
     'evaluate-test': { type: 'boolean', description: 'also evaluate the test set at the end (keep it for the final, unbiased estimate)' },
     dims: { type: 'string', value: 'N0,...,NL', description: 'all layer sizes n[0..L], e.g. 12288,20,7,5,1' },
@@ -291,8 +293,8 @@ async function runTrain(args: Parsed, io: Io): Promise<number> {
 
 /** Train / dev / test sets: from separate files when given, else split from the data by `split`. */
 async function chooseSets(data: Dataset, args: Parsed, split: ReturnType<typeof parseSplitOption>, seed: number, io: Io): Promise<Sets> {
-  const devFile = await separateSet(args, 'dev', data);
-  const testFile = await separateSet(args, 'test', data);
+  const devFile = await separateSet(args, 'dev', data, io);
+  const testFile = await separateSet(args, 'test', data, io);
   let sets: Sets;
   if (devFile || testFile) {
     if (devFile && !testFile && split !== 'none' && args['split'] !== 'auto') throw new UsageError('--split and --dev exclude each other: the dev set is the given file');
@@ -310,12 +312,18 @@ async function chooseSets(data: Dataset, args: Parsed, split: ReturnType<typeof 
   return { train: s.train, ...(s.sizes.dev > 0 ? { dev: s.dev } : {}), ...(s.sizes.test > 0 ? { test: s.test } : {}), rule: s.rule };
 }
 
-async function separateSet(args: Parsed, which: 'dev' | 'test', data: Dataset): Promise<Dataset | undefined> {
+async function separateSet(args: Parsed, which: 'dev' | 'test', data: Dataset, io: Io): Promise<Dataset | undefined> {
   const file = args[which], x = args[`${which}-x`], y = args[`${which}-y`];
   if (file === undefined && x === undefined && y === undefined) return undefined;
   if (file !== undefined && (x !== undefined || y !== undefined)) throw new UsageError(`give --${which} or --${which}-x/--${which}-y, not both`);
   if (file === undefined && (x === undefined || y === undefined)) throw new UsageError(`--${which}-x and --${which}-y go together`);
-  const spec = file !== undefined ? { data: String(file), ...(typeof args['label'] === 'string' ? { label: args['label'] } : {}), ...(typeof args['x-key'] === 'string' ? { xKey: args['x-key'] } : {}), ...(typeof args['y-key'] === 'string' ? { yKey: args['y-key'] } : {}) } : { x: String(x), y: String(y) };
+  // HDF5 files name their datasets per split (train_set_x, test_set_x): keys are guessed unless given.
+  const keys = typeof args[`${which}-keys`] === 'string' ? String(args[`${which}-keys`]).split(',') : undefined;
+  if (keys && (keys.length !== 2 || keys.some((k) => k.trim() === ''))) throw new UsageError(`--${which}-keys must be two HDF5 dataset names X,Y but is '${args[`${which}-keys`]}'`);
+  const spec: DataSpec = file !== undefined ? { data: String(file) } : { x: String(x), y: String(y) };
+  if (typeof args['label'] === 'string') spec.label = args['label'];
+  if (keys) [spec['xKey'], spec['yKey']] = keys.map((k) => k.trim());
+  spec['onNote'] = (s: string) => io.err(`note: ${s}\n`);
   const d = await loadDataset(spec);
   if (d.X.rows !== data.X.rows) throw new DataError(`${d.source}: has n_x = ${d.X.rows} features per example but the training data has ${data.X.rows}`);
   return alignClasses(d, data);
