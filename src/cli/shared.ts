@@ -1,11 +1,10 @@
-import { getBackend, initBackendsSafe } from './backends.js';
+import { defaultBackend, getBackend, initBackends } from '../backend/index.js';
 import type { Backend } from '../backend/backend.js';
-import { DataError } from '../core/errors.js';
 import type { Dataset } from '../data/dataset.js';
 import type { DataSpec } from '../data/load.js';
 import { loadDataset } from '../data/load.js';
 import { loadDatasetKeepingMissing } from '../data/register.js';
-import { UsageError, choiceOption, type Options, type Parsed } from './command.js';
+import { UsageError, type Options, type Parsed } from './command.js';
 
 /** The options every command that reads a data set takes. */
 export const dataOptions: Options = {
@@ -41,19 +40,12 @@ export async function loadData(args: Parsed, io?: { err: (s: string) => void }, 
 
 /** The backend `--backend` names (after loading the fast ones), or the fastest available. */
 export async function chooseBackend(args: Parsed): Promise<Backend> {
-  await initBackendsSafe();
+  await initBackends();
   const name = args['backend'];
-  if (typeof name !== 'string') return (await import('../backend/index.js')).defaultBackend();
+  if (typeof name !== 'string') return defaultBackend();
   try {
     return getBackend(name);
   } catch (e) {
     throw new UsageError((e as Error).message.replace(/^backend/, '--backend'));
   }
-}
-
-export { choiceOption };
-
-/** A DataError for a data file that the options name, when it is the wrong kind for the command. */
-export function needLabels(d: Dataset, what: string): void {
-  if (d.labels.cols !== d.X.cols) throw new DataError(`${d.source}: ${what} needs one label per example`);
 }

@@ -1,14 +1,14 @@
 import { loadDatasetKeepingMissing } from '../../data/register.js';
 import { formatSummary, summarizeDataset } from '../../data/summary.js';
 import { UsageError, type Command } from '../command.js';
-import { dataOptions as dataSourceOptions, dataSpec as dataSpecFrom } from '../shared.js';
+import { dataOptions, dataSpec } from '../shared.js';
 
 export const dataCommand: Command = {
   name: 'data',
   summary: 'summarize a data source: m, n_x, classes with counts, value ranges, missing values',
   usage: '--data FILE [--label COLUMN] [--json]   |   --x X.npy --y Y.npy',
   options: {
-    ...dataSourceOptions,
+    ...dataOptions,
     'per-feature': { type: 'string', value: 'N', description: 'list each feature when n_x is at most N', default: '50' },
     json: { type: 'boolean', description: 'print one JSON document (m, nx, classes, values, features, missing, ...)' },
   },
@@ -17,7 +17,7 @@ export const dataCommand: Command = {
     const limit = Number(args['per-feature']);
     if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`--per-feature must be an integer ≥ 0 but is '${args['per-feature']}'`);
     // Missing values are counted, not refused: this is where a user finds out about them.
-    const d = await loadDatasetKeepingMissing(dataSpecFrom(args, io));
+    const d = await loadDatasetKeepingMissing(dataSpec(args, io));
     const s = summarizeDataset(d, limit);
     io.out(args['json'] ? `${JSON.stringify(s, null, 2)}\n` : formatSummary(s));
   },

@@ -8,7 +8,7 @@ import { encodeNpy } from '../../data/npy.js';
 import { loadDatasetKeepingMissing } from '../../data/register.js';
 import { parseSplitOption, trainDevTestSplit } from '../../data/split.js';
 import { choiceOption, numberOption, UsageError, type Command } from '../command.js';
-import { dataOptions as dataSourceOptions, dataSpec as dataSpecFrom } from '../shared.js';
+import { dataOptions, dataSpec } from '../shared.js';
 
 /** One output file: its name inside the output directory and its bytes. */
 export interface OutputFile {
@@ -122,7 +122,7 @@ export const splitCommand: Command = {
   summary: 'split a data set into train / dev / test files (seeded, stratified by class)',
   usage: '--data FILE --out DIR [--split auto|70,15,15] [--seed N] [--format npy|csv] [--json]',
   options: {
-    ...dataSourceOptions,
+    ...dataOptions,
     out: { type: 'string', value: 'DIR', description: 'directory for the train, dev and test files (created if needed)' },
     split: { type: 'string', value: 'RULE', description: "'auto' (dev and test each min(20% of m, 10,000)) or train,dev,test percentages like 70,15,15", default: 'auto' },
     seed: { type: 'string', value: 'N', description: 'seed of the shuffle; the same seed gives the same split', default: '0' },
@@ -156,7 +156,7 @@ export const splitCommand: Command = {
     const stratifyText = choiceOption(args, 'stratify', ['yes', 'no'] as const)!;
     const impute = args['impute'];
     if (impute !== undefined && impute !== 'mean' && impute !== 'none') throw new UsageError(`--impute must be 'mean' or 'none' but is '${impute}'`);
-    const spec = dataSpecFrom(args, io);
+    const spec = dataSpec(args, io);
     const d = impute === 'mean' ? await loadDatasetKeepingMissing(spec) : await loadDataset(spec);
     const classification = d.classes !== undefined && d.labels.rows === 1;
     const s = trainDevTestSplit(d, { ratios, seed, stratify: stratifyText === 'yes' && classification });
