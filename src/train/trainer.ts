@@ -119,6 +119,8 @@ export function trainParameters(
   let stopped = `finished ${total} iteration${total === 1 ? '' : 's'}`;
   let iteration = 0;
 
+  // Classification errors are fractions (shown as percentages); regression errors are costs.
+  const fmtError = (x: number) => (labels ? pct(x) : x.toPrecision(4));
   const evaluate = (it: number, trainError: number, trainCost: number, epoch?: number): boolean => {
     const point: EvalPoint = { iteration: it, trainError, trainCost, ...(epoch !== undefined ? { epoch } : {}) };
     if (options.dev) {
@@ -135,7 +137,7 @@ export function trainParameters(
         best.waited = 0;
         for (const k of Object.keys(parameters)) backend.copy(parameters[k]!, best.params[k]!);
       } else if (++best.waited >= options.earlyStop!.patience) {
-        stopped = `early stop at iteration ${it}: dev error ${pct(point.devError)} has not improved on ${pct(best.error)} (iteration ${best.iteration}) for ${options.earlyStop!.patience} evaluations`;
+        stopped = `early stop at iteration ${it}: dev error ${fmtError(point.devError)} has not improved on ${fmtError(best.error)} (iteration ${best.iteration}) for ${options.earlyStop!.patience} evaluations`;
         return false;
       }
     }
@@ -215,7 +217,7 @@ export function trainParameters(
     }
     if (best && best.iteration !== iteration && history.evals.some((e) => e.devError !== undefined)) {
       for (const k of Object.keys(parameters)) backend.copy(best.params[k]!, parameters[k]!);
-      if (!stopped.startsWith('early stop')) stopped += `; kept the parameters of iteration ${best.iteration} (best dev error ${pct(best.error)})`;
+      if (!stopped.startsWith('early stop')) stopped += `; kept the parameters of iteration ${best.iteration} (best dev error ${fmtError(best.error)})`;
       else stopped += `; restored the parameters of iteration ${best.iteration}`;
     }
   } finally {
