@@ -1,4 +1,4 @@
-import { isNode } from '../wasm/platform.js';
+import { importNodeBuiltin, isNode } from '../wasm/platform.js';
 import { CLOSED, JOB_CHUNKS, JOB_LENGTH, SPIN_LIMIT, browserWorkerSource, nodeWorkerSource } from './worker-source.js';
 
 /** What each worker needs to run kernels on the same memory as the main thread. */
@@ -70,7 +70,7 @@ export class ThreadPool {
     for (let index = 0; index < workers; index++) {
       const data = { module: setup.module, memory: setup.memory, names: setup.names, control, scratch: setup.scratch[index] };
       if (isNode) {
-        const { Worker } = await import('node:worker_threads');
+        const { Worker } = await importNodeBuiltin<typeof import('node:worker_threads')>('worker_threads');
         // execArgv: [] so that neither loaders (tsx) nor --input-type=module reach the plain CommonJS source.
         const w = new Worker(nodeWorkerSource, { eval: true, workerData: data, execArgv: [] });
         ready.push(

@@ -1,5 +1,5 @@
 import * as compiled from './generated/kernels.js';
-import { decodeBase64, env, isNode } from './platform.js';
+import { decodeBase64, env, importNodeBuiltin, isNode } from './platform.js';
 
 /** Pointers are byte offsets into the kernels' memory; booleans travel as 0/1. */
 type Ptr = number;
@@ -57,7 +57,7 @@ async function relaxedSimdAvailable(bytes: Uint8Array<ArrayBuffer>): Promise<boo
   if (env('LNN_RELAXED_SIMD') === '0') return false;
   if (WebAssembly.validate(bytes)) return true;
   if (!isNode) return false;
-  const v8 = await import('node:v8');
+  const v8 = await importNodeBuiltin<typeof import('node:v8')>('v8');
   v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
   return WebAssembly.validate(bytes);
 }

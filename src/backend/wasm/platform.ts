@@ -19,10 +19,19 @@ export function sharedMemoryAvailable(): boolean {
   return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
 }
 
+/**
+ * import() of a Node built-in, written so that bundlers (esbuild, Vite, webpack) leave it alone: the
+ * specifier is not a literal, so a browser bundle of lnn needs no `external: ['node:*']`. Only reached in Node.
+ */
+export function importNodeBuiltin<T>(name: 'os' | 'v8' | 'worker_threads'): Promise<T> {
+  const specifier = `node:${name}`;
+  return import(/* webpackIgnore: true */ /* @vite-ignore */ specifier) as Promise<T>;
+}
+
 /** Logical cores: os.availableParallelism() in Node, navigator.hardwareConcurrency in browsers. */
 export async function coreCount(): Promise<number> {
   if (isNode) {
-    const os = await import('node:os');
+    const os = await importNodeBuiltin<typeof import('node:os')>('os');
     return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   }
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
