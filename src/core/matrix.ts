@@ -11,25 +11,23 @@ export type FloatArray = Float32Array | Float64Array;
  * own memory (WebAssembly linear memory), which is why kernels take matrices and never raw arrays.
  */
 export class Matrix {
+  /** Fixed at construction (kernels ask for it on every call, so it is a field, not a getter). */
+  readonly dtype: DType;
+  readonly size: number;
+
   constructor(
     readonly rows: number,
     readonly cols: number,
     readonly data: FloatArray,
   ) {
+    this.dtype = data instanceof Float64Array ? 'float64' : 'float32';
+    this.size = rows * cols;
     if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
       throw new ShapeError(`Matrix: shape must be two non-negative integers but is ${fmtShape(rows, cols)}`);
     }
     if (data.length !== rows * cols) {
       throw new ShapeError(`Matrix: ${fmtShape(rows, cols)} needs ${rows * cols} values but got ${data.length}`);
     }
-  }
-
-  get dtype(): DType {
-    return this.data instanceof Float64Array ? 'float64' : 'float32';
-  }
-
-  get size(): number {
-    return this.rows * this.cols;
   }
 
   get shape(): [number, number] {
