@@ -52,6 +52,9 @@ export interface RunRecord {
     trainError?: number;
     devError?: number;
     testError?: number;
+    trainCost?: number;
+    devCost?: number;
+    testCost?: number;
     finalCost?: number;
     iterations: number;
     seconds: number;

@@ -6,6 +6,7 @@ import { compareDistributions } from '../../data/mismatch.js';
 import { fitNormalization, normalizeName, parseNormalize } from '../../data/normalize.js';
 import { parseSplitOption, trainDevTestSplit } from '../../data/split.js';
 import { diagnose, parseErrorRate, type Diagnosis } from '../../evaluate/diagnose.js';
+import type { Evaluation } from '../../evaluate/metrics.js';
 import { writeFileAtomic } from '../../io/files.js';
 import { saveModel } from '../../io/modelIO.js';
 import { ACTIVATIONS, parseActivation } from '../../nn/activations.js';
@@ -222,6 +223,7 @@ async function runTrain(args: Parsed, io: Io): Promise<number> {
   let diagnosis: Diagnosis | undefined;
   if (devEval && model.isClassifier) diagnosis = diagnose({ trainError: trainEval.error, devError: devEval.error, humanError });
   const seconds = (performance.now() - t0) / 1000;
+  const figures = { ...setFigures('train', trainEval), ...setFigures('dev', devEval), ...setFigures('test', testEval) };
 
   const run: RunRecord = {
     format: 'lnn-run',
@@ -235,12 +237,7 @@ async function runTrain(args: Parsed, io: Io): Promise<number> {
     },
     history: result.history,
     result: {
-      ...(trainEval.accuracy !== undefined ? { trainAccuracy: trainEval.accuracy } : {}),
-      ...(devEval?.accuracy !== undefined ? { devAccuracy: devEval.accuracy } : {}),
-      ...(testEval?.accuracy !== undefined ? { testAccuracy: testEval.accuracy } : {}),
-      trainError: trainEval.error,
-      ...(devEval ? { devError: devEval.error } : {}),
-      ...(testEval ? { testError: testEval.error } : {}),
+      ...figures,
       finalCost: result.finalCost,
       iterations: result.iterations,
       seconds: result.seconds,
@@ -255,15 +252,7 @@ async function runTrain(args: Parsed, io: Io): Promise<number> {
     io.out(JSON.stringify({
       costs: result.history.costs,
       evals: result.history.evals,
-      ...(trainEval.accuracy !== undefined ? { trainAccuracy: trainEval.accuracy } : {}),
-      ...(devEval?.accuracy !== undefined ? { devAccuracy: devEval.accuracy } : {}),
-      ...(testEval?.accuracy !== undefined ? { testAccuracy: testEval.accuracy } : {}),
-      trainCost: trainEval.cost,
-      ...(devEval ? { devCost: devEval.cost } : {}),
-      ...(testEval ? { testCost: testEval.cost } : {}),
-      trainError: trainEval.error,
-      ...(devEval ? { devError: devEval.error } : {}),
-      ...(testEval ? { testError: testEval.error } : {}),
+      ...figures,
       ...(diagnosis ? { diagnosis } : {}),
       sizes: { train: m, ...(sets.dev ? { dev: sets.dev.X.cols } : {}), ...(sets.test ? { test: sets.test.X.cols } : {}) },
       splitRule: sets.rule,
@@ -289,6 +278,12 @@ async function runTrain(args: Parsed, io: Io): Promise<number> {
   }
   model.dispose();
   return 0;
+}
+
+/** { trainAccuracy, trainError, trainCost } for one set's evaluation (accuracy for classifiers only). */
+function setFigures(name: 'train' | 'dev' | 'test', e: Evaluation | undefined): Record<string, number> {
+  if (!e) return {};
+  return { ...(e.accuracy !== undefined ? { [`${name}Accuracy`]: e.accuracy } : {}), [`${name}Error`]: e.error, [`${name}Cost`]: e.cost };
 }
 
 /** Train / dev / test sets: from separate files when given, else split from the data by `split`. */
