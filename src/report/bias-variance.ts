@@ -34,9 +34,12 @@ export function biasVarianceChart(d: Diagnosis, width = 640): string {
     `<title id="bias-variance-title">Human-level, train and dev error: avoidable bias ${escapeHtml(formatPercent(d.avoidableBias))}, variance ${escapeHtml(formatPercent(d.variance))}</title>`,
   ];
   const axisY = top + rows.length * rowH + 4;
+  // One number of decimals for every tick, enough to tell neighbours apart (0.5% steps: 1.0%, 1.5%, ...).
+  const step = x.ticks.length > 1 ? Math.abs(x.ticks[1]! - x.ticks[0]!) * 100 : 1;
+  const tickDecimals = step > 0 ? Math.max(0, Math.min(4, -Math.floor(Math.log10(step) + 1e-9))) : 0;
   for (const t of x.ticks) {
     parts.push(`<line class="grid x-grid" x1="${c(x(t))}" x2="${c(x(t))}" y1="${top}" y2="${axisY}"/>`);
-    parts.push(`<text class="tick x-tick" x="${c(x(t))}" y="${axisY + 16}" text-anchor="middle">${escapeHtml(formatPercent(t, t * 100 < 1 && t !== 0 ? 2 : 0))}</text>`);
+    parts.push(`<text class="tick x-tick" x="${c(x(t))}" y="${axisY + 16}" text-anchor="middle">${escapeHtml(formatPercent(t, tickDecimals))}</text>`);
   }
   const barY = (i: number) => top + i * rowH + 8;
   const barH = rowH - 16;
