@@ -11,6 +11,8 @@ export interface DiagnoseInput {
   biasThreshold?: number;
   /** Variance at or above this is high variance (default 0.02). */
   varianceThreshold?: number;
+  /** What the run already used, so the advice names the next step rather than the current one. */
+  tried?: { optimizer?: string; l2?: number; keepProb?: number };
 }
 
 export interface Diagnosis {
@@ -31,16 +33,29 @@ export interface Diagnosis {
   advice: string[];
 }
 
-const BIAS_ADVICE = [
-  'Train a bigger network: more hidden units (--hidden) or more layers.',
-  'Train longer (--iterations / --epochs) or with a better optimizer (--optimizer adam).',
-  'Try another architecture or activation (--activation).',
-];
-const VARIANCE_ADVICE = [
-  'Get more training data.',
-  'Add regularization: L2 (--l2 LAMBDA) or dropout (--keep-prob P).',
-  'Try another architecture (a smaller network also lowers variance).',
-];
+/** What to try for high bias, most promising first, given what the run already used. */
+function biasAdvice(tried: DiagnoseInput['tried'] = {}): string[] {
+  return [
+    'Train a bigger network: more hidden units (--hidden) or more layers.',
+    tried.optimizer === 'adam'
+      ? 'Train longer (--iterations / --epochs) or tune the learning rate (--lr).'
+      : 'Train longer (--iterations / --epochs) or with a better optimizer (--optimizer adam).',
+    ...((tried.l2 ?? 0) > 0 || (tried.keepProb ?? 1) < 1 ? ['Regularization raises bias: try a smaller --l2 or a keep probability closer to 1.'] : []),
+    'Try another architecture or activation (--activation).',
+  ];
+}
+
+/** What to try for high variance, most promising first, given what the run already used. */
+function varianceAdvice(tried: DiagnoseInput['tried'] = {}): string[] {
+  const l2 = tried.l2 ?? 0, keep = tried.keepProb ?? 1;
+  return [
+    'Get more training data.',
+    l2 > 0 || keep < 1
+      ? `Regularize more: a larger L2 λ than ${l2} (--l2) or a lower keep probability than ${keep} (--keep-prob).`
+      : 'Add regularization: L2 (--l2 LAMBDA) or dropout (--keep-prob P).',
+    'Try another architecture (a smaller network also lowers variance).',
+  ];
+}
 
 /**
  * The course's bias/variance reading (Course 2, Week 1): avoidable bias = train − human,
@@ -72,8 +87,8 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   if (variance < 0) verdict += ' Dev error is below training error: check that dev and train come from the same distribution and that dev is large enough.';
   const advice: string[] = [];
   // Fix bias first: variance remedies do not help a network that cannot fit its training set.
-  if (highBias) advice.push(...BIAS_ADVICE);
-  if (highVariance) advice.push(...VARIANCE_ADVICE);
+  if (highBias) advice.push(...biasAdvice(input.tried));
+  if (highVariance) advice.push(...varianceAdvice(input.tried));
   if (!highBias && !highVariance)
     advice.push(avoidableBias >= variance ? 'Both are small; to go further, reduce avoidable bias first (bigger network, train longer).' : 'Both are small; to go further, reduce variance first (more data, regularization).');
   return { trainError, devError, humanError, avoidableBias, variance, highBias, highVariance, biasThreshold, varianceThreshold, verdict, advice };

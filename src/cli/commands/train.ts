@@ -221,7 +221,7 @@ async function runTrain(args: Parsed, io: Io): Promise<number> {
   const devEval = dev ? model.evaluate(dev.X, dev.Y) : undefined;
   const testEval = sets.test && args['evaluate-test'] ? model.evaluate(sets.test.X, targets(sets.test, output)) : undefined;
   let diagnosis: Diagnosis | undefined;
-  if (devEval && model.isClassifier) diagnosis = diagnose({ trainError: trainEval.error, devError: devEval.error, humanError });
+  if (devEval && model.isClassifier) diagnosis = diagnose({ trainError: trainEval.error, devError: devEval.error, humanError, tried: { optimizer, l2, keepProb } });
   const seconds = (performance.now() - t0) / 1000;
   const figures = { ...setFigures('train', trainEval), ...setFigures('dev', devEval), ...setFigures('test', testEval) };
 
