@@ -228,3 +228,11 @@ describe('separate dev and test files', () => {
     assert.match(shifted.stderr, /warning: .*dev and test come from the same distribution/);
   });
 });
+
+test('with a separate --test file, the data splits into train and dev only (nothing wasted on a second test set)', async () => {
+  const r = await lnnInProcess(['train', '--x', f('x.npy'), '--y', f('y.npy'), '--test-x', f('x.npy'), '--test-y', f('y.npy'), '--iterations', '2', '--json', '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.deepEqual(out.sizes, { train: 160, dev: 40, test: 200 });
+  assert.match(out.splitRule, /dev takes min\(20% of m, 10,000\); test from its own file/);
+});

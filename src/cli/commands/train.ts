@@ -295,8 +295,12 @@ async function chooseSets(data: Dataset, args: Parsed, split: ReturnType<typeof 
     if (devFile && !testFile && split !== 'none' && args['split'] !== 'auto') throw new UsageError('--split and --dev exclude each other: the dev set is the given file');
     sets = { train: data, ...(devFile ? { dev: devFile } : {}), ...(testFile ? { test: testFile } : {}), rule: 'separate files' };
     if (!devFile && split !== 'none') {
-      const s = trainDevTestSplit(data, { ratios: split === 'auto' ? 'auto' : split, seed });
-      sets = { train: s.train, dev: s.dev.X.cols > 0 ? s.dev : s.test, test: testFile!, rule: `${s.rule}; test from its own file` };
+      // The test set is its own file: split the data into train and dev only, dev as the rule sizes it.
+      const m = data.X.cols;
+      const devShare = split === 'auto' ? Math.min(Math.floor(m / 5), 10_000) / m : split[1];
+      const s = trainDevTestSplit(data, { ratios: [1 - devShare, devShare, 0], seed });
+      const rule = split === 'auto' ? 'auto: dev takes min(20% of m, 10,000)' : `dev ${(100 * devShare).toFixed(0)}%`;
+      sets = { train: s.train, ...(s.sizes.dev > 0 ? { dev: s.dev } : {}), test: testFile!, rule: `${rule}; test from its own file` };
     }
     warnMismatch(sets, io, Boolean(args['quiet']));
     return sets;
