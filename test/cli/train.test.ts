@@ -93,6 +93,7 @@ describe('lnn train / eval / predict', { concurrency: false }, () => {
       [['--x', f('x.npy'), '--y', f('y.npy'), '--keep-prob', '0'], /--keep-prob must be a number in \(0, 1\] but is '0'/],
       [['--x', f('x.npy'), '--y', f('y.npy'), '--init', f('nope.json')], /nope\.json: cannot read \(no such file\)/],
       [['--x', f('x.npy'), '--y', f('y.npy'), '--split', '50,50'], /--split/],
+      [['--x', f('x.npy'), '--y', f('y.npy'), '--dims', '3,4,1', '--hidden', '4'], /give --dims \(all of n\[0\.\.L\]\) or --hidden \(n\[1\.\.L-1\]\), not both/],
     ];
     for (const [args, re] of cases) {
       const r = await lnnInProcess(['train', ...args, '--save', model, '--quiet']);

@@ -25,6 +25,8 @@ import { loadDataset, type DataSpec } from '../../data/load.js';
 /** The course's rule (Course 2, Week 2): up to 2,000 examples, batch gradient descent; beyond, mini-batches of 64. */
 export const FULL_BATCH_LIMIT = 2000;
 export const DEFAULT_MINI_BATCH = 64;
+/** Hidden widths when neither --dims nor --hidden is given: reaches ~95% on builtin:mnist in seconds. */
+export const DEFAULT_HIDDEN = [256, 128];
 
 export const trainCommand: Command = {
   name: 'train',
@@ -44,7 +46,7 @@ export const trainCommand: Command = {
     split: { type: 'string', value: 'RULE', description: "auto (dev and test each min(20% of m, 10,000)), 'none' (train on everything) or train,dev,test percentages like 70,15,15", default: 'auto' },
     'evaluate-test': { type: 'boolean', description: 'also evaluate the test set at the end (keep it for the final, unbiased estimate)' },
     dims: { type: 'string', value: 'N0,...,NL', description: 'all layer sizes n[0..L], e.g. 12288,20,7,5,1' },
-    hidden: { type: 'string', value: 'N1,...', description: "hidden layer sizes n[1..L-1]; n[0] and n[L] come from the data ('none' for logistic regression)", default: '256,128' },
+    hidden: { type: 'string', value: 'N1,...', description: "hidden layer sizes n[1..L-1]; n[0] and n[L] come from the data ('none' for logistic regression) (default: 256,128)" },
     activation: { type: 'string', value: 'G', description: `hidden activation: ${ACTIVATIONS.filter((a) => a !== 'softmax').join(', ')}`, default: 'relu' },
     output: { type: 'string', value: 'G', description: 'output activation: sigmoid (2 classes), softmax (K classes), linear (regression); default from the labels' },
     alpha: { type: 'string', value: 'SLOPE', description: "leaky-relu's slope for z < 0", default: '0.01' },
@@ -113,7 +115,8 @@ async function runTrain(args: Parsed, io: Io): Promise<number> {
   const minDelta = numberOption(args, 'min-delta', { min: 0 })!;
   const humanError = wrap('--human-error', () => parseErrorRate(String(args['human-error']), '--human-error'));
   const dimsArg = intListOption(args, 'dims');
-  const hidden = args['hidden'] === '' || args['hidden'] === 'none' ? [] : intListOption(args, 'hidden')!;
+  if (dimsArg && args['hidden'] !== undefined) throw new UsageError('give --dims (all of n[0..L]) or --hidden (n[1..L-1]), not both');
+  const hidden = args['hidden'] === '' || args['hidden'] === 'none' ? [] : (intListOption(args, 'hidden') ?? DEFAULT_HIDDEN);
   const split = wrap('--split', () => parseSplitOption(String(args['split'])));
   const betas = { beta: numberOption(args, 'beta', { min: 0, max: 1 }), beta1: numberOption(args, 'beta1', { min: 0, max: 1 }), beta2: numberOption(args, 'beta2', { min: 0, max: 1 }) };
   for (const [k, v] of Object.entries(betas)) if (v === 1) throw new UsageError(`--${k} must be below 1 but is 1`);
