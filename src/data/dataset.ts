@@ -143,3 +143,19 @@ export function labelsFromStrings(values: string[]): { labels: Matrix; classes: 
   for (let j = 0; j < values.length; j++) labels.data[j] = index.get(values[j]!)!;
   return { labels, classes };
 }
+
+/**
+ * Re-indexes d's class labels by `classes` (the training data's or a model's), so that index k means the
+ * same class in both; `owner` names who defines the classes in the error for a class it lacks.
+ * labels: (1, m) → a new (1, m).
+ */
+export function alignClasses(d: Dataset, classes: string[] | undefined, owner: string): Dataset {
+  if (!classes || !d.classes) return d;
+  const map = d.classes.map((c) => classes.indexOf(c));
+  const unknown = d.classes.filter((_, i) => map[i]! < 0);
+  if (unknown.length)
+    throw new DataError(`${d.source}: has class${unknown.length > 1 ? 'es' : ''} ${unknown.slice(0, 5).map((c) => `'${c}'`).join(', ')} that ${owner} does not have (${classes.join(', ')})`);
+  const labels = zeros(1, d.labels.cols, 'float64');
+  for (let j = 0; j < labels.cols; j++) labels.data[j] = map[d.labels.data[j]!]!;
+  return { ...d, labels, classes };
+}

@@ -1,5 +1,5 @@
 import { DataError } from '../../core/errors.js';
-import { outputUnits, targets, type Dataset, type OutputKind } from '../../data/dataset.js';
+import { alignClasses, outputUnits, targets, type Dataset, type OutputKind } from '../../data/dataset.js';
 import { loadModel } from '../../io/modelIO.js';
 import { applyImputer } from '../../data/impute.js';
 import type { Model } from '../../train/model.js';
@@ -29,19 +29,7 @@ export async function modelAndData(args: Parsed, io: Io, unlabeled = false): Pro
   if (model.imputer && data.X.rows === model.arch.dims[0]) data = applyImputer(data, model.imputer);
   if (data.X.rows !== model.arch.dims[0])
     throw new DataError(`${data.source}: has n_x = ${data.X.rows} features per example but the model ${args['model']} expects n[0] = ${model.arch.dims[0]}`);
-  return { model, data: alignToModel(data, model) };
-}
-
-/** Maps the data's class names onto the model's class indices. */
-function alignToModel(d: Dataset, model: Model): Dataset {
-  if (!model.classes || !d.classes) return d;
-  const map = d.classes.map((c) => model.classes!.indexOf(c));
-  const unknown = d.classes.filter((_, i) => map[i]! < 0);
-  if (unknown.length)
-    throw new DataError(`${d.source}: has class${unknown.length > 1 ? 'es' : ''} ${unknown.slice(0, 5).map((c) => `'${c}'`).join(', ')} that the model does not know (${model.classes.join(', ')})`);
-  const labels = d.labels;
-  for (let j = 0; j < labels.cols; j++) labels.data[j] = map[labels.data[j]!]!;
-  return { ...d, classes: model.classes };
+  return { model, data: alignClasses(data, model.classes, `the model ${args['model']}`) };
 }
 
 async function runEval(args: Parsed, io: Io): Promise<number> {
