@@ -76,7 +76,17 @@ export function classIndices(d: Dataset): Int32Array {
   return out;
 }
 
-/** The examples at `index` (columns of X and labels), in that order. */
+/**
+ * The course's layout from the files' layout: `values` hold m examples one after another, n values each
+ * (numpy's (m, ...) flattened row-major) → (n, m), one example per column: out(i, j) = values[j·n + i].
+ */
+export function examplesToColumns(values: ArrayLike<number>, m: number, n: number): Matrix {
+  const out = zeros(n, m, 'float64');
+  for (let j = 0; j < m; j++) for (let i = 0; i < n; i++) out.data[i * m + j] = values[j * n + i]!;
+  return out;
+}
+
+/** The examples at `index` (columns of X and labels), in that order.  X: (n_x, m) → (n_x, index.length). */
 export function takeExamples(d: Dataset, index: ArrayLike<number>, source = d.source): Dataset {
   const pick = (M: Matrix): Matrix => {
     const out = zeros(M.rows, index.length, 'float64');

@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { Dataset as H5Dataset, File as H5File } from 'h5wasm/node';
 import { DataError } from '../core/errors.js';
 import { zeros } from '../core/matrix.js';
-import { labelsFromValues, type Dataset } from './dataset.js';
+import { examplesToColumns, labelsFromValues, type Dataset } from './dataset.js';
 import type { DataSpec } from './load.js';
 
 /**
@@ -149,10 +149,7 @@ function featuresOf(xd: H5Dataset, key: string, file: string) {
   if (m === 0) throw new DataError(`${file}: dataset '${key}' has no examples (m = 0)`, file);
   const nx = xs.slice(1).reduce((a, b) => a * b, 1);
   const xv = numbersOf(xd.value, key, file);
-  const X = zeros(nx, m, 'float64');
-  // (m, n_x) row-major → (n_x, m): X(i, j) = x[j * n_x + i].
-  for (let j = 0; j < m; j++) for (let i = 0; i < nx; i++) X.data[i * m + j] = xv[j * nx + i]!;
-  return X;
+  return examplesToColumns(xv, m, nx);
 }
 
 /** Reads the data set from an open file. See the module comment for the layouts. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { DataError } from '../core/errors.js';
 import { zeros, type Matrix } from '../core/matrix.js';
 import { loadBuiltin } from './builtin.js';
-import { labelsFromValues, validateDataset, type Dataset } from './dataset.js';
+import { examplesToColumns, labelsFromValues, validateDataset, type Dataset } from './dataset.js';
 import { parseNpy, type NpyArray } from './npy.js';
 
 /** Where a data set comes from, as the command line's data options say it. */
@@ -69,9 +69,7 @@ function npyFeatures(xFile: string): Matrix {
   if (xa.shape.length === 0) throw new DataError(`${xFile}: X is a scalar; it must hold one example per first-axis entry`, xFile);
   const m = xa.shape[0]!;
   const nx = xa.shape.slice(1).reduce((a, b) => a * b, 1);
-  const X = zeros(nx, m, 'float64');
-  for (let j = 0; j < m; j++) for (let i = 0; i < nx; i++) X.data[i * m + j] = xa.data[j * nx + i]!;
-  return X;
+  return examplesToColumns(xa.data, m, nx);
 }
 
 /** Features without labels (labels: (0, m)), for prediction. */
@@ -106,7 +104,5 @@ function labelsFromNpy(ya: NpyArray, m: number, file: string): Pick<Dataset, 'la
     for (let j = 0; j < m; j++) labels.data[j] = ya.data.subarray(j * k, (j + 1) * k).indexOf(1);
     return { labels, classes: Array.from({ length: k }, (_, i) => String(i)) };
   }
-  const labels = zeros(k, m, 'float64');
-  for (let j = 0; j < m; j++) for (let i = 0; i < k; i++) labels.data[i * m + j] = ya.data[j * k + i]!;
-  return { labels };
+  return { labels: examplesToColumns(ya.data, m, k) };
 }
