@@ -42,7 +42,8 @@ export interface TrainOptions {
   dev?: { X: Matrix; Y: Matrix; labels?: Int32Array };
   /** Stop when dev error has not improved by minDelta for `patience` evaluations; restores the best parameters. */
   earlyStop?: { patience: number; minDelta?: number };
-  onCost?: (p: CostPoint) => void;
+  /** A recorded cost; `evaluated` says whether an evaluation (onEval) of the same iteration follows. */
+  onCost?: (p: CostPoint, info: { evaluated: boolean }) => void;
   onEval?: (p: EvalPoint) => void;
   /** Called after every update; return false to stop. */
   onIteration?: (s: { iteration: number; total: number; epoch?: number; cost?: number }) => boolean | void;
@@ -182,7 +183,7 @@ export function trainParameters(
       if (full && recordCost) {
         const p = { iteration, cost };
         history.costs.push(p);
-        options.onCost?.(p);
+        options.onCost?.(p, { evaluated: evalNow });
         lastCost = cost;
       }
       if (full && evalNow && !evaluate(iteration, labels ? (size - correct) / size : cost, cost)) break;
@@ -199,7 +200,7 @@ export function trainParameters(
           const meanCost = epochCost / epochSeen;
           const p = { iteration, cost: meanCost, epoch };
           history.costs.push(p);
-          options.onCost?.(p);
+          options.onCost?.(p, { evaluated: true });
           lastCost = meanCost;
           // Keras-style: the training error is the running error over the epoch's batches.
           go = evaluate(iteration, labels ? (epochSeen - epochCorrect) / epochSeen : meanCost, meanCost, epoch);

@@ -66,6 +66,9 @@ describe('lnn train / eval / predict', { concurrency: false }, () => {
     assert.match(r.stdout, /train: accuracy/);
     assert.match(r.stdout, /(High bias|High variance|Neither)/);
     assert.match(r.stderr, /Cost after iteration 100: /);
+    // Iteration 0 is evaluated: off a terminal its evaluation line carries the cost, with no second line.
+    assert.doesNotMatch(r.stderr, /Cost after iteration 0: /);
+    assert.match(r.stderr, /iteration 0\/200 cost /);
   });
 
   test('mini-batches, early stopping and --split none', async () => {

@@ -199,9 +199,8 @@ async function runTrain(args: Parsed, io: Io): Promise<number> {
       ...(evalEvery !== undefined ? { evalEvery } : {}),
       ...(dev ? { dev } : {}),
       ...(patience !== undefined ? { earlyStop: { patience, minDelta } } : {}),
-      onCost: (p) => {
+      onCost: (p, { evaluated }) => {
         // Off a terminal, an evaluation line at the same iteration already carries the cost.
-        const evaluated = p.iteration % (evalEvery ?? costEvery) === 0 || p.iteration === total - 1;
         if (full && (io.errIsTTY || !evaluated)) progress.log(`Cost after iteration ${p.iteration}: ${p.cost}`);
       },
       onEval: (p) => progress.evaluation({ iteration: p.iteration, ...(p.epoch !== undefined ? { epoch: p.epoch } : {}), ...(p.trainCost !== undefined ? { cost: p.trainCost } : {}), trainError: p.trainError, ...(p.devError !== undefined ? { devError: p.devError } : {}) }),
