@@ -1,5 +1,5 @@
 import type { ActivationKind, Backend, LossKind } from '../backend/backend.js';
-import { defaultBackend, getBackend } from '../backend/index.js';
+import { ReferenceBackend, defaultBackend, getBackend } from '../backend/index.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import { Matrix, convert, zeros, type DType } from '../core/matrix.js';
 import type { Imputer } from '../data/impute.js';
@@ -10,6 +10,8 @@ import { initializeParametersDeep, type InitKind } from '../nn/initializers.js';
 import { lossFor } from '../nn/losses.js';
 import { layerDims, type Parameters } from '../nn/params.js';
 import { trainParameters, type TrainOptions, type TrainResult } from './trainer.js';
+
+const reference = new ReferenceBackend();
 
 export interface ModelConfig {
   /** n[0..L]: inputs, hidden widths, outputs. */
@@ -213,15 +215,8 @@ export class Model {
 
 /** Class index per example: Y[0, j] > 0.5 for one row (sigmoid), argmax over the rows (softmax). Y: (n[L], m). */
 export function labelsOf(Y: Matrix): Int32Array {
-  const m = Y.cols, out = new Int32Array(m);
-  if (Y.rows === 1) {
-    for (let j = 0; j < m; j++) out[j] = Y.data[j]! > 0.5 ? 1 : 0;
-    return out;
-  }
-  for (let j = 0; j < m; j++) {
-    let best = 0;
-    for (let i = 1; i < Y.rows; i++) if (Y.data[i * m + j]! > Y.data[best * m + j]!) best = i;
-    out[j] = best;
-  }
+  const out = new Int32Array(Y.cols);
+  // The same rule the backends apply to A[L], so a label and a prediction mean the same class.
+  reference.predictClasses(Y, out, 0.5);
   return out;
 }
