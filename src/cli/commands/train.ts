@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { DataError, ValueError } from '../../core/errors.js';
 import { defaultOutput, outputUnits, targets, type OutputKind } from '../../data/dataset.js';
-import { fitImputer, applyImputer, countMissing, type Imputer } from '../../data/impute.js';
+import { fitImputer, applyImputer, type Imputer } from '../../data/impute.js';
 import { fitNormalization, normalizeName, parseNormalize } from '../../data/normalize.js';
 import { parseSplitOption } from '../../data/split.js';
 import { diagnose, parseErrorRate, type Diagnosis } from '../../evaluate/diagnose.js';
@@ -123,7 +123,7 @@ async function runTrain(args: Parsed, io: Io): Promise<number> {
     sets.train = applyImputer(sets.train, imp);
     if (sets.dev) sets.dev = applyImputer(sets.dev, imp);
     if (sets.test) sets.test = applyImputer(sets.test, imp);
-  } else if (countMissing(sets.train.X) > 0) throw new DataError(`${data.source}: has missing values; use --impute mean`);
+  }
   const output: OutputKind = (outputArg as OutputKind | undefined) ?? defaultOutput(data);
   const nL = outputUnits(data, output);
   const nx = data.X.rows;
