@@ -76,7 +76,13 @@ describe('lnn train / eval / predict', { concurrency: false }, () => {
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.equal(out.hyperparameters.batchSize, 16);
-    assert.ok(out.evals.every((e: { epoch: number }) => Number.isInteger(e.epoch)));
+    assert.equal(out.evals.length, out.epochs, 'one evaluation per epoch');
+    assert.ok(out.evals.every((e: { epoch: number; devError: number }) => Number.isInteger(e.epoch) && typeof e.devError === 'number'));
+    assert.equal(out.iterations, out.epochs * Math.ceil(120 / 16));
+    // Early stopping watched dev error: the kept parameters are those of the best evaluation.
+    const best = Math.min(...out.evals.map((e: { devError: number }) => e.devError));
+    assert.equal(out.evals.find((e: { iteration: number }) => e.iteration === out.bestIteration).devError, best);
+    assert.equal(out.devError, best);
     const n = await lnnInProcess(['train', '--x', f('x.npy'), '--y', f('y.npy'), '--split', 'none', '--iterations', '5', '--json', '--quiet']);
     assert.deepEqual(JSON.parse(n.stdout).sizes, { train: 200 });
   });
