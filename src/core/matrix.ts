@@ -58,7 +58,7 @@ export function allocArray(dtype: DType, n: number): FloatArray {
   return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
 }
 
-/** A fresh zero matrix in ordinary JavaScript memory. Backends have their own `zeros` for hot-path storage. */
+/** A fresh zero (rows, cols) matrix in ordinary JavaScript memory. Backends have their own `zeros` for hot-path storage. */
 export function zeros(rows: number, cols: number, dtype: DType = 'float32'): Matrix {
   return new Matrix(rows, cols, allocArray(dtype, rows * cols));
 }
@@ -125,7 +125,7 @@ export function sliceColumns(src: Matrix, start: number, dst: Matrix): void {
   for (let i = 0; i < n; i++) dst.data.set(src.data.subarray(i * m + start, i * m + start + b), i * b);
 }
 
-/** A copy of M with another dtype (or the same), in ordinary memory. */
+/** A copy of M: (rows, cols) with another dtype (or the same), in ordinary memory. */
 export function convert(M: Matrix, dtype: DType): Matrix {
   const out = zeros(M.rows, M.cols, dtype);
   out.data.set(M.data);

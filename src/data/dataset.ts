@@ -122,7 +122,7 @@ function firstNonFinite(M: Matrix): { row: number; col: number; value: number } 
 
 /**
  * Turns raw label values (one per example) into classes when they look like classes (integers, at most
- * `maxClasses` distinct values), else keeps them as regression targets.
+ * `maxClasses` distinct values), else keeps them as regression targets.  values: m → labels: (1, m).
  */
 export function labelsFromValues(values: ArrayLike<number>, source: string, maxClasses = 1000): { labels: Matrix; classes?: string[] } {
   const m = values.length;
@@ -145,7 +145,7 @@ export function labelsFromValues(values: ArrayLike<number>, source: string, maxC
   return { labels, classes: sorted.map(String) };
 }
 
-/** Classes from string labels, sorted so the mapping is repeatable. */
+/** Classes from string labels, sorted so the mapping is repeatable.  values: m → labels: (1, m). */
 export function labelsFromStrings(values: string[]): { labels: Matrix; classes: string[] } {
   const classes = [...new Set(values)].sort();
   const index = new Map(classes.map((c, i) => [c, i]));

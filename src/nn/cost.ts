@@ -25,7 +25,7 @@ export function l2Cost(parameters: Parameters, lambda: number, m: number, backen
   return (lambda / (2 * m)) * s;
 }
 
-/** J with L2 regularization: computeCost + (λ / 2m) Σ_l ||W[l]||²_F. */
+/** J with L2 regularization: computeCost + (λ / 2m) Σ_l ||W[l]||²_F.  AL, Y: (n[L], m), W[l]: (n[l], n[l-1]). */
 export function computeCostWithRegularization(AL: Matrix, Y: Matrix, parameters: Parameters, lambda: number, options: { loss?: LossKind; backend?: Backend } = {}): number {
   return computeCost(AL, Y, options) + l2Cost(parameters, lambda, AL.cols, options.backend);
 }
