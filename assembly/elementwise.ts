@@ -115,7 +115,17 @@ export function activationForward<T>(kind: i32, Z: usize, A: usize, n: i32, m: i
  * dZ = dA * g'(Z); for softmax dZ = A * (dA - Σ_i dA·A) per column. Sigmoid and tanh read A = g(Z).
  * dA, Z, A, dZ: (n, m); dZ may be dA. scratch: m f64 values (softmax).
  */
-export function activationBackward<T>(kind: i32, dA: usize, Z: usize, A: usize, dZ: usize, n: i32, m: i32, alpha: T, scratch: usize): void {
+export function activationBackward<T>(
+  kind: i32,
+  dA: usize,
+  Z: usize,
+  A: usize,
+  dZ: usize,
+  n: i32,
+  m: i32,
+  alpha: T,
+  scratch: usize,
+): void {
   const S = sizeof<T>();
   const L = lanes<T>();
   const size = n * m;
@@ -156,7 +166,8 @@ export function activationBackward<T>(kind: i32, dA: usize, Z: usize, A: usize, 
     for (let i = 0; i < n; i++) {
       const o = <usize>(i * m) * S;
       for (let j = 0; j < m; j++) {
-        const q = o + <usize>j * S, p = dot + <usize>j * 8;
+        const q = o + <usize>j * S,
+          p = dot + <usize>j * 8;
         store<f64>(p, load<f64>(p) + <f64>load<T>(dA + q) * <f64>load<T>(A + q));
       }
     }
@@ -226,7 +237,8 @@ export function lossGradient<T>(kind: i32, AL: usize, Y: usize, dAL: usize, size
 export function axpby<T>(alpha: T, X: usize, beta: T, Y: usize, size: i32): void {
   const S = sizeof<T>();
   const L = lanes<T>();
-  const va = v128.splat<T>(alpha), vb = v128.splat<T>(beta);
+  const va = v128.splat<T>(alpha),
+    vb = v128.splat<T>(beta);
   let x = 0;
   for (; x + L <= size; x += L) {
     const o = <usize>x * S;
@@ -277,7 +289,9 @@ export function sumSquares<T>(X: usize, size: i32): f64 {
 export function momentumStep<T>(W: usize, dW: usize, v: usize, size: i32, lr: T, beta: T): void {
   const S = sizeof<T>();
   const L = lanes<T>();
-  const vb = v128.splat<T>(beta), vb1 = v128.splat<T>(<T>1 - beta), vlr = v128.splat<T>(-lr);
+  const vb = v128.splat<T>(beta),
+    vb1 = v128.splat<T>(<T>1 - beta),
+    vlr = v128.splat<T>(-lr);
   let x = 0;
   for (; x + L <= size; x += L) {
     const o = <usize>x * S;
@@ -297,12 +311,29 @@ export function momentumStep<T>(W: usize, dW: usize, v: usize, size: i32, lr: T,
  * Adam: v = β1·v + (1-β1)·dW; s = β2·s + (1-β2)·dW²; W -= lr·(v/c1) / (sqrt(s/c2) + eps), with the
  * bias corrections c1 = 1-β1^t, c2 = 1-β2^t computed by the caller.
  */
-export function adamStep<T>(W: usize, dW: usize, v: usize, s: usize, size: i32, lr: T, beta1: T, beta2: T, eps: T, c1: T, c2: T): void {
+export function adamStep<T>(
+  W: usize,
+  dW: usize,
+  v: usize,
+  s: usize,
+  size: i32,
+  lr: T,
+  beta1: T,
+  beta2: T,
+  eps: T,
+  c1: T,
+  c2: T,
+): void {
   const S = sizeof<T>();
   const L = lanes<T>();
-  const vb1 = v128.splat<T>(beta1), vb1c = v128.splat<T>(<T>1 - beta1);
-  const vb2 = v128.splat<T>(beta2), vb2c = v128.splat<T>(<T>1 - beta2);
-  const vlr = v128.splat<T>(lr), vc1 = v128.splat<T>(c1), vc2 = v128.splat<T>(c2), veps = v128.splat<T>(eps);
+  const vb1 = v128.splat<T>(beta1),
+    vb1c = v128.splat<T>(<T>1 - beta1);
+  const vb2 = v128.splat<T>(beta2),
+    vb2c = v128.splat<T>(<T>1 - beta2);
+  const vlr = v128.splat<T>(lr),
+    vc1 = v128.splat<T>(c1),
+    vc2 = v128.splat<T>(c2),
+    veps = v128.splat<T>(eps);
   let x = 0;
   for (; x + L <= size; x += L) {
     const o = <usize>x * S;
@@ -311,7 +342,10 @@ export function adamStep<T>(W: usize, dW: usize, v: usize, s: usize, size: i32, 
     const ss = madd<T>(vb2c, v128.mul<T>(g, g), v128.mul<T>(vb2, v128.load(s + o)));
     v128.store(v + o, vv);
     v128.store(s + o, ss);
-    const step = v128.div<T>(v128.mul<T>(vlr, v128.div<T>(vv, vc1)), v128.add<T>(v128.sqrt<T>(v128.div<T>(ss, vc2)), veps));
+    const step = v128.div<T>(
+      v128.mul<T>(vlr, v128.div<T>(vv, vc1)),
+      v128.add<T>(v128.sqrt<T>(v128.div<T>(ss, vc2)), veps),
+    );
     v128.store(W + o, v128.sub<T>(v128.load(W + o), step));
   }
   for (; x < size; x++) {

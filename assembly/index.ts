@@ -21,16 +21,50 @@ export function relaxed(): i32 {
 }
 
 // C = alpha · op(A) · op(B) + beta · C.  op(A): (M, K), op(B): (K, N), C: (M, N).
-export function gemm_f32(tA: bool, tB: bool, M: i32, N: i32, K: i32, alpha: f32, A: usize, lda: i32, B: usize, ldb: i32, beta: f32, C: usize, ldc: i32, scratch: usize): void {
+export function gemm_f32(
+  tA: bool,
+  tB: bool,
+  M: i32,
+  N: i32,
+  K: i32,
+  alpha: f32,
+  A: usize,
+  lda: i32,
+  B: usize,
+  ldb: i32,
+  beta: f32,
+  C: usize,
+  ldc: i32,
+  scratch: usize,
+): void {
   G.gemm<f32>(tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, scratch);
 }
-export function gemm_f64(tA: bool, tB: bool, M: i32, N: i32, K: i32, alpha: f64, A: usize, lda: i32, B: usize, ldb: i32, beta: f64, C: usize, ldc: i32, scratch: usize): void {
+export function gemm_f64(
+  tA: bool,
+  tB: bool,
+  M: i32,
+  N: i32,
+  K: i32,
+  alpha: f64,
+  A: usize,
+  lda: i32,
+  B: usize,
+  ldb: i32,
+  beta: f64,
+  C: usize,
+  ldc: i32,
+  scratch: usize,
+): void {
   G.gemm<f64>(tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, scratch);
 }
 
 // Z += b.  Z: (n, m), b: (n, 1).
-export function addBias_f32(Z: usize, b: usize, n: i32, m: i32): void { E.addBias<f32>(Z, b, n, m); }
-export function addBias_f64(Z: usize, b: usize, n: i32, m: i32): void { E.addBias<f64>(Z, b, n, m); }
+export function addBias_f32(Z: usize, b: usize, n: i32, m: i32): void {
+  E.addBias<f32>(Z, b, n, m);
+}
+export function addBias_f64(Z: usize, b: usize, n: i32, m: i32): void {
+  E.addBias<f64>(Z, b, n, m);
+}
 
 // A = g(Z).  Z, A: (n, m).
 export function activationForward_f32(kind: i32, Z: usize, A: usize, n: i32, m: i32, alpha: f32, scratch: usize): void {
@@ -41,47 +75,129 @@ export function activationForward_f64(kind: i32, Z: usize, A: usize, n: i32, m: 
 }
 
 // dZ = dA * g'(Z).  All (n, m).
-export function activationBackward_f32(kind: i32, dA: usize, Z: usize, A: usize, dZ: usize, n: i32, m: i32, alpha: f32, scratch: usize): void {
+export function activationBackward_f32(
+  kind: i32,
+  dA: usize,
+  Z: usize,
+  A: usize,
+  dZ: usize,
+  n: i32,
+  m: i32,
+  alpha: f32,
+  scratch: usize,
+): void {
   E.activationBackward<f32>(kind, dA, Z, A, dZ, n, m, alpha, scratch);
 }
-export function activationBackward_f64(kind: i32, dA: usize, Z: usize, A: usize, dZ: usize, n: i32, m: i32, alpha: f64, scratch: usize): void {
+export function activationBackward_f64(
+  kind: i32,
+  dA: usize,
+  Z: usize,
+  A: usize,
+  dZ: usize,
+  n: i32,
+  m: i32,
+  alpha: f64,
+  scratch: usize,
+): void {
   E.activationBackward<f64>(kind, dA, Z, A, dZ, n, m, alpha, scratch);
 }
 
 // out = scale · Σ_columns X.  X: (n, m), out: (n, 1).
-export function sumColumns_f32(X: usize, out: usize, n: i32, m: i32, scale: f32): void { E.sumColumns<f32>(X, out, n, m, scale); }
-export function sumColumns_f64(X: usize, out: usize, n: i32, m: i32, scale: f64): void { E.sumColumns<f64>(X, out, n, m, scale); }
+export function sumColumns_f32(X: usize, out: usize, n: i32, m: i32, scale: f32): void {
+  E.sumColumns<f32>(X, out, n, m, scale);
+}
+export function sumColumns_f64(X: usize, out: usize, n: i32, m: i32, scale: f64): void {
+  E.sumColumns<f64>(X, out, n, m, scale);
+}
 
-export function lossSum_f32(kind: i32, AL: usize, Y: usize, size: i32, eps: f64): f64 { return E.lossSum<f32>(kind, AL, Y, size, eps); }
-export function lossSum_f64(kind: i32, AL: usize, Y: usize, size: i32, eps: f64): f64 { return E.lossSum<f64>(kind, AL, Y, size, eps); }
+export function lossSum_f32(kind: i32, AL: usize, Y: usize, size: i32, eps: f64): f64 {
+  return E.lossSum<f32>(kind, AL, Y, size, eps);
+}
+export function lossSum_f64(kind: i32, AL: usize, Y: usize, size: i32, eps: f64): f64 {
+  return E.lossSum<f64>(kind, AL, Y, size, eps);
+}
 
-export function lossGradient_f32(kind: i32, AL: usize, Y: usize, dAL: usize, size: i32, eps: f64): void { E.lossGradient<f32>(kind, AL, Y, dAL, size, eps); }
-export function lossGradient_f64(kind: i32, AL: usize, Y: usize, dAL: usize, size: i32, eps: f64): void { E.lossGradient<f64>(kind, AL, Y, dAL, size, eps); }
+export function lossGradient_f32(kind: i32, AL: usize, Y: usize, dAL: usize, size: i32, eps: f64): void {
+  E.lossGradient<f32>(kind, AL, Y, dAL, size, eps);
+}
+export function lossGradient_f64(kind: i32, AL: usize, Y: usize, dAL: usize, size: i32, eps: f64): void {
+  E.lossGradient<f64>(kind, AL, Y, dAL, size, eps);
+}
 
-export function subtract_f32(X: usize, Y: usize, out: usize, size: i32): void { E.subtract<f32>(X, Y, out, size); }
-export function subtract_f64(X: usize, Y: usize, out: usize, size: i32): void { E.subtract<f64>(X, Y, out, size); }
+export function subtract_f32(X: usize, Y: usize, out: usize, size: i32): void {
+  E.subtract<f32>(X, Y, out, size);
+}
+export function subtract_f64(X: usize, Y: usize, out: usize, size: i32): void {
+  E.subtract<f64>(X, Y, out, size);
+}
 
-export function axpby_f32(alpha: f32, X: usize, beta: f32, Y: usize, size: i32): void { E.axpby<f32>(alpha, X, beta, Y, size); }
-export function axpby_f64(alpha: f64, X: usize, beta: f64, Y: usize, size: i32): void { E.axpby<f64>(alpha, X, beta, Y, size); }
+export function axpby_f32(alpha: f32, X: usize, beta: f32, Y: usize, size: i32): void {
+  E.axpby<f32>(alpha, X, beta, Y, size);
+}
+export function axpby_f64(alpha: f64, X: usize, beta: f64, Y: usize, size: i32): void {
+  E.axpby<f64>(alpha, X, beta, Y, size);
+}
 
-export function multiply_f32(X: usize, D: usize, out: usize, size: i32): void { E.multiply<f32>(X, D, out, size); }
-export function multiply_f64(X: usize, D: usize, out: usize, size: i32): void { E.multiply<f64>(X, D, out, size); }
+export function multiply_f32(X: usize, D: usize, out: usize, size: i32): void {
+  E.multiply<f32>(X, D, out, size);
+}
+export function multiply_f64(X: usize, D: usize, out: usize, size: i32): void {
+  E.multiply<f64>(X, D, out, size);
+}
 
-export function sumSquares_f32(X: usize, size: i32): f64 { return E.sumSquares<f32>(X, size); }
-export function sumSquares_f64(X: usize, size: i32): f64 { return E.sumSquares<f64>(X, size); }
+export function sumSquares_f32(X: usize, size: i32): f64 {
+  return E.sumSquares<f32>(X, size);
+}
+export function sumSquares_f64(X: usize, size: i32): f64 {
+  return E.sumSquares<f64>(X, size);
+}
 
 /** dst = src, `bytes` bytes (non-overlapping). */
-export function copyBytes(src: usize, dst: usize, bytes: usize): void { memory.copy(dst, src, bytes); }
+export function copyBytes(src: usize, dst: usize, bytes: usize): void {
+  memory.copy(dst, src, bytes);
+}
 
-export function momentumStep_f32(W: usize, dW: usize, v: usize, size: i32, lr: f32, beta: f32): void { E.momentumStep<f32>(W, dW, v, size, lr, beta); }
-export function momentumStep_f64(W: usize, dW: usize, v: usize, size: i32, lr: f64, beta: f64): void { E.momentumStep<f64>(W, dW, v, size, lr, beta); }
+export function momentumStep_f32(W: usize, dW: usize, v: usize, size: i32, lr: f32, beta: f32): void {
+  E.momentumStep<f32>(W, dW, v, size, lr, beta);
+}
+export function momentumStep_f64(W: usize, dW: usize, v: usize, size: i32, lr: f64, beta: f64): void {
+  E.momentumStep<f64>(W, dW, v, size, lr, beta);
+}
 
-export function adamStep_f32(W: usize, dW: usize, v: usize, s: usize, size: i32, lr: f32, b1: f32, b2: f32, eps: f32, c1: f32, c2: f32): void {
+export function adamStep_f32(
+  W: usize,
+  dW: usize,
+  v: usize,
+  s: usize,
+  size: i32,
+  lr: f32,
+  b1: f32,
+  b2: f32,
+  eps: f32,
+  c1: f32,
+  c2: f32,
+): void {
   E.adamStep<f32>(W, dW, v, s, size, lr, b1, b2, eps, c1, c2);
 }
-export function adamStep_f64(W: usize, dW: usize, v: usize, s: usize, size: i32, lr: f64, b1: f64, b2: f64, eps: f64, c1: f64, c2: f64): void {
+export function adamStep_f64(
+  W: usize,
+  dW: usize,
+  v: usize,
+  s: usize,
+  size: i32,
+  lr: f64,
+  b1: f64,
+  b2: f64,
+  eps: f64,
+  c1: f64,
+  c2: f64,
+): void {
   E.adamStep<f64>(W, dW, v, s, size, lr, b1, b2, eps, c1, c2);
 }
 
-export function predictClasses_f32(A: usize, out: usize, n: i32, m: i32, threshold: f64): void { E.predictClasses<f32>(A, out, n, m, threshold); }
-export function predictClasses_f64(A: usize, out: usize, n: i32, m: i32, threshold: f64): void { E.predictClasses<f64>(A, out, n, m, threshold); }
+export function predictClasses_f32(A: usize, out: usize, n: i32, m: i32, threshold: f64): void {
+  E.predictClasses<f32>(A, out, n, m, threshold);
+}
+export function predictClasses_f64(A: usize, out: usize, n: i32, m: i32, threshold: f64): void {
+  E.predictClasses<f64>(A, out, n, m, threshold);
+}

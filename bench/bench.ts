@@ -40,8 +40,24 @@ function peakRss(): number {
 }
 
 /** Medians, and the best run: on a shared machine the best is the figure least disturbed by other processes. */
-interface W1Result { msPerIter: number; bestMsPerIter: number; gflops: number; iterations: number; projected2500s?: number }
-interface EpochResult { examplesPerSec: number; bestExamplesPerSec: number; gflops: number; examples: number; heapGrowthBytes?: number; dataBytes: number; modelBytes: number; rssBeforeMB: number; rssAfterMB: number }
+interface W1Result {
+  msPerIter: number;
+  bestMsPerIter: number;
+  gflops: number;
+  iterations: number;
+  projected2500s?: number;
+}
+interface EpochResult {
+  examplesPerSec: number;
+  bestExamplesPerSec: number;
+  gflops: number;
+  examples: number;
+  heapGrowthBytes?: number;
+  dataBytes: number;
+  modelBytes: number;
+  rssBeforeMB: number;
+  rssAfterMB: number;
+}
 
 /** W1: full-batch gradient descent, cost computed every iteration as the course does. */
 function runW1(be: Backend, dtype: DType, iters: number, warm: number): W1Result {
@@ -60,17 +76,30 @@ function runW1(be: Backend, dtype: DType, iters: number, warm: number): W1Result
   t.dispose();
   for (const M of [...data.X, ...data.Y]) be.free(M);
   const ms = median(times);
-  return { msPerIter: ms, bestMsPerIter: Math.min(...times), gflops: stepFlops(W1.dims, 209) / ms / 1e6, iterations: iters };
+  return {
+    msPerIter: ms,
+    bestMsPerIter: Math.min(...times),
+    gflops: stepFlops(W1.dims, 209) / ms / 1e6,
+    iterations: iters,
+  };
 }
 
 /** W2, W3: epochs of mini-batch SGD (or, for slow backends, the first `maxBatches` batches). */
-function runEpochs(w: Workload, be: Backend, dtype: DType, epochs: number, maxBatches: number, warmBatches: number): EpochResult {
+function runEpochs(
+  w: Workload,
+  be: Backend,
+  dtype: DType,
+  epochs: number,
+  maxBatches: number,
+  warmBatches: number,
+): EpochResult {
   const rssBefore = peakRss();
   const data = makeBatches(w, be, dtype);
   const t = new Trainer(w, be, dtype, 0.01);
   const nb = Math.min(maxBatches, data.X.length);
   const until = performance.now() + (warmBatches > 1 ? 500 : 0);
-  for (let i = 0; i < warmBatches || performance.now() < until; i++) t.step(data.X[i % data.X.length]!, data.Y[i % data.X.length]!);
+  for (let i = 0; i < warmBatches || performance.now() < until; i++)
+    t.step(data.X[i % data.X.length]!, data.Y[i % data.X.length]!);
   // Both batch sizes (the last batch is smaller) have their workspace now: memory must stay flat from here.
   if (nb === data.X.length) t.step(data.X[nb - 1]!, data.Y[nb - 1]!);
   const heap0 = (be as Partial<WasmBackend>).memoryBytes;
@@ -90,7 +119,7 @@ function runEpochs(w: Workload, be: Backend, dtype: DType, epochs: number, maxBa
   const result: EpochResult = {
     examplesPerSec: r,
     bestExamplesPerSec: Math.max(...rates),
-    gflops: (stepFlops(w.dims, w.batch) / w.batch) * r / 1e9,
+    gflops: ((stepFlops(w.dims, w.batch) / w.batch) * r) / 1e9,
     examples,
     dataBytes: data.bytes,
     modelBytes: t.modelBytes(w.batch),
@@ -114,7 +143,9 @@ async function main(): Promise<void> {
   for (const name of backendNames) {
     const be = getBackend(name);
     const slow = be.name === 'ts';
-    log(`bench: ${be.name}, ${be.threads} thread(s)${'relaxedSimd' in be ? `, relaxed-SIMD ${String((be as WasmBackend).relaxedSimd)}` : ''}`);
+    log(
+      `bench: ${be.name}, ${be.threads} thread(s)${'relaxedSimd' in be ? `, relaxed-SIMD ${String((be as WasmBackend).relaxedSimd)}` : ''}`,
+    );
     const r: Record<string, unknown> = { backend: be.name, threads: be.threads };
     if ('relaxedSimd' in be) r.relaxedSimd = (be as WasmBackend).relaxedSimd;
     if (only.has('W1')) {
@@ -149,14 +180,26 @@ async function main(): Promise<void> {
     date: new Date().toISOString().slice(0, 10),
     // The 1-minute load average before and after: above the core count, other processes were
     // competing for the cores and every figure here is low (threads suffer most).
-    machine: { cpu, cores: os.cpus().length, node: process.version, loadavg: { before: loadBefore, after: os.loadavg()[0]! } },
+    machine: {
+      cpu,
+      cores: os.cpus().length,
+      node: process.version,
+      loadavg: { before: loadBefore, after: os.loadavg()[0]! },
+    },
     backend: best.backend,
     threads: best.threads,
     W1: best.W1,
     W1f64: best.W1f64,
     W2: best.W2,
     W3: best.W3,
-    speedupOverTs: ts && ts !== best ? { W1: ts.W1 ? (ts.W1 as W1Result).msPerIter / (best.W1 as W1Result).msPerIter : undefined, W2: speedup('W2'), W3: speedup('W3') } : undefined,
+    speedupOverTs:
+      ts && ts !== best
+        ? {
+            W1: ts.W1 ? (ts.W1 as W1Result).msPerIter / (best.W1 as W1Result).msPerIter : undefined,
+            W2: speedup('W2'),
+            W3: speedup('W3'),
+          }
+        : undefined,
     gemm: gemms,
     peer: peer
       ? {
@@ -176,7 +219,9 @@ async function main(): Promise<void> {
     return;
   }
   printTable(results, gemms, doc.rss);
-  process.stdout.write(`\n${cpu}, ${os.cpus().length} cores, Node ${process.version}, load average ${loadBefore.toFixed(1)} → ${doc.machine.loadavg.after.toFixed(1)}\n`);
+  process.stdout.write(
+    `\n${cpu}, ${os.cpus().length} cores, Node ${process.version}, load average ${loadBefore.toFixed(1)} → ${doc.machine.loadavg.after.toFixed(1)}\n`,
+  );
   if (doc.peer) {
     const p = doc.peer;
     if (p.error) process.stdout.write(`\npeer ${p.peer}: ${p.error}\n`);
@@ -188,13 +233,19 @@ async function main(): Promise<void> {
   }
 }
 
-function printTable(results: Record<string, Record<string, unknown>>, gemms: GemmResult[], rss: { baselineMB: number; peakMB: number }): void {
+function printTable(
+  results: Record<string, Record<string, unknown>>,
+  gemms: GemmResult[],
+  rss: { baselineMB: number; peakMB: number },
+): void {
   const out = (s: string) => process.stdout.write(s + '\n');
   out('| backend | threads | W1 f32 ms/iter | W1 f64 ms/iter (2500 it.) | W2 ex/s | W3 ex/s |');
   out('|---|---|---|---|---|---|');
   for (const r of Object.values(results)) {
-    const w1 = r.W1 as W1Result | undefined, f64 = r.W1f64 as W1Result | undefined;
-    const w2 = r.W2 as EpochResult | undefined, w3 = r.W3 as EpochResult | undefined;
+    const w1 = r.W1 as W1Result | undefined,
+      f64 = r.W1f64 as W1Result | undefined;
+    const w2 = r.W2 as EpochResult | undefined,
+      w3 = r.W3 as EpochResult | undefined;
     out(
       `| ${r.backend as string} | ${r.threads as number} | ${w1 ? `${w1.msPerIter.toFixed(2)} (${w1.gflops.toFixed(1)} GFLOP/s; best ${w1.bestMsPerIter.toFixed(2)})` : '-'} | ` +
         `${f64 ? `${f64.msPerIter.toFixed(2)} (${f64.projected2500s!.toFixed(1)} s; best ${f64.bestMsPerIter.toFixed(2)})` : '-'} | ` +
@@ -204,9 +255,19 @@ function printTable(results: Record<string, Record<string, unknown>>, gemms: Gem
   }
   out('');
   out('| GEMM (M, N, K) form | ' + Object.keys(results).join(' GFLOP/s | ') + ' GFLOP/s |');
-  out('|---|' + Object.keys(results).map(() => '---|').join(''));
+  out(
+    '|---|' +
+      Object.keys(results)
+        .map(() => '---|')
+        .join(''),
+  );
   const keys = [...new Set(gemms.map((g) => g.label))];
-  for (const k of keys) out(`| ${k} | ${Object.keys(results).map((b) => gemms.find((g) => g.label === k && g.backend === b)?.gflops.toFixed(1) ?? '-').join(' | ')} |`);
+  for (const k of keys)
+    out(
+      `| ${k} | ${Object.keys(results)
+        .map((b) => gemms.find((g) => g.label === k && g.backend === b)?.gflops.toFixed(1) ?? '-')
+        .join(' | ')} |`,
+    );
   out('');
   out(`RSS: baseline ${rss.baselineMB.toFixed(0)} MB, peak ${rss.peakMB.toFixed(0)} MB`);
   const w2 = (results.wasm?.W2 ?? undefined) as EpochResult | undefined;

@@ -10,7 +10,7 @@ export interface PeerResult {
   W1?: { msPerIter: number; gflops: number };
   W2?: { examplesPerSec: number; gflops: number };
   W3?: { examplesPerSec: number; gflops: number };
-  error?: string;
+  error?: string | undefined;
 }
 
 /** TensorFlow.js's wasm backend with hand-written backprop: its fastest use, the yardstick. */
@@ -27,8 +27,10 @@ export function runTfjsWasm(dir: string): PeerResult {
     for (const line of text.split('\n')) {
       if (!line.trim().startsWith('{')) continue;
       const r = JSON.parse(line) as { workload?: string; median?: number; gflops?: number };
-      if (r.workload === 'W1' && r.median !== undefined) out.W1 = { msPerIter: r.median * 1000, gflops: r.gflops ?? NaN };
-      if ((r.workload === 'W2' || r.workload === 'W3') && r.median !== undefined) out[r.workload] = { examplesPerSec: r.median, gflops: r.gflops ?? NaN };
+      if (r.workload === 'W1' && r.median !== undefined)
+        out.W1 = { msPerIter: r.median * 1000, gflops: r.gflops ?? NaN };
+      if ((r.workload === 'W2' || r.workload === 'W3') && r.median !== undefined)
+        out[r.workload] = { examplesPerSec: r.median, gflops: r.gflops ?? NaN };
     }
   } catch (e) {
     out.error = (e as Error).message.split('\n')[0];

@@ -61,12 +61,15 @@ export interface Batches {
 
 export function makeBatches(w: Workload, be: Backend, dtype: DType, seed = 7): Batches {
   const rng = new Rng(seed);
-  const nx = w.dims[0]!, ny = w.dims[w.dims.length - 1]!;
-  const X: Matrix[] = [], Y: Matrix[] = [];
+  const nx = w.dims[0]!,
+    ny = w.dims[w.dims.length - 1]!;
+  const X: Matrix[] = [],
+    Y: Matrix[] = [];
   let bytes = 0;
   for (let start = 0; start < w.examples; start += w.batch) {
     const m = Math.min(w.batch, w.examples - start);
-    const x = be.zeros(nx, m, dtype), y = be.zeros(ny, m, dtype);
+    const x = be.zeros(nx, m, dtype),
+      y = be.zeros(ny, m, dtype);
     for (let i = 0; i < x.size; i++) x.data[i] = rng.random();
     for (let j = 0; j < m; j++) {
       if (ny === 1) y.data[j] = rng.random() < 0.5 ? 1 : 0;
@@ -115,7 +118,8 @@ export class Trainer {
   modelBytes(m: number): number {
     const s = this.dtype === 'float64' ? 8 : 4;
     let n = 0;
-    for (let l = 1; l < this.w.dims.length; l++) n += 2 * (this.w.dims[l]! * this.w.dims[l - 1]! + this.w.dims[l]!) + 4 * this.w.dims[l]! * m;
+    for (let l = 1; l < this.w.dims.length; l++)
+      n += 2 * (this.w.dims[l]! * this.w.dims[l - 1]! + this.w.dims[l]!) + 4 * this.w.dims[l]! * m;
     return n * s;
   }
 

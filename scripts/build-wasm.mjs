@@ -21,10 +21,19 @@ const variants = {
 async function compile({ relaxed, shared }) {
   const args = [
     join(root, 'assembly/index.ts'),
-    '--outFile', 'kernels.wasm',
-    '-O3', '--noAssert', '--runtime', 'stub',
-    '--enable', 'simd',
-    '--importMemory', '--initialMemory', '1', '--maximumMemory', '65536',
+    '--outFile',
+    'kernels.wasm',
+    '-O3',
+    '--noAssert',
+    '--runtime',
+    'stub',
+    '--enable',
+    'simd',
+    '--importMemory',
+    '--initialMemory',
+    '1',
+    '--maximumMemory',
+    '65536',
   ];
   if (relaxed) args.push('--enable', 'relaxed-simd');
   if (shared) args.push('--enable', 'threads', '--sharedMemory');
@@ -37,7 +46,8 @@ async function compile({ relaxed, shared }) {
     stdout: { write: () => true },
     stderr: { write: (s) => (stderr.push(String(s)), true) },
   });
-  if (error || !binary) throw new Error(`asc failed (${JSON.stringify({ relaxed, shared })}): ${error?.message ?? ''}\n${stderr.join('')}`);
+  if (error || !binary)
+    throw new Error(`asc failed (${JSON.stringify({ relaxed, shared })}): ${error?.message ?? ''}\n${stderr.join('')}`);
   return Buffer.from(binary);
 }
 

@@ -7,7 +7,18 @@ export { Matrix, zeros, fromArray, columnVector, convert, type DType, type Float
 export { Rng } from './core/rng.js';
 export { ShapeError, ValueError, DataError } from './core/errors.js';
 // backends
-export { ReferenceBackend, registerBackend, getBackend, setBackend, defaultBackend, backendNames, initBackends, type Backend, type ActivationKind, type LossKind } from './backend/index.js';
+export {
+  ReferenceBackend,
+  registerBackend,
+  getBackend,
+  setBackend,
+  defaultBackend,
+  backendNames,
+  initBackends,
+  type Backend,
+  type ActivationKind,
+  type LossKind,
+} from './backend/index.js';
 // nn: the course's building blocks
 export { initializeParametersDeep, parseInit, type InitKind } from './nn/initializers.js';
 export { linearForward, linearBackward, type LinearCache } from './nn/linear.js';
@@ -21,9 +32,30 @@ export { ACTIVATIONS, parseActivation } from './nn/activations.js';
 export { parametersToJSON, parametersFromJSON, layerDims, type Parameters, type Gradients } from './nn/params.js';
 export { createWorkspace, type Workspace } from './nn/workspace.js';
 // data (in-memory)
-export { targets, defaultOutput, takeExamples, labelsFromValues, labelsFromStrings, validateDataset, type Dataset, type OutputKind } from './data/dataset.js';
-export { trainDevTestSplit, defaultSplitSizes, parseSplitOption, type SplitOptions, type SplitResult } from './data/split.js';
-export { fitNormalization, applyNormalization, parseNormalize, type Normalization, type NormalizeKind } from './data/normalize.js';
+export {
+  targets,
+  defaultOutput,
+  takeExamples,
+  labelsFromValues,
+  labelsFromStrings,
+  validateDataset,
+  type Dataset,
+  type OutputKind,
+} from './data/dataset.js';
+export {
+  trainDevTestSplit,
+  defaultSplitSizes,
+  parseSplitOption,
+  type SplitOptions,
+  type SplitResult,
+} from './data/split.js';
+export {
+  fitNormalization,
+  applyNormalization,
+  parseNormalize,
+  type Normalization,
+  type NormalizeKind,
+} from './data/normalize.js';
 export { fitImputer, applyImputer, type Imputer } from './data/impute.js';
 export { compareDistributions } from './data/mismatch.js';
 export { parseNpy, encodeNpy } from './data/npy.js';

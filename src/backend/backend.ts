@@ -92,7 +92,17 @@ export interface Backend {
    * Adam at step t (from 1): v = β1·v + (1-β1)·dW; s = β2·s + (1-β2)·dW²;
    * W -= lr · (v / (1-β1^t)) / (sqrt(s / (1-β2^t)) + eps).
    */
-  adamStep(W: Matrix, dW: Matrix, v: Matrix, s: Matrix, lr: number, beta1: number, beta2: number, eps: number, t: number): void;
+  adamStep(
+    W: Matrix,
+    dW: Matrix,
+    v: Matrix,
+    s: Matrix,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    t: number,
+  ): void;
 
   /** out[j] = argmax_i A[i, j] (first on ties), or for one row (sigmoid) 1 where A[0, j] > threshold. */
   predictClasses(A: Matrix, out: Int32Array, threshold: number): void;

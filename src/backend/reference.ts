@@ -26,7 +26,9 @@ export class ReferenceBackend implements Backend {
 
   gemm(transA: boolean, transB: boolean, alpha: number, A: Matrix, B: Matrix, beta: number, C: Matrix): void {
     const { M, N, K } = checkGemm(transA, transB, A, B, C);
-    const a = A.data, b = B.data, c = C.data;
+    const a = A.data,
+      b = B.data,
+      c = C.data;
     const acc = this.buffer(M * N);
     acc.fill(0, 0, M * N);
     if (!transA && !transB) {
@@ -54,7 +56,8 @@ export class ReferenceBackend implements Backend {
     } else if (transA && !transB) {
       // acc[i,:] += A[k,i] · B[k,:]
       for (let k = 0; k < K; k++) {
-        const ak = k * M, bk = k * N;
+        const ak = k * M,
+          bk = k * N;
         for (let i = 0; i < M; i++) {
           const aki = a[ak + i]!;
           if (aki === 0) continue;
@@ -77,7 +80,8 @@ export class ReferenceBackend implements Backend {
 
   addBias(Z: Matrix, b: Matrix): void {
     if (b.rows !== Z.rows || b.cols !== 1) checkSame('addBias', 'b', b, Z.rows, 1);
-    const z = Z.data, m = Z.cols;
+    const z = Z.data,
+      m = Z.cols;
     for (let i = 0; i < Z.rows; i++) {
       const bi = b.data[i]!;
       for (let j = i * m, e = j + m; j < e; j++) z[j]! += bi;
@@ -86,7 +90,9 @@ export class ReferenceBackend implements Backend {
 
   activationForward(kind: ActivationKind, Z: Matrix, A: Matrix, alpha: number): void {
     checkSame('activationForward', 'A', A, Z.rows, Z.cols);
-    const z = Z.data, a = A.data, n = Z.size;
+    const z = Z.data,
+      a = A.data,
+      n = Z.size;
     switch (kind) {
       case 'relu':
         for (let x = 0; x < n; x++) a[x] = z[x]! > 0 ? z[x]! : 0;
@@ -111,11 +117,16 @@ export class ReferenceBackend implements Backend {
   }
 
   activationBackward(kind: ActivationKind, dA: Matrix, Z: Matrix, A: Matrix, dZ: Matrix, alpha: number): void {
-    const r = Z.rows, cN = Z.cols;
+    const r = Z.rows,
+      cN = Z.cols;
     checkSame('activationBackward', 'dA', dA, r, cN);
     checkSame('activationBackward', 'A', A, r, cN);
     checkSame('activationBackward', 'dZ', dZ, r, cN);
-    const da = dA.data, z = Z.data, a = A.data, dz = dZ.data, n = Z.size;
+    const da = dA.data,
+      z = Z.data,
+      a = A.data,
+      dz = dZ.data,
+      n = Z.size;
     switch (kind) {
       case 'relu':
         for (let x = 0; x < n; x++) dz[x] = z[x]! > 0 ? da[x]! : 0;
@@ -137,7 +148,8 @@ export class ReferenceBackend implements Backend {
         const dot = this.buffer(cN);
         dot.fill(0, 0, cN);
         for (let i = 0; i < r; i++) for (let j = 0; j < cN; j++) dot[j]! += da[i * cN + j]! * a[i * cN + j]!;
-        for (let i = 0; i < r; i++) for (let j = 0; j < cN; j++) dz[i * cN + j] = a[i * cN + j]! * (da[i * cN + j]! - dot[j]!);
+        for (let i = 0; i < r; i++)
+          for (let j = 0; j < cN; j++) dz[i * cN + j] = a[i * cN + j]! * (da[i * cN + j]! - dot[j]!);
         return;
       }
     }
@@ -145,7 +157,8 @@ export class ReferenceBackend implements Backend {
 
   sumColumns(X: Matrix, out: Matrix, scale: number): void {
     checkSame('sumColumns', 'out', out, X.rows, 1);
-    const x = X.data, m = X.cols;
+    const x = X.data,
+      m = X.cols;
     for (let i = 0; i < X.rows; i++) {
       let s = 0;
       for (let j = i * m, e = j + m; j < e; j++) s += x[j]!;
@@ -155,12 +168,16 @@ export class ReferenceBackend implements Backend {
 
   lossSum(kind: LossKind, AL: Matrix, Y: Matrix): number {
     checkSame('lossSum', 'Y', Y, AL.rows, AL.cols);
-    const a = AL.data, y = Y.data, n = AL.size, eps = logFloor(AL.dtype);
+    const a = AL.data,
+      y = Y.data,
+      n = AL.size,
+      eps = logFloor(AL.dtype);
     let s = 0;
     switch (kind) {
       case 'binary-cross-entropy':
         for (let x = 0; x < n; x++) {
-          const yx = y[x]!, ax = a[x]!;
+          const yx = y[x]!,
+            ax = a[x]!;
           // Terms with a zero weight are skipped: 0·log(0) is 0 here, not NaN.
           if (yx !== 0) s -= yx * Math.log(Math.max(ax, eps));
           if (yx !== 1) s -= (1 - yx) * Math.log(Math.max(1 - ax, eps));
@@ -178,7 +195,11 @@ export class ReferenceBackend implements Backend {
   lossGradient(kind: LossKind, AL: Matrix, Y: Matrix, dAL: Matrix): void {
     checkSame('lossGradient', 'Y', Y, AL.rows, AL.cols);
     checkSame('lossGradient', 'dAL', dAL, AL.rows, AL.cols);
-    const a = AL.data, y = Y.data, d = dAL.data, n = AL.size, eps = logFloor(AL.dtype);
+    const a = AL.data,
+      y = Y.data,
+      d = dAL.data,
+      n = AL.size,
+      eps = logFloor(AL.dtype);
     switch (kind) {
       case 'binary-cross-entropy':
         for (let x = 0; x < n; x++) d[x] = -(y[x]! / Math.max(a[x]!, eps) - (1 - y[x]!) / Math.max(1 - a[x]!, eps));
@@ -195,25 +216,31 @@ export class ReferenceBackend implements Backend {
   subtract(AL: Matrix, Y: Matrix, dZ: Matrix): void {
     checkSame('subtract', 'Y', Y, AL.rows, AL.cols);
     checkSame('subtract', 'dZ', dZ, AL.rows, AL.cols);
-    const a = AL.data, y = Y.data, d = dZ.data;
+    const a = AL.data,
+      y = Y.data,
+      d = dZ.data;
     for (let x = 0; x < AL.size; x++) d[x] = a[x]! - y[x]!;
   }
 
   axpby(alpha: number, X: Matrix, beta: number, Y: Matrix): void {
     checkSame('axpby', 'Y', Y, X.rows, X.cols);
-    const x = X.data, y = Y.data;
+    const x = X.data,
+      y = Y.data;
     for (let i = 0; i < X.size; i++) y[i] = alpha * x[i]! + beta * y[i]!;
   }
 
   multiply(X: Matrix, D: Matrix, out: Matrix): void {
     checkSame('multiply', 'D', D, X.rows, X.cols);
     checkSame('multiply', 'out', out, X.rows, X.cols);
-    const x = X.data, d = D.data, o = out.data;
+    const x = X.data,
+      d = D.data,
+      o = out.data;
     for (let i = 0; i < X.size; i++) o[i] = x[i]! * d[i]!;
   }
 
   dropoutMask(D: Matrix, keepProb: number, rng: UniformSource): void {
-    const d = D.data, inv = 1 / keepProb;
+    const d = D.data,
+      inv = 1 / keepProb;
     for (let i = 0; i < D.size; i++) d[i] = rng.random() < keepProb ? inv : 0;
   }
 
@@ -232,19 +259,35 @@ export class ReferenceBackend implements Backend {
   momentumStep(W: Matrix, dW: Matrix, v: Matrix, lr: number, beta: number): void {
     checkSame('momentumStep', 'dW', dW, W.rows, W.cols);
     checkSame('momentumStep', 'v', v, W.rows, W.cols);
-    const w = W.data, g = dW.data, vv = v.data;
+    const w = W.data,
+      g = dW.data,
+      vv = v.data;
     for (let i = 0; i < W.size; i++) {
       vv[i] = beta * vv[i]! + (1 - beta) * g[i]!;
       w[i]! -= lr * vv[i]!;
     }
   }
 
-  adamStep(W: Matrix, dW: Matrix, v: Matrix, s: Matrix, lr: number, beta1: number, beta2: number, eps: number, t: number): void {
+  adamStep(
+    W: Matrix,
+    dW: Matrix,
+    v: Matrix,
+    s: Matrix,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    t: number,
+  ): void {
     checkSame('adamStep', 'dW', dW, W.rows, W.cols);
     checkSame('adamStep', 'v', v, W.rows, W.cols);
     checkSame('adamStep', 's', s, W.rows, W.cols);
-    const w = W.data, g = dW.data, vv = v.data, ss = s.data;
-    const c1 = 1 - beta1 ** t, c2 = 1 - beta2 ** t;
+    const w = W.data,
+      g = dW.data,
+      vv = v.data,
+      ss = s.data;
+    const c1 = 1 - beta1 ** t,
+      c2 = 1 - beta2 ** t;
     for (let i = 0; i < W.size; i++) {
       vv[i] = beta1 * vv[i]! + (1 - beta1) * g[i]!;
       ss[i] = beta2 * ss[i]! + (1 - beta2) * g[i]! * g[i]!;
@@ -253,15 +296,18 @@ export class ReferenceBackend implements Backend {
   }
 
   predictClasses(A: Matrix, out: Int32Array, threshold: number): void {
-    const a = A.data, r = A.rows, m = A.cols;
+    const a = A.data,
+      r = A.rows,
+      m = A.cols;
     if (out.length < m) throw new RangeError(`predictClasses: out has ${out.length} slots but A has ${m} columns`);
     if (r === 1) {
       for (let j = 0; j < m; j++) out[j] = a[j]! > threshold ? 1 : 0;
       return;
     }
     for (let j = 0; j < m; j++) {
-      let best = 0, bv = a[j]!;
-      for (let i = 1; i < r; i++) if (a[i * m + j]! > bv) (bv = a[i * m + j]!), (best = i);
+      let best = 0,
+        bv = a[j]!;
+      for (let i = 1; i < r; i++) if (a[i * m + j]! > bv) ((bv = a[i * m + j]!), (best = i));
       out[j] = best;
     }
   }
@@ -274,7 +320,8 @@ export function logFloor(dtype: DType): number {
 
 /** Column-wise softmax of z: (r, m) into a, subtracting each column's max first so exp cannot overflow. */
 function softmaxColumns(z: FloatArray, a: FloatArray, r: number, m: number, buf: Float64Array): void {
-  const max = buf.subarray(0, m), sum = buf.subarray(m, 2 * m);
+  const max = buf.subarray(0, m),
+    sum = buf.subarray(m, 2 * m);
   max.fill(-Infinity);
   sum.fill(0);
   for (let i = 0; i < r; i++) for (let j = 0; j < m; j++) if (z[i * m + j]! > max[j]!) max[j] = z[i * m + j]!;

@@ -39,7 +39,8 @@ export class UsageError extends Error {
 
 export function parseCommandArgs(cmd: Command, argv: string[]): { values: Parsed; positionals: string[] } {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
-  for (const [name, spec] of Object.entries(cmd.options)) options[name] = spec.short ? { type: spec.type, short: spec.short } : { type: spec.type };
+  for (const [name, spec] of Object.entries(cmd.options))
+    options[name] = spec.short ? { type: spec.type, short: spec.short } : { type: spec.type };
   try {
     const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
     const out: Parsed = {};
@@ -61,13 +62,18 @@ export function helpText(cmd: Command): string {
   });
   rows.push(['-h, --help', 'show this help']);
   const width = Math.min(34, Math.max(...rows.map((r) => r[0].length)) + 2);
-  for (const [flag, desc] of rows) lines.push(`  ${flag.padEnd(width)}${flag.length >= width ? `\n  ${' '.repeat(width)}` : ''}${desc}`);
+  for (const [flag, desc] of rows)
+    lines.push(`  ${flag.padEnd(width)}${flag.length >= width ? `\n  ${' '.repeat(width)}` : ''}${desc}`);
   if (cmd.details) lines.push('', cmd.details.trimEnd());
   return lines.join('\n') + '\n';
 }
 
 /** Reads a string option as a number, with the rule in the error. */
-export function numberOption(args: Parsed, name: string, rule: { min?: number; max?: number; integer?: boolean; exclusiveMin?: boolean } = {}): number | undefined {
+export function numberOption(
+  args: Parsed,
+  name: string,
+  rule: { min?: number; max?: number; integer?: boolean; exclusiveMin?: boolean } = {},
+): number | undefined {
   const raw = args[name];
   if (raw === undefined) return undefined;
   const v = Number(raw);
@@ -79,8 +85,12 @@ export function numberOption(args: Parsed, name: string, rule: { min?: number; m
         ? ` ${rule.exclusiveMin ? '>' : '≥'} ${rule.min}`
         : '';
   const ok =
-    typeof raw === 'string' && raw.trim() !== '' && Number.isFinite(v) && (!rule.integer || Number.isInteger(v)) &&
-    (rule.min === undefined || (rule.exclusiveMin ? v > rule.min : v >= rule.min)) && (rule.max === undefined || v <= rule.max);
+    typeof raw === 'string' &&
+    raw.trim() !== '' &&
+    Number.isFinite(v) &&
+    (!rule.integer || Number.isInteger(v)) &&
+    (rule.min === undefined || (rule.exclusiveMin ? v > rule.min : v >= rule.min)) &&
+    (rule.max === undefined || v <= rule.max);
   if (!ok) throw new UsageError(`--${name} must be ${what}${range} but is '${raw}'`);
   return v;
 }
@@ -89,16 +99,22 @@ export function numberOption(args: Parsed, name: string, rule: { min?: number; m
 export function intListOption(args: Parsed, name: string): number[] | undefined {
   const raw = args[name];
   if (raw === undefined) return undefined;
-  const parts = String(raw).split(',').map((s) => s.trim());
+  const parts = String(raw)
+    .split(',')
+    .map((s) => s.trim());
   const values = parts.map(Number);
   const bad = parts.findIndex((s, i) => s === '' || !Number.isInteger(values[i]) || values[i]! < 1);
-  if (bad >= 0) throw new UsageError(`--${name} must be positive integers separated by commas but item ${bad + 1} is '${parts[bad]}' (in '${raw}')`);
+  if (bad >= 0)
+    throw new UsageError(
+      `--${name} must be positive integers separated by commas but item ${bad + 1} is '${parts[bad]}' (in '${raw}')`,
+    );
   return values;
 }
 
 export function choiceOption<T extends string>(args: Parsed, name: string, choices: readonly T[]): T | undefined {
   const raw = args[name];
   if (raw === undefined) return undefined;
-  if (!choices.includes(raw as T)) throw new UsageError(`--${name} must be one of ${choices.join(', ')} but is '${raw}'`);
+  if (!choices.includes(raw as T))
+    throw new UsageError(`--${name} must be one of ${choices.join(', ')} but is '${raw}'`);
   return raw as T;
 }

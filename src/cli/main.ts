@@ -7,7 +7,7 @@ const VERSION = '0.1.0';
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
   return [
-    'lnn — deep L-layer neural networks, correct to the course\'s formulas',
+    "lnn — deep L-layer neural networks, correct to the course's formulas",
     '',
     'Usage: lnn <command> [options]     (lnn <command> --help for its options)',
     '',

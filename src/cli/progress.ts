@@ -112,11 +112,21 @@ function positionText(state: ProgressState, unit: 'iteration' | 'epoch', total: 
  */
 export function formatBarLine(
   state: ProgressState,
-  opts: { total: number; unit: 'iteration' | 'epoch'; etaSeconds: number; barWidth?: number; errorFormat?: 'percent' | 'value' },
+  opts: {
+    total: number;
+    unit: 'iteration' | 'epoch';
+    etaSeconds: number;
+    barWidth?: number;
+    errorFormat?: 'percent' | 'value';
+  },
 ): string {
   const pos = opts.unit === 'epoch' ? (state.epoch ?? 0) : state.iteration;
   const f = opts.total > 0 ? pos / opts.total : 0;
-  const parts = [renderBar(f, opts.barWidth ?? 20), `${String(Math.floor(Math.min(1, Math.max(0, f)) * 100)).padStart(2)}%`, positionText(state, opts.unit, opts.total, true)];
+  const parts = [
+    renderBar(f, opts.barWidth ?? 20),
+    `${String(Math.floor(Math.min(1, Math.max(0, f)) * 100)).padStart(2)}%`,
+    positionText(state, opts.unit, opts.total, true),
+  ];
   if (state.cost !== undefined) parts.push(`cost ${fmtCost(state.cost, 4)}`);
   const ef = opts.errorFormat ?? 'percent';
   if (state.devError !== undefined) parts.push(`dev err ${fmtError(state.devError, ef)}`);
@@ -130,7 +140,10 @@ export function formatBarLine(
  * @example formatEvaluationLine({ iteration: 100, cost: 0.6720534, trainError: 0.12, devError: 0.153 }, { total: 2500, unit: 'iteration' })
  * // => 'iteration 100/2500 cost 0.672053 train err 12.0% dev err 15.3%'
  */
-export function formatEvaluationLine(state: ProgressState, opts: { total: number; unit: 'iteration' | 'epoch'; errorFormat?: 'percent' | 'value' }): string {
+export function formatEvaluationLine(
+  state: ProgressState,
+  opts: { total: number; unit: 'iteration' | 'epoch'; errorFormat?: 'percent' | 'value' },
+): string {
   const parts = [positionText(state, opts.unit, opts.total, false)];
   if (state.cost !== undefined) parts.push(`cost ${fmtCost(state.cost, 6)}`);
   const ef = opts.errorFormat ?? 'percent';

@@ -14,44 +14,75 @@ export interface Sets {
 }
 
 /** Train / dev / test sets: from separate files when given, else split from the data by `split`. */
-export async function chooseSets(data: Dataset, args: Parsed, split: ReturnType<typeof parseSplitOption>, seed: number, io: Io): Promise<Sets> {
+export async function chooseSets(
+  data: Dataset,
+  args: Parsed,
+  split: ReturnType<typeof parseSplitOption>,
+  seed: number,
+  io: Io,
+): Promise<Sets> {
   const devFile = await separateSet(args, 'dev', data, io);
   const testFile = await separateSet(args, 'test', data, io);
   let sets: Sets;
   if (devFile || testFile) {
-    if (devFile && !testFile && split !== 'none' && args['split'] !== 'auto') throw new UsageError('--split and --dev exclude each other: the dev set is the given file');
-    sets = { train: data, ...(devFile ? { dev: devFile } : {}), ...(testFile ? { test: testFile } : {}), rule: 'separate files' };
+    if (devFile && !testFile && split !== 'none' && args['split'] !== 'auto')
+      throw new UsageError('--split and --dev exclude each other: the dev set is the given file');
+    sets = {
+      train: data,
+      ...(devFile ? { dev: devFile } : {}),
+      ...(testFile ? { test: testFile } : {}),
+      rule: 'separate files',
+    };
     if (!devFile && split !== 'none') {
       // The test set is its own file: split the data into train and dev only, dev as the rule sizes it.
       const m = data.X.cols;
       const devShare = split === 'auto' ? Math.min(Math.floor(m / 5), 10_000) / m : split[1];
       const s = trainDevTestSplit(data, { ratios: [1 - devShare, devShare, 0], seed });
       const rule = split === 'auto' ? 'auto: dev takes min(20% of m, 10,000)' : `dev ${(100 * devShare).toFixed(0)}%`;
-      sets = { train: s.train, ...(s.sizes.dev > 0 ? { dev: s.dev } : {}), test: testFile!, rule: `${rule}; test from its own file` };
+      sets = {
+        train: s.train,
+        ...(s.sizes.dev > 0 ? { dev: s.dev } : {}),
+        test: testFile!,
+        rule: `${rule}; test from its own file`,
+      };
     }
     warnMismatch(sets, io, Boolean(args['quiet']));
     return sets;
   }
   if (split === 'none') return { train: data, rule: 'no split: training on all examples' };
   const s = trainDevTestSplit(data, { ratios: split, seed });
-  if (s.sizes.train === 0) throw new DataError(`${data.source}: the split leaves no training examples (m = ${data.X.cols}); use --split none`);
-  return { train: s.train, ...(s.sizes.dev > 0 ? { dev: s.dev } : {}), ...(s.sizes.test > 0 ? { test: s.test } : {}), rule: s.rule };
+  if (s.sizes.train === 0)
+    throw new DataError(`${data.source}: the split leaves no training examples (m = ${data.X.cols}); use --split none`);
+  return {
+    train: s.train,
+    ...(s.sizes.dev > 0 ? { dev: s.dev } : {}),
+    ...(s.sizes.test > 0 ? { test: s.test } : {}),
+    rule: s.rule,
+  };
 }
 
 async function separateSet(args: Parsed, which: 'dev' | 'test', data: Dataset, io: Io): Promise<Dataset | undefined> {
-  const file = args[which], x = args[`${which}-x`], y = args[`${which}-y`];
+  const file = args[which],
+    x = args[`${which}-x`],
+    y = args[`${which}-y`];
   if (file === undefined && x === undefined && y === undefined) return undefined;
-  if (file !== undefined && (x !== undefined || y !== undefined)) throw new UsageError(`give --${which} or --${which}-x/--${which}-y, not both`);
-  if (file === undefined && (x === undefined || y === undefined)) throw new UsageError(`--${which}-x and --${which}-y go together`);
+  if (file !== undefined && (x !== undefined || y !== undefined))
+    throw new UsageError(`give --${which} or --${which}-x/--${which}-y, not both`);
+  if (file === undefined && (x === undefined || y === undefined))
+    throw new UsageError(`--${which}-x and --${which}-y go together`);
   // HDF5 files name their datasets per split (train_set_x, test_set_x): keys are guessed unless given.
   const keys = typeof args[`${which}-keys`] === 'string' ? String(args[`${which}-keys`]).split(',') : undefined;
-  if (keys && (keys.length !== 2 || keys.some((k) => k.trim() === ''))) throw new UsageError(`--${which}-keys must be two HDF5 dataset names X,Y but is '${args[`${which}-keys`]}'`);
+  if (keys && (keys.length !== 2 || keys.some((k) => k.trim() === '')))
+    throw new UsageError(`--${which}-keys must be two HDF5 dataset names X,Y but is '${args[`${which}-keys`]}'`);
   const spec: DataSpec = file !== undefined ? { data: String(file) } : { x: String(x), y: String(y) };
   if (typeof args['label'] === 'string') spec.label = args['label'];
   if (keys) [spec['xKey'], spec['yKey']] = keys.map((k) => k.trim());
   spec['onNote'] = (s: string) => io.err(`note: ${s}\n`);
   const d = await loadDataset(spec);
-  if (d.X.rows !== data.X.rows) throw new DataError(`${d.source}: has n_x = ${d.X.rows} features per example but the training data has ${data.X.rows}`);
+  if (d.X.rows !== data.X.rows)
+    throw new DataError(
+      `${d.source}: has n_x = ${d.X.rows} features per example but the training data has ${data.X.rows}`,
+    );
   return alignClasses(d, data.classes, 'the training data');
 }
 
@@ -61,12 +92,15 @@ async function separateSet(args: Parsed, which: 'dev' | 'test', data: Dataset, i
  */
 function warnMismatch(sets: Sets, io: Io, quiet: boolean): void {
   if (quiet) return;
-  if (sets.dev && sets.test) for (const w of compareDistributions(sets.dev, sets.test, ['dev', 'test']).warnings) io.err(`warning: ${w}\n`);
+  if (sets.dev && sets.test)
+    for (const w of compareDistributions(sets.dev, sets.test, ['dev', 'test']).warnings) io.err(`warning: ${w}\n`);
   const heldOut = sets.dev ?? sets.test;
   if (heldOut && heldOut !== sets.train) {
     const name = sets.dev ? 'dev' : 'test';
     const first = compareDistributions(sets.train, heldOut, ['train', name]).warnings[0];
     if (first)
-      io.err(`note: ${first.split('; ')[0]!.replace(/\.$/, '')}. Training data may come from another source than ${name}, but then part of the ${name} error is data mismatch, not variance.\n`);
+      io.err(
+        `note: ${first.split('; ')[0]!.replace(/\.$/, '')}. Training data may come from another source than ${name}, but then part of the ${name} error is data mismatch, not variance.\n`,
+      );
   }
 }

@@ -8,23 +8,57 @@ import { UsageError, type Options, type Parsed } from './command.js';
 
 /** The options every command that reads a data set takes. */
 export const dataOptions: Options = {
-  data: { type: 'string', value: 'FILE', description: 'data file (.csv, .tsv with --label; .json; .h5 with --x-key/--y-key) or builtin:mnist, builtin:iris' },
-  x: { type: 'string', value: 'X.npy', description: 'features, one example per first-axis entry, flattened row-major (with --y)' },
+  data: {
+    type: 'string',
+    value: 'FILE',
+    description: 'data file (.csv, .tsv with --label; .json; .h5 with --x-key/--y-key) or builtin:mnist, builtin:iris',
+  },
+  x: {
+    type: 'string',
+    value: 'X.npy',
+    description: 'features, one example per first-axis entry, flattened row-major (with --y)',
+  },
   y: { type: 'string', value: 'Y.npy', description: 'labels, one per example, or one-hot rows (with --x)' },
-  label: { type: 'string', value: 'COLUMN', description: 'CSV/JSON label column: a name, or a 0-based index (-1 = last)' },
-  'x-key': { type: 'string', value: 'KEY', description: 'HDF5 dataset of features (e.g. train_set_x); guessed when there is one pair' },
+  label: {
+    type: 'string',
+    value: 'COLUMN',
+    description: 'CSV/JSON label column: a name, or a 0-based index (-1 = last)',
+  },
+  'x-key': {
+    type: 'string',
+    value: 'KEY',
+    description: 'HDF5 dataset of features (e.g. train_set_x); guessed when there is one pair',
+  },
   'y-key': { type: 'string', value: 'KEY', description: 'HDF5 dataset of labels (e.g. train_set_y)' },
-  'classes-key': { type: 'string', value: 'KEY', description: 'HDF5 dataset of class names (default: list_classes when present)' },
+  'classes-key': {
+    type: 'string',
+    value: 'KEY',
+    description: 'HDF5 dataset of class names (default: list_classes when present)',
+  },
 };
 
 export const backendOption: Options = {
-  backend: { type: 'string', value: 'NAME', description: 'kernels: wasm (WebAssembly SIMD, threads) or ts (plain TypeScript reference); default: the fastest available' },
+  backend: {
+    type: 'string',
+    value: 'NAME',
+    description:
+      'kernels: wasm (WebAssembly SIMD, threads) or ts (plain TypeScript reference); default: the fastest available',
+  },
 };
 
 /** The data options as loadDataset's spec; notes (guessed HDF5 keys) go to stderr. */
 export function dataSpec(args: Parsed, io?: { err: (s: string) => void }, unlabeled = false): DataSpec {
   const spec: DataSpec = unlabeled ? { unlabeled: true } : {};
-  for (const [opt, key] of [['data', 'data'], ['x', 'x'], ['y', 'y'], ['label', 'label'], ['x-key', 'xKey'], ['y-key', 'yKey'], ['classes-key', 'classesKey'], ['impute', 'impute']] as const)
+  for (const [opt, key] of [
+    ['data', 'data'],
+    ['x', 'x'],
+    ['y', 'y'],
+    ['label', 'label'],
+    ['x-key', 'xKey'],
+    ['y-key', 'yKey'],
+    ['classes-key', 'classesKey'],
+    ['impute', 'impute'],
+  ] as const)
     if (typeof args[opt] === 'string') spec[key] = args[opt];
   if (io) spec['onNote'] = (s: string) => io.err(`note: ${s}\n`);
   if (spec.data === undefined && spec.x === undefined && spec.y === undefined)

@@ -16,6 +16,9 @@ export function parseJsonText(text: string, file: string): unknown {
       const before = text.slice(0, Number(pos));
       where = ` at line ${before.split('\n').length}, column ${Number(pos) - before.lastIndexOf('\n')}`;
     } else if (/Unexpected end/.test(msg)) where = ' at the end (the file is truncated)';
-    throw new DataError(`${file}: not valid JSON${where} (truncated or corrupted?): ${msg.replace(/ in JSON at position \d+.*$/, '')}`, file);
+    throw new DataError(
+      `${file}: not valid JSON${where} (truncated or corrupted?): ${msg.replace(/ in JSON at position \d+.*$/, '')}`,
+      file,
+    );
   }
 }

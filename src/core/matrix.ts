@@ -77,7 +77,8 @@ export function fromArray(rows: ArrayLike<ArrayLike<number>>, dtype: DType = 'fl
     if (row.length !== c) throw new ShapeError(`${name}: row ${i} has ${row.length} values but row 0 has ${c}`);
     for (let j = 0; j < c; j++) {
       const v = row[j]!;
-      if (typeof v !== 'number') throw new ShapeError(`${name}: entry (${i}, ${j}) must be a number but is ${JSON.stringify(v)}`);
+      if (typeof v !== 'number')
+        throw new ShapeError(`${name}: entry (${i}, ${j}) must be a number but is ${JSON.stringify(v)}`);
       m.data[i * c + j] = v;
     }
   }
@@ -101,7 +102,8 @@ export function expectShape(op: string, name: string, M: Matrix, rows: number, c
 
 export function expectSameDType(op: string, ...ms: Matrix[]): void {
   const d = ms[0]!.dtype;
-  for (const m of ms) if (m.dtype !== d) throw new ShapeError(`${op}: all matrices must share one dtype but got ${d} and ${m.dtype}`);
+  for (const m of ms)
+    if (m.dtype !== d) throw new ShapeError(`${op}: all matrices must share one dtype but got ${d} and ${m.dtype}`);
 }
 
 /**
@@ -110,9 +112,14 @@ export function expectSameDType(op: string, ...ms: Matrix[]): void {
  */
 export function gatherColumns(src: Matrix, index: ArrayLike<number>, start: number, dst: Matrix): void {
   if (dst.rows !== src.rows) throw new ShapeError(`gatherColumns: dst must have ${src.rows} rows but has ${dst.rows}`);
-  const n = src.rows, m = src.cols, b = dst.cols, s = src.data, d = dst.data;
+  const n = src.rows,
+    m = src.cols,
+    b = dst.cols,
+    s = src.data,
+    d = dst.data;
   for (let i = 0; i < n; i++) {
-    const si = i * m, di = i * b;
+    const si = i * m,
+      di = i * b;
     for (let j = 0; j < b; j++) d[di + j] = s[si + index[start + j]!]!;
   }
 }
@@ -120,8 +127,12 @@ export function gatherColumns(src: Matrix, index: ArrayLike<number>, start: numb
 /** dst[:, 0..count) = src[:, start..start+count).  src: (n, m), dst: (n, count). */
 export function sliceColumns(src: Matrix, start: number, dst: Matrix): void {
   if (dst.rows !== src.rows || start + dst.cols > src.cols)
-    throw new ShapeError(`sliceColumns: cannot take ${dst.cols} columns from ${start} of ${fmtShape(src.rows, src.cols)} into ${fmtShape(dst.rows, dst.cols)}`);
-  const n = src.rows, m = src.cols, b = dst.cols;
+    throw new ShapeError(
+      `sliceColumns: cannot take ${dst.cols} columns from ${start} of ${fmtShape(src.rows, src.cols)} into ${fmtShape(dst.rows, dst.cols)}`,
+    );
+  const n = src.rows,
+    m = src.cols,
+    b = dst.cols;
   for (let i = 0; i < n; i++) dst.data.set(src.data.subarray(i * m + start, i * m + start + b), i * b);
 }
 

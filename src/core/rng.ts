@@ -70,7 +70,8 @@ export class Rng {
 
   /** An integer in [0, n), unbiased (rejection on the 32-bit draw). */
   int(n: number): number {
-    if (!Number.isInteger(n) || n <= 0 || n > 0x100000000) throw new ValueError(`Rng.int: n must be an integer in [1, 2^32] but is ${n}`);
+    if (!Number.isInteger(n) || n <= 0 || n > 0x100000000)
+      throw new ValueError(`Rng.int: n must be an integer in [1, 2^32] but is ${n}`);
     const limit = 0x100000000 - (0x100000000 % n);
     let x: number;
     do x = this.nextUint32();

@@ -20,7 +20,9 @@ export function loadBuiltin(name: string): Dataset {
     case 'iris':
       return loadIris();
     default:
-      throw new DataError(`builtin:${name}: no such built-in data set; choose one of ${BUILTIN_NAMES.map((n) => `builtin:${n}`).join(', ')}`);
+      throw new DataError(
+        `builtin:${name}: no such built-in data set; choose one of ${BUILTIN_NAMES.map((n) => `builtin:${n}`).join(', ')}`,
+      );
   }
 }
 
@@ -48,12 +50,19 @@ function loadIris(): Dataset {
   const rows = iris.getNumbers();
   const names = iris.getClasses();
   const classes = [...new Set(names)].sort();
-  const m = rows.length, n = rows[0]!.length;
+  const m = rows.length,
+    n = rows[0]!.length;
   const X = zeros(n, m, 'float64');
   const labels = zeros(1, m, 'float64');
   for (let j = 0; j < m; j++) {
     for (let i = 0; i < n; i++) X.data[i * m + j] = rows[j]![i]!;
     labels.data[j] = classes.indexOf(names[j]!);
   }
-  return { X, labels, classes, featureNames: ['sepal length', 'sepal width', 'petal length', 'petal width'], source: 'builtin:iris' };
+  return {
+    X,
+    labels,
+    classes,
+    featureNames: ['sepal length', 'sepal width', 'petal length', 'petal width'],
+    source: 'builtin:iris',
+  };
 }

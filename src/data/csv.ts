@@ -11,25 +11,39 @@ import { missingPolicy, tableToDataset, type Table, type TableOptions } from './
  * skipped. Every row must have as many fields as the header.
  */
 export function parseCsvTable(text: string, file: string, delimiter = ','): Table {
-  if (text.trim() === '') throw new DataError(`${file}: is empty; a CSV needs a header row and at least one example row`, file);
+  if (text.trim() === '')
+    throw new DataError(`${file}: is empty; a CSV needs a header row and at least one example row`, file);
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { bom: true, delimiter, info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as typeof records;
+    records = parse(text, {
+      bom: true,
+      delimiter,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+    }) as unknown as typeof records;
   } catch (e) {
     if (e instanceof CsvError) {
       const line = (e as CsvError & { lines?: number }).lines;
-      throw new DataError(`${file}: ${line !== undefined ? `line ${line}: ` : ''}${e.message.replace(/^Invalid Record Length: /, '')} (CSV syntax)`, file);
+      throw new DataError(
+        `${file}: ${line !== undefined ? `line ${line}: ` : ''}${e.message.replace(/^Invalid Record Length: /, '')} (CSV syntax)`,
+        file,
+      );
     }
     throw e;
   }
   // csv-parse reports the line a record ENDS on; a quoted field with newlines starts it earlier.
-  const startLine = (r: { record: string[]; info: { lines: number } }) => r.info.lines - r.record.reduce((n, f) => n + (f.match(/\n/g)?.length ?? 0), 0);
+  const startLine = (r: { record: string[]; info: { lines: number } }) =>
+    r.info.lines - r.record.reduce((n, f) => n + (f.match(/\n/g)?.length ?? 0), 0);
   const [head, ...body] = records;
   const columns = head!.record.map((c) => c.trim());
   const rows = body.map((r) => {
     const where = `line ${startLine(r)}`;
     if (r.record.length !== columns.length)
-      throw new DataError(`${file}: ${where} has ${r.record.length} field${r.record.length === 1 ? '' : 's'} but the header (line ${startLine(head!)}) has ${columns.length}; every row needs one value per column`, file);
+      throw new DataError(
+        `${file}: ${where} has ${r.record.length} field${r.record.length === 1 ? '' : 's'} but the header (line ${startLine(head!)}) has ${columns.length}; every row needs one value per column`,
+        file,
+      );
     return { cells: r.record, where };
   });
   return { columns, rows };
@@ -47,5 +61,10 @@ export function parseCsv(text: string, file: string, opts: TableOptions & { deli
 /** The `--data FILE.csv` reader: spec.label, spec.impute ('mean' keeps missing values as NaN for fitImputer). */
 export function readCsv(file: string, spec: DataSpec, delimiter = ','): Dataset {
   const text = new TextDecoder('utf-8').decode(readBytes(file));
-  return parseCsv(text, file, { label: spec.label, missing: missingPolicy(spec['impute']), unlabeled: spec.unlabeled === true, delimiter });
+  return parseCsv(text, file, {
+    label: spec.label,
+    missing: missingPolicy(spec['impute']),
+    unlabeled: spec.unlabeled === true,
+    delimiter,
+  });
 }

@@ -14,7 +14,7 @@ export interface Dataset {
    */
   labels: Matrix;
   /** Class names by index for classification (e.g. ['non-cat', 'cat'] or ['0', ..., '9']); absent for regression. */
-  classes?: string[];
+  classes?: string[] | undefined;
   /** Feature names when the source has them (CSV header). */
   featureNames?: string[];
   /** Where the data came from, for messages and run records. */
@@ -36,13 +36,17 @@ export function defaultOutput(d: Dataset): OutputKind {
 /** n[L] for an output: 1 for sigmoid, K for softmax, n_y for linear. */
 export function outputUnits(d: Dataset, output: OutputKind): number {
   if (output === 'softmax') {
-    if (!d.classes) throw new DataError(`${d.source}: softmax output needs class labels but the labels are continuous values`);
+    if (!d.classes)
+      throw new DataError(`${d.source}: softmax output needs class labels but the labels are continuous values`);
     return d.classes.length;
   }
   if (output === 'sigmoid') {
-    if (!d.classes) throw new DataError(`${d.source}: sigmoid output needs 0/1 labels but the labels are continuous values`);
+    if (!d.classes)
+      throw new DataError(`${d.source}: sigmoid output needs 0/1 labels but the labels are continuous values`);
     if (d.classes.length > 2)
-      throw new DataError(`${d.source}: sigmoid output fits 2 classes but the labels have ${d.classes.length} (${d.classes.slice(0, 5).join(', ')}${d.classes.length > 5 ? ', ...' : ''}); use --output softmax`);
+      throw new DataError(
+        `${d.source}: sigmoid output fits 2 classes but the labels have ${d.classes.length} (${d.classes.slice(0, 5).join(', ')}${d.classes.length > 5 ? ', ...' : ''}); use --output softmax`,
+      );
     return 1;
   }
   return d.labels.rows;
@@ -61,7 +65,10 @@ export function targets(d: Dataset, output: OutputKind, dtype: DType = 'float64'
   } else if (output === 'linear' && d.classes) {
     // Integer targets were read as classes; a linear output regresses on their values.
     const values = d.classes.map(Number);
-    if (values.some((v) => !Number.isFinite(v))) throw new DataError(`${d.source}: linear output needs numeric labels but the classes are names (${d.classes.slice(0, 3).join(', ')})`);
+    if (values.some((v) => !Number.isFinite(v)))
+      throw new DataError(
+        `${d.source}: linear output needs numeric labels but the classes are names (${d.classes.slice(0, 3).join(', ')})`,
+      );
     for (let j = 0; j < m; j++) Y.data[j] = values[d.labels.data[j]!]!;
   } else {
     Y.data.set(d.labels.data);
@@ -91,7 +98,8 @@ export function takeExamples(d: Dataset, index: ArrayLike<number>, source = d.so
   const pick = (M: Matrix): Matrix => {
     const out = zeros(M.rows, index.length, 'float64');
     for (let i = 0; i < M.rows; i++) {
-      const src = i * M.cols, dst = i * index.length;
+      const src = i * M.cols,
+        dst = i * index.length;
       for (let j = 0; j < index.length; j++) out.data[dst + j] = M.data[src + index[j]!]!;
     }
     return out;
@@ -107,16 +115,23 @@ export function validateDataset(d: Dataset): void {
   const { X, labels } = d;
   if (X.cols === 0) throw new DataError(`${d.source}: has no examples (m = 0)`);
   if (labels.cols !== X.cols)
-    throw new DataError(`${d.source}: X has m = ${X.cols} examples but the labels have ${labels.cols}; they must match one to one`);
+    throw new DataError(
+      `${d.source}: X has m = ${X.cols} examples but the labels have ${labels.cols}; they must match one to one`,
+    );
   const bad = firstNonFinite(X);
-  if (bad) throw new DataError(`${d.source}: feature ${bad.row} of example ${bad.col} is ${bad.value}; features must be finite numbers`);
+  if (bad)
+    throw new DataError(
+      `${d.source}: feature ${bad.row} of example ${bad.col} is ${bad.value}; features must be finite numbers`,
+    );
   const badY = firstNonFinite(labels);
-  if (badY) throw new DataError(`${d.source}: label of example ${badY.col} is ${badY.value}; labels must be finite numbers`);
+  if (badY)
+    throw new DataError(`${d.source}: label of example ${badY.col} is ${badY.value}; labels must be finite numbers`);
 }
 
 function firstNonFinite(M: Matrix): { row: number; col: number; value: number } | undefined {
   const a = M.data;
-  for (let x = 0; x < a.length; x++) if (!Number.isFinite(a[x]!)) return { row: Math.floor(x / M.cols), col: x % M.cols, value: a[x]! };
+  for (let x = 0; x < a.length; x++)
+    if (!Number.isFinite(a[x]!)) return { row: Math.floor(x / M.cols), col: x % M.cols, value: a[x]! };
   return undefined;
 }
 
@@ -124,13 +139,18 @@ function firstNonFinite(M: Matrix): { row: number; col: number; value: number } 
  * Turns raw label values (one per example) into classes when they look like classes (integers, at most
  * `maxClasses` distinct values), else keeps them as regression targets.  values: m → labels: (1, m).
  */
-export function labelsFromValues(values: ArrayLike<number>, source: string, maxClasses = 1000): { labels: Matrix; classes?: string[] } {
+export function labelsFromValues(
+  values: ArrayLike<number>,
+  source: string,
+  maxClasses = 1000,
+): { labels: Matrix; classes?: string[] } {
   const m = values.length;
   const distinct = new Set<number>();
   let integral = true;
   for (let j = 0; j < m; j++) {
     const v = values[j]!;
-    if (!Number.isFinite(v)) throw new DataError(`${source}: label of example ${j} is ${v}; labels must be finite numbers`);
+    if (!Number.isFinite(v))
+      throw new DataError(`${source}: label of example ${j} is ${v}; labels must be finite numbers`);
     if (!Number.isInteger(v)) integral = false;
     if (distinct.size <= maxClasses) distinct.add(v);
   }
@@ -164,7 +184,12 @@ export function alignClasses(d: Dataset, classes: string[] | undefined, owner: s
   const map = d.classes.map((c) => classes.indexOf(c));
   const unknown = d.classes.filter((_, i) => map[i]! < 0);
   if (unknown.length)
-    throw new DataError(`${d.source}: has class${unknown.length > 1 ? 'es' : ''} ${unknown.slice(0, 5).map((c) => `'${c}'`).join(', ')} that ${owner} does not have (${classes.join(', ')})`);
+    throw new DataError(
+      `${d.source}: has class${unknown.length > 1 ? 'es' : ''} ${unknown
+        .slice(0, 5)
+        .map((c) => `'${c}'`)
+        .join(', ')} that ${owner} does not have (${classes.join(', ')})`,
+    );
   const labels = zeros(1, d.labels.cols, 'float64');
   for (let j = 0; j < labels.cols; j++) labels.data[j] = map[d.labels.data[j]!]!;
   return { ...d, labels, classes };

@@ -16,7 +16,8 @@ import type { DataSpec } from './load.js';
  */
 
 /** HDF5 class codes in h5wasm metadata: 0 integer, 1 float, 3 string. */
-const H5T_INTEGER = 0, H5T_FLOAT = 1;
+const H5T_INTEGER = 0,
+  H5T_FLOAT = 1;
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
 type H5 = typeof import('h5wasm/node').default;
@@ -53,7 +54,8 @@ function checkHdf5File(file: string): void {
     const code = (e as NodeJS.ErrnoException).code;
     throw new DataError(`${file}: cannot read (${code === 'ENOENT' ? 'no such file' : (e as Error).message})`, file);
   }
-  if (size === 0) throw new DataError(`${file}: is empty; an HDF5 file starts with the signature \\x89HDF\\r\\n\\x1a\\n`, file);
+  if (size === 0)
+    throw new DataError(`${file}: is empty; an HDF5 file starts with the signature \\x89HDF\\r\\n\\x1a\\n`, file);
   const fd = openSync(file, 'r');
   try {
     const buf = new Uint8Array(8);
@@ -63,7 +65,10 @@ function checkHdf5File(file: string): void {
   } finally {
     closeSync(fd);
   }
-  throw new DataError(`${file}: is not an HDF5 file (no HDF5 signature \\x89HDF\\r\\n\\x1a\\n at offset 0, 512, 1024, ...)`, file);
+  throw new DataError(
+    `${file}: is not an HDF5 file (no HDF5 signature \\x89HDF\\r\\n\\x1a\\n at offset 0, 512, 1024, ...)`,
+    file,
+  );
 }
 
 /** Opens an HDF5 file read-only and hands it to `use`, closing it afterwards. */
@@ -87,7 +92,12 @@ export function listEntries(f: H5File): Hdf5Entry[] {
     if (!obj || !('shape' in obj) || !('metadata' in obj)) continue;
     const ds = obj as H5Dataset;
     const type = ds.metadata.type;
-    out.push({ key: path.replace(/^\//, ''), shape: ds.shape ?? [], dtype: String(ds.dtype), numeric: type === H5T_INTEGER || type === H5T_FLOAT });
+    out.push({
+      key: path.replace(/^\//, ''),
+      shape: ds.shape ?? [],
+      dtype: String(ds.dtype),
+      numeric: type === H5T_INTEGER || type === H5T_FLOAT,
+    });
   }
   return out;
 }
@@ -95,18 +105,30 @@ export function listEntries(f: H5File): Hdf5Entry[] {
 const describe = (entries: Hdf5Entry[]) => entries.map((e) => `${e.key} (${e.shape.join(', ')})`).join(', ');
 const perExample = (e: Hdf5Entry) => e.shape.slice(1).reduce((a, b) => a * b, 1);
 /** Whether `y` can hold the labels of m examples: (m,), (m, K), or the course's (1, m). */
-const fitsLabels = (y: Hdf5Entry, m: number) => (y.shape.length === 1 && y.shape[0] === m) || (y.shape.length === 2 && (y.shape[0] === m || (y.shape[0] === 1 && y.shape[1] === m)));
+const fitsLabels = (y: Hdf5Entry, m: number) =>
+  (y.shape.length === 1 && y.shape[0] === m) ||
+  (y.shape.length === 2 && (y.shape[0] === m || (y.shape[0] === 1 && y.shape[1] === m)));
 
 /**
  * Picks the X and Y datasets: the given keys, or the one pair of numeric datasets where Y fits the
  * labels of X's first dimension m (X being the one with more values per example).
  */
-export function chooseKeys(entries: Hdf5Entry[], file: string, xKey?: string, yKey?: string): { xKey: string; yKey: string; guessed: boolean } {
+export function chooseKeys(
+  entries: Hdf5Entry[],
+  file: string,
+  xKey?: string,
+  yKey?: string,
+): { xKey: string; yKey: string; guessed: boolean } {
   const byKey = (k: string, opt: string) => {
     const e = entries.find((x) => x.key === k || x.key === k.replace(/^\//, ''));
-    if (!e) throw new DataError(`${file}: no dataset '${k}' for ${opt}; the file has ${describe(entries) || 'no datasets'}`, file);
+    if (!e)
+      throw new DataError(
+        `${file}: no dataset '${k}' for ${opt}; the file has ${describe(entries) || 'no datasets'}`,
+        file,
+      );
     if (!e.numeric) throw new DataError(`${file}: dataset '${k}' (${opt}) holds ${e.dtype} values, not numbers`, file);
-    if (e.shape.length === 0) throw new DataError(`${file}: dataset '${k}' (${opt}) is a scalar; it must hold one entry per example`, file);
+    if (e.shape.length === 0)
+      throw new DataError(`${file}: dataset '${k}' (${opt}) is a scalar; it must hold one entry per example`, file);
     return e;
   };
   if (xKey !== undefined && yKey !== undefined) {
@@ -118,16 +140,26 @@ export function chooseKeys(entries: Hdf5Entry[], file: string, xKey?: string, yK
   const pairs: [Hdf5Entry, Hdf5Entry][] = [];
   for (const x of xKey !== undefined ? [byKey(xKey, '--x-key')] : numeric)
     for (const y of yKey !== undefined ? [byKey(yKey, '--y-key')] : numeric)
-      if (x !== y && fitsLabels(y, x.shape[0]!) && (perExample(x) > (y.shape[0] === 1 ? 1 : perExample(y)) || xKey !== undefined || yKey !== undefined)) pairs.push([x, y]);
+      if (
+        x !== y &&
+        fitsLabels(y, x.shape[0]!) &&
+        (perExample(x) > (y.shape[0] === 1 ? 1 : perExample(y)) || xKey !== undefined || yKey !== undefined)
+      )
+        pairs.push([x, y]);
   if (pairs.length === 1) return { xKey: pairs[0]![0].key, yKey: pairs[0]![1].key, guessed: true };
   const hint = `pass --x-key and --y-key; the file has ${describe(entries) || 'no datasets'}`;
-  if (pairs.length === 0) throw new DataError(`${file}: found no pair of numeric datasets with one label per example; ${hint}`, file);
-  throw new DataError(`${file}: ${pairs.length} pairs of datasets could be X and Y (${pairs.map(([x, y]) => `${x.key}/${y.key}`).join(', ')}); ${hint}`, file);
+  if (pairs.length === 0)
+    throw new DataError(`${file}: found no pair of numeric datasets with one label per example; ${hint}`, file);
+  throw new DataError(
+    `${file}: ${pairs.length} pairs of datasets could be X and Y (${pairs.map(([x, y]) => `${x.key}/${y.key}`).join(', ')}); ${hint}`,
+    file,
+  );
 }
 
 /** A typed array from h5wasm (uint8 ... float64, or BigInt64 for int64) as plain numbers, read in place. */
 function numbersOf(value: unknown, key: string, file: string): ArrayLike<number> {
-  if (value instanceof BigInt64Array || value instanceof BigUint64Array) return Float64Array.from(value, (v) => Number(v));
+  if (value instanceof BigInt64Array || value instanceof BigUint64Array)
+    return Float64Array.from(value, (v) => Number(v));
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return value as unknown as ArrayLike<number>;
   throw new DataError(`${file}: dataset '${key}' did not read as a numeric array`, file);
 }
@@ -136,8 +168,16 @@ function numbersOf(value: unknown, key: string, file: string): ArrayLike<number>
 export function readHdf5Features(f: H5File, file: string, xKey: string): Dataset {
   const entries = listEntries(f);
   const e = entries.find((x) => x.key === xKey.replace(/^\//, ''));
-  if (!e) throw new DataError(`${file}: no dataset '${xKey}' for --x-key; the file has ${describe(entries) || 'no datasets'}`, file);
-  if (!e.numeric || e.shape.length === 0) throw new DataError(`${file}: dataset '${xKey}' (--x-key) must hold numbers, one entry per example, but is ${e.dtype} (${e.shape.join(', ')})`, file);
+  if (!e)
+    throw new DataError(
+      `${file}: no dataset '${xKey}' for --x-key; the file has ${describe(entries) || 'no datasets'}`,
+      file,
+    );
+  if (!e.numeric || e.shape.length === 0)
+    throw new DataError(
+      `${file}: dataset '${xKey}' (--x-key) must hold numbers, one entry per example, but is ${e.dtype} (${e.shape.join(', ')})`,
+      file,
+    );
   const X = featuresOf(f.get(xKey) as H5Dataset, xKey, file);
   return { X, labels: zeros(0, X.cols, 'float64'), source: `${file}:${xKey}` };
 }
@@ -153,7 +193,11 @@ function featuresOf(xd: H5Dataset, key: string, file: string) {
 }
 
 /** Reads the data set from an open file. See the module comment for the layouts. */
-export function readHdf5Dataset(f: H5File, file: string, keys: { xKey: string; yKey: string; classesKey?: string }): Dataset {
+export function readHdf5Dataset(
+  f: H5File,
+  file: string,
+  keys: { xKey: string; yKey: string; classesKey?: string | undefined },
+): Dataset {
   const xd = f.get(keys.xKey) as H5Dataset;
   const yd = f.get(keys.yKey) as H5Dataset;
   const ys = yd.shape ?? [];
@@ -161,7 +205,10 @@ export function readHdf5Dataset(f: H5File, file: string, keys: { xKey: string; y
   const m = X.cols;
   const shape = `(${ys.join(', ')})`;
   if (!fitsLabels({ key: keys.yKey, shape: ys, dtype: '', numeric: true }, m))
-    throw new DataError(`${file}: dataset '${keys.yKey}' is ${shape} but X '${keys.xKey}' has m = ${m} examples; labels must be (m,), (m, 1), (m, K) or (1, m) = (1, ${m})`, file);
+    throw new DataError(
+      `${file}: dataset '${keys.yKey}' is ${shape} but X '${keys.xKey}' has m = ${m} examples; labels must be (m,), (m, 1), (m, K) or (1, m) = (1, ${m})`,
+      file,
+    );
   const yv = numbersOf(yd.value, keys.yKey, file);
   const k = ys.length === 2 && ys[0] === m ? ys[1]! : 1;
   const source = `${file}:${keys.xKey}`;
@@ -173,7 +220,11 @@ export function readHdf5Dataset(f: H5File, file: string, keys: { xKey: string; y
       labels.data.set(values);
       return { X, labels, classes: names, source };
     }
-    if (names && keys.classesKey !== undefined) throw new DataError(`${file}: labels in '${keys.yKey}' must be integers 0..${names.length - 1} to index '${keys.classesKey}'`, file);
+    if (names && keys.classesKey !== undefined)
+      throw new DataError(
+        `${file}: labels in '${keys.yKey}' must be integers 0..${names.length - 1} to index '${keys.classesKey}'`,
+        file,
+      );
     return { X, ...labelsFromValues(values, file), source };
   }
   const rows = Array.from({ length: m }, (_, j) => Array.from({ length: k }, (_, i) => yv[j * k + i]!));
@@ -217,7 +268,9 @@ export async function readHdf5(file: string, spec: DataSpec = {}): Promise<Datas
     if (spec.unlabeled === true && xKey !== undefined && yKey === undefined) return readHdf5Features(f, file, xKey);
     const keys = chooseKeys(listEntries(f), file, xKey, yKey);
     if (keys.guessed && typeof spec['onNote'] === 'function')
-      (spec['onNote'] as (s: string) => void)(`${file}: using --x-key ${keys.xKey} --y-key ${keys.yKey} (the only pair of datasets with one label per example)`);
+      (spec['onNote'] as (s: string) => void)(
+        `${file}: using --x-key ${keys.xKey} --y-key ${keys.yKey} (the only pair of datasets with one label per example)`,
+      );
     return readHdf5Dataset(f, file, { ...keys, classesKey });
   });
 }

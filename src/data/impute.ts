@@ -33,7 +33,8 @@ export function fitImputer(train: Dataset): Imputer {
   const means: number[] = [];
   const missingInTrain: number[] = [];
   for (let i = 0; i < X.rows; i++) {
-    let sum = 0, n = 0;
+    let sum = 0,
+      n = 0;
     const row = X.data.subarray(i * X.cols, (i + 1) * X.cols);
     for (let j = 0; j < row.length; j++) {
       const v = row[j]!;
@@ -42,7 +43,10 @@ export function fitImputer(train: Dataset): Imputer {
         n++;
       }
     }
-    if (n === 0 && X.cols > 0) throw new DataError(`${train.source}: feature ${featureName(train, i)} is missing in every training example; --impute mean has no value to fill it with`);
+    if (n === 0 && X.cols > 0)
+      throw new DataError(
+        `${train.source}: feature ${featureName(train, i)} is missing in every training example; --impute mean has no value to fill it with`,
+      );
     means.push(n === 0 ? 0 : sum / n);
     missingInTrain.push(X.cols - n);
   }
@@ -56,7 +60,9 @@ export function fitImputer(train: Dataset): Imputer {
 export function applyImputer(d: Dataset, imp: Imputer): Dataset {
   const { X } = d;
   if (X.rows !== imp.means.length)
-    throw new DataError(`${d.source}: has n_x = ${X.rows} features but the imputer was fitted on ${imp.means.length}; they must match`);
+    throw new DataError(
+      `${d.source}: has n_x = ${X.rows} features but the imputer was fitted on ${imp.means.length}; they must match`,
+    );
   const out = new Matrix(X.rows, X.cols, X.data.slice());
   for (let i = 0; i < X.rows; i++) {
     const mean = imp.means[i]!;
@@ -87,11 +93,20 @@ function featureName(d: Dataset, i: number): string {
 export function validateAllowingMissing(d: Dataset): void {
   const { X, labels } = d;
   if (X.cols === 0) throw new DataError(`${d.source}: has no examples (m = 0)`);
-  if (labels.cols !== X.cols) throw new DataError(`${d.source}: X has m = ${X.cols} examples but the labels have ${labels.cols}; they must match one to one`);
+  if (labels.cols !== X.cols)
+    throw new DataError(
+      `${d.source}: X has m = ${X.cols} examples but the labels have ${labels.cols}; they must match one to one`,
+    );
   for (let k = 0; k < X.data.length; k++) {
     const v = X.data[k]!;
-    if (!Number.isNaN(v) && !Number.isFinite(v)) throw new DataError(`${d.source}: feature ${Math.floor(k / X.cols)} of example ${k % X.cols} is ${v}; features must be finite numbers`);
+    if (!Number.isNaN(v) && !Number.isFinite(v))
+      throw new DataError(
+        `${d.source}: feature ${Math.floor(k / X.cols)} of example ${k % X.cols} is ${v}; features must be finite numbers`,
+      );
   }
   for (let k = 0; k < labels.data.length; k++)
-    if (!Number.isFinite(labels.data[k]!)) throw new DataError(`${d.source}: label of example ${k % labels.cols} is ${labels.data[k]}; labels must be finite numbers`);
+    if (!Number.isFinite(labels.data[k]!))
+      throw new DataError(
+        `${d.source}: label of example ${k % labels.cols} is ${labels.data[k]}; labels must be finite numbers`,
+      );
 }

@@ -39,14 +39,22 @@ export async function loadDataset(spec: DataSpec): Promise<Dataset> {
   if (spec.x !== undefined || spec.y !== undefined) {
     if (spec.data !== undefined) throw new DataError('give either --data or --x/--y, not both');
     if (spec.x !== undefined && spec.y === undefined && spec.unlabeled) d = loadNpyFeatures(spec.x);
-    else if (spec.x === undefined || spec.y === undefined) throw new DataError(`--x and --y go together: missing --${spec.x === undefined ? 'x' : 'y'}`);
+    else if (spec.x === undefined || spec.y === undefined)
+      throw new DataError(`--x and --y go together: missing --${spec.x === undefined ? 'x' : 'y'}`);
     else d = loadNpyPair(spec.x, spec.y);
   } else if (spec.data !== undefined) {
     if (spec.data.startsWith('builtin:')) d = loadBuiltin(spec.data.slice('builtin:'.length));
     else {
       const ext = /\.([A-Za-z0-9]+)$/.exec(spec.data)?.[1]?.toLowerCase();
       const reader = ext ? readers.get(ext) : undefined;
-      if (!reader) throw new DataError(`${spec.data}: no reader for this file type; use .npy (--x/--y)${[...readers.keys()].filter((e) => e !== 'npy').map((e) => `, .${e}`).join('')} or builtin:mnist, builtin:iris`, spec.data);
+      if (!reader)
+        throw new DataError(
+          `${spec.data}: no reader for this file type; use .npy (--x/--y)${[...readers.keys()]
+            .filter((e) => e !== 'npy')
+            .map((e) => `, .${e}`)
+            .join('')} or builtin:mnist, builtin:iris`,
+          spec.data,
+        );
       d = await reader(spec.data, spec);
     }
   } else throw new DataError('no data given: use --data FILE (or builtin:mnist, builtin:iris) or --x X.npy --y Y.npy');
@@ -59,14 +67,18 @@ export function readBytes(file: string): Uint8Array {
     return readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new DataError(`${file}: cannot read (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message})`, file);
+    throw new DataError(
+      `${file}: cannot read (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message})`,
+      file,
+    );
   }
 }
 
 /** X: (n_x, m) from X.npy: (m, ...), one example per first-axis entry flattened row-major. */
 function npyFeatures(xFile: string): Matrix {
   const xa = parseNpy(readBytes(xFile), xFile);
-  if (xa.shape.length === 0) throw new DataError(`${xFile}: X is a scalar; it must hold one example per first-axis entry`, xFile);
+  if (xa.shape.length === 0)
+    throw new DataError(`${xFile}: X is a scalar; it must hold one example per first-axis entry`, xFile);
   const m = xa.shape[0]!;
   const nx = xa.shape.slice(1).reduce((a, b) => a * b, 1);
   return examplesToColumns(xa.data, m, nx);
@@ -92,13 +104,24 @@ function labelsFromNpy(ya: NpyArray, m: number, file: string): Pick<Dataset, 'la
   const s = ya.shape;
   const flat = s.length === 1 || (s.length === 2 && (s[1] === 1 || (s[0] === 1 && s[1] === m && m !== 1)));
   if (flat) {
-    if (ya.data.length !== m) throw new DataError(`${file}: has ${ya.data.length} labels but X has m = ${m} examples; they must match one to one`, file);
+    if (ya.data.length !== m)
+      throw new DataError(
+        `${file}: has ${ya.data.length} labels but X has m = ${m} examples; they must match one to one`,
+        file,
+      );
     return labelsFromValues(ya.data, file);
   }
-  if (s.length !== 2) throw new DataError(`${file}: labels must be (m,), (m, 1), (m, K) or (1, m) but are (${s.join(', ')})`, file);
-  if (s[0] !== m) throw new DataError(`${file}: has ${s[0]} labels (first axis) but X has m = ${m} examples; they must match one to one`, file);
+  if (s.length !== 2)
+    throw new DataError(`${file}: labels must be (m,), (m, 1), (m, K) or (1, m) but are (${s.join(', ')})`, file);
+  if (s[0] !== m)
+    throw new DataError(
+      `${file}: has ${s[0]} labels (first axis) but X has m = ${m} examples; they must match one to one`,
+      file,
+    );
   const k = s[1]!;
-  const oneHot = Array.from({ length: m }, (_, j) => ya.data.subarray(j * k, (j + 1) * k)).every((row) => row.every((v) => v === 0 || v === 1) && row.reduce((a, b) => a + b, 0) === 1);
+  const oneHot = Array.from({ length: m }, (_, j) => ya.data.subarray(j * k, (j + 1) * k)).every(
+    (row) => row.every((v) => v === 0 || v === 1) && row.reduce((a, b) => a + b, 0) === 1,
+  );
   if (oneHot) {
     const labels = zeros(1, m, 'float64');
     for (let j = 0; j < m; j++) labels.data[j] = ya.data.subarray(j * k, (j + 1) * k).indexOf(1);

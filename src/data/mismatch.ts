@@ -66,7 +66,8 @@ export interface DistributionComparison {
 
 /** Mean and population standard deviation of row i of M: (rows, m), NaN (missing) left out. */
 function rowStats(data: ArrayLike<number>, cols: number, i: number): { mean: number; std: number } {
-  let sum = 0, n = 0;
+  let sum = 0,
+    n = 0;
   for (let j = i * cols; j < (i + 1) * cols; j++) {
     const v = data[j]!;
     if (!Number.isNaN(v)) {
@@ -83,8 +84,14 @@ function rowStats(data: ArrayLike<number>, cols: number, i: number): { mean: num
   return { mean, std: n ? Math.sqrt(sq / n) : NaN };
 }
 
-function compareRows(A: { data: ArrayLike<number>; cols: number }, B: { data: ArrayLike<number>; cols: number }, i: number, name: string): FeatureComparison {
-  const a = rowStats(A.data, A.cols, i), b = rowStats(B.data, B.cols, i);
+function compareRows(
+  A: { data: ArrayLike<number>; cols: number },
+  B: { data: ArrayLike<number>; cols: number },
+  i: number,
+  name: string,
+): FeatureComparison {
+  const a = rowStats(A.data, A.cols, i),
+    b = rowStats(B.data, B.cols, i);
   const pooled = Math.sqrt((a.std ** 2 + b.std ** 2) / 2);
   const diff = a.mean - b.mean;
   const smd = pooled > 0 ? diff / pooled : diff === 0 || Number.isNaN(diff) ? 0 : Math.sign(diff) * Infinity;
@@ -99,7 +106,8 @@ export function gammaQ(a: number, x: number): number {
   if (x <= 0) return 1;
   const lnGammaA = lnGamma(a);
   if (x < a + 1) {
-    let sum = 1 / a, term = sum;
+    let sum = 1 / a,
+      term = sum;
     for (let n = 1; n < 500; n++) {
       term *= x / (a + n);
       sum += term;
@@ -108,7 +116,10 @@ export function gammaQ(a: number, x: number): number {
     return 1 - sum * Math.exp(-x + a * Math.log(x) - lnGammaA);
   }
   const tiny = 1e-300;
-  let b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d;
+  let b = x + 1 - a,
+    c = 1 / tiny,
+    d = 1 / b,
+    h = d;
   for (let i = 1; i < 500; i++) {
     const an = -i * (i - a);
     b += 2;
@@ -127,7 +138,10 @@ export function gammaQ(a: number, x: number): number {
 /** ln Γ(z) by the Lanczos approximation (g = 7, 9 terms), accurate to ~1e-15 for z > 0. */
 function lnGamma(z: number): number {
   const g = 7;
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (z < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * z)) - lnGamma(1 - z);
   z -= 1;
   let x = c[0]!;
@@ -150,16 +164,21 @@ function compareLabels(a: Dataset, b: Dataset): LabelComparison {
     for (let j = 0; j < d.labels.cols; j++) byName[index[d.labels.data[j]!]!]!++;
     return byName;
   };
-  const ca = count(a), cb = count(b);
-  const na = a.labels.cols, nb = b.labels.cols, n = na + nb;
+  const ca = count(a),
+    cb = count(b);
+  const na = a.labels.cols,
+    nb = b.labels.cols,
+    n = na + nb;
   const proportionsA = ca.map((c) => (na ? c / na : 0));
   const proportionsB = cb.map((c) => (nb ? c / nb : 0));
-  let chiSquare = 0, used = 0;
+  let chiSquare = 0,
+    used = 0;
   classes.forEach((_, k) => {
     const total = ca[k]! + cb[k]!;
     if (total === 0 || na === 0 || nb === 0) return;
     used++;
-    const ea = (na * total) / n, eb = (nb * total) / n;
+    const ea = (na * total) / n,
+      eb = (nb * total) / n;
     chiSquare += (ca[k]! - ea) ** 2 / ea + (cb[k]! - eb) ** 2 / eb;
   });
   const df = Math.max(used - 1, 0);
@@ -175,7 +194,8 @@ function compareLabels(a: Dataset, b: Dataset): LabelComparison {
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-const RULE = 'the course\'s rule is that dev and test come from the same distribution (the data you want to do well on), or results on one will not carry over to the other';
+const RULE =
+  "the course's rule is that dev and test come from the same distribution (the data you want to do well on), or results on one will not carry over to the other";
 
 /**
  * Compares two data sets (a.X: (n_x, m_a), b.X: (n_x, m_b)) and warns in plain words when they look
@@ -184,7 +204,12 @@ const RULE = 'the course\'s rule is that dev and test come from the same distrib
  * compareDistributions(dev, test, ['dev', 'test']).warnings
  * // => ["dev and test differ in 12 of 20 features (|standardized mean difference| > 0.25; largest: 'x3' 1.31) ..."]
  */
-export function compareDistributions(a: Dataset, b: Dataset, names: [string, string], opts: MismatchOptions = {}): DistributionComparison {
+export function compareDistributions(
+  a: Dataset,
+  b: Dataset,
+  names: [string, string],
+  opts: MismatchOptions = {},
+): DistributionComparison {
   const smdThreshold = opts.smdThreshold ?? 0.25;
   const shiftedShare = opts.shiftedShare ?? 0.1;
   const proportionPoints = opts.proportionPoints ?? 0.1;
@@ -194,14 +219,18 @@ export function compareDistributions(a: Dataset, b: Dataset, names: [string, str
 
   let features: FeatureComparison[] = [];
   if (a.X.rows !== b.X.rows) {
-    warnings.push(`${na} has n_x = ${a.X.rows} features but ${nb} has ${b.X.rows}: they cannot come from the same distribution; ${RULE}.`);
+    warnings.push(
+      `${na} has n_x = ${a.X.rows} features but ${nb} has ${b.X.rows}: they cannot come from the same distribution; ${RULE}.`,
+    );
   } else {
-    for (let i = 0; i < a.X.rows; i++) features.push(compareRows(a.X, b.X, i, a.featureNames?.[i] ?? b.featureNames?.[i] ?? `x${i}`));
+    for (let i = 0; i < a.X.rows; i++)
+      features.push(compareRows(a.X, b.X, i, a.featureNames?.[i] ?? b.featureNames?.[i] ?? `x${i}`));
   }
   const shifted = features.filter((f) => Math.abs(f.smd) > smdThreshold);
   if (shifted.length > 0 && shifted.length >= Math.max(1, Math.ceil(shiftedShare * features.length))) {
     const top = [...shifted].sort((x, y) => Math.abs(y.smd) - Math.abs(x.smd)).slice(0, 3);
-    const fmt = (f: FeatureComparison) => `'${f.name}' ${Number.isFinite(f.smd) ? f.smd.toFixed(2) : f.smd > 0 ? '+∞' : '−∞'} (mean ${+f.meanA.toPrecision(4)} vs ${+f.meanB.toPrecision(4)})`;
+    const fmt = (f: FeatureComparison) =>
+      `'${f.name}' ${Number.isFinite(f.smd) ? f.smd.toFixed(2) : f.smd > 0 ? '+∞' : '−∞'} (mean ${+f.meanA.toPrecision(4)} vs ${+f.meanB.toPrecision(4)})`;
     warnings.push(
       `${na} and ${nb} differ in ${shifted.length} of ${features.length} features (|standardized mean difference| > ${smdThreshold}; largest: ${top.map(fmt).join(', ')}); ${RULE}.`,
     );
@@ -209,26 +238,44 @@ export function compareDistributions(a: Dataset, b: Dataset, names: [string, str
 
   let labelProportions: LabelComparison | null = null;
   let targets: FeatureComparison[] | null = null;
-  const classesA = a.classes !== undefined && a.labels.rows === 1, classesB = b.classes !== undefined && b.labels.rows === 1;
+  const classesA = a.classes !== undefined && a.labels.rows === 1,
+    classesB = b.classes !== undefined && b.labels.rows === 1;
   if (classesA && classesB) {
     labelProportions = compareLabels(a, b);
     const lp = labelProportions;
     const bigTable = a.labels.cols >= 5 && b.labels.cols >= 5;
     if (lp.maxDifference > proportionPoints || (bigTable && lp.pValue < alpha)) {
-      const k = lp.proportionsA.reduce((best, p, i) => (Math.abs(p - lp.proportionsB[i]!) > Math.abs(lp.proportionsA[best]! - lp.proportionsB[best]!) ? i : best), 0);
+      const k = lp.proportionsA.reduce(
+        (best, p, i) =>
+          Math.abs(p - lp.proportionsB[i]!) > Math.abs(lp.proportionsA[best]! - lp.proportionsB[best]!) ? i : best,
+        0,
+      );
       warnings.push(
         `${na} and ${nb} have different label proportions: class '${lp.classes[k]}' is ${pct(lp.proportionsA[k]!)} of ${na} but ${pct(lp.proportionsB[k]!)} of ${nb} (chi-square ${lp.chiSquare.toFixed(1)}, df ${lp.df}, p = ${lp.pValue.toPrecision(2)}); ${RULE}.`,
       );
     }
   } else if (!classesA && !classesB && a.labels.rows === b.labels.rows) {
     targets = [];
-    for (let i = 0; i < a.labels.rows; i++) targets.push(compareRows(a.labels, b.labels, i, a.labels.rows === 1 ? 'target' : `target ${i}`));
+    for (let i = 0; i < a.labels.rows; i++)
+      targets.push(compareRows(a.labels, b.labels, i, a.labels.rows === 1 ? 'target' : `target ${i}`));
     const off = targets.filter((t) => Math.abs(t.smd) > smdThreshold);
     if (off.length > 0)
-      warnings.push(`${na} and ${nb} have different targets: ${off.map((t) => `${t.name} mean ${+t.meanA.toPrecision(4)} vs ${+t.meanB.toPrecision(4)} (standardized difference ${t.smd.toFixed(2)})`).join(', ')}; ${RULE}.`);
+      warnings.push(
+        `${na} and ${nb} have different targets: ${off.map((t) => `${t.name} mean ${+t.meanA.toPrecision(4)} vs ${+t.meanB.toPrecision(4)} (standardized difference ${t.smd.toFixed(2)})`).join(', ')}; ${RULE}.`,
+      );
   } else {
-    warnings.push(`${na} has ${classesA ? 'class labels' : `${a.labels.rows} regression target row(s)`} but ${nb} has ${classesB ? 'class labels' : `${b.labels.rows} regression target row(s)`}: they cannot come from the same distribution; ${RULE}.`);
+    warnings.push(
+      `${na} has ${classesA ? 'class labels' : `${a.labels.rows} regression target row(s)`} but ${nb} has ${classesB ? 'class labels' : `${b.labels.rows} regression target row(s)`}: they cannot come from the same distribution; ${RULE}.`,
+    );
   }
 
-  return { names, sizes: [a.X.cols, b.X.cols], labelProportions, targets, features, shiftedFeatures: shifted.length, warnings };
+  return {
+    names,
+    sizes: [a.X.cols, b.X.cols],
+    labelProportions,
+    targets,
+    features,
+    shiftedFeatures: shifted.length,
+    warnings,
+  };
 }

@@ -25,7 +25,8 @@ export function parseNormalize(text: string): NormalizeKind {
   const m = /^scale:(.+)$/.exec(t);
   if (m) {
     const k = Number(m[1]);
-    if (!Number.isFinite(k) || k === 0) throw new ValueError(`--normalize scale:<k> needs a non-zero number k but got '${m[1]}'`);
+    if (!Number.isFinite(k) || k === 0)
+      throw new ValueError(`--normalize scale:<k> needs a non-zero number k but got '${m[1]}'`);
     return { scale: k };
   }
   throw new ValueError(`normalize must be none, standard, minmax or scale:<k> but is '${text}'`);
@@ -39,9 +40,12 @@ export function normalizeName(n: Normalization): string {
 export function fitNormalization(X: Matrix, kind: NormalizeKind): Normalization {
   if (kind === 'none') return { kind: 'none' };
   if (typeof kind === 'object') return { kind: 'scale', divisor: kind.scale };
-  const n = X.rows, m = X.cols, x = X.data;
+  const n = X.rows,
+    m = X.cols,
+    x = X.data;
   if (m === 0) throw new ValueError('normalization: cannot fit on an empty training set');
-  const shift: number[] = [], scale: number[] = [];
+  const shift: number[] = [],
+    scale: number[] = [];
   for (let i = 0; i < n; i++) {
     const row = x.subarray(i * m, (i + 1) * m);
     if (kind === 'standard') {
@@ -54,8 +58,9 @@ export function fitNormalization(X: Matrix, kind: NormalizeKind): Normalization 
       shift.push(mean);
       scale.push(std > 0 ? std : 1);
     } else {
-      let lo = Infinity, hi = -Infinity;
-      for (let j = 0; j < m; j++) (lo = Math.min(lo, row[j]!)), (hi = Math.max(hi, row[j]!));
+      let lo = Infinity,
+        hi = -Infinity;
+      for (let j = 0; j < m; j++) ((lo = Math.min(lo, row[j]!)), (hi = Math.max(hi, row[j]!)));
       shift.push(lo);
       scale.push(hi > lo ? hi - lo : 1);
     }
@@ -65,9 +70,12 @@ export function fitNormalization(X: Matrix, kind: NormalizeKind): Normalization 
 
 /** X' = normalized copy of X: (n_x, m) in float64 (or in `out`, any dtype, same shape). */
 export function applyNormalization(norm: Normalization, X: Matrix, out?: Matrix): Matrix {
-  const n = X.rows, m = X.cols, x = X.data;
+  const n = X.rows,
+    m = X.cols,
+    x = X.data;
   const y = out ?? zeros(n, m, 'float64');
-  if (y.rows !== n || y.cols !== m) throw new ValueError(`normalization: output must be (${n}, ${m}) but is (${y.rows}, ${y.cols})`);
+  if (y.rows !== n || y.cols !== m)
+    throw new ValueError(`normalization: output must be (${n}, ${m}) but is (${y.rows}, ${y.cols})`);
   const d = y.data;
   if (norm.kind === 'none') {
     d.set(x);
@@ -78,11 +86,13 @@ export function applyNormalization(norm: Normalization, X: Matrix, out?: Matrix)
     for (let t = 0; t < x.length; t++) d[t] = x[t]! / k;
     return y;
   }
-  const shift = norm.shift!, scale = norm.scale!;
+  const shift = norm.shift!,
+    scale = norm.scale!;
   if (shift.length !== n)
     throw new ValueError(`normalization: fitted on n_x = ${shift.length} features but the data has n_x = ${n}`);
   for (let i = 0; i < n; i++) {
-    const s = shift[i]!, k = scale[i]!;
+    const s = shift[i]!,
+      k = scale[i]!;
     for (let t = i * m, e = t + m; t < e; t++) d[t] = (x[t]! - s) / k;
   }
   return y;
@@ -94,7 +104,8 @@ export function normalizationFromJSON(json: unknown, where: string, nx: number):
   if (!o || typeof o !== 'object') throw new ValueError(`${where}: normalization must be an object`);
   if (o.kind === 'none') return { kind: 'none' };
   if (o.kind === 'scale') {
-    if (typeof o.divisor !== 'number' || !Number.isFinite(o.divisor) || o.divisor === 0) throw new ValueError(`${where}: normalization.divisor must be a non-zero number`);
+    if (typeof o.divisor !== 'number' || !Number.isFinite(o.divisor) || o.divisor === 0)
+      throw new ValueError(`${where}: normalization.divisor must be a non-zero number`);
     return { kind: 'scale', divisor: o.divisor };
   }
   if (o.kind === 'standard' || o.kind === 'minmax') {
@@ -106,5 +117,7 @@ export function normalizationFromJSON(json: unknown, where: string, nx: number):
     if (o.scale!.some((v) => v === 0)) throw new ValueError(`${where}: normalization.scale must not contain 0`);
     return { kind: o.kind, shift: o.shift!, scale: o.scale! };
   }
-  throw new ValueError(`${where}: normalization.kind must be none, standard, minmax or scale but is ${JSON.stringify(o.kind)}`);
+  throw new ValueError(
+    `${where}: normalization.kind must be none, standard, minmax or scale but is ${JSON.stringify(o.kind)}`,
+  );
 }

@@ -19,27 +19,45 @@ export function parseNpy(bytes: Uint8Array, file = '<npy>'): NpyArray {
   const major = bytes[6]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let headerLen: number, headerStart: number;
-  if (major === 1) (headerLen = view.getUint16(8, true)), (headerStart = 10);
+  if (major === 1) ((headerLen = view.getUint16(8, true)), (headerStart = 10));
   else if (major === 2 || major === 3) {
     if (bytes.length < 12) throw new DataError(`${file}: truncated .npy header (byte 8)`, file);
     headerLen = view.getUint32(8, true);
     headerStart = 12;
-  } else throw new DataError(`${file}: .npy format version ${major}.${bytes[7]} is not supported (byte 6: expected 1, 2 or 3)`, file);
-  if (headerStart + headerLen > bytes.length) throw new DataError(`${file}: truncated .npy header (byte ${headerStart}: header says ${headerLen} bytes, file has ${bytes.length - headerStart})`, file);
-  const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, headerStart + headerLen));
+  } else
+    throw new DataError(
+      `${file}: .npy format version ${major}.${bytes[7]} is not supported (byte 6: expected 1, 2 or 3)`,
+      file,
+    );
+  if (headerStart + headerLen > bytes.length)
+    throw new DataError(
+      `${file}: truncated .npy header (byte ${headerStart}: header says ${headerLen} bytes, file has ${bytes.length - headerStart})`,
+      file,
+    );
+  const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(
+    bytes.subarray(headerStart, headerStart + headerLen),
+  );
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined)
-    throw new DataError(`${file}: malformed .npy header (byte ${headerStart}): expected 'descr', 'fortran_order' and 'shape' but got ${JSON.stringify(header.trim())}`, file);
-  if (fortran === 'True') throw new DataError(`${file}: Fortran-ordered arrays are not supported (header byte ${headerStart}); save with np.ascontiguousarray(x)`, file);
+    throw new DataError(
+      `${file}: malformed .npy header (byte ${headerStart}): expected 'descr', 'fortran_order' and 'shape' but got ${JSON.stringify(header.trim())}`,
+      file,
+    );
+  if (fortran === 'True')
+    throw new DataError(
+      `${file}: Fortran-ordered arrays are not supported (header byte ${headerStart}); save with np.ascontiguousarray(x)`,
+      file,
+    );
   const shape = shapeText
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0)
     .map((s) => {
       const n = Number(s.replace(/L$/, ''));
-      if (!Number.isInteger(n) || n < 0) throw new DataError(`${file}: malformed .npy shape (${shapeText}) at header byte ${headerStart}`, file);
+      if (!Number.isInteger(n) || n < 0)
+        throw new DataError(`${file}: malformed .npy shape (${shapeText}) at header byte ${headerStart}`, file);
       return n;
     });
   const count = shape.reduce((a, b) => a * b, 1);
@@ -47,9 +65,15 @@ export function parseNpy(bytes: Uint8Array, file = '<npy>'): NpyArray {
   const dataStart = headerStart + headerLen;
   const need = count * reader.size;
   if (bytes.length - dataStart < need)
-    throw new DataError(`${file}: truncated .npy data (byte ${bytes.length}): shape (${shape.join(', ')}) of ${descr} needs ${need} bytes after the header but the file has ${bytes.length - dataStart}`, file);
+    throw new DataError(
+      `${file}: truncated .npy data (byte ${bytes.length}): shape (${shape.join(', ')}) of ${descr} needs ${need} bytes after the header but the file has ${bytes.length - dataStart}`,
+      file,
+    );
   if (bytes.length - dataStart > need)
-    throw new DataError(`${file}: ${bytes.length - dataStart - need} bytes past the end of the .npy data (byte ${dataStart + need}); the file is not one array`, file);
+    throw new DataError(
+      `${file}: ${bytes.length - dataStart - need} bytes past the end of the .npy data (byte ${dataStart + need}); the file is not one array`,
+      file,
+    );
   const data = new Float64Array(count);
   for (let i = 0; i < count; i++) data[i] = reader.read(view, dataStart + i * reader.size);
   return { shape, dtype: descr, data };
@@ -57,9 +81,14 @@ export function parseNpy(bytes: Uint8Array, file = '<npy>'): NpyArray {
 
 function elementReader(descr: string, file: string): { size: number; read: (v: DataView, at: number) => number } {
   const m = /^([<>|=])([iufb])(\d+)$/.exec(descr);
-  if (!m) throw new DataError(`${file}: .npy dtype '${descr}' is not supported (numbers only: uint8, int*, float32, float64, bool)`, file);
+  if (!m)
+    throw new DataError(
+      `${file}: .npy dtype '${descr}' is not supported (numbers only: uint8, int*, float32, float64, bool)`,
+      file,
+    );
   const little = m[1] !== '>';
-  const kind = m[2]!, size = Number(m[3]);
+  const kind = m[2]!,
+    size = Number(m[3]);
   const key = `${kind}${size}`;
   const readers: Record<string, (v: DataView, at: number) => number> = {
     u1: (v, at) => v.getUint8(at),
@@ -75,14 +104,23 @@ function elementReader(descr: string, file: string): { size: number; read: (v: D
     f8: (v, at) => v.getFloat64(at, little),
   };
   const read = readers[key];
-  if (!read) throw new DataError(`${file}: .npy dtype '${descr}' is not supported (numbers only: uint8, int*, float32, float64, bool)`, file);
+  if (!read)
+    throw new DataError(
+      `${file}: .npy dtype '${descr}' is not supported (numbers only: uint8, int*, float32, float64, bool)`,
+      file,
+    );
   return { size, read };
 }
 
 /** Writes a C-order .npy (version 1.0) of float64 ('<f8'), int64 ('<i8') or uint8 ('|u1') values. */
-export function encodeNpy(shape: number[], values: ArrayLike<number>, dtype: '<f8' | '<i8' | '|u1' = '<f8'): Uint8Array {
+export function encodeNpy(
+  shape: number[],
+  values: ArrayLike<number>,
+  dtype: '<f8' | '<i8' | '|u1' = '<f8',
+): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
-  if (values.length !== count) throw new RangeError(`encodeNpy: shape (${shape.join(', ')}) needs ${count} values but got ${values.length}`);
+  if (values.length !== count)
+    throw new RangeError(`encodeNpy: shape (${shape.join(', ')}) needs ${count} values but got ${values.length}`);
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '${dtype}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   const size = dtype === '|u1' ? 1 : 8;

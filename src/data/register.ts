@@ -30,7 +30,8 @@ const KEEPS_MISSING: Record<string, (file: string, spec: DataSpec) => Dataset> =
  * set) and for `lnn data`, which counts them. Every other rule of validateDataset still holds.
  */
 export async function loadDatasetKeepingMissing(spec: DataSpec): Promise<Dataset> {
-  const file = spec.x === undefined && spec.y === undefined && !spec.data?.startsWith('builtin:') ? spec.data : undefined;
+  const file =
+    spec.x === undefined && spec.y === undefined && !spec.data?.startsWith('builtin:') ? spec.data : undefined;
   const ext = file !== undefined ? /\.([A-Za-z0-9]+)$/.exec(file)?.[1]?.toLowerCase() : undefined;
   const reader = ext !== undefined ? KEEPS_MISSING[ext] : undefined;
   if (file === undefined || reader === undefined) return loadDataset(spec);

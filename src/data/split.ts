@@ -41,7 +41,8 @@ const AUTO_DIVISOR = 5;
  * @example defaultSplitSizes(1_000_000) // => { train: 980000, dev: 10000, test: 10000 }
  */
 export function defaultSplitSizes(m: number): { train: number; dev: number; test: number } {
-  if (!Number.isInteger(m) || m < 0) throw new ValueError(`defaultSplitSizes: m must be a non-negative integer but is ${m}`);
+  if (!Number.isInteger(m) || m < 0)
+    throw new ValueError(`defaultSplitSizes: m must be a non-negative integer but is ${m}`);
   const held = Math.min(Math.floor(m / AUTO_DIVISOR), AUTO_CAP);
   return { train: m - 2 * held, dev: held, test: held };
 }
@@ -51,7 +52,10 @@ export function defaultSplitSizes(m: number): { train: number; dev: number; test
  * test = floor(r_test · m), train = the rest.
  * @example ratioSplitSizes(150, [0.7, 0.15, 0.15]) // => { train: 106, dev: 22, test: 22 }
  */
-export function ratioSplitSizes(m: number, ratios: [number, number, number]): { train: number; dev: number; test: number } {
+export function ratioSplitSizes(
+  m: number,
+  ratios: [number, number, number],
+): { train: number; dev: number; test: number } {
   checkRatios(ratios);
   // The small epsilon keeps 0.15 · 100 = 15.000000000000002 and 0.7 · 10 = 6.999999999999999 exact.
   const dev = Math.floor(ratios[1] * m + 1e-9);
@@ -59,7 +63,8 @@ export function ratioSplitSizes(m: number, ratios: [number, number, number]): { 
   return { train: m - dev - test, dev, test };
 }
 
-const SPLIT_RULE = "--split must be 'auto', 'none' or train,dev,test as percentages summing to 100 (70,15,15) or fractions summing to 1 (0.7,0.15,0.15)";
+const SPLIT_RULE =
+  "--split must be 'auto', 'none' or train,dev,test as percentages summing to 100 (70,15,15) or fractions summing to 1 (0.7,0.15,0.15)";
 
 /**
  * Reads `--split`: 'auto', 'none', or three percentages (`70,15,15`, summing to 100) or fractions
@@ -70,22 +75,32 @@ export function parseSplitOption(text: string): 'auto' | 'none' | [number, numbe
   const t = text.trim().toLowerCase();
   if (t === 'auto' || t === 'none') return t;
   const parts = t.split(',').map((s) => s.trim().replace(/%$/, ''));
-  if (parts.length !== 3) throw new ValueError(`${SPLIT_RULE}; '${text}' has ${parts.length} part${parts.length === 1 ? '' : 's'}`);
+  if (parts.length !== 3)
+    throw new ValueError(`${SPLIT_RULE}; '${text}' has ${parts.length} part${parts.length === 1 ? '' : 's'}`);
   const values = parts.map((s) => (s === '' ? NaN : Number(s)));
   const bad = values.findIndex((v) => !Number.isFinite(v) || v < 0);
-  if (bad >= 0) throw new ValueError(`${SPLIT_RULE}; part ${bad + 1} of '${text}' is '${parts[bad]}', not a non-negative number`);
+  if (bad >= 0)
+    throw new ValueError(`${SPLIT_RULE}; part ${bad + 1} of '${text}' is '${parts[bad]}', not a non-negative number`);
   const sum = values[0]! + values[1]! + values[2]!;
   let fractions: number[];
   if (Math.abs(sum - 100) < 1e-6) fractions = values.map((v) => v / 100);
   else if (Math.abs(sum - 1) < 1e-9) fractions = values;
   else throw new ValueError(`${SPLIT_RULE}; '${text}' sums to ${+sum.toFixed(6)}`);
-  if (fractions[0]! <= 0) throw new ValueError(`${SPLIT_RULE}; '${text}' leaves nothing to train on (train share must be > 0)`);
+  if (fractions[0]! <= 0)
+    throw new ValueError(`${SPLIT_RULE}; '${text}' leaves nothing to train on (train share must be > 0)`);
   return fractions as [number, number, number];
 }
 
 function checkRatios(r: [number, number, number]): void {
-  const ok = r.length === 3 && r.every((v) => Number.isFinite(v) && v >= 0) && Math.abs(r[0] + r[1] + r[2] - 1) < 1e-9 && r[0] > 0;
-  if (!ok) throw new ValueError(`trainDevTestSplit: ratios must be three non-negative fractions [train, dev, test] summing to 1 with train > 0 but are [${r.join(', ')}]`);
+  const ok =
+    r.length === 3 &&
+    r.every((v) => Number.isFinite(v) && v >= 0) &&
+    Math.abs(r[0] + r[1] + r[2] - 1) < 1e-9 &&
+    r[0] > 0;
+  if (!ok)
+    throw new ValueError(
+      `trainDevTestSplit: ratios must be three non-negative fractions [train, dev, test] summing to 1 with train > 0 but are [${r.join(', ')}]`,
+    );
 }
 
 /**
@@ -105,10 +120,16 @@ export function trainDevTestSplit(d: Dataset, opts: SplitOptions = {}): SplitRes
   const ratios = opts.ratios ?? 'auto';
   const seed = opts.seed ?? 0;
   const sizes = ratios === 'auto' ? defaultSplitSizes(m) : ratioSplitSizes(m, ratios);
-  if (m > 0 && sizes.train <= 0) throw new ValueError(`trainDevTestSplit: ${d.source} has m = ${m} examples; the split ${sizes.train}/${sizes.dev}/${sizes.test} leaves none to train on`);
+  if (m > 0 && sizes.train <= 0)
+    throw new ValueError(
+      `trainDevTestSplit: ${d.source} has m = ${m} examples; the split ${sizes.train}/${sizes.dev}/${sizes.test} leaves none to train on`,
+    );
   const classification = d.classes !== undefined && d.labels.rows === 1;
   const stratify = opts.stratify ?? classification;
-  if (stratify && !classification) throw new ValueError(`trainDevTestSplit: cannot stratify ${d.source}: its labels are not classes (regression targets)`);
+  if (stratify && !classification)
+    throw new ValueError(
+      `trainDevTestSplit: cannot stratify ${d.source}: its labels are not classes (regression targets)`,
+    );
   const rng = new Rng(seed);
 
   // Groups to split: one per class when stratifying, else all examples in one group.
@@ -121,12 +142,19 @@ export function trainDevTestSplit(d: Dataset, opts: SplitOptions = {}): SplitRes
 
   const weights = groups.map((g) => g.length);
   const devPer = apportion(sizes.dev, weights, weights);
-  const testPer = apportion(sizes.test, weights, weights.map((w, c) => w - devPer[c]!));
+  const testPer = apportion(
+    sizes.test,
+    weights,
+    weights.map((w, c) => w - devPer[c]!),
+  );
 
-  const trainIdx: number[] = [], devIdx: number[] = [], testIdx: number[] = [];
+  const trainIdx: number[] = [],
+    devIdx: number[] = [],
+    testIdx: number[] = [];
   groups.forEach((g, c) => {
     const p = rng.permutation(g.length);
-    const nd = devPer[c]!, nt = testPer[c]!;
+    const nd = devPer[c]!,
+      nt = testPer[c]!;
     for (let i = 0; i < g.length; i++) (i < nd ? devIdx : i < nd + nt ? testIdx : trainIdx).push(g[p[i]!]!);
   });
   const shuffled = (idx: number[]): number[] => Array.from(rng.permutation(idx.length), (i) => idx[i]!);
@@ -156,11 +184,13 @@ export function apportion(total: number, weights: number[], caps: number[]): num
   if (W === 0) return weights.map(() => 0);
   const out = weights.map((w, i) => Math.min(Math.floor((total * w) / W), caps[i]!));
   let left = total - out.reduce((a, b) => a + b, 0);
-  const order = weights.map((w, i) => i).sort((a, b) => {
-    const ra = (total * weights[a]!) / W - Math.floor((total * weights[a]!) / W);
-    const rb = (total * weights[b]!) / W - Math.floor((total * weights[b]!) / W);
-    return rb - ra || a - b;
-  });
+  const order = weights
+    .map((w, i) => i)
+    .sort((a, b) => {
+      const ra = (total * weights[a]!) / W - Math.floor((total * weights[a]!) / W);
+      const rb = (total * weights[b]!) / W - Math.floor((total * weights[b]!) / W);
+      return rb - ra || a - b;
+    });
   // Hand out the remainder one example at a time, largest remainders first, skipping full groups.
   while (left > 0) {
     let gave = false;
@@ -172,7 +202,8 @@ export function apportion(total: number, weights: number[], caps: number[]): num
         gave = true;
       }
     }
-    if (!gave) throw new ValueError(`apportion: cannot place ${total} examples in groups of at most ${caps.join(', ')}`);
+    if (!gave)
+      throw new ValueError(`apportion: cannot place ${total} examples in groups of at most ${caps.join(', ')}`);
   }
   return out;
 }

@@ -49,7 +49,10 @@ export interface DataSummary {
 }
 
 function stats(values: ArrayLike<number>, start = 0, end = values.length): ValueStats | null {
-  let min = Infinity, max = -Infinity, sum = 0, n = 0;
+  let min = Infinity,
+    max = -Infinity,
+    sum = 0,
+    n = 0;
   for (let k = start; k < end; k++) {
     const v = values[k]!;
     if (Number.isNaN(v)) continue;
@@ -74,16 +77,23 @@ function stats(values: ArrayLike<number>, start = 0, end = values.length): Value
  */
 export function summarizeDataset(d: Dataset, perFeatureLimit = 50): DataSummary {
   const { X, labels } = d;
-  const m = X.cols, nx = X.rows;
+  const m = X.cols,
+    nx = X.rows;
   const classification = d.classes !== undefined && labels.rows === 1;
   let classes: DataSummary['classes'] = null;
   if (classification) {
     const counts = new Array<number>(d.classes!.length).fill(0);
     for (let j = 0; j < m; j++) counts[labels.data[j]!]!++;
-    classes = d.classes!.map((name, index) => ({ index, name, count: counts[index]!, fraction: m === 0 ? 0 : counts[index]! / m }));
+    classes = d.classes!.map((name, index) => ({
+      index,
+      name,
+      count: counts[index]!,
+      fraction: m === 0 ? 0 : counts[index]! / m,
+    }));
   }
   const exampleMissing = new Uint8Array(m);
-  let missingValues = 0, missingFeatures = 0;
+  let missingValues = 0,
+    missingFeatures = 0;
   const perFeature: FeatureSummary[] = [];
   for (let i = 0; i < nx; i++) {
     let missing = 0;
@@ -113,17 +123,36 @@ export function summarizeDataset(d: Dataset, perFeatureLimit = 50): DataSummary 
   };
 }
 
-const num = (v: number) => (Number.isNaN(v) ? '—' : Number.isInteger(v) ? String(v) : Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3 ? v.toExponential(3) : String(+v.toPrecision(4)));
+const num = (v: number) =>
+  Number.isNaN(v)
+    ? '—'
+    : Number.isInteger(v)
+      ? String(v)
+      : Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3
+        ? v.toExponential(3)
+        : String(+v.toPrecision(4));
 
 /** The summary as text, for the terminal. */
 export function formatSummary(s: DataSummary): string {
-  const lines = [`${s.source}`, `  m = ${s.m} examples, n_x = ${s.nx} features → X: (${s.nx}, ${s.m}), labels: (${s.ny}, ${s.m})`];
+  const lines = [
+    `${s.source}`,
+    `  m = ${s.m} examples, n_x = ${s.nx} features → X: (${s.nx}, ${s.m}), labels: (${s.ny}, ${s.m})`,
+  ];
   if (s.classes) {
     lines.push(`  ${s.classes.length} classes:`);
     const w = Math.max(...s.classes.map((c) => c.name.length));
-    for (const c of s.classes) lines.push(`    ${c.name.padEnd(w)}  ${String(c.count).padStart(String(s.m).length)}  (${(100 * c.fraction).toFixed(1)}%)`);
-  } else if (s.targets) lines.push(`  regression targets: min ${num(s.targets.min)}, max ${num(s.targets.max)}, mean ${num(s.targets.mean)}`);
-  if (s.values) lines.push(`  feature values: min ${num(s.values.min)}, max ${num(s.values.max)}, mean ${num(s.values.mean)}, std ${num(s.values.std)}`);
+    for (const c of s.classes)
+      lines.push(
+        `    ${c.name.padEnd(w)}  ${String(c.count).padStart(String(s.m).length)}  (${(100 * c.fraction).toFixed(1)}%)`,
+      );
+  } else if (s.targets)
+    lines.push(
+      `  regression targets: min ${num(s.targets.min)}, max ${num(s.targets.max)}, mean ${num(s.targets.mean)}`,
+    );
+  if (s.values)
+    lines.push(
+      `  feature values: min ${num(s.values.min)}, max ${num(s.values.max)}, mean ${num(s.values.mean)}, std ${num(s.values.std)}`,
+    );
   lines.push(
     s.missing.values === 0
       ? '  missing values: none'
@@ -131,8 +160,14 @@ export function formatSummary(s: DataSummary): string {
   );
   if (s.features) {
     const w = Math.max(7, ...s.features.map((f) => f.name.length));
-    lines.push('  per feature:', `    ${'feature'.padEnd(w)}  ${['min', 'max', 'mean', 'std', 'missing'].map((h) => h.padStart(10)).join('')}`);
-    for (const f of s.features) lines.push(`    ${f.name.padEnd(w)}  ${[num(f.min), num(f.max), num(f.mean), num(f.std), String(f.missing)].map((v) => v.padStart(10)).join('')}`);
+    lines.push(
+      '  per feature:',
+      `    ${'feature'.padEnd(w)}  ${['min', 'max', 'mean', 'std', 'missing'].map((h) => h.padStart(10)).join('')}`,
+    );
+    for (const f of s.features)
+      lines.push(
+        `    ${f.name.padEnd(w)}  ${[num(f.min), num(f.max), num(f.mean), num(f.std), String(f.missing)].map((v) => v.padStart(10)).join('')}`,
+      );
   }
   return lines.join('\n') + '\n';
 }

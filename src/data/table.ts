@@ -27,7 +27,7 @@ export type MissingPolicy = 'error' | 'keep';
 
 export interface TableOptions {
   /** The label column: a header name, or a 0-based column index (negative counts from the end: -1 = last). */
-  label?: string;
+  label?: string | undefined;
   missing?: MissingPolicy;
   /**
    * Features alone are enough (prediction): when the label column is not there (no --label, or a
@@ -45,7 +45,12 @@ const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?']);
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 export function isMissing(c: Cell): boolean {
-  return c === null || c === undefined || (typeof c === 'string' && MISSING.has(c.trim().toLowerCase())) || (typeof c === 'number' && Number.isNaN(c));
+  return (
+    c === null ||
+    c === undefined ||
+    (typeof c === 'string' && MISSING.has(c.trim().toLowerCase())) ||
+    (typeof c === 'number' && Number.isNaN(c))
+  );
 }
 
 /** A cell as a number, or undefined when it is not one. */
@@ -71,7 +76,10 @@ export function labelColumn(columns: string[], label: string | undefined, file: 
       const i = columns.indexOf(name);
       if (i >= 0) return i;
     }
-    throw new DataError(`${file}: name the label column with --label COLUMN (no column is called ${DEFAULT_LABEL_NAMES.slice(0, 5).join(', ')}); columns are ${list}`, file);
+    throw new DataError(
+      `${file}: name the label column with --label COLUMN (no column is called ${DEFAULT_LABEL_NAMES.slice(0, 5).join(', ')}); columns are ${list}`,
+      file,
+    );
   }
   const byName = columns.indexOf(label);
   if (byName >= 0) return byName;
@@ -79,7 +87,10 @@ export function labelColumn(columns: string[], label: string | undefined, file: 
     const i = Number(label);
     const idx = i < 0 ? columns.length + i : i;
     if (idx >= 0 && idx < columns.length) return idx;
-    throw new DataError(`${file}: --label ${label} is out of range: the file has ${columns.length} columns (0..${columns.length - 1}, or -1 for the last)`, file);
+    throw new DataError(
+      `${file}: --label ${label} is out of range: the file has ${columns.length} columns (0..${columns.length - 1}, or -1 for the last)`,
+      file,
+    );
   }
   throw new DataError(`${file}: no column '${label}' for --label; columns are ${list}`, file);
 }
@@ -100,13 +111,21 @@ export function tableToDataset(table: Table, file: string, opts: TableOptions = 
   const { columns, rows } = table;
   const seen = new Map<string, number>();
   columns.forEach((c, i) => {
-    if (seen.has(c)) throw new DataError(`${file}: column name '${c}' appears twice in the header (columns ${seen.get(c)! + 1} and ${i + 1}); names must be unique`, file);
+    if (seen.has(c))
+      throw new DataError(
+        `${file}: column name '${c}' appears twice in the header (columns ${seen.get(c)! + 1} and ${i + 1}); names must be unique`,
+        file,
+      );
     seen.set(c, i);
   });
   if (rows.length === 0) throw new DataError(`${file}: has a header but no examples (m = 0)`, file);
   const y = findLabel(columns, opts, file);
   const features = columns.map((_, i) => i).filter((i) => i !== y);
-  if (features.length === 0) throw new DataError(`${file}: has only the label column '${columns[y]}'; there must be at least one feature column`, file);
+  if (features.length === 0)
+    throw new DataError(
+      `${file}: has only the label column '${columns[y]}'; there must be at least one feature column`,
+      file,
+    );
   const m = rows.length;
   const nx = features.length;
   const X = zeros(nx, m, 'float64');
@@ -125,11 +144,19 @@ export function tableToDataset(table: Table, file: string, opts: TableOptions = 
       const c = cells[col];
       let v: number;
       if (isMissing(c)) {
-        if (!keep) throw new DataError(`${at(col)}: missing value; fill it in, or pass --impute mean to fill it with the column's mean over the training set`, file);
+        if (!keep)
+          throw new DataError(
+            `${at(col)}: missing value; fill it in, or pass --impute mean to fill it with the column's mean over the training set`,
+            file,
+          );
         v = NaN;
       } else {
         const n = cellNumber(c);
-        if (n === undefined) throw new DataError(`${at(col)}: ${JSON.stringify(c)} is not a number; features must be finite numbers (encode categories as numbers first)`, file);
+        if (n === undefined)
+          throw new DataError(
+            `${at(col)}: ${JSON.stringify(c)} is not a number; features must be finite numbers (encode categories as numbers first)`,
+            file,
+          );
         v = n;
       }
       X.data[i * m + j] = v;

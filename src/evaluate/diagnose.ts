@@ -40,14 +40,17 @@ function biasAdvice(tried: DiagnoseInput['tried'] = {}): string[] {
     tried.optimizer === 'adam'
       ? 'Train longer (--iterations / --epochs) or tune the learning rate (--lr).'
       : 'Train longer (--iterations / --epochs) or with a better optimizer (--optimizer adam).',
-    ...((tried.l2 ?? 0) > 0 || (tried.keepProb ?? 1) < 1 ? ['Regularization raises bias: try a smaller --l2 or a keep probability closer to 1.'] : []),
+    ...((tried.l2 ?? 0) > 0 || (tried.keepProb ?? 1) < 1
+      ? ['Regularization raises bias: try a smaller --l2 or a keep probability closer to 1.']
+      : []),
     'Try another architecture or activation (--activation).',
   ];
 }
 
 /** What to try for high variance, most promising first, given what the run already used. */
 function varianceAdvice(tried: DiagnoseInput['tried'] = {}): string[] {
-  const l2 = tried.l2 ?? 0, keep = tried.keepProb ?? 1;
+  const l2 = tried.l2 ?? 0,
+    keep = tried.keepProb ?? 1;
   return [
     'Get more training data.',
     l2 > 0 || keep < 1
@@ -68,7 +71,8 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   const biasThreshold = input.biasThreshold ?? 0.02;
   const varianceThreshold = input.varianceThreshold ?? 0.02;
   for (const [name, v] of Object.entries({ trainError, devError, humanError }))
-    if (!Number.isFinite(v) || v < 0 || v > 1) throw new ValueError(`diagnose: ${name} must be a fraction in [0, 1] but is ${v}`);
+    if (!Number.isFinite(v) || v < 0 || v > 1)
+      throw new ValueError(`diagnose: ${name} must be a fraction in [0, 1] but is ${v}`);
   for (const [name, v] of Object.entries({ biasThreshold, varianceThreshold }))
     if (!Number.isFinite(v) || v <= 0 || v > 1) throw new ValueError(`diagnose: ${name} must be in (0, 1] but is ${v}`);
   // Round away binary noise (0.11 - 0.01 = 0.09999999999999999) so thresholds compare as written.
@@ -79,19 +83,41 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   const highVariance = variance >= varianceThreshold;
   const pct = (x: number) => `${(100 * x).toFixed(Math.abs(x * 100) < 1 && x !== 0 ? 2 : 1)}%`;
   let verdict: string;
-  if (highBias && highVariance) verdict = `High bias and high variance: avoidable bias ${pct(avoidableBias)} and variance ${pct(variance)} are both at or above the thresholds.`;
-  else if (highBias) verdict = `High bias: the network underfits the training set (avoidable bias ${pct(avoidableBias)}, variance ${pct(variance)}).`;
-  else if (highVariance) verdict = `High variance: the network overfits (variance ${pct(variance)}, avoidable bias ${pct(avoidableBias)}).`;
-  else verdict = `Neither high bias nor high variance (avoidable bias ${pct(avoidableBias)}, variance ${pct(variance)}).`;
+  if (highBias && highVariance)
+    verdict = `High bias and high variance: avoidable bias ${pct(avoidableBias)} and variance ${pct(variance)} are both at or above the thresholds.`;
+  else if (highBias)
+    verdict = `High bias: the network underfits the training set (avoidable bias ${pct(avoidableBias)}, variance ${pct(variance)}).`;
+  else if (highVariance)
+    verdict = `High variance: the network overfits (variance ${pct(variance)}, avoidable bias ${pct(avoidableBias)}).`;
+  else
+    verdict = `Neither high bias nor high variance (avoidable bias ${pct(avoidableBias)}, variance ${pct(variance)}).`;
   if (avoidableBias < 0) verdict += ' Training error is below human-level error: check the human-level estimate.';
-  if (variance < 0) verdict += ' Dev error is below training error: check that dev and train come from the same distribution and that dev is large enough.';
+  if (variance < 0)
+    verdict +=
+      ' Dev error is below training error: check that dev and train come from the same distribution and that dev is large enough.';
   const advice: string[] = [];
   // Fix bias first: variance remedies do not help a network that cannot fit its training set.
   if (highBias) advice.push(...biasAdvice(input.tried));
   if (highVariance) advice.push(...varianceAdvice(input.tried));
   if (!highBias && !highVariance)
-    advice.push(avoidableBias >= variance ? 'Both are small; to go further, reduce avoidable bias first (bigger network, train longer).' : 'Both are small; to go further, reduce variance first (more data, regularization).');
-  return { trainError, devError, humanError, avoidableBias, variance, highBias, highVariance, biasThreshold, varianceThreshold, verdict, advice };
+    advice.push(
+      avoidableBias >= variance
+        ? 'Both are small; to go further, reduce avoidable bias first (bigger network, train longer).'
+        : 'Both are small; to go further, reduce variance first (more data, regularization).',
+    );
+  return {
+    trainError,
+    devError,
+    humanError,
+    avoidableBias,
+    variance,
+    highBias,
+    highVariance,
+    biasThreshold,
+    varianceThreshold,
+    verdict,
+    advice,
+  };
 }
 
 /** Reads an error as the user writes it: a fraction (`0.11`) or a percentage (`11%`). */
@@ -99,7 +125,8 @@ export function parseErrorRate(text: string, name = 'error'): number {
   const t = text.trim();
   const pct = t.endsWith('%');
   const v = Number(pct ? t.slice(0, -1) : t);
-  if (t === '' || t === '%' || !Number.isFinite(v)) throw new ValueError(`${name} must be a fraction (0.11) or a percentage (11%) but is '${text}'`);
+  if (t === '' || t === '%' || !Number.isFinite(v))
+    throw new ValueError(`${name} must be a fraction (0.11) or a percentage (11%) but is '${text}'`);
   const f = pct ? v / 100 : v;
   if (f < 0 || f > 1) throw new ValueError(`${name} must be between 0 and 1 (0% and 100%) but is '${text}'`);
   return f;

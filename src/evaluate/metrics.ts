@@ -23,9 +23,9 @@ export const EVAL_CHUNK = 1024;
  * (n[L], count) to `visit` with the chunk's first column. X may be in any dtype or memory.
  */
 export class ChunkedForward {
-  private ws?: Workspace;
-  private input?: Matrix;
-  private tail?: { ws: Workspace; input: Matrix };
+  private ws?: Workspace | undefined;
+  private input?: Matrix | undefined;
+  private tail?: { ws: Workspace; input: Matrix } | undefined;
 
   constructor(
     private readonly backend: Backend,
@@ -40,7 +40,12 @@ export class ChunkedForward {
       const count = Math.min(this.chunk, m - start);
       const { ws, input } = this.buffers(count);
       sliceColumns(X, start, input);
-      const { AL } = modelForward(input, parameters, { backend: this.backend, activations: this.arch.activations, alpha: this.arch.alpha, workspace: ws });
+      const { AL } = modelForward(input, parameters, {
+        backend: this.backend,
+        activations: this.arch.activations,
+        alpha: this.arch.alpha,
+        workspace: ws,
+      });
       visit(AL, start);
     }
   }
@@ -107,7 +112,8 @@ export function evaluateNetwork(
   labels?: Int32Array,
 ): Evaluation {
   const m = X.cols;
-  let lossSum = 0, correct = 0;
+  let lossSum = 0,
+    correct = 0;
   const pred = new Int32Array(Math.min(m, EVAL_CHUNK));
   const dtype = parameters['W1']!.dtype;
   let Yc: Matrix | undefined;

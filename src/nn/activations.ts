@@ -13,6 +13,7 @@ export function parseActivation(name: string, what = 'activation'): ActivationKi
   const n = name.trim().toLowerCase().replace('_', '-');
   const alias: Record<string, ActivationKind> = { leakyrelu: 'leaky-relu', lrelu: 'leaky-relu', identity: 'linear' };
   const kind = (alias[n] ?? n) as ActivationKind;
-  if (!ACTIVATIONS.includes(kind)) throw new ValueError(`${what} must be one of ${ACTIVATIONS.join(', ')} but is '${name}'`);
+  if (!ACTIVATIONS.includes(kind))
+    throw new ValueError(`${what} must be one of ${ACTIVATIONS.join(', ')} but is '${name}'`);
   return kind;
 }

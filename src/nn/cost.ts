@@ -12,7 +12,9 @@ import { depth, type Parameters } from './params.js';
 export function computeCost(AL: Matrix, Y: Matrix, options: { loss?: LossKind; backend?: Backend } = {}): number {
   const be = options.backend ?? defaultBackend();
   if (Y.rows !== AL.rows || Y.cols !== AL.cols)
-    throw new ShapeError(`computeCost: Y must be (n[L], m) = ${fmtShape(AL.rows, AL.cols)} like A[L] but is ${fmtShape(Y.rows, Y.cols)}`);
+    throw new ShapeError(
+      `computeCost: Y must be (n[L], m) = ${fmtShape(AL.rows, AL.cols)} like A[L] but is ${fmtShape(Y.rows, Y.cols)}`,
+    );
   return be.lossSum(options.loss ?? 'binary-cross-entropy', AL, Y) / AL.cols;
 }
 
@@ -26,6 +28,12 @@ export function l2Cost(parameters: Parameters, lambda: number, m: number, backen
 }
 
 /** J with L2 regularization: computeCost + (λ / 2m) Σ_l ||W[l]||²_F.  AL, Y: (n[L], m), W[l]: (n[l], n[l-1]). */
-export function computeCostWithRegularization(AL: Matrix, Y: Matrix, parameters: Parameters, lambda: number, options: { loss?: LossKind; backend?: Backend } = {}): number {
+export function computeCostWithRegularization(
+  AL: Matrix,
+  Y: Matrix,
+  parameters: Parameters,
+  lambda: number,
+  options: { loss?: LossKind; backend?: Backend } = {},
+): number {
   return computeCost(AL, Y, options) + l2Cost(parameters, lambda, AL.cols, options.backend);
 }

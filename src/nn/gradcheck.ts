@@ -35,10 +35,18 @@ export interface GradCheckResult {
  * (J(θ+ε) - J(θ-ε)) / 2ε, in float64 (the parameters, X and Y must be float64; dropout is off).
  * X: (n[0], m), Y: (n[L], m).
  */
-export function gradientCheck(parameters: Parameters, X: Matrix, Y: Matrix, options: GradCheckOptions): GradCheckResult {
+export function gradientCheck(
+  parameters: Parameters,
+  X: Matrix,
+  Y: Matrix,
+  options: GradCheckOptions,
+): GradCheckResult {
   const be = options.backend ?? defaultBackend();
   for (const [name, M] of [['X', X], ['Y', Y], ...Object.entries(parameters)] as [string, Matrix][])
-    if (M.dtype !== 'float64') throw new ValueError(`gradientCheck: ${name} must be float64 (finite differences in float32 are noise) but is ${M.dtype}`);
+    if (M.dtype !== 'float64')
+      throw new ValueError(
+        `gradientCheck: ${name} must be float64 (finite differences in float32 are noise) but is ${M.dtype}`,
+      );
   const { activations, alpha, lambda = 0, epsilon = 1e-7 } = options;
   const loss = options.loss ?? lossFor(activations[activations.length - 1]!);
   const m = X.cols;
@@ -46,18 +54,32 @@ export function gradientCheck(parameters: Parameters, X: Matrix, Y: Matrix, opti
     const { AL } = modelForward(X, parameters, { backend: be, activations, ...(alpha !== undefined ? { alpha } : {}) });
     return computeCost(AL, Y, { loss, backend: be }) + l2Cost(parameters, lambda, m, be);
   };
-  const { AL, caches } = modelForward(X, parameters, { backend: be, activations, ...(alpha !== undefined ? { alpha } : {}) });
-  const grads = modelBackward(AL, Y, caches, { backend: be, loss, lambda, activations, ...(alpha !== undefined ? { alpha } : {}) });
+  const { AL, caches } = modelForward(X, parameters, {
+    backend: be,
+    activations,
+    ...(alpha !== undefined ? { alpha } : {}),
+  });
+  const grads = modelBackward(AL, Y, caches, {
+    backend: be,
+    loss,
+    lambda,
+    activations,
+    ...(alpha !== undefined ? { alpha } : {}),
+  });
 
   const coords: { name: string; index: number }[] = [];
   for (let l = 1; l <= depth(parameters); l++)
-    for (const p of ['W', 'b']) for (let i = 0; i < parameters[`${p}${l}`]!.size; i++) coords.push({ name: `${p}${l}`, index: i });
+    for (const p of ['W', 'b'])
+      for (let i = 0; i < parameters[`${p}${l}`]!.size; i++) coords.push({ name: `${p}${l}`, index: i });
   let chosen = coords;
   if (options.maxChecks !== undefined && options.maxChecks < coords.length) {
     const perm = new Rng(options.seed ?? 0).permutation(coords.length);
     chosen = Array.from(perm.subarray(0, options.maxChecks), (k) => coords[k]!);
   }
-  let num = 0, sumG = 0, sumA = 0, worstGap = -1;
+  let num = 0,
+    sumG = 0,
+    sumA = 0,
+    worstGap = -1;
   let worst: GradCheckResult['worst'] = { name: '', row: 0, col: 0, backprop: 0, numerical: 0 };
   for (const { name, index } of chosen) {
     const P = parameters[name]!;
@@ -78,5 +100,10 @@ export function gradientCheck(parameters: Parameters, X: Matrix, Y: Matrix, opti
     }
   }
   const denom = Math.sqrt(sumG) + Math.sqrt(sumA);
-  return { relativeDifference: denom === 0 ? 0 : Math.sqrt(num) / denom, checked: chosen.length, total: coords.length, worst };
+  return {
+    relativeDifference: denom === 0 ? 0 : Math.sqrt(num) / denom,
+    checked: chosen.length,
+    total: coords.length,
+    worst,
+  };
 }

@@ -19,7 +19,8 @@ export function parseInit(text: string): InitKind {
   const m = /^scaled:(.+)$/.exec(t);
   if (m) {
     const k = Number(m[1]);
-    if (!Number.isFinite(k) || k <= 0) throw new ValueError(`--init scaled:<k> needs a positive number k but got '${m[1]}'`);
+    if (!Number.isFinite(k) || k <= 0)
+      throw new ValueError(`--init scaled:<k> needs a positive number k but got '${m[1]}'`);
     return { scaled: k };
   }
   throw new ValueError(`init must be he, xavier, course, scaled:<k> or a parameters .json file but is '${text}'`);
@@ -34,17 +35,32 @@ export function initName(init: InitKind): string {
  * With init 'course' and seed 1 this reproduces the course's initial parameters exactly.
  * @example initializeParametersDeep([5, 4, 3], { seed: 3 }) // => { W1: (4, 5), b1: (4, 1), W2: (3, 4), b2: (3, 1) }
  */
-export function initializeParametersDeep(layerDims: number[], options: { init?: InitKind; seed?: number; dtype?: DType } = {}): Parameters {
+export function initializeParametersDeep(
+  layerDims: number[],
+  options: { init?: InitKind; seed?: number; dtype?: DType } = {},
+): Parameters {
   const { init = 'course', seed = 1, dtype = 'float64' } = options;
-  if (layerDims.length < 2) throw new ValueError(`initializeParametersDeep: layer dims must list n[0..L] with L ≥ 1 but has ${layerDims.length} entr${layerDims.length === 1 ? 'y' : 'ies'}`);
+  if (layerDims.length < 2)
+    throw new ValueError(
+      `initializeParametersDeep: layer dims must list n[0..L] with L ≥ 1 but has ${layerDims.length} entr${layerDims.length === 1 ? 'y' : 'ies'}`,
+    );
   layerDims.forEach((n, l) => {
-    if (!Number.isInteger(n) || n < 1) throw new ValueError(`initializeParametersDeep: n[${l}] must be a positive integer but is ${n}`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new ValueError(`initializeParametersDeep: n[${l}] must be a positive integer but is ${n}`);
   });
   const rng = new Rng(seed);
   const params: Parameters = {};
   for (let l = 1; l < layerDims.length; l++) {
-    const rows = layerDims[l]!, cols = layerDims[l - 1]!;
-    const scale = typeof init === 'object' ? init.scaled : init === 'he' ? Math.sqrt(2 / cols) : init === 'xavier' ? Math.sqrt(1 / cols) : 1 / Math.sqrt(cols);
+    const rows = layerDims[l]!,
+      cols = layerDims[l - 1]!;
+    const scale =
+      typeof init === 'object'
+        ? init.scaled
+        : init === 'he'
+          ? Math.sqrt(2 / cols)
+          : init === 'xavier'
+            ? Math.sqrt(1 / cols)
+            : 1 / Math.sqrt(cols);
     const W = zeros(rows, cols, dtype);
     // The course divides by sqrt(n[l-1]); dividing (not multiplying by the reciprocal) keeps its last bit.
     if (init === 'course') for (let x = 0; x < W.size; x++) W.data[x] = rng.randn() / Math.sqrt(cols);

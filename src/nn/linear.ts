@@ -24,13 +24,20 @@ const prev = (l: number | undefined) => (l === undefined ? 'l-1' : String(l - 1)
 
 /** Checks W: (n[l], n[l-1]) against A_prev: (n[l-1], m) and b: (n[l], 1), naming the rule broken. */
 export function checkLinearShapes(op: string, A_prev: Matrix, W: Matrix, b: Matrix, layer?: number): void {
-  const l = lname(layer), p = prev(layer);
+  const l = lname(layer),
+    p = prev(layer);
   if (W.cols !== A_prev.rows)
-    throw new ShapeError(`${op}: W[${l}] must be (n[${l}], n[${p}]) = ${fmtShape(W.rows, A_prev.rows)} but is ${fmtShape(W.rows, W.cols)} (A[${p}] is ${fmtShape(A_prev.rows, A_prev.cols)})`);
+    throw new ShapeError(
+      `${op}: W[${l}] must be (n[${l}], n[${p}]) = ${fmtShape(W.rows, A_prev.rows)} but is ${fmtShape(W.rows, W.cols)} (A[${p}] is ${fmtShape(A_prev.rows, A_prev.cols)})`,
+    );
   if (b.rows !== W.rows || b.cols !== 1)
-    throw new ShapeError(`${op}: b[${l}] must be (n[${l}], 1) = ${fmtShape(W.rows, 1)} but is ${fmtShape(b.rows, b.cols)}`);
+    throw new ShapeError(
+      `${op}: b[${l}] must be (n[${l}], 1) = ${fmtShape(W.rows, 1)} but is ${fmtShape(b.rows, b.cols)}`,
+    );
   if (A_prev.dtype !== W.dtype || W.dtype !== b.dtype)
-    throw new ShapeError(`${op}: A[${p}], W[${l}] and b[${l}] must share one dtype but are ${A_prev.dtype}, ${W.dtype}, ${b.dtype}`);
+    throw new ShapeError(
+      `${op}: A[${p}], W[${l}] and b[${l}] must share one dtype but are ${A_prev.dtype}, ${W.dtype}, ${b.dtype}`,
+    );
 }
 
 /**
@@ -38,7 +45,12 @@ export function checkLinearShapes(op: string, A_prev: Matrix, W: Matrix, b: Matr
  * `Z` may be passed in to reuse its storage.
  * @example linearForward(fromArray([[1], [2]]), fromArray([[3, 4]]), fromArray([[0.5]])).Z // => [[11.5]]
  */
-export function linearForward(A_prev: Matrix, W: Matrix, b: Matrix, options: LayerOptions & { Z?: Matrix } = {}): { Z: Matrix; cache: LinearCache } {
+export function linearForward(
+  A_prev: Matrix,
+  W: Matrix,
+  b: Matrix,
+  options: LayerOptions & { Z?: Matrix } = {},
+): { Z: Matrix; cache: LinearCache } {
   const be = options.backend ?? defaultBackend();
   checkLinearShapes('linearForward', A_prev, W, b, options.layer);
   const Z = options.Z ?? be.zeros(W.rows, A_prev.cols, W.dtype);
@@ -62,7 +74,9 @@ export function linearBackward(
   const l = lname(options.layer);
   const m = A_prev.cols;
   if (dZ.rows !== W.rows || dZ.cols !== m)
-    throw new ShapeError(`linearBackward: dZ[${l}] must be (n[${l}], m) = ${fmtShape(W.rows, m)} but is ${fmtShape(dZ.rows, dZ.cols)}`);
+    throw new ShapeError(
+      `linearBackward: dZ[${l}] must be (n[${l}], m) = ${fmtShape(W.rows, m)} but is ${fmtShape(dZ.rows, dZ.cols)}`,
+    );
   const dW = options.dW ?? be.zeros(W.rows, W.cols, W.dtype);
   const db = options.db ?? be.zeros(W.rows, 1, W.dtype);
   be.gemm(false, true, 1 / m, dZ, A_prev, 0, dW);

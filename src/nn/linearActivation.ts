@@ -56,7 +56,9 @@ export function linearActivationBackward(
   const { Z, A } = cache;
   if (dA.rows !== Z.rows || dA.cols !== Z.cols) {
     const l = options.layer ?? 'l';
-    throw new ShapeError(`linearActivationBackward: dA[${l}] must be (n[${l}], m) = ${fmtShape(Z.rows, Z.cols)} but is ${fmtShape(dA.rows, dA.cols)}`);
+    throw new ShapeError(
+      `linearActivationBackward: dA[${l}] must be (n[${l}], m) = ${fmtShape(Z.rows, Z.cols)} but is ${fmtShape(dA.rows, dA.cols)}`,
+    );
   }
   const dZ = options.dZ ?? be.zeros(Z.rows, Z.cols, Z.dtype);
   be.activationBackward(activation, dA, Z, A, dZ, options.alpha ?? DEFAULT_LEAKY_SLOPE);

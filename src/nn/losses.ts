@@ -11,7 +11,11 @@ export const LOSSES: readonly LossKind[] = ['binary-cross-entropy', 'categorical
  * dZ[L] = A[L] - Y, which is how modelBackward computes it (no division by A[L] that could overflow).
  */
 export function lossFor(output: ActivationKind): LossKind {
-  return output === 'sigmoid' ? 'binary-cross-entropy' : output === 'softmax' ? 'categorical-cross-entropy' : 'mean-squared-error';
+  return output === 'sigmoid'
+    ? 'binary-cross-entropy'
+    : output === 'softmax'
+      ? 'categorical-cross-entropy'
+      : 'mean-squared-error';
 }
 
 /** Whether dZ[L] = A[L] - Y holds for this output and loss. */
@@ -20,7 +24,11 @@ export function isMatchedPair(output: ActivationKind, loss: LossKind): boolean {
 }
 
 export function parseLoss(name: string): LossKind {
-  const alias: Record<string, LossKind> = { bce: 'binary-cross-entropy', cce: 'categorical-cross-entropy', mse: 'mean-squared-error' };
+  const alias: Record<string, LossKind> = {
+    bce: 'binary-cross-entropy',
+    cce: 'categorical-cross-entropy',
+    mse: 'mean-squared-error',
+  };
   const kind = (alias[name] ?? name) as LossKind;
   if (!LOSSES.includes(kind)) throw new ValueError(`loss must be one of ${LOSSES.join(', ')} but is '${name}'`);
   return kind;

@@ -27,7 +27,8 @@ export function courseActivations(L: number): ActivationKind[] {
 function activationsFor(parameters: Parameters, options: ModelOptions): ActivationKind[] {
   const L = depth(parameters);
   const acts = options.activations ?? courseActivations(L);
-  if (acts.length !== L) throw new ValueError(`modelForward: need one activation per layer, g[1..${L}], but got ${acts.length}`);
+  if (acts.length !== L)
+    throw new ValueError(`modelForward: need one activation per layer, g[1..${L}], but got ${acts.length}`);
   return acts;
 }
 
@@ -46,12 +47,16 @@ export function modelForward(
   const dims = layerDims(parameters, 'modelForward');
   const L = dims.length - 1;
   if (X.rows !== dims[0])
-    throw new ShapeError(`modelForward: X must be (n[0], m) = ${fmtShape(dims[0]!, X.cols)} to match W[1]: ${fmtShape(dims[1]!, dims[0]!)} but is ${fmtShape(X.rows, X.cols)}`);
+    throw new ShapeError(
+      `modelForward: X must be (n[0], m) = ${fmtShape(dims[0]!, X.cols)} to match W[1]: ${fmtShape(dims[1]!, dims[0]!)} but is ${fmtShape(X.rows, X.cols)}`,
+    );
   const keepProb = options.keepProb ?? 1;
-  if (!(keepProb > 0 && keepProb <= 1)) throw new ValueError(`modelForward: keepProb must be in (0, 1] but is ${keepProb}`);
+  if (!(keepProb > 0 && keepProb <= 1))
+    throw new ValueError(`modelForward: keepProb must be in (0, 1] but is ${keepProb}`);
   if (keepProb < 1 && !options.rng) throw new ValueError('modelForward: dropout (keepProb < 1) needs a seeded rng');
   const ws = options.workspace;
-  if (ws && ws.m !== X.cols) throw new ShapeError(`modelForward: the workspace is for m = ${ws.m} examples but X has ${X.cols}`);
+  if (ws && ws.m !== X.cols)
+    throw new ShapeError(`modelForward: the workspace is for m = ${ws.m} examples but X has ${X.cols}`);
   const caches: LayerCache[] = [];
   let A = X;
   for (let l = 1; l <= L; l++) {
@@ -95,7 +100,9 @@ export function modelBackward(
   const L = caches.length;
   if (L === 0) throw new ValueError('modelBackward: no caches; run modelForward first');
   if (Y.rows !== AL.rows || Y.cols !== AL.cols)
-    throw new ShapeError(`modelBackward: Y must be (n[${L}], m) = ${fmtShape(AL.rows, AL.cols)} like A[${L}] but is ${fmtShape(Y.rows, Y.cols)}`);
+    throw new ShapeError(
+      `modelBackward: Y must be (n[${L}], m) = ${fmtShape(AL.rows, AL.cols)} like A[${L}] but is ${fmtShape(Y.rows, Y.cols)}`,
+    );
   const output = caches[L - 1]!.activation;
   const loss = options.loss ?? lossFor(output);
   const alpha = options.alpha ?? DEFAULT_LEAKY_SLOPE;

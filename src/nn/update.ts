@@ -8,7 +8,12 @@ import { depth, type Gradients, type Parameters } from './params.js';
  * Gradient descent, the course's `update_parameters`: W[l] -= α·dW[l], b[l] -= α·db[l], in place.
  * Returns the same parameters object.
  */
-export function updateParameters(parameters: Parameters, grads: Gradients, learningRate: number, options: { backend?: Backend } = {}): Parameters {
+export function updateParameters(
+  parameters: Parameters,
+  grads: Gradients,
+  learningRate: number,
+  options: { backend?: Backend } = {},
+): Parameters {
   const be = options.backend ?? defaultBackend();
   checkRate(learningRate);
   const L = depth(parameters);
@@ -49,15 +54,20 @@ export class Optimizer {
   private readonly v = new Map<string, Matrix>();
   private readonly s = new Map<string, Matrix>();
 
-  constructor(config: OptimizerConfig, private readonly backend: Backend = defaultBackend()) {
-    if (!OPTIMIZERS.includes(config.kind)) throw new ValueError(`optimizer must be one of ${OPTIMIZERS.join(', ')} but is '${config.kind}'`);
+  constructor(
+    config: OptimizerConfig,
+    private readonly backend: Backend = defaultBackend(),
+  ) {
+    if (!OPTIMIZERS.includes(config.kind))
+      throw new ValueError(`optimizer must be one of ${OPTIMIZERS.join(', ')} but is '${config.kind}'`);
     checkRate(config.learningRate);
     this.config = { beta: 0.9, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, ...config };
     for (const k of ['beta', 'beta1', 'beta2'] as const) {
       const b = this.config[k];
       if (!(b >= 0 && b < 1)) throw new ValueError(`optimizer: ${k} must be in [0, 1) but is ${b}`);
     }
-    if (!(this.config.epsilon > 0)) throw new ValueError(`optimizer: epsilon must be > 0 but is ${this.config.epsilon}`);
+    if (!(this.config.epsilon > 0))
+      throw new ValueError(`optimizer: epsilon must be > 0 but is ${this.config.epsilon}`);
   }
 
   /** Steps taken so far (Adam's t). */
@@ -73,11 +83,23 @@ export class Optimizer {
     for (let l = 1; l <= L; l++)
       for (const p of ['W', 'b']) {
         const name = `${p}${l}`;
-        const P = parameters[name]!, G = grads[`d${name}`];
+        const P = parameters[name]!,
+          G = grads[`d${name}`];
         if (!G) throw new ValueError(`optimizer: grads has no d${name}`);
         if (kind === 'gd') be.axpby(-lr, G, 1, P);
         else if (kind === 'momentum') be.momentumStep(P, G, this.state(this.v, name, P), lr, beta);
-        else be.adamStep(P, G, this.state(this.v, name, P), this.state(this.s, name, P), lr, beta1, beta2, epsilon, this.t);
+        else
+          be.adamStep(
+            P,
+            G,
+            this.state(this.v, name, P),
+            this.state(this.s, name, P),
+            lr,
+            beta1,
+            beta2,
+            epsilon,
+            this.t,
+          );
       }
   }
 

@@ -31,7 +31,14 @@ export function createWorkspace(dims: number[], m: number, dtype: DType, backend
   for (let l = 1; l <= L; l++) {
     const n = dims[l]!;
     const z = () => backend.zeros(n, m, dtype);
-    const layer: LayerWorkspace = { Z: z(), A: z(), dZ: z(), dA: z(), dW: backend.zeros(n, dims[l - 1]!, dtype), db: backend.zeros(n, 1, dtype) };
+    const layer: LayerWorkspace = {
+      Z: z(),
+      A: z(),
+      dZ: z(),
+      dA: z(),
+      dW: backend.zeros(n, dims[l - 1]!, dtype),
+      db: backend.zeros(n, 1, dtype),
+    };
     if (dropout && l < L) {
       layer.D = z();
       layer.dropped = z();

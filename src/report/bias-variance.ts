@@ -39,19 +39,43 @@ export function biasVarianceChart(d: Diagnosis, width = 640): string {
   const tickDecimals = step > 0 ? Math.max(0, Math.min(4, -Math.floor(Math.log10(step) + 1e-9))) : 0;
   for (const t of x.ticks) {
     parts.push(`<line class="grid x-grid" x1="${c(x(t))}" x2="${c(x(t))}" y1="${top}" y2="${axisY}"/>`);
-    parts.push(`<text class="tick x-tick" x="${c(x(t))}" y="${axisY + 16}" text-anchor="middle">${escapeHtml(formatPercent(t, tickDecimals))}</text>`);
+    parts.push(
+      `<text class="tick x-tick" x="${c(x(t))}" y="${axisY + 16}" text-anchor="middle">${escapeHtml(formatPercent(t, tickDecimals))}</text>`,
+    );
   }
   const barY = (i: number) => top + i * rowH + 8;
   const barH = rowH - 16;
   rows.forEach((r, i) => {
     const y = barY(i);
-    parts.push(`<text class="bar-label" x="${left - 8}" y="${c(y + barH / 2)}" dy="0.32em" text-anchor="end">${escapeHtml(r.label)}</text>`);
-    parts.push(`<rect class="bar bar-${r.key}" x="${left}" y="${y}" width="${c(Math.max(0, x(r.value) - left))}" height="${barH}"><title>${escapeHtml(`${r.label}: ${formatPercent(r.value)}`)}</title></rect>`);
+    parts.push(
+      `<text class="bar-label" x="${left - 8}" y="${c(y + barH / 2)}" dy="0.32em" text-anchor="end">${escapeHtml(r.label)}</text>`,
+    );
+    parts.push(
+      `<rect class="bar bar-${r.key}" x="${left}" y="${y}" width="${c(Math.max(0, x(r.value) - left))}" height="${barH}"><title>${escapeHtml(`${r.label}: ${formatPercent(r.value)}`)}</title></rect>`,
+    );
   });
   // The two spans: avoidable bias on the train row (from human to train), variance on the dev row (from train to dev).
   const spans = [
-    { key: 'bias', row: 1, from: d.humanError, to: d.trainError, value: d.avoidableBias, high: d.highBias, threshold: d.biasThreshold, name: 'avoidable bias' },
-    { key: 'variance', row: 2, from: d.trainError, to: d.devError, value: d.variance, high: d.highVariance, threshold: d.varianceThreshold, name: 'variance' },
+    {
+      key: 'bias',
+      row: 1,
+      from: d.humanError,
+      to: d.trainError,
+      value: d.avoidableBias,
+      high: d.highBias,
+      threshold: d.biasThreshold,
+      name: 'avoidable bias',
+    },
+    {
+      key: 'variance',
+      row: 2,
+      from: d.trainError,
+      to: d.devError,
+      value: d.variance,
+      high: d.highVariance,
+      threshold: d.varianceThreshold,
+      name: 'variance',
+    },
   ];
   for (const s of spans) {
     const y = barY(s.row);
@@ -59,8 +83,12 @@ export function biasVarianceChart(d: Diagnosis, width = 640): string {
     const x1 = Math.max(x(Math.max(s.from, s.to)), x0 + 2);
     const cls = `span span-${s.key}${s.high ? ' high' : ''}${s.value < 0 ? ' negative' : ''}`;
     const text = `${s.name} ${formatPercent(s.value)}${s.high ? ' — high' : ''}`;
-    parts.push(`<rect class="${cls}" x="${c(x0)}" y="${y}" width="${c(x1 - x0)}" height="${barH}"><title>${escapeHtml(`${text} (threshold ${formatPercent(s.threshold)})`)}</title></rect>`);
-    parts.push(`<text class="span-label${s.high ? ' high' : ''}" x="${c(Math.max(x1, x(Math.max(s.from, s.to))) + 8)}" y="${c(y + barH / 2)}" dy="0.32em">${escapeHtml(text)}</text>`);
+    parts.push(
+      `<rect class="${cls}" x="${c(x0)}" y="${y}" width="${c(x1 - x0)}" height="${barH}"><title>${escapeHtml(`${text} (threshold ${formatPercent(s.threshold)})`)}</title></rect>`,
+    );
+    parts.push(
+      `<text class="span-label${s.high ? ' high' : ''}" x="${c(Math.max(x1, x(Math.max(s.from, s.to))) + 8)}" y="${c(y + barH / 2)}" dy="0.32em">${escapeHtml(text)}</text>`,
+    );
   }
   parts.push(`<line class="axis" x1="${left}" x2="${left}" y1="${top}" y2="${axisY}"/>`);
   parts.push('</svg>');

@@ -72,7 +72,11 @@ function c(v: number): string {
  * finite point starts a new one with `M`. Returns the drawn point count with it.
  * @example pathData([{x:0,y:1},{x:1,y:NaN},{x:2,y:3}], x => x, y => y) // => { d: 'M0 1M2 3', points: 2, segments: 2 }
  */
-export function pathData(points: readonly Point[], xScale: (v: number) => number, yScale: (v: number) => number): { d: string; points: number; segments: number } {
+export function pathData(
+  points: readonly Point[],
+  xScale: (v: number) => number,
+  yScale: (v: number) => number,
+): { d: string; points: number; segments: number } {
   let d = '';
   let n = 0;
   let segments = 0;
@@ -155,15 +159,28 @@ function xScaleFor(series: readonly Series[], frame: Frame): Scale {
 }
 
 /** Y axis, grid and series paths for one y scale (linear or log), as a `<g class="scale-…">`. */
-function plotLayer(spec: LineChartSpec, series: readonly Series[], x: Scale, y: Scale, frame: Frame, fmt: (v: number) => string, note = ''): string {
+function plotLayer(
+  spec: LineChartSpec,
+  series: readonly Series[],
+  x: Scale,
+  y: Scale,
+  frame: Frame,
+  fmt: (v: number) => string,
+  note = '',
+): string {
   const clip = `clip-path="url(#${escapeHtml(spec.id)}-clip)"`;
   const parts: string[] = [`<g class="scale-${y.kind}">`];
-  if (note) parts.push(`<text class="clip-note" x="${c(frame.right - 6)}" y="${c(frame.top + 16)}" text-anchor="end">${escapeHtml(note)}</text>`);
+  if (note)
+    parts.push(
+      `<text class="clip-note" x="${c(frame.right - 6)}" y="${c(frame.top + 16)}" text-anchor="end">${escapeHtml(note)}</text>`,
+    );
   for (const t of y.ticks) {
     const py = y(t);
     if (!Number.isFinite(py) || py < frame.top - 0.5 || py > frame.bottom + 0.5) continue;
     parts.push(`<line class="grid" x1="${c(frame.left)}" x2="${c(frame.right)}" y1="${c(py)}" y2="${c(py)}"/>`);
-    parts.push(`<text class="tick y-tick" x="${c(frame.left - 6)}" y="${c(py)}" dy="0.32em" text-anchor="end">${escapeHtml(fmt(t))}</text>`);
+    parts.push(
+      `<text class="tick y-tick" x="${c(frame.left - 6)}" y="${c(py)}" dy="0.32em" text-anchor="end">${escapeHtml(fmt(t))}</text>`,
+    );
   }
   series.forEach((s, i) => {
     const { d, points } = pathData(s.points, x, y);
@@ -175,7 +192,9 @@ function plotLayer(spec: LineChartSpec, series: readonly Series[], x: Scale, y: 
         const px = x(p.x);
         const py = Number.isFinite(p.y) ? y(p.y) : NaN;
         if (Number.isFinite(px) && Number.isFinite(py))
-          parts.push(`<circle class="dot ${escapeHtml(s.colorClass)}" ${clip} cx="${c(px)}" cy="${c(py)}" r="3"><title>${escapeHtml(`${s.name}: ${fmt(p.y)} at ${spec.xLabel} ${formatNumber(p.x, 6)}`)}</title></circle>`);
+          parts.push(
+            `<circle class="dot ${escapeHtml(s.colorClass)}" ${clip} cx="${c(px)}" cy="${c(py)}" r="3"><title>${escapeHtml(`${s.name}: ${fmt(p.y)} at ${spec.xLabel} ${formatNumber(p.x, 6)}`)}</title></circle>`,
+          );
       }
   });
   parts.push('</g>');
@@ -193,7 +212,9 @@ function nonFiniteMarks(series: readonly Series[], x: Scale, frame: Frame, yLabe
       const x0 = x(runStart.x);
       const x1 = Math.max(x(prev.x), x0 + 2);
       const label = `${s.name}: ${yLabel} is ${formatNumber(runStart.y)} from ${formatNumber(runStart.x, 6)}${prev !== runStart ? ` to ${formatNumber(prev.x, 6)}` : ''}`;
-      parts.push(`<rect class="nonfinite" x="${c(x0 - 1)}" y="${c(frame.top)}" width="${c(x1 - x0 + 2)}" height="6"><title>${escapeHtml(label)}</title></rect>`);
+      parts.push(
+        `<rect class="nonfinite" x="${c(x0 - 1)}" y="${c(frame.top)}" width="${c(x1 - x0 + 2)}" height="6"><title>${escapeHtml(label)}</title></rect>`,
+      );
       runStart = undefined;
     };
     for (const p of s.points) {
@@ -237,7 +258,9 @@ export function lineChart(spec: LineChartSpec): string {
   }
   // 3% headroom so that a point at the maximum is not drawn on the frame.
   const bottom = fromZero ? 0 : ylo;
-  const yLin = linearScale([bottom, top > bottom ? top + 0.03 * (top - bottom) : top], [frame.bottom, frame.top], { nice: true });
+  const yLin = linearScale([bottom, top > bottom ? top + 0.03 * (top - bottom) : top], [frame.bottom, frame.top], {
+    nice: true,
+  });
   const canLog = Boolean(spec.logToggle) && ys.length > 0 && ylo > 0;
   const title = escapeHtml(spec.title);
   const parts: string[] = [
@@ -249,29 +272,45 @@ export function lineChart(spec: LineChartSpec): string {
   for (const t of x.ticks) {
     const px = x(t);
     parts.push(`<line class="grid x-grid" x1="${c(px)}" x2="${c(px)}" y1="${c(frame.top)}" y2="${c(frame.bottom)}"/>`);
-    parts.push(`<text class="tick x-tick" x="${c(px)}" y="${c(frame.bottom + 16)}" text-anchor="middle">${escapeHtml(formatNumber(t, 6))}</text>`);
+    parts.push(
+      `<text class="tick x-tick" x="${c(px)}" y="${c(frame.bottom + 16)}" text-anchor="middle">${escapeHtml(formatNumber(t, 6))}</text>`,
+    );
   }
-  parts.push(`<defs><clipPath id="${escapeHtml(spec.id)}-clip"><rect x="${c(frame.left - 4)}" y="${c(frame.top - 4)}" width="${c(frame.right - frame.left + 8)}" height="${c(frame.bottom - frame.top + 8)}"/></clipPath></defs>`);
+  parts.push(
+    `<defs><clipPath id="${escapeHtml(spec.id)}-clip"><rect x="${c(frame.left - 4)}" y="${c(frame.top - 4)}" width="${c(frame.right - frame.left + 8)}" height="${c(frame.bottom - frame.top + 8)}"/></clipPath></defs>`,
+  );
   parts.push(plotLayer(spec, series, x, yLin, frame, fmt, note));
   if (canLog) {
     const yLog = logScale([ylo, yhi], [frame.bottom, frame.top], { nice: true });
     parts.push(plotLayer(spec, series, x, yLog, frame, fmt));
   }
   parts.push(nonFiniteMarks(series, x, frame, spec.yLabel));
-  parts.push(`<rect class="frame" x="${c(frame.left)}" y="${c(frame.top)}" width="${c(frame.right - frame.left)}" height="${c(frame.bottom - frame.top)}"/>`);
-  parts.push(`<text class="axis-label" x="${c((frame.left + frame.right) / 2)}" y="${c(frame.bottom + 34)}" text-anchor="middle">${escapeHtml(spec.xLabel)}</text>`);
-  parts.push(`<text class="axis-label" transform="translate(14 ${c((frame.top + frame.bottom) / 2)}) rotate(-90)" text-anchor="middle">${escapeHtml(spec.yLabel)}</text>`);
+  parts.push(
+    `<rect class="frame" x="${c(frame.left)}" y="${c(frame.top)}" width="${c(frame.right - frame.left)}" height="${c(frame.bottom - frame.top)}"/>`,
+  );
+  parts.push(
+    `<text class="axis-label" x="${c((frame.left + frame.right) / 2)}" y="${c(frame.bottom + 34)}" text-anchor="middle">${escapeHtml(spec.xLabel)}</text>`,
+  );
+  parts.push(
+    `<text class="axis-label" transform="translate(14 ${c((frame.top + frame.bottom) / 2)}) rotate(-90)" text-anchor="middle">${escapeHtml(spec.yLabel)}</text>`,
+  );
   // legend, left to right under the axis label
   let lx = frame.left;
   const ly = height - 8;
   series.forEach((s) => {
-    parts.push(`<line class="legend-swatch ${escapeHtml(s.colorClass)}${s.dashed ? ' dashed' : ''}" x1="${c(lx)}" x2="${c(lx + 18)}" y1="${ly - 4}" y2="${ly - 4}"/>`);
+    parts.push(
+      `<line class="legend-swatch ${escapeHtml(s.colorClass)}${s.dashed ? ' dashed' : ''}" x1="${c(lx)}" x2="${c(lx + 18)}" y1="${ly - 4}" y2="${ly - 4}"/>`,
+    );
     parts.push(`<text class="legend" x="${c(lx + 23)}" y="${ly}">${escapeHtml(s.name)}</text>`);
     lx += 23 + Math.min(40, s.name.length) * 6.5 + 16;
   });
   if (ys.length === 0)
-    parts.push(`<text class="empty" x="${c((frame.left + frame.right) / 2)}" y="${c((frame.top + frame.bottom) / 2)}" text-anchor="middle">no finite values to draw</text>`);
-  parts.push(`<line class="crosshair" x1="0" x2="0" y1="${c(frame.top)}" y2="${c(frame.bottom)}" visibility="hidden"/>`);
+    parts.push(
+      `<text class="empty" x="${c((frame.left + frame.right) / 2)}" y="${c((frame.top + frame.bottom) / 2)}" text-anchor="middle">no finite values to draw</text>`,
+    );
+  parts.push(
+    `<line class="crosshair" x1="0" x2="0" y1="${c(frame.top)}" y2="${c(frame.bottom)}" visibility="hidden"/>`,
+  );
   parts.push('</svg>');
   return parts.join('\n');
 }
@@ -286,7 +325,10 @@ export function hasLogLayer(spec: Pick<LineChartSpec, 'series' | 'logToggle'>): 
  * The data behind a chart for the page's hover script (see script.ts): the same thinned points as drawn,
  * sorted by x, non-finite y as null.
  */
-export function chartData(spec: LineChartSpec, percent: boolean): { xLabel: string; percent: boolean; series: { name: string; color: string; points: [number, number | null][] }[] } {
+export function chartData(
+  spec: LineChartSpec,
+  percent: boolean,
+): { xLabel: string; percent: boolean; series: { name: string; color: string; points: [number, number | null][] }[] } {
   return {
     xLabel: spec.xLabel,
     percent,

@@ -27,7 +27,13 @@ const COLORS = 8;
 function verdictOf(run: RunRecord): string {
   const d = run.diagnosis;
   if (!d) return '—';
-  return d.highBias && d.highVariance ? 'high bias + variance' : d.highBias ? 'high bias' : d.highVariance ? 'high variance' : 'neither';
+  return d.highBias && d.highVariance
+    ? 'high bias + variance'
+    : d.highBias
+      ? 'high bias'
+      : d.highVariance
+        ? 'high variance'
+        : 'neither';
 }
 
 /**
@@ -45,16 +51,36 @@ export function renderComparisonReport(runs: readonly NamedRun[], opts: Comparis
   const costSeries: Series[] = [];
   const errSeries: Series[] = [];
   runs.forEach(({ label, run }, i) => {
-    if (run.history.costs.length) costSeries.push({ name: label, colorClass: color(i), points: run.history.costs.map((p) => ({ x: p.iteration, y: p.cost })) });
+    if (run.history.costs.length)
+      costSeries.push({
+        name: label,
+        colorClass: color(i),
+        points: run.history.costs.map((p) => ({ x: p.iteration, y: p.cost })),
+      });
     const evals = run.history.evals;
     const hasDev = evals.some((e) => e.devError !== undefined);
-    const pts = evals.filter((e) => !hasDev || e.devError !== undefined).map((e) => ({ x: e.iteration, y: hasDev ? e.devError! : e.trainError }));
-    if (pts.length) errSeries.push({ name: hasDev ? label : `${label} (train)`, colorClass: color(i), points: pts, dashed: !hasDev });
+    const pts = evals
+      .filter((e) => !hasDev || e.devError !== undefined)
+      .map((e) => ({ x: e.iteration, y: hasDev ? e.devError! : e.trainError }));
+    if (pts.length)
+      errSeries.push({ name: hasDev ? label : `${label} (train)`, colorClass: color(i), points: pts, dashed: !hasDev });
   });
   const figures: string[] = [];
   figures.push(
     costSeries.length
-      ? chartFigure({ id: 'cost-chart', title: 'Cost J per iteration, every run', xLabel: 'iteration', yLabel: 'cost J', series: costSeries, logToggle: true, clipOutliers: true }, 'Cost J', false)
+      ? chartFigure(
+          {
+            id: 'cost-chart',
+            title: 'Cost J per iteration, every run',
+            xLabel: 'iteration',
+            yLabel: 'cost J',
+            series: costSeries,
+            logToggle: true,
+            clipOutliers: true,
+          },
+          'Cost J',
+          false,
+        )
       : '<figure id="cost-chart-figure"><div class="head"><h3>Cost J</h3></div><p class="muted">No run recorded costs.</p></figure>',
   );
   figures.push(
@@ -74,7 +100,8 @@ export function renderComparisonReport(runs: readonly NamedRun[], opts: Comparis
       : '<figure id="error-chart-figure"><div class="head"><h3>Dev error</h3></div><p class="muted">No run recorded evaluations.</p></figure>',
   );
 
-  const fmtErr = (run: RunRecord, v: number | undefined) => (v === undefined ? '—' : isClassification(run) ? formatPercent(v, 2) : formatNumber(v, 4));
+  const fmtErr = (run: RunRecord, v: number | undefined) =>
+    v === undefined ? '—' : isClassification(run) ? formatPercent(v, 2) : formatNumber(v, 4);
   const swatch = (i: number) => `<span class="swatch ${color(i)}"></span>`;
   const resultRows = runs
     .map(({ label, run }, i) => {
@@ -103,7 +130,9 @@ export function renderComparisonReport(runs: readonly NamedRun[], opts: Comparis
   ];
   const hpRows = [
     ...dataKeys.map(([k, f]) => [k, runs.map((r) => f(r.run))] as const),
-    ...keys.map((k) => [k, runs.map((r) => (k in r.run.hyperparameters ? formatValue(r.run.hyperparameters[k]) : '—'))] as const),
+    ...keys.map(
+      (k) => [k, runs.map((r) => (k in r.run.hyperparameters ? formatValue(r.run.hyperparameters[k]) : '—'))] as const,
+    ),
   ]
     .map(([k, vals]) => {
       const differs = new Set(vals).size > 1;

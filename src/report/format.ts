@@ -74,5 +74,7 @@ export function formatDuration(seconds: number): string {
 /** A count with thousands separators: 980,000. */
 export function formatCount(n: number): string {
   if (!Number.isFinite(n)) return nonFinite(n);
-  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return Math.round(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }

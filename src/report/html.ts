@@ -19,7 +19,9 @@ export interface ReportOptions {
 
 /** Whether the run learned classes (errors are fractions) rather than values (errors are costs). */
 export function isClassification(run: RunRecord): boolean {
-  return run.data.classes !== undefined || run.result.trainAccuracy !== undefined || run.result.devAccuracy !== undefined;
+  return (
+    run.data.classes !== undefined || run.result.trainAccuracy !== undefined || run.result.devAccuracy !== undefined
+  );
 }
 
 /** The first recorded cost that is NaN or ±∞ (the run diverged there), if any. */
@@ -73,7 +75,10 @@ function header(run: RunRecord, title: string): string {
   const sub: string[] = [];
   if (run.data.source) sub.push(`Data <code>${escapeHtml(run.data.source)}</code>`);
   if (run.createdAt) sub.push(`trained ${escapeHtml(run.createdAt)}`);
-  const cmd = run.command && run.command.length ? `<p class="sub">Command <code>${escapeHtml(formatCommand(run.command))}</code></p>` : '';
+  const cmd =
+    run.command && run.command.length
+      ? `<p class="sub">Command <code>${escapeHtml(formatCommand(run.command))}</code></p>`
+      : '';
   return `<header><h1>${escapeHtml(title)}</h1>${sub.length ? `<p class="sub">${sub.join(' · ')}</p>` : ''}${cmd}</header>`;
 }
 
@@ -98,14 +103,29 @@ function summary(run: RunRecord, diverged: { iteration: number; cost: number } |
   cards.push(card('run time', formatDuration(r.seconds)));
   const d = diagnosisOf(run);
   if (diverged) cards.push(card('diagnosis', 'diverged', true, true));
-  else if (d) cards.push(card('diagnosis', d.d.highBias && d.d.highVariance ? 'bias + variance' : d.d.highBias ? 'high bias' : d.d.highVariance ? 'high variance' : 'neither', d.d.highBias || d.d.highVariance, true));
+  else if (d)
+    cards.push(
+      card(
+        'diagnosis',
+        d.d.highBias && d.d.highVariance
+          ? 'bias + variance'
+          : d.d.highBias
+            ? 'high bias'
+            : d.d.highVariance
+              ? 'high variance'
+              : 'neither',
+        d.d.highBias || d.d.highVariance,
+        true,
+      ),
+    );
   const banners: string[] = [];
   if (diverged)
     banners.push(
       `<div class="banner" id="diverged" role="alert"><strong>Training diverged:</strong> the cost became ${escapeHtml(formatNumber(diverged.cost))} at iteration ${escapeHtml(formatCount(diverged.iteration))}. ` +
         `Try a smaller learning rate (<code>--lr</code>), normalized inputs (<code>--normalize standard</code>) or another initializer (<code>--init he</code>).</div>`,
     );
-  if (r.stopped && !/^finished\b/.test(r.stopped)) banners.push(`<div class="banner note" id="stopped"><strong>Stopped:</strong> ${escapeHtml(r.stopped)}</div>`);
+  if (r.stopped && !/^finished\b/.test(r.stopped))
+    banners.push(`<div class="banner note" id="stopped"><strong>Stopped:</strong> ${escapeHtml(r.stopped)}</div>`);
   return `<section class="cards" id="summary">${cards.join('')}</section>${banners.join('')}`;
 }
 
@@ -113,16 +133,45 @@ function charts(run: RunRecord): string {
   const classification = isClassification(run);
   const figures: string[] = [];
   const costSeries: Series[] = [];
-  if (run.history.costs.length) costSeries.push({ name: 'cost J (train)', colorClass: 's0', points: run.history.costs.map((p) => ({ x: p.iteration, y: p.cost })) });
-  const devCost: Point[] = run.history.evals.filter((e) => e.devCost !== undefined).map((e) => ({ x: e.iteration, y: e.devCost! }));
+  if (run.history.costs.length)
+    costSeries.push({
+      name: 'cost J (train)',
+      colorClass: 's0',
+      points: run.history.costs.map((p) => ({ x: p.iteration, y: p.cost })),
+    });
+  const devCost: Point[] = run.history.evals
+    .filter((e) => e.devCost !== undefined)
+    .map((e) => ({ x: e.iteration, y: e.devCost! }));
   if (devCost.length) costSeries.push({ name: 'cost J (dev)', colorClass: 's1', points: devCost, dashed: true });
   if (costSeries.length)
-    figures.push(chartFigure({ id: 'cost-chart', title: 'Cost J per iteration', xLabel: 'iteration', yLabel: 'cost J', series: costSeries, logToggle: true, clipOutliers: true }, 'Cost J', false));
-  else figures.push('<figure id="cost-chart-figure"><div class="head"><h3>Cost J</h3></div><p class="muted">No costs were recorded in this run.</p></figure>');
+    figures.push(
+      chartFigure(
+        {
+          id: 'cost-chart',
+          title: 'Cost J per iteration',
+          xLabel: 'iteration',
+          yLabel: 'cost J',
+          series: costSeries,
+          logToggle: true,
+          clipOutliers: true,
+        },
+        'Cost J',
+        false,
+      ),
+    );
+  else
+    figures.push(
+      '<figure id="cost-chart-figure"><div class="head"><h3>Cost J</h3></div><p class="muted">No costs were recorded in this run.</p></figure>',
+    );
 
   const errSeries: Series[] = [];
   const evals = run.history.evals;
-  if (evals.length) errSeries.push({ name: 'train error', colorClass: 's0', points: evals.map((e) => ({ x: e.iteration, y: e.trainError })) });
+  if (evals.length)
+    errSeries.push({
+      name: 'train error',
+      colorClass: 's0',
+      points: evals.map((e) => ({ x: e.iteration, y: e.trainError })),
+    });
   const dev = evals.filter((e) => e.devError !== undefined).map((e) => ({ x: e.iteration, y: e.devError! }));
   if (dev.length) errSeries.push({ name: 'dev error', colorClass: 's1', points: dev });
   const errTitle = classification ? 'Train vs dev error' : 'Train vs dev error (cost)';
@@ -141,7 +190,10 @@ function charts(run: RunRecord): string {
         classification,
       ),
     );
-  else figures.push(`<figure id="error-chart-figure"><div class="head"><h3>${escapeHtml(errTitle)}</h3></div><p class="muted">No evaluations were recorded in this run.</p></figure>`);
+  else
+    figures.push(
+      `<figure id="error-chart-figure"><div class="head"><h3>${escapeHtml(errTitle)}</h3></div><p class="muted">No evaluations were recorded in this run.</p></figure>`,
+    );
   return `<h2>Curves</h2><section class="charts">${figures.join('\n')}</section>`;
 }
 
@@ -149,7 +201,9 @@ function diagnosisSection(run: RunRecord): string {
   const found = diagnosisOf(run);
   if (!found) {
     let why: string;
-    if (!isClassification(run)) why = 'The bias/variance reading compares error rates of a classifier; this run learned values (regression), so compare the train and dev cost curves above instead.';
+    if (!isClassification(run))
+      why =
+        'The bias/variance reading compares error rates of a classifier; this run learned values (regression), so compare the train and dev cost curves above instead.';
     else if (run.result.devError === undefined && run.data.dev === undefined)
       why = `There is no dev set in this run, so variance (dev error − train error) cannot be measured.${run.result.trainError !== undefined ? ` Avoidable bias against a human-level error of 0% is the train error, ${formatPercent(run.result.trainError)}.` : ''} Train with a dev split to get the full diagnosis.`;
     else why = 'This run recorded no diagnosis and no final train and dev errors to compute one from.';
@@ -161,14 +215,24 @@ function diagnosisSection(run: RunRecord): string {
     ['Human-level error (≈ Bayes)', formatPercent(d.humanError), ''],
     ['Train error', formatPercent(d.trainError), ''],
     ['Dev error', formatPercent(d.devError), ''],
-    ['Avoidable bias = train − human', formatPercent(d.avoidableBias), `${badge(d.highBias)} <span class="muted">threshold ${escapeHtml(formatPercent(d.biasThreshold))}</span>`],
-    ['Variance = dev − train', formatPercent(d.variance), `${badge(d.highVariance)} <span class="muted">threshold ${escapeHtml(formatPercent(d.varianceThreshold))}</span>`],
+    [
+      'Avoidable bias = train − human',
+      formatPercent(d.avoidableBias),
+      `${badge(d.highBias)} <span class="muted">threshold ${escapeHtml(formatPercent(d.biasThreshold))}</span>`,
+    ],
+    [
+      'Variance = dev − train',
+      formatPercent(d.variance),
+      `${badge(d.highVariance)} <span class="muted">threshold ${escapeHtml(formatPercent(d.varianceThreshold))}</span>`,
+    ],
   ];
   const tableHtml = `<table class="wide"><tbody>${rows.map(([k, v, extra]) => `<tr><th scope="row">${escapeHtml(k!)}</th><td class="num">${escapeHtml(v!)}</td><td class="nowrap">${extra}</td></tr>`).join('')}</tbody></table>`;
   const divergedNote = firstNonFiniteCost(run)
     ? '<p class="banner" id="diagnosis-diverged">This run diverged, so these errors are those of broken parameters: make training converge (a smaller <code>--lr</code>) before reading bias and variance.</p>'
     : '';
-  const note = computed ? '<p class="muted">Computed by the report from the final train and dev errors, with human-level error 0% and the default thresholds (2%).</p>' : '';
+  const note = computed
+    ? '<p class="muted">Computed by the report from the final train and dev errors, with human-level error 0% and the default thresholds (2%).</p>'
+    : '';
   return `<h2>Bias and variance</h2>
 <section class="diagnosis" id="diagnosis">
 <figure id="bias-variance-figure"><div class="head"><h3>Human-level, train and dev error</h3></div>${biasVarianceChart(d)}</figure>
@@ -185,7 +249,8 @@ function tables(run: RunRecord): string {
   if (data.source) dataRows.push(['source', data.source]);
   dataRows.push(['features n_x = n[0]', formatCount(data.nx)]);
   if (data.classes) {
-    const shown = data.classes.slice(0, 30).join(', ') + (data.classes.length > 30 ? `, … (${data.classes.length - 30} more)` : '');
+    const shown =
+      data.classes.slice(0, 30).join(', ') + (data.classes.length > 30 ? `, … (${data.classes.length - 30} more)` : '');
     dataRows.push([`classes (${data.classes.length})`, shown]);
   } else dataRows.push(['labels', 'values (regression)']);
   dataRows.push(['train examples', formatCount(data.train)]);
@@ -212,7 +277,8 @@ function tables(run: RunRecord): string {
   const lastEpoch = [...run.history.evals].reverse().find((e) => e.epoch !== undefined)?.epoch;
   if (lastEpoch !== undefined) resRows.push(['epochs', formatNumber(lastEpoch, 4)]);
   resRows.push(['run time', formatDuration(r.seconds)]);
-  if (r.iterations > 0 && r.seconds > 0) resRows.push(['time per iteration', `${formatNumber((1000 * r.seconds) / r.iterations, 3)} ms`]);
+  if (r.iterations > 0 && r.seconds > 0)
+    resRows.push(['time per iteration', `${formatNumber((1000 * r.seconds) / r.iterations, 3)} ms`]);
   if (r.stopped) resRows.push(['stopped', r.stopped]);
   return `<section class="tables">
 <div id="hyperparameters"><h2>Hyperparameters</h2>${hpHtml}</div>
@@ -233,6 +299,12 @@ function tables(run: RunRecord): string {
  */
 export function renderReport(run: RunRecord, opts: ReportOptions = {}): string {
   const title = opts.title ?? `Training report — ${run.data.source || 'lnn run'}`;
-  const body = [header(run, title), summary(run, firstNonFiniteCost(run)), charts(run), diagnosisSection(run), tables(run)].join('\n');
+  const body = [
+    header(run, title),
+    summary(run, firstNonFiniteCost(run)),
+    charts(run),
+    diagnosisSection(run),
+    tables(run),
+  ].join('\n');
   return renderPage(title, body, opts.generatedAt === undefined ? new Date().toISOString() : opts.generatedAt);
 }

@@ -97,16 +97,25 @@ export function checkRunRecord(value: unknown, file: string, prefix = ''): RunRe
   if (o['format'] !== 'lnn-run') k.fail('format', "'lnn-run'", o['format']);
   if (o['version'] !== 1) k.fail('version', '1 (the run record version this lnn reads)', o['version']);
   const data = k.object(o['data'], 'data');
-  const classes = data['classes'] === undefined ? undefined : k.array(data['classes'], 'data.classes').map((c, i) => k.string(c, `data.classes[${i}]`));
+  const classes =
+    data['classes'] === undefined
+      ? undefined
+      : k.array(data['classes'], 'data.classes').map((c, i) => k.string(c, `data.classes[${i}]`));
   const history = k.object(o['history'], 'history');
   const costs: CostPoint[] = k.array(history['costs'], 'history.costs').map((p, i) => {
     const q = k.object(p, `history.costs[${i}]`);
-    return { iteration: k.number(q['iteration'], `history.costs[${i}].iteration`), cost: k.measured(q['cost'], `history.costs[${i}].cost`) };
+    return {
+      iteration: k.number(q['iteration'], `history.costs[${i}].iteration`),
+      cost: k.measured(q['cost'], `history.costs[${i}].cost`),
+    };
   });
   const evals: EvalPoint[] = k.array(history['evals'] ?? [], 'history.evals').map((p, i) => {
     const q = k.object(p, `history.evals[${i}]`);
     const at = `history.evals[${i}]`;
-    const e: EvalPoint = { iteration: k.number(q['iteration'], `${at}.iteration`), trainError: k.measured(q['trainError'], `${at}.trainError`) };
+    const e: EvalPoint = {
+      iteration: k.number(q['iteration'], `${at}.iteration`),
+      trainError: k.measured(q['trainError'], `${at}.trainError`),
+    };
     const epoch = k.optNumber(q['epoch'], `${at}.epoch`);
     if (epoch !== undefined) e.epoch = epoch;
     for (const f of ['devError', 'trainCost', 'devCost'] as const) {
@@ -116,7 +125,10 @@ export function checkRunRecord(value: unknown, file: string, prefix = ''): RunRe
     return e;
   });
   const result = k.object(o['result'], 'result');
-  const res: RunRecord['result'] = { iterations: k.number(result['iterations'], 'result.iterations'), seconds: k.number(result['seconds'], 'result.seconds') };
+  const res: RunRecord['result'] = {
+    iterations: k.number(result['iterations'], 'result.iterations'),
+    seconds: k.number(result['seconds'], 'result.seconds'),
+  };
   for (const f of ['trainAccuracy', 'devAccuracy', 'testAccuracy', 'trainError', 'devError', 'testError'] as const) {
     const v = k.optNumber(result[f], `result.${f}`);
     if (v !== undefined) res[f] = v;
@@ -145,7 +157,8 @@ export function checkRunRecord(value: unknown, file: string, prefix = ''): RunRe
   }
   const splitRule = k.optString(data['splitRule'], 'data.splitRule');
   if (splitRule !== undefined) run.data.splitRule = splitRule;
-  if (o['command'] !== undefined) run.command = k.array(o['command'], 'command').map((a, i) => k.string(a, `command[${i}]`));
+  if (o['command'] !== undefined)
+    run.command = k.array(o['command'], 'command').map((a, i) => k.string(a, `command[${i}]`));
   if (o['diagnosis'] !== undefined && o['diagnosis'] !== null) run.diagnosis = checkDiagnosis(k, o['diagnosis']);
   return run;
 }
@@ -158,17 +171,28 @@ export function checkRunRecord(value: unknown, file: string, prefix = ''): RunRe
  * @example readRunDocument('{"format":"lnn-model","version":1,"run":{…}}', 'cat.json') // => the RunRecord under run
  */
 export function readRunDocument(text: string, file: string): RunRecord {
-  if (text.trim() === '') throw new DataError(`${file}: the file is empty; expected an lnn run record or model (JSON)`, file);
+  if (text.trim() === '')
+    throw new DataError(`${file}: the file is empty; expected an lnn run record or model (JSON)`, file);
   const doc = parseJsonText(text, file);
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
-    throw new DataError(`${file}: not an lnn run record or model: expected a JSON object with "format": "lnn-run" or "lnn-model"`, file);
+    throw new DataError(
+      `${file}: not an lnn run record or model: expected a JSON object with "format": "lnn-run" or "lnn-model"`,
+      file,
+    );
   const format = (doc as Record<string, unknown>)['format'];
   if (format === 'lnn-model') {
     const version = (doc as Record<string, unknown>)['version'];
-    if (version !== 1) throw new DataError(`${file}: model format version ${JSON.stringify(version) ?? 'missing'} is not supported (this lnn reads version 1)`, file);
+    if (version !== 1)
+      throw new DataError(
+        `${file}: model format version ${JSON.stringify(version) ?? 'missing'} is not supported (this lnn reads version 1)`,
+        file,
+      );
     const run = (doc as Record<string, unknown>)['run'];
     if (run === undefined || run === null)
-      throw new DataError(`${file}: this model file holds no training record ("run"); models saved by lnn train --save carry one`, file);
+      throw new DataError(
+        `${file}: this model file holds no training record ("run"); models saved by lnn train --save carry one`,
+        file,
+      );
     return checkRunRecord(run, file, 'run.');
   }
   if (format === 'lnn-run') return checkRunRecord(doc, file);

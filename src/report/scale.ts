@@ -48,7 +48,11 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
  * A linear scale from [d0, d1] to [r0, r1]. With `nice`, the domain is extended to whole ticks.
  * @example linearScale([0, 10], [0, 100])(2.5) // => 25
  */
-export function linearScale(domain: [number, number], range: [number, number], opts: { nice?: boolean; tickCount?: number } = {}): Scale {
+export function linearScale(
+  domain: [number, number],
+  range: [number, number],
+  opts: { nice?: boolean; tickCount?: number } = {},
+): Scale {
   let [d0, d1] = widen(domain[0], domain[1]);
   let ticks = niceTicks(d0, d1, opts.tickCount ?? 5);
   if (opts.nice) {

@@ -70,31 +70,45 @@ export class Model {
 
   static create(config: ModelConfig): Model {
     const dims = config.dims;
-    if (!Array.isArray(dims) || dims.length < 2) throw new ValueError(`Model: dims must list n[0..L] with L ≥ 1 but is ${JSON.stringify(dims)}`);
+    if (!Array.isArray(dims) || dims.length < 2)
+      throw new ValueError(`Model: dims must list n[0..L] with L ≥ 1 but is ${JSON.stringify(dims)}`);
     dims.forEach((n, l) => {
       if (!Number.isInteger(n) || n < 1) throw new ValueError(`Model: n[${l}] must be a positive integer but is ${n}`);
     });
     const L = dims.length - 1;
-    const activations = config.activations ?? [...Array<ActivationKind>(L - 1).fill(config.activation ?? 'relu'), config.output ?? 'sigmoid'];
-    if (activations.length !== L) throw new ValueError(`Model: need one activation per layer, g[1..${L}], but got ${activations.length}`);
+    const activations = config.activations ?? [
+      ...Array<ActivationKind>(L - 1).fill(config.activation ?? 'relu'),
+      config.output ?? 'sigmoid',
+    ];
+    if (activations.length !== L)
+      throw new ValueError(`Model: need one activation per layer, g[1..${L}], but got ${activations.length}`);
     const output = activations[L - 1]!;
     const loss = config.loss ?? lossFor(output);
     const alpha = config.alpha ?? DEFAULT_LEAKY_SLOPE;
     const dtype = config.dtype ?? 'float32';
-    const backend = typeof config.backend === 'string' ? getBackend(config.backend) : (config.backend ?? defaultBackend());
+    const backend =
+      typeof config.backend === 'string' ? getBackend(config.backend) : (config.backend ?? defaultBackend());
     if (config.classes && output === 'sigmoid' && config.classes.length > 2)
-      throw new ValueError(`Model: a sigmoid output separates 2 classes but there are ${config.classes.length}; use output softmax`);
+      throw new ValueError(
+        `Model: a sigmoid output separates 2 classes but there are ${config.classes.length}; use output softmax`,
+      );
     if (config.classes && output === 'softmax' && config.classes.length !== dims[L])
-      throw new ShapeError(`Model: a softmax output needs n[${L}] = K = ${config.classes.length} units (one per class) but n[${L}] is ${dims[L]}`);
+      throw new ShapeError(
+        `Model: a softmax output needs n[${L}] = K = ${config.classes.length} units (one per class) but n[${L}] is ${dims[L]}`,
+      );
     let init = config.init;
-    if (init === undefined) init = activations.slice(0, -1).every((g) => g === 'relu' || g === 'leaky-relu') ? 'he' : 'xavier';
+    if (init === undefined)
+      init = activations.slice(0, -1).every((g) => g === 'relu' || g === 'leaky-relu') ? 'he' : 'xavier';
     let params64: Parameters;
     if (typeof init === 'object' && !('scaled' in init)) {
       params64 = init as Parameters;
       const got = layerDims(params64, 'Model: initial parameters');
       if (got.length !== dims.length || got.some((n, l) => n !== dims[l]))
-        throw new ShapeError(`Model: the initial parameters have dims [${got.join(', ')}] but the network has [${dims.join(', ')}]`);
-    } else params64 = initializeParametersDeep(dims, { init: init as InitKind, seed: config.seed ?? 1, dtype: 'float64' });
+        throw new ShapeError(
+          `Model: the initial parameters have dims [${got.join(', ')}] but the network has [${dims.join(', ')}]`,
+        );
+    } else
+      params64 = initializeParametersDeep(dims, { init: init as InitKind, seed: config.seed ?? 1, dtype: 'float64' });
     const parameters: Parameters = {};
     for (const [k, M] of Object.entries(params64)) {
       parameters[k] = backend.zeros(M.rows, M.cols, dtype);
@@ -103,7 +117,16 @@ export class Model {
     const norm = config.normalize;
     const fitted = typeof norm === 'object' && 'kind' in norm ? norm : undefined;
     const pending = fitted ? undefined : (norm as NormalizeKind | undefined);
-    return new Model({ dims: [...dims], activations, alpha, loss }, dtype, backend, parameters, fitted, pending, config.classes, config.featureNames);
+    return new Model(
+      { dims: [...dims], activations, alpha, loss },
+      dtype,
+      backend,
+      parameters,
+      fitted,
+      pending,
+      config.classes,
+      config.featureNames,
+    );
   }
 
   /** L, the number of layers with parameters. */
@@ -122,7 +145,10 @@ export class Model {
   /** X' = the model's normalization of X: (n[0], m), in the model's dtype. */
   prepare(X: Matrix, where = 'X'): Matrix {
     const n0 = this.arch.dims[0]!;
-    if (X.rows !== n0) throw new ShapeError(`${where}: the model expects n[0] = ${n0} features per example but the data has ${X.rows} (X is ${fmtShape(X.rows, X.cols)})`);
+    if (X.rows !== n0)
+      throw new ShapeError(
+        `${where}: the model expects n[0] = ${n0} features per example but the data has ${X.rows} (X is ${fmtShape(X.rows, X.cols)})`,
+      );
     const out = zeros(X.rows, X.cols, this.dtype);
     return applyNormalization(this.normalization ?? { kind: 'none' }, X, out);
   }
@@ -134,7 +160,9 @@ export class Model {
   fit(X: Matrix, Y: Matrix, options: Omit<TrainOptions, 'dev'> & { dev?: { X: Matrix; Y: Matrix } }): TrainResult {
     const L = this.depth;
     if (Y.rows !== this.arch.dims[L] || Y.cols !== X.cols)
-      throw new ShapeError(`fit: Y must be (n[${L}], m) = ${fmtShape(this.arch.dims[L]!, X.cols)} but is ${fmtShape(Y.rows, Y.cols)}`);
+      throw new ShapeError(
+        `fit: Y must be (n[${L}], m) = ${fmtShape(this.arch.dims[L]!, X.cols)} but is ${fmtShape(Y.rows, Y.cols)}`,
+      );
     if (this.pendingNormalize !== undefined) {
       this.normalization = fitNormalization(X, this.pendingNormalize);
       this.pendingNormalize = undefined;
@@ -145,8 +173,13 @@ export class Model {
     let dev: TrainOptions['dev'];
     if (options.dev) {
       const { X: Xd, Y: Ydv } = options.dev;
-      if (Ydv.rows !== Y.rows || Ydv.cols !== Xd.cols) throw new ShapeError(`fit: dev Y must be ${fmtShape(Y.rows, Xd.cols)} but is ${fmtShape(Ydv.rows, Ydv.cols)}`);
-      dev = { X: this.prepare(Xd, 'fit: dev X'), Y: convert(Ydv, this.dtype), ...(this.isClassifier ? { labels: labelsOf(Ydv) } : {}) };
+      if (Ydv.rows !== Y.rows || Ydv.cols !== Xd.cols)
+        throw new ShapeError(`fit: dev Y must be ${fmtShape(Y.rows, Xd.cols)} but is ${fmtShape(Ydv.rows, Ydv.cols)}`);
+      dev = {
+        X: this.prepare(Xd, 'fit: dev X'),
+        Y: convert(Ydv, this.dtype),
+        ...(this.isClassifier ? { labels: labelsOf(Ydv) } : {}),
+      };
     }
     return trainParameters(this.parameters, this.arch, Xn, Yd, labels, { ...options, dev }, this.backend);
   }
@@ -158,7 +191,8 @@ export class Model {
     const fwd = new ChunkedForward(this.backend, this.arch, this.dtype);
     try {
       fwd.run(this.parameters, Xn, (AL, start) => {
-        for (let i = 0; i < AL.rows; i++) out.data.set(AL.data.subarray(i * AL.cols, (i + 1) * AL.cols), i * X.cols + start);
+        for (let i = 0; i < AL.rows; i++)
+          out.data.set(AL.data.subarray(i * AL.cols, (i + 1) * AL.cols), i * X.cols + start);
       });
     } finally {
       fwd.dispose();
@@ -168,7 +202,8 @@ export class Model {
 
   /** Class indices (classification: A[L] > 0.5 for sigmoid, argmax for softmax), one per example. */
   predictClasses(X: Matrix): Int32Array {
-    if (!this.isClassifier) throw new ValueError(`predictClasses: the output is ${this.output}, not a classifier; use forward()`);
+    if (!this.isClassifier)
+      throw new ValueError(`predictClasses: the output is ${this.output}, not a classifier; use forward()`);
     const AL = this.forward(X);
     const out = new Int32Array(X.cols);
     this.backend.predictClasses(AL, out, 0.5);
@@ -179,10 +214,20 @@ export class Model {
   evaluate(X: Matrix, Y: Matrix): Evaluation {
     const L = this.depth;
     if (Y.rows !== this.arch.dims[L] || Y.cols !== X.cols)
-      throw new ShapeError(`evaluate: Y must be (n[${L}], m) = ${fmtShape(this.arch.dims[L]!, X.cols)} but is ${fmtShape(Y.rows, Y.cols)}`);
+      throw new ShapeError(
+        `evaluate: Y must be (n[${L}], m) = ${fmtShape(this.arch.dims[L]!, X.cols)} but is ${fmtShape(Y.rows, Y.cols)}`,
+      );
     const fwd = new ChunkedForward(this.backend, this.arch, this.dtype);
     try {
-      return evaluateNetwork(fwd, this.backend, this.arch, this.parameters, this.prepare(X), convert(Y, this.dtype), this.isClassifier ? labelsOf(Y) : undefined);
+      return evaluateNetwork(
+        fwd,
+        this.backend,
+        this.arch,
+        this.parameters,
+        this.prepare(X),
+        convert(Y, this.dtype),
+        this.isClassifier ? labelsOf(Y) : undefined,
+      );
     } finally {
       fwd.dispose();
     }
@@ -208,7 +253,15 @@ export class Model {
   }
 
   /** @internal for the model file reader */
-  static restore(arch: Architecture, dtype: DType, backend: Backend, parameters: Parameters, normalization: Normalization | undefined, classes: string[] | undefined, featureNames: string[] | undefined): Model {
+  static restore(
+    arch: Architecture,
+    dtype: DType,
+    backend: Backend,
+    parameters: Parameters,
+    normalization: Normalization | undefined,
+    classes: string[] | undefined,
+    featureNames: string[] | undefined,
+  ): Model {
     return new Model(arch, dtype, backend, parameters, normalization, undefined, classes, featureNames);
   }
 }

@@ -48,7 +48,12 @@ export function modelToJSON(model: Model, run?: RunRecord): ModelFile {
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
-    architecture: { dims: model.arch.dims, activations: model.arch.activations, alpha: model.arch.alpha, loss: model.arch.loss },
+    architecture: {
+      dims: model.arch.dims,
+      activations: model.arch.activations,
+      alpha: model.arch.alpha,
+      loss: model.arch.loss,
+    },
     dtype: model.dtype,
     normalization: model.normalization ?? { kind: 'none' },
     classes: model.classes ?? null,
@@ -66,34 +71,68 @@ export function modelToJSON(model: Model, run?: RunRecord): ModelFile {
  */
 export function modelFromJSON(json: unknown, where = 'model', backend: Backend = defaultBackend()): Model {
   const o = json as Partial<ModelFile>;
-  if (!o || typeof o !== 'object' || Array.isArray(o)) throw new DataError(`${where}: not an lnn model (expected a JSON object with "format": "${MODEL_FORMAT}")`, where);
+  if (!o || typeof o !== 'object' || Array.isArray(o))
+    throw new DataError(`${where}: not an lnn model (expected a JSON object with "format": "${MODEL_FORMAT}")`, where);
   if (o.format !== MODEL_FORMAT)
-    throw new DataError(`${where}: not an lnn model ("format" is ${JSON.stringify(o.format)}, expected "${MODEL_FORMAT}")${(o as { W1?: unknown }).W1 ? '; this looks like a parameters file: use it with --init' : ''}`, where);
-  if (o.version !== MODEL_VERSION) throw new DataError(`${where}: model format version ${o.version} is not supported (this lnn reads version ${MODEL_VERSION})`, where);
+    throw new DataError(
+      `${where}: not an lnn model ("format" is ${JSON.stringify(o.format)}, expected "${MODEL_FORMAT}")${(o as { W1?: unknown }).W1 ? '; this looks like a parameters file: use it with --init' : ''}`,
+      where,
+    );
+  if (o.version !== MODEL_VERSION)
+    throw new DataError(
+      `${where}: model format version ${o.version} is not supported (this lnn reads version ${MODEL_VERSION})`,
+      where,
+    );
   const a = o.architecture;
   if (!a || !Array.isArray(a.dims) || !Array.isArray(a.activations) || a.activations.length !== a.dims.length - 1)
     throw new DataError(`${where}: "architecture" must hold dims n[0..L] and activations g[1..L]`, where);
-  if (o.dtype !== 'float32' && o.dtype !== 'float64') throw new DataError(`${where}: "dtype" must be float32 or float64 but is ${JSON.stringify(o.dtype)}`, where);
-  const activations = a.activations.map((g, l) => parseActivation(String(g), `${where}: architecture.activations[${l}]`));
+  if (o.dtype !== 'float32' && o.dtype !== 'float64')
+    throw new DataError(`${where}: "dtype" must be float32 or float64 but is ${JSON.stringify(o.dtype)}`, where);
+  const activations = a.activations.map((g, l) =>
+    parseActivation(String(g), `${where}: architecture.activations[${l}]`),
+  );
   const loss = parseLoss(String(a.loss));
   if (typeof a.alpha !== 'number') throw new DataError(`${where}: architecture.alpha must be a number`, where);
   const params64 = parametersFromJSON(o.parameters, 'float64', `${where}: parameters`, a.dims);
   const sum = parameterChecksum(params64, o.dtype);
   if (o.checksum !== sum)
-    throw new DataError(`${where}: the parameters do not match the file's checksum (${o.checksum ?? 'missing'} vs ${sum}): the file was edited or damaged`, where);
+    throw new DataError(
+      `${where}: the parameters do not match the file's checksum (${o.checksum ?? 'missing'} vs ${sum}): the file was edited or damaged`,
+      where,
+    );
   const normalization = normalizationFromJSON(o.normalization, where, a.dims[0]!);
-  if (o.classes !== null && o.classes !== undefined && (!Array.isArray(o.classes) || !o.classes.every((c) => typeof c === 'string')))
+  if (
+    o.classes !== null &&
+    o.classes !== undefined &&
+    (!Array.isArray(o.classes) || !o.classes.every((c) => typeof c === 'string'))
+  )
     throw new DataError(`${where}: "classes" must be an array of strings or null`, where);
   const parameters: Parameters = {};
   for (const [k, M] of Object.entries(params64)) {
     parameters[k] = backend.zeros(M.rows, M.cols, o.dtype);
     parameters[k]!.data.set(M.data);
   }
-  const model = Model.restore({ dims: a.dims, activations, alpha: a.alpha, loss }, o.dtype, backend, parameters, normalization, o.classes ?? undefined, o.featureNames);
+  const model = Model.restore(
+    { dims: a.dims, activations, alpha: a.alpha, loss },
+    o.dtype,
+    backend,
+    parameters,
+    normalization,
+    o.classes ?? undefined,
+    o.featureNames,
+  );
   if (o.imputer !== undefined) {
     const imp = o.imputer;
-    if (imp?.kind !== 'mean' || !Array.isArray(imp.means) || imp.means.length !== a.dims[0] || !imp.means.every((v) => typeof v === 'number' && Number.isFinite(v)))
-      throw new DataError(`${where}: "imputer" must be { "kind": "mean", "means": [n_x = ${a.dims[0]} finite numbers] }`, where);
+    if (
+      imp?.kind !== 'mean' ||
+      !Array.isArray(imp.means) ||
+      imp.means.length !== a.dims[0] ||
+      !imp.means.every((v) => typeof v === 'number' && Number.isFinite(v))
+    )
+      throw new DataError(
+        `${where}: "imputer" must be { "kind": "mean", "means": [n_x = ${a.dims[0]} finite numbers] }`,
+        where,
+      );
     model.imputer = { kind: 'mean', means: imp.means, missingInTrain: imp.missingInTrain ?? imp.means.map(() => 0) };
   }
   return model;

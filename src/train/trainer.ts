@@ -39,7 +39,7 @@ export interface TrainOptions {
   /** Full batch: evaluate train/dev error every N iterations (default costEvery). Mini-batch: every epoch. */
   evalEvery?: number;
   /** Dev set, normalized like X: X (n[0], m_dev), Y (n[L], m_dev), labels for classification. */
-  dev?: { X: Matrix; Y: Matrix; labels?: Int32Array };
+  dev?: { X: Matrix; Y: Matrix; labels?: Int32Array } | undefined;
   /** Stop when dev error has not improved by minDelta for `patience` evaluations; restores the best parameters. */
   earlyStop?: { patience: number; minDelta?: number };
   /** A recorded cost; `evaluated` says whether an evaluation (onEval) of the same iteration follows. */
@@ -86,7 +86,9 @@ export function trainParameters(
   const full = options.batchSize === undefined || options.batchSize >= m;
   const batch = full ? m : options.batchSize!;
   const perEpoch = Math.ceil(m / batch);
-  const total = options.iterations ?? (options.epochs !== undefined ? options.epochs * perEpoch : full ? DEFAULT_ITERATIONS : DEFAULT_EPOCHS * perEpoch);
+  const total =
+    options.iterations ??
+    (options.epochs !== undefined ? options.epochs * perEpoch : full ? DEFAULT_ITERATIONS : DEFAULT_EPOCHS * perEpoch);
   const costEvery = options.costEvery ?? 100;
   const evalEvery = options.evalEvery ?? costEvery;
   const rng = new Rng(options.seed ?? 1);
@@ -99,7 +101,9 @@ export function trainParameters(
   const dropout = keepProb < 1;
   const history: TrainingHistory = { costs: [], evals: [] };
   const evaluator = new ChunkedForward(backend, arch, dtype);
-  const best = options.earlyStop ? { error: Infinity, iteration: 0, params: copyParameters(parameters, backend), waited: 0 } : undefined;
+  const best = options.earlyStop
+    ? { error: Infinity, iteration: 0, params: copyParameters(parameters, backend), waited: 0 }
+    : undefined;
 
   // Batch storage: the full X in the backend's memory (full batch), or batch-sized matrices to gather into.
   const workspaces = new Map<number, { ws: Workspace; Xb: Matrix; Yb: Matrix }>();
@@ -107,7 +111,8 @@ export function trainParameters(
     let b = workspaces.get(size);
     if (!b) {
       const ws = createWorkspace(arch.dims, size, dtype, backend, dropout);
-      const Xb = backend.zeros(X.rows, size, dtype), Yb = backend.zeros(Y.rows, size, dtype);
+      const Xb = backend.zeros(X.rows, size, dtype),
+        Yb = backend.zeros(Y.rows, size, dtype);
       if (full) (backend.copy(X, Xb), backend.copy(Y, Yb));
       workspaces.set(size, (b = { ws, Xb, Yb }));
     }
@@ -115,7 +120,9 @@ export function trainParameters(
   };
   const pred = new Int32Array(batch);
   let order: Int32Array = new Int32Array(0);
-  let epochCost = 0, epochCorrect = 0, epochSeen = 0;
+  let epochCost = 0,
+    epochCorrect = 0,
+    epochSeen = 0;
   let lastCost = NaN;
   let stopped = `finished ${total} iteration${total === 1 ? '' : 's'}`;
   let iteration = 0;
@@ -170,7 +177,8 @@ export function trainParameters(
       // The course records J before the update of the iteration it is printed for.
       const recordCost = full ? iteration % costEvery === 0 || iteration === total - 1 : true;
       const evalNow = full && (iteration % evalEvery === 0 || iteration === total - 1);
-      let cost = NaN, correct = 0;
+      let cost = NaN,
+        correct = 0;
       if (recordCost || evalNow) {
         cost = backend.lossSum(arch.loss, AL, Yb) / size + l2Cost(parameters, lambda, size, backend);
         if (labels) {
@@ -187,7 +195,14 @@ export function trainParameters(
         lastCost = cost;
       }
       if (full && evalNow && !evaluate(iteration, labels ? (size - correct) / size : cost, cost)) break;
-      const grads = modelBackward(AL, Yb, caches, { backend, loss: arch.loss, alpha: arch.alpha, lambda, workspace: ws, computeDA0: false });
+      const grads = modelBackward(AL, Yb, caches, {
+        backend,
+        loss: arch.loss,
+        alpha: arch.alpha,
+        lambda,
+        workspace: ws,
+        computeDA0: false,
+      });
       optimizer.step(parameters, grads);
       iteration++;
 
@@ -211,14 +226,22 @@ export function trainParameters(
         break;
       }
       if (!go) break;
-      if (options.onIteration?.({ iteration, total, ...(full ? {} : { epoch: iteration / perEpoch }), ...(Number.isFinite(cost) ? { cost } : {}) }) === false) {
+      if (
+        options.onIteration?.({
+          iteration,
+          total,
+          ...(full ? {} : { epoch: iteration / perEpoch }),
+          ...(Number.isFinite(cost) ? { cost } : {}),
+        }) === false
+      ) {
         stopped = `stopped at iteration ${iteration} by the caller`;
         break;
       }
     }
     if (best && best.iteration !== iteration && history.evals.some((e) => e.devError !== undefined)) {
       for (const k of Object.keys(parameters)) backend.copy(best.params[k]!, parameters[k]!);
-      if (!stopped.startsWith('early stop')) stopped += `; kept the parameters of iteration ${best.iteration} (best dev error ${fmtError(best.error)})`;
+      if (!stopped.startsWith('early stop'))
+        stopped += `; kept the parameters of iteration ${best.iteration} (best dev error ${fmtError(best.error)})`;
       else stopped += `; restored the parameters of iteration ${best.iteration}`;
     }
   } finally {
@@ -244,9 +267,11 @@ export function trainParameters(
 
 function validate(o: TrainOptions, m: number): void {
   const positiveInt = (name: string, v: number | undefined) => {
-    if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new ValueError(`${name} must be a positive integer but is ${v}`);
+    if (v !== undefined && (!Number.isInteger(v) || v < 1))
+      throw new ValueError(`${name} must be a positive integer but is ${v}`);
   };
-  if (!(o.learningRate > 0) || !Number.isFinite(o.learningRate)) throw new ValueError(`learning rate must be a positive number but is ${o.learningRate}`);
+  if (!(o.learningRate > 0) || !Number.isFinite(o.learningRate))
+    throw new ValueError(`learning rate must be a positive number but is ${o.learningRate}`);
   if (o.iterations !== undefined && o.epochs !== undefined) throw new ValueError('give iterations or epochs, not both');
   positiveInt('iterations', o.iterations);
   positiveInt('epochs', o.epochs);
@@ -254,7 +279,8 @@ function validate(o: TrainOptions, m: number): void {
   positiveInt('costEvery', o.costEvery);
   positiveInt('evalEvery', o.evalEvery);
   if (o.l2 !== undefined && !(o.l2 >= 0)) throw new ValueError(`l2 (lambda) must be ≥ 0 but is ${o.l2}`);
-  if (o.keepProb !== undefined && !(o.keepProb > 0 && o.keepProb <= 1)) throw new ValueError(`keep probability must be in (0, 1] but is ${o.keepProb}`);
+  if (o.keepProb !== undefined && !(o.keepProb > 0 && o.keepProb <= 1))
+    throw new ValueError(`keep probability must be in (0, 1] but is ${o.keepProb}`);
   if (o.earlyStop) {
     positiveInt('early-stop patience', o.earlyStop.patience);
     if (!o.dev) throw new ValueError('early stopping needs a dev set to watch');

@@ -13,7 +13,8 @@ function near(M: Matrix | ArrayLike<number>, expected: number[], what: string): 
   const dtypeTol = 'data' in M && M.dtype === 'float64' ? 1e-14 : 1e-6;
   assert.equal(data.length, expected.length, `${what}: length`);
   for (let i = 0; i < expected.length; i++) {
-    const e = expected[i]!, a = data[i]!;
+    const e = expected[i]!,
+      a = data[i]!;
     assert.ok(Math.abs(a - e) <= dtypeTol * Math.max(1, Math.abs(e)), `${what}[${i}] = ${a}, expected ${e}`);
   }
 }
@@ -23,8 +24,24 @@ const sig = (z: number) => 1 / (1 + Math.exp(-z));
 for (const { label, backend: be } of cases) {
   for (const dt of dtypes) {
     describe(`${label} ${dt}: kernels against formulas`, () => {
-      const A = () => mat(be, [[1, 2], [3, 4]], dt);
-      const B = () => mat(be, [[5, 6], [7, 8]], dt);
+      const A = () =>
+        mat(
+          be,
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          dt,
+        );
+      const B = () =>
+        mat(
+          be,
+          [
+            [5, 6],
+            [7, 8],
+          ],
+          dt,
+        );
 
       it('gemm: the four transpose forms', () => {
         const C = be.zeros(2, 2, dt);
@@ -39,10 +56,24 @@ for (const { label, backend: be } of cases) {
       });
 
       it('gemm: alpha, beta, beta = 0 drops NaN, K = 0, rectangular', () => {
-        const C = mat(be, [[1, 1], [1, 1]], dt);
+        const C = mat(
+          be,
+          [
+            [1, 1],
+            [1, 1],
+          ],
+          dt,
+        );
         be.gemm(false, false, 2, A(), B(), 0.5, C);
         near(C, [38.5, 44.5, 86.5, 100.5], '2·A·B + 0.5·C');
-        const D = mat(be, [[NaN, Infinity], [NaN, 1]], dt);
+        const D = mat(
+          be,
+          [
+            [NaN, Infinity],
+            [NaN, 1],
+          ],
+          dt,
+        );
         be.gemm(false, false, 1, A(), B(), 0, D);
         near(D, [19, 22, 43, 50], 'beta = 0 over NaN');
         const E = mat(be, [[3, 4]], dt);
@@ -50,12 +81,35 @@ for (const { label, backend: be } of cases) {
         near(E, [1.5, 2], 'K = 0 scales C by beta');
         // (1, 3)·(3, 2): a row vector times a matrix.
         const F = be.zeros(1, 2, dt);
-        be.gemm(false, false, 1, mat(be, [[1, 2, 3]], dt), mat(be, [[1, 0], [0, 1], [1, 1]], dt), 0, F);
+        be.gemm(
+          false,
+          false,
+          1,
+          mat(be, [[1, 2, 3]], dt),
+          mat(
+            be,
+            [
+              [1, 0],
+              [0, 1],
+              [1, 1],
+            ],
+            dt,
+          ),
+          0,
+          F,
+        );
         near(F, [4, 5], '(1, 3)·(3, 2)');
       });
 
       it('addBias broadcasts b over the columns', () => {
-        const Z = mat(be, [[1, 2, 3], [4, 5, 6]], dt);
+        const Z = mat(
+          be,
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+          dt,
+        );
         be.addBias(Z, mat(be, [[10], [20]], dt));
         near(Z, [11, 12, 13, 24, 25, 26], 'Z + b');
       });
@@ -75,14 +129,23 @@ for (const { label, backend: be } of cases) {
         be.activationForward('linear', Z, Aout, 0);
         near(Aout, z, 'linear');
         // Softmax per column; the second column would overflow exp without the max subtracted.
-        const S = mat(be, [[1, 1000], [2, 1000], [3, 999]], dt);
+        const S = mat(
+          be,
+          [
+            [1, 1000],
+            [2, 1000],
+            [3, 999],
+          ],
+          dt,
+        );
         be.activationForward('softmax', S, S, 0);
-        const e = [Math.exp(1), Math.exp(2), Math.exp(3)], s = e[0]! + e[1]! + e[2]!;
+        const e = [Math.exp(1), Math.exp(2), Math.exp(3)],
+          s = e[0]! + e[1]! + e[2]!;
         const t = 2 + Math.exp(-1);
         near(S, [e[0]! / s, 1 / t, e[1]! / s, 1 / t, e[2]! / s, Math.exp(-1) / t], 'softmax in place');
       });
 
-      it('activationBackward: dZ = dA * g\'(Z), softmax Jacobian-vector product', () => {
+      it("activationBackward: dZ = dA * g'(Z), softmax Jacobian-vector product", () => {
         const Z = mat(be, [[-1, 2, 0.5]], dt);
         const dA = mat(be, [[3, -4, 5]], dt);
         const dZ = be.zeros(1, 3, dt);
@@ -93,10 +156,18 @@ for (const { label, backend: be } of cases) {
         near(dZ, [0.03, -4, 5], 'leaky-relu');
         be.activationForward('sigmoid', Z, Aout, 0);
         be.activationBackward('sigmoid', dA, Z, Aout, dZ, 0);
-        near(dZ, [-1, 2, 0.5].map((z, i) => [3, -4, 5][i]! * sig(z) * (1 - sig(z))), 'sigmoid');
+        near(
+          dZ,
+          [-1, 2, 0.5].map((z, i) => [3, -4, 5][i]! * sig(z) * (1 - sig(z))),
+          'sigmoid',
+        );
         be.activationForward('tanh', Z, Aout, 0);
         be.activationBackward('tanh', dA, Z, Aout, dZ, 0);
-        near(dZ, [-1, 2, 0.5].map((z, i) => [3, -4, 5][i]! * (1 - Math.tanh(z) ** 2)), 'tanh');
+        near(
+          dZ,
+          [-1, 2, 0.5].map((z, i) => [3, -4, 5][i]! * (1 - Math.tanh(z) ** 2)),
+          'tanh',
+        );
         be.activationBackward('linear', dA, Z, Z, dZ, 0);
         near(dZ, [3, -4, 5], 'linear');
         // Softmax, one column a = (0.2, 0.3, 0.5), dA = (1, 2, 3): Σ dA·a = 2.3, dZ = a·(dA - 2.3).
@@ -108,7 +179,14 @@ for (const { label, backend: be } of cases) {
       });
 
       it('sumColumns, sumSquares, copy, subtract, axpby, multiply', () => {
-        const X = mat(be, [[1, 2, 3], [4, 5, 6]], dt);
+        const X = mat(
+          be,
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+          dt,
+        );
         const out = be.zeros(2, 1, dt);
         be.sumColumns(X, out, 0.5);
         near(out, [3, 7.5], 'sumColumns');
@@ -116,23 +194,47 @@ for (const { label, backend: be } of cases) {
         const Y = be.zeros(2, 3, dt);
         be.copy(X, Y);
         near(Y, [1, 2, 3, 4, 5, 6], 'copy');
-        be.subtract(X, mat(be, [[1, 1, 1], [2, 2, 2]], dt), Y);
+        be.subtract(
+          X,
+          mat(
+            be,
+            [
+              [1, 1, 1],
+              [2, 2, 2],
+            ],
+            dt,
+          ),
+          Y,
+        );
         near(Y, [0, 1, 2, 2, 3, 4], 'subtract');
         be.axpby(2, X, -1, Y);
         near(Y, [2, 3, 4, 6, 7, 8], 'axpby');
-        be.multiply(X, mat(be, [[0, 2, 0], [1, 0, 0.5]], dt), Y);
+        be.multiply(
+          X,
+          mat(
+            be,
+            [
+              [0, 2, 0],
+              [1, 0, 0.5],
+            ],
+            dt,
+          ),
+          Y,
+        );
         near(Y, [0, 4, 0, 4, 0, 3], 'multiply');
       });
 
       it('lossSum and lossGradient for the three losses', () => {
-        const AL = mat(be, [[0.8, 0.4]], dt), Y = mat(be, [[1, 0]], dt);
+        const AL = mat(be, [[0.8, 0.4]], dt),
+          Y = mat(be, [[1, 0]], dt);
         near([be.lossSum('binary-cross-entropy', AL, Y)], [-(Math.log(0.8) + Math.log(0.6))], 'binary loss');
         const dAL = be.zeros(1, 2, dt);
         be.lossGradient('binary-cross-entropy', AL, Y, dAL);
         near(dAL, [-1 / 0.8, 1 / 0.6], 'binary dAL');
         // log(0) is clamped, and 0·log(0) is 0: a perfect prediction costs 0.
         assert.equal(be.lossSum('binary-cross-entropy', mat(be, [[1, 0]], dt), Y), 0);
-        const P = mat(be, [[0.7], [0.2], [0.1]], dt), T = mat(be, [[0], [1], [0]], dt);
+        const P = mat(be, [[0.7], [0.2], [0.1]], dt),
+          T = mat(be, [[0], [1], [0]], dt);
         near([be.lossSum('categorical-cross-entropy', P, T)], [-Math.log(0.2)], 'categorical loss');
         const dP = be.zeros(3, 1, dt);
         be.lossGradient('categorical-cross-entropy', P, T, dP);
@@ -143,12 +245,16 @@ for (const { label, backend: be } of cases) {
       });
 
       it('momentumStep and adamStep', () => {
-        const W = mat(be, [[1, 2]], dt), dW = mat(be, [[0.5, -1]], dt), v = mat(be, [[0.1, 0.2]], dt);
+        const W = mat(be, [[1, 2]], dt),
+          dW = mat(be, [[0.5, -1]], dt),
+          v = mat(be, [[0.1, 0.2]], dt);
         be.momentumStep(W, dW, v, 0.1, 0.9);
         const v1 = [0.9 * 0.1 + 0.1 * 0.5, 0.9 * 0.2 - 0.1];
         near(v, v1, 'momentum v');
         near(W, [1 - 0.1 * v1[0]!, 2 - 0.1 * v1[1]!], 'momentum W');
-        const W2 = mat(be, [[1, 2]], dt), va = be.zeros(1, 2, dt), s = be.zeros(1, 2, dt);
+        const W2 = mat(be, [[1, 2]], dt),
+          va = be.zeros(1, 2, dt),
+          s = be.zeros(1, 2, dt);
         be.adamStep(W2, dW, va, s, 0.01, 0.9, 0.999, 1e-8, 1);
         // At t = 1 the bias-corrected v and s are dW and dW², so the step is lr·sign(dW) (up to eps).
         near(va, [0.05, -0.1], 'adam v');
@@ -158,7 +264,19 @@ for (const { label, backend: be } of cases) {
 
       it('predictClasses and dropoutMask', () => {
         const out = new Int32Array(3);
-        be.predictClasses(mat(be, [[0.1, 0.5, 0.3], [0.7, 0.5, 0.3], [0.2, 0, 0.3]], dt), out, 0.5);
+        be.predictClasses(
+          mat(
+            be,
+            [
+              [0.1, 0.5, 0.3],
+              [0.7, 0.5, 0.3],
+              [0.2, 0, 0.3],
+            ],
+            dt,
+          ),
+          out,
+          0.5,
+        );
         assert.deepEqual([...out], [1, 0, 0], 'argmax, first on ties');
         be.predictClasses(mat(be, [[0.2, 0.6, 0.5]], dt), out, 0.5);
         assert.deepEqual([...out], [0, 1, 0], 'one row: above the threshold');
@@ -187,13 +305,21 @@ for (const { label, backend: be } of cases) {
     });
     it('elementwise kernels', () => {
       assert.throws(() => be.addBias(z(3, 4), z(2, 1)), { message: 'addBias: b must be (3, 1) but is (2, 1)' });
-      assert.throws(() => be.activationForward('relu', z(3, 4), z(4, 3), 0), { message: 'activationForward: A must be (3, 4) but is (4, 3)' });
+      assert.throws(() => be.activationForward('relu', z(3, 4), z(4, 3), 0), {
+        message: 'activationForward: A must be (3, 4) but is (4, 3)',
+      });
       assert.throws(() => be.activationBackward('relu', z(3, 4), z(3, 4), z(3, 4), z(3, 5), 0), {
         message: 'activationBackward: dZ must be (3, 4) but is (3, 5)',
       });
-      assert.throws(() => be.sumColumns(z(3, 4), z(4, 1), 1), { message: 'sumColumns: out must be (3, 1) but is (4, 1)' });
-      assert.throws(() => be.lossSum('binary-cross-entropy', z(1, 4), z(1, 5)), { message: 'lossSum: Y must be (1, 4) but is (1, 5)' });
-      assert.throws(() => be.subtract(z(1, 4), z(1, 4), z(2, 4)), { message: 'subtract: dZ must be (1, 4) but is (2, 4)' });
+      assert.throws(() => be.sumColumns(z(3, 4), z(4, 1), 1), {
+        message: 'sumColumns: out must be (3, 1) but is (4, 1)',
+      });
+      assert.throws(() => be.lossSum('binary-cross-entropy', z(1, 4), z(1, 5)), {
+        message: 'lossSum: Y must be (1, 4) but is (1, 5)',
+      });
+      assert.throws(() => be.subtract(z(1, 4), z(1, 4), z(2, 4)), {
+        message: 'subtract: dZ must be (1, 4) but is (2, 4)',
+      });
       assert.throws(() => be.axpby(1, z(2, 2), 1, z(2, 3)), { message: 'axpby: Y must be (2, 2) but is (2, 3)' });
       assert.throws(() => be.copy(z(2, 2), z(2, 3)), { message: 'copy: dst must be (2, 2) but is (2, 3)' });
       assert.throws(() => be.adamStep(z(2, 2), z(2, 2), z(2, 2), z(1, 2), 1, 0.9, 0.999, 1e-8, 1), {

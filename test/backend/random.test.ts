@@ -39,16 +39,28 @@ function elementwiseTol(dtype: DType): number {
 /** Every |got - want| ≤ tol · (bound ?? max(1e-30, |want|)) + abs. */
 function within(got: Matrix, want: Matrix, tol: number, what: string, bound?: Matrix): void {
   for (let i = 0; i < want.size; i++) {
-    const g = got.data[i]!, w = want.data[i]!;
+    const g = got.data[i]!,
+      w = want.data[i]!;
     const scale = bound ? bound.data[i]! : Math.abs(w);
-    if (!(Math.abs(g - w) <= tol * scale + 1e-30)) assert.fail(`${what}: entry ${i} is ${g}, reference ${w} (tolerance ${tol * scale})`);
+    if (!(Math.abs(g - w) <= tol * scale + 1e-30))
+      assert.fail(`${what}: entry ${i} is ${g}, reference ${w} (tolerance ${tol * scale})`);
   }
 }
 
 /** (M, N, K) for the GEMM comparisons: odd sizes, m = 1, and blocks past MC, KC and NC. */
 const shapes: [number, number, number][] = [
-  [1, 1, 1], [3, 17, 1], [17, 3, 1023], [1023, 3, 17], [3, 1023, 17], [1, 17, 1023],
-  [17, 1, 1023], [130, 270, 300], [67, 129, 257], [5, 2100, 7], [1023, 1, 3], [64, 64, 64],
+  [1, 1, 1],
+  [3, 17, 1],
+  [17, 3, 1023],
+  [1023, 3, 17],
+  [3, 1023, 17],
+  [1, 17, 1023],
+  [17, 1, 1023],
+  [130, 270, 300],
+  [67, 129, 257],
+  [5, 2100, 7],
+  [1023, 1, 3],
+  [64, 64, 64],
 ];
 
 for (const { label, backend: be } of cases) {
@@ -59,13 +71,19 @@ for (const { label, backend: be } of cases) {
       it('gemm, all transpose forms, odd sizes, in both memories', () => {
         let seed = 1;
         for (const [M, N, K] of shapes) {
-          for (const [tA, tB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+          for (const [tA, tB] of [
+            [false, false],
+            [false, true],
+            [true, false],
+            [true, true],
+          ] as const) {
             // Alternate backend matrices with plain ones, so the copy-through path is tested too.
             const mk = (r: number, c: number) => (seed % 3 === 0 ? jsZeros(r, c, dt) : be.zeros(r, c, dt));
             const A = fill(mk(tA ? K : M, tA ? M : K), seed++);
             const B = fill(mk(tB ? N : K, tB ? K : N), seed++);
             const C = fill(mk(M, N), seed++);
-            const alpha = 0.75, beta = seed % 2 ? 0 : -0.5;
+            const alpha = 0.75,
+              beta = seed % 2 ? 0 : -0.5;
             const want = plain(C);
             ref.gemm(tA, tB, alpha, plain(A), plain(B), beta, want);
             be.gemm(tA, tB, alpha, A, B, beta, C);
@@ -81,14 +99,21 @@ for (const { label, backend: be } of cases) {
       });
 
       // (520, 513) has enough entries (≥ 2^18) for the threaded backend to split the elementwise kernels.
-      for (const [n, m] of [[1, 1], [3, 17], [17, 1023], [10, 1], [520, 513]] as const) {
+      for (const [n, m] of [
+        [1, 1],
+        [3, 17],
+        [17, 1023],
+        [10, 1],
+        [520, 513],
+      ] as const) {
         it(`elementwise and column kernels, (${n}, ${m})`, () => {
           const tol = elementwiseTol(dt);
           const Z = fill(be.zeros(n, m, dt), n + m, -6, 6);
           const dA = fill(be.zeros(n, m, dt), 7 * m);
           const b = fill(be.zeros(n, 1, dt), 3);
 
-          const Zb = be.zeros(n, m, dt), want = plain(Z);
+          const Zb = be.zeros(n, m, dt),
+            want = plain(Z);
           be.copy(Z, Zb);
           be.addBias(Zb, b);
           ref.addBias(want, plain(b));
@@ -96,18 +121,21 @@ for (const { label, backend: be } of cases) {
 
           const kinds: ActivationKind[] = ['relu', 'leaky-relu', 'tanh', 'sigmoid', 'softmax', 'linear'];
           for (const kind of kinds) {
-            const A = be.zeros(n, m, dt), Aref = jsZeros(n, m, dt);
+            const A = be.zeros(n, m, dt),
+              Aref = jsZeros(n, m, dt);
             be.activationForward(kind, Z, A, 0.05);
             ref.activationForward(kind, plain(Z), Aref, 0.05);
             within(A, Aref, tol, `activationForward ${kind}`);
-            const dZ = be.zeros(n, m, dt), dZref = jsZeros(n, m, dt);
+            const dZ = be.zeros(n, m, dt),
+              dZref = jsZeros(n, m, dt);
             be.activationBackward(kind, dA, Z, A, dZ, 0.05);
             ref.activationBackward(kind, plain(dA), plain(Z), plain(A), dZref, 0.05);
             // dZ = dA·g'(Z): bounded by the magnitudes of dA times g' (at most 1 here).
             within(dZ, dZref, 4 * tol, `activationBackward ${kind}`, abs(dA));
           }
 
-          const s = be.zeros(n, 1, dt), sref = jsZeros(n, 1, dt);
+          const s = be.zeros(n, 1, dt),
+            sref = jsZeros(n, 1, dt);
           be.sumColumns(dA, s, 1 / m);
           ref.sumColumns(plain(dA), sref, 1 / m);
           const sb = jsZeros(n, 1, dt);
@@ -119,14 +147,17 @@ for (const { label, backend: be } of cases) {
           for (let i = 0; i < Y.size; i++) Y.data[i] = Y.data[i]! < 0.5 ? 0 : 1;
           const losses: LossKind[] = ['binary-cross-entropy', 'categorical-cross-entropy', 'mean-squared-error'];
           for (const kind of losses) {
-            const l = be.lossSum(kind, probs, Y), lref = ref.lossSum(kind, plain(probs), plain(Y));
+            const l = be.lossSum(kind, probs, Y),
+              lref = ref.lossSum(kind, plain(probs), plain(Y));
             assert.ok(Math.abs(l - lref) <= 1e-12 * Math.max(1, Math.abs(lref)), `lossSum ${kind}: ${l} vs ${lref}`);
-            const g = be.zeros(n, m, dt), gref = jsZeros(n, m, dt);
+            const g = be.zeros(n, m, dt),
+              gref = jsZeros(n, m, dt);
             be.lossGradient(kind, probs, Y, g);
             ref.lossGradient(kind, plain(probs), plain(Y), gref);
             within(g, gref, tol, `lossGradient ${kind}`);
           }
-          const d = be.zeros(n, m, dt), dref = jsZeros(n, m, dt);
+          const d = be.zeros(n, m, dt),
+            dref = jsZeros(n, m, dt);
           be.subtract(probs, Y, d);
           ref.subtract(plain(probs), plain(Y), dref);
           within(d, dref, tol, 'subtract');
@@ -138,10 +169,12 @@ for (const { label, backend: be } of cases) {
           const ab = abs(Z);
           ref.axpby(0.7, abs(dref), 0.3, ab);
           within(d, dref, 4 * tol, 'axpby', ab);
-          const ss = be.sumSquares(Z), ssref = ref.sumSquares(plain(Z));
+          const ss = be.sumSquares(Z),
+            ssref = ref.sumSquares(plain(Z));
           assert.ok(Math.abs(ss - ssref) <= 1e-12 * ssref, `sumSquares ${ss} vs ${ssref}`);
 
-          const out = new Int32Array(m), outRef = new Int32Array(m);
+          const out = new Int32Array(m),
+            outRef = new Int32Array(m);
           be.predictClasses(Z, out, 0);
           ref.predictClasses(plain(Z), outRef, 0);
           assert.deepEqual(out, outRef, 'predictClasses');
@@ -149,9 +182,16 @@ for (const { label, backend: be } of cases) {
       }
 
       it('optimizer steps over 50 iterations stay with the reference', () => {
-        const W = fill(be.zeros(17, 33, dt), 1), Wr = plain(W);
-        const v = be.zeros(17, 33, dt), s = be.zeros(17, 33, dt), vr = jsZeros(17, 33, dt), sr = jsZeros(17, 33, dt);
-        const W2 = fill(be.zeros(17, 33, dt), 2), W2r = plain(W2), v2 = be.zeros(17, 33, dt), v2r = jsZeros(17, 33, dt);
+        const W = fill(be.zeros(17, 33, dt), 1),
+          Wr = plain(W);
+        const v = be.zeros(17, 33, dt),
+          s = be.zeros(17, 33, dt),
+          vr = jsZeros(17, 33, dt),
+          sr = jsZeros(17, 33, dt);
+        const W2 = fill(be.zeros(17, 33, dt), 2),
+          W2r = plain(W2),
+          v2 = be.zeros(17, 33, dt),
+          v2r = jsZeros(17, 33, dt);
         const dW = be.zeros(17, 33, dt);
         for (let t = 1; t <= 50; t++) {
           fill(dW, 100 + t);

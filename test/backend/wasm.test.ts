@@ -78,7 +78,9 @@ describe('wasm backend threads', () => {
       const C = be.zeros(256, 256, 'float32');
       be.gemm(false, false, 1, A, A, 0, C);
       console.log(be.threads, C.data[0]);`;
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { timeout: 20000 }).toString();
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+      timeout: 20000,
+    }).toString();
     assert.equal(out.trim(), '2 256');
   });
 

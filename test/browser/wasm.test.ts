@@ -54,14 +54,16 @@ describe('wasm backend in headless chromium', { skip, timeout: 180_000 }, () => 
       logLevel: 'silent',
     });
     const js = bundle.outputFiles[0]!.text;
-    const html = '<!doctype html><meta charset="utf-8"><title>lnn wasm</title><script type="module" src="/bundle.js"></script>';
+    const html =
+      '<!doctype html><meta charset="utf-8"><title>lnn wasm</title><script type="module" src="/bundle.js"></script>';
     server = createServer((req, res) => {
       const isolated = (req.url ?? '').startsWith('/isolated/');
       const headers: Record<string, string> = isolated
         ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
         : {};
       const path = (req.url ?? '/').replace(/^\/isolated/, '');
-      if (path === '/' || path === '/index.html') res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' }).end(html);
+      if (path === '/' || path === '/index.html')
+        res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' }).end(html);
       else if (path === '/bundle.js') res.writeHead(200, { ...headers, 'content-type': 'text/javascript' }).end(js);
       else res.writeHead(404).end();
     });
@@ -74,8 +76,14 @@ describe('wasm backend in headless chromium', { skip, timeout: 180_000 }, () => 
       executablePath: CHROMIUM,
       headless: true,
       args: [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
       ],
     });
     const be = await createWasmBackend({ threads: 1 });
@@ -94,7 +102,9 @@ describe('wasm backend in headless chromium', { skip, timeout: 180_000 }, () => 
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(base + path);
     await page.waitForFunction(() => (globalThis as { lnnResult?: unknown }).lnnResult !== undefined);
-    const result = (await page.evaluate(() => (globalThis as unknown as { lnnResult: Promise<unknown> }).lnnResult)) as PageResult;
+    const result = (await page.evaluate(
+      () => (globalThis as unknown as { lnnResult: Promise<unknown> }).lnnResult,
+    )) as PageResult;
     await page.close();
     assert.deepEqual(errors, [], 'no page errors');
     return result;
@@ -103,7 +113,10 @@ describe('wasm backend in headless chromium', { skip, timeout: 180_000 }, () => 
   function sameCosts(got: number[], want: number[]): void {
     assert.equal(got.length, want.length);
     for (let i = 0; i < want.length; i++) {
-      assert.ok(Math.abs(got[i]! - want[i]!) <= 1e-4 * Math.abs(want[i]!), `cost ${i}: browser ${got[i]}, node ${want[i]}`);
+      assert.ok(
+        Math.abs(got[i]! - want[i]!) <= 1e-4 * Math.abs(want[i]!),
+        `cost ${i}: browser ${got[i]}, node ${want[i]}`,
+      );
     }
     assert.ok(want[want.length - 1]! < want[0]!, 'the cost goes down');
   }

@@ -14,7 +14,14 @@ describe('lnn data', { concurrency: true }, () => {
     const s = JSON.parse(r.stdout);
     assert.equal(s.m, 150);
     assert.equal(s.nx, 4);
-    assert.deepEqual(s.classes.map((c: { name: string; count: number }) => [c.name, c.count]), [['setosa', 50], ['versicolor', 50], ['virginica', 50]]);
+    assert.deepEqual(
+      s.classes.map((c: { name: string; count: number }) => [c.name, c.count]),
+      [
+        ['setosa', 50],
+        ['versicolor', 50],
+        ['virginica', 50],
+      ],
+    );
     assert.equal(s.values.min, 0.1);
     assert.equal(s.values.max, 7.9);
     assert.equal(s.features.length, 4);
@@ -27,7 +34,13 @@ describe('lnn data', { concurrency: true }, () => {
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout);
     assert.deepEqual(s.missing, { values: 2, examples: 2, features: 2 });
-    assert.deepEqual(s.features.map((f: { name: string; missing: number; mean: number }) => [f.name, f.missing, f.mean]), [['x1', 1, 3], ['x2', 1, 70 / 3]]);
+    assert.deepEqual(
+      s.features.map((f: { name: string; missing: number; mean: number }) => [f.name, f.missing, f.mean]),
+      [
+        ['x1', 1, 3],
+        ['x2', 1, 70 / 3],
+      ],
+    );
   });
 
   it('prints a text summary with class counts', async () => {
@@ -46,11 +59,17 @@ describe('lnn data', { concurrency: true }, () => {
       lnnInProcess(['data', '--data', fixture('ragged.csv')]),
     ]);
     assert.equal(noLabel.code, 1);
-    assert.equal(noLabel.stderr, `lnn data: ${fixture('flowers.csv')}: no column 'kind' for --label; columns are 'sepal_length', 'sepal_width', 'petal, length', 'species'\n`);
+    assert.equal(
+      noLabel.stderr,
+      `lnn data: ${fixture('flowers.csv')}: no column 'kind' for --label; columns are 'sepal_length', 'sepal_width', 'petal, length', 'species'\n`,
+    );
     assert.equal(noData.code, 2);
     assert.match(noData.stderr, /^lnn data: no data given: use --data FILE/);
     assert.equal(ragged.code, 1);
-    assert.equal(ragged.stderr, `lnn data: ${fixture('ragged.csv')}: line 4 has 2 fields but the header (line 1) has 3; every row needs one value per column\n`);
+    assert.equal(
+      ragged.stderr,
+      `lnn data: ${fixture('ragged.csv')}: line 4 has 2 fields but the header (line 1) has 3; every row needs one value per column\n`,
+    );
     assert.equal(ragged.stdout, '');
   });
 });
@@ -62,8 +81,17 @@ describe('lnn data on HDF5', () => {
     const s = JSON.parse(r.stdout);
     assert.equal(s.m, 3);
     assert.equal(s.nx, 4);
-    assert.deepEqual(s.classes.map((c: { name: string; count: number }) => [c.name, c.count]), [['dog', 1], ['cat', 2]]);
+    assert.deepEqual(
+      s.classes.map((c: { name: string; count: number }) => [c.name, c.count]),
+      [
+        ['dog', 1],
+        ['cat', 2],
+      ],
+    );
     assert.deepEqual([s.values.min, s.values.max], [0, 23]);
-    assert.equal(r.stderr, `note: ${fixture('tiny.h5')}: using --x-key set_x --y-key set_y (the only pair of datasets with one label per example)\n`);
+    assert.equal(
+      r.stderr,
+      `note: ${fixture('tiny.h5')}: using --x-key set_x --y-key set_y (the only pair of datasets with one label per example)\n`,
+    );
   });
 });

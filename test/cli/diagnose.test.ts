@@ -21,7 +21,9 @@ describe('lnn diagnose', { concurrency: true }, () => {
       assert.equal(d.highVariance, c.highVariance);
       assert.equal(d.avoidableBias, parseFloat(c.train) / 100);
       assert.ok(Math.abs(d.variance - (parseFloat(c.dev) - parseFloat(c.train)) / 100) < 1e-12);
-      assert.ok(Array.isArray(d.advice) && d.advice.length > 0 && d.advice.every((a: unknown) => typeof a === 'string'));
+      assert.ok(
+        Array.isArray(d.advice) && d.advice.length > 0 && d.advice.every((a: unknown) => typeof a === 'string'),
+      );
       if (c.highVariance) assert.ok(d.advice.some((a: string) => /regularization/.test(a)));
       if (c.highBias) assert.ok(d.advice.some((a: string) => /bigger network/.test(a)));
     });
@@ -38,7 +40,20 @@ describe('lnn diagnose', { concurrency: true }, () => {
 
   it('takes human-level error and thresholds', async () => {
     // Train 8% against human 7.5%: avoidable bias 0.5%, not high; dev 10%: variance 2%, high at a 1% threshold.
-    const r = await lnnInProcess(['diagnose', '--train-error', '8%', '--dev-error', '10%', '--human-error', '7.5%', '--variance-threshold', '0.01', '--bias-threshold', '1%', '--json']);
+    const r = await lnnInProcess([
+      'diagnose',
+      '--train-error',
+      '8%',
+      '--dev-error',
+      '10%',
+      '--human-error',
+      '7.5%',
+      '--variance-threshold',
+      '0.01',
+      '--bias-threshold',
+      '1%',
+      '--json',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const d = JSON.parse(r.stdout);
     assert.equal(d.humanError, 0.075);
@@ -52,11 +67,17 @@ describe('lnn diagnose', { concurrency: true }, () => {
     const r = await lnn(['diagnose', '--train-error', 'abc', '--dev-error', '11%']);
     assert.notEqual(r.code, 0);
     assert.equal(r.stdout, '');
-    assert.equal(r.stderr, "lnn diagnose: --train-error must be a fraction (0.11) or a percentage (11%) but is 'abc' (lnn diagnose --help)\n");
+    assert.equal(
+      r.stderr,
+      "lnn diagnose: --train-error must be a fraction (0.11) or a percentage (11%) but is 'abc' (lnn diagnose --help)\n",
+    );
   });
 
   it('rejects an error above 100% and a missing option', async () => {
-    const [over, missing] = await Promise.all([lnnInProcess(['diagnose', '--train-error', '1%', '--dev-error', '120%']), lnnInProcess(['diagnose', '--train-error', '1%'])]);
+    const [over, missing] = await Promise.all([
+      lnnInProcess(['diagnose', '--train-error', '1%', '--dev-error', '120%']),
+      lnnInProcess(['diagnose', '--train-error', '1%']),
+    ]);
     assert.equal(over.code, 2);
     assert.match(over.stderr, /^lnn diagnose: --dev-error must be between 0 and 1 \(0% and 100%\) but is '120%'/);
     assert.equal(missing.code, 2);

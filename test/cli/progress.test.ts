@@ -1,12 +1,24 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createProgress, estimateEta, formatBarLine, formatEta, formatEvaluationLine, renderBar } from '../../src/cli/progress.js';
+import {
+  createProgress,
+  estimateEta,
+  formatBarLine,
+  formatEta,
+  formatEvaluationLine,
+  renderBar,
+} from '../../src/cli/progress.js';
 
 /** A fake stderr and clock. */
 function fakeIo(tty: boolean) {
   const writes: string[] = [];
   let t = 0;
-  return { io: { err: (s: string) => void writes.push(s), errIsTTY: tty }, writes, now: () => t, advance: (ms: number) => void (t += ms) };
+  return {
+    io: { err: (s: string) => void writes.push(s), errIsTTY: tty },
+    writes,
+    now: () => t,
+    advance: (ms: number) => void (t += ms),
+  };
 }
 
 describe('progress formatting', () => {
@@ -40,17 +52,44 @@ describe('progress formatting', () => {
   });
 
   it('formats the bar line as documented', () => {
-    const line = formatBarLine({ iteration: 1125, cost: 0.42131, devError: 0.032 }, { total: 2500, unit: 'iteration', etaSeconds: 12 });
+    const line = formatBarLine(
+      { iteration: 1125, cost: 0.42131, devError: 0.032 },
+      { total: 2500, unit: 'iteration', etaSeconds: 12 },
+    );
     assert.equal(line, '[#########-----------] 45% iter 1125/2500 cost 0.4213 dev err 3.2% ETA 12s');
     // no dev set: train error instead; NaN cost shown as NaN
-    assert.equal(formatBarLine({ iteration: 5, cost: NaN, trainError: 0.5 }, { total: 10, unit: 'iteration', etaSeconds: NaN, barWidth: 4 }), '[##--] 50% iter 5/10 cost NaN train err 50.0% ETA --');
+    assert.equal(
+      formatBarLine(
+        { iteration: 5, cost: NaN, trainError: 0.5 },
+        { total: 10, unit: 'iteration', etaSeconds: NaN, barWidth: 4 },
+      ),
+      '[##--] 50% iter 5/10 cost NaN train err 50.0% ETA --',
+    );
     // epochs; regression errors as values
-    assert.equal(formatBarLine({ iteration: 300, epoch: 3, cost: 2.5, devError: 3.25 }, { total: 20, unit: 'epoch', etaSeconds: 65, barWidth: 4, errorFormat: 'value' }), '[----] 15% epoch 3/20 cost 2.5000 dev err 3.2500 ETA 1m05s');
+    assert.equal(
+      formatBarLine(
+        { iteration: 300, epoch: 3, cost: 2.5, devError: 3.25 },
+        { total: 20, unit: 'epoch', etaSeconds: 65, barWidth: 4, errorFormat: 'value' },
+      ),
+      '[----] 15% epoch 3/20 cost 2.5000 dev err 3.2500 ETA 1m05s',
+    );
   });
 
   it('formats the evaluation line as documented', () => {
-    assert.equal(formatEvaluationLine({ iteration: 100, cost: 0.6720534, trainError: 0.12, devError: 0.153 }, { total: 2500, unit: 'iteration' }), 'iteration 100/2500 cost 0.672053 train err 12.0% dev err 15.3%');
-    assert.equal(formatEvaluationLine({ iteration: 1200, epoch: 2.5, cost: Infinity, trainError: 0.1 }, { total: 20, unit: 'epoch' }), 'epoch 2.5/20 (iteration 1200) cost Infinity train err 10.0%');
+    assert.equal(
+      formatEvaluationLine(
+        { iteration: 100, cost: 0.6720534, trainError: 0.12, devError: 0.153 },
+        { total: 2500, unit: 'iteration' },
+      ),
+      'iteration 100/2500 cost 0.672053 train err 12.0% dev err 15.3%',
+    );
+    assert.equal(
+      formatEvaluationLine(
+        { iteration: 1200, epoch: 2.5, cost: Infinity, trainError: 0.1 },
+        { total: 20, unit: 'epoch' },
+      ),
+      'epoch 2.5/20 (iteration 1200) cost Infinity train err 10.0%',
+    );
   });
 });
 
@@ -116,7 +155,10 @@ describe('createProgress', () => {
     p.update({ iteration: 60, cost: 0.4 });
     assert.match(f.writes.pop()!, /60% iter 60\/100 cost 0\.4000 dev err 20\.0% ETA 4s$/);
     p.log('Cost after iteration 60: 0.4');
-    assert.deepEqual(f.writes.splice(0), ['\r\x1b[2KCost after iteration 60: 0.4\n', '\r\x1b[2K[############--------] 60% iter 60/100 cost 0.4000 dev err 20.0% ETA 4s']);
+    assert.deepEqual(f.writes.splice(0), [
+      '\r\x1b[2KCost after iteration 60: 0.4\n',
+      '\r\x1b[2K[############--------] 60% iter 60/100 cost 0.4000 dev err 20.0% ETA 4s',
+    ]);
   });
 
   it('cuts the bar to the terminal width so it never wraps', () => {

@@ -13,23 +13,33 @@ describe('lnn report', { concurrency: true }, () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'lnn-report-cli-'));
     writeFileSync(path('run.json'), JSON.stringify(classificationRun()));
-    writeFileSync(path('model.json'), JSON.stringify({ format: 'lnn-model', version: 1, layers: [{ n: 2 }], run: divergedRun() }));
+    writeFileSync(
+      path('model.json'),
+      JSON.stringify({ format: 'lnn-model', version: 1, layers: [{ n: 2 }], run: divergedRun() }),
+    );
     writeFileSync(path('regression.json'), JSON.stringify(regressionRun()));
     writeFileSync(path('truncated.json'), JSON.stringify(classificationRun()).slice(0, 3000));
     writeFileSync(path('foreign.json'), JSON.stringify({ format: 'keras', layers: [] }));
     writeFileSync(path('bare-model.json'), JSON.stringify({ format: 'lnn-model', version: 1, layers: [] }));
-    writeFileSync(path('bad-field.json'), JSON.stringify({ ...classificationRun(), result: { iterations: 'many', seconds: 1 } }));
+    writeFileSync(
+      path('bad-field.json'),
+      JSON.stringify({ ...classificationRun(), result: { iterations: 'many', seconds: 1 } }),
+    );
     writeFileSync(path('empty.json'), '');
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   /** Files in the folder that look like a temporary or partial `out` (other tests write beside it at the same time). */
-  const leftovers = (out: string) => readdirSync(dir).filter((f) => f.includes(basename(out)) && (f.endsWith('.tmp') || f.startsWith('.')));
+  const leftovers = (out: string) =>
+    readdirSync(dir).filter((f) => f.includes(basename(out)) && (f.endsWith('.tmp') || f.startsWith('.')));
 
   it('writes a self-contained report of a run record', async () => {
     const r = await lnn(['report', path('run.json'), '-o', path('run.html')]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^Wrote .*run\.html \([\d.]+ KiB\): report of the run on catvnoncat\/train_catvnoncat\.h5\n$/);
+    assert.match(
+      r.stdout,
+      /^Wrote .*run\.html \([\d.]+ KiB\): report of the run on catvnoncat\/train_catvnoncat\.h5\n$/,
+    );
     assert.equal(r.stderr, '');
     const html = readFileSync(path('run.html'), 'utf8');
     assert.match(html, /^<!doctype html>/);
@@ -39,13 +49,23 @@ describe('lnn report', { concurrency: true }, () => {
   });
 
   it('reads the record inside a model file; --json prints the output and its size', async () => {
-    const r = await lnn(['report', path('model.json'), '-o', path('model.html'), '--json', '--title', 'lr = 5 <diverged>']);
+    const r = await lnn([
+      'report',
+      path('model.json'),
+      '-o',
+      path('model.html'),
+      '--json',
+      '--title',
+      'lr = 5 <diverged>',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.equal(out.output, path('model.html'));
     assert.equal(out.bytes, statSync(path('model.html')).size);
     assert.equal(out.comparison, false);
-    assert.deepEqual(out.runs, [{ file: path('model.json'), source: 'builtin:mnist', iterations: 300, costs: 301, evals: 4, diverged: true }]);
+    assert.deepEqual(out.runs, [
+      { file: path('model.json'), source: 'builtin:mnist', iterations: 300, costs: 301, evals: 4, diverged: true },
+    ]);
     const html = readFileSync(path('model.html'), 'utf8');
     assert.match(html, /<title>lr = 5 &lt;diverged&gt;<\/title>/);
     assert.match(html, /Training diverged/);
@@ -58,7 +78,15 @@ describe('lnn report', { concurrency: true }, () => {
   });
 
   it('compares several runs on one page', async () => {
-    const r = await lnn(['report', path('run.json'), path('model.json'), path('regression.json'), '-o', path('cmp.html'), '--json']);
+    const r = await lnn([
+      'report',
+      path('run.json'),
+      path('model.json'),
+      path('regression.json'),
+      '-o',
+      path('cmp.html'),
+      '--json',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).comparison, true);
     const html = readFileSync(path('cmp.html'), 'utf8');
@@ -68,12 +96,42 @@ describe('lnn report', { concurrency: true }, () => {
 
   const bad: [string, string[], number, RegExp][] = [
     ['a missing file', ['nope.json'], 1, /^lnn report: .*nope\.json: no such file\n$/],
-    ['a truncated file', ['truncated.json'], 1, /^lnn report: .*truncated\.json: not valid JSON (at line 1, column \d+ )?\(truncated or corrupted\?\): .*\n$/],
-    ['an empty file', ['empty.json'], 1, /^lnn report: .*empty\.json: the file is empty; expected an lnn run record or model \(JSON\)\n$/],
-    ['a foreign file', ['foreign.json'], 1, /^lnn report: .*foreign\.json: not an lnn run record or model: "format" must be "lnn-run" or "lnn-model" but is "keras"\n$/],
-    ['a model without a record', ['bare-model.json'], 1, /^lnn report: .*bare-model\.json: this model file holds no training record \("run"\).*\n$/],
-    ['a field of the wrong type', ['bad-field.json'], 1, /^lnn report: .*bad-field\.json: result\.iterations must be a finite number but is "many"\n$/],
-    ['a good file beside a bad one', ['run.json', 'foreign.json'], 1, /^lnn report: .*foreign\.json: not an lnn run record/],
+    [
+      'a truncated file',
+      ['truncated.json'],
+      1,
+      /^lnn report: .*truncated\.json: not valid JSON (at line 1, column \d+ )?\(truncated or corrupted\?\): .*\n$/,
+    ],
+    [
+      'an empty file',
+      ['empty.json'],
+      1,
+      /^lnn report: .*empty\.json: the file is empty; expected an lnn run record or model \(JSON\)\n$/,
+    ],
+    [
+      'a foreign file',
+      ['foreign.json'],
+      1,
+      /^lnn report: .*foreign\.json: not an lnn run record or model: "format" must be "lnn-run" or "lnn-model" but is "keras"\n$/,
+    ],
+    [
+      'a model without a record',
+      ['bare-model.json'],
+      1,
+      /^lnn report: .*bare-model\.json: this model file holds no training record \("run"\).*\n$/,
+    ],
+    [
+      'a field of the wrong type',
+      ['bad-field.json'],
+      1,
+      /^lnn report: .*bad-field\.json: result\.iterations must be a finite number but is "many"\n$/,
+    ],
+    [
+      'a good file beside a bad one',
+      ['run.json', 'foreign.json'],
+      1,
+      /^lnn report: .*foreign\.json: not an lnn run record/,
+    ],
   ];
   for (const [what, inputs, code, message] of bad)
     it(`rejects ${what}: one line naming the file, exit ${code}, no output left`, async () => {
@@ -103,8 +161,16 @@ describe('lnn report', { concurrency: true }, () => {
   // (the helper runs tsx from the repository, so paths are absolute here)
   const usage: [string, () => string[], RegExp][] = [
     ['no input', () => [], /give a run record or model file/],
-    ['several runs without -o', () => [path('run.json'), path('model.json')], /-o FILE is required when comparing several runs/],
-    ['-o naming an input', () => [path('run.json'), '-o', join(dir, '.', 'run.json')], /is one of the inputs; it would be overwritten/],
+    [
+      'several runs without -o',
+      () => [path('run.json'), path('model.json')],
+      /-o FILE is required when comparing several runs/,
+    ],
+    [
+      '-o naming an input',
+      () => [path('run.json'), '-o', join(dir, '.', 'run.json')],
+      /is one of the inputs; it would be overwritten/,
+    ],
     ['-o naming a folder', () => [path('run.json'), '-o', dir], /is a directory/],
     ['an unknown option', () => [path('run.json'), '--colour'], /Unknown option '--colour'/],
   ];

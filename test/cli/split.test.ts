@@ -16,7 +16,9 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 /** Each example of a split as a string of its features, to compare sets of examples. */
 const examples = (d: { X: { rows: number; cols: number; data: ArrayLike<number> } }) =>
-  Array.from({ length: d.X.cols }, (_, j) => Array.from({ length: d.X.rows }, (_, i) => d.X.data[i * d.X.cols + j]).join(','));
+  Array.from({ length: d.X.cols }, (_, j) =>
+    Array.from({ length: d.X.rows }, (_, i) => d.X.data[i * d.X.cols + j]).join(','),
+  );
 
 // The first case starts a real `lnn` process (end to end); the rest run `main` in-process.
 describe('lnn split', { concurrency: true }, () => {
@@ -27,10 +29,27 @@ describe('lnn split', { concurrency: true }, () => {
     const j = JSON.parse(r.stdout);
     assert.deepEqual([j.train, j.dev, j.test], [90, 30, 30]);
     assert.match(j.rule, /^auto: dev and test each min\(20% of m, 10,000\) → 60\/20\/20, stratified by class$/);
-    assert.deepEqual(readdirSync(out).sort(), ['dev_x.npy', 'dev_y.npy', 'split.json', 'test_x.npy', 'test_y.npy', 'train_x.npy', 'train_y.npy']);
-    const parts = await Promise.all(['train', 'dev', 'test'].map((s) => loadDataset({ x: join(out, `${s}_x.npy`), y: join(out, `${s}_y.npy`) })));
-    assert.deepEqual(parts.map((p) => p.X.cols), [90, 30, 30]);
-    for (const p of parts) assert.deepEqual(Array.from({ length: 3 }, (_, k) => Array.from(p.labels.data).filter((v) => v === k).length), [p.X.cols / 3, p.X.cols / 3, p.X.cols / 3]);
+    assert.deepEqual(readdirSync(out).sort(), [
+      'dev_x.npy',
+      'dev_y.npy',
+      'split.json',
+      'test_x.npy',
+      'test_y.npy',
+      'train_x.npy',
+      'train_y.npy',
+    ]);
+    const parts = await Promise.all(
+      ['train', 'dev', 'test'].map((s) => loadDataset({ x: join(out, `${s}_x.npy`), y: join(out, `${s}_y.npy`) })),
+    );
+    assert.deepEqual(
+      parts.map((p) => p.X.cols),
+      [90, 30, 30],
+    );
+    for (const p of parts)
+      assert.deepEqual(
+        Array.from({ length: 3 }, (_, k) => Array.from(p.labels.data).filter((v) => v === k).length),
+        [p.X.cols / 3, p.X.cols / 3, p.X.cols / 3],
+      );
     const iris = loadBuiltin('iris');
     assert.deepEqual(parts.flatMap(examples).sort(), examples(iris).sort());
     const meta = JSON.parse(readFileSync(join(out, 'split.json'), 'utf8'));
@@ -40,10 +59,27 @@ describe('lnn split', { concurrency: true }, () => {
 
   it('is repeatable from --seed, writes CSV with the header, and takes --split 70,15,15', async () => {
     const [a, b, c] = await Promise.all(
-      ['a', 'b', 'c'].map((name) => lnnInProcess(['split', '--data', 'builtin:iris', '--out', join(root, `csv-${name}`), '--format', 'csv', '--split', '70,15,15', '--seed', name === 'c' ? '9' : '4'])),
+      ['a', 'b', 'c'].map((name) =>
+        lnnInProcess([
+          'split',
+          '--data',
+          'builtin:iris',
+          '--out',
+          join(root, `csv-${name}`),
+          '--format',
+          'csv',
+          '--split',
+          '70,15,15',
+          '--seed',
+          name === 'c' ? '9' : '4',
+        ]),
+      ),
     );
     for (const r of [a, b, c]) assert.equal(r!.code, 0, r!.stderr);
-    assert.match(a!.stdout, /m = 150 → ratios 70\/15\/15: .*\n {2}train\s+106 .*train\.csv\n {2}dev\s+22 .*\n {2}test\s+22 /);
+    assert.match(
+      a!.stdout,
+      /m = 150 → ratios 70\/15\/15: .*\n {2}train\s+106 .*train\.csv\n {2}dev\s+22 .*\n {2}test\s+22 /,
+    );
     const text = (name: string, set: string) => readFileSync(join(root, `csv-${name}`, `${set}.csv`), 'utf8');
     assert.equal(text('a', 'dev'), text('b', 'dev'));
     assert.notEqual(text('a', 'dev'), text('c', 'dev'));
@@ -55,7 +91,21 @@ describe('lnn split', { concurrency: true }, () => {
 
   it('fills missing values from the TRAIN means with --impute mean', async () => {
     const out = join(root, 'impute');
-    const r = await lnnInProcess(['split', '--data', fixture('missing.csv'), '--out', out, '--split', '50,25,25', '--impute', 'mean', '--format', 'csv', '--seed', '1']);
+    const r = await lnnInProcess([
+      'split',
+      '--data',
+      fixture('missing.csv'),
+      '--out',
+      out,
+      '--split',
+      '50,25,25',
+      '--impute',
+      'mean',
+      '--format',
+      'csv',
+      '--seed',
+      '1',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const meta = JSON.parse(readFileSync(join(out, 'split.json'), 'utf8'));
     assert.equal(meta.imputer.kind, 'mean');
@@ -71,14 +121,52 @@ describe('lnn split', { concurrency: true }, () => {
 
   it('refuses to replace existing files without --force, and leaves them as they were', async () => {
     const out = join(root, 'exists');
-    const first = await lnnInProcess(['split', '--data', fixture('flowers.csv'), '--label', 'species', '--split', '50,25,25', '--out', out]);
+    const first = await lnnInProcess([
+      'split',
+      '--data',
+      fixture('flowers.csv'),
+      '--label',
+      'species',
+      '--split',
+      '50,25,25',
+      '--out',
+      out,
+    ]);
     assert.equal(first.code, 0, first.stderr);
     const before = readFileSync(join(out, 'train_x.npy'));
-    const again = await lnnInProcess(['split', '--data', fixture('flowers.csv'), '--label', 'species', '--split', '50,25,25', '--out', out, '--seed', '5']);
+    const again = await lnnInProcess([
+      'split',
+      '--data',
+      fixture('flowers.csv'),
+      '--label',
+      'species',
+      '--split',
+      '50,25,25',
+      '--out',
+      out,
+      '--seed',
+      '5',
+    ]);
     assert.equal(again.code, 1);
-    assert.equal(again.stderr, `lnn split: ${join(out, 'train_x.npy')}: already exists; pass --force to replace it, or choose another --out\n`);
+    assert.equal(
+      again.stderr,
+      `lnn split: ${join(out, 'train_x.npy')}: already exists; pass --force to replace it, or choose another --out\n`,
+    );
     assert.deepEqual(readFileSync(join(out, 'train_x.npy')), before);
-    const forced = await lnnInProcess(['split', '--data', fixture('flowers.csv'), '--label', 'species', '--split', '50,25,25', '--out', out, '--seed', '5', '--force']);
+    const forced = await lnnInProcess([
+      'split',
+      '--data',
+      fixture('flowers.csv'),
+      '--label',
+      'species',
+      '--split',
+      '50,25,25',
+      '--out',
+      out,
+      '--seed',
+      '5',
+      '--force',
+    ]);
     assert.equal(forced.code, 0, forced.stderr);
   });
 
@@ -90,7 +178,10 @@ describe('lnn split', { concurrency: true }, () => {
       lnnInProcess(['split', '--data', 'builtin:iris']),
     ]);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /^lnn split: --split must be 'auto', 'none' or train,dev,test as percentages summing to 100 .*'70,20' has 2 parts \(lnn split --help\)\n$/);
+    assert.match(
+      bad.stderr,
+      /^lnn split: --split must be 'auto', 'none' or train,dev,test as percentages summing to 100 .*'70,20' has 2 parts \(lnn split --help\)\n$/,
+    );
     assert.equal(none.code, 2);
     assert.match(none.stderr, /--split none keeps every example in train/);
     assert.equal(noOut.code, 2);
@@ -103,10 +194,18 @@ describe('writeFilesAtomically', () => {
   it('writes all files or none: a failure removes what was written', () => {
     const dir = join(root, 'atomic');
     const bytes = new TextEncoder().encode('x');
-    assert.throws(() => writeFilesAtomically(dir, [{ name: 'a.npy', content: bytes }, { name: 'b.npy', content: bytes }, { name: 'no/such/dir.npy', content: bytes }]), {
-      name: 'DataError',
-      message: `${dir}: cannot write the split (ENOENT); nothing was written`,
-    });
+    assert.throws(
+      () =>
+        writeFilesAtomically(dir, [
+          { name: 'a.npy', content: bytes },
+          { name: 'b.npy', content: bytes },
+          { name: 'no/such/dir.npy', content: bytes },
+        ]),
+      {
+        name: 'DataError',
+        message: `${dir}: cannot write the split (ENOENT); nothing was written`,
+      },
+    );
     assert.deepEqual(readdirSync(dir), []);
     assert.deepEqual(writeFilesAtomically(dir, [{ name: 'a.npy', content: bytes }]), [join(dir, 'a.npy')]);
     assert.deepEqual(readdirSync(dir), ['a.npy']);
@@ -115,6 +214,8 @@ describe('writeFilesAtomically', () => {
   it('names an output directory that cannot be created', () => {
     const file = join(root, 'plain-file');
     writeFileSync(file, 'not a directory');
-    assert.throws(() => writeFilesAtomically(join(file, 'out'), []), { message: `${join(file, 'out')}: cannot create the output directory (ENOTDIR)` });
+    assert.throws(() => writeFilesAtomically(join(file, 'out'), []), {
+      message: `${join(file, 'out')}: cannot create the output directory (ENOTDIR)`,
+    });
   });
 });

@@ -12,7 +12,9 @@ before(() => {
   dir = mkdtempSync(join(tmpdir(), 'lnn-train-'));
   // A small binary problem: y = 1 when x0 + x1 > 0, in .npy files (m = 200, n_x = 3).
   const rng = new Rng(9);
-  const m = 200, x: number[] = [], y: number[] = [];
+  const m = 200,
+    x: number[] = [],
+    y: number[] = [];
   for (let j = 0; j < m; j++) {
     const row = [rng.randn(), rng.randn(), rng.randn()];
     x.push(...row);
@@ -31,8 +33,27 @@ const f = (name: string) => join(dir, name);
 
 describe('lnn train / eval / predict', { concurrency: false }, () => {
   test('train --json reports costs, accuracies, the diagnosis and sizes; the model evaluates and predicts', async () => {
-    const model = f('m.json'), record = f('run.json');
-    const r = await lnnInProcess(['train', '--x', f('x.npy'), '--y', f('y.npy'), '--hidden', '8', '--lr', '0.05', '--iterations', '300', '--save', model, '--record', record, '--json', '--quiet']);
+    const model = f('m.json'),
+      record = f('run.json');
+    const r = await lnnInProcess([
+      'train',
+      '--x',
+      f('x.npy'),
+      '--y',
+      f('y.npy'),
+      '--hidden',
+      '8',
+      '--lr',
+      '0.05',
+      '--iterations',
+      '300',
+      '--save',
+      model,
+      '--record',
+      record,
+      '--json',
+      '--quiet',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.deepEqual(out.sizes, { train: 120, dev: 40, test: 40 });
@@ -55,12 +76,43 @@ describe('lnn train / eval / predict', { concurrency: false }, () => {
     assert.equal(lines.length, 201);
     const pj = await lnnInProcess(['predict', '--model', model, '--x', f('x.npy'), '--json']);
     assert.equal(JSON.parse(pj.stdout).predictions.length, 200);
-    const t = await lnnInProcess(['train', '--x', f('x.npy'), '--y', f('y.npy'), '--hidden', '8', '--lr', '0.05', '--iterations', '50', '--evaluate-test', '--json', '--quiet']);
+    const t = await lnnInProcess([
+      'train',
+      '--x',
+      f('x.npy'),
+      '--y',
+      f('y.npy'),
+      '--hidden',
+      '8',
+      '--lr',
+      '0.05',
+      '--iterations',
+      '50',
+      '--evaluate-test',
+      '--json',
+      '--quiet',
+    ]);
     assert.equal(typeof JSON.parse(t.stdout).testAccuracy, 'number');
   });
 
   test('text output ends with the diagnosis and its advice; progress goes to stderr', async () => {
-    const r = await lnnInProcess(['train', '--x', f('x.npy'), '--y', f('y.npy'), '--hidden', '4', '--iterations', '200', '--lr', '0.01', '--print-cost-every', '100', '--eval-every', '150']);
+    const r = await lnnInProcess([
+      'train',
+      '--x',
+      f('x.npy'),
+      '--y',
+      f('y.npy'),
+      '--hidden',
+      '4',
+      '--iterations',
+      '200',
+      '--lr',
+      '0.01',
+      '--print-cost-every',
+      '100',
+      '--eval-every',
+      '150',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^finished 200 iterations in/);
     assert.match(r.stdout, /train: accuracy/);
@@ -72,18 +124,48 @@ describe('lnn train / eval / predict', { concurrency: false }, () => {
   });
 
   test('mini-batches, early stopping and --split none', async () => {
-    const r = await lnnInProcess(['train', '--x', f('x.npy'), '--y', f('y.npy'), '--batch-size', '16', '--epochs', '30', '--early-stop', '3', '--json', '--quiet']);
+    const r = await lnnInProcess([
+      'train',
+      '--x',
+      f('x.npy'),
+      '--y',
+      f('y.npy'),
+      '--batch-size',
+      '16',
+      '--epochs',
+      '30',
+      '--early-stop',
+      '3',
+      '--json',
+      '--quiet',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.equal(out.hyperparameters.batchSize, 16);
     assert.equal(out.evals.length, out.epochs, 'one evaluation per epoch');
-    assert.ok(out.evals.every((e: { epoch: number; devError: number }) => Number.isInteger(e.epoch) && typeof e.devError === 'number'));
+    assert.ok(
+      out.evals.every(
+        (e: { epoch: number; devError: number }) => Number.isInteger(e.epoch) && typeof e.devError === 'number',
+      ),
+    );
     assert.equal(out.iterations, out.epochs * Math.ceil(120 / 16));
     // Early stopping watched dev error: the kept parameters are those of the best evaluation.
     const best = Math.min(...out.evals.map((e: { devError: number }) => e.devError));
     assert.equal(out.evals.find((e: { iteration: number }) => e.iteration === out.bestIteration).devError, best);
     assert.equal(out.devError, best);
-    const n = await lnnInProcess(['train', '--x', f('x.npy'), '--y', f('y.npy'), '--split', 'none', '--iterations', '5', '--json', '--quiet']);
+    const n = await lnnInProcess([
+      'train',
+      '--x',
+      f('x.npy'),
+      '--y',
+      f('y.npy'),
+      '--split',
+      'none',
+      '--iterations',
+      '5',
+      '--json',
+      '--quiet',
+    ]);
     assert.deepEqual(JSON.parse(n.stdout).sizes, { train: 200 });
   });
 
@@ -92,17 +174,38 @@ describe('lnn train / eval / predict', { concurrency: false }, () => {
     const cases: [string[], RegExp][] = [
       [['--x', f('x.npy'), '--y', f('y.npy'), '--bogus'], /^lnn train: Unknown option '--bogus' \(lnn train --help\)$/],
       [['--x', f('x.npy'), '--y', f('y.npy'), '--lr', 'fast'], /^lnn train: --lr must be a number > 0 but is 'fast'/],
-      [['--x', f('x.npy'), '--y', f('y.npy'), '--dims', '4,5,1'], /--dims: n\[0\] must be n_x = 3, the number of features per example in .*x\.npy, but is 4/],
-      [['--x', f('x.npy'), '--y', f('y.npy'), '--dims', '3,5,2'], /--dims: n\[L\] must be 1 for a sigmoid output on these labels \(2 classes\) but is 2/],
-      [['--x', f('x_nan.npy'), '--y', f('y.npy')], /x_nan\.npy: feature 2 of example 17 is NaN; features must be finite numbers/],
+      [
+        ['--x', f('x.npy'), '--y', f('y.npy'), '--dims', '4,5,1'],
+        /--dims: n\[0\] must be n_x = 3, the number of features per example in .*x\.npy, but is 4/,
+      ],
+      [
+        ['--x', f('x.npy'), '--y', f('y.npy'), '--dims', '3,5,2'],
+        /--dims: n\[L\] must be 1 for a sigmoid output on these labels \(2 classes\) but is 2/,
+      ],
+      [
+        ['--x', f('x_nan.npy'), '--y', f('y.npy')],
+        /x_nan\.npy: feature 2 of example 17 is NaN; features must be finite numbers/,
+      ],
       [['--x', f('x.npy'), '--y', f('y_short.npy')], /y_short\.npy: has 199 labels but X has m = 200 examples/],
       [['--x', f('missing.npy'), '--y', f('y.npy')], /missing\.npy: cannot read \(no such file\)/],
-      [['--x', f('x.npy'), '--y', f('y.npy'), '--output', 'softmax', '--dims', '3,4,1'], /n\[L\] must be 2 for a softmax output/],
-      [['--x', f('x.npy'), '--y', f('y.npy'), '--optimizer', 'sgd'], /--optimizer must be one of gd, momentum, adam but is 'sgd'/],
-      [['--x', f('x.npy'), '--y', f('y.npy'), '--keep-prob', '0'], /--keep-prob must be a number in \(0, 1\] but is '0'/],
+      [
+        ['--x', f('x.npy'), '--y', f('y.npy'), '--output', 'softmax', '--dims', '3,4,1'],
+        /n\[L\] must be 2 for a softmax output/,
+      ],
+      [
+        ['--x', f('x.npy'), '--y', f('y.npy'), '--optimizer', 'sgd'],
+        /--optimizer must be one of gd, momentum, adam but is 'sgd'/,
+      ],
+      [
+        ['--x', f('x.npy'), '--y', f('y.npy'), '--keep-prob', '0'],
+        /--keep-prob must be a number in \(0, 1\] but is '0'/,
+      ],
       [['--x', f('x.npy'), '--y', f('y.npy'), '--init', f('nope.json')], /nope\.json: cannot read \(no such file\)/],
       [['--x', f('x.npy'), '--y', f('y.npy'), '--split', '50,50'], /--split/],
-      [['--x', f('x.npy'), '--y', f('y.npy'), '--dims', '3,4,1', '--hidden', '4'], /give --dims \(all of n\[0\.\.L\]\) or --hidden \(n\[1\.\.L-1\]\), not both/],
+      [
+        ['--x', f('x.npy'), '--y', f('y.npy'), '--dims', '3,4,1', '--hidden', '4'],
+        /give --dims \(all of n\[0\.\.L\]\) or --hidden \(n\[1\.\.L-1\]\), not both/,
+      ],
     ];
     for (const [args, re] of cases) {
       const r = await lnnInProcess(['train', ...args, '--save', model, '--quiet']);
@@ -115,7 +218,18 @@ describe('lnn train / eval / predict', { concurrency: false }, () => {
 
   test('eval and predict refuse data that does not fit the model, and damaged model files', async () => {
     const model = f('m2.json');
-    await lnnInProcess(['train', '--x', f('x.npy'), '--y', f('y.npy'), '--iterations', '5', '--save', model, '--quiet']);
+    await lnnInProcess([
+      'train',
+      '--x',
+      f('x.npy'),
+      '--y',
+      f('y.npy'),
+      '--iterations',
+      '5',
+      '--save',
+      model,
+      '--quiet',
+    ]);
     const r = await lnnInProcess(['eval', '--model', model, '--x', f('x4.npy'), '--y', f('y.npy')]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /x4\.npy: has n_x = 4 features per example but the model .*m2\.json expects n\[0\] = 3/);
@@ -135,7 +249,18 @@ describe('lnn train / eval / predict', { concurrency: false }, () => {
   });
 
   test('--save into a missing directory fails cleanly and leaves no temporary file', async () => {
-    const r = await lnnInProcess(['train', '--x', f('x.npy'), '--y', f('y.npy'), '--iterations', '3', '--save', join(dir, 'no/such/dir/m.json'), '--quiet']);
+    const r = await lnnInProcess([
+      'train',
+      '--x',
+      f('x.npy'),
+      '--y',
+      f('y.npy'),
+      '--iterations',
+      '3',
+      '--save',
+      join(dir, 'no/such/dir/m.json'),
+      '--quiet',
+    ]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /no\/such\/dir\/m\.json: cannot write \(no such directory\)/);
     assert.ok(!readdirSync(dir).some((n) => n.endsWith('.tmp')));
@@ -169,24 +294,76 @@ describe('lnn inspect and lnn gradcheck', () => {
   });
 
   test('inspect --model --export-params writes the DESIGN.md parameters JSON, which --init reads back', async () => {
-    const model = f('mi.json'), params = f('params.json');
-    await lnnInProcess(['train', '--x', f('x.npy'), '--y', f('y.npy'), '--hidden', '4', '--iterations', '3', '--save', model, '--quiet']);
+    const model = f('mi.json'),
+      params = f('params.json');
+    await lnnInProcess([
+      'train',
+      '--x',
+      f('x.npy'),
+      '--y',
+      f('y.npy'),
+      '--hidden',
+      '4',
+      '--iterations',
+      '3',
+      '--save',
+      model,
+      '--quiet',
+    ]);
     const r = await lnnInProcess(['inspect', '--model', model, '--export-params', params, '--json']);
     assert.equal(r.code, 0, r.stderr);
     const p = JSON.parse(readFileSync(params, 'utf8'));
     assert.deepEqual(Object.keys(p), ['W1', 'b1', 'W2', 'b2']);
     assert.equal(p.W1.length, 4);
     assert.equal(p.W1[0].length, 3);
-    const t = await lnnInProcess(['train', '--x', f('x.npy'), '--y', f('y.npy'), '--hidden', '4', '--iterations', '1', '--init', params, '--quiet', '--json']);
+    const t = await lnnInProcess([
+      'train',
+      '--x',
+      f('x.npy'),
+      '--y',
+      f('y.npy'),
+      '--hidden',
+      '4',
+      '--iterations',
+      '1',
+      '--init',
+      params,
+      '--quiet',
+      '--json',
+    ]);
     assert.equal(t.code, 0, t.stderr);
-    const bad = await lnnInProcess(['train', '--x', f('x.npy'), '--y', f('y.npy'), '--hidden', '5', '--iterations', '1', '--init', params, '--quiet']);
+    const bad = await lnnInProcess([
+      'train',
+      '--x',
+      f('x.npy'),
+      '--y',
+      f('y.npy'),
+      '--hidden',
+      '5',
+      '--iterations',
+      '1',
+      '--init',
+      params,
+      '--quiet',
+    ]);
     assert.match(bad.stderr, /params\.json: W\[1\] must be \(n\[1\], n\[0\]\) = \(5, 3\) but is \(4, 3\)/);
   });
 
   for (const output of ['sigmoid', 'softmax', 'linear'])
     for (const g of ['relu', 'leaky-relu', 'tanh', 'sigmoid'])
       test(`gradcheck ${g} → ${output}: relative difference below 1e-7`, async () => {
-        const r = await lnnInProcess(['gradcheck', '--dims', `5,4,3,${output === 'sigmoid' ? 1 : 3}`, '--activation', g, '--output', output, '--l2', '0.3', '--json']);
+        const r = await lnnInProcess([
+          'gradcheck',
+          '--dims',
+          `5,4,3,${output === 'sigmoid' ? 1 : 3}`,
+          '--activation',
+          g,
+          '--output',
+          output,
+          '--l2',
+          '0.3',
+          '--json',
+        ]);
         assert.equal(r.code, 0, r.stdout + r.stderr);
         const out = JSON.parse(r.stdout);
         assert.ok(out.relativeDifference < 1e-7, String(out.relativeDifference));
@@ -197,16 +374,54 @@ describe('lnn inspect and lnn gradcheck', () => {
 describe('CSV with missing values', () => {
   const fixture = (n: string) => join(import.meta.dirname, '../fixtures/data', n);
   test('without --impute: the row and column are named; with it: train means fill them, kept in the model for predict', async () => {
-    const bad = await lnnInProcess(['train', '--data', fixture('missing.csv'), '--label', 'label', '--split', 'none', '--iterations', '3', '--quiet']);
+    const bad = await lnnInProcess([
+      'train',
+      '--data',
+      fixture('missing.csv'),
+      '--label',
+      'label',
+      '--split',
+      'none',
+      '--iterations',
+      '3',
+      '--quiet',
+    ]);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /missing\.csv: .*line 3.*x1/);
     const model = f('imp.json');
-    const r = await lnnInProcess(['train', '--data', fixture('missing.csv'), '--label', 'label', '--split', 'none', '--impute', 'mean', '--hidden', '2', '--iterations', '3', '--save', model, '--quiet', '--json']);
+    const r = await lnnInProcess([
+      'train',
+      '--data',
+      fixture('missing.csv'),
+      '--label',
+      'label',
+      '--split',
+      'none',
+      '--impute',
+      'mean',
+      '--hidden',
+      '2',
+      '--iterations',
+      '3',
+      '--save',
+      model,
+      '--quiet',
+      '--json',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const saved = JSON.parse(readFileSync(model, 'utf8'));
     assert.equal(saved.imputer.kind, 'mean');
     assert.equal(saved.imputer.means.length, 2);
-    const p = await lnnInProcess(['predict', '--model', model, '--data', fixture('missing.csv'), '--label', 'label', '--json']);
+    const p = await lnnInProcess([
+      'predict',
+      '--model',
+      model,
+      '--data',
+      fixture('missing.csv'),
+      '--label',
+      'label',
+      '--json',
+    ]);
     assert.equal(p.code, 0, p.stderr);
     assert.equal(JSON.parse(p.stdout).predictions.length, 4);
   });
@@ -216,7 +431,8 @@ describe('separate dev and test files', () => {
   test('dev and test from different distributions get a warning in plain words; the same distribution gets none', async () => {
     const rng = new Rng(21);
     const write = (name: string, m: number, shift: number) => {
-      const x: number[] = [], y: number[] = [];
+      const x: number[] = [],
+        y: number[] = [];
       for (let j = 0; j < m; j++) {
         const row = [rng.randn() + shift, rng.randn() + shift, rng.randn()];
         x.push(...row);
@@ -228,7 +444,19 @@ describe('separate dev and test files', () => {
     write('devA', 150, 0);
     write('testA', 150, 0);
     write('testB', 150, 2);
-    const base = ['train', '--x', f('x.npy'), '--y', f('y.npy'), '--dev-x', f('devA_x.npy'), '--dev-y', f('devA_y.npy'), '--iterations', '5'];
+    const base = [
+      'train',
+      '--x',
+      f('x.npy'),
+      '--y',
+      f('y.npy'),
+      '--dev-x',
+      f('devA_x.npy'),
+      '--dev-y',
+      f('devA_y.npy'),
+      '--iterations',
+      '5',
+    ];
     const same = await lnnInProcess([...base, '--test-x', f('testA_x.npy'), '--test-y', f('testA_y.npy'), '--json']);
     assert.equal(same.code, 0, same.stderr);
     assert.doesNotMatch(same.stderr, /warning:/);
@@ -240,7 +468,21 @@ describe('separate dev and test files', () => {
 });
 
 test('with a separate --test file, the data splits into train and dev only (nothing wasted on a second test set)', async () => {
-  const r = await lnnInProcess(['train', '--x', f('x.npy'), '--y', f('y.npy'), '--test-x', f('x.npy'), '--test-y', f('y.npy'), '--iterations', '2', '--json', '--quiet']);
+  const r = await lnnInProcess([
+    'train',
+    '--x',
+    f('x.npy'),
+    '--y',
+    f('y.npy'),
+    '--test-x',
+    f('x.npy'),
+    '--test-y',
+    f('y.npy'),
+    '--iterations',
+    '2',
+    '--json',
+    '--quiet',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.deepEqual(out.sizes, { train: 160, dev: 40, test: 200 });

@@ -16,8 +16,11 @@ export interface CliResult {
  */
 export function lnn(args: string[], opts: { cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}src/cli/bin.ts`, ...args], { cwd: opts.cwd ?? ROOT });
-    let stdout = '', stderr = '';
+    const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}src/cli/bin.ts`, ...args], {
+      cwd: opts.cwd ?? ROOT,
+    });
+    let stdout = '',
+      stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     child.on('error', reject);
@@ -31,7 +34,8 @@ export function lnn(args: string[], opts: { cwd?: string } = {}): Promise<CliRes
  */
 export async function lnnInProcess(args: string[]): Promise<CliResult> {
   const { main } = await import('../../src/cli/main.js');
-  let stdout = '', stderr = '';
+  let stdout = '',
+    stderr = '';
   const code = await main(args, { out: (s) => void (stdout += s), err: (s) => void (stderr += s), errIsTTY: false });
   return { code, stdout, stderr };
 }

@@ -29,7 +29,10 @@ describe('CSV reader', () => {
     assert.deepEqual(parseCsv(text, 'f.csv', { label: '0' }).featureNames, ['b', 'label']);
     const d = parseCsv(text, 'f.csv');
     assert.deepEqual(d.classes, ['0', '1']);
-    assert.deepEqual(d.X.toArray(), [[1, 3], [2, 4]]);
+    assert.deepEqual(d.X.toArray(), [
+      [1, 3],
+      [2, 4],
+    ]);
   });
 
   it('keeps numeric non-integer labels as regression targets', () => {
@@ -40,7 +43,10 @@ describe('CSV reader', () => {
 
   it('handles CRLF, a BOM, spaces around numbers and a quoted field spanning lines', () => {
     const d = parseCsv('\ufeffx, y ,label\r\n 1 ,2,"cat"\r\n3,"4","dog\nish"\r\n', 'q.csv', { label: 'label' });
-    assert.deepEqual(d.X.toArray(), [[1, 3], [2, 4]]);
+    assert.deepEqual(d.X.toArray(), [
+      [1, 3],
+      [2, 4],
+    ]);
     assert.deepEqual(d.featureNames, ['x', 'y']);
     assert.deepEqual(d.classes, ['cat', 'dog\nish']);
   });
@@ -53,7 +59,9 @@ describe('CSV reader', () => {
   });
 
   it('counts lines as an editor does: blank lines and multi-line quoted fields included', () => {
-    assert.throws(() => parseCsv('x1,x2,label\n1,"2",0\n\n"4\n5",z,1\n', 'lines.csv', { label: 'label' }), { message: /^lines\.csv: line 4, column 'x1': "4\\n5" is not a number/ });
+    assert.throws(() => parseCsv('x1,x2,label\n1,"2",0\n\n"4\n5",z,1\n', 'lines.csv', { label: 'label' }), {
+      message: /^lines\.csv: line 4, column 'x1': "4\\n5" is not a number/,
+    });
   });
 
   it('names file, line and column for a missing value, and points to --impute mean', async () => {
@@ -66,12 +74,20 @@ describe('CSV reader', () => {
 
   it('keeps missing values as NaN with impute: mean (filled later from train)', () => {
     const d = readCsv(fixture('missing.csv'), { impute: 'mean' });
-    assert.deepEqual(d.X.toArray(), [[1, NaN, 3, 5], [10, 20, NaN, 40]]);
-    assert.throws(() => readCsv(fixture('missing.csv'), { impute: 'median' }), { name: 'ValueError', message: "--impute must be 'mean' or 'none' but is 'median'" });
+    assert.deepEqual(d.X.toArray(), [
+      [1, NaN, 3, 5],
+      [10, 20, NaN, 40],
+    ]);
+    assert.throws(() => readCsv(fixture('missing.csv'), { impute: 'median' }), {
+      name: 'ValueError',
+      message: "--impute must be 'mean' or 'none' but is 'median'",
+    });
   });
 
   it('rejects a missing label even with impute: mean', () => {
-    assert.throws(() => parseCsv('x,label\n1,0\n2,\n', 'nolabel.csv', { label: 'label', missing: 'keep' }), { message: "nolabel.csv: line 3, column 'label': the label is missing; every example needs one" });
+    assert.throws(() => parseCsv('x,label\n1,0\n2,\n', 'nolabel.csv', { label: 'label', missing: 'keep' }), {
+      message: "nolabel.csv: line 3, column 'label': the label is missing; every example needs one",
+    });
   });
 
   it('rejects ragged rows, naming the line and the header width', () => {
@@ -82,27 +98,50 @@ describe('CSV reader', () => {
   });
 
   it('rejects an empty file, a header with no rows, and an unclosed quote', () => {
-    assert.throws(() => parseCsv('', 'empty.csv'), { message: 'empty.csv: is empty; a CSV needs a header row and at least one example row' });
+    assert.throws(() => parseCsv('', 'empty.csv'), {
+      message: 'empty.csv: is empty; a CSV needs a header row and at least one example row',
+    });
     assert.throws(() => parseCsv('  \n\n', 'blank.csv'), { message: /^blank\.csv: is empty/ });
-    assert.throws(() => parseCsv('a,label\n', 'head.csv'), { message: 'head.csv: has a header but no examples (m = 0)' });
-    assert.throws(() => parseCsv('a,label\n1,"0\n', 'quote.csv'), { name: 'DataError', message: /^quote\.csv: line \d+: Quote Not Closed.*\(CSV syntax\)$/ });
+    assert.throws(() => parseCsv('a,label\n', 'head.csv'), {
+      message: 'head.csv: has a header but no examples (m = 0)',
+    });
+    assert.throws(() => parseCsv('a,label\n1,"0\n', 'quote.csv'), {
+      name: 'DataError',
+      message: /^quote\.csv: line \d+: Quote Not Closed.*\(CSV syntax\)$/,
+    });
   });
 
   it('rejects a missing label column, listing the columns', () => {
-    assert.throws(() => parseCsv('a,b,c\n1,2,3\n', 'cols.csv', { label: 'species' }), { message: "cols.csv: no column 'species' for --label; columns are 'a', 'b', 'c'" });
-    assert.throws(() => parseCsv('a,b,c\n1,2,3\n', 'cols.csv'), { message: /^cols\.csv: name the label column with --label COLUMN .*; columns are 'a', 'b', 'c'$/ });
-    assert.throws(() => parseCsv('a,b,c\n1,2,3\n', 'cols.csv', { label: '5' }), { message: 'cols.csv: --label 5 is out of range: the file has 3 columns (0..2, or -1 for the last)' });
-    assert.throws(() => parseCsv('label\n1\n', 'only.csv'), { message: "only.csv: has only the label column 'label'; there must be at least one feature column" });
-    assert.throws(() => parseCsv('a,a,label\n1,2,3\n', 'dup.csv'), { message: "dup.csv: column name 'a' appears twice in the header (columns 1 and 2); names must be unique" });
+    assert.throws(() => parseCsv('a,b,c\n1,2,3\n', 'cols.csv', { label: 'species' }), {
+      message: "cols.csv: no column 'species' for --label; columns are 'a', 'b', 'c'",
+    });
+    assert.throws(() => parseCsv('a,b,c\n1,2,3\n', 'cols.csv'), {
+      message: /^cols\.csv: name the label column with --label COLUMN .*; columns are 'a', 'b', 'c'$/,
+    });
+    assert.throws(() => parseCsv('a,b,c\n1,2,3\n', 'cols.csv', { label: '5' }), {
+      message: 'cols.csv: --label 5 is out of range: the file has 3 columns (0..2, or -1 for the last)',
+    });
+    assert.throws(() => parseCsv('label\n1\n', 'only.csv'), {
+      message: "only.csv: has only the label column 'label'; there must be at least one feature column",
+    });
+    assert.throws(() => parseCsv('a,a,label\n1,2,3\n', 'dup.csv'), {
+      message: "dup.csv: column name 'a' appears twice in the header (columns 1 and 2); names must be unique",
+    });
   });
 
   it('rejects a file that does not exist, naming it', async () => {
-    await assert.rejects(loadDataset({ data: '/no/such/file.csv', label: 'y' }), { name: 'DataError', message: '/no/such/file.csv: cannot read (no such file)' });
+    await assert.rejects(loadDataset({ data: '/no/such/file.csv', label: 'y' }), {
+      name: 'DataError',
+      message: '/no/such/file.csv: cannot read (no such file)',
+    });
   });
 
   it('reads features alone when unlabeled (prediction) and the label column is absent', () => {
     const d = parseCsv('a,b\n1,2\n3,4\n', 'p.csv', { unlabeled: true });
-    assert.deepEqual(d.X.toArray(), [[1, 3], [2, 4]]);
+    assert.deepEqual(d.X.toArray(), [
+      [1, 3],
+      [2, 4],
+    ]);
     assert.deepEqual([d.labels.rows, d.labels.cols], [0, 2]);
     assert.deepEqual(parseCsv('a,b\n1,2\n', 'p.csv', { unlabeled: true, label: 'species' }).featureNames, ['a', 'b']);
     // A label column that is there is still the label.
@@ -117,7 +156,10 @@ describe('CSV reader', () => {
     try {
       writeFileSync(join(dir, 'a.tsv'), 'x\ty\tlabel\n1\t2\ta\n3\t4\tb\n');
       const d = await loadDataset({ data: join(dir, 'a.tsv') });
-      assert.deepEqual(d.X.toArray(), [[1, 3], [2, 4]]);
+      assert.deepEqual(d.X.toArray(), [
+        [1, 3],
+        [2, 4],
+      ]);
       assert.deepEqual(d.classes, ['a', 'b']);
     } finally {
       rmSync(dir, { recursive: true });

@@ -24,12 +24,20 @@ describe('HDF5 reader (h5wasm), on a file written here', () => {
     file = join(dir, 'tiny.h5');
     const f = new h5wasm.File(file, 'w');
     // 3 examples of 2×2 pixels: example j has pixels 10j + (0, 1, 2, 3).
-    f.create_dataset({ name: 'set_x', data: new Uint8Array([0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23]), shape: [3, 2, 2] });
+    f.create_dataset({
+      name: 'set_x',
+      data: new Uint8Array([0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23]),
+      shape: [3, 2, 2],
+    });
     f.create_dataset({ name: 'set_y', data: new BigInt64Array([1n, 0n, 1n]), shape: [3] });
     f.create_dataset({ name: 'list_classes', data: ['dog', 'cat'] });
     f.create_dataset({ name: 'short_y', data: new Float64Array([0, 1]), shape: [2] });
     f.create_group('other');
-    (f.get('other') as InstanceType<typeof h5wasm.Group>).create_dataset({ name: 'onehot', data: new Float64Array([1, 0, 0, 0, 1, 0, 0, 0, 1]), shape: [3, 3] });
+    (f.get('other') as InstanceType<typeof h5wasm.Group>).create_dataset({
+      name: 'onehot',
+      data: new Float64Array([1, 0, 0, 0, 1, 0, 0, 0, 1]),
+      shape: [3, 3],
+    });
     f.close();
     writeFileSync(join(dir, 'not.h5'), 'plain text, not HDF5');
     writeFileSync(join(dir, 'empty.h5'), '');
@@ -38,7 +46,12 @@ describe('HDF5 reader (h5wasm), on a file written here', () => {
 
   it('reads X: (n_x, m) flattened row-major, labels, and class names from list_classes', async () => {
     const d = await loadDataset({ data: file, xKey: 'set_x', yKey: 'set_y' });
-    assert.deepEqual(d.X.toArray(), [[0, 10, 20], [1, 11, 21], [2, 12, 22], [3, 13, 23]]);
+    assert.deepEqual(d.X.toArray(), [
+      [0, 10, 20],
+      [1, 11, 21],
+      [2, 12, 22],
+      [3, 13, 23],
+    ]);
     assert.deepEqual(Array.from(d.labels.data), [1, 0, 1]);
     assert.deepEqual(d.classes, ['dog', 'cat']);
   });
@@ -50,10 +63,20 @@ describe('HDF5 reader (h5wasm), on a file written here', () => {
   });
 
   it('names the pairs when the keys cannot be guessed, and a key that is not there', async () => {
-    await assert.rejects(readHdf5(file, {}), { name: 'DataError', message: /tiny\.h5: 3 pairs of datasets could be X and Y \(.*set_x\/set_y.*\); pass --x-key and --y-key; the file has .*set_x \(3, 2, 2\)/ });
-    await assert.rejects(readHdf5(file, { xKey: 'train_set_x', yKey: 'set_y' }), { message: /tiny\.h5: no dataset 'train_set_x' for --x-key; the file has list_classes \(2\), / });
-    await assert.rejects(readHdf5(file, { xKey: 'list_classes', yKey: 'set_y' }), { message: /dataset 'list_classes' \(--x-key\) holds .* values, not numbers/ });
-    await assert.rejects(readHdf5(file, { xKey: 'set_x', yKey: 'list_classes' }), { message: /dataset 'list_classes' \(--y-key\) holds/ });
+    await assert.rejects(readHdf5(file, {}), {
+      name: 'DataError',
+      message:
+        /tiny\.h5: 3 pairs of datasets could be X and Y \(.*set_x\/set_y.*\); pass --x-key and --y-key; the file has .*set_x \(3, 2, 2\)/,
+    });
+    await assert.rejects(readHdf5(file, { xKey: 'train_set_x', yKey: 'set_y' }), {
+      message: /tiny\.h5: no dataset 'train_set_x' for --x-key; the file has list_classes \(2\), /,
+    });
+    await assert.rejects(readHdf5(file, { xKey: 'list_classes', yKey: 'set_y' }), {
+      message: /dataset 'list_classes' \(--x-key\) holds .* values, not numbers/,
+    });
+    await assert.rejects(readHdf5(file, { xKey: 'set_x', yKey: 'list_classes' }), {
+      message: /dataset 'list_classes' \(--y-key\) holds/,
+    });
   });
 
   it('reads features alone with only --x-key when unlabeled (prediction)', async () => {
@@ -76,21 +99,34 @@ describe('HDF5 reader (h5wasm), on a file written here', () => {
   });
 
   it('rejects a file that is not HDF5, an empty one and a missing one, without HDF5 noise', async () => {
-    await assert.rejects(readHdf5(join(dir, 'not.h5')), { message: `${join(dir, 'not.h5')}: is not an HDF5 file (no HDF5 signature \\x89HDF\\r\\n\\x1a\\n at offset 0, 512, 1024, ...)` });
-    await assert.rejects(readHdf5(join(dir, 'empty.h5')), { message: /empty\.h5: is empty; an HDF5 file starts with the signature/ });
-    await assert.rejects(readHdf5(join(dir, 'none.h5')), { message: `${join(dir, 'none.h5')}: cannot read (no such file)` });
+    await assert.rejects(readHdf5(join(dir, 'not.h5')), {
+      message: `${join(dir, 'not.h5')}: is not an HDF5 file (no HDF5 signature \\x89HDF\\r\\n\\x1a\\n at offset 0, 512, 1024, ...)`,
+    });
+    await assert.rejects(readHdf5(join(dir, 'empty.h5')), {
+      message: /empty\.h5: is empty; an HDF5 file starts with the signature/,
+    });
+    await assert.rejects(readHdf5(join(dir, 'none.h5')), {
+      message: `${join(dir, 'none.h5')}: cannot read (no such file)`,
+    });
   });
 });
 
-describe('HDF5 reader on the course\'s cat/non-cat data', () => {
+describe("HDF5 reader on the course's cat/non-cat data", () => {
   const data = sharedData();
-  it('reads train_catvnoncat.h5: m = 209, n_x = 12288, 72 cats, first pixel (17, 31, 56)', { skip: data ? false : 'needs ../shared/data/catvnoncat (not part of the repository)' }, async () => {
-    const notes: string[] = [];
-    const d = await loadDataset({ data: join(data!, 'catvnoncat', 'train_catvnoncat.h5'), onNote: (s: string) => notes.push(s) });
-    assert.deepEqual([d.X.rows, d.X.cols], [12288, 209]);
-    assert.deepEqual([d.X.get(0, 0), d.X.get(1, 0), d.X.get(2, 0)], [17, 31, 56]);
-    assert.deepEqual(d.classes, ['non-cat', 'cat']);
-    assert.equal(Array.from(d.labels.data).filter((v) => v === 1).length, 72);
-    assert.match(notes[0]!, /using --x-key train_set_x --y-key train_set_y/);
-  });
+  it(
+    'reads train_catvnoncat.h5: m = 209, n_x = 12288, 72 cats, first pixel (17, 31, 56)',
+    { skip: data ? false : 'needs ../shared/data/catvnoncat (not part of the repository)' },
+    async () => {
+      const notes: string[] = [];
+      const d = await loadDataset({
+        data: join(data!, 'catvnoncat', 'train_catvnoncat.h5'),
+        onNote: (s: string) => notes.push(s),
+      });
+      assert.deepEqual([d.X.rows, d.X.cols], [12288, 209]);
+      assert.deepEqual([d.X.get(0, 0), d.X.get(1, 0), d.X.get(2, 0)], [17, 31, 56]);
+      assert.deepEqual(d.classes, ['non-cat', 'cat']);
+      assert.equal(Array.from(d.labels.data).filter((v) => v === 1).length, 72);
+      assert.match(notes[0]!, /using --x-key train_set_x --y-key train_set_y/);
+    },
+  );
 });

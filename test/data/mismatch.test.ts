@@ -20,7 +20,10 @@ describe('compareDistributions', () => {
     const r = compareDistributions(sample(1, 2000, 20), sample(2, 2000, 20), ['dev', 'test']);
     assert.deepEqual(r.warnings, []);
     assert.equal(r.features.length, 20);
-    assert.ok(r.features.every((f) => Math.abs(f.smd) < 0.15), 'sampling noise only');
+    assert.ok(
+      r.features.every((f) => Math.abs(f.smd) < 0.15),
+      'sampling noise only',
+    );
     assert.ok(r.labelProportions!.pValue > 0.5);
     assert.deepEqual(r.sizes, [2000, 2000]);
   });
@@ -30,7 +33,10 @@ describe('compareDistributions', () => {
     assert.equal(r.shiftedFeatures, 10);
     assert.ok(r.features.every((f) => f.smd < -0.5 && f.smd > -1.1));
     assert.equal(r.warnings.length, 1);
-    assert.match(r.warnings[0]!, /^dev and test differ in 10 of 10 features \(\|standardized mean difference\| > 0\.25; largest: 'x\d' -0\.\d\d \(mean/);
+    assert.match(
+      r.warnings[0]!,
+      /^dev and test differ in 10 of 10 features \(\|standardized mean difference\| > 0\.25; largest: 'x\d' -0\.\d\d \(mean/,
+    );
     assert.match(r.warnings[0]!, /the course's rule is that dev and test come from the same distribution/);
   });
 
@@ -49,7 +55,10 @@ describe('compareDistributions', () => {
     assert.ok(Math.abs(r.labelProportions!.maxDifference - 0.2) < 1e-12);
     assert.ok(r.labelProportions!.pValue < 1e-10);
     assert.equal(r.warnings.length, 1);
-    assert.match(r.warnings[0]!, /^dev and test have different label proportions: class '(yes|no)' is (30\.0|70\.0)% of dev but 50\.0% of test \(chi-square \d+\.\d, df 1, p = /);
+    assert.match(
+      r.warnings[0]!,
+      /^dev and test have different label proportions: class '(yes|no)' is (30\.0|70\.0)% of dev but 50\.0% of test \(chi-square \d+\.\d, df 1, p = /,
+    );
     // Same names in another order map by name: no difference.
     const a = sample(3, 400, 2, 0, 0.5, ['no', 'yes']);
     const b = sample(4, 400, 2, 0, 0.5, ['yes', 'no']);
@@ -57,7 +66,8 @@ describe('compareDistributions', () => {
   });
 
   it('compares regression targets and flags a different n_x', () => {
-    const a = sample(1, 300, 2), b = sample(2, 300, 2);
+    const a = sample(1, 300, 2),
+      b = sample(2, 300, 2);
     delete a.classes;
     delete b.classes;
     for (let j = 0; j < 300; j++) b.labels.data[j] = b.labels.data[j]! + 5;
@@ -66,7 +76,10 @@ describe('compareDistributions', () => {
     assert.equal(r.targets!.length, 1);
     assert.match(r.warnings.join('\n'), /train and dev have different targets: target mean/);
     const n = compareDistributions(sample(1, 50, 3), sample(2, 50, 4), ['dev', 'test']);
-    assert.match(n.warnings[0]!, /^dev has n_x = 3 features but test has 4: they cannot come from the same distribution/);
+    assert.match(
+      n.warnings[0]!,
+      /^dev has n_x = 3 features but test has 4: they cannot come from the same distribution/,
+    );
   });
 
   it('computes chi-square tail probabilities', () => {

@@ -3,7 +3,13 @@ import { describe, it } from 'node:test';
 import { ValueError } from '../../src/core/errors.js';
 import { zeros } from '../../src/core/matrix.js';
 import type { Dataset } from '../../src/data/dataset.js';
-import { apportion, defaultSplitSizes, parseSplitOption, ratioSplitSizes, trainDevTestSplit } from '../../src/data/split.js';
+import {
+  apportion,
+  defaultSplitSizes,
+  parseSplitOption,
+  ratioSplitSizes,
+  trainDevTestSplit,
+} from '../../src/data/split.js';
 
 /** m examples, X(0, j) = j (the example's id), labels cycling through `k` classes with the given weights. */
 function synthetic(m: number, classWeights: number[] | null = [1, 1]): Dataset {
@@ -23,7 +29,9 @@ function synthetic(m: number, classWeights: number[] | null = [1, 1]): Dataset {
       labels.data[j] = cum.findIndex((c) => u < c);
     } else labels.data[j] = j * 0.5;
   }
-  return classWeights ? { X, labels, classes: classWeights.map((_, i) => `c${i}`), source: 'synthetic' } : { X, labels, source: 'synthetic' };
+  return classWeights
+    ? { X, labels, classes: classWeights.map((_, i) => `c${i}`), source: 'synthetic' }
+    : { X, labels, source: 'synthetic' };
 }
 
 const ids = (d: Dataset) => Array.from(d.X.data.subarray(0, d.X.cols));
@@ -49,7 +57,10 @@ describe('defaultSplitSizes: dev and test each min(floor(20% of m), 10,000)', ()
     assert.deepEqual(defaultSplitSizes(0), { train: 0, dev: 0, test: 0 });
   });
   it('rejects a non-integer m', () => {
-    assert.throws(() => defaultSplitSizes(2.5), { name: 'ValueError', message: /m must be a non-negative integer but is 2.5/ });
+    assert.throws(() => defaultSplitSizes(2.5), {
+      name: 'ValueError',
+      message: /m must be a non-negative integer but is 2.5/,
+    });
   });
   it('explicit ratios floor dev and test', () => {
     assert.deepEqual(ratioSplitSizes(150, [0.7, 0.15, 0.15]), { train: 106, dev: 22, test: 22 });
@@ -66,9 +77,17 @@ describe('parseSplitOption', () => {
     assert.deepEqual(parseSplitOption('80%,20%,0%'), [0.8, 0.2, 0]);
   });
   it('names the rule when the input breaks it', () => {
-    assert.throws(() => parseSplitOption('70,30'), { name: 'ValueError', message: /--split must be 'auto', 'none' or train,dev,test .* '70,30' has 2 parts/ });
-    assert.throws(() => parseSplitOption('70,15,10'), { name: 'ValueError', message: /sum(ming)? to 100 .*'70,15,10' sums to 95/ });
-    assert.throws(() => parseSplitOption('70,x,15'), { message: /part 2 of '70,x,15' is 'x', not a non-negative number/ });
+    assert.throws(() => parseSplitOption('70,30'), {
+      name: 'ValueError',
+      message: /--split must be 'auto', 'none' or train,dev,test .* '70,30' has 2 parts/,
+    });
+    assert.throws(() => parseSplitOption('70,15,10'), {
+      name: 'ValueError',
+      message: /sum(ming)? to 100 .*'70,15,10' sums to 95/,
+    });
+    assert.throws(() => parseSplitOption('70,x,15'), {
+      message: /part 2 of '70,x,15' is 'x', not a non-negative number/,
+    });
     assert.throws(() => parseSplitOption('-10,60,50'), { message: /part 1 of '-10,60,50' is '-10'/ });
     assert.throws(() => parseSplitOption('0,50,50'), { message: /leaves nothing to train on/ });
   });
@@ -80,7 +99,10 @@ describe('apportion (largest remainders)', () => {
     assert.deepEqual(apportion(10, [50, 30, 20], [50, 30, 20]), [5, 3, 2]);
     assert.deepEqual(apportion(3, [1, 1, 1, 97], [0, 1, 1, 97]), [0, 0, 0, 3]);
     assert.deepEqual(apportion(2, [1, 1], [0, 2]), [0, 2]);
-    assert.throws(() => apportion(2, [1, 1], [0, 1]), { name: 'ValueError', message: /cannot place 2 examples in groups of at most 0, 1/ });
+    assert.throws(() => apportion(2, [1, 1], [0, 1]), {
+      name: 'ValueError',
+      message: /cannot place 2 examples in groups of at most 0, 1/,
+    });
   });
 });
 
@@ -94,7 +116,10 @@ describe('trainDevTestSplit', () => {
     assert.equal(s.test.X.cols, 200);
     assert.match(s.rule, /^auto: dev and test each min\(20% of m, 10,000\) → 60\/20\/20/);
     const all = [...ids(s.train), ...ids(s.dev), ...ids(s.test)].sort((a, b) => a - b);
-    assert.deepEqual(all, Array.from({ length: 1000 }, (_, j) => j));
+    assert.deepEqual(
+      all,
+      Array.from({ length: 1000 }, (_, j) => j),
+    );
     // Features and labels travel together: X(1, j) = -X(0, j) and the label is the example's own.
     for (const part of [s.train, s.dev, s.test]) {
       assert.equal(part.X.rows, 2);
@@ -150,7 +175,10 @@ describe('trainDevTestSplit', () => {
     assert.deepEqual(s.sizes, { train: 60, dev: 20, test: 20 });
     assert.doesNotMatch(s.rule, /stratified/);
     for (let j = 0; j < s.dev.X.cols; j++) assert.equal(s.dev.labels.data[j], s.dev.X.data[j]! * 0.5);
-    assert.throws(() => trainDevTestSplit(d, { stratify: true }), { name: 'ValueError', message: /cannot stratify synthetic: its labels are not classes/ });
+    assert.throws(() => trainDevTestSplit(d, { stratify: true }), {
+      name: 'ValueError',
+      message: /cannot stratify synthetic: its labels are not classes/,
+    });
   });
 
   it('can turn stratification off for classes', () => {
@@ -162,7 +190,15 @@ describe('trainDevTestSplit', () => {
 
   it('names the rule when ratios are wrong or leave nothing to train on', () => {
     const d = synthetic(10);
-    assert.throws(() => trainDevTestSplit(d, { ratios: [0.5, 0.5, 0.5] }), { name: 'ValueError', message: /ratios must be three non-negative fractions \[train, dev, test\] summing to 1 .* but are \[0.5, 0.5, 0.5\]/ });
-    assert.throws(() => trainDevTestSplit(synthetic(2), { ratios: [1e-12, 0.5 - 5e-13, 0.5 - 5e-13] }), (e: Error) => e instanceof ValueError && /has m = 2 examples; the split 0\/1\/1 leaves none to train on/.test(e.message));
+    assert.throws(() => trainDevTestSplit(d, { ratios: [0.5, 0.5, 0.5] }), {
+      name: 'ValueError',
+      message:
+        /ratios must be three non-negative fractions \[train, dev, test\] summing to 1 .* but are \[0.5, 0.5, 0.5\]/,
+    });
+    assert.throws(
+      () => trainDevTestSplit(synthetic(2), { ratios: [1e-12, 0.5 - 5e-13, 0.5 - 5e-13] }),
+      (e: Error) =>
+        e instanceof ValueError && /has m = 2 examples; the split 0\/1\/1 leaves none to train on/.test(e.message),
+    );
   });
 });

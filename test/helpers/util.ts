@@ -20,11 +20,19 @@ export function randn(rng: Rng, rows: number, cols: number, dtype: DType = 'floa
   return M;
 }
 
-export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol = 0, what = 'value'): void {
+export function assertClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  rtol: number,
+  atol = 0,
+  what = 'value',
+): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   for (let i = 0; i < actual.length; i++) {
-    const a = actual[i]!, e = expected[i]!;
-    if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) assert.fail(`${what}[${i}]: ${a} is not within rtol ${rtol}, atol ${atol} of ${e}`);
+    const a = actual[i]!,
+      e = expected[i]!;
+    if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e)))
+      assert.fail(`${what}[${i}]: ${a} is not within rtol ${rtol}, atol ${atol} of ${e}`);
   }
 }
 

@@ -24,7 +24,9 @@ test('Rng reproduces np.random.seed(1); np.random.randn()', () => {
 
 test('linearForward: the course case Z = [[3.26295337, -1.23429987]]', () => {
   const rng = new Rng(1);
-  const A = randn(rng, 3, 2), W = randn(rng, 1, 3), b = randn(rng, 1, 1);
+  const A = randn(rng, 3, 2),
+    W = randn(rng, 1, 3),
+    b = randn(rng, 1, 1);
   const { Z, cache } = linearForward(A, W, b, { backend });
   assertClose(Z.data, [3.26295337, -1.23429987], 0, 5e-9);
   assert.equal(cache.A_prev, A);
@@ -32,7 +34,9 @@ test('linearForward: the course case Z = [[3.26295337, -1.23429987]]', () => {
 
 test('linearActivationForward: sigmoid [[0.96890023, 0.11013289]], relu [[3.43896131, 0]]', () => {
   const rng = new Rng(2);
-  const A = randn(rng, 3, 2), W = randn(rng, 1, 3), b = randn(rng, 1, 1);
+  const A = randn(rng, 3, 2),
+    W = randn(rng, 1, 3),
+    b = randn(rng, 1, 1);
   assertClose(linearActivationForward(A, W, b, 'sigmoid', { backend }).A.data, [0.96890023, 0.11013289], 0, 5e-9);
   assertClose(linearActivationForward(A, W, b, 'relu', { backend }).A.data, [3.43896131, 0], 0, 5e-9);
 });
@@ -44,16 +48,35 @@ test('computeCost: the course case 0.2797765635793422', () => {
 
 test('linearBackward: the course case dA_prev, dW, db', () => {
   const rng = new Rng(1);
-  const dZ = randn(rng, 1, 2), A = randn(rng, 3, 2), W = randn(rng, 1, 3), b = randn(rng, 1, 1);
+  const dZ = randn(rng, 1, 2),
+    A = randn(rng, 3, 2),
+    W = randn(rng, 1, 3),
+    b = randn(rng, 1, 1);
   const r = linearBackward(dZ, { A_prev: A, W, b }, { backend });
-  assertClose(r.dA_prev!.data, flat([[0.51822968, -0.19517421], [-0.40506361, 0.15255393], [2.37496825, -0.89445391]]), 0, 5e-9);
+  assertClose(
+    r.dA_prev!.data,
+    flat([
+      [0.51822968, -0.19517421],
+      [-0.40506361, 0.15255393],
+      [2.37496825, -0.89445391],
+    ]),
+    0,
+    5e-9,
+  );
   assertClose(r.dW.data, [-0.10076895, 1.40685096, 1.64992505], 0, 5e-9);
   assertClose(r.db.data, [0.50629448], 0, 5e-9);
 });
 
-test('linearActivationBackward: dZ = dA * g\'(Z) by hand for sigmoid and relu', () => {
-  const A_prev = fromArray([[1, -2], [0.5, 3]], 'float64');
-  const W = fromArray([[0.2, -0.4]], 'float64'), b = fromArray([[0.1]], 'float64');
+test("linearActivationBackward: dZ = dA * g'(Z) by hand for sigmoid and relu", () => {
+  const A_prev = fromArray(
+    [
+      [1, -2],
+      [0.5, 3],
+    ],
+    'float64',
+  );
+  const W = fromArray([[0.2, -0.4]], 'float64'),
+    b = fromArray([[0.1]], 'float64');
   const dA = fromArray([[1, -1]], 'float64');
   // Z = [0.2·1 - 0.4·0.5 + 0.1, 0.2·-2 - 0.4·3 + 0.1] = [0.1, -1.5]
   for (const g of ['sigmoid', 'relu'] as const) {
@@ -84,5 +107,6 @@ test('modelBackward: the fused dZ[L] = A[L] - Y equals the course route through 
   const { AL, caches } = modelForward(X, params, { backend });
   const fused = modelBackward(AL, Y, caches, { backend });
   const viaDA = modelBackward(AL, Y, caches, { backend, fused: false });
-  for (const k of ['dW1', 'db1', 'dW2', 'db2', 'dW3', 'db3', 'dA0', 'dA1', 'dA2']) assertClose(fused[k]!.data, viaDA[k]!.data, 1e-12, 1e-15, k);
+  for (const k of ['dW1', 'db1', 'dW2', 'db2', 'dW3', 'db3', 'dA0', 'dA1', 'dA2'])
+    assertClose(fused[k]!.data, viaDA[k]!.data, 1e-12, 1e-15, k);
 });

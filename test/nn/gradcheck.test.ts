@@ -40,7 +40,10 @@ for (const output of outputs)
       test(`gradient check: hidden ${g}, output ${output}${lambda ? `, L2 λ=${lambda}` : ''} < 1e-7`, () => {
         const { params, X, Y } = problem(output, 11);
         const r = gradientCheck(params, X, Y, { activations: [g, g, output], lambda, alpha: 0.05, backend });
-        assert.ok(r.relativeDifference < 1e-7, `relative difference ${r.relativeDifference} (worst ${JSON.stringify(r.worst)})`);
+        assert.ok(
+          r.relativeDifference < 1e-7,
+          `relative difference ${r.relativeDifference} (worst ${JSON.stringify(r.worst)})`,
+        );
         assert.equal(r.checked, r.total);
       });
     }
@@ -60,7 +63,10 @@ test('gradient check notices a wrong gradient', () => {
 
 test('gradient check refuses float32 parameters', () => {
   const params = initializeParametersDeep([2, 1], { dtype: 'float32' });
-  assert.throws(() => gradientCheck(params, zeros(2, 1, 'float32'), zeros(1, 1, 'float32'), { activations: ['sigmoid'], backend }), /must be float64/);
+  assert.throws(
+    () => gradientCheck(params, zeros(2, 1, 'float32'), zeros(1, 1, 'float32'), { activations: ['sigmoid'], backend }),
+    /must be float64/,
+  );
 });
 
 test('gradient check on a random subset of coordinates', () => {

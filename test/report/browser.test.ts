@@ -38,13 +38,21 @@ function watch(page: Page): Watch {
 }
 
 /** Box and drawn points of every visible series path in the svg with this id. */
-async function drawnSeries(page: Page, id: string): Promise<{ points: number; width: number; height: number; length: number }[]> {
+async function drawnSeries(
+  page: Page,
+  id: string,
+): Promise<{ points: number; width: number; height: number; length: number }[]> {
   return page.$$eval(`svg#${id} path.series`, (paths) =>
     paths
       .filter((p) => getComputedStyle(p.parentElement!).display !== 'none')
       .map((p) => {
         const box = (p as SVGPathElement).getBoundingClientRect();
-        return { points: Number(p.getAttribute('data-points')), width: box.width, height: box.height, length: (p as SVGPathElement).getTotalLength() };
+        return {
+          points: Number(p.getAttribute('data-points')),
+          width: box.width,
+          height: box.height,
+          length: (p as SVGPathElement).getTotalLength(),
+        };
       }),
   );
 }
@@ -65,7 +73,14 @@ describe('report in headless chromium', { skip, timeout: 120_000 }, () => {
     const b = classificationRun();
     b.hyperparameters['lr'] = 0.02;
     b.history.costs = b.history.costs.map((p) => ({ ...p, cost: 0.9 * p.cost }));
-    writeFileSync(join(dir, 'compare.html'), renderComparisonReport([{ label: 'lr 0.0075', run: classificationRun() }, { label: 'lr 0.02', run: b }, { label: 'diverged', run: divergedRun() }]));
+    writeFileSync(
+      join(dir, 'compare.html'),
+      renderComparisonReport([
+        { label: 'lr 0.0075', run: classificationRun() },
+        { label: 'lr 0.02', run: b },
+        { label: 'diverged', run: divergedRun() },
+      ]),
+    );
     server = createServer((req, res) => {
       served.push(req.url ?? '');
       const name = (req.url ?? '/').slice(1);
@@ -82,7 +97,16 @@ describe('report in headless chromium', { skip, timeout: 120_000 }, () => {
     // playwright gives every launch a fresh, temporary user data dir.
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
 
@@ -115,14 +139,18 @@ describe('report in headless chromium', { skip, timeout: 120_000 }, () => {
     const err = await drawnSeries(page, 'error-chart');
     assert.equal(err.length, 2);
     for (const s of err) assert.ok(s.points === 26 && s.width > 300 && s.height > 30, JSON.stringify(s));
-    const bars = await page.$$eval('svg#bias-variance-chart rect.bar, svg#bias-variance-chart rect.span', (rs) => rs.map((r) => r.getBoundingClientRect().width));
+    const bars = await page.$$eval('svg#bias-variance-chart rect.bar, svg#bias-variance-chart rect.span', (rs) =>
+      rs.map((r) => r.getBoundingClientRect().width),
+    );
     assert.equal(bars.length, 5);
     assert.ok(bars.filter((x) => x > 5).length >= 4, `bar widths ${bars}`);
-    assert.match(await page.textContent('#diagnosis .verdict') ?? '', /High variance/);
+    assert.match((await page.textContent('#diagnosis .verdict')) ?? '', /High variance/);
 
     // The log-scale toggle swaps the cost layers, with CSS alone.
     await page.click('label[for="cost-chart-log"]');
-    const shown = await page.$$eval('svg#cost-chart g', (gs) => gs.map((g) => `${g.getAttribute('class')}:${getComputedStyle(g).display}`));
+    const shown = await page.$$eval('svg#cost-chart g', (gs) =>
+      gs.map((g) => `${g.getAttribute('class')}:${getComputedStyle(g).display}`),
+    );
     assert.ok(shown.includes('scale-log:inline') && shown.includes('scale-linear:none'), shown.join(' '));
     const logSeries = await drawnSeries(page, 'cost-chart');
     assert.ok(logSeries.length === 2 && logSeries[0]!.height > 50);
@@ -146,7 +174,9 @@ describe('report in headless chromium', { skip, timeout: 120_000 }, () => {
 
   it('one cost point and a diverged run draw without errors', async () => {
     const single = await open('single.html');
-    const dots = await single.page.$$eval('svg#cost-chart .scale-linear circle.dot', (cs) => cs.map((c) => c.getBoundingClientRect().width));
+    const dots = await single.page.$$eval('svg#cost-chart .scale-linear circle.dot', (cs) =>
+      cs.map((c) => c.getBoundingClientRect().width),
+    );
     assert.equal(dots.length, 1);
     assert.ok(dots[0]! > 2);
     await single.page.close();
@@ -155,7 +185,9 @@ describe('report in headless chromium', { skip, timeout: 120_000 }, () => {
     const cost = await drawnSeries(page, 'cost-chart');
     assert.equal(cost[0]!.points, 120);
     assert.ok(cost[0]!.height > 50);
-    const marks = await page.$$eval('svg#cost-chart rect.nonfinite', (rs) => rs.map((r) => r.getBoundingClientRect().width));
+    const marks = await page.$$eval('svg#cost-chart rect.nonfinite', (rs) =>
+      rs.map((r) => r.getBoundingClientRect().width),
+    );
     assert.ok(marks.length >= 1 && marks[0]! > 50, `marks ${marks}`);
     assert.ok(await page.isVisible('#diverged'));
     // hovering where the cost is NaN says so
@@ -197,6 +229,9 @@ describe('report in headless chromium', { skip, timeout: 120_000 }, () => {
   });
 
   it('the server saw only the pages it served', () => {
-    assert.ok(served.every((u) => /^\/[\w-]+\.html$/.test(u)), served.join(' '));
+    assert.ok(
+      served.every((u) => /^\/[\w-]+\.html$/.test(u)),
+      served.join(' '),
+    );
   });
 });

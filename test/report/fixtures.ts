@@ -5,11 +5,19 @@ import type { RunRecord } from '../../src/train/record.js';
 /** A classification run with a dev set: 2,500 iterations of a smoothly falling cost, evaluations every 100. */
 export function classificationRun(): RunRecord {
   const costs = [];
-  for (let i = 0; i <= 2500; i++) costs.push({ iteration: i, cost: 0.05 + 0.64 * Math.exp(-i / 400) + 0.004 * Math.sin(i / 7) });
+  for (let i = 0; i <= 2500; i++)
+    costs.push({ iteration: i, cost: 0.05 + 0.64 * Math.exp(-i / 400) + 0.004 * Math.sin(i / 7) });
   const evals = [];
   for (let i = 0; i <= 2500; i += 100) {
     const trainError = 0.02 + 0.4 * Math.exp(-i / 350);
-    evals.push({ iteration: i, epoch: i / 500, trainError, devError: trainError + 0.1 * (1 - Math.exp(-i / 800)) + 0.03, trainCost: costs[i]!.cost, devCost: costs[i]!.cost + 0.1 });
+    evals.push({
+      iteration: i,
+      epoch: i / 500,
+      trainError,
+      devError: trainError + 0.1 * (1 - Math.exp(-i / 800)) + 0.03,
+      trainCost: costs[i]!.cost,
+      devCost: costs[i]!.cost + 0.1,
+    });
   }
   const last = evals[evals.length - 1]!;
   return {
@@ -17,10 +25,38 @@ export function classificationRun(): RunRecord {
     version: 1,
     createdAt: '2026-11-27T18:00:00.000Z',
     command: ['lnn', 'train', '--x', 'train x.npy', '--dims', '12288,20,7,5,1', '--lr', '0.0075'],
-    hyperparameters: { dims: [12288, 20, 7, 5, 1], activation: 'relu', output: 'sigmoid', init: 'course', lr: 0.0075, iterations: 2500, optimizer: 'gd', l2: 0, keepProb: 1, seed: 1, dtype: 'float64' },
-    data: { source: 'catvnoncat/train_catvnoncat.h5', nx: 12288, classes: ['non-cat', 'cat'], train: 209, dev: 50, test: 50, splitRule: 'dev and test each min(20% of m, 10,000)' },
+    hyperparameters: {
+      dims: [12288, 20, 7, 5, 1],
+      activation: 'relu',
+      output: 'sigmoid',
+      init: 'course',
+      lr: 0.0075,
+      iterations: 2500,
+      optimizer: 'gd',
+      l2: 0,
+      keepProb: 1,
+      seed: 1,
+      dtype: 'float64',
+    },
+    data: {
+      source: 'catvnoncat/train_catvnoncat.h5',
+      nx: 12288,
+      classes: ['non-cat', 'cat'],
+      train: 209,
+      dev: 50,
+      test: 50,
+      splitRule: 'dev and test each min(20% of m, 10,000)',
+    },
     history: { costs, evals },
-    result: { trainAccuracy: 1 - last.trainError, devAccuracy: 1 - last.devError!, trainError: last.trainError, devError: last.devError!, finalCost: costs[2500]!.cost, iterations: 2500, seconds: 42.7 },
+    result: {
+      trainAccuracy: 1 - last.trainError,
+      devAccuracy: 1 - last.devError!,
+      trainError: last.trainError,
+      devError: last.devError!,
+      finalCost: costs[2500]!.cost,
+      iterations: 2500,
+      seconds: 42.7,
+    },
     diagnosis: diagnose({ trainError: last.trainError, devError: last.devError!, humanError: 0.01 }),
   };
 }
@@ -53,15 +89,36 @@ export function singlePointRun(): RunRecord {
 /** A run whose cost blew up: finite, then Infinity, then NaN. */
 export function divergedRun(): RunRecord {
   const costs = [];
-  for (let i = 0; i <= 300; i++) costs.push({ iteration: i, cost: i < 120 ? 0.7 * 1.05 ** i : i < 125 ? Infinity : NaN });
+  for (let i = 0; i <= 300; i++)
+    costs.push({ iteration: i, cost: i < 120 ? 0.7 * 1.05 ** i : i < 125 ? Infinity : NaN });
   return {
     format: 'lnn-run',
     version: 1,
     createdAt: '2026-11-27T18:00:00.000Z',
     hyperparameters: { lr: 5, iterations: 300 },
-    data: { source: 'builtin:mnist', nx: 784, classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], train: 8000, dev: 2000 },
-    history: { costs, evals: [0, 100, 200, 300].map((i) => ({ iteration: i, trainError: i < 200 ? 0.9 - i / 1000 : NaN, devError: i < 200 ? 0.9 : NaN })) },
-    result: { trainError: 0.9, devError: 0.9, finalCost: NaN, iterations: 300, seconds: 3.2, stopped: 'cost became NaN at iteration 125' },
+    data: {
+      source: 'builtin:mnist',
+      nx: 784,
+      classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+      train: 8000,
+      dev: 2000,
+    },
+    history: {
+      costs,
+      evals: [0, 100, 200, 300].map((i) => ({
+        iteration: i,
+        trainError: i < 200 ? 0.9 - i / 1000 : NaN,
+        devError: i < 200 ? 0.9 : NaN,
+      })),
+    },
+    result: {
+      trainError: 0.9,
+      devError: 0.9,
+      finalCost: NaN,
+      iterations: 300,
+      seconds: 3.2,
+      stopped: 'cost became NaN at iteration 125',
+    },
   };
 }
 
@@ -74,9 +131,22 @@ export function regressionRun(): RunRecord {
     version: 1,
     createdAt: '2026-11-27T18:00:00.000Z',
     command: ['lnn', 'train', '--data', 'houses.csv', '--label', '<script>alert(1)</script>'],
-    hyperparameters: { label: '<img src=x onerror=alert(1)>', hidden: [16, 8], output: 'linear', lr: 0.01, extra: { nested: '</script><b>x</b>' } },
+    hyperparameters: {
+      label: '<img src=x onerror=alert(1)>',
+      hidden: [16, 8],
+      output: 'linear',
+      lr: 0.01,
+      extra: { nested: '</script><b>x</b>' },
+    },
     data: { source: 'houses "<b>bold</b>".csv', nx: 13, train: 400, dev: 53, test: 53 },
-    history: { costs, evals: [0, 250, 500, 750, 1000].map((i) => ({ iteration: i, trainError: 50 * Math.exp(-i / 150) + 2, devError: 50 * Math.exp(-i / 150) + 3.5 })) },
+    history: {
+      costs,
+      evals: [0, 250, 500, 750, 1000].map((i) => ({
+        iteration: i,
+        trainError: 50 * Math.exp(-i / 150) + 2,
+        devError: 50 * Math.exp(-i / 150) + 3.5,
+      })),
+    },
     result: { trainError: 2.0, devError: 3.5, finalCost: 2.0, iterations: 1000, seconds: 1.5 },
   };
 }

@@ -11,14 +11,18 @@ import { classificationRun, divergedRun, noDevRun, regressionRun, singlePointRun
 
 /** Every element and attribute that could fetch something, and where it points. */
 function fetchTargets(html: string): string[] {
-  return [...html.matchAll(/\b(?:src|href|action|poster|data)\s*=\s*"([^"]*)"/gi)].map((m) => m[1]!).concat([...html.matchAll(/url\((?!#)([^)]*)\)|@import/gi)].map((m) => m[0]));
+  return [...html.matchAll(/\b(?:src|href|action|poster|data)\s*=\s*"([^"]*)"/gi)]
+    .map((m) => m[1]!)
+    .concat([...html.matchAll(/url\((?!#)([^)]*)\)|@import/gi)].map((m) => m[0]));
 }
 
 /** The `data-points` of each series path inside the svg with this id. */
 function seriesPoints(html: string, id: string): number[] {
   const svg = new RegExp(`<svg class="chart" id="${id}"[\\s\\S]*?</svg>`).exec(html);
   assert.ok(svg, `svg#${id}`);
-  return [...svg[0].matchAll(/<path class="series[^"]*" data-series="\d+" data-points="(\d+)"/g)].map((m) => Number(m[1]));
+  return [...svg[0].matchAll(/<path class="series[^"]*" data-series="\d+" data-points="(\d+)"/g)].map((m) =>
+    Number(m[1]),
+  );
 }
 
 const fixtures = { classificationRun, noDevRun, singlePointRun, divergedRun, regressionRun };
@@ -30,12 +34,18 @@ describe('renderReport', () => {
       assert.match(html, /^<!doctype html>\n<html lang="en">/);
       assert.match(html, /<\/html>\n$/);
       assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
-      assert.deepEqual(fetchTargets(html).filter((t) => !t.startsWith('data:')), [], 'nothing to fetch');
+      assert.deepEqual(
+        fetchTargets(html).filter((t) => !t.startsWith('data:')),
+        [],
+        'nothing to fetch',
+      );
       assert.doesNotMatch(html, /https?:\/\/(?!www\.w3\.org\/2000\/svg")/, 'no URL but the SVG namespace');
       assert.ok(seriesPoints(html, 'cost-chart').length >= 1);
       assert.ok(seriesPoints(html, 'error-chart').length >= 1);
-      for (const attr of html.matchAll(/ (?:d|x|y|x1|x2|y1|y2|cx|cy|width|height|transform)="([^"]*)"/g)) assert.ok(!/NaN|Infinity/.test(attr[1]!), `attribute ${attr[0]}`);
-      for (const id of ['summary', 'hyperparameters', 'data', 'results', 'diagnosis']) assert.match(html, new RegExp(`id="${id}"`));
+      for (const attr of html.matchAll(/ (?:d|x|y|x1|x2|y1|y2|cx|cy|width|height|transform)="([^"]*)"/g))
+        assert.ok(!/NaN|Infinity/.test(attr[1]!), `attribute ${attr[0]}`);
+      for (const id of ['summary', 'hyperparameters', 'data', 'results', 'diagnosis'])
+        assert.match(html, new RegExp(`id="${id}"`));
     });
   }
 
@@ -103,7 +113,14 @@ describe('renderReport', () => {
   it('escapes every text that came from the record', () => {
     const html = renderReport(regressionRun(), { generatedAt: '<now>', title: '<script>alert("t")</script>' });
     const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
-    assert.deepEqual(scripts.sort(), ['<script type="application/json" id="cost-chart-data">', '<script type="application/json" id="error-chart-data">', '<script>'].sort());
+    assert.deepEqual(
+      scripts.sort(),
+      [
+        '<script type="application/json" id="cost-chart-data">',
+        '<script type="application/json" id="error-chart-data">',
+        '<script>',
+      ].sort(),
+    );
     assert.doesNotMatch(html, /<img|<b>|onerror=alert\(1\)>/);
     assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt;/);
     assert.match(html, /houses &quot;&lt;b&gt;bold&lt;\/b&gt;&quot;\.csv/);
@@ -114,7 +131,14 @@ describe('renderReport', () => {
 
   it('bundles for the browser with everything it imports (esbuild, platform browser)', async () => {
     const { build } = await import('esbuild');
-    const out = await build({ entryPoints: [join(ROOT, 'src/report/index.ts')], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
+    const out = await build({
+      entryPoints: [join(ROOT, 'src/report/index.ts')],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      logLevel: 'silent',
+    });
     assert.deepEqual(out.errors, []);
     const code = out.outputFiles[0]!.text;
     assert.match(code, /renderReport/);
@@ -138,11 +162,21 @@ describe('renderComparisonReport', () => {
     b.hyperparameters['lr'] = 0.1;
     b.history.costs = b.history.costs.map((p) => ({ ...p, cost: p.cost * 0.8 }));
     const c = noDevRun();
-    const html = renderComparisonReport([{ label: 'lr 0.0075', run: a }, { label: 'lr 0.1', run: b }, { label: '<no dev>', run: c }], { generatedAt: null });
+    const html = renderComparisonReport(
+      [
+        { label: 'lr 0.0075', run: a },
+        { label: 'lr 0.1', run: b },
+        { label: '<no dev>', run: c },
+      ],
+      { generatedAt: null },
+    );
     const cost = seriesPoints(html, 'cost-chart');
     assert.equal(cost.length, 6, 'three runs, linear and log');
     assert.equal(seriesPoints(html, 'error-chart').length, 3);
-    assert.match(html, /<tr class="differs"><th scope="row">lr<\/th><td>0\.0075<\/td><td>0\.1<\/td><td>0\.0075<\/td><\/tr>/);
+    assert.match(
+      html,
+      /<tr class="differs"><th scope="row">lr<\/th><td>0\.0075<\/td><td>0\.1<\/td><td>0\.0075<\/td><\/tr>/,
+    );
     assert.match(html, /<tr><th scope="row">activation<\/th>/);
     assert.match(html, /&lt;no dev&gt; \(train\)/);
     assert.match(html, /<h1>Comparison of 3 runs<\/h1>/);
@@ -172,26 +206,61 @@ describe('readRunDocument', () => {
 
   const bad: [string, string, RegExp][] = [
     ['empty', '  \n', /^e\.json: the file is empty/],
-    ['truncated', JSON.stringify(run).slice(0, 500), /^e\.json: not valid JSON (at line 1, column \d+ )?\(truncated or corrupted\?\)/],
-    ['broken in the middle', '{\n "format": "lnn-run",\n "version": 1,,\n}', /^e\.json: not valid JSON at line 3, column 15 \(truncated or corrupted\?\): Expected double-quoted property name$/],
+    [
+      'truncated',
+      JSON.stringify(run).slice(0, 500),
+      /^e\.json: not valid JSON (at line 1, column \d+ )?\(truncated or corrupted\?\)/,
+    ],
+    [
+      'broken in the middle',
+      '{\n "format": "lnn-run",\n "version": 1,,\n}',
+      /^e\.json: not valid JSON at line 3, column 15 \(truncated or corrupted\?\): Expected double-quoted property name$/,
+    ],
     ['not an object', '[1,2]', /^e\.json: not an lnn run record or model/],
-    ['foreign', '{"format":"keras"}', /^e\.json: not an lnn run record or model: "format" must be "lnn-run" or "lnn-model" but is "keras"/],
+    [
+      'foreign',
+      '{"format":"keras"}',
+      /^e\.json: not an lnn run record or model: "format" must be "lnn-run" or "lnn-model" but is "keras"/,
+    ],
     ['no format', '{"a":1}', /"format" must be .* but is missing/],
-    ['model without run', '{"format":"lnn-model","version":1}', /^e\.json: this model file holds no training record \("run"\)/],
-    ['model with a bad run', JSON.stringify({ format: 'lnn-model', version: 1, run: { ...run, data: { ...run.data, nx: 'many' } } }), /^e\.json: run\.data\.nx must be a finite number but is "many"/],
-    ['a newer model version', '{"format":"lnn-model","version":7,"run":{}}', /^e\.json: model format version 7 is not supported \(this lnn reads version 1\)/],
+    [
+      'model without run',
+      '{"format":"lnn-model","version":1}',
+      /^e\.json: this model file holds no training record \("run"\)/,
+    ],
+    [
+      'model with a bad run',
+      JSON.stringify({ format: 'lnn-model', version: 1, run: { ...run, data: { ...run.data, nx: 'many' } } }),
+      /^e\.json: run\.data\.nx must be a finite number but is "many"/,
+    ],
+    [
+      'a newer model version',
+      '{"format":"lnn-model","version":7,"run":{}}',
+      /^e\.json: model format version 7 is not supported \(this lnn reads version 1\)/,
+    ],
     ['newer version', JSON.stringify({ ...run, version: 2 }), /^e\.json: version must be 1 .* but is 2/],
-    ['bad cost', JSON.stringify({ ...run, history: { costs: [{ iteration: 0, cost: 'low' }], evals: [] } }), /^e\.json: history\.costs\[0\]\.cost must be a number \(null, "NaN" or "Infinity" for a diverged value\) but is "low"/],
-    ['missing result', JSON.stringify({ ...run, result: undefined }), /^e\.json: result must be an object but is missing/],
+    [
+      'bad cost',
+      JSON.stringify({ ...run, history: { costs: [{ iteration: 0, cost: 'low' }], evals: [] } }),
+      /^e\.json: history\.costs\[0\]\.cost must be a number \(null, "NaN" or "Infinity" for a diverged value\) but is "low"/,
+    ],
+    [
+      'missing result',
+      JSON.stringify({ ...run, result: undefined }),
+      /^e\.json: result must be an object but is missing/,
+    ],
     ['run is a string', '{"format":"lnn-model","version":1,"run":"x"}', /^e\.json: run must be an object but is "x"/],
   ];
   for (const [what, text, message] of bad)
     it(`rejects ${what} with the file and the rule`, () => {
-      assert.throws(() => readRunDocument(text, 'e.json'), (e: unknown) => {
-        assert.ok(e instanceof DataError);
-        assert.match(e.message, message);
-        assert.doesNotMatch(e.message, /\n/);
-        return true;
-      });
+      assert.throws(
+        () => readRunDocument(text, 'e.json'),
+        (e: unknown) => {
+          assert.ok(e instanceof DataError);
+          assert.match(e.message, message);
+          assert.doesNotMatch(e.message, /\n/);
+          return true;
+        },
+      );
     });
 });

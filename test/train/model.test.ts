@@ -24,17 +24,31 @@ test('shape errors name the layer and the rule in the course notation', () => {
   assert.throws(() => linearForward(A, zeros(5, 3, 'float64'), zeros(4, 1, 'float64'), { backend, layer: 2 }), {
     message: 'linearForward: b[2] must be (n[2], 1) = (5, 1) but is (4, 1)',
   });
-  const params = { W1: zeros(4, 3, 'float64'), b1: zeros(4, 1, 'float64'), W2: zeros(1, 5, 'float64'), b2: zeros(1, 1, 'float64') };
-  assert.throws(() => modelForward(A, params, { backend }), { message: 'modelForward: W[2] must be (n[2], n[1]) = (1, 4) but is (1, 5)' });
+  const params = {
+    W1: zeros(4, 3, 'float64'),
+    b1: zeros(4, 1, 'float64'),
+    W2: zeros(1, 5, 'float64'),
+    b2: zeros(1, 1, 'float64'),
+  };
+  assert.throws(() => modelForward(A, params, { backend }), {
+    message: 'modelForward: W[2] must be (n[2], n[1]) = (1, 4) but is (1, 5)',
+  });
   const ok = { ...params, W2: zeros(1, 4, 'float64') };
-  assert.throws(() => modelForward(zeros(2, 4, 'float64'), ok, { backend }), { message: 'modelForward: X must be (n[0], m) = (3, 4) to match W[1]: (4, 3) but is (2, 4)' });
-  assert.throws(() => Model.create({ dims: [4, 0, 1] }), { name: 'ValueError', message: 'Model: n[1] must be a positive integer but is 0' });
+  assert.throws(() => modelForward(zeros(2, 4, 'float64'), ok, { backend }), {
+    message: 'modelForward: X must be (n[0], m) = (3, 4) to match W[1]: (4, 3) but is (2, 4)',
+  });
+  assert.throws(() => Model.create({ dims: [4, 0, 1] }), {
+    name: 'ValueError',
+    message: 'Model: n[1] must be a positive integer but is 0',
+  });
   assert.throws(() => Model.create({ dims: [4, 3], output: 'softmax', classes: ['a', 'b'] }), ShapeError);
 });
 
 test('momentum and Adam steps follow their formulas', () => {
-  const W = fromArray([[1, -2]], 'float64'), b = fromArray([[0.5]], 'float64');
-  const dW = fromArray([[0.2, -0.4]], 'float64'), db = fromArray([[1]], 'float64');
+  const W = fromArray([[1, -2]], 'float64'),
+    b = fromArray([[0.5]], 'float64');
+  const dW = fromArray([[0.2, -0.4]], 'float64'),
+    db = fromArray([[1]], 'float64');
   const mom = new Optimizer({ kind: 'momentum', learningRate: 0.1, beta: 0.9 }, backend);
   mom.step({ W1: W, b1: b }, { dW1: dW, db1: db });
   // v = 0.1·dW; W -= 0.1·v
@@ -43,14 +57,17 @@ test('momentum and Adam steps follow their formulas', () => {
   // v = 0.9·0.02 + 0.1·0.2 = 0.038
   assertClose(W.data, [1 - 0.1 * 0.02 - 0.1 * 0.038, -2 + 0.1 * 0.04 + 0.1 * 0.076], 1e-14);
 
-  const W2 = fromArray([[1]], 'float64'), b2 = fromArray([[0]], 'float64');
+  const W2 = fromArray([[1]], 'float64'),
+    b2 = fromArray([[0]], 'float64');
   const adam = new Optimizer({ kind: 'adam', learningRate: 0.01 }, backend);
-  const g = fromArray([[3]], 'float64'), g0 = fromArray([[0]], 'float64');
+  const g = fromArray([[3]], 'float64'),
+    g0 = fromArray([[0]], 'float64');
   adam.step({ W1: W2, b1: b2 }, { dW1: g, db1: g0 });
   // t = 1: v̂ = g, ŝ = g², step = α·g/(|g| + ε) ≈ α
   assertClose(W2.data, [1 - (0.01 * 3) / (3 + 1e-8)], 1e-15);
   adam.step({ W1: W2, b1: b2 }, { dW1: g, db1: g0 });
-  const v = 0.9 * 0.3 + 0.1 * 3, s = 0.999 * 0.009 + 0.001 * 9;
+  const v = 0.9 * 0.3 + 0.1 * 3,
+    s = 0.999 * 0.009 + 0.001 * 9;
   const step2 = (0.01 * (v / (1 - 0.81))) / (Math.sqrt(s / (1 - 0.999 ** 2)) + 1e-8);
   assertClose(W2.data, [1 - (0.01 * 3) / (3 + 1e-8) - step2], 1e-14);
   assertClose(b2.data, [0], 0, 0);
@@ -72,11 +89,20 @@ function irisXY() {
 test('Model learns iris (softmax, Adam) and is repeatable from its seed', () => {
   const { d, X, Y } = irisXY();
   const run = (seed: number) => {
-    const model = Model.create({ dims: [4, 16, 3], output: 'softmax', seed, backend, normalize: 'standard', classes: d.classes! });
+    const model = Model.create({
+      dims: [4, 16, 3],
+      output: 'softmax',
+      seed,
+      backend,
+      normalize: 'standard',
+      classes: d.classes!,
+    });
     const r = model.fit(X, Y, { learningRate: 0.01, optimizer: 'adam', iterations: 300, costEvery: 50, seed });
     return { model, r };
   };
-  const a = run(1), b = run(1), c = run(2);
+  const a = run(1),
+    b = run(1),
+    c = run(2);
   assert.deepEqual(a.r.history.costs, b.r.history.costs);
   assert.notDeepEqual(a.r.history.costs, c.r.history.costs);
   const e = a.model.evaluate(X, Y);
@@ -94,19 +120,31 @@ test('mini-batches: iterations per epoch, one cost per epoch, and the same resul
   const r = fit();
   assert.equal(r.iterations, 3 * Math.ceil(150 / 32));
   assert.equal(r.epochs, 3);
-  assert.deepEqual(r.history.costs.map((p) => p.epoch), [1, 2, 3]);
+  assert.deepEqual(
+    r.history.costs.map((p) => p.epoch),
+    [1, 2, 3],
+  );
   assert.deepEqual(r.history.costs, fit().history.costs);
 });
 
 test('early stopping restores the parameters with the best dev error', () => {
   const rng = new Rng(4);
   // Noisy labels and a big network: dev error rises once it overfits.
-  const X = randn(rng, 5, 60), Y = zeros(1, 60, 'float64');
+  const X = randn(rng, 5, 60),
+    Y = zeros(1, 60, 'float64');
   for (let j = 0; j < 60; j++) Y.data[j] = X.data[j]! + 0.8 * rng.randn() > 0 ? 1 : 0;
-  const Xd = randn(rng, 5, 60), Yd = zeros(1, 60, 'float64');
+  const Xd = randn(rng, 5, 60),
+    Yd = zeros(1, 60, 'float64');
   for (let j = 0; j < 60; j++) Yd.data[j] = Xd.data[j]! + 0.8 * rng.randn() > 0 ? 1 : 0;
   const model = Model.create({ dims: [5, 64, 64, 1], backend, dtype: 'float64' });
-  const r = model.fit(X, Y, { learningRate: 0.01, optimizer: 'adam', iterations: 3000, evalEvery: 10, dev: { X: Xd, Y: Yd }, earlyStop: { patience: 10 } });
+  const r = model.fit(X, Y, {
+    learningRate: 0.01,
+    optimizer: 'adam',
+    iterations: 3000,
+    evalEvery: 10,
+    dev: { X: Xd, Y: Yd },
+    earlyStop: { patience: 10 },
+  });
   assert.match(r.stopped, /^early stop at iteration \d+: dev error/);
   assert.ok(r.iterations < 3000);
   const best = Math.min(...r.history.evals.map((e) => e.devError!));
@@ -118,10 +156,20 @@ test('early stopping restores the parameters with the best dev error', () => {
 test('bad hyperparameters are refused where they enter', () => {
   const { X, Y } = irisXY();
   const model = Model.create({ dims: [4, 3], output: 'softmax', backend });
-  assert.throws(() => model.fit(X, Y, { learningRate: -1 }), { name: 'ValueError', message: 'learning rate must be a positive number but is -1' });
-  assert.throws(() => model.fit(X, Y, { learningRate: 0.1, keepProb: 0 }), { message: 'keep probability must be in (0, 1] but is 0' });
-  assert.throws(() => model.fit(X, Y, { learningRate: 0.1, earlyStop: { patience: 3 } }), { message: 'early stopping needs a dev set to watch' });
-  assert.throws(() => model.fit(zeros(5, 150, 'float64'), Y, { learningRate: 0.1 }), /the model expects n\[0\] = 4 features per example but the data has 5/);
+  assert.throws(() => model.fit(X, Y, { learningRate: -1 }), {
+    name: 'ValueError',
+    message: 'learning rate must be a positive number but is -1',
+  });
+  assert.throws(() => model.fit(X, Y, { learningRate: 0.1, keepProb: 0 }), {
+    message: 'keep probability must be in (0, 1] but is 0',
+  });
+  assert.throws(() => model.fit(X, Y, { learningRate: 0.1, earlyStop: { patience: 3 } }), {
+    message: 'early stopping needs a dev set to watch',
+  });
+  assert.throws(
+    () => model.fit(zeros(5, 150, 'float64'), Y, { learningRate: 0.1 }),
+    /the model expects n\[0\] = 4 features per example but the data has 5/,
+  );
   assert.throws(() => new Optimizer({ kind: 'adam', learningRate: 0.1, beta1: 1 }), ValueError);
 });
 
@@ -134,7 +182,13 @@ test('a diverging run stops and says so', () => {
 
 test('model JSON round trip, and damaged or foreign files are refused', () => {
   const { d, X, Y } = irisXY();
-  const model = Model.create({ dims: [4, 5, 3], output: 'softmax', backend, normalize: 'standard', classes: d.classes! });
+  const model = Model.create({
+    dims: [4, 5, 3],
+    output: 'softmax',
+    backend,
+    normalize: 'standard',
+    classes: d.classes!,
+  });
   model.fit(X, Y, { learningRate: 0.01, optimizer: 'adam', iterations: 20 });
   const json = JSON.parse(JSON.stringify(modelToJSON(model)));
   const back = modelFromJSON(json, 'm.json', backend);
@@ -142,10 +196,19 @@ test('model JSON round trip, and damaged or foreign files are refused', () => {
   assert.deepEqual(back.classes, d.classes);
   const edited = structuredClone(json);
   edited.parameters.W1[0][0] += 1e-3;
-  assert.throws(() => modelFromJSON(edited, 'm.json', backend), { name: 'DataError', message: /^m\.json: the parameters do not match the file's checksum/ });
-  assert.throws(() => modelFromJSON({ W1: [[1]], b1: [[0]] }, 'p.json', backend), /p\.json: not an lnn model \("format" is undefined, expected "lnn-model"\); this looks like a parameters file: use it with --init/);
+  assert.throws(() => modelFromJSON(edited, 'm.json', backend), {
+    name: 'DataError',
+    message: /^m\.json: the parameters do not match the file's checksum/,
+  });
+  assert.throws(
+    () => modelFromJSON({ W1: [[1]], b1: [[0]] }, 'p.json', backend),
+    /p\.json: not an lnn model \("format" is undefined, expected "lnn-model"\); this looks like a parameters file: use it with --init/,
+  );
   const badShape = structuredClone(json);
   badShape.parameters.W2 = [[1, 2]];
-  assert.throws(() => modelFromJSON(badShape, 'm.json', backend), (e: Error) => e instanceof ShapeError || e instanceof DataError);
+  assert.throws(
+    () => modelFromJSON(badShape, 'm.json', backend),
+    (e: Error) => e instanceof ShapeError || e instanceof DataError,
+  );
   assert.throws(() => modelFromJSON({ ...json, version: 9 }, 'm.json', backend), /version 9 is not supported/);
 });

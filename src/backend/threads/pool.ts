@@ -68,7 +68,13 @@ export class ThreadPool {
     const handles: Handle[] = [];
     const ready: Promise<unknown>[] = [];
     for (let index = 0; index < workers; index++) {
-      const data = { module: setup.module, memory: setup.memory, names: setup.names, control, scratch: setup.scratch[index] };
+      const data = {
+        module: setup.module,
+        memory: setup.memory,
+        names: setup.names,
+        control,
+        scratch: setup.scratch[index],
+      };
       if (isNode) {
         const { Worker } = await importNodeBuiltin<typeof import('node:worker_threads')>('worker_threads');
         // execArgv: [] so that neither loaders (tsx) nor --input-type=module reach the plain CommonJS source.
@@ -101,7 +107,13 @@ export class ThreadPool {
    * Runs export `name` over every chunk of `chunking`, on the workers and on the calling thread
    * (with `ownScratch`), and returns when all chunks are done.
    */
-  run(name: string, args: readonly number[], chunking: Chunking, fn: (...a: number[]) => unknown, ownScratch: number): void {
+  run(
+    name: string,
+    args: readonly number[],
+    chunking: Chunking,
+    fn: (...a: number[]) => unknown,
+    ownScratch: number,
+  ): void {
     const { ctrl, job } = this;
     const n = Math.ceil(chunking.dim / chunking.size);
     this.seq = (this.seq % 0x7fff) + 1;
@@ -124,7 +136,7 @@ export class ThreadPool {
     Atomics.store(ctrl, 0, seq << 16);
     Atomics.notify(ctrl, 0);
     const own = this.args;
-    for (let c; (c = claim(ctrl, seq, n)) >= 0; ) {
+    for (let c; (c = claim(ctrl, seq, n)) >= 0;) {
       own.length = 0;
       own.push(...args);
       const lo = c * chunking.size;

@@ -24,7 +24,16 @@ function chunksPerThread(splitDim: number): number {
 const PARALLEL_MIN_ENTRIES = 1 << 18;
 
 /** The kernels worker threads may run (each for f32 and f64). */
-export const PARALLEL_KERNELS = ['gemm', 'addBias', 'activationForward', 'activationBackward', 'sumColumns', 'axpby', 'momentumStep', 'adamStep'] as const;
+export const PARALLEL_KERNELS = [
+  'gemm',
+  'addBias',
+  'activationForward',
+  'activationBackward',
+  'sumColumns',
+  'axpby',
+  'momentumStep',
+  'adamStep',
+] as const;
 const MR = 4;
 
 function nr(dtype: DType): number {
@@ -91,9 +100,14 @@ export class WasmBackend implements Backend {
   gemm(transA: boolean, transB: boolean, alpha: number, A: Matrix, B: Matrix, beta: number, C: Matrix): void {
     const { M, N, K } = checkGemm(transA, transB, A, B, C);
     const k = this.kernels(C);
-    const a = this.in(A), b = this.in(B), c = this.out(C);
-    const tA = transA ? 1 : 0, tB = transB ? 1 : 0;
-    const lda = A.cols, ldb = B.cols, ldc = N;
+    const a = this.in(A),
+      b = this.in(B),
+      c = this.out(C);
+    const tA = transA ? 1 : 0,
+      tB = transB ? 1 : 0;
+    const lda = A.cols,
+      ldb = B.cols,
+      ldc = N;
     const pool = this.pool;
     const scratch = this.gemmScratch[0]!;
     if (!pool || M * N * K < PARALLEL_MIN_MACS) {
@@ -103,15 +117,28 @@ export class WasmBackend implements Backend {
       // each chunk packs its own panels into its thread's scratch.
       const S = bytesOf(C.dtype);
       const byRows = M > N;
-      const dim = byRows ? M : N, tile = byRows ? MR : nr(C.dtype);
+      const dim = byRows ? M : N,
+        tile = byRows ? MR : nr(C.dtype);
       const tiles = Math.ceil(dim / tile);
       const size = Math.ceil(tiles / Math.min(tiles, this.threads * chunksPerThread(dim))) * tile;
       // gemm's arguments: (tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, scratch)
       const offsets: [number, number][] = byRows
-        ? [[6, transA ? S : lda * S], [11, ldc * S]]
-        : [[8, transB ? ldb * S : S], [11, S]];
+        ? [
+            [6, transA ? S : lda * S],
+            [11, ldc * S],
+          ]
+        : [
+            [8, transB ? ldb * S : S],
+            [11, S],
+          ];
       const name = C.dtype === 'float64' ? 'gemm_f64' : 'gemm_f32';
-      pool.run(name, [tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, 0], { dim, size, extentArg: byRows ? 2 : 3, scratchArg: 13, offsets }, k.gemm, scratch);
+      pool.run(
+        name,
+        [tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, 0],
+        { dim, size, extentArg: byRows ? 2 : 3, scratchArg: 13, offsets },
+        k.gemm,
+        scratch,
+      );
     }
     this.done();
   }
@@ -119,7 +146,10 @@ export class WasmBackend implements Backend {
   addBias(Z: Matrix, b: Matrix): void {
     checkSame('addBias', 'b', b, Z.rows, 1);
     const S = bytesOf(Z.dtype);
-    this.split('addBias', Z.dtype, [this.out(Z), this.in(b), Z.rows, Z.cols], Z.size, 2, Z.rows, [[0, Z.cols * S], [1, S]]);
+    this.split('addBias', Z.dtype, [this.out(Z), this.in(b), Z.rows, Z.cols], Z.size, 2, Z.rows, [
+      [0, Z.cols * S],
+      [1, S],
+    ]);
     this.done();
   }
 
@@ -132,13 +162,17 @@ export class WasmBackend implements Backend {
       args[6] = this.scratch(16 * Z.cols);
       this.kernels(Z).activationForward(...(args as Parameters<TypedKernels['activationForward']>));
     } else {
-      this.split('activationForward', Z.dtype, args, Z.size, 3, Z.rows, [[1, Z.cols * S], [2, Z.cols * S]]);
+      this.split('activationForward', Z.dtype, args, Z.size, 3, Z.rows, [
+        [1, Z.cols * S],
+        [2, Z.cols * S],
+      ]);
     }
     this.done();
   }
 
   activationBackward(kind: ActivationKind, dA: Matrix, Z: Matrix, A: Matrix, dZ: Matrix, alpha: number): void {
-    const r = Z.rows, c = Z.cols;
+    const r = Z.rows,
+      c = Z.cols;
     checkSame('activationBackward', 'dA', dA, r, c);
     checkSame('activationBackward', 'A', A, r, c);
     checkSame('activationBackward', 'dZ', dZ, r, c);
@@ -149,7 +183,12 @@ export class WasmBackend implements Backend {
       this.kernels(Z).activationBackward(...(args as Parameters<TypedKernels['activationBackward']>));
     } else {
       const row = c * S;
-      this.split('activationBackward', Z.dtype, args, Z.size, 5, r, [[1, row], [2, row], [3, row], [4, row]]);
+      this.split('activationBackward', Z.dtype, args, Z.size, 5, r, [
+        [1, row],
+        [2, row],
+        [3, row],
+        [4, row],
+      ]);
     }
     this.done();
   }
@@ -157,7 +196,10 @@ export class WasmBackend implements Backend {
   sumColumns(X: Matrix, out: Matrix, scale: number): void {
     checkSame('sumColumns', 'out', out, X.rows, 1);
     const S = bytesOf(X.dtype);
-    this.split('sumColumns', X.dtype, [this.in(X), this.out(out), X.rows, X.cols, scale], X.size, 2, X.rows, [[0, X.cols * S], [1, S]]);
+    this.split('sumColumns', X.dtype, [this.in(X), this.out(out), X.rows, X.cols, scale], X.size, 2, X.rows, [
+      [0, X.cols * S],
+      [1, S],
+    ]);
     this.done();
   }
 
@@ -185,7 +227,10 @@ export class WasmBackend implements Backend {
   axpby(alpha: number, X: Matrix, beta: number, Y: Matrix): void {
     checkSame('axpby', 'Y', Y, X.rows, X.cols);
     const S = bytesOf(X.dtype);
-    this.split('axpby', X.dtype, [alpha, this.in(X), beta, this.out(Y), X.size], X.size, 4, X.size, [[1, S], [3, S]]);
+    this.split('axpby', X.dtype, [alpha, this.in(X), beta, this.out(Y), X.size], X.size, 4, X.size, [
+      [1, S],
+      [3, S],
+    ]);
     this.done();
   }
 
@@ -198,7 +243,8 @@ export class WasmBackend implements Backend {
 
   dropoutMask(D: Matrix, keepProb: number, rng: UniformSource): void {
     // One draw per entry from the caller's generator, in order, as the reference does.
-    const d = D.data, inv = 1 / keepProb;
+    const d = D.data,
+      inv = 1 / keepProb;
     for (let i = 0; i < D.size; i++) d[i] = rng.random() < keepProb ? inv : 0;
   }
 
@@ -218,18 +264,38 @@ export class WasmBackend implements Backend {
     checkSame('momentumStep', 'dW', dW, W.rows, W.cols);
     checkSame('momentumStep', 'v', v, W.rows, W.cols);
     const S = bytesOf(W.dtype);
-    this.split('momentumStep', W.dtype, [this.out(W), this.in(dW), this.out(v), W.size, lr, beta], W.size, 3, W.size, [[0, S], [1, S], [2, S]]);
+    this.split('momentumStep', W.dtype, [this.out(W), this.in(dW), this.out(v), W.size, lr, beta], W.size, 3, W.size, [
+      [0, S],
+      [1, S],
+      [2, S],
+    ]);
     this.done();
   }
 
-  adamStep(W: Matrix, dW: Matrix, v: Matrix, s: Matrix, lr: number, beta1: number, beta2: number, eps: number, t: number): void {
+  adamStep(
+    W: Matrix,
+    dW: Matrix,
+    v: Matrix,
+    s: Matrix,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    t: number,
+  ): void {
     checkSame('adamStep', 'dW', dW, W.rows, W.cols);
     checkSame('adamStep', 'v', v, W.rows, W.cols);
     checkSame('adamStep', 's', s, W.rows, W.cols);
-    const c1 = 1 - beta1 ** t, c2 = 1 - beta2 ** t;
+    const c1 = 1 - beta1 ** t,
+      c2 = 1 - beta2 ** t;
     const S = bytesOf(W.dtype);
     const args = [this.out(W), this.in(dW), this.out(v), this.out(s), W.size, lr, beta1, beta2, eps, c1, c2];
-    this.split('adamStep', W.dtype, args, W.size, 4, W.size, [[0, S], [1, S], [2, S], [3, S]]);
+    this.split('adamStep', W.dtype, args, W.size, 4, W.size, [
+      [0, S],
+      [1, S],
+      [2, S],
+      [3, S],
+    ]);
     this.done();
   }
 
@@ -248,8 +314,13 @@ export class WasmBackend implements Backend {
    * it is large: `extentArg` takes each chunk's count, pointers at `offsets` advance by `bytes` per unit.
    */
   private split(
-    kernel: (typeof PARALLEL_KERNELS)[number], dtype: DType, args: number[], entries: number,
-    extentArg: number, dim: number, offsets: [number, number][],
+    kernel: (typeof PARALLEL_KERNELS)[number],
+    dtype: DType,
+    args: number[],
+    entries: number,
+    extentArg: number,
+    dim: number,
+    offsets: [number, number][],
   ): void {
     const fn = this.byDType(dtype)[kernel] as (...a: number[]) => unknown;
     const pool = this.pool;
@@ -258,7 +329,13 @@ export class WasmBackend implements Backend {
       return;
     }
     const size = Math.ceil(dim / this.threads);
-    pool.run(`${kernel}_${dtype === 'float64' ? 'f64' : 'f32'}`, args, { dim, size, extentArg, scratchArg: -1, offsets }, fn, 0);
+    pool.run(
+      `${kernel}_${dtype === 'float64' ? 'f64' : 'f32'}`,
+      args,
+      { dim, size, extentArg, scratchArg: -1, offsets },
+      fn,
+      0,
+    );
   }
 
   private byDType(dtype: DType): TypedKernels {
@@ -294,7 +371,9 @@ export class WasmBackend implements Backend {
     else if (M.dtype !== this.callDType) {
       const first = this.callDType;
       this.abandon();
-      throw new ShapeError(`wasm backend: all matrices of one call must share one dtype but got ${first} and ${M.dtype}`);
+      throw new ShapeError(
+        `wasm backend: all matrices of one call must share one dtype but got ${first} and ${M.dtype}`,
+      );
     }
     if (M instanceof WasmMatrix && M.heap === this.heap) {
       if (M.freed) {

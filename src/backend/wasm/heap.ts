@@ -52,7 +52,9 @@ export class WasmHeap {
 
   /** A typed array over `length` values at ptr. */
   view(dtype: DType, ptr: number, length: number): FloatArray {
-    return dtype === 'float64' ? new Float64Array(this.buffer, ptr, length) : new Float32Array(this.buffer, ptr, length);
+    return dtype === 'float64'
+      ? new Float64Array(this.buffer, ptr, length)
+      : new Float32Array(this.buffer, ptr, length);
   }
 }
 

@@ -27,8 +27,10 @@ const PAGE = 65536;
 /** Picks the thread count from the option, then LNN_THREADS, then the core count. */
 export async function resolveThreads(requested?: number): Promise<number> {
   const fromEnv = env('LNN_THREADS');
-  const want = requested ?? (fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : Math.min(8, await coreCount()));
-  if (!Number.isInteger(want) || want < 1) throw new RangeError(`wasm backend: threads must be a positive integer but is ${fromEnv ?? requested}`);
+  const want =
+    requested ?? (fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : Math.min(8, await coreCount()));
+  if (!Number.isInteger(want) || want < 1)
+    throw new RangeError(`wasm backend: threads must be a positive integer but is ${fromEnv ?? requested}`);
   return want;
 }
 

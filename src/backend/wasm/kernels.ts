@@ -16,10 +16,35 @@ export interface KernelExports {
 
 /** The f32 or f64 half of the exports, with the suffix dropped. */
 export interface TypedKernels {
-  gemm(tA: Flag, tB: Flag, M: number, N: number, K: number, alpha: number, A: Ptr, lda: number, B: Ptr, ldb: number, beta: number, C: Ptr, ldc: number, scratch: Ptr): void;
+  gemm(
+    tA: Flag,
+    tB: Flag,
+    M: number,
+    N: number,
+    K: number,
+    alpha: number,
+    A: Ptr,
+    lda: number,
+    B: Ptr,
+    ldb: number,
+    beta: number,
+    C: Ptr,
+    ldc: number,
+    scratch: Ptr,
+  ): void;
   addBias(Z: Ptr, b: Ptr, n: number, m: number): void;
   activationForward(kind: number, Z: Ptr, A: Ptr, n: number, m: number, alpha: number, scratch: Ptr): void;
-  activationBackward(kind: number, dA: Ptr, Z: Ptr, A: Ptr, dZ: Ptr, n: number, m: number, alpha: number, scratch: Ptr): void;
+  activationBackward(
+    kind: number,
+    dA: Ptr,
+    Z: Ptr,
+    A: Ptr,
+    dZ: Ptr,
+    n: number,
+    m: number,
+    alpha: number,
+    scratch: Ptr,
+  ): void;
   sumColumns(X: Ptr, out: Ptr, n: number, m: number, scale: number): void;
   lossSum(kind: number, AL: Ptr, Y: Ptr, size: number, eps: number): number;
   lossGradient(kind: number, AL: Ptr, Y: Ptr, dAL: Ptr, size: number, eps: number): void;
@@ -28,13 +53,37 @@ export interface TypedKernels {
   multiply(X: Ptr, D: Ptr, out: Ptr, size: number): void;
   sumSquares(X: Ptr, size: number): number;
   momentumStep(W: Ptr, dW: Ptr, v: Ptr, size: number, lr: number, beta: number): void;
-  adamStep(W: Ptr, dW: Ptr, v: Ptr, s: Ptr, size: number, lr: number, b1: number, b2: number, eps: number, c1: number, c2: number): void;
+  adamStep(
+    W: Ptr,
+    dW: Ptr,
+    v: Ptr,
+    s: Ptr,
+    size: number,
+    lr: number,
+    b1: number,
+    b2: number,
+    eps: number,
+    c1: number,
+    c2: number,
+  ): void;
   predictClasses(A: Ptr, out: Ptr, n: number, m: number, threshold: number): void;
 }
 
 const typedNames: (keyof TypedKernels)[] = [
-  'gemm', 'addBias', 'activationForward', 'activationBackward', 'sumColumns', 'lossSum', 'lossGradient',
-  'subtract', 'axpby', 'multiply', 'sumSquares', 'momentumStep', 'adamStep', 'predictClasses',
+  'gemm',
+  'addBias',
+  'activationForward',
+  'activationBackward',
+  'sumColumns',
+  'lossSum',
+  'lossGradient',
+  'subtract',
+  'axpby',
+  'multiply',
+  'sumSquares',
+  'momentumStep',
+  'adamStep',
+  'predictClasses',
 ];
 
 /** Picks the `_f32` or `_f64` exports into one object. */
@@ -63,7 +112,10 @@ async function relaxedSimdAvailable(bytes: Uint8Array<ArrayBuffer>): Promise<boo
 }
 
 /** The compiled module to use: relaxed-SIMD when the runtime validates it, plain SIMD otherwise. */
-export async function compileKernels(shared: boolean, tryRelaxed = true): Promise<{ module: WebAssembly.Module; relaxed: boolean }> {
+export async function compileKernels(
+  shared: boolean,
+  tryRelaxed = true,
+): Promise<{ module: WebAssembly.Module; relaxed: boolean }> {
   const relaxedBytes = decodeBase64(shared ? compiled.relaxedShared : compiled.relaxedUnshared);
   const relaxed = tryRelaxed && (await relaxedSimdAvailable(relaxedBytes));
   const bytes = relaxed ? relaxedBytes : decodeBase64(shared ? compiled.simdShared : compiled.simdUnshared);

@@ -9,13 +9,24 @@ export const dataCommand: Command = {
   usage: '--data FILE [--label COLUMN] [--json]   |   --x X.npy --y Y.npy',
   options: {
     ...dataOptions,
-    'per-feature': { type: 'string', value: 'N', description: 'list each feature when n_x is at most N', default: '50' },
+    'per-feature': {
+      type: 'string',
+      value: 'N',
+      description: 'list each feature when n_x is at most N',
+      default: '50',
+    },
     json: { type: 'boolean', description: 'print one JSON document (m, nx, classes, values, features, missing, ...)' },
   },
-  details: ['Examples:', '  lnn data --data builtin:iris', '  lnn data --data flowers.csv --label species --json', '  lnn data --data train_catvnoncat.h5 --x-key train_set_x --y-key train_set_y'].join('\n'),
+  details: [
+    'Examples:',
+    '  lnn data --data builtin:iris',
+    '  lnn data --data flowers.csv --label species --json',
+    '  lnn data --data train_catvnoncat.h5 --x-key train_set_x --y-key train_set_y',
+  ].join('\n'),
   async run(args, _positionals, io) {
     const limit = Number(args['per-feature']);
-    if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`--per-feature must be an integer ≥ 0 but is '${args['per-feature']}'`);
+    if (!Number.isInteger(limit) || limit < 0)
+      throw new UsageError(`--per-feature must be an integer ≥ 0 but is '${args['per-feature']}'`);
     // Missing values are counted, not refused: this is where a user finds out about them.
     const d = await loadDatasetKeepingMissing(dataSpec(args, io));
     const s = summarizeDataset(d, limit);

@@ -22,8 +22,16 @@ export function formatDiagnosis(d: Diagnosis): string {
     ['Human-level error', pct(d.humanError), '(proxy for Bayes error)'],
     ['Train error', pct(d.trainError), ''],
     ['Dev error', pct(d.devError), ''],
-    ['Avoidable bias', pct(d.avoidableBias), `(train − human; high at ≥ ${pct(d.biasThreshold)})${d.highBias ? '  ← high' : ''}`],
-    ['Variance', pct(d.variance), `(dev − train; high at ≥ ${pct(d.varianceThreshold)})${d.highVariance ? '  ← high' : ''}`],
+    [
+      'Avoidable bias',
+      pct(d.avoidableBias),
+      `(train − human; high at ≥ ${pct(d.biasThreshold)})${d.highBias ? '  ← high' : ''}`,
+    ],
+    [
+      'Variance',
+      pct(d.variance),
+      `(dev − train; high at ≥ ${pct(d.varianceThreshold)})${d.highVariance ? '  ← high' : ''}`,
+    ],
   ];
   const w = Math.max(...rows.map((r) => r[1].length));
   const lines = rows.map(([k, v, note]) => `${k.padEnd(18)}${v.padStart(w)}  ${note}`.trimEnd());
@@ -36,12 +44,34 @@ export const diagnoseCommand: Command = {
   summary: 'read bias and variance from train, dev and human-level error, and say what to try next',
   usage: '--train-error ERR --dev-error ERR [--human-error ERR] [options]',
   options: {
-    'train-error': { type: 'string', value: 'ERR', description: 'training-set error, a fraction (0.01) or a percentage (1%)' },
+    'train-error': {
+      type: 'string',
+      value: 'ERR',
+      description: 'training-set error, a fraction (0.01) or a percentage (1%)',
+    },
     'dev-error': { type: 'string', value: 'ERR', description: 'dev-set error, a fraction or a percentage' },
-    'human-error': { type: 'string', value: 'ERR', description: 'human-level error, the proxy for Bayes error', default: '0' },
-    'bias-threshold': { type: 'string', value: 'ERR', description: 'avoidable bias at or above this is high bias', default: '2%' },
-    'variance-threshold': { type: 'string', value: 'ERR', description: 'variance at or above this is high variance', default: '2%' },
-    json: { type: 'boolean', description: 'print one JSON document (avoidableBias, variance, highBias, highVariance, advice, ...)' },
+    'human-error': {
+      type: 'string',
+      value: 'ERR',
+      description: 'human-level error, the proxy for Bayes error',
+      default: '0',
+    },
+    'bias-threshold': {
+      type: 'string',
+      value: 'ERR',
+      description: 'avoidable bias at or above this is high bias',
+      default: '2%',
+    },
+    'variance-threshold': {
+      type: 'string',
+      value: 'ERR',
+      description: 'variance at or above this is high variance',
+      default: '2%',
+    },
+    json: {
+      type: 'boolean',
+      description: 'print one JSON document (avoidableBias, variance, highBias, highVariance, advice, ...)',
+    },
   },
   details: [
     'Avoidable bias = train error − human-level error; variance = dev error − train error (Course 2, Week 1).',
@@ -52,7 +82,8 @@ export const diagnoseCommand: Command = {
     '  lnn diagnose --train-error 0.15 --dev-error 0.30 --json',
   ].join('\n'),
   async run(args, _positionals, io) {
-    for (const name of ['train-error', 'dev-error']) if (args[name] === undefined) throw new UsageError(`--${name} is required`);
+    for (const name of ['train-error', 'dev-error'])
+      if (args[name] === undefined) throw new UsageError(`--${name} is required`);
     const d = diagnose({
       trainError: rateOption(args, 'train-error')!,
       devError: rateOption(args, 'dev-error')!,

@@ -28,22 +28,39 @@ export async function modelAndData(args: Parsed, io: Io, unlabeled = false): Pro
   let data = await loadData(model.imputer ? { ...args, impute: 'mean' } : args, io, unlabeled);
   if (model.imputer && data.X.rows === model.arch.dims[0]) data = applyImputer(data, model.imputer);
   if (data.X.rows !== model.arch.dims[0])
-    throw new DataError(`${data.source}: has n_x = ${data.X.rows} features per example but the model ${args['model']} expects n[0] = ${model.arch.dims[0]}`);
+    throw new DataError(
+      `${data.source}: has n_x = ${data.X.rows} features per example but the model ${args['model']} expects n[0] = ${model.arch.dims[0]}`,
+    );
   return { model, data: alignClasses(data, model.classes, `the model ${args['model']}`) };
 }
 
 async function runEval(args: Parsed, io: Io): Promise<number> {
   const { model, data } = await modelAndData(args, io);
   const output = model.output as OutputKind;
-  if (model.isClassifier && !data.classes) throw new DataError(`${data.source}: the model classifies but the labels are continuous values`);
+  if (model.isClassifier && !data.classes)
+    throw new DataError(`${data.source}: the model classifies but the labels are continuous values`);
   const n = outputUnits({ ...data, classes: model.classes ?? data.classes }, output);
-  if (n !== model.arch.dims[model.depth]) throw new DataError(`${data.source}: the labels need ${n} output units but the model has n[L] = ${model.arch.dims[model.depth]}`);
+  if (n !== model.arch.dims[model.depth])
+    throw new DataError(
+      `${data.source}: the labels need ${n} output units but the model has n[L] = ${model.arch.dims[model.depth]}`,
+    );
   const Y = targets({ ...data, classes: model.classes ?? data.classes }, output);
   const e = model.evaluate(data.X, Y);
   if (args['json']) {
-    io.out(JSON.stringify({ m: e.m, cost: e.cost, error: e.error, ...(e.accuracy !== undefined ? { accuracy: e.accuracy, correct: e.correct } : {}), model: args['model'], data: data.source }) + '\n');
+    io.out(
+      JSON.stringify({
+        m: e.m,
+        cost: e.cost,
+        error: e.error,
+        ...(e.accuracy !== undefined ? { accuracy: e.accuracy, correct: e.correct } : {}),
+        model: args['model'],
+        data: data.source,
+      }) + '\n',
+    );
   } else if (e.accuracy !== undefined) {
-    io.out(`accuracy ${(100 * e.accuracy).toFixed(2)}% (${e.correct}/${e.m}), error ${(100 * e.error).toFixed(2)}%, cost ${e.cost.toPrecision(6)}\n`);
+    io.out(
+      `accuracy ${(100 * e.accuracy).toFixed(2)}% (${e.correct}/${e.m}), error ${(100 * e.error).toFixed(2)}%, cost ${e.cost.toPrecision(6)}\n`,
+    );
   } else io.out(`cost (mean squared error / 2) ${e.cost.toPrecision(6)} on ${e.m} examples\n`);
   model.dispose();
   return 0;

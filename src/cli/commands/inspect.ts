@@ -10,10 +10,18 @@ export const inspectCommand: Command = {
   usage: '(--model MODEL | --dims N0,...,NL [--activation G --output G]) [--json] [--export-params FILE]',
   options: {
     model: { type: 'string', value: 'MODEL', description: 'a model file written by lnn train --save' },
-    dims: { type: 'string', value: 'N0,...,NL', description: 'layer sizes n[0..L], to check dimensions before training' },
+    dims: {
+      type: 'string',
+      value: 'N0,...,NL',
+      description: 'layer sizes n[0..L], to check dimensions before training',
+    },
     activation: { type: 'string', value: 'G', description: 'hidden activation (with --dims)', default: 'relu' },
     output: { type: 'string', value: 'G', description: 'output activation (with --dims)', default: 'sigmoid' },
-    'export-params': { type: 'string', value: 'FILE', description: "write the model's parameters as { \"W1\": [[...]], \"b1\": [[...]], ... } (numpy .tolist() layout)" },
+    'export-params': {
+      type: 'string',
+      value: 'FILE',
+      description: 'write the model\'s parameters as { "W1": [[...]], "b1": [[...]], ... } (numpy .tolist() layout)',
+    },
     json: { type: 'boolean', description: 'print one JSON document on stdout' },
   },
   details: `For every layer l = 1..L: W[l]: (n[l], n[l-1]), b[l]: (n[l], 1); Z[l], A[l]: (n[l], m).`,
@@ -50,7 +58,14 @@ async function runInspect(args: Parsed, io: Io): Promise<number> {
   for (let l = 1; l <= L; l++) {
     const count = dims[l]! * dims[l - 1]! + dims[l]!;
     total += count;
-    layers.push({ l, n: dims[l]!, activation: activations[l - 1]!, W: [dims[l]!, dims[l - 1]!], b: [dims[l]!, 1], parameters: count });
+    layers.push({
+      l,
+      n: dims[l]!,
+      activation: activations[l - 1]!,
+      W: [dims[l]!, dims[l - 1]!],
+      b: [dims[l]!, 1],
+      parameters: count,
+    });
   }
   if (args['json']) {
     io.out(JSON.stringify({ source, L, nx: dims[0], dims, layers, parameters: total }) + '\n');
@@ -59,10 +74,22 @@ async function runInspect(args: Parsed, io: Io): Promise<number> {
   const rows: string[][] = [['l', 'n[l]', 'g[l]', 'W[l]', 'b[l]', 'Z[l], A[l]', 'parameters']];
   rows.push(['0', String(dims[0]), 'input', '', '', `X = A[0]: (${dims[0]}, m)`, '']);
   for (const x of layers)
-    rows.push([String(x.l), String(x.n), x.activation, `(${x.W[0]}, ${x.W[1]})`, `(${x.b[0]}, 1)`, `(${x.n}, m)`, x.parameters.toLocaleString('en-US')]);
+    rows.push([
+      String(x.l),
+      String(x.n),
+      x.activation,
+      `(${x.W[0]}, ${x.W[1]})`,
+      `(${x.b[0]}, 1)`,
+      `(${x.n}, m)`,
+      x.parameters.toLocaleString('en-US'),
+    ]);
   rows.push(['', '', '', '', '', 'total', total.toLocaleString('en-US')]);
   const width = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const fmt = (r: string[]) => r.map((cell, c) => (c === r.length - 1 ? cell.padStart(width[c]!) : cell.padEnd(width[c]!))).join('  ').trimEnd();
+  const fmt = (r: string[]) =>
+    r
+      .map((cell, c) => (c === r.length - 1 ? cell.padStart(width[c]!) : cell.padEnd(width[c]!)))
+      .join('  ')
+      .trimEnd();
   io.out(`${source}: L = ${L} layer${L === 1 ? '' : 's'}, n = [${dims.join(', ')}]\n${rows.map(fmt).join('\n')}\n`);
   return 0;
 }

@@ -22,14 +22,20 @@ async function runPredict(args: Parsed, io: Io): Promise<number> {
   const format = args['json'] ? 'json' : choiceOption(args, 'format', ['csv', 'json'] as const)!;
   const { model, data } = await modelAndData(args, io, true);
   const AL = model.forward(data.X);
-  const m = data.X.cols, n = AL.rows;
+  const m = data.X.cols,
+    n = AL.rows;
   let text: string;
   if (model.isClassifier) {
     const cls = model.predictClasses(data.X);
     const names = model.classes;
     const prob = (j: number) => (n === 1 ? AL.data[j]! : AL.data[cls[j]! * m + j]!);
     if (format === 'json') {
-      const rows = Array.from(cls, (c, j) => ({ index: j, class: names ? names[c] : c, classIndex: c, probability: prob(j) }));
+      const rows = Array.from(cls, (c, j) => ({
+        index: j,
+        class: names ? names[c] : c,
+        classIndex: c,
+        probability: prob(j),
+      }));
       text = JSON.stringify({ predictions: rows }) + '\n';
     } else {
       const rows = Array.from(cls, (c, j) => `${j},${csvField(String(names ? names[c] : c))},${prob(j)}`);
@@ -37,8 +43,15 @@ async function runPredict(args: Parsed, io: Io): Promise<number> {
     }
   } else {
     const row = (j: number) => Array.from({ length: n }, (_, i) => AL.data[i * m + j]!);
-    if (format === 'json') text = JSON.stringify({ predictions: Array.from({ length: m }, (_, j) => (n === 1 ? row(j)[0] : row(j))) }) + '\n';
-    else text = [['index', ...Array.from({ length: n }, (_, i) => (n === 1 ? 'prediction' : `y${i}`))].join(','), ...Array.from({ length: m }, (_, j) => [j, ...row(j)].join(','))].join('\n') + '\n';
+    if (format === 'json')
+      text =
+        JSON.stringify({ predictions: Array.from({ length: m }, (_, j) => (n === 1 ? row(j)[0] : row(j))) }) + '\n';
+    else
+      text =
+        [
+          ['index', ...Array.from({ length: n }, (_, i) => (n === 1 ? 'prediction' : `y${i}`))].join(','),
+          ...Array.from({ length: m }, (_, j) => [j, ...row(j)].join(',')),
+        ].join('\n') + '\n';
   }
   if (typeof args['output'] === 'string') {
     writeFileAtomic(args['output'], text);

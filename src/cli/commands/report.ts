@@ -15,7 +15,14 @@ export function readRunFile(file: string): RunRecord {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a run record or model file' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory, expected a run record or model file'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (e as Error).message;
     throw new DataError(`${file}: ${why}`, file);
   }
   return readRunDocument(text, file);
@@ -32,9 +39,17 @@ export const reportCommand: Command = {
   summary: 'write a self-contained HTML report of a training run: curves, diagnosis, hyperparameters, data',
   usage: 'RUN_OR_MODEL [MORE_RUNS...] [-o FILE] [options]',
   options: {
-    output: { type: 'string', short: 'o', value: 'FILE', description: 'the HTML file to write (default: the input name with .report.html; required for several runs)' },
+    output: {
+      type: 'string',
+      short: 'o',
+      value: 'FILE',
+      description: 'the HTML file to write (default: the input name with .report.html; required for several runs)',
+    },
     title: { type: 'string', value: 'TEXT', description: 'the page title and heading' },
-    json: { type: 'boolean', description: 'print one JSON document ({"output": FILE, "bytes": N, "runs": [...]}) instead of text' },
+    json: {
+      type: 'boolean',
+      description: 'print one JSON document ({"output": FILE, "bytes": N, "runs": [...]}) instead of text',
+    },
   },
   details: [
     'RUN_OR_MODEL is a run record (lnn train --record FILE) or a model file saved by lnn train --save (its record is under "run").',
@@ -57,9 +72,11 @@ export const reportCommand: Command = {
     }
     if (output.trim() === '') throw new UsageError('-o must name a file');
     const outAbs = resolve(output);
-    for (const f of positionals) if (resolve(f) === outAbs) throw new UsageError(`-o ${output} is one of the inputs; it would be overwritten`);
+    for (const f of positionals)
+      if (resolve(f) === outAbs) throw new UsageError(`-o ${output} is one of the inputs; it would be overwritten`);
     try {
-      if (statSync(output).isDirectory()) throw new UsageError(`-o ${output} is a directory; name the HTML file to write`);
+      if (statSync(output).isDirectory())
+        throw new UsageError(`-o ${output} is a directory; name the HTML file to write`);
     } catch (e) {
       if (e instanceof UsageError) throw e;
     }
@@ -69,7 +86,10 @@ export const reportCommand: Command = {
     const html =
       runs.length === 1
         ? renderReport(runs[0]!, { generatedAt, ...(title !== undefined ? { title } : {}) })
-        : renderComparisonReport(labels(positionals).map((label, i) => ({ label, run: runs[i]! })), { generatedAt, ...(title !== undefined ? { title } : {}) });
+        : renderComparisonReport(
+            labels(positionals).map((label, i) => ({ label, run: runs[i]! })),
+            { generatedAt, ...(title !== undefined ? { title } : {}) },
+          );
     writeFileAtomic(output, html);
     const bytes = Buffer.byteLength(html);
     const summary = runs.map((run, i) => ({
@@ -85,7 +105,8 @@ export const reportCommand: Command = {
     } else {
       const what = runs.length === 1 ? `run on ${runs[0]!.data.source || positionals[0]}` : `${runs.length} runs`;
       io.out(`Wrote ${output} (${(bytes / 1024).toFixed(1)} KiB): report of the ${what}\n`);
-      for (const s of summary) if (s.diverged) io.err(`lnn report: note: ${s.file}: the cost diverged (NaN or ∞); the report marks where\n`);
+      for (const s of summary)
+        if (s.diverged) io.err(`lnn report: note: ${s.file}: the cost diverged (NaN or ∞); the report marks where\n`);
     }
   },
 };

@@ -26,7 +26,10 @@ export function writeFilesAtomically(dir: string, files: OutputFile[], overwrite
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new DataError(`${dir}: cannot create the output directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, dir);
+    throw new DataError(
+      `${dir}: cannot create the output directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      dir,
+    );
   }
   for (const f of files) {
     const target = join(dir, f.name);
@@ -37,7 +40,8 @@ export function writeFilesAtomically(dir: string, files: OutputFile[], overwrite
       continue;
     }
     if (!st.isFile()) throw new DataError(`${target}: exists and is not a plain file; choose another --out`, target);
-    if (!overwrite) throw new DataError(`${target}: already exists; pass --force to replace it, or choose another --out`, target);
+    if (!overwrite)
+      throw new DataError(`${target}: already exists; pass --force to replace it, or choose another --out`, target);
   }
   const stamp = `${process.pid}.${Date.now()}`;
   const temps: string[] = [];
@@ -105,7 +109,8 @@ function csvFile(set: string, d: Dataset, labelName: string): OutputFile {
   const { X, labels } = d;
   const m = X.cols;
   const names = Array.from({ length: X.rows }, (_, i) => d.featureNames?.[i] ?? `x${i}`);
-  const labelNames = d.classes || labels.rows === 1 ? [labelName] : Array.from({ length: labels.rows }, (_, i) => `${labelName}${i}`);
+  const labelNames =
+    d.classes || labels.rows === 1 ? [labelName] : Array.from({ length: labels.rows }, (_, i) => `${labelName}${i}`);
   const lines = [[...names, ...labelNames].map(quote).join(',')];
   for (let j = 0; j < m; j++) {
     const row: string[] = [];
@@ -123,14 +128,45 @@ export const splitCommand: Command = {
   usage: '--data FILE --out DIR [--split auto|70,15,15] [--seed N] [--format npy|csv] [--json]',
   options: {
     ...dataOptions,
-    out: { type: 'string', value: 'DIR', description: 'directory for the train, dev and test files (created if needed)' },
-    split: { type: 'string', value: 'RULE', description: "'auto' (dev and test each min(20% of m, 10,000)) or train,dev,test percentages like 70,15,15", default: 'auto' },
-    seed: { type: 'string', value: 'N', description: 'seed of the shuffle; the same seed gives the same split', default: '0' },
-    stratify: { type: 'string', value: 'yes|no', description: 'split each class in the same proportions (classification only)', default: 'yes' },
-    format: { type: 'string', value: 'npy|csv', description: 'npy: train_x.npy/train_y.npy, ...; csv: train.csv, ... with the header', default: 'npy' },
-    impute: { type: 'string', value: 'mean', description: 'fill missing values with the TRAIN set\'s feature means (in all three sets)' },
+    out: {
+      type: 'string',
+      value: 'DIR',
+      description: 'directory for the train, dev and test files (created if needed)',
+    },
+    split: {
+      type: 'string',
+      value: 'RULE',
+      description: "'auto' (dev and test each min(20% of m, 10,000)) or train,dev,test percentages like 70,15,15",
+      default: 'auto',
+    },
+    seed: {
+      type: 'string',
+      value: 'N',
+      description: 'seed of the shuffle; the same seed gives the same split',
+      default: '0',
+    },
+    stratify: {
+      type: 'string',
+      value: 'yes|no',
+      description: 'split each class in the same proportions (classification only)',
+      default: 'yes',
+    },
+    format: {
+      type: 'string',
+      value: 'npy|csv',
+      description: 'npy: train_x.npy/train_y.npy, ...; csv: train.csv, ... with the header',
+      default: 'npy',
+    },
+    impute: {
+      type: 'string',
+      value: 'mean',
+      description: "fill missing values with the TRAIN set's feature means (in all three sets)",
+    },
     force: { type: 'boolean', description: 'replace files that already exist in --out' },
-    json: { type: 'boolean', description: 'print one JSON document: {"train": m1, "dev": m2, "test": m3, "rule": ..., "files": [...]}' },
+    json: {
+      type: 'boolean',
+      description: 'print one JSON document: {"train": m1, "dev": m2, "test": m3, "rule": ..., "files": [...]}',
+    },
   },
   details: [
     'Also writes split.json: sizes, rule, seed, source, classes and feature names (and imputation means).',
@@ -150,12 +186,16 @@ export const splitCommand: Command = {
       if (e instanceof ValueError) throw new UsageError(e.message);
       throw e;
     }
-    if (ratios === 'none') throw new UsageError("--split none keeps every example in train; lnn split needs 'auto' or train,dev,test percentages");
+    if (ratios === 'none')
+      throw new UsageError(
+        "--split none keeps every example in train; lnn split needs 'auto' or train,dev,test percentages",
+      );
     const seed = numberOption(args, 'seed', { integer: true, min: 0, max: 0xffffffff })!;
     const format = choiceOption(args, 'format', ['npy', 'csv'] as const)!;
     const stratifyText = choiceOption(args, 'stratify', ['yes', 'no'] as const)!;
     const impute = args['impute'];
-    if (impute !== undefined && impute !== 'mean' && impute !== 'none') throw new UsageError(`--impute must be 'mean' or 'none' but is '${impute}'`);
+    if (impute !== undefined && impute !== 'mean' && impute !== 'none')
+      throw new UsageError(`--impute must be 'mean' or 'none' but is '${impute}'`);
     const spec = dataSpec(args, io);
     const d = impute === 'mean' ? await loadDatasetKeepingMissing(spec) : await loadDataset(spec);
     const classification = d.classes !== undefined && d.labels.rows === 1;
@@ -164,7 +204,11 @@ export const splitCommand: Command = {
     let imputer: Imputer | undefined;
     if (impute === 'mean') {
       imputer = fitImputer(s.train);
-      sets = { train: applyImputer(s.train, imputer), dev: applyImputer(s.dev, imputer), test: applyImputer(s.test, imputer) };
+      sets = {
+        train: applyImputer(s.train, imputer),
+        dev: applyImputer(s.dev, imputer),
+        test: applyImputer(s.test, imputer),
+      };
     }
     const labelName = typeof args['label'] === 'string' && !/^-?\d+$/.test(args['label']) ? args['label'] : 'label';
     const files: OutputFile[] = [];
@@ -191,14 +235,21 @@ export const splitCommand: Command = {
     files.push({ name: 'split.json', content: new TextEncoder().encode(JSON.stringify(meta, null, 2) + '\n') });
     const paths = writeFilesAtomically(out, files, Boolean(args['force']));
     if (args['json']) {
-      io.out(`${JSON.stringify({ ...s.sizes, rule: s.rule, seed, out, files: paths, imputed: imputer ? imputer.missingInTrain.reduce((a, b) => a + b, 0) : 0 }, null, 2)}\n`);
+      io.out(
+        `${JSON.stringify({ ...s.sizes, rule: s.rule, seed, out, files: paths, imputed: imputer ? imputer.missingInTrain.reduce((a, b) => a + b, 0) : 0 }, null, 2)}\n`,
+      );
       return;
     }
     const w = String(d.X.cols).length;
     const lines = [`${d.source}: m = ${d.X.cols} → ${s.rule}`];
     for (const [name, part] of Object.entries(sets))
-      lines.push(`  ${name.padEnd(5)} ${String(part.X.cols).padStart(w)}  ${written[name] ? written[name].map((f) => join(out, f)).join(', ') : '(empty: no file written)'}`);
-    if (imputer) lines.push(`  missing values filled with the train set's feature means (${imputer.missingInTrain.reduce((a, b) => a + b, 0)} in train)`);
+      lines.push(
+        `  ${name.padEnd(5)} ${String(part.X.cols).padStart(w)}  ${written[name] ? written[name].map((f) => join(out, f)).join(', ') : '(empty: no file written)'}`,
+      );
+    if (imputer)
+      lines.push(
+        `  missing values filled with the train set's feature means (${imputer.missingInTrain.reduce((a, b) => a + b, 0)} in train)`,
+      );
     lines.push(`  ${join(out, 'split.json')}: sizes, rule, seed and classes`);
     io.out(lines.join('\n') + '\n');
   },
