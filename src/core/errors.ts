@@ -28,3 +28,44 @@ export class DataError extends Error {
 export function fmtShape(rows: number, cols: number): string {
   return `(${rows}, ${cols})`;
 }
+
+/**
+ * Why a file operation failed, in words, from a Node errno error (browser-safe: it only reads `.code`).
+ * One mapping for every reader and writer, so the same failure reads the same everywhere.
+ * @example fsReason({ code: 'ENOENT' }) // => 'no such file or directory'
+ */
+export function fsReason(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'too many open files';
+    case 'ENAMETOOLONG':
+      return 'file name too long';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    case 'EEXIST':
+      return 'already exists';
+    case 'EBUSY':
+      return 'resource busy';
+    case 'EXDEV':
+      return 'cannot rename across file systems';
+    default:
+      return e instanceof Error ? e.message.split('\n')[0]! : String(e);
+  }
+}

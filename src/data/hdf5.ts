@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { Dataset as H5Dataset, File as H5File } from 'h5wasm/node';
-import { DataError } from '../core/errors.js';
+import { DataError, fsReason } from '../core/errors.js';
 import { zeros } from '../core/matrix.js';
 import { examplesToColumns, labelsFromValues, type Dataset } from './dataset.js';
 import type { DataSpec } from './load.js';
@@ -51,8 +51,7 @@ function checkHdf5File(file: string): void {
     size = st.size;
   } catch (e) {
     if (e instanceof DataError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new DataError(`${file}: cannot read (${code === 'ENOENT' ? 'no such file' : (e as Error).message})`, file);
+    throw new DataError(`${file}: cannot read (${fsReason(e)})`, file);
   }
   if (size === 0)
     throw new DataError(`${file}: is empty; an HDF5 file starts with the signature \\x89HDF\\r\\n\\x1a\\n`, file);

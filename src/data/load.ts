@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DataError } from '../core/errors.js';
+import { DataError, fsReason } from '../core/errors.js';
 import { zeros, type Matrix } from '../core/matrix.js';
 import { loadBuiltin } from './builtin.js';
 import { examplesToColumns, labelsFromValues, validateDataset, type Dataset } from './dataset.js';
@@ -66,11 +66,7 @@ export function readBytes(file: string): Uint8Array {
   try {
     return readFileSync(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new DataError(
-      `${file}: cannot read (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message})`,
-      file,
-    );
+    throw new DataError(`${file}: cannot read (${fsReason(e)})`, file);
   }
 }
 

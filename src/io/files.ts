@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { DataError } from '../core/errors.js';
+import { DataError, fsReason } from '../core/errors.js';
 import { parseJsonText } from '../core/json.js';
 
 /**
@@ -34,11 +34,7 @@ export function readJsonFile(file: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new DataError(
-      `${file}: cannot read (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message})`,
-      file,
-    );
+    throw new DataError(`${file}: cannot read (${fsReason(e)})`, file);
   }
   return parseJsonText(text, file);
 }

@@ -47,18 +47,6 @@ export function formatNumber(v: number, digits = 4): string {
 }
 
 /**
- * A fraction as a percentage: 1 decimal, 2 below 1%.
- * @example formatPercent(0.032) // => '3.2%'
- * @example formatPercent(0.005) // => '0.50%'
- */
-export function formatPercent(fraction: number, decimals?: number): string {
-  if (!Number.isFinite(fraction)) return nonFinite(fraction);
-  const p = fraction * 100;
-  const d = decimals ?? (Math.abs(p) < 1 && p !== 0 ? 2 : 1);
-  return `${p.toFixed(d)}%`;
-}
-
-/**
  * A duration for people: 0.84 s, 12.3 s, 2 min 05 s, 1 h 02 min.
  * @example formatDuration(125) // => '2 min 05 s'
  */
@@ -78,3 +66,5 @@ export function formatCount(n: number): string {
     .toString()
     .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
+
+export { formatPercent } from '../core/text.js';

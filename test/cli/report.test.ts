@@ -95,7 +95,7 @@ describe('lnn report', { concurrency: true }, () => {
   });
 
   const bad: [string, string[], number, RegExp][] = [
-    ['a missing file', ['nope.json'], 1, /^lnn report: .*nope\.json: no such file\n$/],
+    ['a missing file', ['nope.json'], 1, /^lnn report: .*nope\.json: cannot read \(no such file or directory\)\n$/],
     [
       'a truncated file',
       ['truncated.json'],

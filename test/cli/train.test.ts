@@ -187,7 +187,7 @@ describe('lnn train / eval / predict', { concurrency: false }, () => {
         /x_nan\.npy: feature 2 of example 17 is NaN; features must be finite numbers/,
       ],
       [['--x', f('x.npy'), '--y', f('y_short.npy')], /y_short\.npy: has 199 labels but X has m = 200 examples/],
-      [['--x', f('missing.npy'), '--y', f('y.npy')], /missing\.npy: cannot read \(no such file\)/],
+      [['--x', f('missing.npy'), '--y', f('y.npy')], /missing\.npy: cannot read \(no such file or directory\)/],
       [
         ['--x', f('x.npy'), '--y', f('y.npy'), '--output', 'softmax', '--dims', '3,4,1'],
         /n\[L\] must be 2 for a softmax output/,
@@ -200,7 +200,7 @@ describe('lnn train / eval / predict', { concurrency: false }, () => {
         ['--x', f('x.npy'), '--y', f('y.npy'), '--keep-prob', '0'],
         /--keep-prob must be a number in \(0, 1\] but is '0'/,
       ],
-      [['--x', f('x.npy'), '--y', f('y.npy'), '--init', f('nope.json')], /nope\.json: cannot read \(no such file\)/],
+      [['--x', f('x.npy'), '--y', f('y.npy'), '--init', f('nope.json')], /nope\.json: cannot read \(no such file or directory\)/],
       [['--x', f('x.npy'), '--y', f('y.npy'), '--split', '50,50'], /--split/],
       [
         ['--x', f('x.npy'), '--y', f('y.npy'), '--dims', '3,4,1', '--hidden', '4'],

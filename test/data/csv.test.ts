@@ -132,7 +132,7 @@ describe('CSV reader', () => {
   it('rejects a file that does not exist, naming it', async () => {
     await assert.rejects(loadDataset({ data: '/no/such/file.csv', label: 'y' }), {
       name: 'DataError',
-      message: '/no/such/file.csv: cannot read (no such file)',
+      message: '/no/such/file.csv: cannot read (no such file or directory)',
     });
   });
 

@@ -106,7 +106,7 @@ describe('HDF5 reader (h5wasm), on a file written here', () => {
       message: /empty\.h5: is empty; an HDF5 file starts with the signature/,
     });
     await assert.rejects(readHdf5(join(dir, 'none.h5')), {
-      message: `${join(dir, 'none.h5')}: cannot read (no such file)`,
+      message: `${join(dir, 'none.h5')}: cannot read (no such file or directory)`,
     });
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { DataError } from '../../core/errors.js';
+import { DataError, fsReason } from '../../core/errors.js';
 import { writeFileAtomic } from '../../io/files.js';
 import { renderComparisonReport } from '../../report/compare.js';
 import { firstNonFiniteCost, renderReport } from '../../report/html.js';
@@ -14,16 +14,7 @@ export function readRunFile(file: string): RunRecord {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'is a directory, expected a run record or model file'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : (e as Error).message;
-    throw new DataError(`${file}: ${why}`, file);
+    throw new DataError(`${file}: cannot read (${fsReason(e)})`, file);
   }
   return readRunDocument(text, file);
 }
