@@ -200,7 +200,10 @@ describe('lnn train / eval / predict', { concurrency: false }, () => {
         ['--x', f('x.npy'), '--y', f('y.npy'), '--keep-prob', '0'],
         /--keep-prob must be a number in \(0, 1\] but is '0'/,
       ],
-      [['--x', f('x.npy'), '--y', f('y.npy'), '--init', f('nope.json')], /nope\.json: cannot read \(no such file or directory\)/],
+      [
+        ['--x', f('x.npy'), '--y', f('y.npy'), '--init', f('nope.json')],
+        /nope\.json: cannot read \(no such file or directory\)/,
+      ],
       [['--x', f('x.npy'), '--y', f('y.npy'), '--split', '50,50'], /--split/],
       [
         ['--x', f('x.npy'), '--y', f('y.npy'), '--dims', '3,4,1', '--hidden', '4'],
