@@ -3,16 +3,16 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import h5wasm from 'h5wasm/node';
 import { readHdf5 } from '../../src/data/hdf5.js';
 import '../../src/data/register.js';
 import { loadDataset } from '../../src/data/load.js';
+import { sharedData } from '../helpers/util.js';
 
-/** ../shared/data next to the repository, else /work/shared/data; undefined when neither exists. */
-function sharedData(): string | undefined {
-  const candidates = [fileURLToPath(new URL('../../../shared/data', import.meta.url)), '/work/shared/data'];
-  return candidates.find((p) => existsSync(join(p, 'catvnoncat', 'train_catvnoncat.h5')));
+/** The shared data directory when it holds the course's HDF5 files. */
+function courseH5(): string | undefined {
+  const dir = sharedData();
+  return dir !== undefined && existsSync(join(dir, 'catvnoncat', 'train_catvnoncat.h5')) ? dir : undefined;
 }
 
 describe('HDF5 reader (h5wasm), on a file written here', () => {
@@ -112,7 +112,7 @@ describe('HDF5 reader (h5wasm), on a file written here', () => {
 });
 
 describe("HDF5 reader on the course's cat/non-cat data", () => {
-  const data = sharedData();
+  const data = courseH5();
   it(
     'reads train_catvnoncat.h5: m = 209, n_x = 12288, 72 cats, first pixel (17, 31, 56)',
     { skip: data ? false : 'needs ../shared/data/catvnoncat (not part of the repository)' },

@@ -7,9 +7,13 @@ import { Rng } from '../../src/core/rng.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** ../shared/data beside the repository (the developers' and CI's layout), or undefined when absent. */
+/**
+ * The shared data sets: $LNN_SHARED_DATA, else ../shared/data beside the repository (the developers' and
+ * CI's layout); undefined when absent, and the tests that need them skip, saying why.
+ */
 export function sharedData(): string | undefined {
-  for (const dir of [join(repoRoot, '../shared/data'), '/work/shared/data']) if (existsSync(dir)) return dir;
+  const env = process.env['LNN_SHARED_DATA'];
+  for (const dir of [...(env ? [env] : []), join(repoRoot, '../shared/data')]) if (existsSync(dir)) return dir;
   return undefined;
 }
 
