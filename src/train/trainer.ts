@@ -1,19 +1,22 @@
 import type { Backend } from '../backend/backend.js';
 import { ValueError } from '../core/errors.js';
-import { gatherColumns, type Matrix } from '../core/matrix.js';
+import type { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
+import { formatPercent } from '../core/text.js';
 import { ChunkedForward, evaluateNetwork, type Architecture } from '../evaluate/metrics.js';
 import { l2Cost } from '../nn/cost.js';
 import { modelBackward, modelForward } from '../nn/model.js';
 import type { Parameters } from '../nn/params.js';
 import { Optimizer, type OptimizerKind } from '../nn/update.js';
-import { createWorkspace, freeWorkspace, type Workspace } from '../nn/workspace.js';
+import { Batches, type Batch } from './batches.js';
+import { describeDivergence, DivergenceWatch, type Divergence } from './divergence.js';
+import { EarlyStopping } from './earlyStop.js';
+import { checkHyperparameter } from './hyperparameters.js';
 import type { CostPoint, EvalPoint, TrainingHistory } from './record.js';
+import { makeSchedule, type Schedule } from './schedule.js';
 
-/** The course's num_iterations for full-batch training. */
-export const DEFAULT_ITERATIONS = 2500;
-/** Passes over the data for mini-batch training when neither iterations nor epochs are given. */
-export const DEFAULT_EPOCHS = 20;
+export { DEFAULT_EPOCHS, DEFAULT_ITERATIONS } from './schedule.js';
+export { copyParameters } from './earlyStop.js';
 
 export interface TrainOptions {
   learningRate: number;
@@ -59,13 +62,18 @@ export interface TrainResult {
   /** With early stopping: the iteration whose parameters were kept. */
   bestIteration?: number;
   finalCost: number;
+  /**
+   * Set when the run diverged (a non-finite cost or parameter, or a cost far above its start). The
+   * parameters are then unusable, unless early stopping restored an earlier finite best (`bestIteration`).
+   */
+  diverged?: Divergence;
 }
 
 /**
  * Trains `parameters` in place on X: (n[0], m), Y: (n[L], m) (labels: class indices for classification
  * error), both already normalized and in the parameters' dtype. Full batch reuses one workspace;
  * mini-batches gather shuffled columns into preallocated batch matrices. Nothing is allocated per
- * iteration beyond small bookkeeping.
+ * iteration beyond small bookkeeping. Stops at the first sign of divergence (see `TrainResult.diverged`).
  */
 export function trainParameters(
   parameters: Parameters,
@@ -76,231 +84,296 @@ export function trainParameters(
   options: TrainOptions,
   backend: Backend,
 ): TrainResult {
-  const t0 = performance.now();
-  const m = X.cols;
-  const dtype = parameters['W1']!.dtype;
-  const lr = options.learningRate;
-  const keepProb = options.keepProb ?? 1;
-  const lambda = options.l2 ?? 0;
-  validate(options, m);
-  const full = options.batchSize === undefined || options.batchSize >= m;
-  const batch = full ? m : options.batchSize!;
-  const perEpoch = Math.ceil(m / batch);
-  const total =
-    options.iterations ??
-    (options.epochs !== undefined ? options.epochs * perEpoch : full ? DEFAULT_ITERATIONS : DEFAULT_EPOCHS * perEpoch);
-  const costEvery = options.costEvery ?? 100;
-  const evalEvery = options.evalEvery ?? costEvery;
-  const rng = new Rng(options.seed ?? 1);
-  const shuffleRng = rng.fork();
-  const dropoutRng = rng.fork();
-  const optimizer = new Optimizer(
-    { kind: options.optimizer ?? 'gd', learningRate: lr, ...pick(options, ['beta', 'beta1', 'beta2', 'epsilon']) },
-    backend,
-  );
-  const dropout = keepProb < 1;
-  const history: TrainingHistory = { costs: [], evals: [] };
-  const evaluator = new ChunkedForward(backend, arch, dtype);
-  const best = options.earlyStop
-    ? { error: Infinity, iteration: 0, params: copyParameters(parameters, backend), waited: 0 }
-    : undefined;
+  checkTrainOptions(options);
+  const schedule = makeSchedule(X.cols, options);
+  const run = new TrainingRun(parameters, arch, X, Y, labels, options, backend, schedule);
+  try {
+    return run.execute();
+  } finally {
+    run.dispose();
+  }
+}
 
-  // Batch storage: the full X in the backend's memory (full batch), or batch-sized matrices to gather into.
-  const workspaces = new Map<number, { ws: Workspace; Xb: Matrix; Yb: Matrix }>();
-  const buffers = (size: number) => {
-    let b = workspaces.get(size);
-    if (!b) {
-      const ws = createWorkspace(arch.dims, size, dtype, backend, dropout);
-      const Xb = backend.zeros(X.rows, size, dtype),
-        Yb = backend.zeros(Y.rows, size, dtype);
-      if (full) (backend.copy(X, Xb), backend.copy(Y, Yb));
-      workspaces.set(size, (b = { ws, Xb, Yb }));
+/** The domain of every option, checked where training starts (the CLI parses its options by the same rules). */
+export function checkTrainOptions(o: TrainOptions): void {
+  if (typeof o.learningRate !== 'number')
+    throw new ValueError(`learning rate must be a number > 0 but is ${o.learningRate}`);
+  for (const k of ['learningRate', 'l2', 'keepProb', 'beta', 'beta1', 'beta2', 'epsilon', 'seed'] as const)
+    checkHyperparameter(k, o[k]);
+  checkHyperparameter('costEvery', o.costEvery);
+  checkHyperparameter('evalEvery', o.evalEvery);
+  if (o.earlyStop) {
+    checkHyperparameter('patience', o.earlyStop.patience);
+    checkHyperparameter('minDelta', o.earlyStop.minDelta);
+    if (!o.dev) throw new ValueError('early stopping needs a dev set to watch');
+  }
+}
+
+/** The state of one training run; `execute` is the loop over iterations. */
+class TrainingRun {
+  private readonly t0 = performance.now();
+  private readonly history: TrainingHistory = { costs: [], evals: [] };
+  private readonly optimizer: Optimizer;
+  private readonly evaluator: ChunkedForward;
+  private readonly batches: Batches;
+  private readonly dropoutRng: Rng;
+  private readonly stopper: EarlyStopping | undefined;
+  private readonly watch: DivergenceWatch;
+  private readonly pred: Int32Array;
+  private readonly costEvery: number;
+  private readonly evalEvery: number;
+  private iteration = 0;
+  private lastCost = NaN;
+  private stopped: string;
+  private diverged: Divergence | undefined;
+  /** Mini-batches: the running sums of the epoch (Keras-style train error). */
+  private epoch = { cost: 0, correct: 0, seen: 0 };
+
+  constructor(
+    private readonly parameters: Parameters,
+    private readonly arch: Architecture,
+    X: Matrix,
+    Y: Matrix,
+    private readonly labels: Int32Array | undefined,
+    private readonly options: TrainOptions,
+    private readonly backend: Backend,
+    private readonly schedule: Schedule,
+  ) {
+    const dtype = parameters['W1']!.dtype;
+    const rng = new Rng(options.seed ?? 1);
+    const shuffleRng = rng.fork();
+    this.dropoutRng = rng.fork();
+    const { beta, beta1, beta2, epsilon } = options;
+    this.optimizer = new Optimizer(
+      {
+        kind: options.optimizer ?? 'gd',
+        learningRate: options.learningRate,
+        ...(beta !== undefined ? { beta } : {}),
+        ...(beta1 !== undefined ? { beta1 } : {}),
+        ...(beta2 !== undefined ? { beta2 } : {}),
+        ...(epsilon !== undefined ? { epsilon } : {}),
+      },
+      backend,
+    );
+    this.evaluator = new ChunkedForward(backend, arch, dtype);
+    const dropout = (options.keepProb ?? 1) < 1;
+    this.batches = new Batches(X, Y, schedule, arch.dims, dtype, backend, dropout, shuffleRng);
+    const es = options.earlyStop;
+    this.stopper = es ? new EarlyStopping(parameters, backend, es.patience, es.minDelta ?? 0) : undefined;
+    this.watch = new DivergenceWatch(options.learningRate);
+    this.pred = new Int32Array(schedule.batchSize);
+    this.costEvery = options.costEvery ?? 100;
+    this.evalEvery = options.evalEvery ?? this.costEvery;
+    const total = schedule.iterations;
+    this.stopped = `finished ${total} iteration${total === 1 ? '' : 's'}`;
+  }
+
+  execute(): TrainResult {
+    const { full, iterations: total, perEpoch } = this.schedule;
+    while (this.iteration < total) {
+      const go = full ? this.fullBatchStep() : this.miniBatchStep();
+      if (!go) break;
+      const it = this.iteration;
+      const cost = this.lastStepCost;
+      const info = {
+        iteration: it,
+        total,
+        ...(full ? {} : { epoch: it / perEpoch }),
+        ...(Number.isFinite(cost) ? { cost } : {}),
+      };
+      if (this.options.onIteration?.(info) === false) {
+        this.stopped = `stopped at iteration ${it} by the caller`;
+        break;
+      }
     }
-    return b;
-  };
-  const pred = new Int32Array(batch);
-  let order: Int32Array = new Int32Array(0);
-  let epochCost = 0,
-    epochCorrect = 0,
-    epochSeen = 0;
-  let lastCost = NaN;
-  let stopped = `finished ${total} iteration${total === 1 ? '' : 's'}`;
-  let iteration = 0;
+    this.keepBest();
+    return this.result();
+  }
 
-  // Classification errors are fractions (shown as percentages); regression errors are costs.
-  const fmtError = (x: number) => (labels ? pct(x) : x.toPrecision(4));
-  const evaluate = (it: number, trainError: number, trainCost: number, epoch?: number): boolean => {
+  /** The cost of the last forward pass when it was computed for the record (NaN otherwise). */
+  private lastStepCost = NaN;
+
+  /**
+   * One update on all m examples. J, train error and dev error describe the parameters before this
+   * update (the course's convention: "Cost after iteration i" is printed before update i).
+   */
+  private fullBatchStep(): boolean {
+    const i = this.iteration,
+      total = this.schedule.iterations;
+    const batch = this.batches.at(i);
+    const AL = this.forward(batch);
+    const record = i % this.costEvery === 0 || i === total - 1;
+    const evalNow = i % this.evalEvery === 0 || i === total - 1;
+    const { cost, correct } = this.measure(AL, batch, record || evalNow);
+    this.lastStepCost = record || evalNow ? cost : NaN;
+    if (this.stopIfDiverged(i, cost)) return false;
+    if (record) {
+      this.recordCost({ iteration: i, cost }, evalNow);
+      if (this.stopIfDivergedAtRecord(i, cost)) return false;
+    }
+    const trainError = this.labels ? (batch.size - correct) / batch.size : cost;
+    if (evalNow && !this.evaluate(i, trainError, cost)) return false;
+    this.update(AL, batch);
+    return true;
+  }
+
+  /** One update on one mini-batch; at the end of an epoch, its mean cost and an evaluation. */
+  private miniBatchStep(): boolean {
+    const i = this.iteration,
+      { perEpoch, iterations: total } = this.schedule;
+    if (i % perEpoch === 0) this.epoch = { cost: 0, correct: 0, seen: 0 };
+    const batch = this.batches.at(i);
+    const AL = this.forward(batch);
+    const { cost, correct } = this.measure(AL, batch, true);
+    this.lastStepCost = cost;
+    if (this.stopIfDiverged(i, cost)) return false;
+    this.update(AL, batch);
+    this.epoch.cost += cost * batch.size;
+    this.epoch.correct += correct;
+    this.epoch.seen += batch.size;
+    const it = this.iteration;
+    if (it % perEpoch !== 0 && it !== total) return true;
+    const epoch = it / perEpoch,
+      { seen } = this.epoch;
+    const meanCost = this.epoch.cost / seen;
+    this.recordCost({ iteration: it, cost: meanCost, epoch }, true);
+    if (this.stopIfDivergedAtRecord(it, meanCost)) return false;
+    const trainError = this.labels ? (seen - this.epoch.correct) / seen : meanCost;
+    return this.evaluate(it, trainError, meanCost, epoch);
+  }
+
+  private forward(batch: Batch): Matrix {
+    const { AL, caches } = modelForward(batch.X, this.parameters, {
+      backend: this.backend,
+      activations: this.arch.activations,
+      alpha: this.arch.alpha,
+      workspace: batch.ws,
+      keepProb: this.options.keepProb ?? 1,
+      rng: this.dropoutRng,
+    });
+    this.caches = caches;
+    return AL;
+  }
+
+  private caches: ReturnType<typeof modelForward>['caches'] = [];
+
+  /**
+   * J of the batch (with the L2 term when `detailed`), and how many of its examples are classified right.
+   * The loss alone is computed on every iteration (it is cheap: n[L] x size) so that a non-finite cost
+   * stops the run at once; the L2 term and the class count only when they are recorded.
+   */
+  private measure(AL: Matrix, batch: Batch, detailed: boolean): { cost: number; correct: number } {
+    const size = batch.size;
+    const loss = this.backend.lossSum(this.arch.loss, AL, batch.Y) / size;
+    if (!detailed) return { cost: loss, correct: 0 };
+    const cost = loss + l2Cost(this.parameters, this.options.l2 ?? 0, size, this.backend);
+    let correct = 0;
+    if (this.labels) {
+      this.backend.predictClasses(AL, this.pred, 0.5);
+      for (let j = 0; j < size; j++) if (this.pred[j] === this.labels[batch.example(j)]) correct++;
+    }
+    return { cost, correct };
+  }
+
+  private update(AL: Matrix, batch: Batch): void {
+    const grads = modelBackward(AL, batch.Y, this.caches, {
+      backend: this.backend,
+      loss: this.arch.loss,
+      alpha: this.arch.alpha,
+      lambda: this.options.l2 ?? 0,
+      workspace: batch.ws,
+      computeDA0: false,
+    });
+    this.optimizer.step(this.parameters, grads);
+    this.iteration++;
+  }
+
+  private recordCost(p: CostPoint, evaluated: boolean): void {
+    this.history.costs.push(p);
+    this.options.onCost?.(p, { evaluated });
+    this.lastCost = p.cost;
+  }
+
+  /** Every forward pass: a NaN or infinite cost ends the run, and the record shows where. */
+  private stopIfDiverged(iteration: number, cost: number): boolean {
+    if (!this.diverge(this.watch.checkCost(iteration, cost))) return false;
+    const { full, perEpoch } = this.schedule;
+    this.recordCost({ iteration, cost, ...(full ? {} : { epoch: iteration / perEpoch }) }, false);
+    return true;
+  }
+
+  /** At recorded costs: a cost far above its start, or parameters that are no longer finite. */
+  private stopIfDivergedAtRecord(iteration: number, cost: number): boolean {
+    return this.diverge(
+      this.watch.checkRecorded(iteration, cost) ??
+        this.watch.checkParameters(iteration, this.parameters, this.backend, cost),
+    );
+  }
+
+  private diverge(d: Divergence | undefined): boolean {
+    if (!d) return false;
+    this.diverged = d;
+    this.stopped = describeDivergence(d);
+    return true;
+  }
+
+  /** Train (and dev) error at `it`; feeds early stopping. Returns false when early stopping says stop. */
+  private evaluate(it: number, trainError: number, trainCost: number, epoch?: number): boolean {
     const point: EvalPoint = { iteration: it, trainError, trainCost, ...(epoch !== undefined ? { epoch } : {}) };
-    if (options.dev) {
-      const d = evaluateNetwork(evaluator, backend, arch, parameters, options.dev.X, options.dev.Y, options.dev.labels);
+    const dev = this.options.dev;
+    if (dev) {
+      const d = evaluateNetwork(this.evaluator, this.backend, this.arch, this.parameters, dev.X, dev.Y, dev.labels);
       point.devError = d.error;
       point.devCost = d.cost;
     }
-    history.evals.push(point);
-    options.onEval?.(point);
-    if (best && point.devError !== undefined) {
-      if (point.devError < best.error - (options.earlyStop!.minDelta ?? 0)) {
-        best.error = point.devError;
-        best.iteration = it;
-        best.waited = 0;
-        for (const k of Object.keys(parameters)) backend.copy(parameters[k]!, best.params[k]!);
-      } else if (++best.waited >= options.earlyStop!.patience) {
-        stopped = `early stop at iteration ${it}: dev error ${fmtError(point.devError)} has not improved on ${fmtError(best.error)} (iteration ${best.iteration}) for ${options.earlyStop!.patience} evaluations`;
-        return false;
-      }
-    }
-    return true;
-  };
-
-  try {
-    while (iteration < total) {
-      const epochStart = iteration % perEpoch === 0;
-      if (!full && epochStart) {
-        order = shuffleRng.permutation(m);
-        epochCost = epochCorrect = epochSeen = 0;
-      }
-      const start = full ? 0 : (iteration % perEpoch) * batch;
-      const size = full ? m : Math.min(batch, m - start);
-      const { ws, Xb, Yb } = buffers(size);
-      if (!full) {
-        gatherColumns(X, order, start, Xb);
-        gatherColumns(Y, order, start, Yb);
-      }
-      const { AL, caches } = modelForward(Xb, parameters, {
-        backend,
-        activations: arch.activations,
-        alpha: arch.alpha,
-        workspace: ws,
-        keepProb,
-        rng: dropoutRng,
-      });
-      // The course records J before the update of the iteration it is printed for.
-      const recordCost = full ? iteration % costEvery === 0 || iteration === total - 1 : true;
-      const evalNow = full && (iteration % evalEvery === 0 || iteration === total - 1);
-      let cost = NaN,
-        correct = 0;
-      if (recordCost || evalNow) {
-        cost = backend.lossSum(arch.loss, AL, Yb) / size + l2Cost(parameters, lambda, size, backend);
-        if (labels) {
-          backend.predictClasses(AL, pred, 0.5);
-          for (let j = 0; j < size; j++) if (pred[j] === labels[full ? j : order[start + j]!]) correct++;
-        }
-      }
-      // Full batch: J, train error and dev error all describe the parameters before this update.
-      let go = true;
-      if (full && recordCost) {
-        const p = { iteration, cost };
-        history.costs.push(p);
-        options.onCost?.(p, { evaluated: evalNow });
-        lastCost = cost;
-      }
-      if (full && evalNow && !evaluate(iteration, labels ? (size - correct) / size : cost, cost)) break;
-      const grads = modelBackward(AL, Yb, caches, {
-        backend,
-        loss: arch.loss,
-        alpha: arch.alpha,
-        lambda,
-        workspace: ws,
-        computeDA0: false,
-      });
-      optimizer.step(parameters, grads);
-      iteration++;
-
-      if (!full) {
-        epochCost += cost * size;
-        epochCorrect += correct;
-        epochSeen += size;
-        if (iteration % perEpoch === 0 || iteration === total) {
-          const epoch = iteration / perEpoch;
-          const meanCost = epochCost / epochSeen;
-          const p = { iteration, cost: meanCost, epoch };
-          history.costs.push(p);
-          options.onCost?.(p, { evaluated: true });
-          lastCost = meanCost;
-          // Keras-style: the training error is the running error over the epoch's batches.
-          go = evaluate(iteration, labels ? (epochSeen - epochCorrect) / epochSeen : meanCost, meanCost, epoch);
-        }
-      }
-      if ((recordCost || evalNow) && (Number.isNaN(cost) || cost === Infinity)) {
-        stopped = `diverged at iteration ${iteration - 1}: the cost is ${cost}; lower the learning rate (--lr ${lr})`;
-        break;
-      }
-      if (!go) break;
-      if (
-        options.onIteration?.({
-          iteration,
-          total,
-          ...(full ? {} : { epoch: iteration / perEpoch }),
-          ...(Number.isFinite(cost) ? { cost } : {}),
-        }) === false
-      ) {
-        stopped = `stopped at iteration ${iteration} by the caller`;
-        break;
-      }
-    }
-    if (best && best.iteration !== iteration && history.evals.some((e) => e.devError !== undefined)) {
-      for (const k of Object.keys(parameters)) backend.copy(best.params[k]!, parameters[k]!);
-      if (!stopped.startsWith('early stop'))
-        stopped += `; kept the parameters of iteration ${best.iteration} (best dev error ${fmtError(best.error)})`;
-      else stopped += `; restored the parameters of iteration ${best.iteration}`;
-    }
-  } finally {
-    for (const { ws, Xb, Yb } of workspaces.values()) {
-      freeWorkspace(ws, backend);
-      backend.free(Xb);
-      backend.free(Yb);
-    }
-    evaluator.dispose();
-    optimizer.dispose();
-    if (best) for (const M of Object.values(best.params)) backend.free(M);
+    this.history.evals.push(point);
+    this.options.onEval?.(point);
+    const s = this.stopper;
+    if (!s || point.devError === undefined || !Number.isFinite(point.devError)) return true;
+    if (s.observe(it, point.devError, this.parameters)) return true;
+    this.stopped =
+      `early stop at iteration ${it}: dev error ${this.fmtError(point.devError)} has not improved on ` +
+      `${this.fmtError(s.bestError)} (iteration ${s.bestIteration}) for ${s.patience} evaluations`;
+    return false;
   }
-  return {
-    history,
-    iterations: iteration,
-    ...(full ? {} : { epochs: iteration / perEpoch }),
-    seconds: (performance.now() - t0) / 1000,
-    stopped,
-    ...(best && history.evals.some((e) => e.devError !== undefined) ? { bestIteration: best.iteration } : {}),
-    finalCost: lastCost,
-  };
-}
 
-function validate(o: TrainOptions, m: number): void {
-  const positiveInt = (name: string, v: number | undefined) => {
-    if (v !== undefined && (!Number.isInteger(v) || v < 1))
-      throw new ValueError(`${name} must be a positive integer but is ${v}`);
-  };
-  if (!(o.learningRate > 0) || !Number.isFinite(o.learningRate))
-    throw new ValueError(`learning rate must be a positive number but is ${o.learningRate}`);
-  if (o.iterations !== undefined && o.epochs !== undefined) throw new ValueError('give iterations or epochs, not both');
-  positiveInt('iterations', o.iterations);
-  positiveInt('epochs', o.epochs);
-  positiveInt('batch size', o.batchSize);
-  positiveInt('costEvery', o.costEvery);
-  positiveInt('evalEvery', o.evalEvery);
-  if (o.l2 !== undefined && !(o.l2 >= 0)) throw new ValueError(`l2 (lambda) must be ≥ 0 but is ${o.l2}`);
-  if (o.keepProb !== undefined && !(o.keepProb > 0 && o.keepProb <= 1))
-    throw new ValueError(`keep probability must be in (0, 1] but is ${o.keepProb}`);
-  if (o.earlyStop) {
-    positiveInt('early-stop patience', o.earlyStop.patience);
-    if (!o.dev) throw new ValueError('early stopping needs a dev set to watch');
+  /** With early stopping, the best parameters seen replace the last ones (always, after a divergence). */
+  private keepBest(): void {
+    const s = this.stopper;
+    if (!s || !s.observed || (s.bestIteration === this.iteration && !this.diverged)) return;
+    s.restore(this.parameters);
+    const best = `(${this.diverged ? '' : 'best '}dev error ${this.fmtError(s.bestError)})`;
+    if (this.diverged)
+      this.stopped += `; restored the last finite best parameters, of iteration ${s.bestIteration} ${best}`;
+    else if (this.stopped.startsWith('early stop'))
+      this.stopped += `; restored the parameters of iteration ${s.bestIteration}`;
+    else this.stopped += `; kept the parameters of iteration ${s.bestIteration} ${best}`;
   }
-  if (m === 0) throw new ValueError('cannot train on m = 0 examples');
-}
 
-function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pick<T, K>> {
-  const out: Partial<Pick<T, K>> = {};
-  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
-  return out;
-}
-
-export function copyParameters(parameters: Parameters, backend: Backend): Parameters {
-  const out: Parameters = {};
-  for (const [k, M] of Object.entries(parameters)) {
-    out[k] = backend.zeros(M.rows, M.cols, M.dtype);
-    backend.copy(M, out[k]!);
+  /** Classification errors are fractions (shown as percentages); regression errors are costs. */
+  private fmtError(x: number): string {
+    return this.labels ? formatPercent(x, 2) : x.toPrecision(4);
   }
-  return out;
-}
 
-const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+  private result(): TrainResult {
+    const { full, perEpoch } = this.schedule;
+    const s = this.stopper;
+    return {
+      history: this.history,
+      iterations: this.iteration,
+      ...(full ? {} : { epochs: this.iteration / perEpoch }),
+      seconds: (performance.now() - this.t0) / 1000,
+      stopped: this.stopped,
+      ...(s?.observed ? { bestIteration: s.bestIteration } : {}),
+      finalCost: this.lastCost,
+      ...(this.diverged ? { diverged: this.diverged } : {}),
+    };
+  }
+
+  dispose(): void {
+    this.batches.dispose();
+    this.evaluator.dispose();
+    this.optimizer.dispose();
+    this.stopper?.dispose();
+  }
+}

@@ -158,10 +158,10 @@ test('bad hyperparameters are refused where they enter', () => {
   const model = Model.create({ dims: [4, 3], output: 'softmax', backend });
   assert.throws(() => model.fit(X, Y, { learningRate: -1 }), {
     name: 'ValueError',
-    message: 'learning rate must be a positive number but is -1',
+    message: 'learning rate must be a number > 0 but is -1',
   });
   assert.throws(() => model.fit(X, Y, { learningRate: 0.1, keepProb: 0 }), {
-    message: 'keep probability must be in (0, 1] but is 0',
+    message: 'keep probability must be a number in (0, 1] but is 0',
   });
   assert.throws(() => model.fit(X, Y, { learningRate: 0.1, earlyStop: { patience: 3 } }), {
     message: 'early stopping needs a dev set to watch',
@@ -173,11 +173,57 @@ test('bad hyperparameters are refused where they enter', () => {
   assert.throws(() => new Optimizer({ kind: 'adam', learningRate: 0.1, beta1: 1 }), ValueError);
 });
 
-test('a diverging run stops and says so', () => {
+test('a run whose cost becomes non-finite stops at that iteration and suggests a tenth of the rate', () => {
   const { X, Y } = irisXY();
   const model = Model.create({ dims: [4, 16, 3], output: 'linear', backend, dtype: 'float64' });
-  const r = model.fit(X, Y, { learningRate: 10, optimizer: 'gd', iterations: 500, costEvery: 1 });
-  assert.match(r.stopped, /^diverged at iteration \d+: the cost is (NaN|Infinity); lower the learning rate/);
+  const r = model.fit(X, Y, { learningRate: 10, optimizer: 'gd', iterations: 500, costEvery: 100 });
+  assert.ok(r.diverged, r.stopped);
+  assert.equal(r.diverged.kind, 'non-finite cost');
+  assert.equal(r.diverged.suggestedLearningRate, 1);
+  // It stops at the first non-finite cost, not at the next recorded one (every 100 iterations).
+  assert.equal(r.iterations, r.diverged.iteration);
+  assert.ok(r.history.costs.slice(0, -1).every((p) => Number.isFinite(p.cost)));
+  assert.match(
+    r.stopped,
+    /^diverged at iteration \d+: the cost is (NaN|Infinity) \([\d.]+ before training\); the learning rate 10 is likely too large: try 1$/,
+  );
+  // The non-finite cost is in the history, so a record shows where the run blew up.
+  assert.equal(r.history.costs.at(-1)!.iteration, r.diverged.iteration);
+  assert.ok(!Number.isFinite(r.history.costs.at(-1)!.cost));
+});
+
+test('a cost that stays far above its start is divergence even while it is finite', () => {
+  const { X, Y } = irisXY();
+  // Softmax + cross-entropy clamps log's argument, so a huge rate makes the cost large but finite.
+  const model = Model.create({ dims: [4, 8, 3], output: 'softmax', backend, dtype: 'float64' });
+  const r = model.fit(X, Y, { learningRate: 1e6, optimizer: 'gd', iterations: 200, costEvery: 5 });
+  assert.ok(r.diverged, r.stopped);
+  assert.ok(r.diverged.kind === 'exploding cost' || r.diverged.kind === 'non-finite cost', r.diverged.kind);
+  assert.equal(r.diverged.suggestedLearningRate, 1e5);
+  assert.ok(r.iterations < 200);
+  // A healthy run on the same data is not flagged.
+  const ok = Model.create({ dims: [4, 8, 3], output: 'softmax', backend, dtype: 'float64' });
+  assert.equal(
+    ok.fit(X, Y, { learningRate: 0.05, optimizer: 'gd', iterations: 200, costEvery: 5 }).diverged,
+    undefined,
+  );
+});
+
+test('with early stopping, a diverged run keeps the last finite best parameters', () => {
+  const { X, Y } = irisXY();
+  const model = Model.create({ dims: [4, 16, 3], output: 'linear', backend, dtype: 'float64' });
+  const r = model.fit(X, Y, {
+    learningRate: 10,
+    optimizer: 'gd',
+    iterations: 500,
+    costEvery: 1,
+    dev: { X, Y },
+    earlyStop: { patience: 100 },
+  });
+  assert.ok(r.diverged);
+  assert.equal(r.bestIteration, 0);
+  assert.match(r.stopped, /; restored the last finite best parameters, of iteration 0 \(dev error [\d.]+\)$/);
+  for (const M of Object.values(model.parameters)) for (const v of M.data) assert.ok(Number.isFinite(v));
 });
 
 test('model JSON round trip, and damaged or foreign files are refused', () => {

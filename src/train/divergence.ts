@@ -1,0 +1,80 @@
+import type { Backend } from '../backend/backend.js';
+import type { Parameters } from '../nn/params.js';
+
+/** A cost this many times the first one, at this many recorded costs in a row, is divergence. */
+export const EXPLODING_FACTOR = 10;
+export const EXPLODING_POINTS = 3;
+
+/** Why a run diverged, with what a caller needs to explain it and to suggest the next value. */
+export interface Divergence {
+  /** The iteration whose forward pass showed it (its parameters are the bad ones). */
+  iteration: number;
+  kind: 'non-finite cost' | 'non-finite parameters' | 'exploding cost';
+  cost: number;
+  /** J before the first update, the yardstick for "exploding". */
+  firstCost: number;
+  learningRate: number;
+  /** A learning rate to try instead: a tenth of this one. */
+  suggestedLearningRate: number;
+}
+
+/**
+ * Watches a run for divergence: a non-finite cost at any iteration, non-finite parameters, or a cost that
+ * stays above 10x its first value for 3 recorded costs in a row (gradient descent overshooting without
+ * reaching Infinity yet, e.g. a learning rate of 1e6). Checked where the trainer already has the cost.
+ */
+export class DivergenceWatch {
+  private firstCost = NaN;
+  private above = 0;
+
+  constructor(private readonly learningRate: number) {}
+
+  /** The cost of a forward pass (every iteration): NaN or +Infinity is divergence. */
+  checkCost(iteration: number, cost: number): Divergence | undefined {
+    if (Number.isNaN(this.firstCost)) this.firstCost = cost;
+    return Number.isFinite(cost) ? undefined : this.diverged(iteration, 'non-finite cost', cost);
+  }
+
+  /** A recorded cost (J printed every costEvery iterations, or an epoch's mean). */
+  checkRecorded(iteration: number, cost: number): Divergence | undefined {
+    const first = this.firstCost;
+    this.above = Number.isFinite(first) && first > 0 && cost > EXPLODING_FACTOR * first ? this.above + 1 : 0;
+    return this.above >= EXPLODING_POINTS ? this.diverged(iteration, 'exploding cost', cost) : undefined;
+  }
+
+  /** Σ W² + b² over every parameter must be finite (one pass; done at recorded costs, not every step). */
+  checkParameters(iteration: number, parameters: Parameters, backend: Backend, cost: number): Divergence | undefined {
+    let sum = 0;
+    for (const M of Object.values(parameters)) sum += backend.sumSquares(M);
+    return Number.isFinite(sum) ? undefined : this.diverged(iteration, 'non-finite parameters', cost);
+  }
+
+  private diverged(iteration: number, kind: Divergence['kind'], cost: number): Divergence {
+    const lr = this.learningRate;
+    return {
+      iteration,
+      kind,
+      cost,
+      firstCost: this.firstCost,
+      learningRate: lr,
+      suggestedLearningRate: +(lr / 10).toPrecision(6),
+    };
+  }
+}
+
+/**
+ * The divergence in words, with its likely cause and a value to try:
+ * `diverged at iteration 12: the cost is NaN (0.6931 before training); the learning rate 10 is likely too large: try 1`
+ */
+export function describeDivergence(d: Divergence): string {
+  const what =
+    d.kind === 'exploding cost'
+      ? `the cost has stayed above ${EXPLODING_FACTOR}x its start for ${EXPLODING_POINTS} recorded costs ` +
+        `(${fmt(d.cost)}; ${fmt(d.firstCost)} before training)`
+      : d.kind === 'non-finite parameters'
+        ? `the parameters are no longer finite numbers (cost ${fmt(d.cost)})`
+        : `the cost is ${fmt(d.cost)} (${fmt(d.firstCost)} before training)`;
+  return `diverged at iteration ${d.iteration}: ${what}; the learning rate ${d.learningRate} is likely too large: try ${d.suggestedLearningRate}`;
+}
+
+const fmt = (x: number) => (Number.isFinite(x) ? String(+x.toPrecision(4)) : String(x));
