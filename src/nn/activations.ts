@@ -1,13 +1,57 @@
+import type { ActivationKind, LossKind } from '../backend/backend.js';
 import { ValueError } from '../core/errors.js';
-import type { ActivationKind } from '../backend/backend.js';
 
 export type { ActivationKind } from '../backend/backend.js';
 
+/** What an activation means beyond its kernel: the initialization it wants, and its use as g[L]. */
+export interface ActivationInfo {
+  /** The initialization for hidden layers of this kind: He for the ReLU family, Xavier otherwise. */
+  readonly init: 'he' | 'xavier';
+  /** As the output g[L]: the loss that makes dZ[L] = A[L] - Y, and whether it classifies. */
+  readonly output?: { readonly loss: LossKind; readonly classifier: boolean };
+}
+
+/**
+ * Every activation. A new member of ActivationKind must be added here (`satisfies` makes a missing one a
+ * compile error), to each backend's kernels (their switches end in `assertNever`) and to the
+ * AssemblyScript code table; the backend tests iterate ACTIVATIONS, so they test it at once.
+ */
+export const ACTIVATION_INFO = {
+  relu: { init: 'he' },
+  'leaky-relu': { init: 'he' },
+  tanh: { init: 'xavier' },
+  sigmoid: { init: 'xavier', output: { loss: 'binary-cross-entropy', classifier: true } },
+  softmax: { init: 'xavier', output: { loss: 'categorical-cross-entropy', classifier: true } },
+  linear: { init: 'xavier', output: { loss: 'mean-squared-error', classifier: false } },
+} as const satisfies Record<ActivationKind, ActivationInfo>;
+
 /** The names `--activation` and `--output` take. */
-export const ACTIVATIONS: readonly ActivationKind[] = ['relu', 'leaky-relu', 'tanh', 'sigmoid', 'softmax', 'linear'];
+export const ACTIVATIONS = Object.keys(ACTIVATION_INFO) as readonly ActivationKind[];
+
+/** The activations that can be g[L]: each has a matching loss. */
+export const OUTPUT_ACTIVATIONS = ACTIVATIONS.filter((g) => infoOf(g).output !== undefined);
 
 /** Leaky ReLU's slope for z < 0 unless the model says otherwise. */
 export const DEFAULT_LEAKY_SLOPE = 0.01;
+
+export function infoOf(kind: ActivationKind): ActivationInfo {
+  return ACTIVATION_INFO[kind];
+}
+
+/** g[1..L]: `hidden` for layers 1..L-1, then `output`. */
+export function layerActivations(L: number, hidden: ActivationKind, output: ActivationKind): ActivationKind[] {
+  return [...Array<ActivationKind>(Math.max(0, L - 1)).fill(hidden), output];
+}
+
+/** The default initialization for these hidden activations: He when all are ReLU-like, Xavier otherwise. */
+export function defaultInit(hidden: readonly ActivationKind[]): 'he' | 'xavier' {
+  return hidden.every((g) => infoOf(g).init === 'he') ? 'he' : 'xavier';
+}
+
+/** Whether g[L] = `output` makes the network a classifier (sigmoid: 2 classes, softmax: K). */
+export function isClassifierOutput(output: ActivationKind): boolean {
+  return infoOf(output).output?.classifier === true;
+}
 
 export function parseActivation(name: string, what = 'activation'): ActivationKind {
   const n = name.trim().toLowerCase().replace('_', '-');

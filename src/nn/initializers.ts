@@ -1,3 +1,4 @@
+import { assertNever } from '../core/assert.js';
 import { ValueError } from '../core/errors.js';
 import { zeros, type DType } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
@@ -11,11 +12,14 @@ import type { Parameters } from './params.js';
  * - `scaled:k`:  randn · k                  (the course's 2-layer init with k = 0.01)
  * Draws go layer by layer, row by row, from one generator, as numpy's `np.random.randn(n[l], n[l-1])` does.
  */
-export type InitKind = 'he' | 'xavier' | 'course' | { scaled: number };
+export type InitKind = NamedInit | { scaled: number };
+export type NamedInit = 'he' | 'xavier' | 'course';
+export const NAMED_INITS = ['he', 'xavier', 'course'] as const satisfies readonly NamedInit[];
 
 export function parseInit(text: string): InitKind {
   const t = text.trim().toLowerCase();
-  if (t === 'he' || t === 'xavier' || t === 'course') return t;
+  const named = NAMED_INITS.find((k) => k === t);
+  if (named) return named;
   const m = /^scaled:(.+)$/.exec(t);
   if (m) {
     const k = Number(m[1]);
@@ -53,20 +57,32 @@ export function initializeParametersDeep(
   for (let l = 1; l < layerDims.length; l++) {
     const rows = layerDims[l]!,
       cols = layerDims[l - 1]!;
-    const scale =
-      typeof init === 'object'
-        ? init.scaled
-        : init === 'he'
-          ? Math.sqrt(2 / cols)
-          : init === 'xavier'
-            ? Math.sqrt(1 / cols)
-            : 1 / Math.sqrt(cols);
     const W = zeros(rows, cols, dtype);
-    // The course divides by sqrt(n[l-1]); dividing (not multiplying by the reciprocal) keeps its last bit.
-    if (init === 'course') for (let x = 0; x < W.size; x++) W.data[x] = rng.randn() / Math.sqrt(cols);
-    else for (let x = 0; x < W.size; x++) W.data[x] = rng.randn() * scale;
+    drawWeights(init, rng, W.data, cols);
     params[`W${l}`] = W;
     params[`b${l}`] = zeros(rows, 1, dtype);
   }
   return params;
+}
+
+/** Fills W[l] (n[l]·n[l-1] entries, row by row) from `rng` as `init` says; cols = n[l-1]. */
+function drawWeights(init: InitKind, rng: Rng, W: Float32Array | Float64Array, cols: number): void {
+  if (typeof init === 'object') {
+    for (let x = 0; x < W.length; x++) W[x] = rng.randn() * init.scaled;
+    return;
+  }
+  switch (init) {
+    case 'course':
+      // The course divides by sqrt(n[l-1]); dividing (not multiplying by the reciprocal) keeps its last bit.
+      for (let x = 0; x < W.length; x++) W[x] = rng.randn() / Math.sqrt(cols);
+      return;
+    case 'he':
+    case 'xavier': {
+      const scale = Math.sqrt((init === 'he' ? 2 : 1) / cols);
+      for (let x = 0; x < W.length; x++) W[x] = rng.randn() * scale;
+      return;
+    }
+    default:
+      assertNever(init, 'initialization');
+  }
 }

@@ -1,9 +1,17 @@
 import type { ActivationKind, LossKind } from '../backend/backend.js';
 import { ValueError } from '../core/errors.js';
+import { infoOf } from './activations.js';
 
 export type { LossKind } from '../backend/backend.js';
 
-export const LOSSES: readonly LossKind[] = ['binary-cross-entropy', 'categorical-cross-entropy', 'mean-squared-error'];
+/** Every loss, each with its matching output activation (a missing member is a compile error). */
+export const LOSS_OUTPUT = {
+  'binary-cross-entropy': 'sigmoid',
+  'categorical-cross-entropy': 'softmax',
+  'mean-squared-error': 'linear',
+} as const satisfies Record<LossKind, ActivationKind>;
+
+export const LOSSES = Object.keys(LOSS_OUTPUT) as readonly LossKind[];
 
 /**
  * The loss that goes with an output activation: sigmoid → binary cross-entropy, softmax → categorical
@@ -11,16 +19,12 @@ export const LOSSES: readonly LossKind[] = ['binary-cross-entropy', 'categorical
  * dZ[L] = A[L] - Y, which is how modelBackward computes it (no division by A[L] that could overflow).
  */
 export function lossFor(output: ActivationKind): LossKind {
-  return output === 'sigmoid'
-    ? 'binary-cross-entropy'
-    : output === 'softmax'
-      ? 'categorical-cross-entropy'
-      : 'mean-squared-error';
+  return infoOf(output).output?.loss ?? 'mean-squared-error';
 }
 
 /** Whether dZ[L] = A[L] - Y holds for this output and loss. */
 export function isMatchedPair(output: ActivationKind, loss: LossKind): boolean {
-  return lossFor(output) === loss && (output === 'sigmoid' || output === 'softmax' || output === 'linear');
+  return infoOf(output).output?.loss === loss;
 }
 
 export function parseLoss(name: string): LossKind {

@@ -1,7 +1,9 @@
 import type { Backend } from '../backend/backend.js';
 import { defaultBackend } from '../backend/index.js';
+import { assertNever } from '../core/assert.js';
 import { ValueError } from '../core/errors.js';
 import type { DType, Matrix } from '../core/matrix.js';
+import { checkHyperparameter } from './hyperparameters.js';
 import { depth, type Gradients, type Parameters } from './params.js';
 
 /**
@@ -27,11 +29,24 @@ export function updateParameters(
 }
 
 function checkRate(lr: number): void {
-  if (!(lr > 0) || !Number.isFinite(lr)) throw new ValueError(`learning rate must be a positive number but is ${lr}`);
+  if (typeof lr !== 'number') throw new ValueError(`learning rate must be a number > 0 but is ${String(lr)}`);
+  checkHyperparameter('learningRate', lr);
 }
 
 export type OptimizerKind = 'gd' | 'momentum' | 'adam';
-export const OPTIMIZERS: readonly OptimizerKind[] = ['gd', 'momentum', 'adam'];
+
+/**
+ * Every optimizer, with what the command line and the docs say of it. A new member of OptimizerKind
+ * must be added here (the `satisfies` makes a missing one a compile error) and to `Optimizer.step`'s
+ * switch (its `assertNever` default makes a missing case a compile error).
+ */
+export const OPTIMIZER_INFO = {
+  gd: { description: "gradient descent, the course's update_parameters", learningRate: 0.0075 },
+  momentum: { description: 'gradient descent with momentum (β)', learningRate: 0.01 },
+  adam: { description: 'Adam (β1, β2, ε), bias-corrected', learningRate: 0.001 },
+} as const satisfies Record<OptimizerKind, { description: string; learningRate: number }>;
+
+export const OPTIMIZERS = Object.keys(OPTIMIZER_INFO) as readonly OptimizerKind[];
 
 export interface OptimizerConfig {
   kind: OptimizerKind;
@@ -62,12 +77,7 @@ export class Optimizer {
       throw new ValueError(`optimizer must be one of ${OPTIMIZERS.join(', ')} but is '${config.kind}'`);
     checkRate(config.learningRate);
     this.config = { beta: 0.9, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, ...config };
-    for (const k of ['beta', 'beta1', 'beta2'] as const) {
-      const b = this.config[k];
-      if (!(b >= 0 && b < 1)) throw new ValueError(`optimizer: ${k} must be in [0, 1) but is ${b}`);
-    }
-    if (!(this.config.epsilon > 0))
-      throw new ValueError(`optimizer: epsilon must be > 0 but is ${this.config.epsilon}`);
+    for (const k of ['beta', 'beta1', 'beta2', 'epsilon'] as const) checkHyperparameter(k, this.config[k]);
   }
 
   /** Steps taken so far (Adam's t). */
@@ -86,20 +96,29 @@ export class Optimizer {
         const P = parameters[name]!,
           G = grads[`d${name}`];
         if (!G) throw new ValueError(`optimizer: grads has no d${name}`);
-        if (kind === 'gd') be.axpby(-lr, G, 1, P);
-        else if (kind === 'momentum') be.momentumStep(P, G, this.state(this.v, name, P), lr, beta);
-        else
-          be.adamStep(
-            P,
-            G,
-            this.state(this.v, name, P),
-            this.state(this.s, name, P),
-            lr,
-            beta1,
-            beta2,
-            epsilon,
-            this.t,
-          );
+        switch (kind) {
+          case 'gd':
+            be.axpby(-lr, G, 1, P);
+            break;
+          case 'momentum':
+            be.momentumStep(P, G, this.state(this.v, name, P), lr, beta);
+            break;
+          case 'adam':
+            be.adamStep(
+              P,
+              G,
+              this.state(this.v, name, P),
+              this.state(this.s, name, P),
+              lr,
+              beta1,
+              beta2,
+              epsilon,
+              this.t,
+            );
+            break;
+          default:
+            assertNever(kind, 'optimizer');
+        }
       }
   }
 

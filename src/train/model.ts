@@ -5,7 +5,7 @@ import { Matrix, convert, zeros, type DType } from '../core/matrix.js';
 import type { Imputer } from '../data/impute.js';
 import { applyNormalization, fitNormalization, type NormalizeKind, type Normalization } from '../data/normalize.js';
 import { ChunkedForward, evaluateNetwork, type Architecture, type Evaluation } from '../evaluate/metrics.js';
-import { DEFAULT_LEAKY_SLOPE } from '../nn/activations.js';
+import { DEFAULT_LEAKY_SLOPE, defaultInit, isClassifierOutput, layerActivations } from '../nn/activations.js';
 import { initializeParametersDeep, type InitKind } from '../nn/initializers.js';
 import { lossFor } from '../nn/losses.js';
 import { layerDims, type Parameters } from '../nn/params.js';
@@ -40,9 +40,7 @@ export interface ModelConfig {
 }
 
 /** The outputs that are classifiers: sigmoid (one unit, 0/1) and softmax (K units, one-hot). */
-export function isClassifier(output: ActivationKind): boolean {
-  return output === 'sigmoid' || output === 'softmax';
-}
+export const isClassifier = isClassifierOutput;
 
 /**
  * A deep L-layer network with its hyperparameters and its data preprocessing, built on the course's
@@ -76,10 +74,8 @@ export class Model {
       if (!Number.isInteger(n) || n < 1) throw new ValueError(`Model: n[${l}] must be a positive integer but is ${n}`);
     });
     const L = dims.length - 1;
-    const activations = config.activations ?? [
-      ...Array<ActivationKind>(L - 1).fill(config.activation ?? 'relu'),
-      config.output ?? 'sigmoid',
-    ];
+    const activations =
+      config.activations ?? layerActivations(L, config.activation ?? 'relu', config.output ?? 'sigmoid');
     if (activations.length !== L)
       throw new ValueError(`Model: need one activation per layer, g[1..${L}], but got ${activations.length}`);
     const output = activations[L - 1]!;
@@ -97,8 +93,7 @@ export class Model {
         `Model: a softmax output needs n[${L}] = K = ${config.classes.length} units (one per class) but n[${L}] is ${dims[L]}`,
       );
     let init = config.init;
-    if (init === undefined)
-      init = activations.slice(0, -1).every((g) => g === 'relu' || g === 'leaky-relu') ? 'he' : 'xavier';
+    if (init === undefined) init = defaultInit(activations.slice(0, -1));
     let params64: Parameters;
     if (typeof init === 'object' && !('scaled' in init)) {
       params64 = init as Parameters;

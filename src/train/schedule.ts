@@ -1,5 +1,5 @@
 import { ValueError } from '../core/errors.js';
-import { checkHyperparameter } from './hyperparameters.js';
+import { checkHyperparameter } from '../nn/hyperparameters.js';
 
 /** The course's num_iterations for full-batch training. */
 export const DEFAULT_ITERATIONS = 2500;

@@ -11,7 +11,7 @@ import { Optimizer, type OptimizerKind } from '../nn/update.js';
 import { Batches, type Batch } from './batches.js';
 import { describeDivergence, DivergenceWatch, type Divergence } from './divergence.js';
 import { EarlyStopping } from './earlyStop.js';
-import { checkHyperparameter } from './hyperparameters.js';
+import { checkHyperparameter } from '../nn/hyperparameters.js';
 import type { CostPoint, EvalPoint, TrainingHistory } from './record.js';
 import { makeSchedule, type Schedule } from './schedule.js';
 
