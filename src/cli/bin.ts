@@ -1,5 +1,18 @@
 import { main } from './main.js';
 
+/**
+ * A closed stdout (`lnn predict ... | head`) ends the command quietly, as it does for cat or grep: exit 141
+ * (128 + SIGPIPE), no stack trace. A closed stderr is ignored: there is no one left to tell.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream, exit: boolean): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    if (exit) process.exit(141);
+  });
+}
+quietOnClosedPipe(process.stdout, true);
+quietOnClosedPipe(process.stderr, false);
+
 const io = {
   out: (s: string) => void process.stdout.write(s),
   err: (s: string) => void process.stderr.write(s),

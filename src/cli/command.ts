@@ -1,4 +1,13 @@
 import { parseArgs } from 'node:util';
+import { ValueError } from '../core/errors.js';
+import { printable } from '../core/text.js';
+import {
+  describeRule,
+  HYPERPARAMETERS,
+  satisfies,
+  type HyperparameterName,
+  type NumberRule,
+} from '../nn/hyperparameters.js';
 
 /** One option of a command, as `--help` lists it. */
 export interface OptionSpec {
@@ -8,10 +17,14 @@ export interface OptionSpec {
   value?: string;
   default?: string | boolean;
   short?: string;
+  /** The option may be given more than once; its value is then the list (a sweep's alternatives). */
+  repeatable?: boolean;
 }
 
 export type Options = Record<string, OptionSpec>;
 export type Parsed = Record<string, string | boolean | undefined>;
+/** Every value of each repeatable option, in the order given (a single value is a list of one). */
+export type Repeated = Record<string, string[]>;
 
 /** Where a command writes: results to `out` (stdout), progress and logs to `err` (stderr). */
 export interface Io {
@@ -21,15 +34,27 @@ export interface Io {
   errIsTTY: boolean;
 }
 
+/** What a command is run with besides its options. */
+export interface Invocation {
+  /** Positional arguments (only for commands that declare `positionals`). */
+  positionals: string[];
+  /** The whole command line after `lnn`, as given (for run records). */
+  argv: readonly string[];
+  /** Every value of each repeatable option. */
+  repeated: Repeated;
+}
+
 export interface Command {
   name: string;
   summary: string;
   /** Usage lines after `lnn <name>`, e.g. '--data FILE [options]'. */
   usage: string;
   options: Options;
+  /** What positional arguments mean, e.g. 'RUN_OR_MODEL'; commands without it refuse them. */
+  positionals?: string;
   /** Extra help text (examples). */
   details?: string;
-  run(args: Parsed, positionals: string[], io: Io): Promise<number | void>;
+  run(args: Parsed, io: Io, invocation: Invocation): Promise<number | void>;
 }
 
 /** A command-line mistake: printed as one line with a pointer to --help, exit code 2. */
@@ -37,20 +62,53 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export function parseCommandArgs(cmd: Command, argv: string[]): { values: Parsed; positionals: string[] } {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+/**
+ * Parses a command's arguments strictly: unknown options, a value missing, extra positional arguments
+ * (unless the command takes them), and an option given twice (unless it is repeatable) are usage errors.
+ * A value that starts with '-' and reads as a number (`--label -1`, `--seed -1`) is a value, not an option.
+ */
+export function parseCommandArgs(
+  cmd: Command,
+  argv: readonly string[],
+): { values: Parsed; positionals: string[]; repeated: Repeated } {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
   for (const [name, spec] of Object.entries(cmd.options))
-    options[name] = spec.short ? { type: spec.type, short: spec.short } : { type: spec.type };
+    options[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}), multiple: true };
+  let parsed;
   try {
-    const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
-    const out: Parsed = {};
-    for (const [name, spec] of Object.entries(cmd.options)) out[name] = (values as Parsed)[name] ?? spec.default;
-    return { values: out, positionals };
+    parsed = parseArgs({ args: attachNegativeValues(cmd, argv), options, strict: true, allowPositionals: true });
   } catch (e) {
     // node's messages ("Unknown option '--foo'...") are good; keep their first sentence.
     const msg = (e as Error).message.split('. ')[0]!.replace(/\.$/, '');
     throw new UsageError(msg);
   }
+  const values: Parsed = {};
+  const repeated: Repeated = {};
+  for (const [name, spec] of Object.entries(cmd.options)) {
+    const given = (parsed.values as Record<string, (string | boolean)[] | undefined>)[name];
+    if (given && given.length > 1 && !spec.repeatable)
+      throw new UsageError(`--${name} is given ${given.length} times; give it once`);
+    if (spec.repeatable && given) repeated[name] = given.map(String);
+    values[name] = given?.[0] ?? spec.default;
+  }
+  if (parsed.positionals.length > 0 && !cmd.positionals)
+    throw new UsageError(`unexpected argument '${parsed.positionals[0]}'; lnn ${cmd.name} takes only options`);
+  return { values, positionals: parsed.positionals, repeated };
+}
+
+/** `--seed -1` → `--seed=-1` for string options, so a negative number is read as the value it is. */
+function attachNegativeValues(cmd: Command, argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    const spec = a.startsWith('--') && !a.includes('=') ? cmd.options[a.slice(2)] : undefined;
+    if (spec?.type === 'string' && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 export function helpText(cmd: Command): string {
@@ -68,31 +126,35 @@ export function helpText(cmd: Command): string {
   return lines.join('\n') + '\n';
 }
 
-/** Reads a string option as a number, with the rule in the error. */
+/** Decimal numbers as people write them: 12, -0.5, .5, 1e-3, 2.5E+4 (not 0x10, Infinity, or an empty string). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+const INTEGER = /^[+-]?\d+$/;
+
+/**
+ * Reads a string option as a number, with the rule in the error: `--lr must be a number > 0 but is 'x'`.
+ * Integers are written in digits (`1e9` and `0x10` are refused as integers).
+ */
 export function numberOption(
   args: Parsed,
   name: string,
-  rule: { min?: number; max?: number; integer?: boolean; exclusiveMin?: boolean } = {},
+  rule: Omit<NumberRule, 'name' | 'flag'> = {},
 ): number | undefined {
   const raw = args[name];
   if (raw === undefined) return undefined;
-  const v = Number(raw);
-  const what = rule.integer ? 'an integer' : 'a number';
-  const range =
-    rule.min !== undefined && rule.max !== undefined
-      ? ` in ${rule.exclusiveMin ? '(' : '['}${rule.min}, ${rule.max}]`
-      : rule.min !== undefined
-        ? ` ${rule.exclusiveMin ? '>' : '≥'} ${rule.min}`
-        : '';
-  const ok =
-    typeof raw === 'string' &&
-    raw.trim() !== '' &&
-    Number.isFinite(v) &&
-    (!rule.integer || Number.isInteger(v)) &&
-    (rule.min === undefined || (rule.exclusiveMin ? v > rule.min : v >= rule.min)) &&
-    (rule.max === undefined || v <= rule.max);
-  if (!ok) throw new UsageError(`--${name} must be ${what}${range} but is '${raw}'`);
+  const text = typeof raw === 'string' ? raw.trim() : '';
+  const v = Number(text);
+  const syntax = rule.integer ? INTEGER : DECIMAL;
+  if (!syntax.test(text) || !satisfies({ name, flag: name, ...rule }, v))
+    throw new UsageError(
+      `--${name} must be ${describeRule({ name, flag: name, ...rule })} but is '${printable(String(raw))}'`,
+    );
   return v;
+}
+
+/** Reads a hyperparameter option by its rule in the library's table (`--lr`, `--keep-prob`, ...). */
+export function hyperparameterOption(args: Parsed, key: HyperparameterName): number | undefined {
+  const rule = HYPERPARAMETERS[key];
+  return numberOption(args, rule.flag, rule);
 }
 
 /** Reads a comma-separated list of positive integers (`--dims 12288,20,7,5,1`). */
@@ -103,10 +165,10 @@ export function intListOption(args: Parsed, name: string): number[] | undefined 
     .split(',')
     .map((s) => s.trim());
   const values = parts.map(Number);
-  const bad = parts.findIndex((s, i) => s === '' || !Number.isInteger(values[i]) || values[i]! < 1);
+  const bad = parts.findIndex((s, i) => !INTEGER.test(s) || values[i]! < 1);
   if (bad >= 0)
     throw new UsageError(
-      `--${name} must be positive integers separated by commas but item ${bad + 1} is '${parts[bad]}' (in '${raw}')`,
+      `--${name} must be positive integers separated by commas but item ${bad + 1} is '${printable(parts[bad]!)}' (in '${printable(String(raw))}')`,
     );
   return values;
 }
@@ -115,6 +177,24 @@ export function choiceOption<T extends string>(args: Parsed, name: string, choic
   const raw = args[name];
   if (raw === undefined) return undefined;
   if (!choices.includes(raw as T))
-    throw new UsageError(`--${name} must be one of ${choices.join(', ')} but is '${raw}'`);
+    throw new UsageError(`--${name} must be one of ${choices.join(', ')} but is '${printable(String(raw))}'`);
   return raw as T;
+}
+
+/**
+ * Runs a library call on an option's value and turns its ValueError into a usage error that names the
+ * option once (the one way the CLI does this): 'normalize must be ...' → '--normalize must be ...',
+ * 'ratios must sum to 1' → '--split: ratios must sum to 1'.
+ */
+export function optionValue<T>(option: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (!(e instanceof ValueError)) throw e;
+    const bare = option.replace(/^--/, '');
+    const msg = e.message;
+    if (msg.startsWith(option)) throw new UsageError(msg);
+    if (msg.startsWith(`${bare} `) || msg.startsWith(`${bare}:`)) throw new UsageError(`--${msg}`);
+    throw new UsageError(`${option}: ${msg}`);
+  }
 }

@@ -1,4 +1,5 @@
 import { DataError, ShapeError, ValueError } from '../core/errors.js';
+import { printable } from '../core/text.js';
 import { commands } from './commands/index.js';
 import { helpText, parseCommandArgs, UsageError, type Io } from './command.js';
 
@@ -35,7 +36,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   const cmd = commands.find((c) => c.name === name);
   if (!cmd) {
-    io.err(`lnn: unknown command '${name}'; commands: ${commands.map((c) => c.name).join(', ')} (lnn --help)\n`);
+    io.err(
+      `lnn: unknown command '${printable(name)}'; commands: ${commands.map((c) => c.name).join(', ')} (lnn --help)\n`,
+    );
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -43,8 +46,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   try {
-    const { values, positionals } = parseCommandArgs(cmd, rest);
-    const code = await cmd.run(values, positionals, io);
+    const { values, positionals, repeated } = parseCommandArgs(cmd, rest);
+    const code = await cmd.run(values, io, { positionals, argv, repeated });
     return code ?? 0;
   } catch (e) {
     return reportError(cmd.name, e, io);
@@ -53,7 +56,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
 function reportError(cmd: string, e: unknown, io: Io): number {
   const err = e as Error;
-  const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ');
+  // One line, and no control character from a file can reach the terminal (a title, a colour, a cursor move).
+  const oneLine = (s: string) => printable(s.replace(/\s*\n\s*/g, ' '));
   if (err instanceof UsageError) {
     io.err(`lnn ${cmd}: ${oneLine(err.message)} (lnn ${cmd} --help)\n`);
     return 2;

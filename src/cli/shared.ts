@@ -1,4 +1,5 @@
-import { defaultBackend, getBackend, initBackends } from '../backend/index.js';
+import { backendInitError, defaultBackend, getBackend, initBackends } from '../backend/index.js';
+import { printable } from '../core/text.js';
 import type { Backend } from '../backend/backend.js';
 import type { Dataset } from '../data/dataset.js';
 import type { DataSpec } from '../data/load.js';
@@ -72,14 +73,36 @@ export async function loadData(args: Parsed, io?: { err: (s: string) => void }, 
   return args['impute'] === 'mean' ? loadDatasetKeepingMissing(spec) : loadDataset(spec);
 }
 
+/** The most threads LNN_THREADS may ask for. */
+export const MAX_THREADS = 256;
+
+/**
+ * LNN_THREADS, checked: a positive integer up to MAX_THREADS, or unset. A bad value is refused with its own
+ * message rather than quietly leaving the fast backends unloaded.
+ */
+export function threadsFromEnvironment(env: Record<string, string | undefined> = process.env): number | undefined {
+  const raw = env['LNN_THREADS'];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw.trim());
+  if (!/^\s*\d+\s*$/.test(raw) || !Number.isInteger(n) || n < 1 || n > MAX_THREADS)
+    throw new UsageError(
+      `LNN_THREADS must be a whole number of threads from 1 to ${MAX_THREADS} but is '${printable(raw)}' (unset it to use every core)`,
+    );
+  return n;
+}
+
 /** The backend `--backend` names (after loading the fast ones), or the fastest available. */
 export async function chooseBackend(args: Parsed): Promise<Backend> {
-  await initBackends();
+  const threads = threadsFromEnvironment();
+  await initBackends(threads !== undefined ? { threads } : {});
   const name = args['backend'];
   if (typeof name !== 'string') return defaultBackend();
   try {
     return getBackend(name);
   } catch (e) {
-    throw new UsageError((e as Error).message.replace(/^backend/, '--backend'));
+    const why = backendInitError();
+    const reason =
+      why !== undefined && name === 'wasm' ? ` (the wasm backend could not load: ${(why as Error).message})` : '';
+    throw new UsageError((e as Error).message.replace(/^backend/, '--backend') + reason);
   }
 }

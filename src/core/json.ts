@@ -5,6 +5,8 @@ import { DataError } from './errors.js';
  * stops (a truncated file). Browser-safe: it takes the text, not the file.
  */
 export function parseJsonText(text: string, file: string): unknown {
+  // A byte-order mark (editors on Windows write one) is not part of the document, as in the data readers.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') throw new DataError(`${file}: the file is empty`, file);
   try {
     return JSON.parse(text);

@@ -1,3 +1,4 @@
+import { formatPercent } from '../core/text.js';
 import { ValueError } from '../core/errors.js';
 
 export interface DiagnoseInput {
@@ -81,7 +82,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   const variance = clean(devError - trainError);
   const highBias = avoidableBias >= biasThreshold;
   const highVariance = variance >= varianceThreshold;
-  const pct = (x: number) => `${(100 * x).toFixed(Math.abs(x * 100) < 1 && x !== 0 ? 2 : 1)}%`;
+  const pct = (x: number) => formatPercent(x);
   let verdict: string;
   if (highBias && highVariance)
     verdict = `High bias and high variance: avoidable bias ${pct(avoidableBias)} and variance ${pct(variance)} are both at or above the thresholds.`;

@@ -1,31 +1,15 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { DataError, fsReason } from '../core/errors.js';
 import { parseJsonText } from '../core/json.js';
+import { writeOutput } from './outputs.js';
 
 /**
  * Writes `content` to `file` so that readers see either the old file or the whole new one, never a
- * half-written file: write a temporary file beside it, flush, then rename over the target.
+ * half-written file (see `writeOutput`: a symlink's target is replaced, a FIFO or device is written
+ * through, an existing file keeps its mode, a read-only file is refused).
  */
 export function writeFileAtomic(file: string, content: string | Uint8Array): void {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    const fd = openSync(tmp, 'w');
-    try {
-      writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new DataError(
-      `${file}: cannot write (${code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message})`,
-      file,
-    );
-  }
+  writeOutput(file, content);
 }
 
 /** Reads and parses a JSON file; a missing, empty or malformed file is a DataError naming file and position. */

@@ -35,6 +35,8 @@ import { DataError, fsReason } from '../core/errors.js';
 export interface OutputRequest {
   option: string;
   path: string;
+  /** What `commitOutputs`' contents name this output by, when not the option (several files of one option). */
+  key?: string;
 }
 
 /** One input a command reads (for messages): an output equal to an input would destroy it. */
@@ -44,9 +46,9 @@ export interface InputFile {
 }
 
 export type OutputTarget =
-  | { kind: 'stdout'; option: string; path: '-' }
-  | { kind: 'stream'; option: string; path: string; resolved: string }
-  | { kind: 'file'; option: string; path: string; resolved: string; mode?: number };
+  | { kind: 'stdout'; option: string; key: string; path: '-' }
+  | { kind: 'stream'; option: string; key: string; path: string; resolved: string }
+  | { kind: 'file'; option: string; key: string; path: string; resolved: string; mode?: number };
 
 export interface OutputPlan {
   targets: OutputTarget[];
@@ -105,23 +107,24 @@ export function planOutputs(
 function planOne(r: OutputRequest, options: PlanOptions): OutputTarget {
   const at = where(r);
   if (r.path.trim() === '') throw new DataError(`${r.option} needs a file name but is empty`);
-  if (r.path === '-') return { kind: 'stdout', option: r.option, path: '-' };
+  const key = r.key ?? r.option;
+  if (r.path === '-') return { kind: 'stdout', option: r.option, key, path: '-' };
   const resolved = resolveLinks(r.path, at);
   let st: Stats | undefined;
   try {
     st = statSync(resolved);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
-      throw new DataError(`${at}: cannot write (${fsReason(e)})`, r.path);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new DataError(`${at}: cannot write (${fsReason(e)})`, r.path);
   }
   if (st === undefined) {
     checkDirectory(dirname(resolved), at, r.path);
-    return { kind: 'file', option: r.option, path: r.path, resolved };
+    return { kind: 'file', option: r.option, key, path: r.path, resolved };
   }
   if (st.isDirectory()) throw new DataError(`${at}: is a directory; name the file to write`, r.path);
   if (st.isFIFO() || st.isCharacterDevice() || st.isSocket()) {
     if (!writable(resolved)) throw new DataError(`${at}: cannot write (permission denied)`, r.path);
-    return { kind: 'stream', option: r.option, path: r.path, resolved };
+    return { kind: 'stream', option: r.option, key, path: r.path, resolved };
   }
   if (!st.isFile()) throw new DataError(`${at}: is not a regular file, a stream or a device lnn can write`, r.path);
   if (options.mustNotExist) throw new DataError(`${at}: already exists; ${options.mustNotExist.hint}`, r.path);
@@ -132,7 +135,7 @@ function planOne(r: OutputRequest, options: PlanOptions): OutputTarget {
       r.path,
     );
   checkDirectory(dirname(resolved), at, r.path);
-  return { kind: 'file', option: r.option, path: r.path, resolved, mode: st.mode & 0o7777 };
+  return { kind: 'file', option: r.option, key, path: r.path, resolved, mode: st.mode & 0o7777 };
 }
 
 /** The path a symlink chain ends at (which may not exist yet): the target is replaced, not the link. */
@@ -143,7 +146,8 @@ function resolveLinks(path: string, at: string): string {
     try {
       st = lstatSync(p);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return join(realDirectory(dirname(p)), basename(p));
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return join(realDirectory(dirname(p)), basename(p));
       throw new DataError(`${at}: cannot write (${fsReason(e)})`, path);
     }
     if (!st.isSymbolicLink()) return join(realDirectory(dirname(p)), basename(p));
@@ -237,7 +241,7 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** What to write for each target of the plan, by option; an option without content is skipped. */
+/** What to write for each target of the plan, by its key (the option); a target without content is skipped. */
 export type OutputContents = Record<string, string | Uint8Array | undefined>;
 
 /**
@@ -251,7 +255,7 @@ export function commitOutputs(plan: OutputPlan, contents: OutputContents, stdout
   const files: { t: FileTarget; tmp: string }[] = [];
   try {
     for (const t of plan.targets) {
-      const content = contents[t.option];
+      const content = contents[t.key];
       if (t.kind !== 'file' || content === undefined) continue;
       const tmp = temporaryName(t.resolved);
       liveTemporaries.add(tmp);
@@ -270,7 +274,7 @@ export function commitOutputs(plan: OutputPlan, contents: OutputContents, stdout
     }
   }
   for (const t of plan.targets) {
-    const content = contents[t.option];
+    const content = contents[t.key];
     if (content === undefined || t.kind === 'file') continue;
     if (t.kind === 'stdout') stdout(typeof content === 'string' ? content : new TextDecoder().decode(content));
     else writeStream(t, content);

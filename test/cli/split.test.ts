@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { writeFilesAtomically } from '../../src/cli/commands/split.js';
 import { loadBuiltin } from '../../src/data/builtin.js';
 import '../../src/data/register.js';
 import { loadDataset } from '../../src/data/load.js';
@@ -150,7 +149,7 @@ describe('lnn split', { concurrency: true }, () => {
     assert.equal(again.code, 1);
     assert.equal(
       again.stderr,
-      `lnn split: ${join(out, 'train_x.npy')}: already exists; pass --force to replace it, or choose another --out\n`,
+      `lnn split: --out ${join(out, 'train_x.npy')}: already exists; pass --force to replace it, or choose another --out\n`,
     );
     assert.deepEqual(readFileSync(join(out, 'train_x.npy')), before);
     const forced = await lnnInProcess([
@@ -190,32 +189,38 @@ describe('lnn split', { concurrency: true }, () => {
   });
 });
 
-describe('writeFilesAtomically', () => {
-  it('writes all files or none: a failure removes what was written', () => {
+describe('lnn split outputs', () => {
+  it('checks every output before reading the data, and writes all files or none', async () => {
     const dir = join(root, 'atomic');
-    const bytes = new TextEncoder().encode('x');
-    assert.throws(
-      () =>
-        writeFilesAtomically(dir, [
-          { name: 'a.npy', content: bytes },
-          { name: 'b.npy', content: bytes },
-          { name: 'no/such/dir.npy', content: bytes },
-        ]),
-      {
-        name: 'DataError',
-        message: `${dir}: cannot write the split (ENOENT); nothing was written`,
-      },
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'dev_y.npy'), 'keep me');
+    const r = await lnnInProcess(['split', '--data', 'builtin:iris', '--out', dir]);
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stderr,
+      /^lnn split: --out .*dev_y\.npy: already exists; pass --force to replace it, or choose another --out\n$/,
     );
-    assert.deepEqual(readdirSync(dir), []);
-    assert.deepEqual(writeFilesAtomically(dir, [{ name: 'a.npy', content: bytes }]), [join(dir, 'a.npy')]);
-    assert.deepEqual(readdirSync(dir), ['a.npy']);
+    assert.deepEqual(readdirSync(dir), ['dev_y.npy']);
+    assert.equal(readFileSync(join(dir, 'dev_y.npy'), 'utf8'), 'keep me');
+    const forced = await lnnInProcess(['split', '--data', 'builtin:iris', '--out', dir, '--force']);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.equal(readdirSync(dir).filter((n) => n.startsWith('.')).length, 0);
+    assert.equal(readdirSync(dir).length, 7);
   });
 
-  it('names an output directory that cannot be created', () => {
+  it('names an output directory that cannot be created', async () => {
     const file = join(root, 'plain-file');
     writeFileSync(file, 'not a directory');
-    assert.throws(() => writeFilesAtomically(join(file, 'out'), []), {
-      message: `${join(file, 'out')}: cannot create the output directory (ENOTDIR)`,
-    });
+    const r = await lnnInProcess(['split', '--data', 'builtin:iris', '--out', join(file, 'out')]);
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr,
+      `lnn split: --out ${join(file, 'out')}: cannot create the output directory (a part of the path is not a directory)\n`,
+    );
+  });
+
+  it('defaults to the seed lnn train uses, so their default splits agree', async () => {
+    const r = await lnnInProcess(['split', '--help']);
+    assert.match(r.stdout, /--seed N .*\(default: 1\)/s);
   });
 });

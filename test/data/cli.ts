@@ -14,10 +14,11 @@ export interface CliResult {
  * Runs `lnn <args>` from source (node --import tsx src/cli/bin.ts), as a user would from a shell.
  * Asynchronous, so that a suite marked `{ concurrency: true }` runs its commands side by side.
  */
-export function lnn(args: string[], opts: { cwd?: string } = {}): Promise<CliResult> {
+export function lnn(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}src/cli/bin.ts`, ...args], {
       cwd: opts.cwd ?? ROOT,
+      ...(opts.env ? { env: opts.env } : {}),
     });
     let stdout = '',
       stderr = '';

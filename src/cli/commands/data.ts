@@ -23,7 +23,7 @@ export const dataCommand: Command = {
     '  lnn data --data flowers.csv --label species --json',
     '  lnn data --data train_catvnoncat.h5 --x-key train_set_x --y-key train_set_y',
   ].join('\n'),
-  async run(args, _positionals, io) {
+  async run(args, io) {
     const limit = Number(args['per-feature']);
     if (!Number.isInteger(limit) || limit < 0)
       throw new UsageError(`--per-feature must be an integer ≥ 0 but is '${args['per-feature']}'`);

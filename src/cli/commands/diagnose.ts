@@ -1,5 +1,6 @@
 import { ValueError } from '../../core/errors.js';
 import { diagnose, parseErrorRate, type Diagnosis } from '../../evaluate/diagnose.js';
+import { formatPercent } from '../../core/text.js';
 import { UsageError, type Command, type Parsed } from '../command.js';
 
 /** Reads an error-rate option (`0.11` or `11%`); a bad value is a usage error naming the option. */
@@ -14,7 +15,8 @@ function rateOption(args: Parsed, name: string): number | undefined {
   }
 }
 
-const pct = (x: number) => `${+(100 * x).toFixed(4)}%`;
+/** Up to 4 decimals, trailing zeros dropped: 11%, 0.5%, 1.2345%. */
+const pct = (x: number) => formatPercent(x, 4).replace(/\.?0+%$/, '%');
 
 /** The diagnosis as a few aligned lines, then the advice. */
 export function formatDiagnosis(d: Diagnosis): string {
@@ -37,6 +39,21 @@ export function formatDiagnosis(d: Diagnosis): string {
   const lines = rows.map(([k, v, note]) => `${k.padEnd(18)}${v.padStart(w)}  ${note}`.trimEnd());
   lines.push('', d.verdict, '', 'Next steps:', ...d.advice.map((a) => `  - ${a}`));
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The library checks the ranges (where the values enter); its message names the field, which the
+ * user knows as an option: 'diagnose: biasThreshold must be in (0, 1]' → '--bias-threshold must be in (0, 1]'.
+ */
+function diagnoseOptions(input: Parameters<typeof diagnose>[0]): Diagnosis {
+  try {
+    return diagnose(input);
+  } catch (e) {
+    if (!(e instanceof ValueError)) throw e;
+    const field = /^diagnose: (\w+)/.exec(e.message)?.[1] ?? '';
+    const option = field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    throw new UsageError(e.message.replace(/^diagnose: \w+/, `--${option}`));
+  }
 }
 
 export const diagnoseCommand: Command = {
@@ -81,16 +98,17 @@ export const diagnoseCommand: Command = {
     '  lnn diagnose --train-error 15% --dev-error 16%     # high bias',
     '  lnn diagnose --train-error 0.15 --dev-error 0.30 --json',
   ].join('\n'),
-  async run(args, _positionals, io) {
+  async run(args, io) {
     for (const name of ['train-error', 'dev-error'])
       if (args[name] === undefined) throw new UsageError(`--${name} is required`);
-    const d = diagnose({
+    const input = {
       trainError: rateOption(args, 'train-error')!,
       devError: rateOption(args, 'dev-error')!,
       humanError: rateOption(args, 'human-error') ?? 0,
       biasThreshold: rateOption(args, 'bias-threshold')!,
       varianceThreshold: rateOption(args, 'variance-threshold')!,
-    });
+    };
+    const d = diagnoseOptions(input);
     io.out(args['json'] ? `${JSON.stringify(d, null, 2)}\n` : formatDiagnosis(d));
   },
 };

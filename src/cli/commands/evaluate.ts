@@ -1,4 +1,5 @@
 import { DataError } from '../../core/errors.js';
+import { formatPercent } from '../../core/text.js';
 import { alignClasses, outputUnits, targets, type Dataset, type OutputKind } from '../../data/dataset.js';
 import { loadModel } from '../../io/modelIO.js';
 import { applyImputer } from '../../data/impute.js';
@@ -16,7 +17,7 @@ export const evalCommand: Command = {
     ...backendOption,
     json: { type: 'boolean', description: 'print one JSON document on stdout' },
   },
-  run: async (args, _p, io) => runEval(args, io),
+  run: async (args, io) => runEval(args, io),
 };
 
 /** Loads the model the options name and the data, checking that the data fits the model. */
@@ -59,7 +60,7 @@ async function runEval(args: Parsed, io: Io): Promise<number> {
     );
   } else if (e.accuracy !== undefined) {
     io.out(
-      `accuracy ${(100 * e.accuracy).toFixed(2)}% (${e.correct}/${e.m}), error ${(100 * e.error).toFixed(2)}%, cost ${e.cost.toPrecision(6)}\n`,
+      `accuracy ${formatPercent(e.accuracy, 2)} (${e.correct}/${e.m}), error ${formatPercent(e.error, 2)}, cost ${e.cost.toPrecision(6)}\n`,
     );
   } else io.out(`cost (mean squared error / 2) ${e.cost.toPrecision(6)} on ${e.m} examples\n`);
   model.dispose();

@@ -42,7 +42,7 @@ export const gradcheckCommand: Command = {
   },
   details:
     'Relative difference = ||g − g_approx|| / (||g|| + ||g_approx||), g_approx = (J(θ+ε) − J(θ−ε)) / 2ε.\nExit code 1 when the check fails.',
-  run: async (args, _p, io) => runGradcheck(args, io),
+  run: async (args, io) => runGradcheck(args, io),
 };
 
 async function runGradcheck(args: Parsed, io: Io): Promise<number> {

@@ -1,4 +1,5 @@
-import { writeFileAtomic } from '../../io/files.js';
+import { planOutputs } from '../../io/outputs.js';
+import { commitWithSignals, inputsOf, outputsOf, usesStdout } from '../outputs.js';
 import { loadModel } from '../../io/modelIO.js';
 import { parseActivation } from '../../nn/activations.js';
 import { parametersToJSON } from '../../nn/params.js';
@@ -25,11 +26,12 @@ export const inspectCommand: Command = {
     json: { type: 'boolean', description: 'print one JSON document on stdout' },
   },
   details: `For every layer l = 1..L: W[l]: (n[l], n[l-1]), b[l]: (n[l], 1); Z[l], A[l]: (n[l], m).`,
-  run: async (args, _p, io) => runInspect(args, io),
+  run: async (args, io) => runInspect(args, io),
 };
 
 async function runInspect(args: Parsed, io: Io): Promise<number> {
   let dims: number[], activations: string[], source: string;
+  const plan = planOutputs(outputsOf(args, ['export-params']), inputsOf(args, ['model']));
   if (typeof args['model'] === 'string') {
     if (args['dims'] !== undefined) throw new UsageError('give --model or --dims, not both');
     const model = loadModel(args['model']);
@@ -37,8 +39,9 @@ async function runInspect(args: Parsed, io: Io): Promise<number> {
     activations = model.arch.activations;
     source = args['model'];
     if (typeof args['export-params'] === 'string') {
-      writeFileAtomic(args['export-params'], JSON.stringify(parametersToJSON(model.parametersFloat64())) + '\n');
-      io.err(`wrote the parameters to ${args['export-params']}\n`);
+      const params = JSON.stringify(parametersToJSON(model.parametersFloat64())) + '\n';
+      await commitWithSignals(plan, { '--export-params': params }, io.out);
+      if (!usesStdout(plan)) io.err(`wrote the parameters to ${args['export-params']}\n`);
     }
     model.dispose();
   } else {

@@ -1,4 +1,5 @@
-import { writeFileAtomic } from '../../io/files.js';
+import { planOutputs } from '../../io/outputs.js';
+import { commitWithSignals, inputsOf, outputsOf, usesStdout } from '../outputs.js';
 import { choiceOption, type Command, type Io, type Parsed } from '../command.js';
 import { backendOption, dataOptions } from '../shared.js';
 import { modelAndData } from './evaluate.js';
@@ -12,14 +13,20 @@ export const predictCommand: Command = {
     ...dataOptions,
     ...backendOption,
     format: { type: 'string', value: 'FMT', description: 'csv or json', default: 'csv' },
-    output: { type: 'string', short: 'o', value: 'FILE', description: 'write to FILE (atomically) instead of stdout' },
+    output: {
+      type: 'string',
+      short: 'o',
+      value: 'FILE',
+      description: "write to FILE (atomically) instead of stdout; '-' is stdout",
+    },
     json: { type: 'boolean', description: 'same as --format json' },
   },
-  run: async (args, _p, io) => runPredict(args, io),
+  run: async (args, io) => runPredict(args, io),
 };
 
 async function runPredict(args: Parsed, io: Io): Promise<number> {
   const format = args['json'] ? 'json' : choiceOption(args, 'format', ['csv', 'json'] as const)!;
+  const plan = planOutputs(outputsOf(args, ['output']), inputsOf(args, ['model', 'data', 'x', 'y']));
   const { model, data } = await modelAndData(args, io, true);
   const AL = model.forward(data.X);
   const m = data.X.cols,
@@ -53,11 +60,12 @@ async function runPredict(args: Parsed, io: Io): Promise<number> {
           ...Array.from({ length: m }, (_, j) => [j, ...row(j)].join(',')),
         ].join('\n') + '\n';
   }
-  if (typeof args['output'] === 'string') {
-    writeFileAtomic(args['output'], text);
-    io.err(`wrote ${m} predictions to ${args['output']}\n`);
-  } else io.out(text);
   model.dispose();
+  if (plan.targets.length === 0) io.out(text);
+  else {
+    await commitWithSignals(plan, { '--output': text }, io.out);
+    if (!usesStdout(plan)) io.err(`wrote ${m} predictions to ${String(args['output'])}\n`);
+  }
   return 0;
 }
 

@@ -1,7 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { DataError, fsReason } from '../../core/errors.js';
-import { writeFileAtomic } from '../../io/files.js';
+import { planOutputs } from '../../io/outputs.js';
+import { commitWithSignals } from '../outputs.js';
 import { renderComparisonReport } from '../../report/compare.js';
 import { firstNonFiniteCost, renderReport } from '../../report/html.js';
 import { readRunDocument } from '../../report/run-file.js';
@@ -51,7 +52,8 @@ export const reportCommand: Command = {
     '  lnn report cat.json -o cat.html',
     '  lnn report lr-0.01.json lr-0.1.json lr-1.json -o lr.html --title "learning rate"',
   ].join('\n'),
-  async run(args, positionals, io) {
+  positionals: 'RUN_OR_MODEL [MORE_RUNS...]',
+  async run(args, io, { positionals }) {
     if (positionals.length === 0) throw new UsageError('give a run record or model file to report on');
     const title = args['title'] === undefined ? undefined : String(args['title']);
     if (title !== undefined && title.trim() === '') throw new UsageError('--title must not be empty');
@@ -61,17 +63,12 @@ export const reportCommand: Command = {
       const input = positionals[0]!;
       output = join(dirname(input), `${basename(input, extname(input))}.report.html`);
     }
-    if (output.trim() === '') throw new UsageError('-o must name a file');
-    const outAbs = resolve(output);
-    for (const f of positionals)
-      if (resolve(f) === outAbs) throw new UsageError(`-o ${output} is one of the inputs; it would be overwritten`);
-    try {
-      if (statSync(output).isDirectory())
-        throw new UsageError(`-o ${output} is a directory; name the HTML file to write`);
-    } catch (e) {
-      if (e instanceof UsageError) throw e;
-    }
-
+    const plan = planOutputs(
+      [{ option: '-o', path: output }],
+      positionals.map((f) => ({ option: 'input', path: f })),
+    );
+    if (output === '-' && args['json']) throw new UsageError('-o - and --json both write to stdout; give -o a file');
+    const results = output === '-' ? io.err : io.out;
     const runs = positionals.map((f) => readRunFile(f));
     const generatedAt = new Date().toISOString();
     const html =
@@ -81,7 +78,7 @@ export const reportCommand: Command = {
             labels(positionals).map((label, i) => ({ label, run: runs[i]! })),
             { generatedAt, ...(title !== undefined ? { title } : {}) },
           );
-    writeFileAtomic(output, html);
+    await commitWithSignals(plan, { '-o': html }, io.out);
     const bytes = Buffer.byteLength(html);
     const summary = runs.map((run, i) => ({
       file: positionals[i]!,
@@ -92,10 +89,10 @@ export const reportCommand: Command = {
       diverged: firstNonFiniteCost(run) !== undefined,
     }));
     if (args['json']) {
-      io.out(JSON.stringify({ output, bytes, comparison: runs.length > 1, runs: summary }) + '\n');
+      results(JSON.stringify({ output, bytes, comparison: runs.length > 1, runs: summary }) + '\n');
     } else {
       const what = runs.length === 1 ? `run on ${runs[0]!.data.source || positionals[0]}` : `${runs.length} runs`;
-      io.out(`Wrote ${output} (${(bytes / 1024).toFixed(1)} KiB): report of the ${what}\n`);
+      results(`Wrote ${output} (${(bytes / 1024).toFixed(1)} KiB): report of the ${what}\n`);
       for (const s of summary)
         if (s.diverged) io.err(`lnn report: note: ${s.file}: the cost diverged (NaN or ∞); the report marks where\n`);
     }

@@ -1,13 +1,15 @@
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataError, ValueError } from '../../core/errors.js';
+import { DataError, fsReason } from '../../core/errors.js';
+import { planOutputs, type InputFile, type OutputPlan } from '../../io/outputs.js';
+import { commitWithSignals, inputsOf } from '../outputs.js';
 import type { Dataset } from '../../data/dataset.js';
 import { applyImputer, fitImputer, type Imputer } from '../../data/impute.js';
 import { loadDataset } from '../../data/load.js';
 import { encodeNpy } from '../../data/npy.js';
 import { loadDatasetKeepingMissing } from '../../data/register.js';
 import { parseSplitOption, trainDevTestSplit } from '../../data/split.js';
-import { choiceOption, numberOption, UsageError, type Command } from '../command.js';
+import { choiceOption, numberOption, optionValue, UsageError, type Command } from '../command.js';
 import { dataOptions, dataSpec } from '../shared.js';
 
 /** One output file: its name inside the output directory and its bytes. */
@@ -16,58 +18,26 @@ export interface OutputFile {
   content: Uint8Array;
 }
 
+/** Every file lnn split may write for a format: the sets' files (an empty set gets none) and split.json. */
+function candidateNames(format: 'npy' | 'csv'): string[] {
+  const sets = ['train', 'dev', 'test'];
+  const data = format === 'npy' ? sets.flatMap((n) => [`${n}_x.npy`, `${n}_y.npy`]) : sets.map((n) => `${n}.csv`);
+  return [...data, 'split.json'];
+}
+
 /**
- * Writes every file into `dir` or none of them: each goes to a temporary file first (flushed), and only
- * when all are written are they renamed into place. Any failure removes the temporary files and any
- * file already renamed, so a reader never sees a partial set. Existing files are replaced only with
- * `overwrite`.
+ * Creates the output directory and checks every file that may be written before any data is read: an
+ * existing file is refused unless `force`, an input inside it is never overwritten.
  */
-export function writeFilesAtomically(dir: string, files: OutputFile[], overwrite = false): string[] {
+function planSplitOutputs(dir: string, format: 'npy' | 'csv', force: boolean, inputs: InputFile[]): OutputPlan {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new DataError(
-      `${dir}: cannot create the output directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-      dir,
-    );
+    throw new DataError(`--out ${dir}: cannot create the output directory (${fsReason(e)})`, dir);
   }
-  for (const f of files) {
-    const target = join(dir, f.name);
-    let st;
-    try {
-      st = lstatSync(target);
-    } catch {
-      continue;
-    }
-    if (!st.isFile()) throw new DataError(`${target}: exists and is not a plain file; choose another --out`, target);
-    if (!overwrite)
-      throw new DataError(`${target}: already exists; pass --force to replace it, or choose another --out`, target);
-  }
-  const stamp = `${process.pid}.${Date.now()}`;
-  const temps: string[] = [];
-  const placed: string[] = [];
-  try {
-    for (const f of files) {
-      const tmp = join(dir, `.${f.name}.${stamp}.tmp`);
-      temps.push(tmp);
-      const fd = openSync(tmp, 'w');
-      try {
-        writeSync(fd, f.content);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-    }
-    files.forEach((f, i) => {
-      renameSync(temps[i]!, join(dir, f.name));
-      placed.push(join(dir, f.name));
-    });
-    return placed;
-  } catch (e) {
-    for (const p of [...temps, ...placed]) rmSync(p, { force: true });
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new DataError(`${dir}: cannot write the split (${code ?? (e as Error).message}); nothing was written`, dir);
-  }
+  const requests = candidateNames(format).map((name) => ({ option: '--out', key: name, path: join(dir, name) }));
+  const rule = force ? {} : { mustNotExist: { hint: 'pass --force to replace it, or choose another --out' } };
+  return planOutputs(requests, inputs, rule);
 }
 
 /** X: (n_x, m) → the (m, n_x) rows of a data file, example j's values at j * n_x. */
@@ -142,8 +112,8 @@ export const splitCommand: Command = {
     seed: {
       type: 'string',
       value: 'N',
-      description: 'seed of the shuffle; the same seed gives the same split',
-      default: '0',
+      description: 'seed of the shuffle; the same seed gives the same split (as lnn train --seed)',
+      default: '1',
     },
     stratify: {
       type: 'string',
@@ -176,16 +146,10 @@ export const splitCommand: Command = {
     '  lnn split --data builtin:mnist --out mnist-split',
     '  lnn split --data flowers.csv --label species --split 70,15,15 --format csv --out flowers --seed 1',
   ].join('\n'),
-  async run(args, _positionals, io) {
+  async run(args, io) {
     const out = args['out'];
     if (typeof out !== 'string' || out === '') throw new UsageError('--out DIR is required');
-    let ratios: ReturnType<typeof parseSplitOption>;
-    try {
-      ratios = parseSplitOption(String(args['split']));
-    } catch (e) {
-      if (e instanceof ValueError) throw new UsageError(e.message);
-      throw e;
-    }
+    const ratios = optionValue('--split', () => parseSplitOption(String(args['split'])));
     if (ratios === 'none')
       throw new UsageError(
         "--split none keeps every example in train; lnn split needs 'auto' or train,dev,test percentages",
@@ -196,6 +160,7 @@ export const splitCommand: Command = {
     const impute = args['impute'];
     if (impute !== undefined && impute !== 'mean' && impute !== 'none')
       throw new UsageError(`--impute must be 'mean' or 'none' but is '${impute}'`);
+    const plan = planSplitOutputs(out, format, Boolean(args['force']), inputsOf(args, ['data', 'x', 'y']));
     const spec = dataSpec(args, io);
     const d = impute === 'mean' ? await loadDatasetKeepingMissing(spec) : await loadDataset(spec);
     const classification = d.classes !== undefined && d.labels.rows === 1;
@@ -233,7 +198,8 @@ export const splitCommand: Command = {
       files: written,
     };
     files.push({ name: 'split.json', content: new TextEncoder().encode(JSON.stringify(meta, null, 2) + '\n') });
-    const paths = writeFilesAtomically(out, files, Boolean(args['force']));
+    await commitWithSignals(plan, Object.fromEntries(files.map((f) => [f.name, f.content])), io.out);
+    const paths = files.map((f) => join(out, f.name));
     if (args['json']) {
       io.out(
         `${JSON.stringify({ ...s.sizes, rule: s.rule, seed, out, files: paths, imputed: imputer ? imputer.missingInTrain.reduce((a, b) => a + b, 0) : 0 }, null, 2)}\n`,

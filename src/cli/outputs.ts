@@ -1,0 +1,78 @@
+import {
+  commitOutputs,
+  planOutputs,
+  removeTemporaries,
+  type InputFile,
+  type OutputContents,
+  type OutputPlan,
+  type OutputRequest,
+} from '../io/outputs.js';
+import { UsageError, type Parsed } from './command.js';
+
+/** The options of `args` that name files a command reads, for the "an output is also an input" check. */
+export function inputsOf(args: Parsed, options: readonly string[]): InputFile[] {
+  const out: InputFile[] = [];
+  for (const o of options) {
+    const v = args[o];
+    if (typeof v === 'string' && !v.startsWith('builtin:')) out.push({ option: `--${o}`, path: v });
+  }
+  return out;
+}
+
+/** The output options of `args` that were given, as requests for `planOutputs`. */
+export function outputsOf(args: Parsed, options: readonly string[]): OutputRequest[] {
+  const out: OutputRequest[] = [];
+  for (const o of options) {
+    const v = args[o];
+    if (typeof v === 'string') out.push({ option: `--${o}`, path: v });
+  }
+  return out;
+}
+
+/**
+ * Checks every output before the command does any work (see `planOutputs`). With `--json` a command's
+ * results go to stdout, so no output may be `-` then.
+ */
+export function planCommandOutputs(args: Parsed, outputs: readonly string[], inputs: readonly string[]): OutputPlan {
+  const plan = planOutputs(outputsOf(args, outputs), inputsOf(args, inputs));
+  const toStdout = plan.targets.find((t) => t.kind === 'stdout');
+  if (toStdout && args['json'])
+    throw new UsageError(`${toStdout.option} - and --json both write to stdout; give a file to one of them`);
+  return plan;
+}
+
+/** Whether an output of the plan goes to stdout (then a command's own text goes to stderr instead). */
+export function usesStdout(plan: OutputPlan): boolean {
+  return plan.targets.some((t) => t.kind === 'stdout');
+}
+
+const SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
+
+/**
+ * Commits the outputs with SIGINT and SIGTERM held back: an interrupt during the commit takes effect
+ * right after it (exit 130 / 143), so it can never leave a half-written or temporary file behind, and
+ * whatever the commit did is all or nothing. (During training the signals keep their default action,
+ * which leaves every existing file as it was.)
+ */
+export async function commitWithSignals(
+  plan: OutputPlan,
+  contents: OutputContents,
+  stdout: (s: string) => void,
+): Promise<void> {
+  let caught: keyof typeof SIGNALS | undefined;
+  const handlers = Object.keys(SIGNALS).map((name) => {
+    const sig = name as keyof typeof SIGNALS;
+    const handler = () => void (caught ??= sig);
+    process.on(sig, handler);
+    return () => process.off(sig, handler);
+  });
+  try {
+    commitOutputs(plan, contents, stdout);
+    // Let a signal that arrived during the synchronous commit reach its handler now.
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    for (const off of handlers) off();
+    removeTemporaries();
+  }
+  if (caught) process.exit(128 + SIGNALS[caught]);
+}

@@ -1,0 +1,148 @@
+import { ACTIVATIONS } from '../../nn/activations.js';
+import { OPTIMIZER_INFO, OPTIMIZERS } from '../../nn/update.js';
+import { DEFAULT_EPOCHS, DEFAULT_MINI_BATCH, FULL_BATCH_LIMIT } from '../../train/schedule.js';
+import type { Options } from '../command.js';
+import { backendOption, dataOptions } from '../shared.js';
+
+/**
+ * The options of `lnn train`: the data, the sets, the network, the optimization, the outputs. Other
+ * commands that train (sweep) take the same ones, so they mean the same everywhere.
+ */
+export const trainOptions: Options = {
+  ...dataOptions,
+  impute: {
+    type: 'string',
+    value: 'mean',
+    description: 'fill missing CSV/JSON values with the training-set mean of their column',
+  },
+  dev: {
+    type: 'string',
+    value: 'FILE',
+    description: 'a separate dev set (same format as --data); turns off the split of the training data',
+  },
+  test: { type: 'string', value: 'FILE', description: 'a separate test set (evaluated only with --evaluate-test)' },
+  'dev-x': { type: 'string', value: 'X.npy', description: 'a separate dev set as .npy (with --dev-y)' },
+  'dev-y': { type: 'string', value: 'Y.npy', description: 'labels of --dev-x' },
+  'test-x': { type: 'string', value: 'X.npy', description: 'a separate test set as .npy (with --test-y)' },
+  'test-y': { type: 'string', value: 'Y.npy', description: 'labels of --test-x' },
+  'dev-keys': {
+    type: 'string',
+    value: 'X,Y',
+    description: 'HDF5 datasets of --dev (default: guessed, e.g. test_set_x,test_set_y)',
+  },
+  'test-keys': { type: 'string', value: 'X,Y', description: 'HDF5 datasets of --test (default: guessed)' },
+  split: {
+    type: 'string',
+    value: 'RULE',
+    description:
+      "auto (dev and test each min(20% of m, 10,000)), 'none' (train on everything) or train,dev,test percentages like 70,15,15",
+    default: 'auto',
+  },
+  'evaluate-test': {
+    type: 'boolean',
+    description: 'also evaluate the test set at the end (keep it for the final, unbiased estimate)',
+  },
+  dims: { type: 'string', value: 'N0,...,NL', description: 'all layer sizes n[0..L], e.g. 12288,20,7,5,1' },
+  hidden: {
+    type: 'string',
+    value: 'N1,...',
+    description:
+      "hidden layer sizes n[1..L-1]; n[0] and n[L] come from the data ('none' for logistic regression) (default: 256,128)",
+  },
+  activation: {
+    type: 'string',
+    value: 'G',
+    description: `hidden activation: ${ACTIVATIONS.filter((a) => a !== 'softmax').join(', ')}`,
+    default: 'relu',
+  },
+  output: {
+    type: 'string',
+    value: 'G',
+    description:
+      'output activation: sigmoid (2 classes), softmax (K classes), linear (regression); default from the labels',
+  },
+  alpha: { type: 'string', value: 'SLOPE', description: "leaky-relu's slope for z < 0", default: '0.01' },
+  init: {
+    type: 'string',
+    value: 'KIND',
+    description:
+      'he, xavier, course (randn/sqrt(n[l-1])), scaled:<k> (randn*k), or a parameters .json file; default he for ReLU, xavier otherwise',
+  },
+  lr: {
+    type: 'string',
+    value: 'RATE',
+    description: `learning rate α (default ${OPTIMIZERS.map((o) => `${OPTIMIZER_INFO[o].learningRate} for ${o}`).join(', ')})`,
+  },
+  iterations: { type: 'string', value: 'N', description: 'parameter updates (default 2500 with full batch)' },
+  epochs: {
+    type: 'string',
+    value: 'N',
+    description: `passes over the training set (default ${DEFAULT_EPOCHS} with mini-batches)`,
+  },
+  'batch-size': {
+    type: 'string',
+    value: 'N',
+    description: `examples per update; default: all m (batch gradient descent) up to m = ${FULL_BATCH_LIMIT}, else ${DEFAULT_MINI_BATCH}`,
+  },
+  optimizer: { type: 'string', value: 'NAME', description: OPTIMIZERS.join(', '), default: 'adam' },
+  beta: { type: 'string', value: 'B', description: "momentum's β (0.9)" },
+  beta1: { type: 'string', value: 'B1', description: "Adam's β1 (0.9)" },
+  beta2: { type: 'string', value: 'B2', description: "Adam's β2 (0.999)" },
+  l2: { type: 'string', value: 'LAMBDA', description: 'L2 regularization λ', default: '0' },
+  'keep-prob': {
+    type: 'string',
+    value: 'P',
+    description: 'inverted dropout keep probability for hidden layers (1 = off)',
+    default: '1',
+  },
+  seed: {
+    type: 'string',
+    value: 'N',
+    description: 'seeds initialization, the split, shuffling and dropout',
+    default: '1',
+  },
+  dtype: { type: 'string', value: 'TYPE', description: 'float32 (fast) or float64 (exact)', default: 'float32' },
+  normalize: {
+    type: 'string',
+    value: 'KIND',
+    description: 'none, standard, minmax or scale:<k> (scale:255 gives X/255); fitted on train only',
+    default: 'minmax',
+  },
+  'print-cost-every': {
+    type: 'string',
+    value: 'N',
+    description: 'full batch: record (and print) the cost every N iterations',
+    default: '100',
+  },
+  'eval-every': {
+    type: 'string',
+    value: 'N',
+    description: 'full batch: evaluate train/dev error every N iterations (mini-batch: every epoch)',
+  },
+  'early-stop': {
+    type: 'string',
+    value: 'PATIENCE',
+    description: 'stop when dev error has not improved for PATIENCE evaluations; keeps the best parameters',
+  },
+  'min-delta': {
+    type: 'string',
+    value: 'D',
+    description: 'smallest dev-error drop that counts as an improvement',
+    default: '0',
+  },
+  'human-error': {
+    type: 'string',
+    value: 'E',
+    description: 'human-level error for the diagnosis, as 0.01 or 1%',
+    default: '0',
+  },
+  save: { type: 'string', value: 'MODEL', description: 'write the trained model (with its run record) to this file' },
+  record: {
+    type: 'string',
+    value: 'RUN.json',
+    description: 'write the run record (hyperparameters, curves, result) to this file',
+  },
+  ...backendOption,
+  json: { type: 'boolean', description: 'print one JSON document with the results on stdout' },
+  quiet: { type: 'boolean', description: 'no progress output on stderr' },
+};

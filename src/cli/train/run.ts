@@ -1,0 +1,214 @@
+import { totalmem } from 'node:os';
+import type { Backend } from '../../backend/backend.js';
+import { targets } from '../../data/dataset.js';
+import { fitNormalization, normalizeName } from '../../data/normalize.js';
+import { diagnose, type Diagnosis } from '../../evaluate/diagnose.js';
+import type { Evaluation } from '../../evaluate/metrics.js';
+import { Model } from '../../train/model.js';
+import { checkMemory, estimateTrainingMemory } from '../../train/memory.js';
+import { courseBatchSize, makeSchedule, type Schedule } from '../../train/schedule.js';
+import type { TrainResult } from '../../train/trainer.js';
+import type { Io } from '../command.js';
+import { createProgress } from '../progress.js';
+import type { Network, PreparedData } from './prepare.js';
+import type { TrainSettings } from './settings.js';
+
+/** One finished training run: the model, how training went, and the figures on each set. */
+export interface TrainOutcome {
+  model: Model;
+  schedule: Schedule;
+  result: TrainResult;
+  /** On whole sets with the final (or best) parameters; absent after a divergence (the parameters are unusable). */
+  train?: Evaluation;
+  dev?: Evaluation;
+  test?: Evaluation;
+  diagnosis?: Diagnosis;
+  hyperparameters: Record<string, unknown>;
+}
+
+/** Progress and logs of a run; `quiet` writes nothing. */
+export interface RunDisplay {
+  io: Io;
+  quiet: boolean;
+}
+
+/**
+ * The schedule of a run on these sets: the settings' batch size, or the course's rule for m (full batch
+ * up to 2,000 examples, else mini-batches of 64).
+ */
+export function scheduleFor(settings: TrainSettings, prepared: PreparedData): Schedule {
+  const m = prepared.sets.train.X.cols;
+  return makeSchedule(m, {
+    iterations: settings.iterations,
+    epochs: settings.epochs,
+    batchSize: settings.batchSize ?? courseBatchSize(m),
+  });
+}
+
+/**
+ * Refuses a network that cannot fit in the backend's or the machine's memory, before anything is
+ * allocated (a width of 10^9 would otherwise allocate for minutes before failing).
+ */
+export function checkRunFits(
+  settings: TrainSettings,
+  prepared: PreparedData,
+  network: Network,
+  schedule: Schedule,
+  backend: Backend,
+): void {
+  const estimate = estimateTrainingMemory({
+    dims: network.dims,
+    dtype: settings.dtype,
+    batchSize: schedule.batchSize,
+    m: schedule.m,
+    ...(prepared.dev ? { devM: prepared.dev.X.cols } : {}),
+    optimizer: settings.optimizer,
+    dropout: settings.keepProb < 1,
+    earlyStop: settings.earlyStop !== undefined,
+  });
+  checkMemory(estimate, { machineBytes: totalmem(), backendBytes: backend.memoryLimit, backendName: backend.name });
+}
+
+/** Builds the model: its parameters initialized, its normalization fitted on train alone. */
+export function buildModel(settings: TrainSettings, prepared: PreparedData, network: Network, backend: Backend): Model {
+  const { data, sets } = prepared;
+  const model = Model.create({
+    dims: network.dims,
+    activations: network.activations,
+    alpha: settings.alpha,
+    init: network.init,
+    seed: settings.seed,
+    dtype: settings.dtype,
+    backend,
+    ...(data.classes ? { classes: data.classes } : {}),
+    ...(data.featureNames ? { featureNames: data.featureNames } : {}),
+    normalize: fitNormalization(sets.train.X, settings.normalize),
+  });
+  model.imputer = prepared.imputer;
+  return model;
+}
+
+/** What the run record and --json say was tried. */
+export function hyperparametersOf(
+  settings: TrainSettings,
+  network: Network,
+  schedule: Schedule,
+  model: Model,
+): Record<string, unknown> {
+  const { beta, beta1, beta2 } = settings;
+  return {
+    dims: network.dims,
+    activations: network.activations,
+    alpha: settings.alpha,
+    init: network.initLabel,
+    seed: settings.seed,
+    dtype: settings.dtype,
+    backend: model.backend.name,
+    threads: model.backend.threads,
+    optimizer: settings.optimizer,
+    learningRate: settings.learningRate,
+    ...(beta !== undefined ? { beta } : {}),
+    ...(beta1 !== undefined ? { beta1 } : {}),
+    ...(beta2 !== undefined ? { beta2 } : {}),
+    batchSize: schedule.batchSize,
+    iterations: schedule.iterations,
+    ...(schedule.epochs !== undefined ? { epochs: schedule.epochs } : {}),
+    l2: settings.l2,
+    keepProb: settings.keepProb,
+    normalize: normalizeName(model.normalization!),
+    loss: model.arch.loss,
+    ...(settings.earlyStop ? { earlyStop: settings.earlyStop } : {}),
+  };
+}
+
+/**
+ * Trains the model on the prepared sets with the settings, showing progress, then measures train, dev
+ * (and, with --evaluate-test, test) with the kept parameters and reads the bias/variance diagnosis.
+ */
+export function trainModel(
+  settings: TrainSettings,
+  prepared: PreparedData,
+  model: Model,
+  schedule: Schedule,
+  display: RunDisplay,
+): Omit<TrainOutcome, 'hyperparameters' | 'schedule' | 'model'> {
+  const result = fitWithProgress(settings, prepared, model, schedule, display);
+  if (result.diverged && result.bestIteration === undefined) return { result };
+  const { sets, dev, output } = prepared;
+  const train = model.evaluate(sets.train.X, prepared.Y);
+  const devEval = dev ? model.evaluate(dev.X, dev.Y) : undefined;
+  const test = sets.test && settings.evaluateTest ? model.evaluate(sets.test.X, targets(sets.test, output)) : undefined;
+  const diagnosis =
+    devEval && model.isClassifier && !result.diverged
+      ? diagnose({
+          trainError: train.error,
+          devError: devEval.error,
+          humanError: settings.humanError,
+          tried: { optimizer: settings.optimizer, l2: settings.l2, keepProb: settings.keepProb },
+        })
+      : undefined;
+  return {
+    result,
+    train,
+    ...(devEval ? { dev: devEval } : {}),
+    ...(test ? { test } : {}),
+    ...(diagnosis ? { diagnosis } : {}),
+  };
+}
+
+function fitWithProgress(
+  settings: TrainSettings,
+  prepared: PreparedData,
+  model: Model,
+  schedule: Schedule,
+  display: RunDisplay,
+): TrainResult {
+  const { full, perEpoch, iterations } = schedule;
+  const { io, quiet } = display;
+  const progress = createProgress({
+    total: full ? iterations : iterations / perEpoch,
+    unit: full ? 'iteration' : 'epoch',
+    io,
+    quiet,
+    errorFormat: model.isClassifier ? 'percent' : 'value',
+  });
+  const { beta, beta1, beta2, evalEvery, earlyStop } = settings;
+  try {
+    return model.fit(prepared.sets.train.X, prepared.Y, {
+      learningRate: settings.learningRate,
+      iterations,
+      ...(full ? {} : { batchSize: schedule.batchSize }),
+      optimizer: settings.optimizer,
+      ...(beta !== undefined ? { beta } : {}),
+      ...(beta1 !== undefined ? { beta1 } : {}),
+      ...(beta2 !== undefined ? { beta2 } : {}),
+      l2: settings.l2,
+      keepProb: settings.keepProb,
+      seed: settings.seed,
+      costEvery: settings.costEvery,
+      ...(evalEvery !== undefined ? { evalEvery } : {}),
+      ...(prepared.dev ? { dev: prepared.dev } : {}),
+      ...(earlyStop ? { earlyStop } : {}),
+      onCost: (p, { evaluated }) => {
+        // Off a terminal, an evaluation line at the same iteration already carries the cost.
+        if (full && (io.errIsTTY || !evaluated)) progress.log(`Cost after iteration ${p.iteration}: ${p.cost}`);
+      },
+      onEval: (p) =>
+        progress.evaluation({
+          iteration: p.iteration,
+          ...(p.epoch !== undefined ? { epoch: p.epoch } : {}),
+          ...(p.trainCost !== undefined ? { cost: p.trainCost } : {}),
+          trainError: p.trainError,
+          ...(p.devError !== undefined ? { devError: p.devError } : {}),
+        }),
+      onIteration: (s) =>
+        progress.update({
+          iteration: s.iteration,
+          ...(s.epoch !== undefined ? { epoch: s.epoch } : {}),
+          ...(s.cost !== undefined ? { cost: s.cost } : {}),
+        }),
+    });
+  } finally {
+    progress.done();
+  }
+}

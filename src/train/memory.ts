@@ -1,0 +1,86 @@
+import { ValueError } from '../core/errors.js';
+import type { DType } from '../core/matrix.js';
+import type { OptimizerKind } from '../nn/update.js';
+
+/** What a training run will allocate, computed from the sizes alone, before anything is allocated. */
+export interface MemoryEstimate {
+  /** Bytes in all: parameters with their gradients and optimizer state, workspaces, data copies. */
+  bytes: number;
+  /** The largest single matrix, which must fit by itself: 'W[1]' and its bytes. */
+  largest: { name: string; bytes: number };
+  dtype: DType;
+}
+
+export interface MemoryPlan {
+  /** n[0..L] */
+  dims: readonly number[];
+  dtype: DType;
+  /** Examples per update (m for full batch). */
+  batchSize: number;
+  /** Training examples (held once more in the backend's memory for full batch). */
+  m: number;
+  /** Dev examples (evaluated in chunks of at most `evalChunk`). */
+  devM?: number;
+  optimizer: OptimizerKind;
+  dropout: boolean;
+  earlyStop: boolean;
+  evalChunk?: number;
+}
+
+const STATE_COPIES: Record<OptimizerKind, number> = { gd: 0, momentum: 1, adam: 2 };
+
+/**
+ * Bytes a run needs: W[l], b[l] with dW, db (workspace), optimizer state (momentum v; Adam v and s), a
+ * best copy for early stopping, the float64 draw of the initial parameters, the activations of one batch
+ * (Z, A, dZ, dA, and D, A·D with dropout) and of one evaluation chunk, the batch X, Y, and the
+ * normalized copies of the train and dev X.
+ * @example estimateTrainingMemory({ dims: [784, 1e9, 10], dtype: 'float32', ... }).largest // => { name: 'W[1]', bytes: 3.1e12 }
+ */
+export function estimateTrainingMemory(p: MemoryPlan): MemoryEstimate {
+  const size = p.dtype === 'float64' ? 8 : 4;
+  const L = p.dims.length - 1;
+  let params = 0;
+  let units = 0;
+  let largest = { name: 'X', bytes: p.dims[0]! * p.batchSize * size };
+  for (let l = 1; l <= L; l++) {
+    const w = p.dims[l]! * p.dims[l - 1]!;
+    params += w + p.dims[l]!;
+    units += p.dims[l]!;
+    if (w * size > largest.bytes) largest = { name: `W[${l}]`, bytes: w * size };
+  }
+  const copies = 2 + STATE_COPIES[p.optimizer] + (p.earlyStop ? 1 : 0);
+  const perExample = units * (4 + (p.dropout ? 2 : 0)) + p.dims[0]! + p.dims[L]!;
+  const chunk = Math.min(p.devM ?? 0, p.evalChunk ?? 1024);
+  // The normalized copies of the train and dev X that training reads from.
+  const data = (p.m + (p.devM ?? 0)) * p.dims[0]! * size;
+  const bytes =
+    params * copies * size + params * 8 + perExample * p.batchSize * size + (units + p.dims[0]!) * chunk * size + data;
+  return { bytes, largest, dtype: p.dtype };
+}
+
+/**
+ * Refuses a run that cannot fit, before it allocates: more than the backend can address, or more than the
+ * machine has. The message gives the figures.
+ * @throws ValueError `the network needs 14.9 GB (W[1] alone 14.9 GB); this machine has 23.0 GB, the wasm backend 4.0 GB`
+ */
+export function checkMemory(
+  estimate: MemoryEstimate,
+  limits: { machineBytes: number; backendBytes?: number | undefined; backendName?: string },
+): void {
+  const { bytes, largest } = estimate;
+  const backend = limits.backendBytes;
+  const over = bytes > limits.machineBytes || (backend !== undefined && bytes > backend);
+  if (!over) return;
+  const have = `this machine has ${gb(limits.machineBytes)}${
+    backend !== undefined ? `, the ${limits.backendName ?? 'backend'} backend ${gb(backend)}` : ''
+  }`;
+  const alone = ` (${largest.name} alone ${gb(largest.bytes)})`;
+  const smaller = `use fewer or smaller layers, a smaller batch${estimate.dtype === 'float64' ? ', or float32' : ''}`;
+  throw new ValueError(`the network and its batch need ${gb(bytes)}${alone}; ${have}: ${smaller}`);
+}
+
+/** Bytes in GB with one decimal: 14.9 GB. */
+function gb(bytes: number): string {
+  const g = bytes / 1e9;
+  return g >= 1000 ? `${g.toExponential(1)} GB` : `${g.toFixed(1)} GB`;
+}

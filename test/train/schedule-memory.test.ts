@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { checkHyperparameter, describeRule, HYPERPARAMETERS } from '../../src/nn/hyperparameters.js';
+import { checkMemory, estimateTrainingMemory } from '../../src/train/memory.js';
+import { courseBatchSize, makeSchedule } from '../../src/train/schedule.js';
+
+test('the schedule: full batch by default 2500 iterations, mini-batches 20 epochs, computed once', () => {
+  assert.deepEqual(makeSchedule(209, {}), { m: 209, full: true, batchSize: 209, perEpoch: 1, iterations: 2500 });
+  assert.deepEqual(makeSchedule(1000, { batchSize: 64 }), {
+    m: 1000,
+    full: false,
+    batchSize: 64,
+    perEpoch: 16,
+    iterations: 320,
+    epochs: 20,
+  });
+  assert.equal(makeSchedule(1000, { batchSize: 64, epochs: 2 }).iterations, 32);
+  assert.equal(makeSchedule(1000, { batchSize: 5000 }).full, true);
+  assert.throws(() => makeSchedule(10, { iterations: 1, epochs: 1 }), {
+    message: 'give iterations or epochs, not both',
+  });
+  assert.throws(() => makeSchedule(0, {}), { message: 'cannot train on m = 0 examples' });
+  assert.throws(() => makeSchedule(10, { batchSize: 0 }), { message: 'batch size must be an integer ≥ 1 but is 0' });
+  // The course's rule: all m up to 2,000 examples, else 64.
+  assert.equal(courseBatchSize(2000), undefined);
+  assert.equal(courseBatchSize(2001), 64);
+});
+
+test('every hyperparameter rule reads as the message says', () => {
+  assert.equal(describeRule(HYPERPARAMETERS.learningRate), 'a number > 0');
+  assert.equal(describeRule(HYPERPARAMETERS.keepProb), 'a number in (0, 1]');
+  assert.equal(describeRule(HYPERPARAMETERS.beta1), 'a number in [0, 1)');
+  assert.equal(describeRule(HYPERPARAMETERS.seed), 'an integer in [0, 4294967295]');
+  for (const [key, rule] of Object.entries(HYPERPARAMETERS)) {
+    // Every rule refuses a non-finite value and names the hyperparameter in words.
+    assert.throws(() => checkHyperparameter(key as keyof typeof HYPERPARAMETERS, NaN), {
+      message: `${rule.name} must be ${describeRule(rule)} but is NaN`,
+    });
+  }
+  assert.doesNotThrow(() => checkHyperparameter('keepProb', 1));
+  assert.throws(() => checkHyperparameter('beta2', 1), { message: "Adam's beta2 must be a number in [0, 1) but is 1" });
+});
+
+test('the memory a run needs, from the sizes alone', () => {
+  // [2, 3, 1], float64, full batch of 10, gd, no dropout, no early stop:
+  // parameters 13 → (W,b) + (dW,db) = 2 copies of 8 B + the float64 draw 8 B = 312 B;
+  // per example: units 4 · (Z, A, dZ, dA) + n[0] 2 + n[L] 1 = 19 values · 10 · 8 B = 1520 B;
+  // the normalized copy of train X: 10 · 2 · 8 B = 160 B.
+  const e = estimateTrainingMemory({
+    dims: [2, 3, 1],
+    dtype: 'float64',
+    batchSize: 10,
+    m: 10,
+    optimizer: 'gd',
+    dropout: false,
+    earlyStop: false,
+  });
+  assert.equal(e.bytes, 312 + 1520 + 160);
+  assert.deepEqual(e.largest, { name: 'X', bytes: 160 });
+  // Adam keeps v and s: two more copies of the parameters.
+  const adam = estimateTrainingMemory({
+    dims: [2, 3, 1],
+    dtype: 'float64',
+    batchSize: 10,
+    m: 10,
+    optimizer: 'adam',
+    dropout: false,
+    earlyStop: false,
+  });
+  assert.equal(adam.bytes - e.bytes, 2 * 13 * 8);
+  const huge = estimateTrainingMemory({
+    dims: [784, 1e9, 10],
+    dtype: 'float32',
+    batchSize: 64,
+    m: 60000,
+    optimizer: 'adam',
+    dropout: false,
+    earlyStop: false,
+  });
+  assert.deepEqual(huge.largest, { name: 'W[1]', bytes: 784e9 * 4 });
+  assert.throws(() => checkMemory(huge, { machineBytes: 23e9, backendBytes: 4 * 2 ** 30, backendName: 'wasm' }), {
+    name: 'ValueError',
+    message:
+      /^the network and its batch need [\d.]+e\+\d GB \(W\[1\] alone 3\.1e\+3 GB\); this machine has 23\.0 GB, the wasm backend 4\.3 GB: use fewer or smaller layers, a smaller batch$/,
+  });
+  assert.doesNotThrow(() => checkMemory(e, { machineBytes: 23e9, backendBytes: 4 * 2 ** 30 }));
+});
