@@ -241,69 +241,30 @@ export function lineChart(spec: LineChartSpec): string {
   const x = xScaleFor(series, frame);
   const ys = finiteYs(series);
   const [ylo, yhi] = ys.length ? minMax(ys) : [0, 1];
-  const fromZero = (spec.yFromZero ?? true) && ylo >= 0;
-  let top = yhi;
-  if (spec.yMax !== undefined && top > spec.yMax) top = spec.yMax;
-  let note = '';
-  if (spec.clipOutliers) {
-    const steady = series.filter((s) => s.points.every((p) => Number.isFinite(p.y)));
-    const steadyYs = finiteYs(steady);
-    if (steady.length > 0 && steady.length < series.length && steadyYs.length > 0) {
-      const steadyTop = minMax(steadyYs)[1];
-      if (steadyTop > 0 && top > 1.5 * steadyTop) {
-        top = steadyTop;
-        note = `↑ diverged: off the chart up to ${fmt(yhi)}${spec.logToggle && ylo > 0 ? ' (see log scale)' : ''}`;
-      }
-    }
-  }
+  const { top, note } = visibleTop(spec, series, ylo, yhi, fmt);
   // 3% headroom so that a point at the maximum is not drawn on the frame.
-  const bottom = fromZero ? 0 : ylo;
+  const bottom = (spec.yFromZero ?? true) && ylo >= 0 ? 0 : ylo;
   const yLin = linearScale([bottom, top > bottom ? top + 0.03 * (top - bottom) : top], [frame.bottom, frame.top], {
     nice: true,
   });
-  const canLog = Boolean(spec.logToggle) && ys.length > 0 && ylo > 0;
-  const title = escapeHtml(spec.title);
+  const id = escapeHtml(spec.id);
   const parts: string[] = [
-    `<svg class="chart" id="${escapeHtml(spec.id)}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${escapeHtml(spec.id)}-title" ` +
-      `data-x="${c(x.domain[0])},${c(x.domain[1])},${c(frame.left)},${c(frame.right)}" data-top="${frame.top}" data-bottom="${frame.bottom}" xmlns="http://www.w3.org/2000/svg">`,
-    `<title id="${escapeHtml(spec.id)}-title">${title}</title>`,
+    `<svg class="chart" id="${id}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${id}-title" ` +
+      `data-x="${c(x.domain[0])},${c(x.domain[1])},${c(frame.left)},${c(frame.right)}" data-top="${frame.top}" ` +
+      `data-bottom="${frame.bottom}" xmlns="http://www.w3.org/2000/svg">`,
+    `<title id="${id}-title">${escapeHtml(spec.title)}</title>`,
+    ...xAxis(x, frame),
+    `<defs><clipPath id="${id}-clip"><rect x="${c(frame.left - 4)}" y="${c(frame.top - 4)}" ` +
+      `width="${c(frame.right - frame.left + 8)}" height="${c(frame.bottom - frame.top + 8)}"/></clipPath></defs>`,
+    plotLayer(spec, series, x, yLin, frame, fmt, note),
   ];
-  // x axis (shared by both y scales)
-  for (const t of x.ticks) {
-    const px = x(t);
-    parts.push(`<line class="grid x-grid" x1="${c(px)}" x2="${c(px)}" y1="${c(frame.top)}" y2="${c(frame.bottom)}"/>`);
-    parts.push(
-      `<text class="tick x-tick" x="${c(px)}" y="${c(frame.bottom + 16)}" text-anchor="middle">${escapeHtml(formatNumber(t, 6))}</text>`,
-    );
-  }
+  if (spec.logToggle && ys.length > 0 && ylo > 0)
+    parts.push(plotLayer(spec, series, x, logScale([ylo, yhi], [frame.bottom, frame.top], { nice: true }), frame, fmt));
   parts.push(
-    `<defs><clipPath id="${escapeHtml(spec.id)}-clip"><rect x="${c(frame.left - 4)}" y="${c(frame.top - 4)}" width="${c(frame.right - frame.left + 8)}" height="${c(frame.bottom - frame.top + 8)}"/></clipPath></defs>`,
+    nonFiniteMarks(series, x, frame, spec.yLabel),
+    ...frameAndLabels(spec, frame),
+    ...legend(series, frame, height),
   );
-  parts.push(plotLayer(spec, series, x, yLin, frame, fmt, note));
-  if (canLog) {
-    const yLog = logScale([ylo, yhi], [frame.bottom, frame.top], { nice: true });
-    parts.push(plotLayer(spec, series, x, yLog, frame, fmt));
-  }
-  parts.push(nonFiniteMarks(series, x, frame, spec.yLabel));
-  parts.push(
-    `<rect class="frame" x="${c(frame.left)}" y="${c(frame.top)}" width="${c(frame.right - frame.left)}" height="${c(frame.bottom - frame.top)}"/>`,
-  );
-  parts.push(
-    `<text class="axis-label" x="${c((frame.left + frame.right) / 2)}" y="${c(frame.bottom + 34)}" text-anchor="middle">${escapeHtml(spec.xLabel)}</text>`,
-  );
-  parts.push(
-    `<text class="axis-label" transform="translate(14 ${c((frame.top + frame.bottom) / 2)}) rotate(-90)" text-anchor="middle">${escapeHtml(spec.yLabel)}</text>`,
-  );
-  // legend, left to right under the axis label
-  let lx = frame.left;
-  const ly = height - 8;
-  series.forEach((s) => {
-    parts.push(
-      `<line class="legend-swatch ${escapeHtml(s.colorClass)}${s.dashed ? ' dashed' : ''}" x1="${c(lx)}" x2="${c(lx + 18)}" y1="${ly - 4}" y2="${ly - 4}"/>`,
-    );
-    parts.push(`<text class="legend" x="${c(lx + 23)}" y="${ly}">${escapeHtml(s.name)}</text>`);
-    lx += 23 + Math.min(40, s.name.length) * 6.5 + 16;
-  });
   if (ys.length === 0)
     parts.push(
       `<text class="empty" x="${c((frame.left + frame.right) / 2)}" y="${c((frame.top + frame.bottom) / 2)}" text-anchor="middle">no finite values to draw</text>`,
@@ -313,6 +274,63 @@ export function lineChart(spec: LineChartSpec): string {
   );
   parts.push('</svg>');
   return parts.join('\n');
+}
+
+/**
+ * The top of the y axis: the data's maximum, capped at yMax; with clipOutliers, the top of the series
+ * that stayed finite when others diverged far above them (with a note saying how far).
+ */
+function visibleTop(
+  spec: LineChartSpec,
+  series: readonly Series[],
+  ylo: number,
+  yhi: number,
+  fmt: (v: number) => string,
+): { top: number; note: string } {
+  let top = spec.yMax !== undefined && yhi > spec.yMax ? spec.yMax : yhi;
+  if (!spec.clipOutliers) return { top, note: '' };
+  const steady = series.filter((s) => s.points.every((p) => Number.isFinite(p.y)));
+  const steadyYs = finiteYs(steady);
+  if (steady.length === 0 || steady.length === series.length || steadyYs.length === 0) return { top, note: '' };
+  const steadyTop = minMax(steadyYs)[1];
+  if (!(steadyTop > 0 && top > 1.5 * steadyTop)) return { top, note: '' };
+  top = steadyTop;
+  return {
+    top,
+    note: `↑ diverged: off the chart up to ${fmt(yhi)}${spec.logToggle && ylo > 0 ? ' (see log scale)' : ''}`,
+  };
+}
+
+/** Grid lines and tick labels of the x axis (shared by the linear and the log layer). */
+function xAxis(x: ReturnType<typeof xScaleFor>, frame: Frame): string[] {
+  return x.ticks.flatMap((t) => [
+    `<line class="grid x-grid" x1="${c(x(t))}" x2="${c(x(t))}" y1="${c(frame.top)}" y2="${c(frame.bottom)}"/>`,
+    `<text class="tick x-tick" x="${c(x(t))}" y="${c(frame.bottom + 16)}" text-anchor="middle">${escapeHtml(formatNumber(t, 6))}</text>`,
+  ]);
+}
+
+function frameAndLabels(spec: LineChartSpec, frame: Frame): string[] {
+  return [
+    `<rect class="frame" x="${c(frame.left)}" y="${c(frame.top)}" width="${c(frame.right - frame.left)}" height="${c(frame.bottom - frame.top)}"/>`,
+    `<text class="axis-label" x="${c((frame.left + frame.right) / 2)}" y="${c(frame.bottom + 34)}" text-anchor="middle">${escapeHtml(spec.xLabel)}</text>`,
+    `<text class="axis-label" transform="translate(14 ${c((frame.top + frame.bottom) / 2)}) rotate(-90)" text-anchor="middle">${escapeHtml(spec.yLabel)}</text>`,
+  ];
+}
+
+/** The legend, left to right under the axis label. */
+function legend(series: readonly Series[], frame: Frame, height: number): string[] {
+  const parts: string[] = [];
+  let lx = frame.left;
+  const ly = height - 8;
+  for (const s of series) {
+    const dashed = s.dashed ? ' dashed' : '';
+    parts.push(
+      `<line class="legend-swatch ${escapeHtml(s.colorClass)}${dashed}" x1="${c(lx)}" x2="${c(lx + 18)}" y1="${ly - 4}" y2="${ly - 4}"/>`,
+      `<text class="legend" x="${c(lx + 23)}" y="${ly}">${escapeHtml(s.name)}</text>`,
+    );
+    lx += 23 + Math.min(40, s.name.length) * 6.5 + 16;
+  }
+  return parts;
 }
 
 /** Whether lineChart will draw a log layer for this spec (all finite y > 0). */
