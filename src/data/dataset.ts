@@ -1,5 +1,6 @@
 import { DataError } from '../core/errors.js';
 import { Matrix, zeros, type DType } from '../core/matrix.js';
+import { originOf, setOrigin, takeOrigin } from './origin.js';
 
 /**
  * A data set in the course's layout: one example per COLUMN.
@@ -73,7 +74,8 @@ export function targets(d: Dataset, output: OutputKind, dtype: DType = 'float64'
   } else {
     Y.data.set(d.labels.data);
   }
-  return Y;
+  const o = originOf(d.X);
+  return setOrigin(Y, { source: o?.source ?? d.source, examples: o?.examples, rows: 'target' });
 }
 
 /** Class indices of the labels (classification), as integers. */
@@ -104,7 +106,11 @@ export function takeExamples(d: Dataset, index: ArrayLike<number>, source = d.so
     }
     return out;
   };
-  return { ...d, X: pick(d.X), labels: pick(d.labels), source };
+  const X = pick(d.X),
+    labels = pick(d.labels);
+  takeOrigin(d.X, X, index);
+  takeOrigin(d.labels, labels, index);
+  return { ...d, X, labels, source };
 }
 
 /**

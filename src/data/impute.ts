@@ -1,6 +1,7 @@
 import { DataError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import type { Dataset } from './dataset.js';
+import { sameColumnsOrigin } from './origin.js';
 
 /**
  * Mean imputation fitted on TRAIN only: a missing feature value (NaN, as the CSV and JSON readers keep
@@ -68,6 +69,7 @@ export function applyImputer(d: Dataset, imp: Imputer): Dataset {
     const mean = imp.means[i]!;
     for (let k = i * X.cols; k < (i + 1) * X.cols; k++) if (Number.isNaN(out.data[k]!)) out.data[k] = mean;
   }
+  sameColumnsOrigin(X, out);
   return { ...d, X: out };
 }
 

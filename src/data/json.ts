@@ -9,6 +9,7 @@ import {
   missingPolicy,
   tableToDataset,
   type Cell,
+  type ImputeKind,
   type MissingPolicy,
   type TableOptions,
 } from './table.js';
@@ -150,12 +151,21 @@ function xyToDataset(doc: Record<string, unknown>, file: string, missing: Missin
   return { X, ...info, source: file };
 }
 
-/** The `--data FILE.json` reader: spec.label for arrays of objects, spec.impute ('mean' keeps missing values as NaN). */
-export function readJson(file: string, spec: DataSpec): Dataset {
+/** Options of the .json reader (`DataSpec.json`). */
+export interface JsonOptions {
+  /** The label key of an array of objects (default: label, y, target, class, ...). */
+  label?: string | undefined;
+  /** 'mean' keeps a missing feature value as NaN for an imputer fitted on train; 'none' (default) refuses it. */
+  impute?: ImputeKind | undefined;
+}
+
+/** The `--data FILE.json` reader: spec.json's label (arrays of objects) and impute; spec.unlabeled for prediction. */
+export function readJson(file: string, spec: DataSpec = {}): Dataset {
   const text = new TextDecoder('utf-8').decode(readBytes(file));
+  const o = spec.json ?? {};
   return parseJsonDataset(text, file, {
-    label: spec.label,
-    missing: missingPolicy(spec['impute']),
+    label: o.label,
+    missing: missingPolicy(o.impute),
     unlabeled: spec.unlabeled === true,
   });
 }

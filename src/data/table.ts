@@ -61,6 +61,9 @@ export function cellNumber(c: Cell): number | undefined {
   return undefined;
 }
 
+/** What `--impute` takes: 'mean' (fill from the training set's means) or 'none'. */
+export type ImputeKind = 'mean' | 'none';
+
 /** Reads the --impute option: 'mean' keeps missing values as NaN for an imputer fitted on train. */
 export function missingPolicy(impute: unknown): MissingPolicy {
   if (impute === undefined || impute === 'none') return 'error';

@@ -2,13 +2,14 @@ import type { ActivationKind, Backend, LossKind } from '../backend/backend.js';
 import { ReferenceBackend, defaultBackend, getBackend } from '../backend/index.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import { Matrix, convert, zeros, type DType } from '../core/matrix.js';
+import { checkConverted, convertTargets } from '../data/fits.js';
 import type { Imputer } from '../data/impute.js';
 import { applyNormalization, fitNormalization, type NormalizeKind, type Normalization } from '../data/normalize.js';
 import { ChunkedForward, evaluateNetwork, type Architecture, type Evaluation } from '../evaluate/metrics.js';
 import { DEFAULT_LEAKY_SLOPE } from '../nn/activations.js';
 import { initializeParametersDeep, type InitKind } from '../nn/initializers.js';
 import { lossFor } from '../nn/losses.js';
-import { layerDims, type Parameters } from '../nn/params.js';
+import { checkParametersFit, layerDims, parametersSource, type Parameters } from '../nn/params.js';
 import { trainParameters, type TrainOptions, type TrainResult } from './trainer.js';
 
 const reference = new ReferenceBackend();
@@ -103,6 +104,7 @@ export class Model {
     if (typeof init === 'object' && !('scaled' in init)) {
       params64 = init as Parameters;
       const got = layerDims(params64, 'Model: initial parameters');
+      checkParametersFit(params64, dtype, parametersSource(params64) ?? 'Model: initial parameters');
       if (got.length !== dims.length || got.some((n, l) => n !== dims[l]))
         throw new ShapeError(
           `Model: the initial parameters have dims [${got.join(', ')}] but the network has [${dims.join(', ')}]`,
@@ -149,8 +151,9 @@ export class Model {
       throw new ShapeError(
         `${where}: the model expects n[0] = ${n0} features per example but the data has ${X.rows} (X is ${fmtShape(X.rows, X.cols)})`,
       );
-    const out = zeros(X.rows, X.cols, this.dtype);
-    return applyNormalization(this.normalization ?? { kind: 'none' }, X, out);
+    const out = applyNormalization(this.normalization ?? { kind: 'none' }, X, zeros(X.rows, X.cols, this.dtype));
+    checkConverted(X, out, where, { normalization: this.normalization });
+    return out;
   }
 
   /**
@@ -168,7 +171,7 @@ export class Model {
       this.pendingNormalize = undefined;
     }
     const Xn = this.prepare(X, 'fit: X');
-    const Yd = convert(Y, this.dtype);
+    const Yd = convertTargets(Y, this.dtype, 'fit: Y');
     const labels = this.isClassifier ? labelsOf(Y) : undefined;
     let dev: TrainOptions['dev'];
     if (options.dev) {
@@ -177,7 +180,7 @@ export class Model {
         throw new ShapeError(`fit: dev Y must be ${fmtShape(Y.rows, Xd.cols)} but is ${fmtShape(Ydv.rows, Ydv.cols)}`);
       dev = {
         X: this.prepare(Xd, 'fit: dev X'),
-        Y: convert(Ydv, this.dtype),
+        Y: convertTargets(Ydv, this.dtype, 'fit: dev Y'),
         ...(this.isClassifier ? { labels: labelsOf(Ydv) } : {}),
       };
     }
@@ -225,7 +228,7 @@ export class Model {
         this.arch,
         this.parameters,
         this.prepare(X),
-        convert(Y, this.dtype),
+        convertTargets(Y, this.dtype, 'evaluate: Y'),
         this.isClassifier ? labelsOf(Y) : undefined,
       );
     } finally {

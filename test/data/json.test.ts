@@ -33,7 +33,7 @@ describe('JSON reader', () => {
   });
 
   it('reads an array of objects with --label, string labels as classes', () => {
-    const d = readJson(fixture('records.json'), { label: 'label', impute: 'mean' });
+    const d = readJson(fixture('records.json'), { json: { label: 'label', impute: 'mean' } });
     assert.deepEqual(d.featureNames, ['f1', 'f2']);
     assert.deepEqual(d.X.toArray(), [
       [0.5, 1.5, 2.5],
@@ -55,7 +55,7 @@ describe('JSON reader', () => {
   });
 
   it('names the element and key of a missing or wrong value', async () => {
-    await assert.rejects(loadDataset({ data: fixture('records.json'), label: 'label' }), {
+    await assert.rejects(loadDataset({ data: fixture('records.json'), json: { label: 'label' } }), {
       message: `${fixture('records.json')}: element 1, column 'f2': missing value; fill it in, or pass --impute mean to fill it with the column's mean over the training set`,
     });
     assert.throws(() => parseJsonDataset('[{"a": 1, "y": 0}, {"a": "x", "y": 1}]', 'o.json', { label: 'y' }), {
