@@ -38,10 +38,8 @@ export function checkConverted(
   const range = dtype === 'float32' ? ` (±${FLOAT32_MAX.toPrecision(5)})` : '';
   const norm = options.normalization?.kind !== 'none' ? options.normalization : undefined;
   const made = norm ? `, which --normalize ${normalizeName(norm)} makes ${c[k]}` : '';
-  const advice =
-    dtype === 'float32'
-      ? `train with --dtype float64${norm ? '' : ', or scale the data (--normalize minmax or standard)'}`
-      : 'scale the data first (--normalize minmax or standard)';
+  const scaling = norm ? 'use --normalize minmax or standard' : 'scale the data (--normalize minmax or standard)';
+  const advice = dtype === 'float32' ? `train with --dtype float64, or ${scaling}` : scaling;
   throw new DataError(`${at} is ${value}${made}, beyond the range of ${dtype}${range}; ${advice}`);
 }
 

@@ -96,10 +96,11 @@ export function summarizeDataset(d: Dataset, perFeatureLimit = 50): DataSummary 
   };
 }
 
+/** A statistic in at most 10 characters: integers below 1e5 as they are, 4 significant digits otherwise. */
 const num = (v: number) =>
   Number.isNaN(v)
     ? '—'
-    : Number.isInteger(v)
+    : Number.isInteger(v) && Math.abs(v) < 1e5
       ? String(v)
       : Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3
         ? v.toExponential(3)
@@ -137,11 +138,11 @@ export function formatSummary(s: DataSummary): string {
     const w = Math.max(7, ...names.map((n) => n.length));
     lines.push(
       '  per feature:',
-      `    ${'feature'.padEnd(w)}  ${['min', 'max', 'mean', 'std', 'missing'].map((h) => h.padStart(10)).join('')}`,
+      `    ${'feature'.padEnd(w)} ${['min', 'max', 'mean', 'std', 'missing'].map((h) => h.padStart(11)).join('')}`,
     );
     for (const [k, f] of s.features.entries())
       lines.push(
-        `    ${names[k]!.padEnd(w)}  ${[num(f.min), num(f.max), num(f.mean), num(f.std), String(f.missing)].map((v) => v.padStart(10)).join('')}`,
+        `    ${names[k]!.padEnd(w)} ${[num(f.min), num(f.max), num(f.mean), num(f.std), String(f.missing)].map((v) => v.padStart(11)).join('')}`,
       );
   }
   return lines.join('\n') + '\n';
