@@ -1,5 +1,6 @@
 import { parse, CsvError } from 'csv-parse/sync';
 import { DataError } from '../core/errors.js';
+import { printable } from '../core/text.js';
 import type { Dataset } from './dataset.js';
 import type { DataSpec } from './load.js';
 import { readBytes } from './load.js';
@@ -26,7 +27,7 @@ export function parseCsvTable(text: string, file: string, delimiter = ','): Tabl
     if (e instanceof CsvError) {
       const line = (e as CsvError & { lines?: number }).lines;
       throw new DataError(
-        `${file}: ${line !== undefined ? `line ${line}: ` : ''}${e.message.replace(/^Invalid Record Length: /, '')} (CSV syntax)`,
+        `${file}: ${line !== undefined ? `line ${line}: ` : ''}${printable(e.message.replace(/^Invalid Record Length: /, ''))} (CSV syntax)`,
         file,
       );
     }
@@ -66,6 +67,8 @@ export interface CsvOptions {
   impute?: ImputeKind | undefined;
   /** The field separator: ',' (default; a tab for .tsv). */
   delimiter?: string | undefined;
+  /** What a refused missing value's message tells the user to do (default: fill it in, or pass --impute mean). */
+  missingAdvice?: string | undefined;
 }
 
 /** The `--data FILE.csv` reader: spec.csv's label, impute and delimiter; spec.unlabeled for prediction. */
@@ -75,6 +78,7 @@ export function readCsv(file: string, spec: DataSpec = {}): Dataset {
   return parseCsv(text, file, {
     label: o.label,
     missing: missingPolicy(o.impute),
+    missingAdvice: o.missingAdvice,
     unlabeled: spec.unlabeled === true,
     delimiter: o.delimiter ?? ',',
   });

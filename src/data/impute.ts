@@ -2,6 +2,7 @@ import { DataError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import type { Dataset } from './dataset.js';
 import { sameColumnsOrigin } from './origin.js';
+import { quoted } from './table.js';
 
 /**
  * Mean imputation fitted on TRAIN only: a missing feature value (NaN, as the CSV and JSON readers keep
@@ -84,7 +85,7 @@ export function imputeMean(train: Dataset, ...others: Dataset[]): Dataset[] {
 
 function featureName(d: Dataset, i: number): string {
   const name = d.featureNames?.[i];
-  return name !== undefined ? `'${name}' (row ${i} of X)` : `${i} (row ${i} of X)`;
+  return name !== undefined ? `${quoted(name)} (row ${i} of X)` : `${i} (row ${i} of X)`;
 }
 
 /**

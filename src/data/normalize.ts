@@ -1,4 +1,5 @@
 import { ValueError } from '../core/errors.js';
+import { printable } from '../core/text.js';
 import { Matrix, zeros } from '../core/matrix.js';
 import { valueStats } from './stats.js';
 
@@ -27,10 +28,10 @@ export function parseNormalize(text: string): NormalizeKind {
   if (m) {
     const k = Number(m[1]);
     if (!Number.isFinite(k) || k === 0)
-      throw new ValueError(`--normalize scale:<k> needs a non-zero number k but got '${m[1]}'`);
+      throw new ValueError(`--normalize scale:<k> needs a non-zero number k but got '${printable(m[1]!)}'`);
     return { scale: k };
   }
-  throw new ValueError(`normalize must be none, standard, minmax or scale:<k> but is '${text}'`);
+  throw new ValueError(`normalize must be none, standard, minmax or scale:<k> but is '${printable(text)}'`);
 }
 
 export function normalizeName(n: Normalization): string {
@@ -116,6 +117,6 @@ export function normalizationFromJSON(json: unknown, where: string, nx: number):
     return { kind: o.kind, shift: o.shift!, scale: o.scale! };
   }
   throw new ValueError(
-    `${where}: normalization.kind must be none, standard, minmax or scale but is ${JSON.stringify(o.kind)}`,
+    `${where}: normalization.kind must be none, standard, minmax or scale but is ${printable(JSON.stringify(o.kind)?.slice(0, 40) ?? 'missing')}`,
   );
 }

@@ -2,11 +2,13 @@ import type { ActivationKind, Backend, LossKind } from '../backend/backend.js';
 import { ReferenceBackend, defaultBackend, getBackend } from '../backend/index.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import { Matrix, convert, zeros, type DType } from '../core/matrix.js';
+import { classListMismatch } from '../data/dataset.js';
 import { checkConverted, convertTargets } from '../data/fits.js';
 import type { Imputer } from '../data/impute.js';
 import { applyNormalization, fitNormalization, type NormalizeKind, type Normalization } from '../data/normalize.js';
 import { ChunkedForward, evaluateNetwork, type Architecture, type Evaluation } from '../evaluate/metrics.js';
 import { DEFAULT_LEAKY_SLOPE } from '../nn/activations.js';
+import { checkArchitecture } from '../nn/architecture.js';
 import { initializeParametersDeep, type InitKind } from '../nn/initializers.js';
 import { lossFor } from '../nn/losses.js';
 import { checkParametersFit, layerDims, parametersSource, type Parameters } from '../nn/params.js';
@@ -73,16 +75,12 @@ export class Model {
     const dims = config.dims;
     if (!Array.isArray(dims) || dims.length < 2)
       throw new ValueError(`Model: dims must list n[0..L] with L ≥ 1 but is ${JSON.stringify(dims)}`);
-    dims.forEach((n, l) => {
-      if (!Number.isInteger(n) || n < 1) throw new ValueError(`Model: n[${l}] must be a positive integer but is ${n}`);
-    });
     const L = dims.length - 1;
     const activations = config.activations ?? [
       ...Array<ActivationKind>(L - 1).fill(config.activation ?? 'relu'),
       config.output ?? 'sigmoid',
     ];
-    if (activations.length !== L)
-      throw new ValueError(`Model: need one activation per layer, g[1..${L}], but got ${activations.length}`);
+    checkArchitecture(dims, activations, 'Model');
     const output = activations[L - 1]!;
     const loss = config.loss ?? lossFor(output);
     const alpha = config.alpha ?? DEFAULT_LEAKY_SLOPE;
@@ -97,6 +95,8 @@ export class Model {
       throw new ShapeError(
         `Model: a softmax output needs n[${L}] = K = ${config.classes.length} units (one per class) but n[${L}] is ${dims[L]}`,
       );
+    const badClasses = classListMismatch(config.classes, output, dims[L]!);
+    if (badClasses) throw new ValueError(`Model: ${badClasses}`);
     let init = config.init;
     if (init === undefined)
       init = activations.slice(0, -1).every((g) => g === 'relu' || g === 'leaky-relu') ? 'he' : 'xavier';

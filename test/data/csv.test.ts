@@ -68,7 +68,7 @@ describe('CSV reader', () => {
     const file = fixture('missing.csv');
     await assert.rejects(loadDataset({ data: file }), {
       name: 'DataError',
-      message: `${file}: line 3, column 'x1': missing value; fill it in, or pass --impute mean to fill it with the column's mean over the training set`,
+      message: `${file}: line 3, column 'x1': missing value; fill it in, or pass --impute mean to fill it with the feature's mean over the training set`,
     });
   });
 

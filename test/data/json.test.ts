@@ -56,7 +56,7 @@ describe('JSON reader', () => {
 
   it('names the element and key of a missing or wrong value', async () => {
     await assert.rejects(loadDataset({ data: fixture('records.json'), json: { label: 'label' } }), {
-      message: `${fixture('records.json')}: element 1, column 'f2': missing value; fill it in, or pass --impute mean to fill it with the column's mean over the training set`,
+      message: `${fixture('records.json')}: element 1, column 'f2': missing value; fill it in, or pass --impute mean to fill it with the feature's mean over the training set`,
     });
     assert.throws(() => parseJsonDataset('[{"a": 1, "y": 0}, {"a": "x", "y": 1}]', 'o.json', { label: 'y' }), {
       message: `o.json: element 1, column 'a': "x" is not a number; features must be finite numbers (encode categories as numbers first)`,
