@@ -75,9 +75,8 @@ async function separateSet(args: Parsed, which: 'dev' | 'test', data: Dataset, i
   if (keys && (keys.length !== 2 || keys.some((k) => k.trim() === '')))
     throw new UsageError(`--${which}-keys must be two HDF5 dataset names X,Y but is '${args[`${which}-keys`]}'`);
   const spec: DataSpec = file !== undefined ? { data: String(file) } : { x: String(x), y: String(y) };
-  if (typeof args['label'] === 'string') spec.label = args['label'];
-  if (keys) [spec['xKey'], spec['yKey']] = keys.map((k) => k.trim());
-  spec['onNote'] = (s: string) => io.err(`note: ${s}\n`);
+  if (typeof args['label'] === 'string') spec.csv = spec.json = { label: args['label'] };
+  spec.hdf5 = { xKey: keys?.[0]?.trim(), yKey: keys?.[1]?.trim(), onNote: (s: string) => io.err(`note: ${s}\n`) };
   const d = await loadDataset(spec);
   if (d.X.rows !== data.X.rows)
     throw new DataError(

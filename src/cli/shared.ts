@@ -5,6 +5,7 @@ import type { Dataset } from '../data/dataset.js';
 import type { DataSpec } from '../data/load.js';
 import { loadDataset } from '../data/load.js';
 import { loadDatasetKeepingMissing } from '../data/register.js';
+import type { ImputeKind } from '../data/table.js';
 import { UsageError, type Options, type Parsed } from './command.js';
 
 /** The options every command that reads a data set takes. */
@@ -47,21 +48,31 @@ export const backendOption: Options = {
   },
 };
 
-/** The data options as loadDataset's spec; notes (guessed HDF5 keys) go to stderr. */
+/**
+ * The data options as loadDataset's spec, each reader's options in its own object: --label and --impute
+ * for CSV/TSV and JSON, the --*-key options for HDF5; notes (guessed HDF5 keys) go to stderr.
+ */
 export function dataSpec(args: Parsed, io?: { err: (s: string) => void }, unlabeled = false): DataSpec {
-  const spec: DataSpec = unlabeled ? { unlabeled: true } : {};
-  for (const [opt, key] of [
-    ['data', 'data'],
-    ['x', 'x'],
-    ['y', 'y'],
-    ['label', 'label'],
-    ['x-key', 'xKey'],
-    ['y-key', 'yKey'],
-    ['classes-key', 'classesKey'],
-    ['impute', 'impute'],
-  ] as const)
-    if (typeof args[opt] === 'string') spec[key] = args[opt];
-  if (io) spec['onNote'] = (s: string) => io.err(`note: ${s}\n`);
+  const str = (opt: string) => (typeof args[opt] === 'string' ? (args[opt] as string) : undefined);
+  const impute = str('impute');
+  const isImpute = (v: string | undefined): v is ImputeKind | undefined =>
+    v === undefined || v === 'mean' || v === 'none';
+  if (!isImpute(impute)) throw new UsageError(`--impute must be 'mean' or 'none' but is '${impute}'`);
+  const table = { label: str('label'), impute };
+  const spec: DataSpec = {
+    data: str('data'),
+    x: str('x'),
+    y: str('y'),
+    unlabeled,
+    csv: table,
+    json: table,
+    hdf5: {
+      xKey: str('x-key'),
+      yKey: str('y-key'),
+      classesKey: str('classes-key'),
+      onNote: io ? (s: string) => io.err(`note: ${s}\n`) : undefined,
+    },
+  };
   if (spec.data === undefined && spec.x === undefined && spec.y === undefined)
     throw new UsageError('no data given: use --data FILE (or builtin:mnist, builtin:iris) or --x X.npy --y Y.npy');
   return spec;

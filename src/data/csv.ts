@@ -1,9 +1,10 @@
 import { parse, CsvError } from 'csv-parse/sync';
 import { DataError } from '../core/errors.js';
+import { printable } from '../core/text.js';
 import type { Dataset } from './dataset.js';
 import type { DataSpec } from './load.js';
 import { readBytes } from './load.js';
-import { missingPolicy, tableToDataset, type Table, type TableOptions } from './table.js';
+import { missingPolicy, tableToDataset, type ImputeKind, type Table, type TableOptions } from './table.js';
 
 /**
  * CSV with a header row, one example per row (`--data FILE.csv --label COLUMN`), parsed by csv-parse:
@@ -26,7 +27,7 @@ export function parseCsvTable(text: string, file: string, delimiter = ','): Tabl
     if (e instanceof CsvError) {
       const line = (e as CsvError & { lines?: number }).lines;
       throw new DataError(
-        `${file}: ${line !== undefined ? `line ${line}: ` : ''}${e.message.replace(/^Invalid Record Length: /, '')} (CSV syntax)`,
+        `${file}: ${line !== undefined ? `line ${line}: ` : ''}${printable(e.message.replace(/^Invalid Record Length: /, ''))} (CSV syntax)`,
         file,
       );
     }
@@ -58,13 +59,27 @@ export function parseCsv(text: string, file: string, opts: TableOptions & { deli
   return tableToDataset(parseCsvTable(text, file, opts.delimiter), file, opts);
 }
 
-/** The `--data FILE.csv` reader: spec.label, spec.impute ('mean' keeps missing values as NaN for fitImputer). */
-export function readCsv(file: string, spec: DataSpec, delimiter = ','): Dataset {
+/** Options of the .csv/.tsv reader (`DataSpec.csv`). */
+export interface CsvOptions {
+  /** The label column: a header name, or a 0-based index (-1 = last); default: label, y, target, class, ... */
+  label?: string | undefined;
+  /** 'mean' keeps a missing feature value as NaN for an imputer fitted on train; 'none' (default) refuses it. */
+  impute?: ImputeKind | undefined;
+  /** The field separator: ',' (default; a tab for .tsv). */
+  delimiter?: string | undefined;
+  /** What a refused missing value's message tells the user to do (default: fill it in, or pass --impute mean). */
+  missingAdvice?: string | undefined;
+}
+
+/** The `--data FILE.csv` reader: spec.csv's label, impute and delimiter; spec.unlabeled for prediction. */
+export function readCsv(file: string, spec: DataSpec = {}): Dataset {
   const text = new TextDecoder('utf-8').decode(readBytes(file));
+  const o = spec.csv ?? {};
   return parseCsv(text, file, {
-    label: spec.label,
-    missing: missingPolicy(spec['impute']),
+    label: o.label,
+    missing: missingPolicy(o.impute),
+    missingAdvice: o.missingAdvice,
     unlabeled: spec.unlabeled === true,
-    delimiter,
+    delimiter: o.delimiter ?? ',',
   });
 }

@@ -1,5 +1,7 @@
 import { DataError } from '../core/errors.js';
 import { Matrix, zeros, type DType } from '../core/matrix.js';
+import { printable } from '../core/text.js';
+import { originOf, setOrigin, takeOrigin } from './origin.js';
 
 /**
  * A data set in the course's layout: one example per COLUMN.
@@ -33,11 +35,12 @@ export function defaultOutput(d: Dataset): OutputKind {
   return d.classes.length <= 2 ? 'sigmoid' : 'softmax';
 }
 
-/** n[L] for an output: 1 for sigmoid, K for softmax, n_y for linear. */
+/** n[L] for an output: 1 for sigmoid, K for softmax, n_y for linear. A classifier needs two classes or more. */
 export function outputUnits(d: Dataset, output: OutputKind): number {
   if (output === 'softmax') {
     if (!d.classes)
       throw new DataError(`${d.source}: softmax output needs class labels but the labels are continuous values`);
+    checkTwoClasses(d, output);
     return d.classes.length;
   }
   if (output === 'sigmoid') {
@@ -45,11 +48,60 @@ export function outputUnits(d: Dataset, output: OutputKind): number {
       throw new DataError(`${d.source}: sigmoid output needs 0/1 labels but the labels are continuous values`);
     if (d.classes.length > 2)
       throw new DataError(
-        `${d.source}: sigmoid output fits 2 classes but the labels have ${d.classes.length} (${d.classes.slice(0, 5).join(', ')}${d.classes.length > 5 ? ', ...' : ''}); use --output softmax`,
+        `${d.source}: sigmoid output fits 2 classes but the labels have ${d.classes.length} (${listClasses(d.classes)}); use --output softmax`,
       );
+    checkTwoClasses(d, output);
     return 1;
   }
   return d.labels.rows;
+}
+
+/** The first class names, quoted for a message: 'cat', 'dog', ... */
+function listClasses(classes: string[], n = 5): string {
+  return (
+    classes
+      .slice(0, n)
+      .map((c) => `'${printable(c)}'`)
+      .join(', ') + (classes.length > n ? ', ...' : '')
+  );
+}
+
+/**
+ * A classifier separates classes: labels with one class give a model that always answers it (and a
+ * sigmoid whose "other" class has no name). Numeric labels can be fitted by regression instead.
+ */
+function checkTwoClasses(d: Dataset, output: 'sigmoid' | 'softmax'): void {
+  const classes = d.classes ?? [];
+  if (classes.length >= 2) return;
+  const numeric = classes.every((c) => Number.isFinite(Number(c)));
+  throw new DataError(
+    `${d.source}: the labels have only one class (${listClasses(classes)}); a ${output} classifier needs at least two. ` +
+      (numeric
+        ? 'To fit the label as a number instead, train a regression with --output linear'
+        : 'Check that --label names the label column and that the data holds every class'),
+  );
+}
+
+/**
+ * Whether a model's class list fits its output: a sigmoid (n[L] = 1) separates exactly 2 named classes,
+ * a softmax one class per unit (K = n[L] ≥ 2); a linear output's classes are its integer targets.
+ * @returns the rule broken, in words, or undefined when the list fits (or there is none).
+ * @example classListMismatch(['cat'], 'sigmoid', 1) // => '"classes" has 1 name but a sigmoid output separates 2 classes'
+ */
+export function classListMismatch(
+  classes: string[] | null | undefined,
+  output: string,
+  nL: number,
+): string | undefined {
+  if (!classes) return undefined;
+  const names = `${classes.length} name${classes.length === 1 ? '' : 's'}`;
+  if (output === 'sigmoid' && (classes.length !== 2 || nL !== 1))
+    return `"classes" has ${names} but a sigmoid output with n[L] = ${nL} separates 2 classes with n[L] = 1`;
+  if (output === 'softmax' && classes.length !== nL)
+    return `"classes" has ${names} but the softmax output has n[L] = ${nL} units, one per class`;
+  const twice = classes.findIndex((c, i) => classes.indexOf(c) !== i);
+  if (twice >= 0) return `"classes" names '${printable(classes[twice]!)}' twice`;
+  return undefined;
 }
 
 /**
@@ -67,13 +119,14 @@ export function targets(d: Dataset, output: OutputKind, dtype: DType = 'float64'
     const values = d.classes.map(Number);
     if (values.some((v) => !Number.isFinite(v)))
       throw new DataError(
-        `${d.source}: linear output needs numeric labels but the classes are names (${d.classes.slice(0, 3).join(', ')})`,
+        `${d.source}: linear output needs numeric labels but the classes are names (${listClasses(d.classes, 3)})`,
       );
     for (let j = 0; j < m; j++) Y.data[j] = values[d.labels.data[j]!]!;
   } else {
     Y.data.set(d.labels.data);
   }
-  return Y;
+  const o = originOf(d.X);
+  return setOrigin(Y, { source: o?.source ?? d.source, examples: o?.examples, rows: 'target' });
 }
 
 /** Class indices of the labels (classification), as integers. */
@@ -104,7 +157,11 @@ export function takeExamples(d: Dataset, index: ArrayLike<number>, source = d.so
     }
     return out;
   };
-  return { ...d, X: pick(d.X), labels: pick(d.labels), source };
+  const X = pick(d.X),
+    labels = pick(d.labels);
+  takeOrigin(d.X, X, index);
+  takeOrigin(d.labels, labels, index);
+  return { ...d, X, labels, source };
 }
 
 /**
@@ -185,10 +242,7 @@ export function alignClasses(d: Dataset, classes: string[] | undefined, owner: s
   const unknown = d.classes.filter((_, i) => map[i]! < 0);
   if (unknown.length)
     throw new DataError(
-      `${d.source}: has class${unknown.length > 1 ? 'es' : ''} ${unknown
-        .slice(0, 5)
-        .map((c) => `'${c}'`)
-        .join(', ')} that ${owner} does not have (${classes.join(', ')})`,
+      `${d.source}: has class${unknown.length > 1 ? 'es' : ''} ${listClasses(unknown)} that ${owner} does not have (${classes.slice(0, 10).map(printable).join(', ')}${classes.length > 10 ? ', ...' : ''})`,
     );
   const labels = zeros(1, d.labels.cols, 'float64');
   for (let j = 0; j < labels.cols; j++) labels.data[j] = map[d.labels.data[j]!]!;

@@ -2,6 +2,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { Dataset as H5Dataset, File as H5File } from 'h5wasm/node';
 import { DataError, fsReason } from '../core/errors.js';
 import { zeros } from '../core/matrix.js';
+import { printable } from '../core/text.js';
 import { examplesToColumns, labelsFromValues, type Dataset } from './dataset.js';
 import type { DataSpec } from './load.js';
 
@@ -20,15 +21,45 @@ const H5T_INTEGER = 0,
   H5T_FLOAT = 1;
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
+/** Options of the .h5/.hdf5 reader (`DataSpec.hdf5`). */
+export interface Hdf5Options {
+  /** The dataset of features, one example per first-axis entry (e.g. train_set_x); guessed when absent. */
+  xKey?: string | undefined;
+  /** The dataset of labels (e.g. train_set_y); guessed when absent. */
+  yKey?: string | undefined;
+  /** The dataset of class names (strings); default: list_classes when the file has it. */
+  classesKey?: string | undefined;
+  /** Told which keys were guessed when none were given (the CLI prints it as a note). */
+  onNote?: ((text: string) => void) | undefined;
+}
+
 type H5 = typeof import('h5wasm/node').default;
 let h5wasmReady: Promise<H5> | undefined;
-/** Loads h5wasm (about 3 MB of WebAssembly) on first use only, so other commands start fast. */
+/**
+ * Loads h5wasm (about 3 MB of WebAssembly) on first use only, so other commands start fast. HDF5's
+ * errors are switched from printing their stack (~20 lines on stderr) to throwing it as an Error, which
+ * withHdf5 turns into one line.
+ */
 function loadH5wasm(): Promise<H5> {
   h5wasmReady ??= import('h5wasm/node').then(async (mod) => {
-    await mod.default.ready;
+    const module = await mod.default.ready;
+    module.activate_throwing_error_handler();
     return mod.default;
   });
   return h5wasmReady;
+}
+
+/**
+ * The innermost reason of an HDF5 error stack, e.g. `truncated file: eof = 1500, sblock->base_addr = 0,
+ * stored_eof = 6212`, printable; undefined for an error that does not come from HDF5.
+ */
+export function hdf5Reason(e: unknown): string | undefined {
+  const text = e instanceof Error ? e.message : typeof e === 'string' ? e : '';
+  if (e instanceof WebAssembly.RuntimeError) return `the HDF5 library failed: ${printable(text)}`;
+  if (!text.startsWith('HDF5-DIAG')) return undefined;
+  const frames = text.split('\n').filter((l) => /^\s*#\d+:/.test(l));
+  const last = frames[frames.length - 1]?.replace(/^\s*#\d+:.*? in [\w.]+\(\): /, '');
+  return printable((last ?? text.split('\n')[0]!).trim());
 }
 
 /** One numeric dataset of a file, as the key guess sees it. */
@@ -74,12 +105,27 @@ function checkHdf5File(file: string): void {
 export async function withHdf5<T>(file: string, use: (f: H5File) => T): Promise<T> {
   checkHdf5File(file);
   const h5 = await loadH5wasm();
-  const f = new h5.File(file, 'r');
+  let f: H5File;
+  try {
+    f = new h5.File(file, 'r');
+  } catch (e) {
+    const reason = hdf5Reason(e);
+    if (reason === undefined) throw e;
+    throw new DataError(`${file}: HDF5 could not open it (corrupted or truncated?): ${reason}`, file);
+  }
   if (f.file_id < 0n) throw new DataError(`${file}: HDF5 could not open it (corrupted or truncated?)`, file);
   try {
     return use(f);
+  } catch (e) {
+    const reason = hdf5Reason(e);
+    if (reason === undefined) throw e;
+    throw new DataError(`${file}: HDF5 could not read it (corrupted or truncated?): ${reason}`, file);
   } finally {
-    f.close();
+    try {
+      f.close();
+    } catch {
+      // A damaged file can fail to close too; the reason thrown above is the one to show.
+    }
   }
 }
 
@@ -101,7 +147,13 @@ export function listEntries(f: H5File): Hdf5Entry[] {
   return out;
 }
 
-const describe = (entries: Hdf5Entry[]) => entries.map((e) => `${e.key} (${e.shape.join(', ')})`).join(', ');
+/** Dataset names come from the file: quoted through printable() so a hostile name cannot drive the terminal. */
+const name = (key: string) => printable(key);
+const describe = (entries: Hdf5Entry[]) =>
+  entries
+    .slice(0, 20)
+    .map((e) => `${name(e.key)} (${e.shape.join(', ')})`)
+    .join(', ') + (entries.length > 20 ? `, ... (${entries.length} datasets)` : '');
 const perExample = (e: Hdf5Entry) => e.shape.slice(1).reduce((a, b) => a * b, 1);
 /** Whether `y` can hold the labels of m examples: (m,), (m, K), or the course's (1, m). */
 const fitsLabels = (y: Hdf5Entry, m: number) =>
@@ -122,12 +174,16 @@ export function chooseKeys(
     const e = entries.find((x) => x.key === k || x.key === k.replace(/^\//, ''));
     if (!e)
       throw new DataError(
-        `${file}: no dataset '${k}' for ${opt}; the file has ${describe(entries) || 'no datasets'}`,
+        `${file}: no dataset '${name(k)}' for ${opt}; the file has ${describe(entries) || 'no datasets'}`,
         file,
       );
-    if (!e.numeric) throw new DataError(`${file}: dataset '${k}' (${opt}) holds ${e.dtype} values, not numbers`, file);
+    if (!e.numeric)
+      throw new DataError(`${file}: dataset '${name(k)}' (${opt}) holds ${name(e.dtype)} values, not numbers`, file);
     if (e.shape.length === 0)
-      throw new DataError(`${file}: dataset '${k}' (${opt}) is a scalar; it must hold one entry per example`, file);
+      throw new DataError(
+        `${file}: dataset '${name(k)}' (${opt}) is a scalar; it must hold one entry per example`,
+        file,
+      );
     return e;
   };
   if (xKey !== undefined && yKey !== undefined) {
@@ -150,7 +206,10 @@ export function chooseKeys(
   if (pairs.length === 0)
     throw new DataError(`${file}: found no pair of numeric datasets with one label per example; ${hint}`, file);
   throw new DataError(
-    `${file}: ${pairs.length} pairs of datasets could be X and Y (${pairs.map(([x, y]) => `${x.key}/${y.key}`).join(', ')}); ${hint}`,
+    `${file}: ${pairs.length} pairs of datasets could be X and Y (${pairs
+      .slice(0, 10)
+      .map(([x, y]) => `${name(x.key)}/${name(y.key)}`)
+      .join(', ')}${pairs.length > 10 ? ', ...' : ''}); ${hint}`,
     file,
   );
 }
@@ -160,7 +219,7 @@ function numbersOf(value: unknown, key: string, file: string): ArrayLike<number>
   if (value instanceof BigInt64Array || value instanceof BigUint64Array)
     return Float64Array.from(value, (v) => Number(v));
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return value as unknown as ArrayLike<number>;
-  throw new DataError(`${file}: dataset '${key}' did not read as a numeric array`, file);
+  throw new DataError(`${file}: dataset '${name(key)}' did not read as a numeric array`, file);
 }
 
 /** Features alone (prediction): X: (n_x, m) from `xKey`, labels: (0, m). */
@@ -169,12 +228,12 @@ export function readHdf5Features(f: H5File, file: string, xKey: string): Dataset
   const e = entries.find((x) => x.key === xKey.replace(/^\//, ''));
   if (!e)
     throw new DataError(
-      `${file}: no dataset '${xKey}' for --x-key; the file has ${describe(entries) || 'no datasets'}`,
+      `${file}: no dataset '${name(xKey)}' for --x-key; the file has ${describe(entries) || 'no datasets'}`,
       file,
     );
   if (!e.numeric || e.shape.length === 0)
     throw new DataError(
-      `${file}: dataset '${xKey}' (--x-key) must hold numbers, one entry per example, but is ${e.dtype} (${e.shape.join(', ')})`,
+      `${file}: dataset '${name(xKey)}' (--x-key) must hold numbers, one entry per example, but is ${name(e.dtype)} (${e.shape.join(', ')})`,
       file,
     );
   const X = featuresOf(f.get(xKey) as H5Dataset, xKey, file);
@@ -185,7 +244,7 @@ export function readHdf5Features(f: H5File, file: string, xKey: string): Dataset
 function featuresOf(xd: H5Dataset, key: string, file: string) {
   const xs = xd.shape ?? [];
   const m = xs[0]!;
-  if (m === 0) throw new DataError(`${file}: dataset '${key}' has no examples (m = 0)`, file);
+  if (m === 0) throw new DataError(`${file}: dataset '${name(key)}' has no examples (m = 0)`, file);
   const nx = xs.slice(1).reduce((a, b) => a * b, 1);
   const xv = numbersOf(xd.value, key, file);
   return examplesToColumns(xv, m, nx);
@@ -205,70 +264,90 @@ export function readHdf5Dataset(
   const shape = `(${ys.join(', ')})`;
   if (!fitsLabels({ key: keys.yKey, shape: ys, dtype: '', numeric: true }, m))
     throw new DataError(
-      `${file}: dataset '${keys.yKey}' is ${shape} but X '${keys.xKey}' has m = ${m} examples; labels must be (m,), (m, 1), (m, K) or (1, m) = (1, ${m})`,
+      `${file}: dataset '${name(keys.yKey)}' is ${shape} but X '${name(keys.xKey)}' has m = ${m} examples; labels must be (m,), (m, 1), (m, K) or (1, m) = (1, ${m})`,
       file,
     );
   const yv = numbersOf(yd.value, keys.yKey, file);
   const k = ys.length === 2 && ys[0] === m ? ys[1]! : 1;
   const source = `${file}:${keys.xKey}`;
+  const names = classNames(f, file, keys.classesKey);
   if (k === 1) {
-    const names = classNames(f, file, keys.classesKey);
     const values = Array.from(yv);
-    if (names && values.every((v) => Number.isInteger(v) && v >= 0 && v < names.length)) {
-      const labels = zeros(1, m, 'float64');
-      labels.data.set(values);
-      return { X, labels, classes: names, source };
-    }
-    if (names && keys.classesKey !== undefined)
+    if (!names) return { X, ...labelsFromValues(values, file), source };
+    const bad = values.findIndex((v) => !(Number.isInteger(v) && v >= 0 && v < names.list.length));
+    if (bad >= 0)
       throw new DataError(
-        `${file}: labels in '${keys.yKey}' must be integers 0..${names.length - 1} to index '${keys.classesKey}'`,
+        `${file}: label ${values[bad]} of example ${bad} in '${name(keys.yKey)}' does not index the ${names.list.length} class names in '${name(names.key)}'; labels must be integers 0..${names.list.length - 1}${names.given ? '' : ' (pass --classes-key to name another list)'}`,
         file,
       );
-    return { X, ...labelsFromValues(values, file), source };
+    const labels = zeros(1, m, 'float64');
+    labels.data.set(values);
+    return { X, labels, classes: names.list, source };
   }
   const rows = Array.from({ length: m }, (_, j) => Array.from({ length: k }, (_, i) => yv[j * k + i]!));
   if (rows.every((r) => r.every((v) => v === 0 || v === 1) && r.reduce((a: number, b: number) => a + b, 0) === 1)) {
     const labels = zeros(1, m, 'float64');
     rows.forEach((r, j) => (labels.data[j] = r.indexOf(1)));
-    const names = classNames(f, file, keys.classesKey);
-    return { X, labels, classes: names?.length === k ? names : Array.from({ length: k }, (_, i) => String(i)), source };
+    if (names && names.list.length !== k)
+      throw new DataError(
+        `${file}: '${name(names.key)}' has ${names.list.length} class names but the one-hot labels in '${name(keys.yKey)}' have K = ${k} classes; they must match${names.given ? '' : ' (pass --classes-key to name another list)'}`,
+        file,
+      );
+    return { X, labels, classes: names?.list ?? Array.from({ length: k }, (_, i) => String(i)), source };
   }
   const labels = zeros(k, m, 'float64');
   rows.forEach((r, j) => r.forEach((v, i) => (labels.data[i * m + j] = v)));
   return { X, labels, source };
 }
 
-/** Class names from `list_classes` (or the given key), decoded from bytes when stored as such. */
-function classNames(f: H5File, file: string, key?: string): string[] | undefined {
+/**
+ * Class names from `key` (--classes-key), or from `list_classes` when the file has it: a dataset of
+ * strings (bytes decoded as UTF-8), at least one, all different. `given` says whether the user named it.
+ */
+function classNames(
+  f: H5File,
+  file: string,
+  key?: string,
+): { key: string; list: string[]; given: boolean } | undefined {
   const k = key ?? (f.keys().includes('list_classes') ? 'list_classes' : undefined);
   if (k === undefined) return undefined;
+  const opt = key !== undefined ? ' (--classes-key)' : ' (class names)';
   const obj = f.get(k);
-  if (!obj || !('value' in obj)) throw new DataError(`${file}: no dataset '${k}' for --classes-key`, file);
-  const v = (obj as H5Dataset).value;
-  const list = Array.isArray(v) ? v : ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : [v];
-  return list.map((s) => (s instanceof Uint8Array ? new TextDecoder().decode(s) : String(s)).replace(/\0+$/, ''));
+  if (!obj || !('value' in obj) || !('metadata' in obj))
+    throw new DataError(`${file}: no dataset '${name(k)}' for --classes-key`, file);
+  const ds = obj as H5Dataset;
+  const type = ds.metadata.type;
+  if (type === H5T_INTEGER || type === H5T_FLOAT)
+    throw new DataError(
+      `${file}: dataset '${name(k)}'${opt} holds numbers, shape (${(ds.shape ?? []).join(', ')}), not class names; class names are strings`,
+      file,
+    );
+  const v = ds.value;
+  const raw = Array.isArray(v) ? v : ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : [v];
+  const list = raw.map((s) => (s instanceof Uint8Array ? new TextDecoder().decode(s) : String(s)).replace(/\0+$/, ''));
+  if (list.length === 0) throw new DataError(`${file}: dataset '${name(k)}'${opt} holds no class names`, file);
+  const twice = list.findIndex((c, i) => list.indexOf(c) !== i);
+  if (twice >= 0)
+    throw new DataError(
+      `${file}: dataset '${name(k)}'${opt} names class '${printable(list[twice]!)}' twice; class names must be unique`,
+      file,
+    );
+  return { key: k, list, given: key !== undefined };
 }
 
-const stringOption = (spec: DataSpec, ...names: string[]): string | undefined => {
-  for (const n of names) if (typeof spec[n] === 'string') return spec[n] as string;
-  return undefined;
-};
-
 /**
- * The `--data FILE.h5` reader. spec: `xKey`/`x-key`, `yKey`/`y-key`, `classesKey`/`classes-key`, and
- * `onNote(text)`, told which keys were guessed when none were given.
- * @example await readHdf5('train_catvnoncat.h5', {}) // X: (12288, 209), classes ['non-cat', 'cat']
+ * The `--data FILE.h5` reader: spec.hdf5's xKey, yKey, classesKey, and onNote, told which keys were
+ * guessed when none were given; spec.unlabeled with only xKey reads features alone.
+ * @example await readHdf5('train_catvnoncat.h5') // X: (12288, 209), classes ['non-cat', 'cat']
  */
 export async function readHdf5(file: string, spec: DataSpec = {}): Promise<Dataset> {
-  const xKey = stringOption(spec, 'xKey', 'x-key');
-  const yKey = stringOption(spec, 'yKey', 'y-key');
-  const classesKey = stringOption(spec, 'classesKey', 'classes-key');
+  const { xKey, yKey, classesKey, onNote } = spec.hdf5 ?? {};
   return withHdf5(file, (f) => {
     if (spec.unlabeled === true && xKey !== undefined && yKey === undefined) return readHdf5Features(f, file, xKey);
     const keys = chooseKeys(listEntries(f), file, xKey, yKey);
-    if (keys.guessed && typeof spec['onNote'] === 'function')
-      (spec['onNote'] as (s: string) => void)(
-        `${file}: using --x-key ${keys.xKey} --y-key ${keys.yKey} (the only pair of datasets with one label per example)`,
+    if (keys.guessed && onNote)
+      onNote(
+        `${file}: using --x-key ${name(keys.xKey)} --y-key ${name(keys.yKey)} (the only pair of datasets with one label per example)`,
       );
     return readHdf5Dataset(f, file, { ...keys, classesKey });
   });

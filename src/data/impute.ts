@@ -1,6 +1,8 @@
 import { DataError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import type { Dataset } from './dataset.js';
+import { sameColumnsOrigin } from './origin.js';
+import { quoted } from './table.js';
 
 /**
  * Mean imputation fitted on TRAIN only: a missing feature value (NaN, as the CSV and JSON readers keep
@@ -68,6 +70,7 @@ export function applyImputer(d: Dataset, imp: Imputer): Dataset {
     const mean = imp.means[i]!;
     for (let k = i * X.cols; k < (i + 1) * X.cols; k++) if (Number.isNaN(out.data[k]!)) out.data[k] = mean;
   }
+  sameColumnsOrigin(X, out);
   return { ...d, X: out };
 }
 
@@ -82,7 +85,7 @@ export function imputeMean(train: Dataset, ...others: Dataset[]): Dataset[] {
 
 function featureName(d: Dataset, i: number): string {
   const name = d.featureNames?.[i];
-  return name !== undefined ? `'${name}' (row ${i} of X)` : `${i} (row ${i} of X)`;
+  return name !== undefined ? `${quoted(name)} (row ${i} of X)` : `${i} (row ${i} of X)`;
 }
 
 /**

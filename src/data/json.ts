@@ -1,14 +1,19 @@
 import { DataError } from '../core/errors.js';
+import { jsonErrorReason, jsonErrorWhere } from '../core/json.js';
 import { zeros } from '../core/matrix.js';
 import { labelsFromStrings, labelsFromValues, type Dataset } from './dataset.js';
 import type { DataSpec } from './load.js';
 import { readBytes } from './load.js';
 import {
+  IMPUTE_ADVICE,
   cellNumber,
+  quoted,
+  shownValue,
   isMissing,
   missingPolicy,
   tableToDataset,
   type Cell,
+  type ImputeKind,
   type MissingPolicy,
   type TableOptions,
 } from './table.js';
@@ -28,11 +33,10 @@ export function parseJsonDataset(text: string, file: string, opts: TableOptions 
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new DataError(`${file}: is not valid JSON (${(e as Error).message})`, file);
+    throw new DataError(`${file}: is not valid JSON${jsonErrorWhere(text, e)} (${jsonErrorReason(e)})`, file);
   }
   if (Array.isArray(doc)) return objectsToDataset(doc, file, opts);
-  if (doc !== null && typeof doc === 'object')
-    return xyToDataset(doc as Record<string, unknown>, file, opts.missing ?? 'error', opts.unlabeled === true);
+  if (doc !== null && typeof doc === 'object') return xyToDataset(doc as Record<string, unknown>, file, opts);
   throw new DataError(
     `${file}: holds a ${doc === null ? 'null' : typeof doc}; expected {"X": [...], "y": [...]} or an array of objects`,
     file,
@@ -44,20 +48,20 @@ function objectsToDataset(doc: unknown[], file: string, opts: TableOptions): Dat
   const isObject = (v: unknown): v is Record<string, Cell> => v !== null && typeof v === 'object' && !Array.isArray(v);
   if (!isObject(doc[0]))
     throw new DataError(
-      `${file}: element 0 is ${Array.isArray(doc[0]) ? 'an array' : JSON.stringify(doc[0])}; a top-level array must hold one object per example ({"f1": ..., "label": ...})`,
+      `${file}: element 0 is ${Array.isArray(doc[0]) ? 'an array' : shownValue(doc[0])}; a top-level array must hold one object per example ({"f1": ..., "label": ...})`,
       file,
     );
   const columns = Object.keys(doc[0]);
   const rows = doc.map((e, j) => {
     if (!isObject(e))
       throw new DataError(
-        `${file}: element ${j} is ${JSON.stringify(e)?.slice(0, 40)}; every element must be an object like element 0`,
+        `${file}: element ${j} is ${shownValue(e)}; every element must be an object like element 0`,
         file,
       );
     const extra = Object.keys(e).find((k) => !columns.includes(k));
     if (extra !== undefined)
       throw new DataError(
-        `${file}: element ${j} has key '${extra}' that element 0 does not; every example needs the same keys`,
+        `${file}: element ${j} has key ${quoted(extra)} that element 0 does not; every example needs the same keys`,
         file,
       );
     return { cells: columns.map((c) => e[c]), where: `element ${j}` };
@@ -65,14 +69,17 @@ function objectsToDataset(doc: unknown[], file: string, opts: TableOptions): Dat
   return tableToDataset({ columns, rows }, file, opts);
 }
 
-function xyToDataset(doc: Record<string, unknown>, file: string, missing: MissingPolicy, unlabeled: boolean): Dataset {
+function xyToDataset(doc: Record<string, unknown>, file: string, opts: TableOptions): Dataset {
+  const missing: MissingPolicy = opts.missing ?? 'error',
+    unlabeled = opts.unlabeled === true;
   const xKey = ['X', 'x'].find((k) => k in doc);
   const yKey = ['y', 'Y', 'labels', 'label'].find((k) => k in doc);
   if (xKey === undefined || (yKey === undefined && !unlabeled))
     throw new DataError(
       `${file}: an object must have keys "X" and "y" but has ${
         Object.keys(doc)
-          .map((k) => `"${k}"`)
+          .slice(0, 20)
+          .map((k) => shownValue(k))
           .join(', ') || 'none'
       }`,
       file,
@@ -118,7 +125,7 @@ function xyToDataset(doc: Record<string, unknown>, file: string, missing: Missin
       if (isMissing(c)) {
         if (missing !== 'keep')
           throw new DataError(
-            `${file}: ${xKey}[${j}][${i}] is missing (${JSON.stringify(c ?? null)}); fill it in, or pass --impute mean to fill it with the feature's mean over the training set`,
+            `${file}: ${xKey}[${j}][${i}] is missing (${shownValue(c ?? null)}); ${opts.missingAdvice ?? IMPUTE_ADVICE}`,
             file,
           );
         v = NaN;
@@ -126,7 +133,7 @@ function xyToDataset(doc: Record<string, unknown>, file: string, missing: Missin
         const n = typeof c === 'number' ? (Number.isFinite(c) ? c : undefined) : undefined;
         if (n === undefined)
           throw new DataError(
-            `${file}: ${xKey}[${j}][${i}] is ${JSON.stringify(c)}; features must be finite numbers`,
+            `${file}: ${xKey}[${j}][${i}] is ${shownValue(c)}; features must be finite numbers`,
             file,
           );
         v = n;
@@ -138,7 +145,7 @@ function xyToDataset(doc: Record<string, unknown>, file: string, missing: Missin
   const labels = ys.map((v, j) => {
     if (isMissing(v as Cell) || (typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'boolean'))
       throw new DataError(
-        `${file}: ${yKey}[${j}] is ${JSON.stringify(v ?? null)}; every label must be a number or a class name`,
+        `${file}: ${yKey}[${j}] is ${shownValue(v ?? null)}; every label must be a number or a class name`,
         file,
       );
     return v as number | string | boolean;
@@ -150,12 +157,24 @@ function xyToDataset(doc: Record<string, unknown>, file: string, missing: Missin
   return { X, ...info, source: file };
 }
 
-/** The `--data FILE.json` reader: spec.label for arrays of objects, spec.impute ('mean' keeps missing values as NaN). */
-export function readJson(file: string, spec: DataSpec): Dataset {
+/** Options of the .json reader (`DataSpec.json`). */
+export interface JsonOptions {
+  /** The label key of an array of objects (default: label, y, target, class, ...). */
+  label?: string | undefined;
+  /** 'mean' keeps a missing feature value as NaN for an imputer fitted on train; 'none' (default) refuses it. */
+  impute?: ImputeKind | undefined;
+  /** What a refused missing value's message tells the user to do (default: fill it in, or pass --impute mean). */
+  missingAdvice?: string | undefined;
+}
+
+/** The `--data FILE.json` reader: spec.json's label (arrays of objects) and impute; spec.unlabeled for prediction. */
+export function readJson(file: string, spec: DataSpec = {}): Dataset {
   const text = new TextDecoder('utf-8').decode(readBytes(file));
+  const o = spec.json ?? {};
   return parseJsonDataset(text, file, {
-    label: spec.label,
-    missing: missingPolicy(spec['impute']),
+    label: o.label,
+    missing: missingPolicy(o.impute),
+    missingAdvice: o.missingAdvice,
     unlabeled: spec.unlabeled === true,
   });
 }

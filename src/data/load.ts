@@ -2,22 +2,33 @@ import { readFileSync } from 'node:fs';
 import { DataError, fsReason } from '../core/errors.js';
 import { zeros, type Matrix } from '../core/matrix.js';
 import { loadBuiltin } from './builtin.js';
+import type { CsvOptions } from './csv.js';
+import type { Hdf5Options } from './hdf5.js';
+import type { JsonOptions } from './json.js';
+import { recordLoaded } from './origin.js';
 import { examplesToColumns, labelsFromValues, validateDataset, type Dataset } from './dataset.js';
 import { parseNpy, type NpyArray } from './npy.js';
 
-/** Where a data set comes from, as the command line's data options say it. */
+/**
+ * Where a data set comes from, as the command line's data options say it, with each reader's own
+ * options in a typed object of its own (a reader ignores the others).
+ * @example { data: 'flowers.csv', csv: { label: 'species' } }
+ * @example { data: 'train_catvnoncat.h5', hdf5: { xKey: 'train_set_x', yKey: 'train_set_y' } }
+ */
 export interface DataSpec {
   /** --data: `builtin:<name>`, or a file whose extension picks the reader. */
-  data?: string;
+  data?: string | undefined;
   /** --x / --y: separate feature and label files (.npy). */
-  x?: string;
-  y?: string;
-  /** --label: the label column of a CSV. */
-  label?: string;
+  x?: string | undefined;
+  y?: string | undefined;
   /** Features alone are enough (prediction): --x without --y gives labels: (0, m). */
-  unlabeled?: boolean;
-  /** Extra reader options (CSV imputation, HDF5 keys, ...), passed through to the reader. */
-  [option: string]: unknown;
+  unlabeled?: boolean | undefined;
+  /** Options of the .csv and .tsv reader: label column, imputation, delimiter. */
+  csv?: CsvOptions | undefined;
+  /** Options of the .json reader: label key (arrays of objects), imputation. */
+  json?: JsonOptions | undefined;
+  /** Options of the .h5/.hdf5 reader: dataset names, and where notes about guessed names go. */
+  hdf5?: Hdf5Options | undefined;
 }
 
 /** A reader for one file extension, registered by the data modules. */
@@ -59,7 +70,7 @@ export async function loadDataset(spec: DataSpec): Promise<Dataset> {
     }
   } else throw new DataError('no data given: use --data FILE (or builtin:mnist, builtin:iris) or --x X.npy --y Y.npy');
   validateDataset(d);
-  return d;
+  return recordLoaded(d);
 }
 
 export function readBytes(file: string): Uint8Array {

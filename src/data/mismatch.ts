@@ -1,4 +1,5 @@
 import type { Dataset } from './dataset.js';
+import { quoted } from './table.js';
 
 /**
  * Do two data sets come from the same distribution? The course's rule (Course 2, Week 1; Course 3):
@@ -230,7 +231,7 @@ export function compareDistributions(
   if (shifted.length > 0 && shifted.length >= Math.max(1, Math.ceil(shiftedShare * features.length))) {
     const top = [...shifted].sort((x, y) => Math.abs(y.smd) - Math.abs(x.smd)).slice(0, 3);
     const fmt = (f: FeatureComparison) =>
-      `'${f.name}' ${Number.isFinite(f.smd) ? f.smd.toFixed(2) : f.smd > 0 ? '+∞' : '−∞'} (mean ${+f.meanA.toPrecision(4)} vs ${+f.meanB.toPrecision(4)})`;
+      `${quoted(f.name)} ${Number.isFinite(f.smd) ? f.smd.toFixed(2) : f.smd > 0 ? '+∞' : '−∞'} (mean ${+f.meanA.toPrecision(4)} vs ${+f.meanB.toPrecision(4)})`;
     warnings.push(
       `${na} and ${nb} differ in ${shifted.length} of ${features.length} features (|standardized mean difference| > ${smdThreshold}; largest: ${top.map(fmt).join(', ')}); ${RULE}.`,
     );
@@ -251,7 +252,7 @@ export function compareDistributions(
         0,
       );
       warnings.push(
-        `${na} and ${nb} have different label proportions: class '${lp.classes[k]}' is ${pct(lp.proportionsA[k]!)} of ${na} but ${pct(lp.proportionsB[k]!)} of ${nb} (chi-square ${lp.chiSquare.toFixed(1)}, df ${lp.df}, p = ${lp.pValue.toPrecision(2)}); ${RULE}.`,
+        `${na} and ${nb} have different label proportions: class ${quoted(lp.classes[k]!)} is ${pct(lp.proportionsA[k]!)} of ${na} but ${pct(lp.proportionsB[k]!)} of ${nb} (chi-square ${lp.chiSquare.toFixed(1)}, df ${lp.df}, p = ${lp.pValue.toPrecision(2)}); ${RULE}.`,
       );
     }
   } else if (!classesA && !classesB && a.labels.rows === b.labels.rows) {

@@ -1,5 +1,7 @@
 import { ValueError } from '../core/errors.js';
+import { printable } from '../core/text.js';
 import { Matrix, zeros } from '../core/matrix.js';
+import { valueStats } from './stats.js';
 
 /**
  * Feature scaling, fitted on the training set only and stored in the model, applied the same way to
@@ -26,10 +28,10 @@ export function parseNormalize(text: string): NormalizeKind {
   if (m) {
     const k = Number(m[1]);
     if (!Number.isFinite(k) || k === 0)
-      throw new ValueError(`--normalize scale:<k> needs a non-zero number k but got '${m[1]}'`);
+      throw new ValueError(`--normalize scale:<k> needs a non-zero number k but got '${printable(m[1]!)}'`);
     return { scale: k };
   }
-  throw new ValueError(`normalize must be none, standard, minmax or scale:<k> but is '${text}'`);
+  throw new ValueError(`normalize must be none, standard, minmax or scale:<k> but is '${printable(text)}'`);
 }
 
 export function normalizeName(n: Normalization): string {
@@ -47,22 +49,19 @@ export function fitNormalization(X: Matrix, kind: NormalizeKind): Normalization 
   const shift: number[] = [],
     scale: number[] = [];
   for (let i = 0; i < n; i++) {
-    const row = x.subarray(i * m, (i + 1) * m);
+    // Overflow-safe statistics: a feature near 1e308 has a finite mean and std but an infinite plain sum.
+    const st = valueStats(x, i * m, (i + 1) * m) ?? { min: 0, max: 0, mean: 0, std: 0 };
     if (kind === 'standard') {
-      let mean = 0;
-      for (let j = 0; j < m; j++) mean += row[j]!;
-      mean /= m;
-      let v = 0;
-      for (let j = 0; j < m; j++) v += (row[j]! - mean) ** 2;
-      const std = Math.sqrt(v / m);
-      shift.push(mean);
-      scale.push(std > 0 ? std : 1);
+      shift.push(st.mean);
+      scale.push(st.std > 0 ? st.std : 1);
     } else {
-      let lo = Infinity,
-        hi = -Infinity;
-      for (let j = 0; j < m; j++) ((lo = Math.min(lo, row[j]!)), (hi = Math.max(hi, row[j]!)));
-      shift.push(lo);
-      scale.push(hi > lo ? hi - lo : 1);
+      const range = st.max - st.min;
+      if (!Number.isFinite(range))
+        throw new ValueError(
+          `normalization: feature ${i} ranges from ${st.min} to ${st.max}, wider than float64 can hold (max - min overflows); use --normalize standard, or rescale the feature first`,
+        );
+      shift.push(st.min);
+      scale.push(range > 0 ? range : 1);
     }
   }
   return { kind, shift, scale };
@@ -118,6 +117,6 @@ export function normalizationFromJSON(json: unknown, where: string, nx: number):
     return { kind: o.kind, shift: o.shift!, scale: o.scale! };
   }
   throw new ValueError(
-    `${where}: normalization.kind must be none, standard, minmax or scale but is ${JSON.stringify(o.kind)}`,
+    `${where}: normalization.kind must be none, standard, minmax or scale but is ${printable(JSON.stringify(o.kind)?.slice(0, 40) ?? 'missing')}`,
   );
 }

@@ -1,4 +1,8 @@
 import { DataError } from '../core/errors.js';
+import { printable } from '../core/text.js';
+
+/** Header text for a message: its JSON, at most 80 characters, printable. */
+const shown = (text: string) => printable(JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}...` : text));
 
 /** A parsed NumPy .npy array: its shape and its values as float64, in C (row-major) order. */
 export interface NpyArray {
@@ -42,7 +46,7 @@ export function parseNpy(bytes: Uint8Array, file = '<npy>'): NpyArray {
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined)
     throw new DataError(
-      `${file}: malformed .npy header (byte ${headerStart}): expected 'descr', 'fortran_order' and 'shape' but got ${JSON.stringify(header.trim())}`,
+      `${file}: malformed .npy header (byte ${headerStart}): expected 'descr', 'fortran_order' and 'shape' but got ${shown(header.trim())}`,
       file,
     );
   if (fortran === 'True')
@@ -57,7 +61,10 @@ export function parseNpy(bytes: Uint8Array, file = '<npy>'): NpyArray {
     .map((s) => {
       const n = Number(s.replace(/L$/, ''));
       if (!Number.isInteger(n) || n < 0)
-        throw new DataError(`${file}: malformed .npy shape (${shapeText}) at header byte ${headerStart}`, file);
+        throw new DataError(
+          `${file}: malformed .npy shape (${printable(shapeText)}) at header byte ${headerStart}`,
+          file,
+        );
       return n;
     });
   const count = shape.reduce((a, b) => a * b, 1);
@@ -83,7 +90,7 @@ function elementReader(descr: string, file: string): { size: number; read: (v: D
   const m = /^([<>|=])([iufb])(\d+)$/.exec(descr);
   if (!m)
     throw new DataError(
-      `${file}: .npy dtype '${descr}' is not supported (numbers only: uint8, int*, float32, float64, bool)`,
+      `${file}: .npy dtype ${shown(descr)} is not supported (numbers only: uint8, int*, float32, float64, bool)`,
       file,
     );
   const little = m[1] !== '>';
@@ -106,7 +113,7 @@ function elementReader(descr: string, file: string): { size: number; read: (v: D
   const read = readers[key];
   if (!read)
     throw new DataError(
-      `${file}: .npy dtype '${descr}' is not supported (numbers only: uint8, int*, float32, float64, bool)`,
+      `${file}: .npy dtype ${shown(descr)} is not supported (numbers only: uint8, int*, float32, float64, bool)`,
       file,
     );
   return { size, read };

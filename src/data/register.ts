@@ -10,17 +10,19 @@ import { readHdf5 } from './hdf5.js';
 import { validateAllowingMissing } from './impute.js';
 import { readJson } from './json.js';
 import { loadDataset, registerReader, type DataSpec } from './load.js';
+import { recordLoaded } from './origin.js';
 
-registerReader('csv', (file, spec) => readCsv(file, spec, ','));
-registerReader('tsv', (file, spec) => readCsv(file, spec, '\t'));
+const readTsv = (file: string, spec: DataSpec) => readCsv(file, { ...spec, csv: { delimiter: '\t', ...spec.csv } });
+registerReader('csv', (file, spec) => readCsv(file, spec));
+registerReader('tsv', readTsv);
 registerReader('json', (file, spec) => readJson(file, spec));
 registerReader('h5', (file, spec) => readHdf5(file, spec));
 registerReader('hdf5', (file, spec) => readHdf5(file, spec));
 
 /** The readers that can keep a missing feature value (as NaN). */
 const KEEPS_MISSING: Record<string, (file: string, spec: DataSpec) => Dataset> = {
-  csv: (file, spec) => readCsv(file, spec, ','),
-  tsv: (file, spec) => readCsv(file, spec, '\t'),
+  csv: readCsv,
+  tsv: readTsv,
   json: readJson,
 };
 
@@ -35,7 +37,7 @@ export async function loadDatasetKeepingMissing(spec: DataSpec): Promise<Dataset
   const ext = file !== undefined ? /\.([A-Za-z0-9]+)$/.exec(file)?.[1]?.toLowerCase() : undefined;
   const reader = ext !== undefined ? KEEPS_MISSING[ext] : undefined;
   if (file === undefined || reader === undefined) return loadDataset(spec);
-  const d = reader(file, { ...spec, impute: 'mean' });
+  const d = reader(file, { ...spec, csv: { ...spec.csv, impute: 'mean' }, json: { ...spec.json, impute: 'mean' } });
   validateAllowingMissing(d);
-  return d;
+  return recordLoaded(d);
 }

@@ -1,17 +1,13 @@
+import { printable } from '../core/text.js';
 import type { Dataset } from './dataset.js';
+import { valueStats as stats, type ValueStats } from './stats.js';
+
+export type { ValueStats } from './stats.js';
 
 /**
  * What `lnn data` prints: the sizes, the classes with their counts, the value ranges and the missing
  * values of a data set. Browser-safe: no Node imports.
  */
-
-/** min / max / mean / standard deviation of the present (non-NaN) values. */
-export interface ValueStats {
-  min: number;
-  max: number;
-  mean: number;
-  std: number;
-}
 
 export interface FeatureSummary extends ValueStats {
   /** Row i of X. */
@@ -46,29 +42,6 @@ export interface DataSummary {
     /** Features with at least one missing value. */
     features: number;
   };
-}
-
-function stats(values: ArrayLike<number>, start = 0, end = values.length): ValueStats | null {
-  let min = Infinity,
-    max = -Infinity,
-    sum = 0,
-    n = 0;
-  for (let k = start; k < end; k++) {
-    const v = values[k]!;
-    if (Number.isNaN(v)) continue;
-    if (v < min) min = v;
-    if (v > max) max = v;
-    sum += v;
-    n++;
-  }
-  if (n === 0) return null;
-  const mean = sum / n;
-  let sq = 0;
-  for (let k = start; k < end; k++) {
-    const v = values[k]!;
-    if (!Number.isNaN(v)) sq += (v - mean) * (v - mean);
-  }
-  return { min, max, mean, std: Math.sqrt(sq / n) };
 }
 
 /**
@@ -123,10 +96,11 @@ export function summarizeDataset(d: Dataset, perFeatureLimit = 50): DataSummary 
   };
 }
 
+/** A statistic in at most 10 characters: integers below 1e5 as they are, 4 significant digits otherwise. */
 const num = (v: number) =>
   Number.isNaN(v)
     ? '—'
-    : Number.isInteger(v)
+    : Number.isInteger(v) && Math.abs(v) < 1e5
       ? String(v)
       : Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3
         ? v.toExponential(3)
@@ -135,15 +109,16 @@ const num = (v: number) =>
 /** The summary as text, for the terminal. */
 export function formatSummary(s: DataSummary): string {
   const lines = [
-    `${s.source}`,
+    printable(s.source),
     `  m = ${s.m} examples, n_x = ${s.nx} features → X: (${s.nx}, ${s.m}), labels: (${s.ny}, ${s.m})`,
   ];
   if (s.classes) {
     lines.push(`  ${s.classes.length} classes:`);
-    const w = Math.max(...s.classes.map((c) => c.name.length));
-    for (const c of s.classes)
+    const names = s.classes.map((c) => printable(c.name));
+    const w = Math.max(...names.map((n) => n.length));
+    for (const [k, c] of s.classes.entries())
       lines.push(
-        `    ${c.name.padEnd(w)}  ${String(c.count).padStart(String(s.m).length)}  (${(100 * c.fraction).toFixed(1)}%)`,
+        `    ${names[k]!.padEnd(w)}  ${String(c.count).padStart(String(s.m).length)}  (${(100 * c.fraction).toFixed(1)}%)`,
       );
   } else if (s.targets)
     lines.push(
@@ -159,14 +134,15 @@ export function formatSummary(s: DataSummary): string {
       : `  missing values: ${s.missing.values} in ${s.missing.examples} example${s.missing.examples === 1 ? '' : 's'} and ${s.missing.features} feature${s.missing.features === 1 ? '' : 's'} (--impute mean fills them from the training set's means)`,
   );
   if (s.features) {
-    const w = Math.max(7, ...s.features.map((f) => f.name.length));
+    const names = s.features.map((f) => printable(f.name));
+    const w = Math.max(7, ...names.map((n) => n.length));
     lines.push(
       '  per feature:',
-      `    ${'feature'.padEnd(w)}  ${['min', 'max', 'mean', 'std', 'missing'].map((h) => h.padStart(10)).join('')}`,
+      `    ${'feature'.padEnd(w)} ${['min', 'max', 'mean', 'std', 'missing'].map((h) => h.padStart(11)).join('')}`,
     );
-    for (const f of s.features)
+    for (const [k, f] of s.features.entries())
       lines.push(
-        `    ${f.name.padEnd(w)}  ${[num(f.min), num(f.max), num(f.mean), num(f.std), String(f.missing)].map((v) => v.padStart(10)).join('')}`,
+        `    ${names[k]!.padEnd(w)} ${[num(f.min), num(f.max), num(f.mean), num(f.std), String(f.missing)].map((v) => v.padStart(11)).join('')}`,
       );
   }
   return lines.join('\n') + '\n';

@@ -1,4 +1,5 @@
 import { DataError, ValueError } from '../core/errors.js';
+import { printable } from '../core/text.js';
 import { zeros } from '../core/matrix.js';
 import { labelsFromStrings, labelsFromValues, type Dataset } from './dataset.js';
 
@@ -30,6 +31,11 @@ export interface TableOptions {
   label?: string | undefined;
   missing?: MissingPolicy;
   /**
+   * What to tell the user to do about a missing feature value that is refused (default: fill it in, or
+   * pass --impute mean). `lnn eval`/`predict` say instead that the model has no means to fill it with.
+   */
+  missingAdvice?: string | undefined;
+  /**
    * Features alone are enough (prediction): when the label column is not there (no --label, or a
    * --label name the file lacks), every column is a feature and labels are (0, m).
    */
@@ -39,10 +45,29 @@ export interface TableOptions {
 /** Column names tried, in order, when no --label is given. */
 export const DEFAULT_LABEL_NAMES = ['label', 'labels', 'y', 'target', 'class', 'Label', 'Y', 'Target', 'Class'];
 
+/** The advice for a refused missing value when the command offers --impute mean (train, split). */
+export const IMPUTE_ADVICE =
+  "fill it in, or pass --impute mean to fill it with the feature's mean over the training set";
+
 /** Text that stands for a missing value: an empty field, NA, N/A, NaN, null, ?. */
 const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?']);
 /** A plain decimal number: 3, -0.5, .5, 1e-3 (no hex, no Infinity). */
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * A value read from a file, for a message: its JSON (at most `max` characters, then ...), printable, so
+ * that a hostile file cannot drive the terminal through an error message.
+ * @example shownValue('a\u001b[2Jb') // => '"a\\u001b[2Jb"'
+ */
+export function shownValue(v: unknown, max = 40): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return printable(text.length > max ? `${text.slice(0, max)}...` : text);
+}
+
+/** A name from a file (a column, a key), quoted for a message and printable: 'petal width'. */
+export function quoted(name: string): string {
+  return `'${printable(name.length > 60 ? `${name.slice(0, 60)}...` : name)}'`;
+}
 
 export function isMissing(c: Cell): boolean {
   return (
@@ -61,16 +86,20 @@ export function cellNumber(c: Cell): number | undefined {
   return undefined;
 }
 
+/** What `--impute` takes: 'mean' (fill from the training set's means) or 'none'. */
+export type ImputeKind = 'mean' | 'none';
+
 /** Reads the --impute option: 'mean' keeps missing values as NaN for an imputer fitted on train. */
 export function missingPolicy(impute: unknown): MissingPolicy {
   if (impute === undefined || impute === 'none') return 'error';
   if (impute === 'mean') return 'keep';
-  throw new ValueError(`--impute must be 'mean' or 'none' but is '${String(impute)}'`);
+  throw new ValueError(`--impute must be 'mean' or 'none' but is ${quoted(String(impute))}`);
 }
 
 /** Finds the label column; the error lists the columns there are. */
 export function labelColumn(columns: string[], label: string | undefined, file: string): number {
-  const list = columns.map((c) => `'${c}'`).join(', ');
+  const list =
+    columns.slice(0, 20).map(quoted).join(', ') + (columns.length > 20 ? `, ... (${columns.length} columns)` : '');
   if (label === undefined) {
     for (const name of DEFAULT_LABEL_NAMES) {
       const i = columns.indexOf(name);
@@ -92,7 +121,7 @@ export function labelColumn(columns: string[], label: string | undefined, file: 
       file,
     );
   }
-  throw new DataError(`${file}: no column '${label}' for --label; columns are ${list}`, file);
+  throw new DataError(`${file}: no column ${quoted(label)} for --label; columns are ${list}`, file);
 }
 
 /** The label column's index, or -1 when features alone will do (opts.unlabeled) and there is none. */
@@ -113,7 +142,7 @@ export function tableToDataset(table: Table, file: string, opts: TableOptions = 
   columns.forEach((c, i) => {
     if (seen.has(c))
       throw new DataError(
-        `${file}: column name '${c}' appears twice in the header (columns ${seen.get(c)! + 1} and ${i + 1}); names must be unique`,
+        `${file}: column name ${quoted(c)} appears twice in the header (columns ${seen.get(c)! + 1} and ${i + 1}); names must be unique`,
         file,
       );
     seen.set(c, i);
@@ -123,7 +152,7 @@ export function tableToDataset(table: Table, file: string, opts: TableOptions = 
   const features = columns.map((_, i) => i).filter((i) => i !== y);
   if (features.length === 0)
     throw new DataError(
-      `${file}: has only the label column '${columns[y]}'; there must be at least one feature column`,
+      `${file}: has only the label column ${quoted(columns[y]!)}; there must be at least one feature column`,
       file,
     );
   const m = rows.length;
@@ -133,7 +162,7 @@ export function tableToDataset(table: Table, file: string, opts: TableOptions = 
   const labelCells: Cell[] = new Array(y < 0 ? 0 : m);
   for (let j = 0; j < m; j++) {
     const { cells, where } = rows[j]!;
-    const at = (col: number) => `${file}: ${where}, column '${columns[col]}'`;
+    const at = (col: number) => `${file}: ${where}, column ${quoted(columns[col]!)}`;
     if (y >= 0) {
       const lc = cells[y];
       if (isMissing(lc)) throw new DataError(`${at(y)}: the label is missing; every example needs one`, file);
@@ -144,17 +173,13 @@ export function tableToDataset(table: Table, file: string, opts: TableOptions = 
       const c = cells[col];
       let v: number;
       if (isMissing(c)) {
-        if (!keep)
-          throw new DataError(
-            `${at(col)}: missing value; fill it in, or pass --impute mean to fill it with the column's mean over the training set`,
-            file,
-          );
+        if (!keep) throw new DataError(`${at(col)}: missing value; ${opts.missingAdvice ?? IMPUTE_ADVICE}`, file);
         v = NaN;
       } else {
         const n = cellNumber(c);
         if (n === undefined)
           throw new DataError(
-            `${at(col)}: ${JSON.stringify(c)} is not a number; features must be finite numbers (encode categories as numbers first)`,
+            `${at(col)}: ${shownValue(c)} is not a number; features must be finite numbers (encode categories as numbers first)`,
             file,
           );
         v = n;

@@ -9,9 +9,12 @@ export function saveModel(model: Model, file: string, run?: RunRecord): void {
   writeFileAtomic(file, JSON.stringify(modelToJSON(model, run)) + '\n');
 }
 
-/** Loads a model file, checking format, shapes and checksum. */
-export function loadModel(file: string, backend?: Backend): Model {
-  return modelFromJSON(readJsonFile(file), file, backend);
+/**
+ * Loads a model file, checking format, shapes, classes and checksum; `onNote` hears about an older
+ * format (version 1, whose checksum covers only the parameters).
+ */
+export function loadModel(file: string, backend?: Backend, onNote?: (text: string) => void): Model {
+  return modelFromJSON(readJsonFile(file), file, backend, onNote);
 }
 
 /** The run record embedded in a model file, if any. */

@@ -1,5 +1,6 @@
-import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
-import { Matrix, fromArray, type DType } from '../core/matrix.js';
+import { DataError, ShapeError, ValueError, fmtShape } from '../core/errors.js';
+import { Matrix, convert, fromArray, type DType } from '../core/matrix.js';
+import { printable } from '../core/text.js';
 
 /** Parameters as a plain named map: { W1, b1, W2, b2, ... }. W[l]: (n[l], n[l-1]), b[l]: (n[l], 1). */
 export type Parameters = Record<string, Matrix>;
@@ -47,9 +48,45 @@ export function parametersToJSON(parameters: Parameters): Record<string, number[
   return out;
 }
 
+/** The largest finite float32, (2 − 2⁻²³)·2¹²⁷: a parameter beyond it becomes Infinity in float32. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+// Where parametersFromJSON read each parameter set from, so that a later check (Model.create converting
+// them to float32) names the file.
+const sources = new WeakMap<Parameters, string>();
+
+/** The file (or other `where`) parametersFromJSON read these parameters from, if it did. */
+export function parametersSource(parameters: Parameters): string | undefined {
+  return sources.get(parameters);
+}
+
 /**
- * Reads parameters from their JSON form, checking each is a rectangular array of finite numbers and that
- * the shapes chain (and match `expectedDims` when given). `where` names the file in messages.
+ * Checks that every value of W[l], b[l] fits `dtype` (1e300 is a float64 but Infinity in float32);
+ * names `where`, the parameter and its (row, col) in the JSON layout.
+ * @throws DataError `init.json: W1[0][2] is 1e+300, beyond the range of float32 (±3.4028e+38); ...`
+ */
+export function checkParametersFit(parameters: Parameters, dtype: DType, where: string): void {
+  if (dtype === 'float64') return;
+  for (const [key, M] of Object.entries(parameters)) {
+    const k = M.data.findIndex((v) => Math.abs(v) > FLOAT32_MAX);
+    if (k >= 0)
+      throw new DataError(
+        `${where}: ${key}[${Math.floor(k / M.cols)}][${k % M.cols}] is ${M.data[k]}, beyond the range of float32 (±${FLOAT32_MAX.toPrecision(5)}); use --dtype float64, or parameters of a sensible size`,
+        where,
+      );
+  }
+}
+
+/** A value from a file as a short, printable snippet for a message. */
+function snippet(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return printable(text.length > 40 ? `${text.slice(0, 40)}...` : text);
+}
+
+/**
+ * Reads parameters from their JSON form, checking each is a rectangular array of finite numbers that
+ * fit `dtype`, and that the shapes chain (and match `expectedDims` when given). `where` names the file
+ * in messages. Every rule broken is a DataError naming `where`, the parameter and the position.
  */
 export function parametersFromJSON(
   json: unknown,
@@ -57,44 +94,59 @@ export function parametersFromJSON(
   where = 'parameters',
   expectedDims?: number[],
 ): Parameters {
+  const fail = (text: string): never => {
+    throw new DataError(`${where}: ${text}`, where);
+  };
   if (typeof json !== 'object' || json === null || Array.isArray(json))
-    throw new ValueError(`${where}: parameters must be a JSON object { "W1": [[...]], "b1": [[...]], ... }`);
+    fail('parameters must be a JSON object { "W1": [[...]], "b1": [[...]], ... }');
   const obj = json as Record<string, unknown>;
   const params: Parameters = {};
   for (const [key, value] of Object.entries(obj)) {
-    if (!/^[Wb][1-9]\d*$/.test(key))
-      throw new ValueError(`${where}: unexpected key '${key}'; parameters are named W1, b1, W2, b2, ...`);
+    if (!/^[Wb][1-9]\d{0,5}$/.test(key))
+      fail(`unexpected key '${printable(key.slice(0, 40))}'; parameters are named W1, b1, W2, b2, ...`);
     if (!Array.isArray(value) || value.length === 0 || !value.every((r) => Array.isArray(r)))
-      throw new ValueError(
-        `${where}: ${key} must be a non-empty array of rows (nested arrays) but is ${Array.isArray(value) ? 'a flat array' : typeof value}`,
+      fail(
+        `${key} must be a non-empty array of rows (nested arrays) but is ${Array.isArray(value) ? 'a flat array' : value === null ? 'null' : typeof value}`,
       );
-    for (let i = 0; i < value.length; i++)
-      for (let j = 0; j < (value[i] as unknown[]).length; j++) {
-        const v = (value[i] as unknown[])[j];
+    const rows = value as unknown[][];
+    const cols = rows[0]!.length;
+    for (let i = 0; i < rows.length; i++) {
+      if (rows[i]!.length !== cols)
+        fail(`${key}[${i}] has ${rows[i]!.length} values but ${key}[0] has ${cols}; every row needs the same length`);
+      for (let j = 0; j < cols; j++) {
+        const v = rows[i]![j];
         if (typeof v !== 'number' || !Number.isFinite(v))
-          throw new ValueError(`${where}: ${key}[${i}][${j}] must be a finite number but is ${JSON.stringify(v)}`);
+          fail(`${key}[${i}][${j}] must be a finite number but is ${snippet(v)}`);
       }
-    params[key] = fromArray(value as number[][], dtype, `${where}: ${key}`);
+    }
+    if (cols === 0) fail(`${key} has rows without values; ${key} must be (n[l], n[l-1]) with both ≥ 1`);
+    params[key] = fromArray(rows as number[][], 'float64', `${where}: ${key}`);
   }
-  const dims = layerDims(params, where);
+  checkParametersFit(params, dtype, where);
+  let dims: number[] = [];
+  try {
+    dims = layerDims(params, where);
+  } catch (e) {
+    if (e instanceof ValueError || e instanceof ShapeError) fail(e.message.replace(`${where}: `, ''));
+    throw e;
+  }
   const L = dims.length - 1;
   for (const key of Object.keys(params))
     if (Number(key.slice(1)) > L)
-      throw new ValueError(
-        `${where}: ${key} has no W${key.slice(1)} chain from W1; layers must be numbered 1..L without gaps`,
-      );
+      fail(`${key} has no W${key.slice(1)} chain from W1; layers must be numbered 1..L without gaps`);
   if (expectedDims) {
     if (expectedDims.length !== dims.length)
-      throw new ShapeError(
-        `${where}: the network has L = ${expectedDims.length - 1} layers but the parameters have L = ${L}`,
-      );
+      fail(`the network has L = ${expectedDims.length - 1} layers but the parameters have L = ${L}`);
     for (let l = 1; l <= L; l++) {
       const W = params[`W${l}`]!;
       if (W.rows !== expectedDims[l] || W.cols !== expectedDims[l - 1])
-        throw new ShapeError(
-          `${where}: W[${l}] must be (n[${l}], n[${l - 1}]) = ${fmtShape(expectedDims[l]!, expectedDims[l - 1]!)} but is ${fmtShape(W.rows, W.cols)}`,
+        fail(
+          `W[${l}] must be (n[${l}], n[${l - 1}]) = ${fmtShape(expectedDims[l]!, expectedDims[l - 1]!)} but is ${fmtShape(W.rows, W.cols)}`,
         );
     }
   }
-  return params;
+  const out =
+    dtype === 'float64' ? params : Object.fromEntries(Object.entries(params).map(([k, M]) => [k, convert(M, dtype)]));
+  sources.set(out, where);
+  return out;
 }

@@ -5,11 +5,19 @@
  */
 import { parseJsonText } from '../core/json.js';
 import { DataError } from '../core/errors.js';
+import { printable } from '../core/text.js';
 import type { Diagnosis } from '../evaluate/diagnose.js';
 import type { CostPoint, EvalPoint, RunRecord } from '../train/record.js';
 
 /** Where a bad value sits, for messages: `run.history.costs[3].cost`. */
 type Path = string;
+
+/** A value from the file, at most 60 characters of its JSON, printable (a file cannot drive the terminal). */
+function shown(value: unknown): string {
+  if (value === undefined) return 'missing';
+  const text = JSON.stringify(value) ?? String(value);
+  return printable(text.length > 60 ? `${text.slice(0, 60)}...` : text);
+}
 
 class Checker {
   constructor(
@@ -18,9 +26,8 @@ class Checker {
   ) {}
 
   fail(path: Path, rule: string, value: unknown): never {
-    const shown = value === undefined ? 'missing' : `${JSON.stringify(value)?.slice(0, 60) ?? String(value)}`;
     const where = `${this.prefix}${path}`.replace(/\.$/, '') || 'the document';
-    throw new DataError(`${this.file}: ${where} must be ${rule} but is ${shown}`, this.file);
+    throw new DataError(`${this.file}: ${where} must be ${rule} but is ${shown(value)}`, this.file);
   }
 
   object(v: unknown, path: Path): Record<string, unknown> {
@@ -182,9 +189,9 @@ export function readRunDocument(text: string, file: string): RunRecord {
   const format = (doc as Record<string, unknown>)['format'];
   if (format === 'lnn-model') {
     const version = (doc as Record<string, unknown>)['version'];
-    if (version !== 1)
+    if (version !== 1 && version !== 2)
       throw new DataError(
-        `${file}: model format version ${JSON.stringify(version) ?? 'missing'} is not supported (this lnn reads version 1)`,
+        `${file}: model format version ${shown(version)} is not supported (this lnn reads versions 1 and 2)`,
         file,
       );
     const run = (doc as Record<string, unknown>)['run'];
@@ -197,7 +204,7 @@ export function readRunDocument(text: string, file: string): RunRecord {
   }
   if (format === 'lnn-run') return checkRunRecord(doc, file);
   throw new DataError(
-    `${file}: not an lnn run record or model: "format" must be "lnn-run" or "lnn-model" but is ${format === undefined ? 'missing' : JSON.stringify(format).slice(0, 60)}`,
+    `${file}: not an lnn run record or model: "format" must be "lnn-run" or "lnn-model" but is ${shown(format)}`,
     file,
   );
 }

@@ -2,13 +2,16 @@ import type { ActivationKind, Backend, LossKind } from '../backend/backend.js';
 import { ReferenceBackend, defaultBackend, getBackend } from '../backend/index.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import { Matrix, convert, zeros, type DType } from '../core/matrix.js';
+import { classListMismatch } from '../data/dataset.js';
+import { checkConverted, convertTargets } from '../data/fits.js';
 import type { Imputer } from '../data/impute.js';
 import { applyNormalization, fitNormalization, type NormalizeKind, type Normalization } from '../data/normalize.js';
 import { ChunkedForward, evaluateNetwork, type Architecture, type Evaluation } from '../evaluate/metrics.js';
 import { DEFAULT_LEAKY_SLOPE, defaultInit, isClassifierOutput, layerActivations } from '../nn/activations.js';
+import { checkArchitecture } from '../nn/architecture.js';
 import { initializeParametersDeep, type InitKind } from '../nn/initializers.js';
 import { lossFor } from '../nn/losses.js';
-import { layerDims, type Parameters } from '../nn/params.js';
+import { checkParametersFit, layerDims, parametersSource, type Parameters } from '../nn/params.js';
 import { trainParameters, type TrainOptions, type TrainResult } from './trainer.js';
 
 const reference = new ReferenceBackend();
@@ -70,14 +73,10 @@ export class Model {
     const dims = config.dims;
     if (!Array.isArray(dims) || dims.length < 2)
       throw new ValueError(`Model: dims must list n[0..L] with L ≥ 1 but is ${JSON.stringify(dims)}`);
-    dims.forEach((n, l) => {
-      if (!Number.isInteger(n) || n < 1) throw new ValueError(`Model: n[${l}] must be a positive integer but is ${n}`);
-    });
     const L = dims.length - 1;
     const activations =
       config.activations ?? layerActivations(L, config.activation ?? 'relu', config.output ?? 'sigmoid');
-    if (activations.length !== L)
-      throw new ValueError(`Model: need one activation per layer, g[1..${L}], but got ${activations.length}`);
+    checkArchitecture(dims, activations, 'Model');
     const output = activations[L - 1]!;
     const loss = config.loss ?? lossFor(output);
     const alpha = config.alpha ?? DEFAULT_LEAKY_SLOPE;
@@ -92,12 +91,15 @@ export class Model {
       throw new ShapeError(
         `Model: a softmax output needs n[${L}] = K = ${config.classes.length} units (one per class) but n[${L}] is ${dims[L]}`,
       );
+    const badClasses = classListMismatch(config.classes, output, dims[L]!);
+    if (badClasses) throw new ValueError(`Model: ${badClasses}`);
     let init = config.init;
     if (init === undefined) init = defaultInit(activations.slice(0, -1));
     let params64: Parameters;
     if (typeof init === 'object' && !('scaled' in init)) {
       params64 = init as Parameters;
       const got = layerDims(params64, 'Model: initial parameters');
+      checkParametersFit(params64, dtype, parametersSource(params64) ?? 'Model: initial parameters');
       if (got.length !== dims.length || got.some((n, l) => n !== dims[l]))
         throw new ShapeError(
           `Model: the initial parameters have dims [${got.join(', ')}] but the network has [${dims.join(', ')}]`,
@@ -144,8 +146,9 @@ export class Model {
       throw new ShapeError(
         `${where}: the model expects n[0] = ${n0} features per example but the data has ${X.rows} (X is ${fmtShape(X.rows, X.cols)})`,
       );
-    const out = zeros(X.rows, X.cols, this.dtype);
-    return applyNormalization(this.normalization ?? { kind: 'none' }, X, out);
+    const out = applyNormalization(this.normalization ?? { kind: 'none' }, X, zeros(X.rows, X.cols, this.dtype));
+    checkConverted(X, out, where, { normalization: this.normalization });
+    return out;
   }
 
   /**
@@ -163,7 +166,7 @@ export class Model {
       this.pendingNormalize = undefined;
     }
     const Xn = this.prepare(X, 'fit: X');
-    const Yd = convert(Y, this.dtype);
+    const Yd = convertTargets(Y, this.dtype, 'fit: Y');
     const labels = this.isClassifier ? labelsOf(Y) : undefined;
     let dev: TrainOptions['dev'];
     if (options.dev) {
@@ -172,7 +175,7 @@ export class Model {
         throw new ShapeError(`fit: dev Y must be ${fmtShape(Y.rows, Xd.cols)} but is ${fmtShape(Ydv.rows, Ydv.cols)}`);
       dev = {
         X: this.prepare(Xd, 'fit: dev X'),
-        Y: convert(Ydv, this.dtype),
+        Y: convertTargets(Ydv, this.dtype, 'fit: dev Y'),
         ...(this.isClassifier ? { labels: labelsOf(Ydv) } : {}),
       };
     }
@@ -220,7 +223,7 @@ export class Model {
         this.arch,
         this.parameters,
         this.prepare(X),
-        convert(Y, this.dtype),
+        convertTargets(Y, this.dtype, 'evaluate: Y'),
         this.isClassifier ? labelsOf(Y) : undefined,
       );
     } finally {

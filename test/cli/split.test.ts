@@ -83,7 +83,7 @@ describe('lnn split', { concurrency: true }, () => {
     assert.equal(text('a', 'dev'), text('b', 'dev'));
     assert.notEqual(text('a', 'dev'), text('c', 'dev'));
     assert.match(text('a', 'train'), /^sepal length,sepal width,petal length,petal width,label\n/);
-    const back = await loadDataset({ data: join(root, 'csv-a', 'train.csv'), label: 'label' });
+    const back = await loadDataset({ data: join(root, 'csv-a', 'train.csv'), csv: { label: 'label' } });
     assert.equal(back.X.cols, 106);
     assert.deepEqual(back.classes, ['setosa', 'versicolor', 'virginica']);
   });

@@ -248,7 +248,7 @@ describe('lnn train / eval / predict', { concurrency: false }, () => {
     dmg.parameters.W1[0][0] = 42;
     writeFileSync(f('damaged.json'), JSON.stringify(dmg));
     const d = await lnnInProcess(['eval', '--model', f('damaged.json'), '--x', f('x.npy'), '--y', f('y.npy')]);
-    assert.match(d.stderr, /damaged\.json: the parameters do not match the file's checksum/);
+    assert.match(d.stderr, /damaged\.json: the file does not match its checksum/);
   });
 
   test('--save into a missing directory fails cleanly and leaves no temporary file', async () => {

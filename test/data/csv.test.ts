@@ -10,7 +10,7 @@ const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/data/${name
 describe('CSV reader', () => {
   it('reads a header, quoted fields, string labels as classes, numeric features into X: (n_x, m)', async () => {
     const file = fixture('flowers.csv');
-    const d = await loadDataset({ data: file, label: 'species' });
+    const d = await loadDataset({ data: file, csv: { label: 'species' } });
     assert.deepEqual([d.X.rows, d.X.cols], [3, 6]);
     assert.deepEqual(d.X.toArray(), [
       [5.1, 4.9, 7.0, 6.4, 6.3, 5.8],
@@ -68,17 +68,17 @@ describe('CSV reader', () => {
     const file = fixture('missing.csv');
     await assert.rejects(loadDataset({ data: file }), {
       name: 'DataError',
-      message: `${file}: line 3, column 'x1': missing value; fill it in, or pass --impute mean to fill it with the column's mean over the training set`,
+      message: `${file}: line 3, column 'x1': missing value; fill it in, or pass --impute mean to fill it with the feature's mean over the training set`,
     });
   });
 
   it('keeps missing values as NaN with impute: mean (filled later from train)', () => {
-    const d = readCsv(fixture('missing.csv'), { impute: 'mean' });
+    const d = readCsv(fixture('missing.csv'), { csv: { impute: 'mean' } });
     assert.deepEqual(d.X.toArray(), [
       [1, NaN, 3, 5],
       [10, 20, NaN, 40],
     ]);
-    assert.throws(() => readCsv(fixture('missing.csv'), { impute: 'median' }), {
+    assert.throws(() => readCsv(fixture('missing.csv'), { csv: { impute: 'median' as 'mean' } }), {
       name: 'ValueError',
       message: "--impute must be 'mean' or 'none' but is 'median'",
     });
@@ -130,7 +130,7 @@ describe('CSV reader', () => {
   });
 
   it('rejects a file that does not exist, naming it', async () => {
-    await assert.rejects(loadDataset({ data: '/no/such/file.csv', label: 'y' }), {
+    await assert.rejects(loadDataset({ data: '/no/such/file.csv', csv: { label: 'y' } }), {
       name: 'DataError',
       message: '/no/such/file.csv: cannot read (no such file or directory)',
     });

@@ -31,6 +31,9 @@ describe('HDF5 reader (h5wasm), on a file written here', () => {
     });
     f.create_dataset({ name: 'set_y', data: new BigInt64Array([1n, 0n, 1n]), shape: [3] });
     f.create_dataset({ name: 'list_classes', data: ['dog', 'cat'] });
+    f.create_dataset({ name: 'names3', data: ['a', 'b', 'c'] });
+    f.create_dataset({ name: 'names1', data: ['only'] });
+    f.create_dataset({ name: 'twice', data: ['x', 'x'] });
     f.create_dataset({ name: 'short_y', data: new Float64Array([0, 1]), shape: [2] });
     f.create_group('other');
     (f.get('other') as InstanceType<typeof h5wasm.Group>).create_dataset({
@@ -45,7 +48,7 @@ describe('HDF5 reader (h5wasm), on a file written here', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reads X: (n_x, m) flattened row-major, labels, and class names from list_classes', async () => {
-    const d = await loadDataset({ data: file, xKey: 'set_x', yKey: 'set_y' });
+    const d = await loadDataset({ data: file, hdf5: { xKey: 'set_x', yKey: 'set_y' } });
     assert.deepEqual(d.X.toArray(), [
       [0, 10, 20],
       [1, 11, 21],
@@ -56,10 +59,30 @@ describe('HDF5 reader (h5wasm), on a file written here', () => {
     assert.deepEqual(d.classes, ['dog', 'cat']);
   });
 
-  it('reads one-hot (m, K) labels as class indices, keys given with dashes as on the command line', async () => {
-    const d = await readHdf5(file, { 'x-key': 'set_x', 'y-key': 'other/onehot' });
+  it('reads one-hot (m, K) labels as class indices, with K class names from --classes-key', async () => {
+    const d = await readHdf5(file, { hdf5: { xKey: 'set_x', yKey: 'other/onehot', classesKey: 'names3' } });
     assert.deepEqual(Array.from(d.labels.data), [0, 1, 2]);
-    assert.deepEqual(d.classes, ['0', '1', '2'], 'list_classes has 2 names, not K = 3: indices instead');
+    assert.deepEqual(d.classes, ['a', 'b', 'c']);
+  });
+
+  it('refuses class names of the wrong length and numbers given as class names, naming the dataset', async () => {
+    // Before: a 2-name list_classes beside K = 3 one-hot labels was dropped silently, and --classes-key
+    // naming the label dataset made m "classes" '1', '0', '1'.
+    await assert.rejects(readHdf5(file, { hdf5: { xKey: 'set_x', yKey: 'other/onehot' } }), {
+      name: 'DataError',
+      message: `${file}: 'list_classes' has 2 class names but the one-hot labels in 'other/onehot' have K = 3 classes; they must match (pass --classes-key to name another list)`,
+    });
+    await assert.rejects(readHdf5(file, { hdf5: { xKey: 'set_x', yKey: 'set_y', classesKey: 'set_y' } }), {
+      name: 'DataError',
+      message: `${file}: dataset 'set_y' (--classes-key) holds numbers, shape (3), not class names; class names are strings`,
+    });
+    await assert.rejects(readHdf5(file, { hdf5: { xKey: 'set_x', yKey: 'set_y', classesKey: 'names1' } }), {
+      name: 'DataError',
+      message: `${file}: label 1 of example 0 in 'set_y' does not index the 1 class names in 'names1'; labels must be integers 0..0`,
+    });
+    await assert.rejects(readHdf5(file, { hdf5: { xKey: 'set_x', yKey: 'set_y', classesKey: 'twice' } }), {
+      message: `${file}: dataset 'twice' (--classes-key) names class 'x' twice; class names must be unique`,
+    });
   });
 
   it('names the pairs when the keys cannot be guessed, and a key that is not there', async () => {
@@ -68,24 +91,24 @@ describe('HDF5 reader (h5wasm), on a file written here', () => {
       message:
         /tiny\.h5: 3 pairs of datasets could be X and Y \(.*set_x\/set_y.*\); pass --x-key and --y-key; the file has .*set_x \(3, 2, 2\)/,
     });
-    await assert.rejects(readHdf5(file, { xKey: 'train_set_x', yKey: 'set_y' }), {
+    await assert.rejects(readHdf5(file, { hdf5: { xKey: 'train_set_x', yKey: 'set_y' } }), {
       message: /tiny\.h5: no dataset 'train_set_x' for --x-key; the file has list_classes \(2\), /,
     });
-    await assert.rejects(readHdf5(file, { xKey: 'list_classes', yKey: 'set_y' }), {
+    await assert.rejects(readHdf5(file, { hdf5: { xKey: 'list_classes', yKey: 'set_y' } }), {
       message: /dataset 'list_classes' \(--x-key\) holds .* values, not numbers/,
     });
-    await assert.rejects(readHdf5(file, { xKey: 'set_x', yKey: 'list_classes' }), {
+    await assert.rejects(readHdf5(file, { hdf5: { xKey: 'set_x', yKey: 'list_classes' } }), {
       message: /dataset 'list_classes' \(--y-key\) holds/,
     });
   });
 
   it('reads features alone with only --x-key when unlabeled (prediction)', async () => {
-    const d = await readHdf5(file, { xKey: 'set_x', unlabeled: true });
+    const d = await readHdf5(file, { hdf5: { xKey: 'set_x' }, unlabeled: true });
     assert.deepEqual([d.X.rows, d.X.cols, d.labels.rows, d.labels.cols], [4, 3, 0, 3]);
   });
 
   it('rejects labels that do not match the examples one to one', async () => {
-    await assert.rejects(readHdf5(file, { xKey: 'set_x', yKey: 'short_y' }), {
+    await assert.rejects(readHdf5(file, { hdf5: { xKey: 'set_x', yKey: 'short_y' } }), {
       name: 'DataError',
       message: `${file}: dataset 'short_y' is (2) but X 'set_x' has m = 3 examples; labels must be (m,), (m, 1), (m, K) or (1, m) = (1, 3)`,
     });
@@ -93,7 +116,7 @@ describe('HDF5 reader (h5wasm), on a file written here', () => {
 
   it('guesses the keys with only --x-key when one Y fits', async () => {
     const notes: string[] = [];
-    const d = await readHdf5(file, { xKey: 'other/onehot', onNote: (s: string) => notes.push(s) });
+    const d = await readHdf5(file, { hdf5: { xKey: 'other/onehot', onNote: (s: string) => notes.push(s) } });
     assert.equal(d.X.rows, 3);
     assert.match(notes[0]!, /using --x-key other\/onehot --y-key set_y/);
   });
@@ -120,7 +143,7 @@ describe("HDF5 reader on the course's cat/non-cat data", () => {
       const notes: string[] = [];
       const d = await loadDataset({
         data: join(data!, 'catvnoncat', 'train_catvnoncat.h5'),
-        onNote: (s: string) => notes.push(s),
+        hdf5: { onNote: (s: string) => notes.push(s) },
       });
       assert.deepEqual([d.X.rows, d.X.cols], [12288, 209]);
       assert.deepEqual([d.X.get(0, 0), d.X.get(1, 0), d.X.get(2, 0)], [17, 31, 56]);

@@ -75,3 +75,60 @@ test('gradient check on a random subset of coordinates', () => {
   assert.equal(r.checked, 10);
   assert.ok(r.relativeDifference < 1e-7);
 });
+
+/**
+ * A sigmoid problem with m examples. Biases start non-zero, as in `lnn gradcheck`: with b = 0, an example
+ * whose hidden ReLUs are all off has Z = 0 exactly in the next layer, on the kink, where two-sided
+ * differences disagree with any one-sided derivative (and large m makes such examples common).
+ */
+function wide(m: number, seed: number) {
+  const rng = new Rng(seed);
+  const params = initializeParametersDeep([4, 5, 3, 1], { init: 'xavier', seed });
+  for (let l = 1; l <= 3; l++)
+    for (let i = 0; i < params[`b${l}`]!.size; i++) params[`b${l}`]!.data[i] = 0.1 * rng.randn();
+  const X = randn(rng, 4, m);
+  const Y = zeros(1, m, 'float64');
+  for (let j = 0; j < m; j++) Y.data[j] = rng.random() < 0.5 ? 1 : 0;
+  return { params, X, Y };
+}
+
+test('a correct network passes at any m: the cost is summed compensated (m = 5000 failed before)', () => {
+  for (const m of [5000, 20000]) {
+    const { params, X, Y } = wide(m, 2);
+    const r = gradientCheck(params, X, Y, { activations: ['relu', 'relu', 'sigmoid'], backend });
+    assert.ok(r.relativeDifference < 1e-7, `m = ${m}: relative difference ${r.relativeDifference}`);
+  }
+});
+
+test('a 10%-wrong derivative still fails at m = 1000', () => {
+  class Broken extends ReferenceBackend {
+    override activationBackward(...args: Parameters<ReferenceBackend['activationBackward']>): void {
+      super.activationBackward(...args);
+      if (args[0] === 'relu') for (let i = 0; i < args[4].size; i++) args[4].data[i]! *= 1.1;
+    }
+  }
+  const { params, X, Y } = wide(1000, 2);
+  const r = gradientCheck(params, X, Y, { activations: ['relu', 'relu', 'sigmoid'], backend: new Broken() });
+  assert.ok(r.relativeDifference > 1e-3, `relative difference ${r.relativeDifference}`);
+});
+
+test('a softmax over one unit is refused, not passed vacuously; progress is reported', () => {
+  const params = initializeParametersDeep([4, 3, 1], { seed: 1 });
+  assert.throws(
+    () =>
+      gradientCheck(params, zeros(4, 2, 'float64'), zeros(1, 2, 'float64'), {
+        activations: ['relu', 'softmax'],
+        backend,
+      }),
+    { name: 'ValueError', message: /^gradientCheck: a softmax over n\[2\] = 1 unit is always 1/ },
+  );
+  const seen: number[] = [];
+  const { params: p, X, Y } = wide(3, 1);
+  gradientCheck(p, X, Y, {
+    activations: ['relu', 'relu', 'sigmoid'],
+    backend,
+    maxChecks: 4,
+    onProgress: (k) => seen.push(k),
+  });
+  assert.deepEqual(seen, [0, 1, 2, 3, 4]);
+});

@@ -236,7 +236,7 @@ describe('readRunDocument', () => {
     [
       'a newer model version',
       '{"format":"lnn-model","version":7,"run":{}}',
-      /^e\.json: model format version 7 is not supported \(this lnn reads version 1\)/,
+      /^e\.json: model format version 7 is not supported \(this lnn reads versions 1 and 2\)/,
     ],
     ['newer version', JSON.stringify({ ...run, version: 2 }), /^e\.json: version must be 1 .* but is 2/],
     [

@@ -244,7 +244,7 @@ test('model JSON round trip, and damaged or foreign files are refused', () => {
   edited.parameters.W1[0][0] += 1e-3;
   assert.throws(() => modelFromJSON(edited, 'm.json', backend), {
     name: 'DataError',
-    message: /^m\.json: the parameters do not match the file's checksum/,
+    message: /^m\.json: the file does not match its checksum/,
   });
   assert.throws(
     () => modelFromJSON({ W1: [[1]], b1: [[0]] }, 'p.json', backend),

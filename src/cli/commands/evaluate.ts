@@ -5,7 +5,10 @@ import { loadModel } from '../../io/modelIO.js';
 import { applyImputer } from '../../data/impute.js';
 import type { Model } from '../../train/model.js';
 import { UsageError, type Command, type Io, type Parsed } from '../command.js';
-import { backendOption, chooseBackend, dataOptions, loadData } from '../shared.js';
+import { alignFeatures } from '../../data/align.js';
+import { loadDataset } from '../../data/load.js';
+import { loadDatasetKeepingMissing } from '../../data/register.js';
+import { backendOption, chooseBackend, dataOptions, dataSpec } from '../shared.js';
 
 export const evalCommand: Command = {
   name: 'eval',
@@ -20,19 +23,26 @@ export const evalCommand: Command = {
   run: async (args, io) => runEval(args, io),
 };
 
-/** Loads the model the options name and the data, checking that the data fits the model. */
+/**
+ * Loads the model the options name and the data, fitted to the model: columns matched by name when
+ * both have names (extra ones ignored with a note), missing values filled from the model's training
+ * means when it has them, classes indexed as the model indexes them.
+ */
 export async function modelAndData(args: Parsed, io: Io, unlabeled = false): Promise<{ model: Model; data: Dataset }> {
   if (typeof args['model'] !== 'string') throw new UsageError('--model MODEL is required');
   const backend = await chooseBackend(args);
-  const model = loadModel(args['model'], backend);
-  // A model trained with --impute mean fills missing values of new data with its training means.
-  let data = await loadData(model.imputer ? { ...args, impute: 'mean' } : args, io, unlabeled);
-  if (model.imputer && data.X.rows === model.arch.dims[0]) data = applyImputer(data, model.imputer);
-  if (data.X.rows !== model.arch.dims[0])
-    throw new DataError(
-      `${data.source}: has n_x = ${data.X.rows} features per example but the model ${args['model']} expects n[0] = ${model.arch.dims[0]}`,
-    );
-  return { model, data: alignClasses(data, model.classes, `the model ${args['model']}`) };
+  const owner = `the model ${args['model']}`;
+  const model = loadModel(args['model'], backend, (s) => io.err(`note: ${s}\n`));
+  const spec = dataSpec(args, io, unlabeled);
+  // Only a model trained with --impute mean can fill a missing value (from its training means).
+  const missingAdvice = `fill it in; only a model trained with --impute mean fills missing values (with its training means), and ${owner} was trained without it`;
+  const loaded = model.imputer
+    ? await loadDatasetKeepingMissing(spec)
+    : await loadDataset({ ...spec, csv: { ...spec.csv, missingAdvice }, json: { ...spec.json, missingAdvice } });
+  const { data: aligned, note } = alignFeatures(loaded, model.featureNames, model.arch.dims[0]!, owner);
+  if (note) io.err(`note: ${note}\n`);
+  const data = model.imputer ? applyImputer(aligned, model.imputer) : aligned;
+  return { model, data: alignClasses(data, model.classes, owner) };
 }
 
 async function runEval(args: Parsed, io: Io): Promise<number> {

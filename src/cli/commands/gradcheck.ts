@@ -2,10 +2,16 @@ import { zeros } from '../../core/matrix.js';
 import { Rng } from '../../core/rng.js';
 import { ReferenceBackend } from '../../backend/reference.js';
 import { parseActivation, type ActivationKind } from '../../nn/activations.js';
+import { checkArchitecture } from '../../nn/architecture.js';
 import { gradientCheck } from '../../nn/gradcheck.js';
 import { initializeParametersDeep, parseInit } from '../../nn/initializers.js';
 import { lossFor } from '../../nn/losses.js';
 import { UsageError, intListOption, numberOption, type Command, type Io, type Parsed } from '../command.js';
+
+/** Above this many parameters a full check takes long (two forward passes each): a random subset by default. */
+export const LARGE = 10_000;
+/** The coordinates checked by default in a network above LARGE parameters. */
+export const SUBSET = 1_000;
 
 export const gradcheckCommand: Command = {
   name: 'gradcheck',
@@ -31,7 +37,11 @@ export const gradcheckCommand: Command = {
       description: 'pass when the relative difference is below T',
       default: '1e-7',
     },
-    'max-checks': { type: 'string', value: 'N', description: 'check N coordinates chosen at random (default: all)' },
+    'max-checks': {
+      type: 'string',
+      value: 'N',
+      description: `check N coordinates chosen at random, or 'all' (default: all up to ${LARGE.toLocaleString('en-US')} parameters, else ${SUBSET.toLocaleString('en-US')})`,
+    },
     seed: {
       type: 'string',
       value: 'N',
@@ -55,7 +65,8 @@ async function runGradcheck(args: Parsed, io: Io): Promise<number> {
   const lambda = numberOption(args, 'l2', { min: 0 })!;
   const epsilon = numberOption(args, 'epsilon', { min: 0, exclusiveMin: true })!;
   const threshold = numberOption(args, 'threshold', { min: 0, exclusiveMin: true })!;
-  const maxChecks = numberOption(args, 'max-checks', { min: 1, integer: true });
+  const maxChecks =
+    args['max-checks'] === 'all' ? Infinity : numberOption(args, 'max-checks', { min: 1, integer: true });
   const seed = numberOption(args, 'seed', { min: 0, max: 0xffffffff, integer: true })!;
   let init;
   try {
@@ -65,9 +76,15 @@ async function runGradcheck(args: Parsed, io: Io): Promise<number> {
   }
   const L = dims.length - 1;
   const nL = dims[L]!;
+  const activations: ActivationKind[] = [...Array<ActivationKind>(L - 1).fill(hidden), output];
+  try {
+    checkArchitecture(dims, activations, '--dims');
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   if (output === 'sigmoid' && nL !== 1)
     io.err(`note: a sigmoid output with n[${L}] = ${nL} units is checked as ${nL} independent binary outputs\n`);
-  const activations: ActivationKind[] = [...Array<ActivationKind>(L - 1).fill(hidden), output];
+  const checks = coordinatesToCheck(dims, maxChecks, seed, m, io);
   const params = initializeParametersDeep(dims, { init, seed, dtype: 'float64' });
   const rng = new Rng(seed + 1);
   // Non-zero biases, so that their gradients are checked away from the symmetric start.
@@ -89,7 +106,8 @@ async function runGradcheck(args: Parsed, io: Io): Promise<number> {
     epsilon,
     seed,
     backend: new ReferenceBackend(),
-    ...(maxChecks !== undefined ? { maxChecks } : {}),
+    ...(checks.maxChecks !== undefined ? { maxChecks: checks.maxChecks } : {}),
+    ...(checks.onProgress ? { onProgress: checks.onProgress } : {}),
   });
   const pass = r.relativeDifference < threshold;
   if (args['json']) {
@@ -111,7 +129,7 @@ async function runGradcheck(args: Parsed, io: Io): Promise<number> {
     );
   } else {
     io.out(
-      `relative difference ${r.relativeDifference.toExponential(3)} over ${r.checked} of ${r.total} parameters: ${pass ? 'PASS' : 'FAIL'} (threshold ${threshold})\n`,
+      `relative difference ${r.relativeDifference.toExponential(3)} over ${r.checked.toLocaleString('en-US')} of ${r.total.toLocaleString('en-US')} parameters${r.checked < r.total ? ' (chosen at random)' : ''}: ${pass ? 'PASS' : 'FAIL'} (threshold ${threshold})\n`,
     );
     if (!pass)
       io.out(
@@ -119,4 +137,41 @@ async function runGradcheck(args: Parsed, io: Io): Promise<number> {
       );
   }
   return pass ? 0 : 1;
+}
+
+/**
+ * How many coordinates to check: all of a network up to LARGE parameters; above, SUBSET chosen at random
+ * unless --max-checks says otherwise (a note says so); a check of more than LARGE coordinates is
+ * announced with its cost and reports its progress on stderr.
+ */
+function coordinatesToCheck(
+  dims: number[],
+  maxChecks: number | undefined,
+  seed: number,
+  m: number,
+  io: Io,
+): { maxChecks?: number; onProgress?: (done: number, total: number) => void } {
+  let total = 0;
+  for (let l = 1; l < dims.length; l++) total += dims[l]! * (dims[l - 1]! + 1);
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  if (maxChecks === undefined && total > LARGE) {
+    io.err(
+      `note: ${fmt(total)} parameters: checking ${fmt(SUBSET)} chosen at random (seed ${seed}); --max-checks N or --max-checks all to check more\n`,
+    );
+    return { maxChecks: SUBSET };
+  }
+  // --max-checks all (Infinity): every coordinate, as with no limit.
+  const limit = maxChecks === Infinity ? {} : maxChecks !== undefined ? { maxChecks } : {};
+  const count = Math.min(total, maxChecks ?? total);
+  if (count <= LARGE) return limit;
+  io.err(
+    `warning: checking ${fmt(count)} parameters takes ${fmt(2 * count)} forward passes over m = ${fmt(m)} examples; progress follows\n`,
+  );
+  let next = 0;
+  const onProgress = (done: number, of: number) => {
+    if (done < next && done < of) return;
+    io.err(`gradcheck: ${fmt(done)}/${fmt(of)} parameters (${Math.floor((100 * done) / of)}%)\n`);
+    next = done + Math.ceil(of / 10);
+  };
+  return { ...limit, onProgress };
 }

@@ -1,7 +1,8 @@
 import { planOutputs } from '../../io/outputs.js';
 import { commitWithSignals, inputsOf, outputsOf, usesStdout } from '../outputs.js';
 import { loadModel } from '../../io/modelIO.js';
-import { parseActivation } from '../../nn/activations.js';
+import { parseActivation, type ActivationKind } from '../../nn/activations.js';
+import { checkArchitecture } from '../../nn/architecture.js';
 import { parametersToJSON } from '../../nn/params.js';
 import { UsageError, intListOption, type Command, type Io, type Parsed } from '../command.js';
 
@@ -34,7 +35,7 @@ async function runInspect(args: Parsed, io: Io): Promise<number> {
   const plan = planOutputs(outputsOf(args, ['export-params']), inputsOf(args, ['model']));
   if (typeof args['model'] === 'string') {
     if (args['dims'] !== undefined) throw new UsageError('give --model or --dims, not both');
-    const model = loadModel(args['model']);
+    const model = loadModel(args['model'], undefined, (s) => io.err(`note: ${s}\n`));
     dims = model.arch.dims;
     activations = model.arch.activations;
     source = args['model'];
@@ -52,7 +53,12 @@ async function runInspect(args: Parsed, io: Io): Promise<number> {
     dims = d;
     const hidden = parseActivation(String(args['activation']), '--activation');
     const output = parseActivation(String(args['output']), '--output');
-    activations = [...Array(d.length - 2).fill(hidden), output];
+    activations = [...Array<ActivationKind>(d.length - 2).fill(hidden), output];
+    try {
+      checkArchitecture(d, activations as ActivationKind[], '--dims');
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
     source = `--dims ${d.join(',')}`;
   }
   const L = dims.length - 1;

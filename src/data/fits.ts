@@ -1,0 +1,55 @@
+import { DataError } from '../core/errors.js';
+import { zeros, type DType, type Matrix } from '../core/matrix.js';
+import { normalizeName, type Normalization } from './normalize.js';
+import { describeEntry } from './origin.js';
+
+/**
+ * Values the pipeline makes non-finite although the data holds finite numbers: 1e308 is a float64 but
+ * not a float32 (it becomes Infinity), and a normalization can push a value past either limit. Checked
+ * where the data is converted for the network, and named as the user finds it in the file.
+ * Browser-safe.
+ */
+
+/** The largest finite float32, (2 − 2⁻²³)·2¹²⁷. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Checks that `converted` (raw after `normalization`, in converted's dtype) holds only finite values;
+ * raw, converted: (n, m). The first bad entry is named by raw's origin (file, example, feature), or by
+ * `where` when it has none.
+ * @throws DataError `flowers.csv: example 17, feature 'x3' is 1e+308, beyond the range of float32 (±3.4028e+38); ...`
+ */
+export function checkConverted(
+  raw: Matrix,
+  converted: Matrix,
+  where: string,
+  options: { rows?: 'feature' | 'target'; normalization?: Normalization | undefined } = {},
+): void {
+  const c = converted.data;
+  let k = 0;
+  while (k < c.length && Number.isFinite(c[k]!)) k++;
+  if (k === c.length) return;
+  const row = Math.floor(k / converted.cols),
+    col = k % converted.cols;
+  const at = describeEntry(raw, row, col, { source: where, rows: options.rows ?? 'feature' });
+  const value = raw.data[k]!;
+  if (!Number.isFinite(value)) throw new DataError(`${at} is ${value}; values must be finite numbers`);
+  const dtype = converted.dtype;
+  const range = dtype === 'float32' ? ` (±${FLOAT32_MAX.toPrecision(5)})` : '';
+  const norm = options.normalization?.kind !== 'none' ? options.normalization : undefined;
+  const made = norm ? `, which --normalize ${normalizeName(norm)} makes ${c[k]}` : '';
+  const scaling = norm ? 'use --normalize minmax or standard' : 'scale the data (--normalize minmax or standard)';
+  const advice = dtype === 'float32' ? `train with --dtype float64, or ${scaling}` : scaling;
+  throw new DataError(`${at} is ${value}${made}, beyond the range of ${dtype}${range}; ${advice}`);
+}
+
+/**
+ * Targets Y in `dtype` (a copy), refusing a value that the dtype cannot hold (1e308 in float32) with
+ * its position. Y: (n[L], m) → (n[L], m).
+ */
+export function convertTargets(Y: Matrix, dtype: DType, where: string): Matrix {
+  const out = zeros(Y.rows, Y.cols, dtype);
+  out.data.set(Y.data);
+  checkConverted(Y, out, where, { rows: 'target' });
+  return out;
+}
