@@ -1,6 +1,8 @@
 import { DataError } from '../core/errors.js';
 import { alignClasses, type Dataset } from '../data/dataset.js';
+import { alignFeatures } from '../data/align.js';
 import { loadDataset, type DataSpec } from '../data/load.js';
+import { loadDatasetKeepingMissing } from '../data/register.js';
 import { compareDistributions } from '../data/mismatch.js';
 import { parseSplitOption, trainDevTestSplit } from '../data/split.js';
 import { UsageError, type Io, type Parsed } from './command.js';
@@ -77,11 +79,11 @@ async function separateSet(args: Parsed, which: 'dev' | 'test', data: Dataset, i
   const spec: DataSpec = file !== undefined ? { data: String(file) } : { x: String(x), y: String(y) };
   if (typeof args['label'] === 'string') spec.csv = spec.json = { label: args['label'] };
   spec.hdf5 = { xKey: keys?.[0]?.trim(), yKey: keys?.[1]?.trim(), onNote: (s: string) => io.err(`note: ${s}\n`) };
-  const d = await loadDataset(spec);
-  if (d.X.rows !== data.X.rows)
-    throw new DataError(
-      `${d.source}: has n_x = ${d.X.rows} features per example but the training data has ${data.X.rows}`,
-    );
+  // With --impute mean, missing values stay NaN here; the training set's means fill them (prepareData).
+  const loaded = args['impute'] === 'mean' ? await loadDatasetKeepingMissing(spec) : await loadDataset(spec);
+  // Columns by name when both files have a header (as eval and predict do), else by position.
+  const { data: d, note } = alignFeatures(loaded, data.featureNames, data.X.rows, `the training data ${data.source}`);
+  if (note && !args['quiet']) io.err(`note: ${note}\n`);
   return alignClasses(d, data.classes, 'the training data');
 }
 

@@ -345,3 +345,45 @@ describe('the command line says what it will not do', () => {
     assert.match(r.stderr, /evil\\x1b\]0;pwned\\x07/);
   });
 });
+
+describe('separate --dev files are read like the training data', () => {
+  it('columns are matched by name, and --impute mean fills their gaps with the training means', async () => {
+    const rows = readFileSync(f('data.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((r) => r.split(','));
+    writeFileSync(f('dev-same.csv'), ['a,b,target', ...rows.map((r) => r.join(','))].join('\n') + '\n');
+    writeFileSync(
+      f('dev-swapped.csv'),
+      ['target,b,a', ...rows.map(([a, b, t]) => [t, b, a].join(','))].join('\n') + '\n',
+    );
+    const run = (dev: string, ...extra: string[]) =>
+      lnnInProcess([
+        'train',
+        '--data',
+        f('data.csv'),
+        '--label',
+        'target',
+        '--dev',
+        f(dev),
+        '--hidden',
+        '4',
+        '--iterations',
+        '30',
+        '--json',
+        '--quiet',
+        ...extra,
+      ]);
+    const same = await run('dev-same.csv');
+    const swapped = await run('dev-swapped.csv');
+    assert.equal(swapped.code, 0, swapped.stderr);
+    assert.equal(JSON.parse(swapped.stdout).devError, JSON.parse(same.stdout).devError);
+    writeFileSync(
+      f('dev-gap.csv'),
+      ['a,b,target', '0.5,,1', ...rows.slice(1).map((r) => r.join(','))].join('\n') + '\n',
+    );
+    const gap = await run('dev-gap.csv', '--impute', 'mean');
+    assert.equal(gap.code, 0, gap.stderr);
+  });
+});
