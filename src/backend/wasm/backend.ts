@@ -6,7 +6,8 @@ import { logFloor } from '../reference.js';
 import type { ThreadPool } from '../threads/pool.js';
 import { WasmHeap, WasmMatrix } from './heap.js';
 import type { KernelExports, TypedKernels } from './kernels.js';
-import { activationCode, lossCode, typedKernels } from './kernels.js';
+import { typedKernels } from './kernels.js';
+import { codeOf } from '../kernel-spec.js';
 
 /**
  * GEMMs below this many multiply-adds (about 50 µs of one core) stay on the calling thread: waking
@@ -156,7 +157,7 @@ export class WasmBackend implements Backend {
   activationForward(kind: ActivationKind, Z: Matrix, A: Matrix, alpha: number): void {
     checkSame('activationForward', 'A', A, Z.rows, Z.cols);
     const S = bytesOf(Z.dtype);
-    const args = [activationCode[kind], this.in(Z), this.out(A), Z.rows, Z.cols, alpha, 0];
+    const args = [codeOf('activation', kind), this.in(Z), this.out(A), Z.rows, Z.cols, alpha, 0];
     if (kind === 'softmax') {
       // Column-wise: stays on one thread (its scratch holds every column's max and sum).
       args[6] = this.scratch(16 * Z.cols);
@@ -177,7 +178,7 @@ export class WasmBackend implements Backend {
     checkSame('activationBackward', 'A', A, r, c);
     checkSame('activationBackward', 'dZ', dZ, r, c);
     const S = bytesOf(Z.dtype);
-    const args = [activationCode[kind], this.in(dA), this.in(Z), this.in(A), this.out(dZ), r, c, alpha, 0];
+    const args = [codeOf('activation', kind), this.in(dA), this.in(Z), this.in(A), this.out(dZ), r, c, alpha, 0];
     if (kind === 'softmax') {
       args[8] = this.scratch(8 * c);
       this.kernels(Z).activationBackward(...(args as Parameters<TypedKernels['activationBackward']>));
@@ -205,7 +206,7 @@ export class WasmBackend implements Backend {
 
   lossSum(kind: LossKind, AL: Matrix, Y: Matrix): number {
     checkSame('lossSum', 'Y', Y, AL.rows, AL.cols);
-    const s = this.kernels(AL).lossSum(lossCode[kind], this.in(AL), this.in(Y), AL.size, logFloor(AL.dtype));
+    const s = this.kernels(AL).lossSum(codeOf('loss', kind), this.in(AL), this.in(Y), AL.size, logFloor(AL.dtype));
     this.done();
     return s;
   }
@@ -213,7 +214,14 @@ export class WasmBackend implements Backend {
   lossGradient(kind: LossKind, AL: Matrix, Y: Matrix, dAL: Matrix): void {
     checkSame('lossGradient', 'Y', Y, AL.rows, AL.cols);
     checkSame('lossGradient', 'dAL', dAL, AL.rows, AL.cols);
-    this.kernels(AL).lossGradient(lossCode[kind], this.in(AL), this.in(Y), this.out(dAL), AL.size, logFloor(AL.dtype));
+    this.kernels(AL).lossGradient(
+      codeOf('loss', kind),
+      this.in(AL),
+      this.in(Y),
+      this.out(dAL),
+      AL.size,
+      logFloor(AL.dtype),
+    );
     this.done();
   }
 

@@ -93,10 +93,6 @@ export function typedKernels(ex: KernelExports, suffix: 'f32' | 'f64'): TypedKer
   return out as unknown as TypedKernels;
 }
 
-/** Activation and loss codes, as in assembly/elementwise.ts. */
-export const activationCode = { relu: 0, 'leaky-relu': 1, tanh: 2, sigmoid: 3, softmax: 4, linear: 5 } as const;
-export const lossCode = { 'binary-cross-entropy': 0, 'categorical-cross-entropy': 1, 'mean-squared-error': 2 } as const;
-
 /**
  * Whether relaxed-SIMD validates here. Node 20's V8 ships it behind `--experimental-wasm-relaxed-simd`;
  * V8 reads wasm feature flags when a module is validated, so setting the flag at run time with
