@@ -2,7 +2,8 @@ import { ThreadPool } from '../threads/pool.js';
 import { PARALLEL_KERNELS, WasmBackend } from './backend.js';
 import { WasmHeap } from './heap.js';
 import type { KernelExports } from './kernels.js';
-import { compileKernels, kernelImports } from './kernels.js';
+import { compileKernels } from './kernels.js';
+import { kernelImports } from '../threads/worker.js';
 import { coreCount, env, sharedMemoryAvailable } from './platform.js';
 
 export { WasmBackend } from './backend.js';

@@ -118,15 +118,3 @@ export async function compileKernels(
   if (!WebAssembly.validate(bytes)) throw new Error('wasm backend: this runtime does not support WebAssembly SIMD');
   return { module: await WebAssembly.compile(bytes), relaxed };
 }
-
-/** The imports every instance gets: the memory, and an abort that cannot be reached with --noAssert. */
-export function kernelImports(memory: WebAssembly.Memory): WebAssembly.Imports {
-  return {
-    env: {
-      memory,
-      abort(): never {
-        throw new Error('wasm backend: kernel aborted');
-      },
-    },
-  };
-}
