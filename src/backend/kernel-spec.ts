@@ -368,6 +368,9 @@ export type SplitKernelName = {
 export const KERNEL_NAMES = Object.keys(KERNELS) as KernelName[];
 export const SPLIT_KERNEL_NAMES = KERNEL_NAMES.filter((k) => 'split' in KERNELS[k]) as SplitKernelName[];
 
+/** What a kernel returns: a number for the sums (lossSum, sumSquares), nothing for the others. */
+export type KernelResult<K extends KernelName> = (typeof KERNELS)[K]['returns'] extends 'f64' ? number : void;
+
 /** The spec of a kernel, widened (for code that walks any kernel's arguments). */
 export function kernelSpec(kernel: KernelName): KernelSpec {
   return KERNELS[kernel];
@@ -529,6 +532,35 @@ export function splitStrides(
     if (r === d) return (args[a.name] as Matrix).cols;
     return c === d ? 1 : 0;
   });
+}
+
+/** The value of the kernel's `code` argument in this call (its activation or loss), if it has one. */
+export function kindOf(spec: KernelSpec, args: Readonly<Record<string, unknown>>): string | undefined {
+  for (const a of spec.args) if (a.kind === 'code') return args[a.name] as string;
+  return undefined;
+}
+
+/** Whether this call may be cut: the kernel has a split and the call's kind is not one it excepts. */
+export function splittable(
+  spec: KernelSpec,
+  args: Readonly<Record<string, unknown>>,
+): spec is KernelSpec & {
+  split: KernelSplit;
+} {
+  const split = spec.split;
+  if (split === undefined) return false;
+  return split.except === undefined || !split.except.includes(kindOf(spec, args)!);
+}
+
+/** Bytes of a scratch argument this call needs: 0 when its kind does not use it, undefined when per-thread. */
+export function scratchBytes(
+  a: ScratchArg,
+  spec: KernelSpec,
+  args: Readonly<Record<string, unknown>>,
+  dims: Record<string, number>,
+): number | undefined {
+  if (a.size === 'per-thread') return undefined;
+  return a.size.kinds.includes(kindOf(spec, args)!) ? a.size.bytes * dims[a.size.per]! : 0;
 }
 
 /** Which of the split dimensions to cut: the longest, the first listed on a tie. */
