@@ -2,6 +2,7 @@
 // every backend and both dtypes; then the shape errors, with their messages.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { ActivationKind, LossKind } from '../../src/backend/backend.js';
 import type { Matrix } from '../../src/core/matrix.js';
 import { allBackends, dtypes, mat } from './backends.js';
 
@@ -325,6 +326,21 @@ for (const { label, backend: be } of cases) {
       assert.throws(() => be.adamStep(z(2, 2), z(2, 2), z(2, 2), z(1, 2), 1, 0.9, 0.999, 1e-8, 1), {
         message: 'adamStep: s must be (2, 2) but is (1, 2)',
       });
+      assert.throws(() => be.predictClasses(z(3, 4), new Int32Array(3), 0.5), {
+        name: 'RangeError',
+        message: 'predictClasses: out has 3 slots but A has 4 columns',
+      });
+    });
+    it('an activation or loss from outside its set (an untyped caller) is refused by name', () => {
+      // Not silently run as another kind: the wasm kernels would otherwise get some code and run it.
+      const gelu = 'gelu' as ActivationKind,
+        hinge = 'hinge' as LossKind;
+      assert.throws(() => be.activationForward(gelu, z(2, 2), z(2, 2), 0), { message: "unhandled activation 'gelu'" });
+      assert.throws(() => be.activationBackward(gelu, z(2, 2), z(2, 2), z(2, 2), z(2, 2), 0), {
+        message: "unhandled activation 'gelu'",
+      });
+      assert.throws(() => be.lossSum(hinge, z(1, 2), z(1, 2)), { message: "unhandled loss 'hinge'" });
+      assert.throws(() => be.lossGradient(hinge, z(1, 2), z(1, 2), z(1, 2)), { message: "unhandled loss 'hinge'" });
     });
   });
 }
