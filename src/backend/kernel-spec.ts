@@ -29,6 +29,15 @@
  * `work` the dimensions whose product measures the call's cost, and `except` the kinds that work down
  * whole columns and so never split by rows. Cutting dimension d into [lo, hi) gives the extent
  * argument hi - lo and advances every matrix by lo · `splitStrides(...)` elements.
+ *
+ * Outputs may alias inputs where the Backend interface allows it (activationForward's A may be Z).
+ *
+ * @example
+ * // A binding for addBias(Z, b), Z: (n, m), b: (n, 1), in the compiled order (Z, b, n, m):
+ * const given = { Z, b };
+ * const { dtype, dims } = resolveDims('addBias', given); // throws `addBias: b must be (3, 1) but is (2, 1)`
+ * const argv = kernelSpec('addBias').args.map((a) =>
+ *   a.kind === 'matrix' ? given[a.name].data : numericArg(a, given, dims)); // [Z.data, b.data, 3, 4]
  */
 import { assertNever } from '../core/assert.js';
 import { ShapeError } from '../core/errors.js';
@@ -134,8 +143,11 @@ export type KernelArg =
   MatrixArg | IndicesArg | DimArg | CountArg | StrideArg | ScalarArg | FlagArg | CodeArg | ScratchArg;
 
 export interface KernelSplit {
+  /** The dimension arguments a call may be cut along: the longest is cut, the first listed on a tie. */
   readonly dims: readonly string[];
+  /** Shape variables or counts whose product measures a call's cost (multiply-adds, entries). */
   readonly work: readonly string[];
+  /** Values of the kernel's code argument that never split (they work down whole columns). */
   readonly except?: readonly string[];
 }
 
