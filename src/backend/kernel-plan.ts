@@ -83,9 +83,10 @@ export function kernelPlan(kernel: KernelName): KernelPlan {
 }
 
 /**
- * Reads the shape variables of a call from its matrices into `dims` (slot by slot: give it an array
- * of plan.slots.length numbers, or an empty one) and checks every matrix against them, the `shapeFrom` matrix first (expectShape's message: `addBias: b must be (3, 1) but is (2, 1)`);
- * checks that the matrices share one dtype, which it returns, and that `indices` buffers are long enough.
+ * Reads the shape variables of a call from its matrices into `dims` (slot by slot; any array, it is
+ * overwritten) and checks every matrix against them, the `shapeFrom` matrix first, with expectShape's
+ * message (`addBias: b must be (3, 1) but is (2, 1)`); checks that the matrices share one dtype, which
+ * it returns, and that `indices` buffers are long enough.
  */
 export function checkShapes(plan: KernelPlan, args: Args, dims: number[]): DType {
   for (let s = 0; s < plan.slots.length; s++) dims[s] = -1;
