@@ -1,7 +1,9 @@
 // Entry point: the kernels of src/backend/backend.ts for f32 and f64, as flat exports over
-// pointers into the imported (optionally shared) memory. No allocation happens here: the host
-// owns the memory layout, and every export is safe to run from several threads at once on
-// disjoint outputs, each with its own scratch.
+// pointers into the imported (optionally shared) memory. Each `<name>_f32` / `<name>_f64` takes the
+// parameters that src/backend/kernel-spec.ts lists for `name`, in that order and with those names
+// (test/backend/kernel-spec.test.ts checks it): the host builds every call from that description.
+// No allocation happens here: the host owns the memory layout, and every export is safe to run from
+// several threads at once on disjoint outputs, each with its own scratch.
 import * as G from './gemm';
 import * as E from './elementwise';
 
@@ -22,8 +24,8 @@ export function relaxed(): i32 {
 
 // C = alpha · op(A) · op(B) + beta · C.  op(A): (M, K), op(B): (K, N), C: (M, N).
 export function gemm_f32(
-  tA: bool,
-  tB: bool,
+  transA: bool,
+  transB: bool,
   M: i32,
   N: i32,
   K: i32,
@@ -37,11 +39,11 @@ export function gemm_f32(
   ldc: i32,
   scratch: usize,
 ): void {
-  G.gemm<f32>(tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, scratch);
+  G.gemm<f32>(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, scratch);
 }
 export function gemm_f64(
-  tA: bool,
-  tB: bool,
+  transA: bool,
+  transB: bool,
   M: i32,
   N: i32,
   K: i32,
@@ -55,7 +57,7 @@ export function gemm_f64(
   ldc: i32,
   scratch: usize,
 ): void {
-  G.gemm<f64>(tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, scratch);
+  G.gemm<f64>(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, scratch);
 }
 
 // Z += b.  Z: (n, m), b: (n, 1).
@@ -124,11 +126,11 @@ export function lossGradient_f64(kind: i32, AL: usize, Y: usize, dAL: usize, siz
   E.lossGradient<f64>(kind, AL, Y, dAL, size, eps);
 }
 
-export function subtract_f32(X: usize, Y: usize, out: usize, size: i32): void {
-  E.subtract<f32>(X, Y, out, size);
+export function subtract_f32(AL: usize, Y: usize, dZ: usize, size: i32): void {
+  E.subtract<f32>(AL, Y, dZ, size);
 }
-export function subtract_f64(X: usize, Y: usize, out: usize, size: i32): void {
-  E.subtract<f64>(X, Y, out, size);
+export function subtract_f64(AL: usize, Y: usize, dZ: usize, size: i32): void {
+  E.subtract<f64>(AL, Y, dZ, size);
 }
 
 export function axpby_f32(alpha: f32, X: usize, beta: f32, Y: usize, size: i32): void {
@@ -152,9 +154,12 @@ export function sumSquares_f64(X: usize, size: i32): f64 {
   return E.sumSquares<f64>(X, size);
 }
 
-/** dst = src, `bytes` bytes (non-overlapping). */
-export function copyBytes(src: usize, dst: usize, bytes: usize): void {
-  memory.copy(dst, src, bytes);
+// dst = src.  `size` values.
+export function copy_f32(src: usize, dst: usize, size: i32): void {
+  memory.copy(dst, src, <usize>size * 4);
+}
+export function copy_f64(src: usize, dst: usize, size: i32): void {
+  memory.copy(dst, src, <usize>size * 8);
 }
 
 export function momentumStep_f32(W: usize, dW: usize, v: usize, size: i32, lr: f32, beta: f32): void {
@@ -171,13 +176,13 @@ export function adamStep_f32(
   s: usize,
   size: i32,
   lr: f32,
-  b1: f32,
-  b2: f32,
+  beta1: f32,
+  beta2: f32,
   eps: f32,
   c1: f32,
   c2: f32,
 ): void {
-  E.adamStep<f32>(W, dW, v, s, size, lr, b1, b2, eps, c1, c2);
+  E.adamStep<f32>(W, dW, v, s, size, lr, beta1, beta2, eps, c1, c2);
 }
 export function adamStep_f64(
   W: usize,
@@ -186,13 +191,13 @@ export function adamStep_f64(
   s: usize,
   size: i32,
   lr: f64,
-  b1: f64,
-  b2: f64,
+  beta1: f64,
+  beta2: f64,
   eps: f64,
   c1: f64,
   c2: f64,
 ): void {
-  E.adamStep<f64>(W, dW, v, s, size, lr, b1, b2, eps, c1, c2);
+  E.adamStep<f64>(W, dW, v, s, size, lr, beta1, beta2, eps, c1, c2);
 }
 
 export function predictClasses_f32(A: usize, out: usize, n: i32, m: i32, threshold: f64): void {

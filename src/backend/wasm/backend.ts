@@ -1,76 +1,101 @@
-import type { DType, Matrix } from '../../core/matrix.js';
+import type { DType, FloatArray, Matrix } from '../../core/matrix.js';
 import type { ActivationKind, Backend, LossKind, UniformSource } from '../backend.js';
-import { ShapeError } from '../../core/errors.js';
-import { checkGemm, checkSame } from '../checks.js';
+import { checkGemm } from '../checks.js';
+import type { Args, KernelPlan } from '../kernel-plan.js';
+import {
+  checkShapes,
+  extentArg,
+  kernelPlan,
+  numericArg,
+  scratchBytes,
+  splitDim,
+  splitStrides,
+  splitWork,
+  splittable,
+} from '../kernel-plan.js';
+import type { KernelArgs, KernelName, KernelResult, SplitKernelName } from '../kernel-spec.js';
+import { KERNEL_NAMES } from '../kernel-spec.js';
 import { logFloor } from '../reference.js';
-import type { ThreadPool } from '../threads/pool.js';
+import type { Chunking, ThreadPool } from '../threads/pool.js';
+import type { KernelFn } from '../threads/worker.js';
 import { WasmHeap, WasmMatrix } from './heap.js';
-import type { KernelExports, TypedKernels } from './kernels.js';
-import { activationCode, lossCode, typedKernels } from './kernels.js';
+import type { KernelExports } from './kernels.js';
 
-/**
- * GEMMs below this many multiply-adds (about 50 µs of one core) stay on the calling thread: waking
- * a sleeping worker costs some 10-20 µs.
- */
-const PARALLEL_MIN_MACS = 1 << 20;
-/**
- * Chunks per thread in a parallel GEMM: two balance the load when a thread starts late, but every
- * chunk packs the whole of the other operand again, which only a long split dimension amortizes.
- */
-function chunksPerThread(splitDim: number): number {
-  return splitDim >= 512 ? 2 : 1;
+/** When and how a split kernel is cut across threads (kernel-spec.ts says along what). */
+interface Threading {
+  /** Below this much work (the product of the spec's `work` dimensions) a call stays on one thread. */
+  minWork: number;
+  /** Chunks are whole multiples of this many units of the cut dimension. */
+  granule(dim: string, dtype: DType): number;
+  /** Chunks per thread, for a cut dimension of this extent. */
+  chunksPerThread(extent: number): number;
+  /** A call stays on one thread unless the cut dimension has this many units per thread. */
+  minPerThread: number;
 }
-/** Elementwise kernels split across threads from this many entries (W3's activations and weights). */
-const PARALLEL_MIN_ENTRIES = 1 << 18;
 
-/** The kernels worker threads may run (each for f32 and f64). */
-export const PARALLEL_KERNELS = [
-  'gemm',
-  'addBias',
-  'activationForward',
-  'activationBackward',
-  'sumColumns',
-  'axpby',
-  'momentumStep',
-  'adamStep',
-] as const;
+/** gemm's micro-tile (assembly/gemm.ts): MR rows by NR columns (two vectors). */
 const MR = 4;
-
 function nr(dtype: DType): number {
   return dtype === 'float64' ? 4 : 8;
 }
+
+/** Elementwise and row-wise kernels split from this many entries (W3's activations and weights). */
+const ELEMENTWISE: Threading = { minWork: 1 << 18, granule: () => 1, chunksPerThread: () => 1, minPerThread: 2 };
+
+/** A new split in kernel-spec.ts fails to compile here until it says how it is cut. */
+const THREADING = {
+  gemm: {
+    // About 50 µs of one core: waking a sleeping worker costs some 10-20 µs.
+    minWork: 1 << 20,
+    // Whole micro-tiles, so that no chunk computes padded lanes another chunk also computes.
+    granule: (dim, dtype) => (dim === 'M' ? MR : nr(dtype)),
+    // Two chunks per thread balance the load when a thread starts late, but every chunk packs the
+    // whole of the other operand again, which only a long cut dimension amortizes.
+    chunksPerThread: (extent) => (extent >= 512 ? 2 : 1),
+    minPerThread: 0,
+  },
+  addBias: ELEMENTWISE,
+  activationForward: ELEMENTWISE,
+  activationBackward: ELEMENTWISE,
+  sumColumns: ELEMENTWISE,
+  axpby: ELEMENTWISE,
+  momentumStep: ELEMENTWISE,
+  adamStep: ELEMENTWISE,
+} as const satisfies Record<SplitKernelName, Threading>;
 
 function bytesOf(dtype: DType): number {
   return dtype === 'float64' ? 8 : 4;
 }
 
+type Buffer = FloatArray | Int32Array;
+
 /**
  * The WebAssembly SIMD backend: AssemblyScript kernels (assembly/) over one linear memory, shared
- * with worker threads when there are any. Matrices from `zeros` live in that memory and go to the
- * kernels as pointers; any other Matrix is copied in (and, for outputs, back) through scratch.
+ * with worker threads when there are any. Every kernel call is built from its description in
+ * kernel-spec.ts (`call`): matrices from `zeros` live in the kernels' memory and go in as pointers;
+ * any other Matrix is copied in (and, for outputs, back) through scratch.
  */
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
   readonly threads: number;
-  private readonly f32: TypedKernels;
-  private readonly f64: TypedKernels;
+  /** Per kernel: its plan, its two exports, and argument and shape arrays reused by every call. */
+  private readonly bound: Record<KernelName, Bound>;
   /** The calling thread's gemm scratch (packed panels); each worker has its own. */
-  private readonly gemmScratch: number[] = [];
+  private readonly gemmScratch: number;
   private aux = { ptr: 0, bytes: 0 };
-  private readonly temps: { M: Matrix; ptr: number; write: boolean }[] = [];
-  private callDType: DType | undefined;
+  /** Inputs and outputs of the current call that were copied into the kernels' memory. */
+  private readonly temps: { data: Buffer; ptr: number; write: boolean }[] = [];
 
   constructor(
-    private readonly ex: KernelExports,
+    ex: KernelExports,
     readonly heap: WasmHeap,
     private readonly pool: ThreadPool | undefined,
     /** Whether the kernels use relaxed-SIMD multiply-add. */
     readonly relaxedSimd: boolean,
   ) {
     this.threads = 1 + (pool?.workers ?? 0);
-    this.f32 = typedKernels(ex, 'f32');
-    this.f64 = typedKernels(ex, 'f64');
-    this.gemmScratch.push(heap.alloc(ex.gemmScratchBytes()));
+    this.bound = bindKernels(ex);
+    this.gemmScratch = heap.alloc(ex.gemmScratchBytes());
   }
 
   zeros(rows: number, cols: number, dtype: DType): Matrix {
@@ -83,6 +108,7 @@ export class WasmBackend implements Backend {
   free(M: Matrix): void {
     if (M instanceof WasmMatrix && M.heap === this.heap && !M.freed) {
       M.freed = true;
+      this.heap.forget(M);
       this.heap.release(M.ptr, M.bytes);
     }
   }
@@ -98,147 +124,44 @@ export class WasmBackend implements Backend {
   }
 
   gemm(transA: boolean, transB: boolean, alpha: number, A: Matrix, B: Matrix, beta: number, C: Matrix): void {
-    const { M, N, K } = checkGemm(transA, transB, A, B, C);
-    const k = this.kernels(C);
-    const a = this.in(A),
-      b = this.in(B),
-      c = this.out(C);
-    const tA = transA ? 1 : 0,
-      tB = transB ? 1 : 0;
-    const lda = A.cols,
-      ldb = B.cols,
-      ldc = N;
-    const pool = this.pool;
-    const scratch = this.gemmScratch[0]!;
-    if (!pool || M * N * K < PARALLEL_MIN_MACS) {
-      k.gemm(tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, scratch);
-    } else {
-      // Chunks of whole micro-tiles along C's rows (or columns, whichever dimension is larger);
-      // each chunk packs its own panels into its thread's scratch.
-      const S = bytesOf(C.dtype);
-      const byRows = M > N;
-      const dim = byRows ? M : N,
-        tile = byRows ? MR : nr(C.dtype);
-      const tiles = Math.ceil(dim / tile);
-      const size = Math.ceil(tiles / Math.min(tiles, this.threads * chunksPerThread(dim))) * tile;
-      // gemm's arguments: (tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, scratch)
-      const offsets: [number, number][] = byRows
-        ? [
-            [6, transA ? S : lda * S],
-            [11, ldc * S],
-          ]
-        : [
-            [8, transB ? ldb * S : S],
-            [11, S],
-          ];
-      const name = C.dtype === 'float64' ? 'gemm_f64' : 'gemm_f32';
-      pool.run(
-        name,
-        [tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, 0],
-        { dim, size, extentArg: byRows ? 2 : 3, scratchArg: 13, offsets },
-        k.gemm,
-        scratch,
-      );
-    }
-    this.done();
+    checkGemm(transA, transB, A, B, C);
+    this.call('gemm', { transA, transB, alpha, A, B, beta, C });
   }
 
   addBias(Z: Matrix, b: Matrix): void {
-    checkSame('addBias', 'b', b, Z.rows, 1);
-    const S = bytesOf(Z.dtype);
-    this.split('addBias', Z.dtype, [this.out(Z), this.in(b), Z.rows, Z.cols], Z.size, 2, Z.rows, [
-      [0, Z.cols * S],
-      [1, S],
-    ]);
-    this.done();
+    this.call('addBias', { Z, b });
   }
 
   activationForward(kind: ActivationKind, Z: Matrix, A: Matrix, alpha: number): void {
-    checkSame('activationForward', 'A', A, Z.rows, Z.cols);
-    const S = bytesOf(Z.dtype);
-    const args = [activationCode[kind], this.in(Z), this.out(A), Z.rows, Z.cols, alpha, 0];
-    if (kind === 'softmax') {
-      // Column-wise: stays on one thread (its scratch holds every column's max and sum).
-      args[6] = this.scratch(16 * Z.cols);
-      this.kernels(Z).activationForward(...(args as Parameters<TypedKernels['activationForward']>));
-    } else {
-      this.split('activationForward', Z.dtype, args, Z.size, 3, Z.rows, [
-        [1, Z.cols * S],
-        [2, Z.cols * S],
-      ]);
-    }
-    this.done();
+    this.call('activationForward', { kind, Z, A, alpha });
   }
 
   activationBackward(kind: ActivationKind, dA: Matrix, Z: Matrix, A: Matrix, dZ: Matrix, alpha: number): void {
-    const r = Z.rows,
-      c = Z.cols;
-    checkSame('activationBackward', 'dA', dA, r, c);
-    checkSame('activationBackward', 'A', A, r, c);
-    checkSame('activationBackward', 'dZ', dZ, r, c);
-    const S = bytesOf(Z.dtype);
-    const args = [activationCode[kind], this.in(dA), this.in(Z), this.in(A), this.out(dZ), r, c, alpha, 0];
-    if (kind === 'softmax') {
-      args[8] = this.scratch(8 * c);
-      this.kernels(Z).activationBackward(...(args as Parameters<TypedKernels['activationBackward']>));
-    } else {
-      const row = c * S;
-      this.split('activationBackward', Z.dtype, args, Z.size, 5, r, [
-        [1, row],
-        [2, row],
-        [3, row],
-        [4, row],
-      ]);
-    }
-    this.done();
+    this.call('activationBackward', { kind, dA, Z, A, dZ, alpha });
   }
 
   sumColumns(X: Matrix, out: Matrix, scale: number): void {
-    checkSame('sumColumns', 'out', out, X.rows, 1);
-    const S = bytesOf(X.dtype);
-    this.split('sumColumns', X.dtype, [this.in(X), this.out(out), X.rows, X.cols, scale], X.size, 2, X.rows, [
-      [0, X.cols * S],
-      [1, S],
-    ]);
-    this.done();
+    this.call('sumColumns', { X, out, scale });
   }
 
   lossSum(kind: LossKind, AL: Matrix, Y: Matrix): number {
-    checkSame('lossSum', 'Y', Y, AL.rows, AL.cols);
-    const s = this.kernels(AL).lossSum(lossCode[kind], this.in(AL), this.in(Y), AL.size, logFloor(AL.dtype));
-    this.done();
-    return s;
+    return this.call('lossSum', { kind, AL, Y, eps: logFloor(AL.dtype) });
   }
 
   lossGradient(kind: LossKind, AL: Matrix, Y: Matrix, dAL: Matrix): void {
-    checkSame('lossGradient', 'Y', Y, AL.rows, AL.cols);
-    checkSame('lossGradient', 'dAL', dAL, AL.rows, AL.cols);
-    this.kernels(AL).lossGradient(lossCode[kind], this.in(AL), this.in(Y), this.out(dAL), AL.size, logFloor(AL.dtype));
-    this.done();
+    this.call('lossGradient', { kind, AL, Y, dAL, eps: logFloor(AL.dtype) });
   }
 
   subtract(AL: Matrix, Y: Matrix, dZ: Matrix): void {
-    checkSame('subtract', 'Y', Y, AL.rows, AL.cols);
-    checkSame('subtract', 'dZ', dZ, AL.rows, AL.cols);
-    this.kernels(AL).subtract(this.in(AL), this.in(Y), this.out(dZ), AL.size);
-    this.done();
+    this.call('subtract', { AL, Y, dZ });
   }
 
   axpby(alpha: number, X: Matrix, beta: number, Y: Matrix): void {
-    checkSame('axpby', 'Y', Y, X.rows, X.cols);
-    const S = bytesOf(X.dtype);
-    this.split('axpby', X.dtype, [alpha, this.in(X), beta, this.out(Y), X.size], X.size, 4, X.size, [
-      [1, S],
-      [3, S],
-    ]);
-    this.done();
+    this.call('axpby', { alpha, X, beta, Y });
   }
 
   multiply(X: Matrix, D: Matrix, out: Matrix): void {
-    checkSame('multiply', 'D', D, X.rows, X.cols);
-    checkSame('multiply', 'out', out, X.rows, X.cols);
-    this.kernels(X).multiply(this.in(X), this.in(D), this.out(out), X.size);
-    this.done();
+    this.call('multiply', { X, D, out });
   }
 
   dropoutMask(D: Matrix, keepProb: number, rng: UniformSource): void {
@@ -249,27 +172,15 @@ export class WasmBackend implements Backend {
   }
 
   sumSquares(X: Matrix): number {
-    const s = this.kernels(X).sumSquares(this.in(X), X.size);
-    this.done();
-    return s;
+    return this.call('sumSquares', { X });
   }
 
   copy(src: Matrix, dst: Matrix): void {
-    checkSame('copy', 'dst', dst, src.rows, src.cols);
-    this.ex.copyBytes(this.in(src), this.out(dst), src.size * bytesOf(src.dtype));
-    this.done();
+    this.call('copy', { src, dst });
   }
 
   momentumStep(W: Matrix, dW: Matrix, v: Matrix, lr: number, beta: number): void {
-    checkSame('momentumStep', 'dW', dW, W.rows, W.cols);
-    checkSame('momentumStep', 'v', v, W.rows, W.cols);
-    const S = bytesOf(W.dtype);
-    this.split('momentumStep', W.dtype, [this.out(W), this.in(dW), this.out(v), W.size, lr, beta], W.size, 3, W.size, [
-      [0, S],
-      [1, S],
-      [2, S],
-    ]);
-    this.done();
+    this.call('momentumStep', { W, dW, v, lr, beta });
   }
 
   adamStep(
@@ -283,67 +194,70 @@ export class WasmBackend implements Backend {
     eps: number,
     t: number,
   ): void {
-    checkSame('adamStep', 'dW', dW, W.rows, W.cols);
-    checkSame('adamStep', 'v', v, W.rows, W.cols);
-    checkSame('adamStep', 's', s, W.rows, W.cols);
-    const c1 = 1 - beta1 ** t,
-      c2 = 1 - beta2 ** t;
-    const S = bytesOf(W.dtype);
-    const args = [this.out(W), this.in(dW), this.out(v), this.out(s), W.size, lr, beta1, beta2, eps, c1, c2];
-    this.split('adamStep', W.dtype, args, W.size, 4, W.size, [
-      [0, S],
-      [1, S],
-      [2, S],
-      [3, S],
-    ]);
-    this.done();
+    this.call('adamStep', { W, dW, v, s, lr, beta1, beta2, eps, c1: 1 - beta1 ** t, c2: 1 - beta2 ** t });
   }
 
   predictClasses(A: Matrix, out: Int32Array, threshold: number): void {
-    const m = A.cols;
-    if (out.length < m) throw new RangeError(`predictClasses: out has ${out.length} slots but A has ${m} columns`);
-    const p = this.heap.alloc(4 * m);
-    this.kernels(A).predictClasses(this.in(A), p, A.rows, m, threshold);
-    out.set(new Int32Array(this.heap.buffer, p, m));
-    this.heap.release(p, 4 * m);
-    this.done();
+    this.call('predictClasses', { A, out, threshold });
   }
 
   /**
-   * Runs an elementwise or row-wise kernel, split into rows (or entries) across the threads when
-   * it is large: `extentArg` takes each chunk's count, pointers at `offsets` advance by `bytes` per unit.
+   * Runs one kernel as kernel-spec.ts describes it: checks the shapes, passes every argument in the
+   * compiled order, cuts the call across the threads when it is large, and copies outputs that went
+   * through scratch back (only when the kernel returned: a failed call writes nothing).
    */
-  private split(
-    kernel: (typeof PARALLEL_KERNELS)[number],
-    dtype: DType,
-    args: number[],
-    entries: number,
-    extentArg: number,
-    dim: number,
-    offsets: [number, number][],
-  ): void {
-    const fn = this.byDType(dtype)[kernel] as (...a: number[]) => unknown;
-    const pool = this.pool;
-    if (!pool || entries < PARALLEL_MIN_ENTRIES || dim < 2 * this.threads) {
-      fn(...args);
-      return;
+  private call<K extends KernelName>(kernel: K, given: KernelArgs<K>): KernelResult<K> {
+    const { plan, values, dims, f32, f64 } = this.bound[kernel];
+    const args: Args = given;
+    const dtype = checkShapes(plan, args, dims);
+    let ok = false;
+    try {
+      for (let i = 0; i < values.length; i++) values[i] = this.argValue(plan, i, args, dims);
+      const fn = dtype === 'float64' ? f64 : f32;
+      const chunking = this.pool && splittable(plan, args) ? this.chunking(plan, args, dims, dtype) : undefined;
+      let result: unknown;
+      if (chunking) this.pool!.run(`${kernel}_${suffix(dtype)}`, values, chunking, fn, this.gemmScratch);
+      else result = invoke(fn, values);
+      ok = true;
+      return result as KernelResult<K>;
+    } finally {
+      this.release(ok);
     }
-    const size = Math.ceil(dim / this.threads);
-    pool.run(
-      `${kernel}_${dtype === 'float64' ? 'f64' : 'f32'}`,
-      args,
-      { dim, size, extentArg, scratchArg: -1, offsets },
-      fn,
-      0,
-    );
   }
 
-  private byDType(dtype: DType): TypedKernels {
-    return dtype === 'float64' ? this.f64 : this.f32;
+  /** Argument i as the compiled kernel takes it: pointers for matrices and scratch, numbers otherwise. */
+  private argValue(plan: KernelPlan, i: number, args: Args, dims: readonly number[]): number {
+    const a = plan.spec.args[i]!;
+    switch (a.kind) {
+      case 'matrix':
+        return this.pointer(args[a.name] as Matrix, a.access !== 'read');
+      case 'indices':
+        return this.pointer(args[a.name] as Int32Array, true);
+      case 'scratch': {
+        const bytes = scratchBytes(plan, i, args, dims);
+        return bytes === undefined ? this.gemmScratch : bytes > 0 ? this.scratch(bytes) : 0;
+      }
+      default:
+        return numericArg(plan, i, args, dims);
+    }
   }
 
-  private kernels(M: Matrix): TypedKernels {
-    return M.dtype === 'float64' ? this.f64 : this.f32;
+  /** How a call is cut into chunks for the threads, or undefined when it is too small to be worth it. */
+  private chunking(plan: KernelPlan, args: Args, dims: readonly number[], dtype: DType): Chunking | undefined {
+    const t: Threading = THREADING[plan.kernel as SplitKernelName];
+    const d = splitDim(plan, dims);
+    const extent = dims[d]!;
+    if (splitWork(plan, dims) < t.minWork || extent < t.minPerThread * this.threads) return undefined;
+    const g = t.granule(plan.slots[d]!, dtype);
+    const tiles = Math.ceil(extent / g);
+    const size = Math.ceil(tiles / Math.min(tiles, this.threads * t.chunksPerThread(extent))) * g;
+    const S = bytesOf(dtype);
+    const offsets: [number, number][] = [];
+    splitStrides(plan, d, args).forEach((elements, i) => {
+      if (elements !== 0) offsets.push([i, elements * S]);
+    });
+    const scratchArg = plan.spec.args.findIndex((a) => a.kind === 'scratch' && a.size === 'per-thread');
+    return { dim: extent, size, extentArg: extentArg(plan, d), scratchArg, offsets };
   }
 
   /** A scratch block of at least `bytes` bytes, kept and grown across calls (softmax columns). */
@@ -355,63 +269,91 @@ export class WasmBackend implements Backend {
     return this.aux.ptr;
   }
 
-  /** The pointer of an input: its own when it lives in this backend's memory, else a copy's. */
-  private in(M: Matrix): number {
-    return this.pointer(M, false);
-  }
-
-  /** The pointer of an output (copied back after the kernel when it went through scratch). */
-  private out(M: Matrix): number {
-    return this.pointer(M, true);
-  }
-
-  private pointer(M: Matrix, write: boolean): number {
-    // One dtype per call: a float64 matrix read by a float32 kernel would be silently garbage.
-    if (this.callDType === undefined) this.callDType = M.dtype;
-    else if (M.dtype !== this.callDType) {
-      const first = this.callDType;
-      this.abandon();
-      throw new ShapeError(
-        `wasm backend: all matrices of one call must share one dtype but got ${first} and ${M.dtype}`,
-      );
-    }
+  /**
+   * The pointer of a buffer: a matrix's own when it lives in this backend's memory, else a copy's
+   * (copied back after the call when `write`).
+   */
+  private pointer(M: Matrix | Int32Array, write: boolean): number {
     if (M instanceof WasmMatrix && M.heap === this.heap) {
-      if (M.freed) {
-        this.abandon();
-        throw new Error(`wasm backend: a ${M.toString()} was used after free`);
-      }
+      if (M.freed) throw new Error(`wasm backend: a ${M.toString()} was used after free`);
       return M.ptr;
     }
+    const data = M instanceof Int32Array ? M : M.data;
     for (const t of this.temps) {
-      if (t.M === M) {
+      if (t.data === data) {
         t.write ||= write;
         return t.ptr;
       }
     }
-    const bytes = M.size * bytesOf(M.dtype);
-    const ptr = this.heap.alloc(bytes);
+    const ptr = this.heap.alloc(data.byteLength);
     // Copied in even for outputs: some kernels read them (beta ≠ 0, in-place updates).
-    this.heap.view(M.dtype, ptr, M.size).set(M.data);
-    this.temps.push({ M, ptr, write });
+    this.view(data, ptr).set(data);
+    this.temps.push({ data, ptr, write });
     return ptr;
   }
 
-  /** Copies outputs that went through scratch back into their matrices and frees the scratch. */
-  private done(): void {
-    this.callDType = undefined;
+  /** A view of the kernels' memory at ptr with the element type and length of `like`. */
+  private view(like: Buffer, ptr: number): Buffer {
+    if (like instanceof Int32Array) return new Int32Array(this.heap.buffer, ptr, like.length);
+    return this.heap.view(like instanceof Float64Array ? 'float64' : 'float32', ptr, like.length);
+  }
+
+  /** Frees the call's scratch copies, after copying outputs back into their matrices when it succeeded. */
+  private release(copyBack: boolean): void {
     const temps = this.temps;
     if (temps.length === 0) return;
     for (const t of temps) {
-      if (t.write) t.M.data.set(this.heap.view(t.M.dtype, t.ptr, t.M.size));
-      this.heap.release(t.ptr, t.M.size * bytesOf(t.M.dtype));
+      if (copyBack && t.write) t.data.set(this.view(t.data, t.ptr));
+      this.heap.release(t.ptr, t.data.byteLength);
     }
     temps.length = 0;
   }
+}
 
-  /** Frees the scratch copies of a call that failed, without copying anything back. */
-  private abandon(): void {
-    for (const t of this.temps) this.heap.release(t.ptr, t.M.size * bytesOf(t.M.dtype));
-    this.temps.length = 0;
-    this.callDType = undefined;
+function suffix(dtype: DType): 'f32' | 'f64' {
+  return dtype === 'float64' ? 'f64' : 'f32';
+}
+
+/** fn(...v), spelled out by arity: V8 calls a wasm export with a fixed argument count faster than a spread. */
+function invoke(fn: KernelFn, v: readonly number[]): unknown {
+  switch (v.length) {
+    case 2:
+      return fn(v[0]!, v[1]!);
+    case 3:
+      return fn(v[0]!, v[1]!, v[2]!);
+    case 4:
+      return fn(v[0]!, v[1]!, v[2]!, v[3]!);
+    case 5:
+      return fn(v[0]!, v[1]!, v[2]!, v[3]!, v[4]!);
+    case 6:
+      return fn(v[0]!, v[1]!, v[2]!, v[3]!, v[4]!, v[5]!);
+    case 7:
+      return fn(v[0]!, v[1]!, v[2]!, v[3]!, v[4]!, v[5]!, v[6]!);
+    default:
+      return fn(...v);
   }
+}
+
+interface Bound {
+  plan: KernelPlan;
+  f32: KernelFn;
+  f64: KernelFn;
+  values: number[];
+  dims: number[];
+}
+
+/** Every described kernel with its `_f32` and `_f64` exports. */
+function bindKernels(ex: KernelExports): Record<KernelName, Bound> {
+  const exported = (name: string): KernelFn => {
+    const fn = ex[name];
+    if (typeof fn !== 'function') throw new Error(`wasm backend: the compiled kernels have no ${name}`);
+    return fn as KernelFn;
+  };
+  const bound = {} as Record<KernelName, Bound>;
+  for (const k of KERNEL_NAMES) {
+    const plan = kernelPlan(k);
+    const values = new Array<number>(plan.spec.args.length).fill(0);
+    bound[k] = { plan, f32: exported(`${k}_f32`), f64: exported(`${k}_f64`), values, dims: [] };
+  }
+  return bound;
 }

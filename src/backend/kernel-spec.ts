@@ -1,0 +1,403 @@
+/**
+ * The calling convention of the compiled kernels, described once. For each kernel: its arguments in
+ * the order the compiled function takes them, each by name and kind, the kind of value it returns,
+ * and which dimension a threaded backend may split. Fast backends derive their calls from this table
+ * instead of writing argument positions by hand, so reordering a parameter means reordering one
+ * line here (test/backend/kernel-spec.test.ts holds assembly/index.ts to it, name by name):
+ *
+ * - the WebAssembly binding (src/backend/wasm/backend.ts) turns matrices into pointers into its
+ *   memory, fills in the dimensions and strides, and cuts a split kernel into chunks for its threads;
+ * - a native addon can check the buffers (shapes, one dtype) and marshal the same argument list to
+ *   C++ kernels that thread internally (it may ignore `split` and scratch).
+ * The rules both derive from this table (checking shapes, numeric arguments, chunk strides) are in
+ * kernel-plan.ts, with an example of a binding.
+ *
+ * Nothing here knows about pointers or memories. Argument kinds:
+ * - `matrix`  a (rows, cols) Matrix of the kernel's dtype, stored row-major; `shape` names its
+ *             dimensions (shape variables such as 'n', 'm', or 1), as stored unless `transposedBy`
+ *             names a flag that, when set, means it is stored transposed (gemm's op(A)). `access`:
+ *             read, write (every entry overwritten) or update (read, then written).
+ * - `indices` an Int32Array of at least `length` entries, written (predictClasses' labels).
+ * - `dim`     the value of a shape variable, read from the matrices (i32).
+ * - `count`   the number of entries of matrix `of` (i32): elementwise kernels run over flat storage.
+ * - `stride`  the distance in elements between two stored rows of matrix `of` (i32).
+ * - `scalar`  a number, rounded to the kernel's dtype ('T') or kept in double precision ('f64').
+ * - `flag`    a boolean (0 or 1).
+ * - `code`    a member of a closed set (ActivationKind, LossKind), as its number in KERNEL_CODES.
+ * - `scratch` working memory: `per-thread` (its size fixed by the implementation; each thread of a
+ *             split call has its own) or `per` bytes per unit of a dimension, needed only for `kinds`.
+ *
+ * `split`: the dimensions a call may be cut along (the longest is cut; on a tie, the first listed),
+ * `work` the dimensions whose product measures the call's cost, and `except` the kinds that work down
+ * whole columns and so never split by rows. Cutting dimension d into [lo, hi) gives the extent
+ * argument hi - lo and advances every matrix by lo times its stride along d.
+ *
+ * Outputs may alias inputs where the Backend interface allows it (activationForward's A may be Z).
+ */
+import type { Matrix } from '../core/matrix.js';
+import type { ActivationKind, LossKind } from './backend.js';
+
+// ---------------------------------------------------------------------------------------------
+// Codes of the closed sets, as the compiled kernels know them (assembly/elementwise.ts).
+
+/** Activation codes. A new ActivationKind fails to compile here until it has a code. */
+export const ACTIVATION_CODES = {
+  relu: 0,
+  'leaky-relu': 1,
+  tanh: 2,
+  sigmoid: 3,
+  softmax: 4,
+  linear: 5,
+} as const satisfies Record<ActivationKind, number>;
+
+/** Loss codes. A new LossKind fails to compile here until it has a code. */
+export const LOSS_CODES = {
+  'binary-cross-entropy': 0,
+  'categorical-cross-entropy': 1,
+  'mean-squared-error': 2,
+} as const satisfies Record<LossKind, number>;
+
+/** The closed sets a `code` argument may take, by name. */
+export interface CodeSets {
+  activation: ActivationKind;
+  loss: LossKind;
+}
+export type CodeSet = keyof CodeSets;
+
+export const KERNEL_CODES = { activation: ACTIVATION_CODES, loss: LOSS_CODES } as const satisfies {
+  [S in CodeSet]: Record<CodeSets[S], number>;
+};
+
+/** The number of `kind` in `set`; throws, naming it, for a value from outside the set (an untyped caller). */
+export function codeOf<S extends CodeSet>(set: S, kind: CodeSets[S]): number {
+  const table: Readonly<Record<string, number>> = KERNEL_CODES[set];
+  if (!Object.hasOwn(table, kind)) throw new Error(`unhandled ${set} '${String(kind)}'`);
+  return table[kind]!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Argument kinds.
+
+/** A shape variable ('n', 'm', 'M', ...) or the constant 1. */
+export type Dim = string | 1;
+export type Access = 'read' | 'write' | 'update';
+
+export interface MatrixArg<N extends string = string> {
+  readonly kind: 'matrix';
+  readonly name: N;
+  readonly access: Access;
+  readonly shape: readonly [Dim, Dim];
+  /** A flag argument: when set, the matrix is stored as (shape[1], shape[0]). */
+  readonly transposedBy?: string;
+}
+export interface IndicesArg<N extends string = string> {
+  readonly kind: 'indices';
+  readonly name: N;
+  readonly access: 'write';
+  readonly length: string;
+}
+export interface DimArg<N extends string = string> {
+  readonly kind: 'dim';
+  readonly name: N;
+}
+export interface CountArg<N extends string = string> {
+  readonly kind: 'count';
+  readonly name: N;
+  readonly of: string;
+}
+export interface StrideArg<N extends string = string> {
+  readonly kind: 'stride';
+  readonly name: N;
+  readonly of: string;
+}
+export interface ScalarArg<N extends string = string> {
+  readonly kind: 'scalar';
+  readonly name: N;
+  readonly type: 'T' | 'f64';
+}
+export interface FlagArg<N extends string = string> {
+  readonly kind: 'flag';
+  readonly name: N;
+}
+export interface CodeArg<N extends string = string, S extends CodeSet = CodeSet> {
+  readonly kind: 'code';
+  readonly name: N;
+  readonly set: S;
+}
+export type ScratchSize =
+  'per-thread' | { readonly per: string; readonly bytes: number; readonly kinds: readonly string[] };
+export interface ScratchArg<N extends string = string> {
+  readonly kind: 'scratch';
+  readonly name: N;
+  readonly size: ScratchSize;
+}
+export type KernelArg =
+  MatrixArg | IndicesArg | DimArg | CountArg | StrideArg | ScalarArg | FlagArg | CodeArg | ScratchArg;
+
+export interface KernelSplit {
+  /** The dimension arguments a call may be cut along: the longest is cut, the first listed on a tie. */
+  readonly dims: readonly string[];
+  /** Shape variables or counts whose product measures a call's cost (multiply-adds, entries). */
+  readonly work: readonly string[];
+  /** Values of the kernel's code argument that never split (they work down whole columns). */
+  readonly except?: readonly string[];
+}
+
+export interface KernelSpec {
+  readonly args: readonly KernelArg[];
+  readonly returns: 'void' | 'f64';
+  /** The matrix whose shape the others are checked against (default: the first matrix). */
+  readonly shapeFrom?: string;
+  readonly split?: KernelSplit;
+}
+
+const matrix = <const N extends string>(
+  name: N,
+  access: Access,
+  shape: readonly [Dim, Dim],
+  transposedBy?: string,
+): MatrixArg<N> =>
+  transposedBy === undefined
+    ? { kind: 'matrix', name, access, shape }
+    : { kind: 'matrix', name, access, shape, transposedBy };
+const indices = <const N extends string>(name: N, length: string): IndicesArg<N> => ({
+  kind: 'indices',
+  name,
+  access: 'write',
+  length,
+});
+const dim = <const N extends string>(name: N): DimArg<N> => ({ kind: 'dim', name });
+const count = <const N extends string>(name: N, of: string): CountArg<N> => ({ kind: 'count', name, of });
+const stride = <const N extends string>(name: N, of: string): StrideArg<N> => ({ kind: 'stride', name, of });
+const scalar = <const N extends string>(name: N, type: 'T' | 'f64' = 'T'): ScalarArg<N> => ({
+  kind: 'scalar',
+  name,
+  type,
+});
+const flag = <const N extends string>(name: N): FlagArg<N> => ({ kind: 'flag', name });
+const code = <const N extends string, const S extends CodeSet>(name: N, set: S): CodeArg<N, S> => ({
+  kind: 'code',
+  name,
+  set,
+});
+const scratch = <const N extends string>(name: N, size: ScratchSize): ScratchArg<N> => ({
+  kind: 'scratch',
+  name,
+  size,
+});
+
+/** Activations that work down whole columns: they need scratch per column and never split by rows. */
+const COLUMN_WISE: readonly ActivationKind[] = ['softmax'];
+const byRows = { dims: ['n'], work: ['n', 'm'] } as const;
+const byEntries = { dims: ['size'], work: ['size'] } as const;
+
+/**
+ * The kernels, each with its arguments in the compiled order (assembly/index.ts exports `<name>_f32`
+ * and `<name>_f64` with exactly these parameters). The formulas are the Backend interface's.
+ */
+export const KERNELS = {
+  /** C = alpha · op(A) · op(B) + beta · C; split along C's rows or columns, whichever is longer. */
+  gemm: {
+    args: [
+      flag('transA'),
+      flag('transB'),
+      dim('M'),
+      dim('N'),
+      dim('K'),
+      scalar('alpha'),
+      matrix('A', 'read', ['M', 'K'], 'transA'),
+      stride('lda', 'A'),
+      matrix('B', 'read', ['K', 'N'], 'transB'),
+      stride('ldb', 'B'),
+      scalar('beta'),
+      matrix('C', 'update', ['M', 'N']),
+      stride('ldc', 'C'),
+      scratch('scratch', 'per-thread'),
+    ],
+    returns: 'void',
+    split: { dims: ['N', 'M'], work: ['M', 'N', 'K'] },
+  },
+  /** Z += b broadcast over columns. */
+  addBias: {
+    args: [matrix('Z', 'update', ['n', 'm']), matrix('b', 'read', ['n', 1]), dim('n'), dim('m')],
+    returns: 'void',
+    split: byRows,
+  },
+  /** A = g(Z); softmax column-wise, with 16 bytes of scratch per column (maxima, then f64 sums). */
+  activationForward: {
+    args: [
+      code('kind', 'activation'),
+      matrix('Z', 'read', ['n', 'm']),
+      matrix('A', 'write', ['n', 'm']),
+      dim('n'),
+      dim('m'),
+      scalar('alpha'),
+      scratch('scratch', { per: 'm', bytes: 16, kinds: COLUMN_WISE }),
+    ],
+    returns: 'void',
+    split: { ...byRows, except: COLUMN_WISE },
+  },
+  /** dZ = dA * g'(Z); softmax's Jacobian-vector product column-wise, 8 bytes of scratch per column. */
+  activationBackward: {
+    args: [
+      code('kind', 'activation'),
+      matrix('dA', 'read', ['n', 'm']),
+      matrix('Z', 'read', ['n', 'm']),
+      matrix('A', 'read', ['n', 'm']),
+      matrix('dZ', 'write', ['n', 'm']),
+      dim('n'),
+      dim('m'),
+      scalar('alpha'),
+      scratch('scratch', { per: 'm', bytes: 8, kinds: COLUMN_WISE }),
+    ],
+    returns: 'void',
+    shapeFrom: 'Z',
+    split: { ...byRows, except: COLUMN_WISE },
+  },
+  /** out = scale · Σ_columns X. */
+  sumColumns: {
+    args: [matrix('X', 'read', ['n', 'm']), matrix('out', 'write', ['n', 1]), dim('n'), dim('m'), scalar('scale')],
+    returns: 'void',
+    split: byRows,
+  },
+  /** Σ loss over every entry, log clamped below at eps. */
+  lossSum: {
+    args: [
+      code('kind', 'loss'),
+      matrix('AL', 'read', ['n', 'm']),
+      matrix('Y', 'read', ['n', 'm']),
+      count('size', 'AL'),
+      scalar('eps', 'f64'),
+    ],
+    returns: 'f64',
+  },
+  /** dAL = ∂loss/∂AL per entry, denominators clamped at eps. */
+  lossGradient: {
+    args: [
+      code('kind', 'loss'),
+      matrix('AL', 'read', ['n', 'm']),
+      matrix('Y', 'read', ['n', 'm']),
+      matrix('dAL', 'write', ['n', 'm']),
+      count('size', 'AL'),
+      scalar('eps', 'f64'),
+    ],
+    returns: 'void',
+  },
+  /** dZ = AL - Y. */
+  subtract: {
+    args: [
+      matrix('AL', 'read', ['n', 'm']),
+      matrix('Y', 'read', ['n', 'm']),
+      matrix('dZ', 'write', ['n', 'm']),
+      count('size', 'AL'),
+    ],
+    returns: 'void',
+  },
+  /** Y = alpha · X + beta · Y. */
+  axpby: {
+    args: [
+      scalar('alpha'),
+      matrix('X', 'read', ['n', 'm']),
+      scalar('beta'),
+      matrix('Y', 'update', ['n', 'm']),
+      count('size', 'X'),
+    ],
+    returns: 'void',
+    split: byEntries,
+  },
+  /** out = X * D elementwise. */
+  multiply: {
+    args: [
+      matrix('X', 'read', ['n', 'm']),
+      matrix('D', 'read', ['n', 'm']),
+      matrix('out', 'write', ['n', 'm']),
+      count('size', 'X'),
+    ],
+    returns: 'void',
+  },
+  /** Σ X². */
+  sumSquares: {
+    args: [matrix('X', 'read', ['n', 'm']), count('size', 'X')],
+    returns: 'f64',
+  },
+  /** dst = src. */
+  copy: {
+    args: [matrix('src', 'read', ['n', 'm']), matrix('dst', 'write', ['n', 'm']), count('size', 'src')],
+    returns: 'void',
+  },
+  /** Momentum: v = beta·v + (1-beta)·dW; W -= lr·v. */
+  momentumStep: {
+    args: [
+      matrix('W', 'update', ['n', 'm']),
+      matrix('dW', 'read', ['n', 'm']),
+      matrix('v', 'update', ['n', 'm']),
+      count('size', 'W'),
+      scalar('lr'),
+      scalar('beta'),
+    ],
+    returns: 'void',
+    split: byEntries,
+  },
+  /** Adam, with the bias corrections c1 = 1-β1^t, c2 = 1-β2^t computed by the caller. */
+  adamStep: {
+    args: [
+      matrix('W', 'update', ['n', 'm']),
+      matrix('dW', 'read', ['n', 'm']),
+      matrix('v', 'update', ['n', 'm']),
+      matrix('s', 'update', ['n', 'm']),
+      count('size', 'W'),
+      scalar('lr'),
+      scalar('beta1'),
+      scalar('beta2'),
+      scalar('eps'),
+      scalar('c1'),
+      scalar('c2'),
+    ],
+    returns: 'void',
+    split: byEntries,
+  },
+  /** out[j] = argmax_i A[i, j], or for one row 1 where A[0, j] > threshold. */
+  predictClasses: {
+    args: [matrix('A', 'read', ['n', 'm']), indices('out', 'm'), dim('n'), dim('m'), scalar('threshold', 'f64')],
+    returns: 'void',
+  },
+} as const satisfies Record<string, KernelSpec>;
+
+export type KernelName = keyof typeof KERNELS;
+/** The kernels that may be split across threads. */
+export type SplitKernelName = {
+  [K in KernelName]: (typeof KERNELS)[K] extends { split: KernelSplit } ? K : never;
+}[KernelName];
+
+export const KERNEL_NAMES = Object.keys(KERNELS) as KernelName[];
+export const SPLIT_KERNEL_NAMES = KERNEL_NAMES.filter((k) => 'split' in KERNELS[k]) as SplitKernelName[];
+
+/** What a kernel returns: a number for the sums (lossSum, sumSquares), nothing for the others. */
+export type KernelResult<K extends KernelName> = (typeof KERNELS)[K]['returns'] extends 'f64' ? number : void;
+
+/** The spec of a kernel, widened (for code that walks any kernel's arguments). */
+export function kernelSpec(kernel: KernelName): KernelSpec {
+  return KERNELS[kernel];
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a caller passes: matrices, scalars, flags and codes by name. Dimensions, counts and strides
+// are read from the matrices; scratch is the backend's.
+
+type ValueOf<A> = A extends MatrixArg
+  ? Matrix
+  : A extends IndicesArg
+    ? Int32Array
+    : A extends CodeArg<string, infer S>
+      ? CodeSets[S]
+      : A extends FlagArg
+        ? boolean
+        : A extends ScalarArg
+          ? number
+          : never;
+type Given = MatrixArg | IndicesArg | ScalarArg | FlagArg | CodeArg;
+
+/** The arguments of a call by name, e.g. KernelArgs<'addBias'> = { Z: Matrix; b: Matrix }. */
+export type KernelArgs<K extends KernelName> = {
+  readonly [A in Extract<(typeof KERNELS)[K]['args'][number], Given> as A['name']]: ValueOf<A>;
+};
