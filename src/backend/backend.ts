@@ -27,7 +27,7 @@ export interface Backend {
   /** Worker threads a kernel may use (1 = single-threaded). */
   readonly threads: number;
   /** The most bytes of matrices this backend can hold (the wasm backend's 4 GiB memory), if it has a limit. */
-  readonly memoryLimit?: number;
+  readonly memoryLimit?: number | undefined;
 
   /** A zero (rows, cols) matrix in this backend's memory. */
   zeros(rows: number, cols: number, dtype: DType): Matrix;

@@ -267,6 +267,15 @@ describe('sizes that cannot fit are refused before allocating', () => {
     assert.ok(performance.now() - t0 < 10_000);
   });
 
+  it("a network the machine could hold but the wasm backend's 4 GiB memory cannot is refused, naming both", async () => {
+    const r = await train('--hidden', '20000,20000', '--optimizer', 'gd', '--backend', 'wasm');
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stderr,
+      /need [\d.]+ GB \(W\[2\] alone 1\.6 GB\); this machine has [\d.]+ GB, the wasm backend 4\.3 GB/,
+    );
+  });
+
   it('integers are written in digits: 1e9 and 0x10 are not integer option values', async () => {
     for (const [opt, v] of [
       ['--hidden', '1e9'],

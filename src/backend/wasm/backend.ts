@@ -92,6 +92,8 @@ export class WasmBackend implements Backend {
     private readonly pool: ThreadPool | undefined,
     /** Whether the kernels use relaxed-SIMD multiply-add. */
     readonly relaxedSimd: boolean,
+    /** The most bytes the memory can grow to (4 GiB; 1 GiB where a browser would not reserve more). */
+    readonly memoryLimit?: number,
   ) {
     this.threads = 1 + (pool?.workers ?? 0);
     this.bound = bindKernels(ex);

@@ -36,11 +36,13 @@ export async function resolveThreads(requested?: number): Promise<number> {
   return want;
 }
 
-function createMemory(shared: boolean, initialPages: number): WebAssembly.Memory {
+/** The kernels' memory and the most bytes it can grow to. */
+function createMemory(shared: boolean, initialPages: number): { memory: WebAssembly.Memory; limit: number } {
   // Browsers may refuse to reserve 4 GiB of address space; fall back to 1 GiB.
   for (const maximum of [MAX_PAGES, MAX_PAGES / 4]) {
     try {
-      return new WebAssembly.Memory({ initial: initialPages, maximum, shared } as WebAssembly.MemoryDescriptor);
+      const descriptor = { initial: initialPages, maximum, shared } as WebAssembly.MemoryDescriptor;
+      return { memory: new WebAssembly.Memory(descriptor), limit: maximum * PAGE };
     } catch (e) {
       if (maximum === MAX_PAGES / 4) throw e;
     }
@@ -60,7 +62,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const { module, relaxed } = await compileKernels(shared, options.relaxedSimd !== false);
   // Room for the static data and every thread's gemm scratch up front (about 4.5 MB a thread).
   const initialPages = 16 + Math.ceil((threads * 4.6e6) / PAGE);
-  const memory = createMemory(shared, initialPages);
+  const { memory, limit } = createMemory(shared, initialPages);
   const instance = await WebAssembly.instantiate(module, kernelImports(memory));
   const ex = instance.exports as unknown as KernelExports;
   const heap = new WasmHeap(memory, ex.heapBase());
@@ -68,5 +70,5 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const scratchBytes = ex.gemmScratchBytes();
   const scratch = Array.from({ length: threads - 1 }, () => heap.alloc(scratchBytes));
   const pool = threads > 1 ? await ThreadPool.start(threads - 1, { module, memory, names, scratch }) : undefined;
-  return new WasmBackend(ex, heap, pool, relaxed);
+  return new WasmBackend(ex, heap, pool, relaxed, limit);
 }
