@@ -18,6 +18,15 @@ LNN_INLINE T minOf(T a, T b) {
 
 LNN_INLINE int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+template <int... I>
+struct Seq {};
+template <int N, int... I>
+struct MakeSeq : MakeSeq<N - 1, N - 1, I...> {};
+template <int... I>
+struct MakeSeq<0, I...> {
+  typedef Seq<I...> type;
+};
+
 /** A vector of VB bytes of T, with unaligned loads and stores that may alias T. */
 template <class T, int VB>
 struct Simd {
@@ -29,6 +38,34 @@ struct Simd {
   static LNN_INLINE V splat(T x) { return x + -V{}; }
   static LNN_INLINE V load(const T* p) { return *reinterpret_cast<const U*>(p); }
   static LNN_INLINE void store(T* p, V v) { *reinterpret_cast<U*>(p) = v; }
+
+  /**
+   * Lane l of the interleave of x and y in blocks of S lanes (indices into x ++ y): the low half takes
+   * block b of x then block b of y for every even block pair, the high half the odd blocks.
+   */
+  static constexpr int lane(int S, bool hi, int l) {
+    return (l % (2 * S) < S ? 0 : W) + (l / (2 * S)) * 2 * S + (hi ? S : 0) + l % S;
+  }
+  template <int S, bool HI, int... L>
+  static LNN_INLINE V interleave(V x, V y, Seq<L...>) {
+    return __builtin_shufflevector(x, y, lane(S, HI, L)...);
+  }
+
+  /** Transposes the W × W block held in v[0..W) (row r in v[r]) in log2(W) stages of interleaves. */
+  template <int S = 1>
+  static LNN_INLINE void transpose(V (&v)[W]) {
+    if constexpr (S < W) {
+      typedef typename MakeSeq<W>::type L;
+#pragma GCC unroll 16
+      for (int i = 0; i < W; i++)
+        if ((i & S) == 0) {
+          V lo = interleave<S, false>(v[i], v[i + S], L{}), hi = interleave<S, true>(v[i], v[i + S], L{});
+          v[i] = lo;
+          v[i + S] = hi;
+        }
+      transpose<S * 2>(v);
+    }
+  }
 };
 
 /**
@@ -44,8 +81,14 @@ struct Gemm {
   static constexpr int NR = NV * W;
   static_assert(MC % MR == 0 && NC % NR == 0, "cache blocks must hold whole micro-panels");
   static_assert((MC * KC * sizeof(T)) % 64 == 0, "the B block must start 64-byte aligned");
-  /** Per-thread scratch: one packed A block and one packed B block. */
-  static constexpr size_t scratchBytes = (size_t(MC) * KC + size_t(KC) * NC) * sizeof(T);
+  /** How many rows of B ahead the in-place micro-kernel prefetches. */
+  static constexpr int64_t kPrefetchRows = 8;
+  /** Rows of C up to which the NN form reads B's micro-panels in place (a handful of micro-tiles). */
+  static constexpr int64_t kInPlaceRows = 4 * MR;
+  /** Room past the packed A block for transposeRows' spill (whole cache lines). */
+  static constexpr size_t kSlack = 64;
+  /** Per-thread scratch: one packed A block, slack, and one packed B block. */
+  static constexpr size_t scratchBytes = (size_t(MC) * KC + kSlack + size_t(KC) * NC) * sizeof(T);
 
   struct Job {
     bool tA, tB;
@@ -60,14 +103,20 @@ struct Gemm {
     int64_t mStep, nStep;
   };
 
-  /** acc[r][v] = Σ_k a[k·MR + r] · b[k·NR + v·W ..]: the micro-kernel proper. */
-  static LNN_INLINE void kernel(int64_t kc, const T* __restrict a, const T* __restrict b, V (&acc)[MR][NV]) {
+  /**
+   * acc[r][v] = Σ_k a[k·MR + r] · b[k·ldb + v·W ..]: the micro-kernel proper. b is a packed micro-panel
+   * (ldb = NR) or, for the NN form with few rows, op(B) itself (ldb its row stride).
+   */
+  static LNN_INLINE void kernel(int64_t kc, const T* __restrict a, const T* __restrict b, int64_t ldb,
+                                V (&acc)[MR][NV]) {
 #pragma GCC unroll 32
     for (int r = 0; r < MR; r++)
 #pragma GCC unroll 8
       for (int v = 0; v < NV; v++) acc[r][v] = S::zero();
     for (int64_t k = 0; k < kc; k++) {
       V bv[NV];
+      // In place, B's rows are far apart: fetch a few rows ahead (packed panels stream on their own).
+      if (ldb != NR) __builtin_prefetch(b + kPrefetchRows * ldb);
 #pragma GCC unroll 8
       for (int v = 0; v < NV; v++) bv[v] = S::load(b + v * W);
 #pragma GCC unroll 32
@@ -77,14 +126,15 @@ struct Gemm {
         for (int v = 0; v < NV; v++) acc[r][v] += ar * bv[v];
       }
       a += MR;
-      b += NR;
+      b += ldb;
     }
   }
 
-  /** One mr × nr tile of C (mr ≤ MR, nr ≤ NR) from packed panels; beta = 0 never reads C. */
-  static void tile(int64_t kc, const T* a, const T* b, T* c, int64_t ldc, T alpha, T beta, int mr, int nr) {
+  /** One mr × nr tile of C (mr ≤ MR, nr ≤ NR); beta = 0 never reads C. */
+  static void tile(int64_t kc, const T* a, const T* b, int64_t ldb, T* c, int64_t ldc, T alpha, T beta, int mr,
+                   int nr) {
     V acc[MR][NV];
-    kernel(kc, a, b, acc);
+    kernel(kc, a, b, ldb, acc);
     if (mr == MR && nr == NR) {
       if (beta == T(0)) {
 #pragma GCC unroll 32
@@ -112,7 +162,34 @@ struct Gemm {
       }
   }
 
-  /** op(A)[i0 .. i0+mb, p0 .. p0+kb] into MR-high micro-panels, k-major, rows past mb zero. */
+  /**
+   * dst[k·stride + r] = rows[r][k] for r < R, k < kb: R rows (contiguous in k) into k-major order, W × W
+   * blocks at a time through a register transpose. Each k writes W lanes (R ≤ W, or groups of W rows),
+   * so a group's last lanes spill into the next k's slots, which are written after them; past the last
+   * k they spill up to W - 1 values beyond the panel (the scratch keeps slack for that).
+   */
+  template <int R>
+  static LNN_INLINE void transposeRows(const T* const (&rows)[R], int64_t kb, T* __restrict dst, int64_t stride) {
+    constexpr int G = (R + W - 1) / W;
+    int64_t k0 = 0;
+    for (; k0 + W <= kb; k0 += W) {
+      V v[G][W];
+#pragma GCC unroll 4
+      for (int g = 0; g < G; g++) {
+#pragma GCC unroll 16
+        for (int l = 0; l < W; l++) v[g][l] = S::load(rows[g * W + l < R ? g * W + l : R - 1] + k0);
+        S::transpose(v[g]);
+      }
+#pragma GCC unroll 16
+      for (int l = 0; l < W; l++)
+#pragma GCC unroll 4
+        for (int g = 0; g < G; g++) S::store(dst + (k0 + l) * stride + g * W, v[g][l]);
+    }
+    for (; k0 < kb; k0++)
+      for (int r = 0; r < R; r++) dst[k0 * stride + r] = rows[r][k0];
+  }
+
+  /** op(A)[i0 .. i0+mb, p0 .. p0+kb] into MR-high micro-panels, k-major (rows past mb: copies, unused). */
   static void packA(const Job& j, int64_t i0, int64_t mb, int64_t p0, int64_t kb, T* __restrict dst) {
     for (int64_t ip = 0; ip < mb; ip += MR, dst += MR * kb) {
       int rows = int(minOf<int64_t>(MR, mb - ip));
@@ -120,18 +197,12 @@ struct Gemm {
         // op(A)(i, k) = A[k·lda + i]: MR contiguous values per k.
         const T* src = j.A + p0 * j.lda + i0 + ip;
         for (int64_t k = 0; k < kb; k++, src += j.lda)
-          for (int r = 0; r < MR; r++) dst[k * MR + r] = r < rows ? src[r] : T(0);
+          for (int r = 0; r < MR; r++) dst[k * MR + r] = src[r < rows ? r : 0];
       } else {
+        // op(A)(i, k) = A[i·lda + k]: MR rows, each contiguous in k, transposed.
         const T* src[MR];
-        for (int r = 0; r < MR; r++) src[r] = j.A + (i0 + ip + (r < rows ? r : 0)) * j.lda + p0;
-        if (rows == MR) {
-          for (int64_t k = 0; k < kb; k++)
-#pragma GCC unroll 32
-            for (int r = 0; r < MR; r++) dst[k * MR + r] = src[r][k];
-        } else {
-          for (int64_t k = 0; k < kb; k++)
-            for (int r = 0; r < MR; r++) dst[k * MR + r] = r < rows ? src[r][k] : T(0);
-        }
+        for (int r = 0; r < MR; r++) src[r] = j.A + (i0 + ip + (r < rows ? r : rows - 1)) * j.lda + p0;
+        transposeRows<MR>(src, kb, dst, MR);
       }
     }
   }
@@ -151,43 +222,46 @@ struct Gemm {
           for (int64_t k = 0; k < kb; k++, src += j.ldb)
             for (int c = 0; c < NR; c++) dst[k * NR + c] = c < cols ? src[c] : T(0);
         }
+      } else if (cols == NR) {
+        // op(B)(k, c) = B[c·ldb + k]: NR rows, each contiguous in k, transposed.
+        const T* src[NR];
+        for (int c = 0; c < NR; c++) src[c] = j.B + (j0 + jp + c) * j.ldb + p0;
+        transposeRows<NR>(src, kb, dst, NR);
       } else {
-        // op(B)(k, c) = B[c·ldb + k]: a transpose, done in blocks of 8 k so that the NR source rows'
-        // cache lines are each read once and the destination block stays in L1.
         const T* src = j.B + (j0 + jp) * j.ldb + p0;
-        if (cols < NR) memset(dst, 0, sizeof(T) * size_t(NR) * size_t(kb));
-        int64_t k0 = 0;
-        for (; k0 + 8 <= kb; k0 += 8)
-          for (int c = 0; c < cols; c++) {
-            const T* s = src + c * j.ldb + k0;
-#pragma GCC unroll 8
-            for (int kk = 0; kk < 8; kk++) dst[(k0 + kk) * NR + c] = s[kk];
-          }
-        for (; k0 < kb; k0++)
-          for (int c = 0; c < cols; c++) dst[k0 * NR + c] = src[c * j.ldb + k0];
+        for (int64_t k = 0; k < kb; k++)
+          for (int c = 0; c < NR; c++) dst[k * NR + c] = c < cols ? src[c * j.ldb + k] : T(0);
       }
     }
   }
 
-  /** Rows [m0, m1) × columns [n0, n1) of C, through the cache blocks, with this thread's scratch. */
+  /**
+   * Rows [m0, m1) × columns [n0, n1) of C, through the cache blocks, with this thread's scratch. For the
+   * NN form with few rows, B's full micro-panels are read where they are instead of packed: each would
+   * serve only a few micro-tiles, too few to repay copying it (W1's 20 × 12288 layer).
+   */
   static void blocks(const Job& j, int64_t m0, int64_t m1, int64_t n0, int64_t n1, T* Ap, T* Bp) {
     // Equal blocks rather than full ones and a remainder: K = 784 runs as 4 × 196, not 3 × 256 + 16.
     int64_t kc = ceilDiv(j.K, ceilDiv(j.K, KC));
     int64_t mc = ceilDiv(ceilDiv(m1 - m0, ceilDiv(m1 - m0, MC)), MR) * MR;
     int64_t nc = ceilDiv(ceilDiv(n1 - n0, ceilDiv(n1 - n0, NC)), NR) * NR;
+    bool inPlace = !j.tB && m1 - m0 <= kInPlaceRows;
     for (int64_t jc = n0; jc < n1; jc += nc) {
-      int64_t nb = minOf(nc, n1 - jc);
+      int64_t nb = minOf(nc, n1 - jc), full = inPlace ? nb / NR * NR : 0;
       for (int64_t pc = 0; pc < j.K; pc += kc) {
         int64_t kb = minOf(kc, j.K - pc);
-        packB(j, pc, kb, jc, nb, Bp);
+        if (full < nb) packB(j, pc, kb, jc + full, nb - full, Bp);
         T beta = pc == 0 ? j.beta : T(1);
         for (int64_t ic = m0; ic < m1; ic += mc) {
           int64_t mb = minOf(mc, m1 - ic);
           packA(j, ic, mb, pc, kb, Ap);
-          for (int64_t jr = 0; jr < nb; jr += NR)
+          for (int64_t jr = 0; jr < nb; jr += NR) {
+            const T* b = jr < full ? j.B + pc * j.ldb + jc + jr : Bp + (jr - full) * kb;
+            int64_t ldb = jr < full ? j.ldb : NR;
             for (int64_t ir = 0; ir < mb; ir += MR)
-              tile(kb, Ap + ir * kb, Bp + jr * kb, j.C + (ic + ir) * j.ldc + jc + jr, j.ldc, j.alpha, beta,
+              tile(kb, Ap + ir * kb, b, ldb, j.C + (ic + ir) * j.ldc + jc + jr, j.ldc, j.alpha, beta,
                    int(minOf<int64_t>(MR, mb - ir)), int(minOf<int64_t>(NR, nb - jr)));
+          }
         }
       }
     }
@@ -199,7 +273,7 @@ struct Gemm {
     int64_t m1 = minOf(j.M, m0 + j.mStep), n1 = minOf(j.N, n0 + j.nStep);
     if (m0 >= m1 || n0 >= n1) return;
     T* Ap = static_cast<T*>(j.pool->scratch(thread));
-    blocks(j, m0, m1, n0, n1, Ap, Ap + size_t(MC) * KC);
+    blocks(j, m0, m1, n0, n1, Ap, Ap + size_t(MC) * KC + kSlack);
   }
 
   /**

@@ -69,7 +69,7 @@ function firstError(output) {
 }
 
 if (process.env.LNN_NATIVE === '0') skip('turned off by LNN_NATIVE=0');
-const cxx = process.env.CXX ?? (process.platform === 'win32' ? 'cl' : 'g++');
+const cxx = process.env.CXX || (process.platform === 'win32' ? 'cl' : 'g++');
 if (!onPath(cxx) && !(cxx === 'g++' && onPath('c++'))) skip(`no C++ compiler (${cxx} is not on PATH)`);
 if (!onPath('make') && process.platform !== 'win32') skip('no make on PATH');
 const nodeGyp = findNodeGyp();

@@ -41,9 +41,10 @@ function dynamicImport<T>(specifier: string): Promise<T> {
 }
 
 /**
- * Loads the addon, or says in one line why it cannot: turned off (LNN_NATIVE=0), not in Node, not built
- * (with the build script's own reason when it recorded one), not loadable, or built from other sources
- * than this lnn (its codes or parameter orders differ from src/backend/kernel-spec.ts).
+ * Loads the addon (`path`, else LNN_NATIVE_ADDON, else build/Release/lnn_native.node; the AddressSanitizer
+ * job points LNN_NATIVE_ADDON at its own build), or says in one line why it cannot: turned off
+ * (LNN_NATIVE=0), not in Node, not built (with the build script's own reason when it recorded one), not
+ * loadable, or built from other sources than this lnn (codes or parameter orders unlike kernel-spec.ts).
  */
 export async function loadAddon(path?: string): Promise<AddonLoad> {
   if (!isNode) return { reason: 'native addons load only in Node' };
@@ -51,7 +52,7 @@ export async function loadAddon(path?: string): Promise<AddonLoad> {
   const { createRequire } = await dynamicImport<typeof import('node:module')>('node:module');
   const { existsSync, readFileSync } = await dynamicImport<typeof import('node:fs')>('node:fs');
   const { fileURLToPath } = await dynamicImport<typeof import('node:url')>('node:url');
-  const file = path ?? fileURLToPath(new URL(RELATIVE, import.meta.url));
+  const file = path ?? env('LNN_NATIVE_ADDON') ?? fileURLToPath(new URL(RELATIVE, import.meta.url));
   if (!existsSync(file))
     return { reason: notBuilt(file, readFileSync, fileURLToPath(new URL(STATUS, import.meta.url))) };
   let addon: NativeAddon;
