@@ -14,6 +14,15 @@ export const BINARY_CE: i32 = 0;
 export const CATEGORICAL_CE: i32 = 1;
 export const MSE: i32 = 2;
 
+// The codes are src/backend/kernel-spec.ts's ACTIVATION_CODES and LOSS_CODES. A code without a branch
+// here traps (unreachable) rather than taking some other kind's branch: a new kind added on the host
+// but not here fails loudly in the backend tests.
+
+/** Traps unless `kind` is a loss code. */
+function checkLoss(kind: i32): void {
+  if (kind != BINARY_CE && kind != CATEGORICAL_CE && kind != MSE) unreachable();
+}
+
 /** Z += b broadcast over columns.  Z: (n, m), b: (n, 1). */
 export function addBias<T>(Z: usize, b: usize, n: i32, m: i32): void {
   const S = sizeof<T>();
@@ -51,8 +60,10 @@ function activationElementwise<T>(kind: i32, Z: usize, A: usize, size: i32, alph
   } else if (kind == SIGMOID) {
     // The course's 1/(1+e^-z): e^-z overflows to Infinity for very negative z and gives 0, never NaN.
     for (; x < size; x++) store<T>(A + <usize>x * S, <T>1 / (<T>1 + expT<T>(-load<T>(Z + <usize>x * S))));
-  } else if (Z != A) {
-    memory.copy(A, Z, <usize>size * S);
+  } else if (kind == LINEAR) {
+    if (Z != A) memory.copy(A, Z, <usize>size * S);
+  } else {
+    unreachable();
   }
 }
 
@@ -178,8 +189,10 @@ export function activationBackward<T>(
         store<T>(dZ + q, <T>(<f64>load<T>(A + q) * (<f64>load<T>(dA + q) - load<f64>(dot + <usize>j * 8))));
       }
     }
-  } else if (dZ != dA) {
-    memory.copy(dZ, dA, <usize>size * S);
+  } else if (kind == LINEAR) {
+    if (dZ != dA) memory.copy(dZ, dA, <usize>size * S);
+  } else {
+    unreachable();
   }
 }
 
@@ -200,6 +213,7 @@ export function sumColumns<T>(X: usize, out: usize, n: i32, m: i32, scale: T): v
 
 /** Σ loss over all entries of AL, Y (`size` values), log clamped below at eps. */
 export function lossSum<T>(kind: i32, AL: usize, Y: usize, size: i32, eps: f64): f64 {
+  checkLoss(kind);
   const S = sizeof<T>();
   let s: f64 = 0;
   for (let x = 0; x < size; x++) {
@@ -212,7 +226,7 @@ export function lossSum<T>(kind: i32, AL: usize, Y: usize, size: i32, eps: f64):
     } else if (kind == CATEGORICAL_CE) {
       if (y != 0) s -= y * Math.log(Math.max(a, eps));
     } else {
-      s += 0.5 * (a - y) * (a - y);
+      s += 0.5 * (a - y) * (a - y); // MSE
     }
   }
   return s;
@@ -220,6 +234,7 @@ export function lossSum<T>(kind: i32, AL: usize, Y: usize, size: i32, eps: f64):
 
 /** dAL = ∂loss/∂AL per entry (binary: -(Y/AL - (1-Y)/(1-AL))), denominators clamped at eps. */
 export function lossGradient<T>(kind: i32, AL: usize, Y: usize, dAL: usize, size: i32, eps: f64): void {
+  checkLoss(kind);
   const S = sizeof<T>();
   for (let x = 0; x < size; x++) {
     const o = <usize>x * S;
@@ -228,7 +243,7 @@ export function lossGradient<T>(kind: i32, AL: usize, Y: usize, dAL: usize, size
     let d: f64;
     if (kind == BINARY_CE) d = -(y / Math.max(a, eps) - (1 - y) / Math.max(1 - a, eps));
     else if (kind == CATEGORICAL_CE) d = -y / Math.max(a, eps);
-    else d = a - y;
+    else d = a - y; // MSE
     store<T>(dAL + o, <T>d);
   }
 }

@@ -115,7 +115,9 @@ function packRows<T>(src: usize, ld: i32, w: i32, W: i32, kc: i32, dst: usize): 
  * C[0:h, 0:w] = alpha · acc + beta · C (beta = 0 overwrites). Edge tiles (h < MR or w < NR) go
  * through `tile` so that the padded lanes are never written to C.
  */
-function microKernel<T>(kc: i32, ap: usize, bp: usize, bStride: usize, c: usize, ldc: i32, h: i32, w: i32, alpha: T, beta: T, tile: usize): void {
+function microKernel<T>(
+  kc: i32, ap: usize, bp: usize, bStride: usize, c: usize, ldc: i32, h: i32, w: i32, alpha: T, beta: T, tile: usize,
+): void {
   const S = sizeof<T>();
   let c00 = v128.splat<T>(0), c01 = v128.splat<T>(0);
   let c10 = v128.splat<T>(0), c11 = v128.splat<T>(0);

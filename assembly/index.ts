@@ -154,11 +154,6 @@ export function sumSquares_f64(X: usize, size: i32): f64 {
   return E.sumSquares<f64>(X, size);
 }
 
-/** dst = src, `bytes` bytes (non-overlapping). */
-export function copyBytes(src: usize, dst: usize, bytes: usize): void {
-  memory.copy(dst, src, bytes);
-}
-
 // dst = src.  `size` values.
 export function copy_f32(src: usize, dst: usize, size: i32): void {
   memory.copy(dst, src, <usize>size * 4);

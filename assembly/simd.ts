@@ -17,9 +17,8 @@
 // @ts-ignore: decorator
 @inline export function hsum<T>(v: v128): f64 {
   if (sizeof<T>() == 4) {
-    return (
-      <f64>f32x4.extract_lane(v, 0) + <f64>f32x4.extract_lane(v, 1) + <f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3)
-    );
+    const lo = <f64>f32x4.extract_lane(v, 0) + <f64>f32x4.extract_lane(v, 1);
+    return lo + <f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3);
   }
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
 }

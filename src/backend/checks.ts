@@ -22,8 +22,3 @@ export function checkGemm(
     throw new ShapeError(`gemm: A, B and C must share one dtype but are ${A.dtype}, ${B.dtype}, ${C.dtype}`);
   return { M, N, K };
 }
-
-export function checkSame(op: string, name: string, X: Matrix, rows: number, cols: number): void {
-  if (X.rows !== rows || X.cols !== cols)
-    throw new ShapeError(`${op}: ${name} must be ${fmtShape(rows, cols)} but is ${fmtShape(X.rows, X.cols)}`);
-}

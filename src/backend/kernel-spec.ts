@@ -29,6 +29,15 @@
  * `work` the dimensions whose product measures the call's cost, and `except` the kinds that work down
  * whole columns and so never split by rows. Cutting dimension d into [lo, hi) gives the extent
  * argument hi - lo and advances every matrix by lo · `splitStrides(...)` elements.
+ *
+ * Outputs may alias inputs where the Backend interface allows it (activationForward's A may be Z).
+ *
+ * @example
+ * // A binding for addBias(Z, b), Z: (n, m), b: (n, 1), in the compiled order (Z, b, n, m):
+ * const given = { Z, b };
+ * const { dtype, dims } = resolveDims('addBias', given); // throws `addBias: b must be (3, 1) but is (2, 1)`
+ * const argv = kernelSpec('addBias').args.map((a) =>
+ *   a.kind === 'matrix' ? given[a.name].data : numericArg(a, given, dims)); // [Z.data, b.data, 3, 4]
  */
 import { assertNever } from '../core/assert.js';
 import { ShapeError } from '../core/errors.js';
@@ -134,8 +143,11 @@ export type KernelArg =
   MatrixArg | IndicesArg | DimArg | CountArg | StrideArg | ScalarArg | FlagArg | CodeArg | ScratchArg;
 
 export interface KernelSplit {
+  /** The dimension arguments a call may be cut along: the longest is cut, the first listed on a tie. */
   readonly dims: readonly string[];
+  /** Shape variables or counts whose product measures a call's cost (multiply-adds, entries). */
   readonly work: readonly string[];
+  /** Values of the kernel's code argument that never split (they work down whole columns). */
   readonly except?: readonly string[];
 }
 
@@ -368,6 +380,9 @@ export type SplitKernelName = {
 export const KERNEL_NAMES = Object.keys(KERNELS) as KernelName[];
 export const SPLIT_KERNEL_NAMES = KERNEL_NAMES.filter((k) => 'split' in KERNELS[k]) as SplitKernelName[];
 
+/** What a kernel returns: a number for the sums (lossSum, sumSquares), nothing for the others. */
+export type KernelResult<K extends KernelName> = (typeof KERNELS)[K]['returns'] extends 'f64' ? number : void;
+
 /** The spec of a kernel, widened (for code that walks any kernel's arguments). */
 export function kernelSpec(kernel: KernelName): KernelSpec {
   return KERNELS[kernel];
@@ -529,6 +544,35 @@ export function splitStrides(
     if (r === d) return (args[a.name] as Matrix).cols;
     return c === d ? 1 : 0;
   });
+}
+
+/** The value of the kernel's `code` argument in this call (its activation or loss), if it has one. */
+export function kindOf(spec: KernelSpec, args: Readonly<Record<string, unknown>>): string | undefined {
+  for (const a of spec.args) if (a.kind === 'code') return args[a.name] as string;
+  return undefined;
+}
+
+/** Whether this call may be cut: the kernel has a split and the call's kind is not one it excepts. */
+export function splittable(
+  spec: KernelSpec,
+  args: Readonly<Record<string, unknown>>,
+): spec is KernelSpec & {
+  split: KernelSplit;
+} {
+  const split = spec.split;
+  if (split === undefined) return false;
+  return split.except === undefined || !split.except.includes(kindOf(spec, args)!);
+}
+
+/** Bytes of a scratch argument this call needs: 0 when its kind does not use it, undefined when per-thread. */
+export function scratchBytes(
+  a: ScratchArg,
+  spec: KernelSpec,
+  args: Readonly<Record<string, unknown>>,
+  dims: Record<string, number>,
+): number | undefined {
+  if (a.size === 'per-thread') return undefined;
+  return a.size.kinds.includes(kindOf(spec, args)!) ? a.size.bytes * dims[a.size.per]! : 0;
 }
 
 /** Which of the split dimensions to cut: the longest, the first listed on a tie. */

@@ -1,7 +1,9 @@
 import type { DType, FloatArray, Matrix } from '../core/matrix.js';
 import { zeros as jsZeros } from '../core/matrix.js';
 import type { ActivationKind, Backend, LossKind, UniformSource } from './backend.js';
-import { checkGemm, checkSame } from './checks.js';
+import { assertNever } from '../core/assert.js';
+import { expectShape } from '../core/matrix.js';
+import { checkGemm } from './checks.js';
 
 /**
  * The plain TypeScript backend: the truth every faster backend is tested against. Written for
@@ -79,7 +81,7 @@ export class ReferenceBackend implements Backend {
   }
 
   addBias(Z: Matrix, b: Matrix): void {
-    if (b.rows !== Z.rows || b.cols !== 1) checkSame('addBias', 'b', b, Z.rows, 1);
+    expectShape('addBias', 'b', b, Z.rows, 1);
     const z = Z.data,
       m = Z.cols;
     for (let i = 0; i < Z.rows; i++) {
@@ -89,7 +91,7 @@ export class ReferenceBackend implements Backend {
   }
 
   activationForward(kind: ActivationKind, Z: Matrix, A: Matrix, alpha: number): void {
-    checkSame('activationForward', 'A', A, Z.rows, Z.cols);
+    expectShape('activationForward', 'A', A, Z.rows, Z.cols);
     const z = Z.data,
       a = A.data,
       n = Z.size;
@@ -113,15 +115,17 @@ export class ReferenceBackend implements Backend {
       case 'softmax':
         softmaxColumns(z, a, Z.rows, Z.cols, this.buffer(2 * Z.cols));
         return;
+      default:
+        return assertNever(kind, 'activation');
     }
   }
 
   activationBackward(kind: ActivationKind, dA: Matrix, Z: Matrix, A: Matrix, dZ: Matrix, alpha: number): void {
     const r = Z.rows,
       cN = Z.cols;
-    checkSame('activationBackward', 'dA', dA, r, cN);
-    checkSame('activationBackward', 'A', A, r, cN);
-    checkSame('activationBackward', 'dZ', dZ, r, cN);
+    expectShape('activationBackward', 'dA', dA, r, cN);
+    expectShape('activationBackward', 'A', A, r, cN);
+    expectShape('activationBackward', 'dZ', dZ, r, cN);
     const da = dA.data,
       z = Z.data,
       a = A.data,
@@ -152,11 +156,13 @@ export class ReferenceBackend implements Backend {
           for (let j = 0; j < cN; j++) dz[i * cN + j] = a[i * cN + j]! * (da[i * cN + j]! - dot[j]!);
         return;
       }
+      default:
+        return assertNever(kind, 'activation');
     }
   }
 
   sumColumns(X: Matrix, out: Matrix, scale: number): void {
-    checkSame('sumColumns', 'out', out, X.rows, 1);
+    expectShape('sumColumns', 'out', out, X.rows, 1);
     const x = X.data,
       m = X.cols;
     for (let i = 0; i < X.rows; i++) {
@@ -167,7 +173,7 @@ export class ReferenceBackend implements Backend {
   }
 
   lossSum(kind: LossKind, AL: Matrix, Y: Matrix): number {
-    checkSame('lossSum', 'Y', Y, AL.rows, AL.cols);
+    expectShape('lossSum', 'Y', Y, AL.rows, AL.cols);
     const a = AL.data,
       y = Y.data,
       n = AL.size,
@@ -189,12 +195,14 @@ export class ReferenceBackend implements Backend {
       case 'mean-squared-error':
         for (let x = 0; x < n; x++) s += 0.5 * (a[x]! - y[x]!) ** 2;
         return s;
+      default:
+        return assertNever(kind, 'loss');
     }
   }
 
   lossGradient(kind: LossKind, AL: Matrix, Y: Matrix, dAL: Matrix): void {
-    checkSame('lossGradient', 'Y', Y, AL.rows, AL.cols);
-    checkSame('lossGradient', 'dAL', dAL, AL.rows, AL.cols);
+    expectShape('lossGradient', 'Y', Y, AL.rows, AL.cols);
+    expectShape('lossGradient', 'dAL', dAL, AL.rows, AL.cols);
     const a = AL.data,
       y = Y.data,
       d = dAL.data,
@@ -210,12 +218,14 @@ export class ReferenceBackend implements Backend {
       case 'mean-squared-error':
         for (let x = 0; x < n; x++) d[x] = a[x]! - y[x]!;
         return;
+      default:
+        return assertNever(kind, 'loss');
     }
   }
 
   subtract(AL: Matrix, Y: Matrix, dZ: Matrix): void {
-    checkSame('subtract', 'Y', Y, AL.rows, AL.cols);
-    checkSame('subtract', 'dZ', dZ, AL.rows, AL.cols);
+    expectShape('subtract', 'Y', Y, AL.rows, AL.cols);
+    expectShape('subtract', 'dZ', dZ, AL.rows, AL.cols);
     const a = AL.data,
       y = Y.data,
       d = dZ.data;
@@ -223,15 +233,15 @@ export class ReferenceBackend implements Backend {
   }
 
   axpby(alpha: number, X: Matrix, beta: number, Y: Matrix): void {
-    checkSame('axpby', 'Y', Y, X.rows, X.cols);
+    expectShape('axpby', 'Y', Y, X.rows, X.cols);
     const x = X.data,
       y = Y.data;
     for (let i = 0; i < X.size; i++) y[i] = alpha * x[i]! + beta * y[i]!;
   }
 
   multiply(X: Matrix, D: Matrix, out: Matrix): void {
-    checkSame('multiply', 'D', D, X.rows, X.cols);
-    checkSame('multiply', 'out', out, X.rows, X.cols);
+    expectShape('multiply', 'D', D, X.rows, X.cols);
+    expectShape('multiply', 'out', out, X.rows, X.cols);
     const x = X.data,
       d = D.data,
       o = out.data;
@@ -252,13 +262,13 @@ export class ReferenceBackend implements Backend {
   }
 
   copy(src: Matrix, dst: Matrix): void {
-    checkSame('copy', 'dst', dst, src.rows, src.cols);
+    expectShape('copy', 'dst', dst, src.rows, src.cols);
     dst.data.set(src.data);
   }
 
   momentumStep(W: Matrix, dW: Matrix, v: Matrix, lr: number, beta: number): void {
-    checkSame('momentumStep', 'dW', dW, W.rows, W.cols);
-    checkSame('momentumStep', 'v', v, W.rows, W.cols);
+    expectShape('momentumStep', 'dW', dW, W.rows, W.cols);
+    expectShape('momentumStep', 'v', v, W.rows, W.cols);
     const w = W.data,
       g = dW.data,
       vv = v.data;
@@ -279,9 +289,9 @@ export class ReferenceBackend implements Backend {
     eps: number,
     t: number,
   ): void {
-    checkSame('adamStep', 'dW', dW, W.rows, W.cols);
-    checkSame('adamStep', 'v', v, W.rows, W.cols);
-    checkSame('adamStep', 's', s, W.rows, W.cols);
+    expectShape('adamStep', 'dW', dW, W.rows, W.cols);
+    expectShape('adamStep', 'v', v, W.rows, W.cols);
+    expectShape('adamStep', 's', s, W.rows, W.cols);
     const w = W.data,
       g = dW.data,
       vv = v.data,

@@ -11,6 +11,7 @@ import {
   KERNEL_NAMES,
   codeOf,
   kernelSpec,
+  numericArg,
   resolveDims,
   splitDim,
   splitStrides,
@@ -117,7 +118,9 @@ describe('codes', () => {
   });
 
   it('a kind from outside the set is refused, by name', () => {
-    assert.throws(() => codeOf('activation', 'gelu' as ActivationKind), { message: "unhandled activation 'gelu'" });
+    assert.throws(() => codeOf('activation', 'no-such-activation' as ActivationKind), {
+      message: "unhandled activation 'no-such-activation'",
+    });
     assert.throws(() => codeOf('activation', 'toString' as ActivationKind), {
       message: "unhandled activation 'toString'",
     });
@@ -207,5 +210,22 @@ describe('splitting a call', () => {
 
   it('on a tie gemm cuts the first listed dimension (N)', () => {
     assert.equal(splitDim(kernelSpec('gemm').split!, { M: 64, N: 64, K: 64 }), 'N');
+  });
+});
+
+describe("kernel-spec.ts's example", () => {
+  it('marshals addBias in the compiled order (Z, b, n, m)', () => {
+    const Z = zeros(3, 4, 'float32'),
+      b = zeros(3, 1, 'float32');
+    const given = { Z, b };
+    const { dtype, dims } = resolveDims('addBias', given);
+    const argv = kernelSpec('addBias').args.map((a) =>
+      a.kind === 'matrix' ? (given as Record<string, typeof Z>)[a.name]!.data : numericArg(a, given, dims),
+    );
+    assert.equal(dtype, 'float32');
+    assert.deepEqual(argv, [Z.data, b.data, 3, 4]);
+    assert.throws(() => resolveDims('addBias', { Z, b: zeros(2, 1, 'float32') }), {
+      message: 'addBias: b must be (3, 1) but is (2, 1)',
+    });
   });
 });

@@ -2,7 +2,9 @@
 // every backend and both dtypes; then the shape errors, with their messages.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { ActivationKind, LossKind } from '../../src/backend/backend.js';
 import type { Matrix } from '../../src/core/matrix.js';
+import { ACTIVATIONS } from '../../src/nn/activations.js';
 import { allBackends, dtypes, mat } from './backends.js';
 
 const cases = await allBackends();
@@ -20,6 +22,22 @@ function near(M: Matrix | ArrayLike<number>, expected: number[], what: string): 
 }
 
 const sig = (z: number) => 1 / (1 + Math.exp(-z));
+
+/** Leaky ReLU's slope in these tests. */
+const SLOPE = 0.1;
+
+/**
+ * g(z) and g'(z) of each elementwise activation, the formulas every backend must match; softmax is
+ * checked on whole columns. A new ActivationKind fails to compile here until its formulas are written.
+ */
+const formulas = {
+  relu: { g: (z) => Math.max(z, 0), dg: (z) => (z > 0 ? 1 : 0) },
+  'leaky-relu': { g: (z) => (z > 0 ? z : SLOPE * z), dg: (z) => (z > 0 ? 1 : SLOPE) },
+  tanh: { g: Math.tanh, dg: (z) => 1 - Math.tanh(z) ** 2 },
+  sigmoid: { g: sig, dg: (z) => sig(z) * (1 - sig(z)) },
+  linear: { g: (z) => z, dg: () => 1 },
+  softmax: 'column-wise',
+} as const satisfies Record<ActivationKind, { g(z: number): number; dg(z: number): number } | 'column-wise'>;
 
 for (const { label, backend: be } of cases) {
   for (const dt of dtypes) {
@@ -114,20 +132,16 @@ for (const { label, backend: be } of cases) {
         near(Z, [11, 12, 13, 24, 25, 26], 'Z + b');
       });
 
-      it('activationForward: relu, leaky-relu, tanh, sigmoid, linear, softmax', () => {
+      it('activationForward: A = g(Z) for every activation, softmax per column', () => {
         const z = [-2, -0.5, 0, 0.5, 3, 40];
         const Z = mat(be, [z], dt);
         const Aout = be.zeros(1, 6, dt);
-        be.activationForward('relu', Z, Aout, 0);
-        near(Aout, [0, 0, 0, 0.5, 3, 40], 'relu');
-        be.activationForward('leaky-relu', Z, Aout, 0.1);
-        near(Aout, [-0.2, -0.05, 0, 0.5, 3, 40], 'leaky-relu');
-        be.activationForward('tanh', Z, Aout, 0);
-        near(Aout, z.map(Math.tanh), 'tanh');
-        be.activationForward('sigmoid', Z, Aout, 0);
-        near(Aout, z.map(sig), 'sigmoid');
-        be.activationForward('linear', Z, Aout, 0);
-        near(Aout, z, 'linear');
+        for (const kind of ACTIVATIONS) {
+          const f = formulas[kind];
+          if (f === 'column-wise') continue;
+          be.activationForward(kind, Z, Aout, SLOPE);
+          near(Aout, z.map(f.g), kind);
+        }
         // Softmax per column; the second column would overflow exp without the max subtracted.
         const S = mat(
           be,
@@ -145,31 +159,25 @@ for (const { label, backend: be } of cases) {
         near(S, [e[0]! / s, 1 / t, e[1]! / s, 1 / t, e[2]! / s, Math.exp(-1) / t], 'softmax in place');
       });
 
-      it("activationBackward: dZ = dA * g'(Z), softmax Jacobian-vector product", () => {
-        const Z = mat(be, [[-1, 2, 0.5]], dt);
-        const dA = mat(be, [[3, -4, 5]], dt);
-        const dZ = be.zeros(1, 3, dt);
-        const Aout = be.zeros(1, 3, dt);
-        be.activationBackward('relu', dA, Z, Z, dZ, 0);
-        near(dZ, [0, -4, 5], 'relu');
-        be.activationBackward('leaky-relu', dA, Z, Z, dZ, 0.01);
-        near(dZ, [0.03, -4, 5], 'leaky-relu');
-        be.activationForward('sigmoid', Z, Aout, 0);
-        be.activationBackward('sigmoid', dA, Z, Aout, dZ, 0);
-        near(
-          dZ,
-          [-1, 2, 0.5].map((z, i) => [3, -4, 5][i]! * sig(z) * (1 - sig(z))),
-          'sigmoid',
-        );
-        be.activationForward('tanh', Z, Aout, 0);
-        be.activationBackward('tanh', dA, Z, Aout, dZ, 0);
-        near(
-          dZ,
-          [-1, 2, 0.5].map((z, i) => [3, -4, 5][i]! * (1 - Math.tanh(z) ** 2)),
-          'tanh',
-        );
-        be.activationBackward('linear', dA, Z, Z, dZ, 0);
-        near(dZ, [3, -4, 5], 'linear');
+      it("activationBackward: dZ = dA * g'(Z) for every activation, softmax's Jacobian-vector product", () => {
+        const z = [-1, 2, 0.5, 0],
+          da = [3, -4, 5, 6];
+        const Z = mat(be, [z], dt);
+        const dA = mat(be, [da], dt);
+        const dZ = be.zeros(1, 4, dt);
+        const Aout = be.zeros(1, 4, dt);
+        for (const kind of ACTIVATIONS) {
+          const f = formulas[kind];
+          if (f === 'column-wise') continue;
+          // Sigmoid and tanh read A = g(Z) from the cache; the others read Z.
+          be.activationForward(kind, Z, Aout, SLOPE);
+          be.activationBackward(kind, dA, Z, Aout, dZ, SLOPE);
+          near(
+            dZ,
+            z.map((v, i) => da[i]! * f.dg(v)),
+            kind,
+          );
+        }
         // Softmax, one column a = (0.2, 0.3, 0.5), dA = (1, 2, 3): Σ dA·a = 2.3, dZ = a·(dA - 2.3).
         const As = mat(be, [[0.2], [0.3], [0.5]], dt);
         const dAs = mat(be, [[1], [2], [3]], dt);
@@ -177,7 +185,6 @@ for (const { label, backend: be } of cases) {
         be.activationBackward('softmax', dAs, As, As, dZs, 0);
         near(dZs, [0.2 * -1.3, 0.3 * -0.3, 0.5 * 0.7], 'softmax');
       });
-
       it('sumColumns, sumSquares, copy, subtract, axpby, multiply', () => {
         const X = mat(
           be,
@@ -324,6 +331,25 @@ for (const { label, backend: be } of cases) {
       assert.throws(() => be.copy(z(2, 2), z(2, 3)), { message: 'copy: dst must be (2, 2) but is (2, 3)' });
       assert.throws(() => be.adamStep(z(2, 2), z(2, 2), z(2, 2), z(1, 2), 1, 0.9, 0.999, 1e-8, 1), {
         message: 'adamStep: s must be (2, 2) but is (1, 2)',
+      });
+      assert.throws(() => be.predictClasses(z(3, 4), new Int32Array(3), 0.5), {
+        name: 'RangeError',
+        message: 'predictClasses: out has 3 slots but A has 4 columns',
+      });
+    });
+    it('an activation or loss from outside its set (an untyped caller) is refused by name', () => {
+      // Not silently run as another kind: the wasm kernels would otherwise get some code and run it.
+      const unknownActivation = 'no-such-activation' as ActivationKind,
+        unknownLoss = 'no-such-loss' as LossKind;
+      assert.throws(() => be.activationForward(unknownActivation, z(2, 2), z(2, 2), 0), {
+        message: "unhandled activation 'no-such-activation'",
+      });
+      assert.throws(() => be.activationBackward(unknownActivation, z(2, 2), z(2, 2), z(2, 2), z(2, 2), 0), {
+        message: "unhandled activation 'no-such-activation'",
+      });
+      assert.throws(() => be.lossSum(unknownLoss, z(1, 2), z(1, 2)), { message: "unhandled loss 'no-such-loss'" });
+      assert.throws(() => be.lossGradient(unknownLoss, z(1, 2), z(1, 2), z(1, 2)), {
+        message: "unhandled loss 'no-such-loss'",
       });
     });
   });

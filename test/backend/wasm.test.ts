@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { defaultBackend, getBackend, initBackends } from '../../src/backend/index.js';
 import { createWasmBackend, WasmMatrix } from '../../src/backend/wasm/index.js';
+import { zeros as jsZeros } from '../../src/core/matrix.js';
 import { fill } from './backends.js';
 
 describe('wasm backend memory', () => {
@@ -53,11 +54,24 @@ describe('wasm backend memory', () => {
     const be = await createWasmBackend({ threads: 1 });
     assert.throws(() => be.subtract(be.zeros(1, 2, 'float32'), be.zeros(1, 2, 'float64'), be.zeros(1, 2, 'float32')), {
       name: 'ShapeError',
-      message: 'wasm backend: all matrices of one call must share one dtype but got float32 and float64',
+      message: 'subtract: all matrices must share one dtype but got float32 and float64',
     });
     const d = be.zeros(1, 2, 'float64');
     be.subtract(fill(be.zeros(1, 2, 'float64'), 1), be.zeros(1, 2, 'float64'), d);
     assert.notEqual(d.data[0], 0);
+  });
+
+  it('a call that fails frees the scratch copies it made', async () => {
+    const be = await createWasmBackend({ threads: 1 });
+    const s = be.zeros(64, 64, 'float32');
+    be.free(s);
+    // W, dW and v (plain memory, new each time) are copied in before the freed s is met.
+    const plain = () => jsZeros(64, 64, 'float32');
+    const fail = () => be.adamStep(plain(), plain(), plain(), s, 1, 0.9, 0.999, 1e-8, 1);
+    assert.throws(fail, /used after free/);
+    const before = be.memoryBytes;
+    for (let i = 0; i < 100; i++) assert.throws(fail, /used after free/);
+    assert.equal(be.memoryBytes, before, 'no scratch copy leaked');
   });
 
   it('refuses a matrix used after free', async () => {

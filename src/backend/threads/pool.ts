@@ -1,5 +1,6 @@
 import { importNodeBuiltin, isNode } from '../wasm/platform.js';
-import { CLOSED, JOB_CHUNKS, JOB_LENGTH, SPIN_LIMIT, browserWorkerSource, nodeWorkerSource } from './worker-source.js';
+import type { KernelFn, WorkerData } from './worker.js';
+import { CLOSED, JOB_LENGTH, SPIN_LIMIT, browserWorkerSource, nodeWorkerSource, runChunks } from './worker.js';
 
 /** What each worker needs to run kernels on the same memory as the main thread. */
 export interface PoolSetup {
@@ -26,14 +27,6 @@ export interface Chunking {
 
 interface Handle {
   terminate(): unknown;
-}
-
-function claim(ctrl: Int32Array, seq: number, n: number): number {
-  for (;;) {
-    const v = Atomics.load(ctrl, 0);
-    if (v >>> 16 !== seq || (v & 0xffff) >= n) return -1;
-    if (Atomics.compareExchange(ctrl, 0, v, v + 1) === v) return v & 0xffff;
-  }
 }
 
 /**
@@ -68,12 +61,14 @@ export class ThreadPool {
     const handles: Handle[] = [];
     const ready: Promise<unknown>[] = [];
     for (let index = 0; index < workers; index++) {
-      const data = {
+      const data: WorkerData = {
         module: setup.module,
         memory: setup.memory,
         names: setup.names,
         control,
-        scratch: setup.scratch[index],
+        scratch: setup.scratch[index]!,
+        spinLimit: SPIN_LIMIT,
+        closed: CLOSED,
       };
       if (isNode) {
         const { Worker } = await importNodeBuiltin<typeof import('node:worker_threads')>('worker_threads');
@@ -105,24 +100,19 @@ export class ThreadPool {
 
   /**
    * Runs export `name` over every chunk of `chunking`, on the workers and on the calling thread
-   * (with `ownScratch`), and returns when all chunks are done.
+   * (with `ownScratch`), and returns when all chunks are done; rethrows what a chunk threw.
    */
-  run(
-    name: string,
-    args: readonly number[],
-    chunking: Chunking,
-    fn: (...a: number[]) => unknown,
-    ownScratch: number,
-  ): void {
+  run(name: string, args: readonly number[], chunking: Chunking, fn: KernelFn, ownScratch: number): void {
     const { ctrl, job } = this;
     const n = Math.ceil(chunking.dim / chunking.size);
+    const C = 2 + args.length;
+    if (C + 6 + 2 * chunking.offsets.length > JOB_LENGTH) throw new RangeError(`thread pool: job ${name} is too long`);
     this.seq = (this.seq % 0x7fff) + 1;
     const seq = this.seq;
     Atomics.store(ctrl, 0, (seq << 16) | CLOSED);
     job[0] = this.index.get(name)!;
     job[1] = args.length;
     for (let i = 0; i < args.length; i++) job[2 + i] = args[i]!;
-    const C = JOB_CHUNKS;
     job[C] = n;
     job[C + 1] = chunking.size;
     job[C + 2] = chunking.dim;
@@ -135,18 +125,11 @@ export class ThreadPool {
     });
     Atomics.store(ctrl, 0, seq << 16);
     Atomics.notify(ctrl, 0);
-    const own = this.args;
-    for (let c; (c = claim(ctrl, seq, n)) >= 0;) {
-      own.length = 0;
-      own.push(...args);
-      const lo = c * chunking.size;
-      own[chunking.extentArg] = Math.min(chunking.dim, lo + chunking.size) - lo;
-      if (chunking.scratchArg >= 0) own[chunking.scratchArg] = ownScratch;
-      for (const [arg, bytes] of chunking.offsets) own[arg]! += lo * bytes;
-      fn(...own);
-    }
+    const failure = runChunks(ctrl, job, seq, fn, ownScratch, this.args);
     this.waitIdle();
-    if (Atomics.exchange(ctrl, 3, 0) !== 0) throw new Error('wasm backend: a kernel failed in a worker thread');
+    const failed = Atomics.exchange(ctrl, 3, 0) !== 0;
+    if (failure !== undefined) throw failure;
+    if (failed) throw new Error('wasm backend: a kernel failed in a worker thread');
   }
 
   private waitIdle(): void {

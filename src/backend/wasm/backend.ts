@@ -1,77 +1,100 @@
-import type { DType, Matrix } from '../../core/matrix.js';
+import type { DType, FloatArray, Matrix } from '../../core/matrix.js';
 import type { ActivationKind, Backend, LossKind, UniformSource } from '../backend.js';
-import { ShapeError } from '../../core/errors.js';
-import { checkGemm, checkSame } from '../checks.js';
+import { checkGemm } from '../checks.js';
+import type { KernelArg, KernelArgs, KernelName, KernelResult, KernelSpec, KernelSplit } from '../kernel-spec.js';
+import type { SplitKernelName } from '../kernel-spec.js';
+import {
+  KERNEL_NAMES,
+  kernelSpec,
+  numericArg,
+  resolveDims,
+  scratchBytes,
+  splitDim,
+  splitStrides,
+  splitWork,
+  splittable,
+} from '../kernel-spec.js';
 import { logFloor } from '../reference.js';
-import type { ThreadPool } from '../threads/pool.js';
+import type { Chunking, ThreadPool } from '../threads/pool.js';
+import type { KernelFn } from '../threads/worker.js';
 import { WasmHeap, WasmMatrix } from './heap.js';
-import type { KernelExports, TypedKernels } from './kernels.js';
-import { typedKernels } from './kernels.js';
-import { codeOf } from '../kernel-spec.js';
+import type { KernelExports } from './kernels.js';
 
-/**
- * GEMMs below this many multiply-adds (about 50 µs of one core) stay on the calling thread: waking
- * a sleeping worker costs some 10-20 µs.
- */
-const PARALLEL_MIN_MACS = 1 << 20;
-/**
- * Chunks per thread in a parallel GEMM: two balance the load when a thread starts late, but every
- * chunk packs the whole of the other operand again, which only a long split dimension amortizes.
- */
-function chunksPerThread(splitDim: number): number {
-  return splitDim >= 512 ? 2 : 1;
+/** When and how a split kernel is cut across threads (kernel-spec.ts says along what). */
+interface Threading {
+  /** Below this much work (the product of the spec's `work` dimensions) a call stays on one thread. */
+  minWork: number;
+  /** Chunks are whole multiples of this many units of the cut dimension. */
+  granule(dim: string, dtype: DType): number;
+  /** Chunks per thread, for a cut dimension of this extent. */
+  chunksPerThread(extent: number): number;
+  /** A call stays on one thread unless the cut dimension has this many units per thread. */
+  minPerThread: number;
 }
-/** Elementwise kernels split across threads from this many entries (W3's activations and weights). */
-const PARALLEL_MIN_ENTRIES = 1 << 18;
 
-/** The kernels worker threads may run (each for f32 and f64). */
-export const PARALLEL_KERNELS = [
-  'gemm',
-  'addBias',
-  'activationForward',
-  'activationBackward',
-  'sumColumns',
-  'axpby',
-  'momentumStep',
-  'adamStep',
-] as const;
+/** gemm's micro-tile (assembly/gemm.ts): MR rows by NR columns (two vectors). */
 const MR = 4;
-
 function nr(dtype: DType): number {
   return dtype === 'float64' ? 4 : 8;
 }
+
+/** Elementwise and row-wise kernels split from this many entries (W3's activations and weights). */
+const ELEMENTWISE: Threading = { minWork: 1 << 18, granule: () => 1, chunksPerThread: () => 1, minPerThread: 2 };
+
+/** A new split in kernel-spec.ts fails to compile here until it says how it is cut. */
+const THREADING = {
+  gemm: {
+    // About 50 µs of one core: waking a sleeping worker costs some 10-20 µs.
+    minWork: 1 << 20,
+    // Whole micro-tiles, so that no chunk computes padded lanes another chunk also computes.
+    granule: (dim, dtype) => (dim === 'M' ? MR : nr(dtype)),
+    // Two chunks per thread balance the load when a thread starts late, but every chunk packs the
+    // whole of the other operand again, which only a long cut dimension amortizes.
+    chunksPerThread: (extent) => (extent >= 512 ? 2 : 1),
+    minPerThread: 0,
+  },
+  addBias: ELEMENTWISE,
+  activationForward: ELEMENTWISE,
+  activationBackward: ELEMENTWISE,
+  sumColumns: ELEMENTWISE,
+  axpby: ELEMENTWISE,
+  momentumStep: ELEMENTWISE,
+  adamStep: ELEMENTWISE,
+} as const satisfies Record<SplitKernelName, Threading>;
 
 function bytesOf(dtype: DType): number {
   return dtype === 'float64' ? 8 : 4;
 }
 
+type Buffer = FloatArray | Int32Array;
+
 /**
  * The WebAssembly SIMD backend: AssemblyScript kernels (assembly/) over one linear memory, shared
- * with worker threads when there are any. Matrices from `zeros` live in that memory and go to the
- * kernels as pointers; any other Matrix is copied in (and, for outputs, back) through scratch.
+ * with worker threads when there are any. Every kernel call is built from its description in
+ * kernel-spec.ts (`call`): matrices from `zeros` live in the kernels' memory and go in as pointers;
+ * any other Matrix is copied in (and, for outputs, back) through scratch.
  */
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
   readonly threads: number;
-  private readonly f32: TypedKernels;
-  private readonly f64: TypedKernels;
+  private readonly fns: Record<DType, Record<KernelName, KernelFn>>;
   /** The calling thread's gemm scratch (packed panels); each worker has its own. */
-  private readonly gemmScratch: number[] = [];
+  private readonly gemmScratch: number;
   private aux = { ptr: 0, bytes: 0 };
-  private readonly temps: { M: Matrix; ptr: number; write: boolean }[] = [];
-  private callDType: DType | undefined;
+  /** Inputs and outputs of the current call that were copied into the kernels' memory. */
+  private readonly temps: { data: Buffer; ptr: number; write: boolean }[] = [];
+  private readonly values: number[] = [];
 
   constructor(
-    private readonly ex: KernelExports,
+    ex: KernelExports,
     readonly heap: WasmHeap,
     private readonly pool: ThreadPool | undefined,
     /** Whether the kernels use relaxed-SIMD multiply-add. */
     readonly relaxedSimd: boolean,
   ) {
     this.threads = 1 + (pool?.workers ?? 0);
-    this.f32 = typedKernels(ex, 'f32');
-    this.f64 = typedKernels(ex, 'f64');
-    this.gemmScratch.push(heap.alloc(ex.gemmScratchBytes()));
+    this.fns = { float32: kernelFns(ex, 'f32'), float64: kernelFns(ex, 'f64') };
+    this.gemmScratch = heap.alloc(ex.gemmScratchBytes());
   }
 
   zeros(rows: number, cols: number, dtype: DType): Matrix {
@@ -99,154 +122,44 @@ export class WasmBackend implements Backend {
   }
 
   gemm(transA: boolean, transB: boolean, alpha: number, A: Matrix, B: Matrix, beta: number, C: Matrix): void {
-    const { M, N, K } = checkGemm(transA, transB, A, B, C);
-    const k = this.kernels(C);
-    const a = this.in(A),
-      b = this.in(B),
-      c = this.out(C);
-    const tA = transA ? 1 : 0,
-      tB = transB ? 1 : 0;
-    const lda = A.cols,
-      ldb = B.cols,
-      ldc = N;
-    const pool = this.pool;
-    const scratch = this.gemmScratch[0]!;
-    if (!pool || M * N * K < PARALLEL_MIN_MACS) {
-      k.gemm(tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, scratch);
-    } else {
-      // Chunks of whole micro-tiles along C's rows (or columns, whichever dimension is larger);
-      // each chunk packs its own panels into its thread's scratch.
-      const S = bytesOf(C.dtype);
-      const byRows = M > N;
-      const dim = byRows ? M : N,
-        tile = byRows ? MR : nr(C.dtype);
-      const tiles = Math.ceil(dim / tile);
-      const size = Math.ceil(tiles / Math.min(tiles, this.threads * chunksPerThread(dim))) * tile;
-      // gemm's arguments: (tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, scratch)
-      const offsets: [number, number][] = byRows
-        ? [
-            [6, transA ? S : lda * S],
-            [11, ldc * S],
-          ]
-        : [
-            [8, transB ? ldb * S : S],
-            [11, S],
-          ];
-      const name = C.dtype === 'float64' ? 'gemm_f64' : 'gemm_f32';
-      pool.run(
-        name,
-        [tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, 0],
-        { dim, size, extentArg: byRows ? 2 : 3, scratchArg: 13, offsets },
-        k.gemm,
-        scratch,
-      );
-    }
-    this.done();
+    checkGemm(transA, transB, A, B, C);
+    this.call('gemm', { transA, transB, alpha, A, B, beta, C });
   }
 
   addBias(Z: Matrix, b: Matrix): void {
-    checkSame('addBias', 'b', b, Z.rows, 1);
-    const S = bytesOf(Z.dtype);
-    this.split('addBias', Z.dtype, [this.out(Z), this.in(b), Z.rows, Z.cols], Z.size, 2, Z.rows, [
-      [0, Z.cols * S],
-      [1, S],
-    ]);
-    this.done();
+    this.call('addBias', { Z, b });
   }
 
   activationForward(kind: ActivationKind, Z: Matrix, A: Matrix, alpha: number): void {
-    checkSame('activationForward', 'A', A, Z.rows, Z.cols);
-    const S = bytesOf(Z.dtype);
-    const args = [codeOf('activation', kind), this.in(Z), this.out(A), Z.rows, Z.cols, alpha, 0];
-    if (kind === 'softmax') {
-      // Column-wise: stays on one thread (its scratch holds every column's max and sum).
-      args[6] = this.scratch(16 * Z.cols);
-      this.kernels(Z).activationForward(...(args as Parameters<TypedKernels['activationForward']>));
-    } else {
-      this.split('activationForward', Z.dtype, args, Z.size, 3, Z.rows, [
-        [1, Z.cols * S],
-        [2, Z.cols * S],
-      ]);
-    }
-    this.done();
+    this.call('activationForward', { kind, Z, A, alpha });
   }
 
   activationBackward(kind: ActivationKind, dA: Matrix, Z: Matrix, A: Matrix, dZ: Matrix, alpha: number): void {
-    const r = Z.rows,
-      c = Z.cols;
-    checkSame('activationBackward', 'dA', dA, r, c);
-    checkSame('activationBackward', 'A', A, r, c);
-    checkSame('activationBackward', 'dZ', dZ, r, c);
-    const S = bytesOf(Z.dtype);
-    const args = [codeOf('activation', kind), this.in(dA), this.in(Z), this.in(A), this.out(dZ), r, c, alpha, 0];
-    if (kind === 'softmax') {
-      args[8] = this.scratch(8 * c);
-      this.kernels(Z).activationBackward(...(args as Parameters<TypedKernels['activationBackward']>));
-    } else {
-      const row = c * S;
-      this.split('activationBackward', Z.dtype, args, Z.size, 5, r, [
-        [1, row],
-        [2, row],
-        [3, row],
-        [4, row],
-      ]);
-    }
-    this.done();
+    this.call('activationBackward', { kind, dA, Z, A, dZ, alpha });
   }
 
   sumColumns(X: Matrix, out: Matrix, scale: number): void {
-    checkSame('sumColumns', 'out', out, X.rows, 1);
-    const S = bytesOf(X.dtype);
-    this.split('sumColumns', X.dtype, [this.in(X), this.out(out), X.rows, X.cols, scale], X.size, 2, X.rows, [
-      [0, X.cols * S],
-      [1, S],
-    ]);
-    this.done();
+    this.call('sumColumns', { X, out, scale });
   }
 
   lossSum(kind: LossKind, AL: Matrix, Y: Matrix): number {
-    checkSame('lossSum', 'Y', Y, AL.rows, AL.cols);
-    const s = this.kernels(AL).lossSum(codeOf('loss', kind), this.in(AL), this.in(Y), AL.size, logFloor(AL.dtype));
-    this.done();
-    return s;
+    return this.call('lossSum', { kind, AL, Y, eps: logFloor(AL.dtype) });
   }
 
   lossGradient(kind: LossKind, AL: Matrix, Y: Matrix, dAL: Matrix): void {
-    checkSame('lossGradient', 'Y', Y, AL.rows, AL.cols);
-    checkSame('lossGradient', 'dAL', dAL, AL.rows, AL.cols);
-    this.kernels(AL).lossGradient(
-      codeOf('loss', kind),
-      this.in(AL),
-      this.in(Y),
-      this.out(dAL),
-      AL.size,
-      logFloor(AL.dtype),
-    );
-    this.done();
+    this.call('lossGradient', { kind, AL, Y, dAL, eps: logFloor(AL.dtype) });
   }
 
   subtract(AL: Matrix, Y: Matrix, dZ: Matrix): void {
-    checkSame('subtract', 'Y', Y, AL.rows, AL.cols);
-    checkSame('subtract', 'dZ', dZ, AL.rows, AL.cols);
-    this.kernels(AL).subtract(this.in(AL), this.in(Y), this.out(dZ), AL.size);
-    this.done();
+    this.call('subtract', { AL, Y, dZ });
   }
 
   axpby(alpha: number, X: Matrix, beta: number, Y: Matrix): void {
-    checkSame('axpby', 'Y', Y, X.rows, X.cols);
-    const S = bytesOf(X.dtype);
-    this.split('axpby', X.dtype, [alpha, this.in(X), beta, this.out(Y), X.size], X.size, 4, X.size, [
-      [1, S],
-      [3, S],
-    ]);
-    this.done();
+    this.call('axpby', { alpha, X, beta, Y });
   }
 
   multiply(X: Matrix, D: Matrix, out: Matrix): void {
-    checkSame('multiply', 'D', D, X.rows, X.cols);
-    checkSame('multiply', 'out', out, X.rows, X.cols);
-    this.kernels(X).multiply(this.in(X), this.in(D), this.out(out), X.size);
-    this.done();
+    this.call('multiply', { X, D, out });
   }
 
   dropoutMask(D: Matrix, keepProb: number, rng: UniformSource): void {
@@ -257,27 +170,15 @@ export class WasmBackend implements Backend {
   }
 
   sumSquares(X: Matrix): number {
-    const s = this.kernels(X).sumSquares(this.in(X), X.size);
-    this.done();
-    return s;
+    return this.call('sumSquares', { X });
   }
 
   copy(src: Matrix, dst: Matrix): void {
-    checkSame('copy', 'dst', dst, src.rows, src.cols);
-    this.ex.copyBytes(this.in(src), this.out(dst), src.size * bytesOf(src.dtype));
-    this.done();
+    this.call('copy', { src, dst });
   }
 
   momentumStep(W: Matrix, dW: Matrix, v: Matrix, lr: number, beta: number): void {
-    checkSame('momentumStep', 'dW', dW, W.rows, W.cols);
-    checkSame('momentumStep', 'v', v, W.rows, W.cols);
-    const S = bytesOf(W.dtype);
-    this.split('momentumStep', W.dtype, [this.out(W), this.in(dW), this.out(v), W.size, lr, beta], W.size, 3, W.size, [
-      [0, S],
-      [1, S],
-      [2, S],
-    ]);
-    this.done();
+    this.call('momentumStep', { W, dW, v, lr, beta });
   }
 
   adamStep(
@@ -291,67 +192,89 @@ export class WasmBackend implements Backend {
     eps: number,
     t: number,
   ): void {
-    checkSame('adamStep', 'dW', dW, W.rows, W.cols);
-    checkSame('adamStep', 'v', v, W.rows, W.cols);
-    checkSame('adamStep', 's', s, W.rows, W.cols);
-    const c1 = 1 - beta1 ** t,
-      c2 = 1 - beta2 ** t;
-    const S = bytesOf(W.dtype);
-    const args = [this.out(W), this.in(dW), this.out(v), this.out(s), W.size, lr, beta1, beta2, eps, c1, c2];
-    this.split('adamStep', W.dtype, args, W.size, 4, W.size, [
-      [0, S],
-      [1, S],
-      [2, S],
-      [3, S],
-    ]);
-    this.done();
+    this.call('adamStep', { W, dW, v, s, lr, beta1, beta2, eps, c1: 1 - beta1 ** t, c2: 1 - beta2 ** t });
   }
 
   predictClasses(A: Matrix, out: Int32Array, threshold: number): void {
-    const m = A.cols;
-    if (out.length < m) throw new RangeError(`predictClasses: out has ${out.length} slots but A has ${m} columns`);
-    const p = this.heap.alloc(4 * m);
-    this.kernels(A).predictClasses(this.in(A), p, A.rows, m, threshold);
-    out.set(new Int32Array(this.heap.buffer, p, m));
-    this.heap.release(p, 4 * m);
-    this.done();
+    this.call('predictClasses', { A, out, threshold });
   }
 
   /**
-   * Runs an elementwise or row-wise kernel, split into rows (or entries) across the threads when
-   * it is large: `extentArg` takes each chunk's count, pointers at `offsets` advance by `bytes` per unit.
+   * Runs one kernel as kernel-spec.ts describes it: checks the shapes (resolveDims), passes every
+   * argument in the compiled order, cuts the call across the threads when it is large, and copies
+   * outputs that went through scratch back (only when the kernel returned: a failed call writes nothing).
    */
-  private split(
-    kernel: (typeof PARALLEL_KERNELS)[number],
-    dtype: DType,
-    args: number[],
-    entries: number,
-    extentArg: number,
-    dim: number,
-    offsets: [number, number][],
-  ): void {
-    const fn = this.byDType(dtype)[kernel] as (...a: number[]) => unknown;
-    const pool = this.pool;
-    if (!pool || entries < PARALLEL_MIN_ENTRIES || dim < 2 * this.threads) {
-      fn(...args);
-      return;
+  private call<K extends KernelName>(kernel: K, given: KernelArgs<K>): KernelResult<K> {
+    const { dtype, dims } = resolveDims(kernel, given);
+    const spec = kernelSpec(kernel);
+    const args = given as Readonly<Record<string, unknown>>;
+    const values = this.values;
+    let ok = false;
+    try {
+      values.length = 0;
+      for (const a of spec.args) values.push(this.argValue(a, spec, args, dims));
+      const fn = this.fns[dtype][kernel];
+      const chunking =
+        this.pool && splittable(spec, args) ? this.chunking(kernel, spec.split, args, dims, dtype) : undefined;
+      let result: unknown;
+      if (chunking) this.pool!.run(`${kernel}_${suffix(dtype)}`, values, chunking, fn, this.gemmScratch);
+      else result = fn(...values);
+      ok = true;
+      return result as KernelResult<K>;
+    } finally {
+      this.release(ok);
     }
-    const size = Math.ceil(dim / this.threads);
-    pool.run(
-      `${kernel}_${dtype === 'float64' ? 'f64' : 'f32'}`,
-      args,
-      { dim, size, extentArg, scratchArg: -1, offsets },
-      fn,
-      0,
-    );
   }
 
-  private byDType(dtype: DType): TypedKernels {
-    return dtype === 'float64' ? this.f64 : this.f32;
+  /** One argument as the compiled kernel takes it: pointers for matrices and scratch, numbers otherwise. */
+  private argValue(
+    a: KernelArg,
+    spec: KernelSpec,
+    args: Readonly<Record<string, unknown>>,
+    dims: Record<string, number>,
+  ): number {
+    switch (a.kind) {
+      case 'matrix':
+        return this.pointer(args[a.name] as Matrix, a.access !== 'read');
+      case 'indices':
+        return this.pointer(args[a.name] as Int32Array, true);
+      case 'scratch': {
+        const bytes = scratchBytes(a, spec, args, dims);
+        return bytes === undefined ? this.gemmScratch : bytes > 0 ? this.scratch(bytes) : 0;
+      }
+      default:
+        return numericArg(a, args, dims);
+    }
   }
 
-  private kernels(M: Matrix): TypedKernels {
-    return M.dtype === 'float64' ? this.f64 : this.f32;
+  /** How a call is cut into chunks for the threads, or undefined when it is too small to be worth it. */
+  private chunking(
+    kernel: KernelName,
+    split: KernelSplit,
+    args: Readonly<Record<string, unknown>>,
+    dims: Record<string, number>,
+    dtype: DType,
+  ): Chunking | undefined {
+    const t: Threading = THREADING[kernel as SplitKernelName];
+    const d = splitDim(split, dims);
+    const extent = dims[d]!;
+    if (splitWork(split, dims) < t.minWork || extent < t.minPerThread * this.threads) return undefined;
+    const g = t.granule(d, dtype);
+    const tiles = Math.ceil(extent / g);
+    const size = Math.ceil(tiles / Math.min(tiles, this.threads * t.chunksPerThread(extent))) * g;
+    const S = bytesOf(dtype);
+    const offsets: [number, number][] = [];
+    splitStrides(kernel, d, args, dims).forEach((elements, i) => {
+      if (elements !== 0) offsets.push([i, elements * S]);
+    });
+    const spec = kernelSpec(kernel);
+    return {
+      dim: extent,
+      size,
+      extentArg: spec.args.findIndex((a) => a.name === d),
+      scratchArg: spec.args.findIndex((a) => a.kind === 'scratch' && a.size === 'per-thread'),
+      offsets,
+    };
   }
 
   /** A scratch block of at least `bytes` bytes, kept and grown across calls (softmax columns). */
@@ -363,63 +286,58 @@ export class WasmBackend implements Backend {
     return this.aux.ptr;
   }
 
-  /** The pointer of an input: its own when it lives in this backend's memory, else a copy's. */
-  private in(M: Matrix): number {
-    return this.pointer(M, false);
-  }
-
-  /** The pointer of an output (copied back after the kernel when it went through scratch). */
-  private out(M: Matrix): number {
-    return this.pointer(M, true);
-  }
-
-  private pointer(M: Matrix, write: boolean): number {
-    // One dtype per call: a float64 matrix read by a float32 kernel would be silently garbage.
-    if (this.callDType === undefined) this.callDType = M.dtype;
-    else if (M.dtype !== this.callDType) {
-      const first = this.callDType;
-      this.abandon();
-      throw new ShapeError(
-        `wasm backend: all matrices of one call must share one dtype but got ${first} and ${M.dtype}`,
-      );
-    }
+  /**
+   * The pointer of a buffer: a matrix's own when it lives in this backend's memory, else a copy's
+   * (copied back after the call when `write`).
+   */
+  private pointer(M: Matrix | Int32Array, write: boolean): number {
     if (M instanceof WasmMatrix && M.heap === this.heap) {
-      if (M.freed) {
-        this.abandon();
-        throw new Error(`wasm backend: a ${M.toString()} was used after free`);
-      }
+      if (M.freed) throw new Error(`wasm backend: a ${M.toString()} was used after free`);
       return M.ptr;
     }
+    const data = M instanceof Int32Array ? M : M.data;
     for (const t of this.temps) {
-      if (t.M === M) {
+      if (t.data === data) {
         t.write ||= write;
         return t.ptr;
       }
     }
-    const bytes = M.size * bytesOf(M.dtype);
-    const ptr = this.heap.alloc(bytes);
+    const ptr = this.heap.alloc(data.byteLength);
     // Copied in even for outputs: some kernels read them (beta ≠ 0, in-place updates).
-    this.heap.view(M.dtype, ptr, M.size).set(M.data);
-    this.temps.push({ M, ptr, write });
+    this.view(data, ptr).set(data);
+    this.temps.push({ data, ptr, write });
     return ptr;
   }
 
-  /** Copies outputs that went through scratch back into their matrices and frees the scratch. */
-  private done(): void {
-    this.callDType = undefined;
+  /** A view of the kernels' memory at ptr with the element type and length of `like`. */
+  private view(like: Buffer, ptr: number): Buffer {
+    if (like instanceof Int32Array) return new Int32Array(this.heap.buffer, ptr, like.length);
+    return this.heap.view(like instanceof Float64Array ? 'float64' : 'float32', ptr, like.length);
+  }
+
+  /** Frees the call's scratch copies, after copying outputs back into their matrices when it succeeded. */
+  private release(copyBack: boolean): void {
     const temps = this.temps;
     if (temps.length === 0) return;
     for (const t of temps) {
-      if (t.write) t.M.data.set(this.heap.view(t.M.dtype, t.ptr, t.M.size));
-      this.heap.release(t.ptr, t.M.size * bytesOf(t.M.dtype));
+      if (copyBack && t.write) t.data.set(this.view(t.data, t.ptr));
+      this.heap.release(t.ptr, t.data.byteLength);
     }
     temps.length = 0;
   }
+}
 
-  /** Frees the scratch copies of a call that failed, without copying anything back. */
-  private abandon(): void {
-    for (const t of this.temps) this.heap.release(t.ptr, t.M.size * bytesOf(t.M.dtype));
-    this.temps.length = 0;
-    this.callDType = undefined;
+function suffix(dtype: DType): 'f32' | 'f64' {
+  return dtype === 'float64' ? 'f64' : 'f32';
+}
+
+/** The `_f32` or `_f64` export of every described kernel. */
+function kernelFns(ex: KernelExports, sfx: 'f32' | 'f64'): Record<KernelName, KernelFn> {
+  const fns = {} as Record<KernelName, KernelFn>;
+  for (const k of KERNEL_NAMES) {
+    const fn = ex[`${k}_${sfx}`];
+    if (typeof fn !== 'function') throw new Error(`wasm backend: the compiled kernels have no ${k}_${sfx}`);
+    fns[k] = fn as KernelFn;
   }
+  return fns;
 }

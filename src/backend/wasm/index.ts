@@ -1,8 +1,10 @@
 import { ThreadPool } from '../threads/pool.js';
-import { PARALLEL_KERNELS, WasmBackend } from './backend.js';
+import { SPLIT_KERNEL_NAMES } from '../kernel-spec.js';
+import { kernelImports } from '../threads/worker.js';
+import { WasmBackend } from './backend.js';
 import { WasmHeap } from './heap.js';
 import type { KernelExports } from './kernels.js';
-import { compileKernels, kernelImports } from './kernels.js';
+import { compileKernels } from './kernels.js';
 import { coreCount, env, sharedMemoryAvailable } from './platform.js';
 
 export { WasmBackend } from './backend.js';
@@ -62,7 +64,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const instance = await WebAssembly.instantiate(module, kernelImports(memory));
   const ex = instance.exports as unknown as KernelExports;
   const heap = new WasmHeap(memory, ex.heapBase());
-  const names = PARALLEL_KERNELS.flatMap((k) => [`${k}_f32`, `${k}_f64`]);
+  const names = SPLIT_KERNEL_NAMES.flatMap((k) => [`${k}_f32`, `${k}_f64`]);
   const scratchBytes = ex.gemmScratchBytes();
   const scratch = Array.from({ length: threads - 1 }, () => heap.alloc(scratchBytes));
   const pool = threads > 1 ? await ThreadPool.start(threads - 1, { module, memory, names, scratch }) : undefined;

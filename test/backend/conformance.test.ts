@@ -1,5 +1,6 @@
-// Every fast backend against the reference backend on random data, odd sizes included
-// (1, 3, 17, 1023, and m = 1), in both dtypes.
+// The conformance suite: every fast backend against the reference backend on random data, odd sizes
+// included (1, 3, 17, 1023, and m = 1), in both dtypes, for every activation and loss the library
+// exports (ACTIVATIONS, LOSSES), so that a new member is checked the moment it exists.
 //
 // Tolerances. float64: the reference and the wasm kernels both round in float64, so they agree to
 // about K·2^-53 relative; we ask for 1e-12 relative to the magnitudes involved.
@@ -12,9 +13,10 @@
 // get 8·u relative; column sums get m·u·Σ|x|.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ActivationKind, LossKind } from '../../src/backend/backend.js';
 import type { DType, Matrix } from '../../src/core/matrix.js';
 import { zeros as jsZeros } from '../../src/core/matrix.js';
+import { ACTIVATIONS } from '../../src/nn/activations.js';
+import { LOSSES } from '../../src/nn/losses.js';
 import { allBackends, dtypes, fill, reference as ref, unitRoundoff } from './backends.js';
 
 const cases = (await allBackends()).filter((c) => c.backend !== ref);
@@ -119,8 +121,7 @@ for (const { label, backend: be } of cases) {
           ref.addBias(want, plain(b));
           within(Zb, want, tol, 'addBias');
 
-          const kinds: ActivationKind[] = ['relu', 'leaky-relu', 'tanh', 'sigmoid', 'softmax', 'linear'];
-          for (const kind of kinds) {
+          for (const kind of ACTIVATIONS) {
             const A = be.zeros(n, m, dt),
               Aref = jsZeros(n, m, dt);
             be.activationForward(kind, Z, A, 0.05);
@@ -145,8 +146,7 @@ for (const { label, backend: be } of cases) {
           const probs = fill(be.zeros(n, m, dt), 11, 0.01, 0.99);
           const Y = fill(be.zeros(n, m, dt), 12, 0, 1);
           for (let i = 0; i < Y.size; i++) Y.data[i] = Y.data[i]! < 0.5 ? 0 : 1;
-          const losses: LossKind[] = ['binary-cross-entropy', 'categorical-cross-entropy', 'mean-squared-error'];
-          for (const kind of losses) {
+          for (const kind of LOSSES) {
             const l = be.lossSum(kind, probs, Y),
               lref = ref.lossSum(kind, plain(probs), plain(Y));
             assert.ok(Math.abs(l - lref) <= 1e-12 * Math.max(1, Math.abs(lref)), `lossSum ${kind}: ${l} vs ${lref}`);
