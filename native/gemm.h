@@ -11,6 +11,8 @@
 
 #define LNN_INLINE inline __attribute__((always_inline))
 
+
+
 template <class T>
 LNN_INLINE T minOf(T a, T b) {
   return a < b ? a : b;
@@ -81,6 +83,8 @@ struct Gemm {
   static constexpr int NR = NV * W;
   static_assert(MC % MR == 0 && NC % NR == 0, "cache blocks must hold whole micro-panels");
   static_assert((MC * KC * sizeof(T)) % 64 == 0, "the B block must start 64-byte aligned");
+  /** How many k steps of A's micro-panel ahead the micro-kernel prefetches. */
+  static constexpr int64_t kPrefetchA = 4;
   /** How many rows of B ahead the in-place micro-kernel prefetches. */
   static constexpr int64_t kPrefetchRows = 8;
   /** Rows of C up to which the NN form reads B's micro-panels in place (a handful of micro-tiles). */
@@ -115,6 +119,8 @@ struct Gemm {
       for (int v = 0; v < NV; v++) acc[r][v] = S::zero();
     for (int64_t k = 0; k < kc; k++) {
       V bv[NV];
+      // A's micro-panel streams from L2 (B's stays in L1): fetch it ahead, or the broadcasts wait on it.
+      __builtin_prefetch(a + kPrefetchA * MR);
       // In place, B's rows are far apart: fetch a few rows ahead (packed panels stream on their own).
       if (ldb != NR) __builtin_prefetch(b + kPrefetchRows * ldb);
 #pragma GCC unroll 8
@@ -242,10 +248,10 @@ struct Gemm {
    */
   static void blocks(const Job& j, int64_t m0, int64_t m1, int64_t n0, int64_t n1, T* Ap, T* Bp) {
     // Equal blocks rather than full ones and a remainder: K = 784 runs as 4 × 196, not 3 × 256 + 16.
+    bool inPlace = !j.tB && m1 - m0 <= kInPlaceRows;
     int64_t kc = ceilDiv(j.K, ceilDiv(j.K, KC));
     int64_t mc = ceilDiv(ceilDiv(m1 - m0, ceilDiv(m1 - m0, MC)), MR) * MR;
     int64_t nc = ceilDiv(ceilDiv(n1 - n0, ceilDiv(n1 - n0, NC)), NR) * NR;
-    bool inPlace = !j.tB && m1 - m0 <= kInPlaceRows;
     for (int64_t jc = n0; jc < n1; jc += nc) {
       int64_t nb = minOf(nc, n1 - jc), full = inPlace ? nb / NR * NR : 0;
       for (int64_t pc = 0; pc < j.K; pc += kc) {

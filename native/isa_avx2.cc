@@ -7,6 +7,8 @@
 #define LNN_VB 32
 #define LNN_F32 6, 2, 120, 256, 3072
 #define LNN_F64 6, 2, 96, 256, 1536
+#define LNN_F32_SHORT 5, 2, 120, 256, 3072
+#define LNN_F64_SHORT 5, 2, 95, 256, 1536
 #define LNN_NAME "avx2"
 #define LNN_ENTRY lnn::isaAvx2
 #include "isa_table.h"

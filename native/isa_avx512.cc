@@ -7,6 +7,8 @@
 #define LNN_VB 64
 #define LNN_F32 8, 2, 128, 256, 3072
 #define LNN_F64 8, 2, 96, 256, 1536
+#define LNN_F32_SHORT 5, 2, 125, 256, 3072
+#define LNN_F64_SHORT 5, 2, 95, 256, 1536
 #define LNN_NAME "avx512"
 #define LNN_ENTRY lnn::isaAvx512
 #include "isa_table.h"
