@@ -7,6 +7,8 @@
 // compiler or no node-gyp, or when the compile fails, it says why on stderr, records the reason in
 // build/native-status.json, and exits 0; lnn then runs on its WebAssembly kernels and `lnn --version`
 // repeats the reason. `--strict` exits 1 on any such failure instead (for CI jobs that need the addon).
+// LNN_NATIVE_ASAN=1 builds with AddressSanitizer (binding.gyp); such an addon loads only with the ASan
+// runtime preloaded (LD_PRELOAD, printed here), which is how the CI's ASan job runs the backend tests.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
@@ -68,6 +70,14 @@ function firstError(output) {
   return (err ?? lines.filter(Boolean).slice(-3).join(' | ')).trim().slice(0, 300);
 }
 
+/** The ASan runtime the compiler links against (to preload: Node itself is not instrumented). */
+function asanRuntime() {
+  const r = spawnSync(cxx, ['-print-file-name=libasan.so'], { encoding: 'utf8' });
+  const path = r.stdout?.trim();
+  if (r.status !== 0 || !path || !existsSync(path)) skip(`no AddressSanitizer runtime for ${cxx}`);
+  return path;
+}
+
 if (process.env.LNN_NATIVE === '0') skip('turned off by LNN_NATIVE=0');
 const cxx = process.env.CXX || (process.platform === 'win32' ? 'cl' : 'g++');
 if (!onPath(cxx) && !(cxx === 'g++' && onPath('c++'))) skip(`no C++ compiler (${cxx} is not on PATH)`);
@@ -88,14 +98,14 @@ if (!b.ok) skip(`the compile failed: ${firstError(b.output || String(b.error))}`
 
 // Load it once in a separate process: a binary that builds but cannot load is no better than none.
 const addon = join(root, 'build', 'Release', 'lnn_native.node');
+const asan = process.env.LNN_NATIVE_ASAN === '1' ? asanRuntime() : undefined;
 const probe = spawnSync(
   process.execPath,
   ['-e', `console.log(JSON.stringify(require(${JSON.stringify(addon)}).cpu()))`],
-  {
-    encoding: 'utf8',
-  },
+  { encoding: 'utf8', env: asan ? { ...process.env, LD_PRELOAD: asan, ASAN_OPTIONS: 'detect_leaks=0' } : process.env },
 );
 if (probe.status !== 0) skip(`built, but it does not load: ${firstError(probe.stderr)}`);
 const { isas } = JSON.parse(probe.stdout);
-record({ built: true, isas, seconds: (Date.now() - started) / 1000 });
+record({ built: true, isas, seconds: (Date.now() - started) / 1000, ...(asan ? { asan } : {}) });
 log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s; this CPU runs ${isas.join(', ')}`);
+if (asan) log(`built with AddressSanitizer: load it with LD_PRELOAD=${asan} ASAN_OPTIONS=detect_leaks=0`);
