@@ -2,10 +2,11 @@ import type { DType, Matrix } from '../../core/matrix.js';
 import { Matrix as MatrixClass } from '../../core/matrix.js';
 import type { ActivationKind, Backend, LossKind, UniformSource } from '../backend.js';
 import { checkGemm } from '../checks.js';
-import type { KernelArg, KernelArgs, KernelName } from '../kernel-spec.js';
-import { KERNEL_NAMES, kernelSpec, numericArg, resolveDims } from '../kernel-spec.js';
+import type { KernelName } from '../kernel-spec.js';
+import { KERNEL_NAMES } from '../kernel-spec.js';
 import { logFloor } from '../reference.js';
 import type { NativeAddon, NativeKernels } from './addon.js';
+import { marshal, planOf, type GivenArgs, type MarshalPlan } from './marshal.js';
 
 /**
  * A Matrix whose storage the addon allocated (64-byte aligned). `free` releases it at once (its buffer
@@ -24,17 +25,14 @@ export class NativeMatrix extends MatrixClass {
   }
 }
 
-type Marshal = readonly KernelArg[];
-
-/** Each kernel's arguments as the addon takes them (the described ones less scratch), computed once. */
-const PLANS = Object.fromEntries(
-  KERNEL_NAMES.map((k) => [k, kernelSpec(k).args.filter((a) => a.kind !== 'scratch')]),
-) as unknown as Record<KernelName, Marshal>;
+/** Each kernel's call, compiled once from kernel-spec.ts. */
+const PLANS = Object.fromEntries(KERNEL_NAMES.map((k) => [k, planOf(k)])) as { [K in KernelName]: MarshalPlan<K> };
 
 /**
  * The native backend: C++ kernels (native/) through a Node-API addon, on a persistent thread pool of its
- * own. Every call is described by src/backend/kernel-spec.ts: `resolveDims` checks the shapes and the
- * dtype, and the arguments go to the addon in the described order, matrices as their typed arrays.
+ * own. Every call is described by src/backend/kernel-spec.ts: a plan compiled from it (marshal.ts) checks
+ * the shapes and the dtype, and the arguments go to the addon in the described order, matrices as their
+ * typed arrays.
  * The addon reads and writes those arrays in place, so any Matrix works with no copy, from this
  * backend's `zeros` (aligned, freed eagerly) or from anywhere else.
  */
@@ -43,7 +41,7 @@ export class NativeBackend implements Backend {
   readonly threads: number;
   /** The instruction-set variant the kernels run: 'avx512', 'avx2', 'portable'. */
   readonly isa: string;
-  private readonly args: unknown[] = [];
+  private readonly dims = new Float64Array(8);
 
   constructor(
     private readonly addon: NativeAddon,
@@ -64,59 +62,54 @@ export class NativeBackend implements Backend {
     }
   }
 
-  /** Checks a call against its description and runs it; returns what the kernel returns. */
-  private call<K extends KernelName>(kernel: K, given: KernelArgs<K>): number {
-    const { dims } = resolveDims(kernel, given);
-    const named = given as Readonly<Record<string, unknown>>;
-    const args = this.args;
-    args.length = 0;
-    for (const a of PLANS[kernel]) {
-      if (a.kind === 'matrix') args.push((named[a.name] as Matrix).data);
-      else if (a.kind === 'indices') args.push(named[a.name]);
-      else args.push(numericArg(a, named, dims));
-    }
-    return this.k[kernel](...args) as number;
+  /**
+   * Checks a call against its description and runs `fn` (the plan's kernel of this backend's addon);
+   * returns what the kernel returns. Methods name their plan and function as properties, not by a
+   * kernel-name variable, so each call site stays monomorphic.
+   */
+  private call<K extends KernelName>(plan: MarshalPlan<K>, fn: NativeKernels[K], ...given: GivenArgs<K>): number {
+    return fn(...marshal(plan, given, this.dims)) as number;
   }
 
   gemm(transA: boolean, transB: boolean, alpha: number, A: Matrix, B: Matrix, beta: number, C: Matrix): void {
     checkGemm(transA, transB, A, B, C);
-    this.call('gemm', { transA, transB, alpha, A, B, beta, C });
+    this.call(PLANS.gemm, this.k.gemm, transA, transB, alpha, A, B, beta, C);
   }
 
   addBias(Z: Matrix, b: Matrix): void {
-    this.call('addBias', { Z, b });
+    this.call(PLANS.addBias, this.k.addBias, Z, b);
   }
 
   activationForward(kind: ActivationKind, Z: Matrix, A: Matrix, alpha: number): void {
-    this.call('activationForward', { kind, Z, A, alpha });
+    this.call(PLANS.activationForward, this.k.activationForward, kind, Z, A, alpha);
   }
 
   activationBackward(kind: ActivationKind, dA: Matrix, Z: Matrix, A: Matrix, dZ: Matrix, alpha: number): void {
-    this.call('activationBackward', { kind, dA, Z, A, dZ, alpha });
+    this.call(PLANS.activationBackward, this.k.activationBackward, kind, dA, Z, A, dZ, alpha);
   }
 
   sumColumns(X: Matrix, out: Matrix, scale: number): void {
-    this.call('sumColumns', { X, out, scale });
+    this.call(PLANS.sumColumns, this.k.sumColumns, X, out, scale);
   }
 
   lossSum(kind: LossKind, AL: Matrix, Y: Matrix): number {
-    return this.call('lossSum', { kind, AL, Y, eps: logFloor(AL.dtype) });
+    return this.call(PLANS.lossSum, this.k.lossSum, kind, AL, Y, logFloor(AL.dtype));
   }
 
   lossGradient(kind: LossKind, AL: Matrix, Y: Matrix, dAL: Matrix): void {
-    this.call('lossGradient', { kind, AL, Y, dAL, eps: logFloor(AL.dtype) });
+    this.call(PLANS.lossGradient, this.k.lossGradient, kind, AL, Y, dAL, logFloor(AL.dtype));
   }
 
   subtract(AL: Matrix, Y: Matrix, dZ: Matrix): void {
-    this.call('subtract', { AL, Y, dZ });
+    this.call(PLANS.subtract, this.k.subtract, AL, Y, dZ);
   }
 
   axpby(alpha: number, X: Matrix, beta: number, Y: Matrix): void {
-    this.call('axpby', { alpha, X, beta, Y });
+    this.call(PLANS.axpby, this.k.axpby, alpha, X, beta, Y);
   }
 
   multiply(X: Matrix, D: Matrix, out: Matrix): void {
-    this.call('multiply', { X, D, out });
+    this.call(PLANS.multiply, this.k.multiply, X, D, out);
   }
 
   dropoutMask(D: Matrix, keepProb: number, rng: UniformSource): void {
@@ -127,15 +120,15 @@ export class NativeBackend implements Backend {
   }
 
   sumSquares(X: Matrix): number {
-    return this.call('sumSquares', { X });
+    return this.call(PLANS.sumSquares, this.k.sumSquares, X);
   }
 
   copy(src: Matrix, dst: Matrix): void {
-    this.call('copy', { src, dst });
+    this.call(PLANS.copy, this.k.copy, src, dst);
   }
 
   momentumStep(W: Matrix, dW: Matrix, v: Matrix, lr: number, beta: number): void {
-    this.call('momentumStep', { W, dW, v, lr, beta });
+    this.call(PLANS.momentumStep, this.k.momentumStep, W, dW, v, lr, beta);
   }
 
   adamStep(
@@ -149,10 +142,10 @@ export class NativeBackend implements Backend {
     eps: number,
     t: number,
   ): void {
-    this.call('adamStep', { W, dW, v, s, lr, beta1, beta2, eps, c1: 1 - beta1 ** t, c2: 1 - beta2 ** t });
+    this.call(PLANS.adamStep, this.k.adamStep, W, dW, v, s, lr, beta1, beta2, eps, 1 - beta1 ** t, 1 - beta2 ** t);
   }
 
   predictClasses(A: Matrix, out: Int32Array, threshold: number): void {
-    this.call('predictClasses', { A, out, threshold });
+    this.call(PLANS.predictClasses, this.k.predictClasses, A, out, threshold);
   }
 }
