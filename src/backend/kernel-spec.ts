@@ -7,8 +7,10 @@
  *
  * - the WebAssembly binding (src/backend/wasm/backend.ts) turns matrices into pointers into its
  *   memory, fills in the dimensions and strides, and cuts a split kernel into chunks for its threads;
- * - a native addon can check the buffers with `resolveDims` (shapes, one dtype) and marshal the same
- *   argument list to C++ kernels that thread internally (it may ignore `split` and scratch).
+ * - a native addon can check the buffers (shapes, one dtype) and marshal the same argument list to
+ *   C++ kernels that thread internally (it may ignore `split` and scratch).
+ * The rules both derive from this table (checking shapes, numeric arguments, chunk strides) are in
+ * kernel-plan.ts, with an example of a binding.
  *
  * Nothing here knows about pointers or memories. Argument kinds:
  * - `matrix`  a (rows, cols) Matrix of the kernel's dtype, stored row-major; `shape` names its
@@ -28,21 +30,11 @@
  * `split`: the dimensions a call may be cut along (the longest is cut; on a tie, the first listed),
  * `work` the dimensions whose product measures the call's cost, and `except` the kinds that work down
  * whole columns and so never split by rows. Cutting dimension d into [lo, hi) gives the extent
- * argument hi - lo and advances every matrix by lo · `splitStrides(...)` elements.
+ * argument hi - lo and advances every matrix by lo times its stride along d.
  *
  * Outputs may alias inputs where the Backend interface allows it (activationForward's A may be Z).
- *
- * @example
- * // A binding for addBias(Z, b), Z: (n, m), b: (n, 1), in the compiled order (Z, b, n, m):
- * const given = { Z, b };
- * const { dtype, dims } = resolveDims('addBias', given); // throws `addBias: b must be (3, 1) but is (2, 1)`
- * const argv = kernelSpec('addBias').args.map((a) =>
- *   a.kind === 'matrix' ? given[a.name].data : numericArg(a, given, dims)); // [Z.data, b.data, 3, 4]
  */
-import { assertNever } from '../core/assert.js';
-import { ShapeError } from '../core/errors.js';
-import type { DType, Matrix } from '../core/matrix.js';
-import { expectSameDType, expectShape } from '../core/matrix.js';
+import type { Matrix } from '../core/matrix.js';
 import type { ActivationKind, LossKind } from './backend.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -409,182 +401,3 @@ type Given = MatrixArg | IndicesArg | ScalarArg | FlagArg | CodeArg;
 export type KernelArgs<K extends KernelName> = {
   readonly [A in Extract<(typeof KERNELS)[K]['args'][number], Given> as A['name']]: ValueOf<A>;
 };
-
-/** Shape variables and counts of one call, e.g. { n: 3, m: 4 } or { M, N, K }, and its dtype. */
-export interface ResolvedCall {
-  dtype: DType;
-  dims: Record<string, number>;
-}
-
-/** The (rows, cols) shape variables of a matrix argument as stored in this call. */
-export function storedShape(a: MatrixArg, args: Readonly<Record<string, unknown>>): readonly [Dim, Dim] {
-  return a.transposedBy !== undefined && args[a.transposedBy] === true ? [a.shape[1], a.shape[0]] : a.shape;
-}
-
-/**
- * Reads the shape variables of a call from its matrices and checks every matrix against them, the
- * `shapeFrom` matrix first: `addBias: b must be (3, 1) but is (2, 1)` (expectShape's message). Also
- * checks that the matrices share one dtype, and that `indices` buffers are long enough.
- */
-export function resolveDims<K extends KernelName>(kernel: K, given: KernelArgs<K>): ResolvedCall {
-  const spec = kernelSpec(kernel);
-  const args = given as Readonly<Record<string, unknown>>;
-  const dims: Record<string, number> = {};
-  let first: Matrix | undefined;
-  for (const a of checkOrder(spec)) {
-    const M = args[a.name] as Matrix;
-    if (first === undefined) first = M;
-    else if (M.dtype !== first.dtype) expectSameDType(kernel, first, M);
-    const [r, c] = storedShape(a, args);
-    const rows = bind(dims, r, M.rows),
-      cols = bind(dims, c, M.cols);
-    if (rows !== M.rows || cols !== M.cols) expectShape(kernel, a.name, M, rows, cols);
-  }
-  for (const a of spec.args) {
-    if (a.kind === 'count') dims[a.name] = (args[a.of] as Matrix).size;
-    else if (a.kind === 'indices') checkIndices(kernel, spec, a, args, dims);
-  }
-  if (first === undefined) throw new ShapeError(`${kernel}: the kernel has no matrix argument`);
-  return { dtype: first.dtype, dims };
-}
-
-const orders = new Map<KernelSpec, MatrixArg[]>();
-
-/** The matrix arguments, `shapeFrom` first. */
-function checkOrder(spec: KernelSpec): MatrixArg[] {
-  let order = orders.get(spec);
-  if (order === undefined) {
-    const ms = spec.args.filter((a): a is MatrixArg => a.kind === 'matrix');
-    const from = ms.findIndex((a) => a.name === spec.shapeFrom);
-    order = from > 0 ? [ms[from]!, ...ms.filter((_, i) => i !== from)] : ms;
-    orders.set(spec, order);
-  }
-  return order;
-}
-
-/** The value shape variable d has in this call: bound already, else bound now to `actual`. */
-function bind(dims: Record<string, number>, d: Dim, actual: number): number {
-  if (d === 1) return 1;
-  return (dims[d] ??= actual);
-}
-
-function checkIndices(
-  kernel: string,
-  spec: KernelSpec,
-  a: IndicesArg,
-  args: Readonly<Record<string, unknown>>,
-  dims: Record<string, number>,
-): void {
-  const out = args[a.name] as Int32Array,
-    need = dims[a.length]!;
-  if (out.length >= need) return;
-  // Name where the length comes from: `A has 4 columns`.
-  let source = `${a.length} is ${need}`;
-  for (const m of checkOrder(spec)) {
-    const [r, c] = storedShape(m, args);
-    if (r === a.length || c === a.length) {
-      source = `${m.name} has ${need} ${c === a.length ? 'columns' : 'rows'}`;
-      break;
-    }
-  }
-  throw new RangeError(`${kernel}: ${a.name} has ${out.length} slots but ${source}`);
-}
-
-/**
- * The value of an argument that is a plain number in the compiled call: a dimension, count or stride
- * (from `dims` and the matrices), a scalar, a flag (0 or 1) or a code. Matrices, indices and scratch
- * are the backend's to pass.
- */
-export function numericArg(
-  a: KernelArg,
-  args: Readonly<Record<string, unknown>>,
-  dims: Record<string, number>,
-): number {
-  switch (a.kind) {
-    case 'dim':
-    case 'count':
-      return dims[a.name]!;
-    case 'stride': {
-      const M = args[a.of] as Matrix;
-      return M.cols;
-    }
-    case 'scalar':
-      return args[a.name] as number;
-    case 'flag':
-      return args[a.name] === true ? 1 : 0;
-    case 'code':
-      return codeOf(a.set, args[a.name] as never);
-    case 'matrix':
-    case 'indices':
-    case 'scratch':
-      throw new Error(`${a.kind} argument '${a.name}' is not a number`);
-    default:
-      return assertNever(a, 'kernel argument kind');
-  }
-}
-
-/**
- * For a call cut along dimension d: how many elements each argument's storage advances per unit of d
- * (0 for arguments that are not matrices, and for matrices that do not run along d). A row-major
- * stored (r, c) matrix advances by its row stride along r and by 1 along c; along a count (flat
- * elementwise kernels) every matrix advances by 1.
- */
-export function splitStrides(
-  kernel: KernelName,
-  d: string,
-  args: Readonly<Record<string, unknown>>,
-  dims: Record<string, number>,
-): number[] {
-  const spec = kernelSpec(kernel);
-  const flat = spec.args.some((a) => a.kind === 'count' && a.name === d);
-  return spec.args.map((a) => {
-    if (a.kind !== 'matrix') return 0;
-    if (flat) return 1;
-    const [r, c] = storedShape(a, args);
-    if (r === d) return (args[a.name] as Matrix).cols;
-    return c === d ? 1 : 0;
-  });
-}
-
-/** The value of the kernel's `code` argument in this call (its activation or loss), if it has one. */
-export function kindOf(spec: KernelSpec, args: Readonly<Record<string, unknown>>): string | undefined {
-  for (const a of spec.args) if (a.kind === 'code') return args[a.name] as string;
-  return undefined;
-}
-
-/** Whether this call may be cut: the kernel has a split and the call's kind is not one it excepts. */
-export function splittable(
-  spec: KernelSpec,
-  args: Readonly<Record<string, unknown>>,
-): spec is KernelSpec & {
-  split: KernelSplit;
-} {
-  const split = spec.split;
-  if (split === undefined) return false;
-  return split.except === undefined || !split.except.includes(kindOf(spec, args)!);
-}
-
-/** Bytes of a scratch argument this call needs: 0 when its kind does not use it, undefined when per-thread. */
-export function scratchBytes(
-  a: ScratchArg,
-  spec: KernelSpec,
-  args: Readonly<Record<string, unknown>>,
-  dims: Record<string, number>,
-): number | undefined {
-  if (a.size === 'per-thread') return undefined;
-  return a.size.kinds.includes(kindOf(spec, args)!) ? a.size.bytes * dims[a.size.per]! : 0;
-}
-
-/** Which of the split dimensions to cut: the longest, the first listed on a tie. */
-export function splitDim(split: KernelSplit, dims: Record<string, number>): string {
-  let best = split.dims[0]!;
-  for (const d of split.dims) if (dims[d]! > dims[best]!) best = d;
-  return best;
-}
-
-/** The product of the `work` dimensions: multiply-adds for gemm, entries for elementwise kernels. */
-export function splitWork(split: KernelSplit, dims: Record<string, number>): number {
-  let w = 1;
-  for (const d of split.work) w *= dims[d]!;
-  return w;
-}

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { defaultBackend, getBackend, initBackends } from '../../src/backend/index.js';
+import { ThreadPool } from '../../src/backend/threads/pool.js';
 import { createWasmBackend, WasmMatrix } from '../../src/backend/wasm/index.js';
 import { zeros as jsZeros } from '../../src/core/matrix.js';
 import { fill } from './backends.js';
@@ -96,6 +97,43 @@ describe('wasm backend threads', () => {
       timeout: 20000,
     }).toString();
     assert.equal(out.trim(), '2 256');
+  });
+
+  it("cuts calls as the hand-written offsets did: whole micro-tiles, the longer of M and N, pointers by the operands' strides", async () => {
+    // Pinned: the chunking kernel-spec.ts yields for the workloads' shapes, identical to what
+    // backend.ts wrote by hand before the description existed.
+    const be = await createWasmBackend({ threads: 2 });
+    const seen: string[] = [];
+    const run = ThreadPool.prototype.run;
+    ThreadPool.prototype.run = function (this: ThreadPool, name, args, c, fn, own) {
+      seen.push(
+        `${name} ${c.dim}/${c.size} extent@${c.extentArg} scratch@${c.scratchArg} ${JSON.stringify(c.offsets)}`,
+      );
+      return run.call(this, name, args, c, fn, own);
+    };
+    try {
+      const z = (r: number, c: number) => be.zeros(r, c, 'float32');
+      be.gemm(false, false, 1, z(128, 784), z(784, 128), 0, z(128, 128)); // W2 W·A: N on a tie
+      be.gemm(false, true, 1, z(128, 128), z(784, 128), 0, z(128, 784)); // dZ·A_prevᵀ: N, B by rows
+      be.gemm(true, false, 1, z(128, 784), z(128, 128), 0, z(784, 128)); // Wᵀ·dZ: M, Aᵀ by columns
+      be.gemm(false, false, 1, z(8, 8), z(8, 8), 0, z(8, 8)); // too small: one thread
+      const Z = z(520, 513);
+      be.addBias(Z, z(520, 1));
+      be.activationForward('relu', Z, Z, 0);
+      be.activationForward('softmax', Z, Z, 0); // column-wise: one thread
+      be.axpby(1, Z, 1, z(520, 513));
+    } finally {
+      ThreadPool.prototype.run = run;
+      be.close();
+    }
+    assert.deepEqual(seen, [
+      'gemm_f32 128/64 extent@3 scratch@13 [[8,4],[11,4]]',
+      'gemm_f32 784/200 extent@3 scratch@13 [[8,512],[11,4]]',
+      'gemm_f32 784/196 extent@2 scratch@13 [[6,4],[11,512]]',
+      'addBias_f32 520/260 extent@2 scratch@-1 [[0,2052],[1,4]]',
+      'activationForward_f32 520/260 extent@3 scratch@-1 [[1,2052],[2,2052]]',
+      'axpby_f32 266760/133380 extent@4 scratch@-1 [[1,4],[3,4]]',
+    ]);
   });
 
   it('LNN_THREADS picks the thread count', () => {

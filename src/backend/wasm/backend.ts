@@ -1,19 +1,20 @@
 import type { DType, FloatArray, Matrix } from '../../core/matrix.js';
 import type { ActivationKind, Backend, LossKind, UniformSource } from '../backend.js';
 import { checkGemm } from '../checks.js';
-import type { KernelArg, KernelArgs, KernelName, KernelResult, KernelSpec, KernelSplit } from '../kernel-spec.js';
-import type { SplitKernelName } from '../kernel-spec.js';
+import type { Args, KernelPlan } from '../kernel-plan.js';
 import {
-  KERNEL_NAMES,
-  kernelSpec,
+  checkShapes,
+  extentArg,
+  kernelPlan,
   numericArg,
-  resolveDims,
   scratchBytes,
   splitDim,
   splitStrides,
   splitWork,
   splittable,
-} from '../kernel-spec.js';
+} from '../kernel-plan.js';
+import type { KernelArgs, KernelName, KernelResult, SplitKernelName } from '../kernel-spec.js';
+import { KERNEL_NAMES } from '../kernel-spec.js';
 import { logFloor } from '../reference.js';
 import type { Chunking, ThreadPool } from '../threads/pool.js';
 import type { KernelFn } from '../threads/worker.js';
@@ -77,13 +78,13 @@ type Buffer = FloatArray | Int32Array;
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
   readonly threads: number;
-  private readonly fns: Record<DType, Record<KernelName, KernelFn>>;
+  /** Per kernel: its plan, its two exports, and argument and shape arrays reused by every call. */
+  private readonly bound: Record<KernelName, Bound>;
   /** The calling thread's gemm scratch (packed panels); each worker has its own. */
   private readonly gemmScratch: number;
   private aux = { ptr: 0, bytes: 0 };
   /** Inputs and outputs of the current call that were copied into the kernels' memory. */
   private readonly temps: { data: Buffer; ptr: number; write: boolean }[] = [];
-  private readonly values: number[] = [];
 
   constructor(
     ex: KernelExports,
@@ -93,7 +94,7 @@ export class WasmBackend implements Backend {
     readonly relaxedSimd: boolean,
   ) {
     this.threads = 1 + (pool?.workers ?? 0);
-    this.fns = { float32: kernelFns(ex, 'f32'), float64: kernelFns(ex, 'f64') };
+    this.bound = bindKernels(ex);
     this.gemmScratch = heap.alloc(ex.gemmScratchBytes());
   }
 
@@ -107,6 +108,7 @@ export class WasmBackend implements Backend {
   free(M: Matrix): void {
     if (M instanceof WasmMatrix && M.heap === this.heap && !M.freed) {
       M.freed = true;
+      this.heap.forget(M);
       this.heap.release(M.ptr, M.bytes);
     }
   }
@@ -200,25 +202,22 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * Runs one kernel as kernel-spec.ts describes it: checks the shapes (resolveDims), passes every
-   * argument in the compiled order, cuts the call across the threads when it is large, and copies
-   * outputs that went through scratch back (only when the kernel returned: a failed call writes nothing).
+   * Runs one kernel as kernel-spec.ts describes it: checks the shapes, passes every argument in the
+   * compiled order, cuts the call across the threads when it is large, and copies outputs that went
+   * through scratch back (only when the kernel returned: a failed call writes nothing).
    */
   private call<K extends KernelName>(kernel: K, given: KernelArgs<K>): KernelResult<K> {
-    const { dtype, dims } = resolveDims(kernel, given);
-    const spec = kernelSpec(kernel);
-    const args = given as Readonly<Record<string, unknown>>;
-    const values = this.values;
+    const { plan, values, dims, f32, f64 } = this.bound[kernel];
+    const args: Args = given;
+    const dtype = checkShapes(plan, args, dims);
     let ok = false;
     try {
-      values.length = 0;
-      for (const a of spec.args) values.push(this.argValue(a, spec, args, dims));
-      const fn = this.fns[dtype][kernel];
-      const chunking =
-        this.pool && splittable(spec, args) ? this.chunking(kernel, spec.split, args, dims, dtype) : undefined;
+      for (let i = 0; i < values.length; i++) values[i] = this.argValue(plan, i, args, dims);
+      const fn = dtype === 'float64' ? f64 : f32;
+      const chunking = this.pool && splittable(plan, args) ? this.chunking(plan, args, dims, dtype) : undefined;
       let result: unknown;
       if (chunking) this.pool!.run(`${kernel}_${suffix(dtype)}`, values, chunking, fn, this.gemmScratch);
-      else result = fn(...values);
+      else result = invoke(fn, values);
       ok = true;
       return result as KernelResult<K>;
     } finally {
@@ -226,55 +225,39 @@ export class WasmBackend implements Backend {
     }
   }
 
-  /** One argument as the compiled kernel takes it: pointers for matrices and scratch, numbers otherwise. */
-  private argValue(
-    a: KernelArg,
-    spec: KernelSpec,
-    args: Readonly<Record<string, unknown>>,
-    dims: Record<string, number>,
-  ): number {
+  /** Argument i as the compiled kernel takes it: pointers for matrices and scratch, numbers otherwise. */
+  private argValue(plan: KernelPlan, i: number, args: Args, dims: readonly number[]): number {
+    const a = plan.spec.args[i]!;
     switch (a.kind) {
       case 'matrix':
         return this.pointer(args[a.name] as Matrix, a.access !== 'read');
       case 'indices':
         return this.pointer(args[a.name] as Int32Array, true);
       case 'scratch': {
-        const bytes = scratchBytes(a, spec, args, dims);
+        const bytes = scratchBytes(plan, i, args, dims);
         return bytes === undefined ? this.gemmScratch : bytes > 0 ? this.scratch(bytes) : 0;
       }
       default:
-        return numericArg(a, args, dims);
+        return numericArg(plan, i, args, dims);
     }
   }
 
   /** How a call is cut into chunks for the threads, or undefined when it is too small to be worth it. */
-  private chunking(
-    kernel: KernelName,
-    split: KernelSplit,
-    args: Readonly<Record<string, unknown>>,
-    dims: Record<string, number>,
-    dtype: DType,
-  ): Chunking | undefined {
-    const t: Threading = THREADING[kernel as SplitKernelName];
-    const d = splitDim(split, dims);
+  private chunking(plan: KernelPlan, args: Args, dims: readonly number[], dtype: DType): Chunking | undefined {
+    const t: Threading = THREADING[plan.kernel as SplitKernelName];
+    const d = splitDim(plan, dims);
     const extent = dims[d]!;
-    if (splitWork(split, dims) < t.minWork || extent < t.minPerThread * this.threads) return undefined;
-    const g = t.granule(d, dtype);
+    if (splitWork(plan, dims) < t.minWork || extent < t.minPerThread * this.threads) return undefined;
+    const g = t.granule(plan.slots[d]!, dtype);
     const tiles = Math.ceil(extent / g);
     const size = Math.ceil(tiles / Math.min(tiles, this.threads * t.chunksPerThread(extent))) * g;
     const S = bytesOf(dtype);
     const offsets: [number, number][] = [];
-    splitStrides(kernel, d, args, dims).forEach((elements, i) => {
+    splitStrides(plan, d, args).forEach((elements, i) => {
       if (elements !== 0) offsets.push([i, elements * S]);
     });
-    const spec = kernelSpec(kernel);
-    return {
-      dim: extent,
-      size,
-      extentArg: spec.args.findIndex((a) => a.name === d),
-      scratchArg: spec.args.findIndex((a) => a.kind === 'scratch' && a.size === 'per-thread'),
-      offsets,
-    };
+    const scratchArg = plan.spec.args.findIndex((a) => a.kind === 'scratch' && a.size === 'per-thread');
+    return { dim: extent, size, extentArg: extentArg(plan, d), scratchArg, offsets };
   }
 
   /** A scratch block of at least `bytes` bytes, kept and grown across calls (softmax columns). */
@@ -331,13 +314,46 @@ function suffix(dtype: DType): 'f32' | 'f64' {
   return dtype === 'float64' ? 'f64' : 'f32';
 }
 
-/** The `_f32` or `_f64` export of every described kernel. */
-function kernelFns(ex: KernelExports, sfx: 'f32' | 'f64'): Record<KernelName, KernelFn> {
-  const fns = {} as Record<KernelName, KernelFn>;
-  for (const k of KERNEL_NAMES) {
-    const fn = ex[`${k}_${sfx}`];
-    if (typeof fn !== 'function') throw new Error(`wasm backend: the compiled kernels have no ${k}_${sfx}`);
-    fns[k] = fn as KernelFn;
+/** fn(...v), spelled out by arity: V8 calls a wasm export with a fixed argument count faster than a spread. */
+function invoke(fn: KernelFn, v: readonly number[]): unknown {
+  switch (v.length) {
+    case 2:
+      return fn(v[0]!, v[1]!);
+    case 3:
+      return fn(v[0]!, v[1]!, v[2]!);
+    case 4:
+      return fn(v[0]!, v[1]!, v[2]!, v[3]!);
+    case 5:
+      return fn(v[0]!, v[1]!, v[2]!, v[3]!, v[4]!);
+    case 6:
+      return fn(v[0]!, v[1]!, v[2]!, v[3]!, v[4]!, v[5]!);
+    case 7:
+      return fn(v[0]!, v[1]!, v[2]!, v[3]!, v[4]!, v[5]!, v[6]!);
+    default:
+      return fn(...v);
   }
-  return fns;
+}
+
+interface Bound {
+  plan: KernelPlan;
+  f32: KernelFn;
+  f64: KernelFn;
+  values: number[];
+  dims: number[];
+}
+
+/** Every described kernel with its `_f32` and `_f64` exports. */
+function bindKernels(ex: KernelExports): Record<KernelName, Bound> {
+  const exported = (name: string): KernelFn => {
+    const fn = ex[name];
+    if (typeof fn !== 'function') throw new Error(`wasm backend: the compiled kernels have no ${name}`);
+    return fn as KernelFn;
+  };
+  const bound = {} as Record<KernelName, Bound>;
+  for (const k of KERNEL_NAMES) {
+    const plan = kernelPlan(k);
+    const values = new Array<number>(plan.spec.args.length).fill(0);
+    bound[k] = { plan, f32: exported(`${k}_f32`), f64: exported(`${k}_f64`), values, dims: [] };
+  }
+  return bound;
 }

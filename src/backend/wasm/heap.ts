@@ -14,6 +14,8 @@ export class WasmHeap {
   buffer: ArrayBuffer | SharedArrayBuffer;
   private top: number;
   private readonly freeLists = new Map<number, number[]>();
+  /** Matrices whose `data` views must follow the buffer when the memory grows (weakly held). */
+  private readonly views = new Set<WeakRef<WasmMatrix>>();
 
   constructor(
     readonly memory: WebAssembly.Memory,
@@ -33,8 +35,27 @@ export class WasmHeap {
     if (this.top > this.buffer.byteLength) {
       this.memory.grow(Math.ceil((this.top - this.buffer.byteLength) / PAGE));
       this.buffer = this.memory.buffer;
+      this.rebindViews();
     }
     return ptr;
+  }
+
+  /** Keeps M.data over the current buffer from now on, until `forget(M)`. */
+  track(M: WasmMatrix): void {
+    this.views.add(M.ref);
+  }
+
+  forget(M: WasmMatrix): void {
+    this.views.delete(M.ref);
+  }
+
+  /** An unshared buffer is detached by growth: every live matrix gets a view of the new one. */
+  private rebindViews(): void {
+    for (const ref of this.views) {
+      const M = ref.deref();
+      if (M === undefined) this.views.delete(ref);
+      else M.rebind();
+    }
   }
 
   /** Gives a block from `alloc(bytes)` back. */
@@ -64,10 +85,15 @@ function roundUp(n: number, a: number): number {
 
 /**
  * A Matrix whose values live in the kernels' memory at byte offset `ptr`, so kernels address it with
- * no copy. `data` is re-derived when the memory grows (an unshared buffer is detached by growth).
+ * no copy. The heap re-derives `data` when the memory grows (an unshared buffer is detached by
+ * growth). `data` stays an ordinary field rather than a getter: kernels read a matrix's fields on
+ * every call, and an accessor defined on the instance would put every one of them in a slow
+ * dictionary lookup.
  */
 export class WasmMatrix extends Matrix {
   freed = false;
+  /** How the heap refers to this matrix without keeping it alive. */
+  readonly ref: WeakRef<WasmMatrix> = new WeakRef(this);
 
   constructor(
     rows: number,
@@ -77,15 +103,12 @@ export class WasmMatrix extends Matrix {
     readonly heap: WasmHeap,
   ) {
     super(rows, cols, heap.view(dtype, ptr, rows * cols));
-    let view = this.data;
-    Object.defineProperty(this, 'data', {
-      configurable: true,
-      enumerable: true,
-      get(): FloatArray {
-        if (view.buffer !== heap.buffer) view = heap.view(dtype, ptr, rows * cols);
-        return view;
-      },
-    });
+    heap.track(this);
+  }
+
+  /** A view of the heap's current buffer (the heap calls this when the memory grows). */
+  rebind(): void {
+    (this as { data: FloatArray }).data = this.heap.view(this.dtype, this.ptr, this.size);
   }
 
   get bytes(): number {
