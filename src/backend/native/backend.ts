@@ -2,11 +2,12 @@ import type { DType, Matrix } from '../../core/matrix.js';
 import { Matrix as MatrixClass } from '../../core/matrix.js';
 import type { ActivationKind, Backend, LossKind, UniformSource } from '../backend.js';
 import { checkGemm } from '../checks.js';
-import type { KernelName } from '../kernel-spec.js';
+import type { Args, KernelPlan } from '../kernel-plan.js';
+import { checkShapes, kernelPlan, numericArg } from '../kernel-plan.js';
+import type { KernelArgs, KernelName } from '../kernel-spec.js';
 import { KERNEL_NAMES } from '../kernel-spec.js';
 import { logFloor } from '../reference.js';
 import type { NativeAddon, NativeKernels } from './addon.js';
-import { marshal, planOf, type GivenArgs, type MarshalPlan } from './marshal.js';
 
 /**
  * A Matrix whose storage the addon allocated (64-byte aligned). `free` releases it at once (its buffer
@@ -25,14 +26,21 @@ export class NativeMatrix extends MatrixClass {
   }
 }
 
-/** Each kernel's call, compiled once from kernel-spec.ts. */
-const PLANS = Object.fromEntries(KERNEL_NAMES.map((k) => [k, planOf(k)])) as { [K in KernelName]: MarshalPlan<K> };
+/** A kernel of this backend: its plan (kernel-plan.ts), the described arguments it passes, its function. */
+interface Bound {
+  readonly plan: KernelPlan;
+  /** The indices of the described arguments the addon takes (all but scratch: it has its own). */
+  readonly passed: readonly number[];
+  /** The addon's argument list, reused by every call (calls never nest). */
+  readonly values: unknown[];
+  readonly fn: (...args: unknown[]) => number | undefined;
+}
 
 /**
  * The native backend: C++ kernels (native/) through a Node-API addon, on a persistent thread pool of its
- * own. Every call is described by src/backend/kernel-spec.ts: a plan compiled from it (marshal.ts) checks
- * the shapes and the dtype, and the arguments go to the addon in the described order, matrices as their
- * typed arrays.
+ * own. Every call is described by src/backend/kernel-spec.ts, through the plan kernel-plan.ts compiles
+ * from it (the wasm backend's too): `checkShapes` checks the shapes and the dtype, and the arguments go
+ * to the addon in the described order, matrices as their typed arrays, numbers from `numericArg`.
  * The addon reads and writes those arrays in place, so any Matrix works with no copy, from this
  * backend's `zeros` (aligned, freed eagerly) or from anywhere else.
  */
@@ -41,7 +49,8 @@ export class NativeBackend implements Backend {
   readonly threads: number;
   /** The instruction-set variant the kernels run: 'avx512', 'avx2', 'portable'. */
   readonly isa: string;
-  private readonly dims = new Float64Array(8);
+  private readonly dims: number[] = [];
+  private readonly bound: Record<KernelName, Bound>;
 
   constructor(
     private readonly addon: NativeAddon,
@@ -49,6 +58,13 @@ export class NativeBackend implements Backend {
   ) {
     this.threads = k.threads;
     this.isa = k.isa;
+    this.bound = Object.fromEntries(
+      KERNEL_NAMES.map((name) => {
+        const plan = kernelPlan(name);
+        const passed = plan.spec.args.flatMap((a, i) => (a.kind === 'scratch' ? [] : [i]));
+        return [name, { plan, passed, values: new Array<unknown>(passed.length), fn: k[name] }];
+      }),
+    ) as unknown as Record<KernelName, Bound>;
   }
 
   zeros(rows: number, cols: number, dtype: DType): Matrix {
@@ -62,54 +78,61 @@ export class NativeBackend implements Backend {
     }
   }
 
-  /**
-   * Checks a call against its description and runs `fn` (the plan's kernel of this backend's addon);
-   * returns what the kernel returns. Methods name their plan and function as properties, not by a
-   * kernel-name variable, so each call site stays monomorphic.
-   */
-  private call<K extends KernelName>(plan: MarshalPlan<K>, fn: NativeKernels[K], ...given: GivenArgs<K>): number {
-    return fn(...marshal(plan, given, this.dims)) as number;
+  /** Checks a call against its description and runs it; returns what the kernel returns. */
+  private call<K extends KernelName>(kernel: K, given: KernelArgs<K>): number {
+    const { plan, passed, values, fn } = this.bound[kernel];
+    const args: Args = given,
+      dims = this.dims;
+    checkShapes(plan, args, dims);
+    for (let j = 0; j < passed.length; j++) {
+      const i = passed[j]!,
+        a = plan.spec.args[i]!;
+      if (a.kind === 'matrix') values[j] = (args[a.name] as Matrix).data;
+      else if (a.kind === 'indices') values[j] = args[a.name];
+      else values[j] = numericArg(plan, i, args, dims);
+    }
+    return fn(...values) as number;
   }
 
   gemm(transA: boolean, transB: boolean, alpha: number, A: Matrix, B: Matrix, beta: number, C: Matrix): void {
     checkGemm(transA, transB, A, B, C);
-    this.call(PLANS.gemm, this.k.gemm, transA, transB, alpha, A, B, beta, C);
+    this.call('gemm', { transA, transB, alpha, A, B, beta, C });
   }
 
   addBias(Z: Matrix, b: Matrix): void {
-    this.call(PLANS.addBias, this.k.addBias, Z, b);
+    this.call('addBias', { Z, b });
   }
 
   activationForward(kind: ActivationKind, Z: Matrix, A: Matrix, alpha: number): void {
-    this.call(PLANS.activationForward, this.k.activationForward, kind, Z, A, alpha);
+    this.call('activationForward', { kind, Z, A, alpha });
   }
 
   activationBackward(kind: ActivationKind, dA: Matrix, Z: Matrix, A: Matrix, dZ: Matrix, alpha: number): void {
-    this.call(PLANS.activationBackward, this.k.activationBackward, kind, dA, Z, A, dZ, alpha);
+    this.call('activationBackward', { kind, dA, Z, A, dZ, alpha });
   }
 
   sumColumns(X: Matrix, out: Matrix, scale: number): void {
-    this.call(PLANS.sumColumns, this.k.sumColumns, X, out, scale);
+    this.call('sumColumns', { X, out, scale });
   }
 
   lossSum(kind: LossKind, AL: Matrix, Y: Matrix): number {
-    return this.call(PLANS.lossSum, this.k.lossSum, kind, AL, Y, logFloor(AL.dtype));
+    return this.call('lossSum', { kind, AL, Y, eps: logFloor(AL.dtype) });
   }
 
   lossGradient(kind: LossKind, AL: Matrix, Y: Matrix, dAL: Matrix): void {
-    this.call(PLANS.lossGradient, this.k.lossGradient, kind, AL, Y, dAL, logFloor(AL.dtype));
+    this.call('lossGradient', { kind, AL, Y, dAL, eps: logFloor(AL.dtype) });
   }
 
   subtract(AL: Matrix, Y: Matrix, dZ: Matrix): void {
-    this.call(PLANS.subtract, this.k.subtract, AL, Y, dZ);
+    this.call('subtract', { AL, Y, dZ });
   }
 
   axpby(alpha: number, X: Matrix, beta: number, Y: Matrix): void {
-    this.call(PLANS.axpby, this.k.axpby, alpha, X, beta, Y);
+    this.call('axpby', { alpha, X, beta, Y });
   }
 
   multiply(X: Matrix, D: Matrix, out: Matrix): void {
-    this.call(PLANS.multiply, this.k.multiply, X, D, out);
+    this.call('multiply', { X, D, out });
   }
 
   dropoutMask(D: Matrix, keepProb: number, rng: UniformSource): void {
@@ -120,15 +143,15 @@ export class NativeBackend implements Backend {
   }
 
   sumSquares(X: Matrix): number {
-    return this.call(PLANS.sumSquares, this.k.sumSquares, X);
+    return this.call('sumSquares', { X });
   }
 
   copy(src: Matrix, dst: Matrix): void {
-    this.call(PLANS.copy, this.k.copy, src, dst);
+    this.call('copy', { src, dst });
   }
 
   momentumStep(W: Matrix, dW: Matrix, v: Matrix, lr: number, beta: number): void {
-    this.call(PLANS.momentumStep, this.k.momentumStep, W, dW, v, lr, beta);
+    this.call('momentumStep', { W, dW, v, lr, beta });
   }
 
   adamStep(
@@ -142,10 +165,10 @@ export class NativeBackend implements Backend {
     eps: number,
     t: number,
   ): void {
-    this.call(PLANS.adamStep, this.k.adamStep, W, dW, v, s, lr, beta1, beta2, eps, 1 - beta1 ** t, 1 - beta2 ** t);
+    this.call('adamStep', { W, dW, v, s, lr, beta1, beta2, eps, c1: 1 - beta1 ** t, c2: 1 - beta2 ** t });
   }
 
   predictClasses(A: Matrix, out: Int32Array, threshold: number): void {
-    this.call(PLANS.predictClasses, this.k.predictClasses, A, out, threshold);
+    this.call('predictClasses', { A, out, threshold });
   }
 }
