@@ -87,8 +87,8 @@ struct Gemm {
   static constexpr int64_t kPrefetchA = 4;
   /** How many rows of B ahead the in-place micro-kernel prefetches. */
   static constexpr int64_t kPrefetchRows = 8;
-  /** Rows of C up to which the NN form reads B's micro-panels in place (a handful of micro-tiles). */
-  static constexpr int64_t kInPlaceRows = 4 * MR;
+  /** Rows of C up to which B's micro-panels are taken one at a time (`panels`): a handful of micro-tiles. */
+  static constexpr int64_t kFewRows = 4 * MR;
   /** Room past the packed A block for transposeRows' spill (whole cache lines). */
   static constexpr size_t kSlack = 64;
   /** Per-thread scratch: one packed A block, slack, and one packed B block. */
@@ -241,35 +241,57 @@ struct Gemm {
     }
   }
 
-  /**
-   * Rows [m0, m1) × columns [n0, n1) of C, through the cache blocks, with this thread's scratch. For the
-   * NN form with few rows, B's full micro-panels are read where they are instead of packed: each would
-   * serve only a few micro-tiles, too few to repay copying it (W1's 20 × 12288 layer).
-   */
+  /** Rows [m0, m1) × columns [n0, n1) of C, through the cache blocks, with this thread's scratch. */
   static void blocks(const Job& j, int64_t m0, int64_t m1, int64_t n0, int64_t n1, T* Ap, T* Bp) {
     // Equal blocks rather than full ones and a remainder: K = 784 runs as 4 × 196, not 3 × 256 + 16.
-    bool inPlace = !j.tB && m1 - m0 <= kInPlaceRows;
     int64_t kc = ceilDiv(j.K, ceilDiv(j.K, KC));
     int64_t mc = ceilDiv(ceilDiv(m1 - m0, ceilDiv(m1 - m0, MC)), MR) * MR;
     int64_t nc = ceilDiv(ceilDiv(n1 - n0, ceilDiv(n1 - n0, NC)), NR) * NR;
+    bool fewRows = m1 - m0 <= kFewRows;
     for (int64_t jc = n0; jc < n1; jc += nc) {
-      int64_t nb = minOf(nc, n1 - jc), full = inPlace ? nb / NR * NR : 0;
+      int64_t nb = minOf(nc, n1 - jc);
       for (int64_t pc = 0; pc < j.K; pc += kc) {
         int64_t kb = minOf(kc, j.K - pc);
-        if (full < nb) packB(j, pc, kb, jc + full, nb - full, Bp);
         T beta = pc == 0 ? j.beta : T(1);
+        if (fewRows) {
+          packA(j, m0, m1 - m0, pc, kb, Ap);
+          panels(j, m0, m1 - m0, jc, nb, pc, kb, beta, Ap, Bp);
+          continue;
+        }
+        packB(j, pc, kb, jc, nb, Bp);
         for (int64_t ic = m0; ic < m1; ic += mc) {
           int64_t mb = minOf(mc, m1 - ic);
           packA(j, ic, mb, pc, kb, Ap);
-          for (int64_t jr = 0; jr < nb; jr += NR) {
-            const T* b = jr < full ? j.B + pc * j.ldb + jc + jr : Bp + (jr - full) * kb;
-            int64_t ldb = jr < full ? j.ldb : NR;
+          for (int64_t jr = 0; jr < nb; jr += NR)
             for (int64_t ir = 0; ir < mb; ir += MR)
-              tile(kb, Ap + ir * kb, b, ldb, j.C + (ic + ir) * j.ldc + jc + jr, j.ldc, j.alpha, beta,
+              tile(kb, Ap + ir * kb, Bp + jr * kb, NR, j.C + (ic + ir) * j.ldc + jc + jr, j.ldc, j.alpha, beta,
                    int(minOf<int64_t>(MR, mb - ir)), int(minOf<int64_t>(NR, nb - jr)));
-          }
         }
       }
+    }
+  }
+
+  /**
+   * The micro-tiles of a C with few rows (one packed A block): each B micro-panel serves only a few of
+   * them, too few to repay packing the whole B block and reading it back from L3 (W1's 20 × 12288 layers).
+   * So each panel is taken as it is used: in the NN form read where it lies, otherwise packed into an
+   * L1-sized buffer just before its tiles.
+   */
+  static void panels(const Job& j, int64_t i0, int64_t mb, int64_t jc, int64_t nb, int64_t pc, int64_t kb, T beta,
+                     const T* Ap, T* Bp) {
+    for (int64_t jr = 0; jr < nb; jr += NR) {
+      int nr = int(minOf<int64_t>(NR, nb - jr));
+      const T* b = Bp;
+      int64_t ldb = NR;
+      if (!j.tB && nr == NR) {
+        b = j.B + pc * j.ldb + jc + jr;
+        ldb = j.ldb;
+      } else {
+        packB(j, pc, kb, jc + jr, nr, Bp);
+      }
+      for (int64_t ir = 0; ir < mb; ir += MR)
+        tile(kb, Ap + ir * kb, b, ldb, j.C + (i0 + ir) * j.ldc + jc + jr, j.ldc, j.alpha, beta,
+             int(minOf<int64_t>(MR, mb - ir)), nr);
     }
   }
 
