@@ -245,6 +245,41 @@ describe('native backend threads and instruction sets', { skip }, () => {
   });
 });
 
+describe('on other x86-64 CPUs (emulated): only the kernels the CPU runs', { skip }, () => {
+  // qemu-user emulates older CPUs: the addon must pick its kernels from cpuid and never execute an
+  // instruction the CPU lacks (an illegal instruction would kill the process). Debian's qemu-user.
+  const qemu = spawnSync('qemu-x86_64', ['-version']).status === 0 ? 'qemu-x86_64' : undefined;
+  const probe = `
+    const a = require(${JSON.stringify(join(repoRoot, 'build/Release/lnn_native.node'))});
+    const { isas } = a.cpu(), k = a.createKernels(2, isas[0]);
+    const A = a.alloc(37 * 41, false), C = a.alloc(37 * 37, false);
+    for (let i = 0; i < A.length; i++) A[i] = (i % 7) - 3;
+    k.gemm(0, 1, 37, 37, 41, 1, A, 41, A, 41, 0, C, 37); // C = A·Aᵀ on the pool's two threads
+    let s = 0; for (let j = 0; j < 41; j++) s += A[j] * A[41 + j];
+    console.log(JSON.stringify({ isas, chosen: k.isa, c01: C[1], expect: s }));`;
+  const cases = [
+    ['Nehalem-v1', ['portable']], // SSE4.2, no AVX: the portable kernels only
+    ['Haswell-v1', ['avx2', 'portable', 'avx512-layout']],
+  ] as const;
+  for (const [cpu, isas] of cases)
+    it(`${cpu}: ${isas[0]} kernels, right results`, { skip: qemu ? false : 'qemu-x86_64 is not installed' }, () => {
+      const r = spawnSync(qemu!, ['-cpu', cpu, process.execPath, '--jitless', '-e', probe], {
+        encoding: 'utf8',
+        timeout: 120000,
+      });
+      assert.equal(r.status, 0, r.stderr);
+      const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+        isas: string[];
+        chosen: string;
+        c01: number;
+        expect: number;
+      };
+      assert.deepEqual(out.isas, isas);
+      assert.equal(out.chosen, isas[0]);
+      assert.equal(out.c01, out.expect);
+    });
+});
+
 describe('without the addon, lnn runs on wasm and says why', () => {
   it('LNN_NATIVE=0: --version names wasm and the reason, and training works', () => {
     const version = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', '--version'], {
