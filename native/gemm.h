@@ -85,8 +85,9 @@ struct Gemm {
   static_assert((MC * KC * sizeof(T)) % 64 == 0, "the B block must start 64-byte aligned");
   /** How many k steps of A's micro-panel ahead the micro-kernel prefetches. */
   static constexpr int64_t kPrefetchA = 4;
-  /** How many rows of B ahead the in-place micro-kernel prefetches. */
-  static constexpr int64_t kPrefetchRows = 8;
+  /** How many rows of B ahead the in-place micro-kernel prefetches: rows lie kilobytes apart (W1: 1.6 KB), which
+   * the hardware prefetchers do not follow across pages, and a panel's first tile reads them from memory. */
+  static constexpr int64_t kPrefetchRows = 32;
   /** Rows of C up to which B's micro-panels are taken one at a time (`panels`): a handful of micro-tiles. */
   static constexpr int64_t kFewRows = 4 * MR;
   /** Room past the packed A block for transposeRows' spill (whole cache lines). */
