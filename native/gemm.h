@@ -6,12 +6,12 @@
 // The loops are BLIS's: for each NC-wide column block of C and each KC-deep slice of K, op(B)'s block is
 // packed into NR-wide micro-panels (k-major); for each MC-high row block, op(A)'s block into MR-high
 // micro-panels; then an MR×NR micro-kernel keeps its tile of C in MR·NV vector registers over the whole
-// slice. Packing reads any of the four transpose forms, so the micro-kernel sees one layout only.
+// slice. Packing reads any of the four transpose forms, so the micro-kernel sees one layout only; a C
+// with few rows takes B one micro-panel at a time instead (`panels`). Each thread runs its own chunk of
+// C through these loops with its own scratch (`plan` cuts C into one chunk per thread).
 #pragma once
 
 #define LNN_INLINE inline __attribute__((always_inline))
-
-
 
 template <class T>
 LNN_INLINE T minOf(T a, T b) {
@@ -85,8 +85,10 @@ struct Gemm {
   static_assert((MC * KC * sizeof(T)) % 64 == 0, "the B block must start 64-byte aligned");
   /** How many k steps of A's micro-panel ahead the micro-kernel prefetches. */
   static constexpr int64_t kPrefetchA = 4;
-  /** How many rows of B ahead the in-place micro-kernel prefetches: rows lie kilobytes apart (W1: 1.6 KB), which
-   * the hardware prefetchers do not follow across pages, and a panel's first tile reads them from memory. */
+  /**
+   * How many rows of B ahead the in-place micro-kernel prefetches: rows lie kilobytes apart (W1: 1.6 KB),
+   * the hardware prefetchers do not follow them across pages, and a panel's first tile reads them from memory.
+   */
   static constexpr int64_t kPrefetchRows = 32;
   /** Rows of C up to which B's micro-panels are taken one at a time (`panels`): a handful of micro-tiles. */
   static constexpr int64_t kFewRows = 4 * MR;
@@ -122,7 +124,7 @@ struct Gemm {
       V bv[NV];
       // A's micro-panel streams from L2 (B's stays in L1): fetch it ahead, or the broadcasts wait on it.
       __builtin_prefetch(a + kPrefetchA * MR);
-      // In place, B's rows are far apart: fetch a few rows ahead (packed panels stream on their own).
+      // In place, B's rows are far apart: fetch ahead (packed panels stream on their own).
       if (ldb != NR) __builtin_prefetch(b + kPrefetchRows * ldb);
 #pragma GCC unroll 8
       for (int v = 0; v < NV; v++) bv[v] = S::load(b + v * W);
@@ -306,10 +308,11 @@ struct Gemm {
   }
 
   /**
-   * Cuts C into a tm × tn grid of chunks, one per thread, choosing the grid whose slowest chunk costs
-   * least: its multiply-adds plus packing its rows of op(A) and its columns of op(B) (about 16
-   * multiply-adds' worth per packed value). Small products stay on the calling thread, since waking a
-   * worker costs a few microseconds.
+   * Cuts C into a tm × tn grid of chunks, one per thread (two for large products, so that the calling
+   * thread takes over a chunk when a worker starts late on a busy machine), choosing the grid whose
+   * largest chunk costs least: its multiply-adds plus packing its rows of op(A) and its columns of op(B)
+   * (about 16 multiply-adds' worth per packed value). Small products stay on the calling thread, since
+   * waking a worker costs a few microseconds.
    */
   static void plan(Job& j, int threads) {
     j.tm = j.tn = 1;
@@ -317,11 +320,12 @@ struct Gemm {
     j.nStep = j.N;
     double macs = double(j.M) * double(j.N) * double(j.K);
     if (threads < 2 || macs < kParallelMacs) return;
+    int chunks = macs >= kTwoChunksMacs ? 2 * threads : threads;
     int64_t mTiles = ceilDiv(j.M, MR), nTiles = ceilDiv(j.N, NR);
     double best = 1e300;
-    for (int tm = 1; tm <= threads; tm++) {
-      if (threads % tm) continue;
-      int tn = threads / tm;
+    for (int tm = 1; tm <= chunks; tm++) {
+      if (chunks % tm) continue;
+      int tn = chunks / tm;
       if (tm > mTiles || tn > nTiles) continue;
       double ms = double(ceilDiv(mTiles, tm) * MR), ns = double(ceilDiv(nTiles, tn) * NR);
       double cost = double(j.K) * (ms * ns + 16 * (ms + ns));
@@ -335,7 +339,10 @@ struct Gemm {
     }
   }
 
+  /** About 25 µs of one core: below, the call stays on the calling thread. */
   static constexpr double kParallelMacs = double(1 << 19);
+  /** About 2 ms of one core: above, two chunks per thread. */
+  static constexpr double kTwoChunksMacs = double(1 << 25);
 
   static void run(Pool& pool, bool tA, bool tB, int64_t M, int64_t N, int64_t K, double alpha, const T* A,
                   int64_t lda, const T* B, int64_t ldb, double beta, T* C, int64_t ldc) {
