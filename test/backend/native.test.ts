@@ -5,7 +5,7 @@
 // every other backend in kernels.test.ts and random.test.ts.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -278,6 +278,37 @@ describe('on other x86-64 CPUs (emulated): only the kernels the CPU runs', { ski
       assert.equal(out.chosen, isas[0]);
       assert.equal(out.c01, out.expect);
     });
+});
+
+describe('the build keeps each instruction set in its own units', { skip }, () => {
+  // A function compiled with -mavx2 in one unit and shared with another (an inline function of a C++
+  // header, emitted weak) would run AVX2 on CPUs without it. Checked on the objects node-gyp leaves.
+  const obj = join(repoRoot, 'build/Release/obj.target');
+  const tools = spawnSync('objdump', ['--version']).status === 0 && spawnSync('nm', ['--version']).status === 0;
+  const ok = tools && existsSync(join(obj, 'lnn_native/native/isa_portable.o'));
+  const dis = (o: string) =>
+    spawnSync('objdump', ['-d', join(obj, o)], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout;
+  it(
+    'the portable and common units use no AVX register; the AVX units define no shared (weak) symbol',
+    {
+      skip: ok ? false : 'objdump/nm or the x86-64 objects are missing',
+    },
+    () => {
+      for (const o of ['isa_portable', 'addon', 'pool', 'cpu'])
+        assert.doesNotMatch(dis(`lnn_native/native/${o}.o`), /%[yz]mm/, `${o}.o uses no ymm/zmm register`);
+      assert.match(dis('lnn_avx512/native/isa_avx512.o'), /%zmm/, 'the AVX-512 unit uses zmm');
+      for (const o of [
+        'lnn_avx2/native/isa_avx2.o',
+        'lnn_avx2/native/isa_avx512_layout.o',
+        'lnn_avx512/native/isa_avx512.o',
+      ]) {
+        const weak = spawnSync('nm', [join(obj, o)], { encoding: 'utf8' })
+          .stdout.split('\n')
+          .filter((l) => / [WVu] /.test(l));
+        assert.deepEqual(weak, [], `${o} defines no weak symbol`);
+      }
+    },
+  );
 });
 
 describe('without the addon, lnn runs on wasm and says why', () => {
