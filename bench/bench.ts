@@ -1,19 +1,23 @@
-// npm run bench [-- --json] [--backends ts,wasm] [--workloads W1,W2,W3,gemm] [--threads N] [--quick] [--peers /tmp/peers]
+// npm run bench [-- --json] [--backends ts,wasm,native] [--workloads W1,W2,W3,gemm] [--threads N] [--quick]
+//                 [--peers /tmp/peers [--peer torch,tfjs]] [--numpy]
 //
 // Measures, in one process, the issue's workloads through the library's training path, per backend:
 // W1 (course cat model, full batch GD: ms/iteration, float32 and float64), W2 (MNIST-sized, batch 128:
 // examples/s over an epoch), W3 (wide, batch 256: examples/s), and the GEMM shapes inside them in
 // GFLOP/s. Medians of repeated runs after a warm-up. A table goes to stdout, or with --json one JSON
-// document. The plain TypeScript backend runs a few batches only (it is 30-100x slower). With --peers,
-// TensorFlow.js's wasm backend (../shared/peers, installed in that folder) runs in the same process
-// tree right after, so that the comparison is made under the same machine conditions.
+// document. The plain TypeScript backend runs a few batches only (it is 30-100x slower); a backend that
+// did not load (native without its addon) is skipped, saying why. With --peers, peers from
+// ../shared/peers run right after in the same process tree, so that the comparison is made under the
+// same machine conditions: PyTorch (Debian's python3-torch, BLAS on the same thread count) by default,
+// TensorFlow.js's wasm backend with --peer tfjs (installed in that folder). --numpy times numpy's
+// float32 GEMMs (bench/numpy_gemm.py, 1024³ and the W3 shapes) on the same thread count.
 import os from 'node:os';
 import type { Backend } from '../src/backend/backend.js';
-import { getBackend, initBackends } from '../src/backend/index.js';
+import { backendNames as registered, backendSummary, getBackend, initBackends } from '../src/backend/index.js';
 import type { WasmBackend } from '../src/backend/wasm/index.js';
 import type { DType } from '../src/core/matrix.js';
 import { gemmShapes, timeGemm, type GemmResult } from './gemm.js';
-import { runTfjsWasm, type PeerResult } from './peers.js';
+import { runNumpyGemm, runTfjsWasm, runTorch, type PeerResult } from './peers.js';
 import { makeBatches, stepFlops, Trainer, W1, W2, W3, type Workload } from './workloads.js';
 
 const args = process.argv.slice(2);
@@ -24,8 +28,10 @@ const opt = (name: string) => {
 const json = args.includes('--json');
 const quick = args.includes('--quick');
 const threadsArg = opt('threads');
-const backendNames = (opt('backends') ?? 'ts,wasm').split(',');
+const backendNames = (opt('backends') ?? 'ts,wasm,native').split(',');
 const peersDir = opt('peers');
+const peerNames = (opt('peer') ?? 'torch').split(',');
+const numpy = args.includes('--numpy');
 const only = new Set((opt('workloads') ?? 'W1,W2,W3,gemm').split(','));
 const log = (s: string) => process.stderr.write(s + '\n');
 
@@ -132,47 +138,83 @@ function runEpochs(
   return result;
 }
 
+/** Runs every workload on one backend. */
+function runBackend(be: Backend, gemms: GemmResult[]): Record<string, unknown> {
+  const slow = be.name === 'ts';
+  const isa = 'isa' in be ? `, ${String(be.isa)}` : '';
+  const relaxed = 'relaxedSimd' in be ? `, relaxed-SIMD ${String((be as WasmBackend).relaxedSimd)}` : '';
+  log(`bench: ${be.name}${isa}, ${be.threads} thread(s)${relaxed}`);
+  const r: Record<string, unknown> = { backend: be.name, threads: be.threads };
+  if ('relaxedSimd' in be) r.relaxedSimd = (be as WasmBackend).relaxedSimd;
+  if ('isa' in be) r.isa = be.isa;
+  if (only.has('W1')) {
+    r.W1 = runW1(be, 'float32', slow ? 3 : quick ? 15 : 40, slow ? 1 : 5);
+    log(`  W1 float32 ${(r.W1 as W1Result).msPerIter.toFixed(2)} ms/iter`);
+    const f64 = runW1(be, 'float64', slow ? 2 : quick ? 10 : 25, slow ? 1 : 3);
+    f64.projected2500s = (f64.msPerIter * 2500) / 1000;
+    r.W1f64 = f64;
+    log(`  W1 float64 ${f64.msPerIter.toFixed(2)} ms/iter (2500 iterations ≈ ${f64.projected2500s.toFixed(1)} s)`);
+  }
+  if (only.has('W2')) {
+    r.W2 = runEpochs(W2, be, 'float32', slow ? 1 : quick ? 2 : 5, slow ? 8 : Infinity, slow ? 1 : 80);
+    log(`  W2 ${(r.W2 as EpochResult).examplesPerSec.toFixed(0)} examples/s`);
+  }
+  if (only.has('W3')) {
+    r.W3 = runEpochs(W3, be, 'float32', slow ? 1 : quick ? 1 : 3, slow ? 2 : Infinity, slow ? 1 : 4);
+    log(`  W3 ${(r.W3 as EpochResult).examplesPerSec.toFixed(0)} examples/s`);
+  }
+  if (only.has('gemm')) for (const s of gemmShapes) gemms.push(timeGemm(be, s, slow ? 0.3 : quick ? 0.1 : 0.25));
+  return r;
+}
+
+/** How many times faster lnn's backend is than a peer, per workload (W1 by time, W2/W3 by rate). */
+function speedups(best: Record<string, unknown>, p: PeerResult) {
+  const w1 = best.W1 as W1Result | undefined;
+  const rate = (k: 'W2' | 'W3') => (best[k] as EpochResult | undefined)?.examplesPerSec;
+  return {
+    W1: p.W1 && w1 ? p.W1.msPerIter / w1.msPerIter : undefined,
+    W2: p.W2 && rate('W2') ? rate('W2')! / p.W2.examplesPerSec : undefined,
+    W3: p.W3 && rate('W3') ? rate('W3')! / p.W3.examplesPerSec : undefined,
+  };
+}
+
 async function main(): Promise<void> {
   const threads = threadsArg ? Number(threadsArg) : undefined;
   await initBackends(threads ? { threads } : {});
+  const summary = await backendSummary();
+  log(`bench: ${summary}`);
   const rssBaseline = peakRss();
   const loadBefore = os.loadavg()[0]!;
   const cpu = os.cpus()[0]?.model ?? 'unknown';
   const results: Record<string, Record<string, unknown>> = {};
   const gemms: GemmResult[] = [];
+  const skipped: Record<string, string> = {};
   for (const name of backendNames) {
-    const be = getBackend(name);
-    const slow = be.name === 'ts';
-    log(
-      `bench: ${be.name}, ${be.threads} thread(s)${'relaxedSimd' in be ? `, relaxed-SIMD ${String((be as WasmBackend).relaxedSimd)}` : ''}`,
-    );
-    const r: Record<string, unknown> = { backend: be.name, threads: be.threads };
-    if ('relaxedSimd' in be) r.relaxedSimd = (be as WasmBackend).relaxedSimd;
-    if (only.has('W1')) {
-      r.W1 = runW1(be, 'float32', slow ? 3 : quick ? 15 : 40, slow ? 1 : 5);
-      log(`  W1 float32 ${(r.W1 as W1Result).msPerIter.toFixed(2)} ms/iter`);
-      const f64 = runW1(be, 'float64', slow ? 2 : quick ? 10 : 25, slow ? 1 : 3);
-      f64.projected2500s = (f64.msPerIter * 2500) / 1000;
-      r.W1f64 = f64;
-      log(`  W1 float64 ${f64.msPerIter.toFixed(2)} ms/iter (2500 iterations ≈ ${f64.projected2500s.toFixed(1)} s)`);
+    if (!registered().includes(name)) {
+      skipped[name] = name === 'native' ? summary : `not registered (${registered().join(', ')} are)`;
+      log(`bench: ${name} skipped: ${skipped[name]}`);
+      continue;
     }
-    if (only.has('W2')) {
-      r.W2 = runEpochs(W2, be, 'float32', slow ? 1 : quick ? 2 : 5, slow ? 8 : Infinity, slow ? 1 : 80);
-      log(`  W2 ${(r.W2 as EpochResult).examplesPerSec.toFixed(0)} examples/s`);
-    }
-    if (only.has('W3')) {
-      r.W3 = runEpochs(W3, be, 'float32', slow ? 1 : quick ? 1 : 3, slow ? 2 : Infinity, slow ? 1 : 4);
-      log(`  W3 ${(r.W3 as EpochResult).examplesPerSec.toFixed(0)} examples/s`);
-    }
-    if (only.has('gemm')) for (const s of gemmShapes) gemms.push(timeGemm(be, s, slow ? 0.3 : quick ? 0.1 : 0.25));
-    results[be.name] = r;
+    results[name] = runBackend(getBackend(name), gemms);
   }
-  let peer: PeerResult | undefined;
+  const best = results.native ?? results.wasm ?? Object.values(results)[0]!;
+  const peerThreads = threads ?? (best.threads as number);
+  const peers: PeerResult[] = [];
   if (peersDir) {
-    log(`bench: TensorFlow.js wasm peer from ${peersDir}`);
-    peer = runTfjsWasm(peersDir);
+    if (peerNames.includes('torch')) {
+      log(`bench: PyTorch peer from ${peersDir}, BLAS on ${peerThreads} thread(s)`);
+      peers.push(runTorch(peersDir, peerThreads));
+    }
+    if (peerNames.includes('tfjs')) {
+      log(`bench: TensorFlow.js wasm peer from ${peersDir}`);
+      peers.push(runTfjsWasm(peersDir));
+    }
   }
-  const best = results.wasm ?? results[backendNames[0]!]!;
+  let numpyGemm: ReturnType<typeof runNumpyGemm> | undefined;
+  if (numpy) {
+    log(`bench: numpy GEMMs on ${peerThreads} BLAS thread(s)`);
+    numpyGemm = runNumpyGemm(peerThreads, quick ? 0.2 : 0.5);
+  }
   const ts = results.ts;
   const speedup = (k: 'W2' | 'W3') =>
     ts?.[k] && best[k] ? (best[k] as EpochResult).examplesPerSec / (ts[k] as EpochResult).examplesPerSec : undefined;
@@ -186,6 +228,7 @@ async function main(): Promise<void> {
       node: process.version,
       loadavg: { before: loadBefore, after: os.loadavg()[0]! },
     },
+    summary,
     backend: best.backend,
     threads: best.threads,
     W1: best.W1,
@@ -201,16 +244,10 @@ async function main(): Promise<void> {
           }
         : undefined,
     gemm: gemms,
-    peer: peer
-      ? {
-          ...peer,
-          speedup: {
-            W1: peer.W1 && best.W1 ? peer.W1.msPerIter / (best.W1 as W1Result).msPerIter : undefined,
-            W2: peer.W2 && best.W2 ? (best.W2 as EpochResult).examplesPerSec / peer.W2.examplesPerSec : undefined,
-            W3: peer.W3 && best.W3 ? (best.W3 as EpochResult).examplesPerSec / peer.W3.examplesPerSec : undefined,
-          },
-        }
-      : undefined,
+    peers: peers.map((p) => ({ ...p, speedup: speedups(best, p) })),
+    numpyGemm,
+    targets: targets(best, gemms, peers, numpyGemm),
+    skipped,
     backends: results,
     rss: { baselineMB: rssBaseline / 2 ** 20, peakMB: peakRss() / 2 ** 20 },
   };
@@ -219,18 +256,58 @@ async function main(): Promise<void> {
     return;
   }
   printTable(results, gemms, doc.rss);
-  process.stdout.write(
-    `\n${cpu}, ${os.cpus().length} cores, Node ${process.version}, load average ${loadBefore.toFixed(1)} → ${doc.machine.loadavg.after.toFixed(1)}\n`,
+  const out = (line: string) => process.stdout.write(line + '\n');
+  out(
+    `\n${cpu}, ${os.cpus().length} cores, Node ${process.version}, load average ${loadBefore.toFixed(1)} → ${doc.machine.loadavg.after.toFixed(1)}`,
   );
-  if (doc.peer) {
-    const p = doc.peer;
-    if (p.error) process.stdout.write(`\npeer ${p.peer}: ${p.error}\n`);
+  out(summary);
+  for (const p of doc.peers) {
+    if (p.error) out(`\npeer ${p.peer}: ${p.error}`);
     else
-      process.stdout.write(
+      out(
         `\n| ${p.peer} (same run) | W1 ${p.W1?.msPerIter.toFixed(2)} ms/iter | W2 ${p.W2?.examplesPerSec.toFixed(0)} ex/s | W3 ${p.W3?.examplesPerSec.toFixed(0)} ex/s |\n` +
-          `| lnn ${best.backend as string} speedup | ${p.speedup.W1?.toFixed(1)}x | ${p.speedup.W2?.toFixed(1)}x | ${p.speedup.W3?.toFixed(1)}x |\n`,
+          `| lnn ${best.backend as string} speedup | ${p.speedup.W1?.toFixed(2)}x | ${p.speedup.W2?.toFixed(2)}x | ${p.speedup.W3?.toFixed(2)}x |`,
       );
   }
+  if (numpyGemm) {
+    if (numpyGemm.error) out(`\nnumpy GEMM: ${numpyGemm.error}`);
+    else for (const g of numpyGemm.gemm) out(`numpy ${numpyGemm.threads}T ${g.label}: ${g.gflops.toFixed(1)} GFLOP/s`);
+  }
+  if (doc.targets.length) {
+    out('\n| target | measured |\n|---|---|');
+    for (const t of doc.targets) out(`| ${t.target} | ${t.measured} |`);
+  }
+}
+
+/** The native backend's targets (issue 10) as far as this run measured them. */
+function targets(
+  best: Record<string, unknown>,
+  gemms: GemmResult[],
+  peers: PeerResult[],
+  numpyGemm: ReturnType<typeof runNumpyGemm> | undefined,
+): { target: string; measured: string }[] {
+  const out: { target: string; measured: string }[] = [];
+  const name = best.backend as string;
+  const torch = peers.find((p) => p.peer.startsWith('pytorch') && !p.error);
+  if (torch) {
+    const s = speedups(best, torch);
+    const fmt = (x: number | undefined) => (x === undefined ? '-' : `${x.toFixed(2)}x`);
+    out.push({
+      target: `≥ 1.0x PyTorch on W1, W2, W3 (${name})`,
+      measured: `${fmt(s.W1)}, ${fmt(s.W2)}, ${fmt(s.W3)}`,
+    });
+  }
+  const ref = numpyGemm?.gemm.find((g) => g.label.startsWith('1024^3'));
+  const w3 = gemms.filter((g) => g.backend === name && g.label.startsWith('W3'));
+  if (ref && w3.length)
+    out.push({
+      target: `W3 GEMMs ≥ 85% of numpy's ${numpyGemm!.threads}-thread 1024³ (${ref.gflops.toFixed(1)} GFLOP/s)`,
+      measured: w3.map((g) => `${((100 * g.gflops) / ref.gflops).toFixed(0)}%`).join(', '),
+    });
+  const f64 = best.W1f64 as W1Result | undefined;
+  if (f64?.projected2500s !== undefined)
+    out.push({ target: 'W1 float64, 2500 iterations, under 10 s', measured: `${f64.projected2500s.toFixed(1)} s` });
+  return out;
 }
 
 function printTable(
@@ -270,7 +347,7 @@ function printTable(
     );
   out('');
   out(`RSS: baseline ${rss.baselineMB.toFixed(0)} MB, peak ${rss.peakMB.toFixed(0)} MB`);
-  const w2 = (results.wasm?.W2 ?? undefined) as EpochResult | undefined;
+  const w2 = (results.native?.W2 ?? results.wasm?.W2 ?? undefined) as EpochResult | undefined;
   if (w2) {
     out(
       `W2 memory: data ${(w2.dataBytes / 2 ** 20).toFixed(1)} MB, parameters + one batch's activations ${(w2.modelBytes / 2 ** 20).toFixed(2)} MB, ` +

@@ -28,6 +28,7 @@ function layer(name: string, nOut: number, nIn: number, m: number): GemmShape[] 
 }
 
 export const gemmShapes: GemmShape[] = [
+  { label: '1024³ NN', transA: false, transB: false, M: 1024, N: 1024, K: 1024 },
   ...layer('W1 l1', 20, 12288, 209),
   ...layer('W2 l1', 128, 784, 128),
   ...layer('W3 l2', 1024, 1024, 256),

@@ -41,27 +41,52 @@ export function setBackend(nameOrBackend: string | Backend): Backend {
 }
 
 export interface InitBackendsOptions {
-  /** Threads for the wasm backend, the calling one included (default: LNN_THREADS, else every core, at most 8). */
+  /**
+   * Threads for the fast backends, the calling one included (default: LNN_THREADS, else every core;
+   * the wasm backend takes at most 8).
+   */
   threads?: number;
+  /** false: do not load the native addon (as LNN_NATIVE=0 does). */
+  native?: boolean;
 }
+
+/** Registry priorities: the default backend is the fastest that loaded. */
+const PRIORITY = { wasm: 10, native: 20 } as const;
 
 let initializing: Promise<void> | undefined;
 let initError: unknown;
+let nativeReason: string | undefined;
 
 /**
- * Loads the WebAssembly SIMD backend and registers it as 'wasm', so that `defaultBackend()` returns
- * it from then on. Idempotent (later calls return the first call's promise, whatever their options);
- * never throws: where WebAssembly SIMD is unavailable, 'ts' stays the default and
- * `backendInitError()` says why.
- * @example await initBackends({ threads: 2 }); defaultBackend().name // => 'wasm'
+ * Loads the fast backends and registers them: the WebAssembly SIMD kernels as 'wasm', and in Node the
+ * optional native addon as 'native', so that `defaultBackend()` returns the fastest that loaded from
+ * then on. Idempotent (later calls return the first call's promise, whatever their options); never
+ * throws: where WebAssembly SIMD is unavailable, 'ts' stays the default and `backendInitError()` says
+ * why; where the addon is not built or cannot load, `nativeBackendReason()` says why.
+ * @example await initBackends({ threads: 2 }); defaultBackend().name // => 'native' (or 'wasm' without the addon)
  */
 export function initBackends(options: InitBackendsOptions = {}): Promise<void> {
   initializing ??= (async () => {
     try {
       const { createWasmBackend } = await import('./wasm/index.js');
-      registerBackend(await createWasmBackend(options), 10);
+      registerBackend(
+        await createWasmBackend(options.threads === undefined ? {} : { threads: options.threads }),
+        PRIORITY.wasm,
+      );
     } catch (e) {
       initError = e;
+    }
+    if (options.native === false) {
+      nativeReason = 'turned off by initBackends({ native: false })';
+      return;
+    }
+    try {
+      const { loadNativeBackend } = await import('./native/index.js');
+      const r = await loadNativeBackend(options.threads === undefined ? {} : { threads: options.threads });
+      if ('backend' in r) registerBackend(r.backend, PRIORITY.native);
+      else nativeReason = r.reason;
+    } catch (e) {
+      nativeReason = (e as Error).message;
     }
   })();
   return initializing;
@@ -70,4 +95,24 @@ export function initBackends(options: InitBackendsOptions = {}): Promise<void> {
 /** Why `initBackends` could not register the wasm backend, if it could not. */
 export function backendInitError(): unknown {
   return initError;
+}
+
+/** Why `initBackends` did not register the native backend (one line), if it did not. */
+export function nativeBackendReason(): string | undefined {
+  return nativeReason;
+}
+
+/**
+ * One line for `lnn --version` and the bench: the backend in use by default, its instruction set and
+ * threads, and why a faster one is not in use.
+ * @example await backendSummary() // => 'backend: native (avx2, 2 threads)'
+ */
+export async function backendSummary(): Promise<string> {
+  await initBackends();
+  const be = defaultBackend();
+  const isa = 'isa' in be && typeof be.isa === 'string' ? `${be.isa}, ` : '';
+  let line = `backend: ${be.name} (${isa}${be.threads} thread${be.threads === 1 ? '' : 's'})`;
+  if (nativeReason !== undefined) line += `; native: ${nativeReason}`;
+  if (initError !== undefined) line += `; wasm: ${(initError as Error).message}`;
+  return line;
 }

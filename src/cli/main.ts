@@ -1,3 +1,4 @@
+import { backendSummary } from '../backend/index.js';
 import { DataError, ShapeError, ValueError } from '../core/errors.js';
 import { printable } from '../core/text.js';
 import { commands } from './commands/index.js';
@@ -31,7 +32,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-v') {
-    io.out(`${VERSION}\n`);
+    io.out(`${VERSION}\n${await backendSummary()}\n`);
     return 0;
   }
   const cmd = commands.find((c) => c.name === name);

@@ -1,8 +1,13 @@
 // The backends every kernel test runs over: the plain TypeScript reference, and the WebAssembly
 // backend single-threaded and with two threads (the machine's cores; LNN_TEST_THREADS overrides),
-// with relaxed-SIMD where the runtime has it, and once with plain SIMD over unshared memory.
+// with relaxed-SIMD where the runtime has it, and once with plain SIMD over unshared memory; then,
+// where the addon is built, the native backend with every instruction-set variant this CPU runs (its
+// best one also single-threaded). Without the addon the native cases are left out, and
+// test/backend/native.test.ts skips, saying why.
 import type { Backend } from '../../src/backend/backend.js';
 import { ReferenceBackend } from '../../src/backend/reference.js';
+import { loadNativeBackend } from '../../src/backend/native/index.js';
+import { loadAddon } from '../../src/backend/native/addon.js';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
 import type { DType, Matrix } from '../../src/core/matrix.js';
 
@@ -25,7 +30,28 @@ export async function allBackends(): Promise<Case[]> {
     { label: `wasm 1 thread${one.relaxedSimd ? ' relaxed-SIMD' : ''}`, backend: one },
     { label: `wasm ${many.threads} threads${many.relaxedSimd ? ' relaxed-SIMD' : ''}`, backend: many },
     { label: 'wasm 1 thread plain SIMD unshared memory', backend: plain },
+    ...(await nativeBackends(threads)),
   ];
+}
+
+/** Why the native cases are left out (the addon is not built, or LNN_NATIVE=0), or undefined. */
+export async function nativeUnavailable(): Promise<string | undefined> {
+  const r = await loadAddon();
+  return 'reason' in r ? r.reason : undefined;
+}
+
+/** Native backends: every variant this CPU runs with `threads` threads, and the best with one. */
+async function nativeBackends(threads: number): Promise<Case[]> {
+  const r = await loadAddon();
+  if ('reason' in r) return [];
+  const [best, ...others] = r.addon.cpu().isas;
+  const out: Case[] = [];
+  for (const [isa, t] of [[best!, threads], [best!, 1], ...others.map((i) => [i, threads] as const)] as const) {
+    const loaded = await loadNativeBackend({ threads: t, isa });
+    if ('backend' in loaded)
+      out.push({ label: `native ${isa} ${t} thread${t > 1 ? 's' : ''}`, backend: loaded.backend });
+  }
+  return out;
 }
 
 export const dtypes: DType[] = ['float32', 'float64'];

@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+// Builds the optional native backend (native/*.cc → build/Release/lnn_native.node) with node-gyp, from
+// source, against the Node headers already on the machine (no download). Run by `npm install` / `npm ci`
+// (the install script) and by `npm run build`.
+//
+// It never fails the install: when the build is turned off (LNN_NATIVE=0), when there is no C++
+// compiler or no node-gyp, or when the compile fails, it says why on stderr, records the reason in
+// build/native-status.json, and exits 0; lnn then runs on its WebAssembly kernels and `lnn --version`
+// repeats the reason. `--strict` exits 1 on any such failure instead (for CI jobs that need the addon).
+// LNN_NATIVE_ASAN=1 builds with AddressSanitizer (binding.gyp); such an addon loads only with the ASan
+// runtime preloaded (LD_PRELOAD, printed here), which is how the CI's ASan job runs the backend tests.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const statusFile = join(root, 'build', 'native-status.json');
+const strict = process.argv.includes('--strict');
+const log = (s) => process.stderr.write(`lnn native backend: ${s}\n`);
+
+function record(status) {
+  mkdirSync(dirname(statusFile), { recursive: true });
+  writeFileSync(statusFile, JSON.stringify({ ...status, node: process.version, arch: process.arch }, null, 2) + '\n');
+}
+
+/** Gives up on the addon: says why, records it, and exits 0 (1 with --strict). */
+function skip(reason) {
+  record({ built: false, reason });
+  log(`not built: ${reason}. lnn runs on its WebAssembly kernels.`);
+  process.exit(strict ? 1 : 0);
+}
+
+/** Whether an executable of that name is on PATH. */
+function onPath(name) {
+  if (name.includes('/')) return existsSync(name);
+  const exts = process.platform === 'win32' ? ['.exe', '.cmd', ''] : [''];
+  return (process.env.PATH ?? '').split(delimiter).some((d) => d && exts.some((e) => existsSync(join(d, name + e))));
+}
+
+/** npm's own node-gyp (npm passes its path to scripts), else the one bundled beside this Node's npm. */
+function findNodeGyp() {
+  const candidates = [
+    process.env.npm_config_node_gyp,
+    join(dirname(process.execPath), '../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js'),
+    join(dirname(process.execPath), 'node_modules/npm/node_modules/node-gyp/bin/node-gyp.js'),
+  ];
+  return candidates.find((p) => p && existsSync(p));
+}
+
+/**
+ * The Node headers to build against: npm's nodedir setting, else the ones installed with this Node
+ * (<prefix>/include/node), so that node-gyp never tries to download them.
+ */
+function findNodeDir() {
+  if (process.env.npm_config_nodedir) return process.env.npm_config_nodedir;
+  const prefix = join(dirname(process.execPath), '..');
+  return existsSync(join(prefix, 'include/node/node_api.h')) ? prefix : undefined;
+}
+
+function run(nodeGyp, args) {
+  const r = spawnSync(process.execPath, [nodeGyp, ...args], { cwd: root, encoding: 'utf8', env: process.env });
+  return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}`, error: r.error };
+}
+
+/** The first compiler error line, or the last lines of node-gyp's output. */
+function firstError(output) {
+  const lines = output.split('\n');
+  const err = lines.find((l) => /error[: ]/i.test(l) && !l.startsWith('gyp ERR! stack'));
+  return (err ?? lines.filter(Boolean).slice(-3).join(' | ')).trim().slice(0, 300);
+}
+
+/** The ASan runtime the compiler links against (to preload: Node itself is not instrumented). */
+function asanRuntime() {
+  const r = spawnSync(cxx, ['-print-file-name=libasan.so'], { encoding: 'utf8' });
+  const path = r.stdout?.trim();
+  if (r.status !== 0 || !path || !existsSync(path)) skip(`no AddressSanitizer runtime for ${cxx}`);
+  return path;
+}
+
+if (process.env.LNN_NATIVE === '0') skip('turned off by LNN_NATIVE=0');
+const cxx = process.env.CXX || (process.platform === 'win32' ? 'cl' : 'g++');
+if (!onPath(cxx) && !(cxx === 'g++' && onPath('c++'))) skip(`no C++ compiler (${cxx} is not on PATH)`);
+if (!onPath('make') && process.platform !== 'win32') skip('no make on PATH');
+const nodeGyp = findNodeGyp();
+if (!nodeGyp) skip('node-gyp not found (it comes with npm)');
+const nodeDir = findNodeDir();
+const common = nodeDir ? [`--nodedir=${nodeDir}`] : [];
+
+const started = Date.now();
+// Configure once; later builds are incremental (make recompiles what changed).
+if (!existsSync(join(root, 'build', 'Makefile')) && !existsSync(join(root, 'build', 'binding.sln'))) {
+  const c = run(nodeGyp, ['configure', ...common]);
+  if (!c.ok) skip(`node-gyp configure failed: ${firstError(c.output || String(c.error))}`);
+}
+const b = run(nodeGyp, ['build', '--jobs', 'max', ...common]);
+if (!b.ok) skip(`the compile failed: ${firstError(b.output || String(b.error))}`);
+
+// Load it once in a separate process: a binary that builds but cannot load is no better than none.
+const addon = join(root, 'build', 'Release', 'lnn_native.node');
+const asan = process.env.LNN_NATIVE_ASAN === '1' ? asanRuntime() : undefined;
+const probe = spawnSync(
+  process.execPath,
+  ['-e', `console.log(JSON.stringify(require(${JSON.stringify(addon)}).cpu()))`],
+  { encoding: 'utf8', env: asan ? { ...process.env, LD_PRELOAD: asan, ASAN_OPTIONS: 'detect_leaks=0' } : process.env },
+);
+if (probe.status !== 0) skip(`built, but it does not load: ${firstError(probe.stderr)}`);
+const { isas } = JSON.parse(probe.stdout);
+record({ built: true, isas, seconds: (Date.now() - started) / 1000, ...(asan ? { asan } : {}) });
+log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s; this CPU runs ${isas.join(', ')}`);
+if (asan) log(`built with AddressSanitizer: load it with LD_PRELOAD=${asan} ASAN_OPTIONS=detect_leaks=0`);
