@@ -27,6 +27,8 @@ export interface Executor {
   /** How many trials may run at once. */
   readonly capacity: number;
   run(spec: TrialSpec): Promise<TrialRun>;
+  /** Called once the trial's result is on disk (a queue then drops the job). */
+  recorded?(spec: TrialSpec): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export async function runSweep(
     hooks.started?.(spec);
     const { result, model } = await executor.run(spec);
     keep(record, result, model, state);
+    await executor.recorded?.(spec);
     hooks.finished?.(result, true);
   };
   if (plan.kind === 'all') {

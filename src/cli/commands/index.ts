@@ -12,6 +12,7 @@ import { dataCommand } from './data.js';
 import { splitCommand } from './split.js';
 import { sweepCommand } from './sweep.js';
 import { runsCommand } from './runs.js';
+import { workerCommand } from './worker.js';
 
 /** Every `lnn` command, in the order `lnn --help` lists them. */
 export const commands: Command[] = [trainCommand, evalCommand, predictCommand, inspectCommand, gradcheckCommand];
@@ -21,3 +22,4 @@ commands.push(dataCommand);
 commands.push(splitCommand);
 commands.push(sweepCommand);
 commands.push(runsCommand);
+commands.push(workerCommand);

@@ -48,6 +48,10 @@ async function runSweepCommand(args: Parsed, io: Io, invocation: Invocation): Pr
     'evaluate-test': Boolean(args['evaluate-test']),
   });
   const outputs = planCommandOutputs(args, ['save-best'], SWEEP_INPUTS);
+  if (s.queue !== undefined) {
+    const { runQueuedSweep } = await import('../sweep/queued.js');
+    return runQueuedSweep(args, io, invocation, s, settings, outputs, t0);
+  }
   const backend = await chooseBackend(args);
   const prepared = await prepareData(args, settings, io);
   requireDev(prepared);
@@ -65,7 +69,8 @@ async function runSweepCommand(args: Parsed, io: Io, invocation: Invocation): Pr
       ...(typeof args['backend'] === 'string' ? { backend: args['backend'] } : {}),
       ...(rungs ? { prune: (id: string, r: number, e: number) => rungs.report(r, id, e) } : {}),
     });
-    if (!args['quiet']) io.err(announcement(s, plan, prepared, record, budget));
+    const how = `${budget.parallel} at a time with ${budget.threadsEach} kernel thread${budget.threadsEach === 1 ? '' : 's'} each (${availableParallelism()} cores)`;
+    if (!args['quiet']) io.err(announcement(s, plan, prepared, record, how));
     const outcome = await runWithDisplay(plan, record, executor, io, Boolean(args['quiet']), expectedTrials(s, plan));
     return await finishSweep(record, outcome, prepared, backend, outputs, io, {
       json: Boolean(args['json']),
@@ -147,13 +152,13 @@ export function announcement(
   plan: Plan,
   prepared: PreparedData,
   record: SweepRecord,
-  budget: { parallel: number; threadsEach: number },
+  how: string,
 ): string {
   const space = s.axes.map((a) => `--${a.key} ${describeAxis(a)}`).join(', ') || 'the baseline';
   const count = plan.kind === 'all' ? `${plan.proposals.length} trials` : `up to ${expectedTrials(s, plan)} trials`;
   const { sets } = prepared;
   const lines = [
-    `lnn sweep: ${s.strategy} over ${space}: ${count}, ${budget.parallel} at a time with ${budget.threadsEach} kernel thread${budget.threadsEach === 1 ? '' : 's'} each (${availableParallelism()} cores); ` +
+    `lnn sweep: ${s.strategy} over ${space}: ${count}, ${how}; ` +
       `${prepared.data.source}: train ${sets.train.X.cols}, dev ${sets.dev!.X.cols} (${sets.rule}); record in ${record.dir}`,
   ];
   if (plan.kind === 'all' && plan.note) lines.push(`note: ${plan.note}`);

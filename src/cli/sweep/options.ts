@@ -46,6 +46,12 @@ const sweepOnly: Options = {
   },
   resume: { type: 'boolean', description: 'continue the sweep in --dir: keep finished trials, re-run half-done ones' },
   'save-best': { type: 'string', value: 'MODEL', description: "write the best trial's model to this file" },
+  queue: {
+    type: 'string',
+    value: 'redis://HOST:PORT',
+    description: 'run the trials on lnn worker processes through a BullMQ queue on this Redis (rediss:// for TLS)',
+  },
+  password: { type: 'string', value: 'PASSWORD', description: 'the Redis password (or set REDIS_PASSWORD)' },
 };
 
 /**

@@ -28,6 +28,8 @@ export interface ThreadOptions {
   /** Kernel threads of each trial. */
   threadsEach: number;
   backend?: string;
+  /** How results name where they ran (default 'local'). */
+  ranOn?: string;
   /** Decides at a rung whether a trial goes on; absent: no pruning. */
   prune?: (id: string, r: number, devError: number) => boolean;
 }
@@ -69,7 +71,7 @@ export class ThreadExecutor implements Executor {
       sets: this.sets,
       threads: this.options.threadsEach,
       ...(this.options.backend !== undefined ? { backend: this.options.backend } : {}),
-      ranOn: 'local',
+      ranOn: this.options.ranOn ?? 'local',
       signal: new SharedArrayBuffer(8),
     };
     const slot = new Slot(data, this.options.prune);
