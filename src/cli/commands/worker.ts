@@ -1,9 +1,6 @@
 import { availableParallelism, hostname } from 'node:os';
-import { QUEUE_NAME, checkRedis, serveTrials, shownUrl } from '../../experiments/queue.js';
 import { UsageError, numberOption, type Command, type Invocation, type Io, type Parsed } from '../command.js';
 import { backendOption, chooseBackend, threadsFromEnvironment } from '../shared.js';
-import { redisTargetOf } from '../sweep/redis.js';
-import { TrialServer, dataRoots } from '../sweep/serve.js';
 
 export const workerCommand: Command = {
   name: 'worker',
@@ -40,6 +37,10 @@ Examples:
 
 async function runWorker(args: Parsed, io: Io, invocation: Invocation): Promise<number> {
   if (args['queue'] === undefined) throw new UsageError('give the queue: --queue redis://HOST:PORT');
+  // BullMQ and ioredis load only here and in lnn sweep --queue: nothing else in lnn needs them.
+  const { QUEUE_NAME, checkRedis, serveTrials, shownUrl } = await import('../../experiments/queue.js');
+  const { redisTargetOf } = await import('../sweep/redis.js');
+  const { TrialServer, dataRoots } = await import('../sweep/serve.js');
   const target = redisTargetOf(args);
   const roots = dataRoots(invocation.repeated['data-root'] ?? []);
   const lockSeconds = numberOption(args, 'lock-seconds', { integer: true, min: 1 })!;

@@ -1,4 +1,4 @@
-import { SWEEP_KEYS, isSweepKey } from '../../experiments/space.js';
+import { SWEEPABLE, SWEEP_KEYS, isSweepKey, type SweepKey } from '../../experiments/space.js';
 import { STRATEGIES } from '../../experiments/strategies.js';
 import type { Options } from '../command.js';
 import { trainOptions } from '../train/options.js';
@@ -64,13 +64,17 @@ export const sweepOptions: Options = {
       .filter(([k]) => !NOT_FOR_SWEEPS.includes(k))
       .map(([k, spec]) => [
         k,
-        isSweepKey(k)
-          ? { ...spec, repeatable: true, description: `${spec.description}; repeat it, or MIN..MAX, to sweep` }
-          : spec,
+        isSweepKey(k) ? { ...spec, repeatable: true, description: `${spec.description}; ${sweepHint(k)}` } : spec,
       ]),
   ),
   ...sweepOnly,
+  'evaluate-test': { type: 'boolean', description: "measure the best trial's model on the test set, once, at the end" },
 };
+
+/** How an option is swept: repeated values, or a range for numbers. */
+function sweepHint(key: SweepKey): string {
+  return SWEEPABLE[key].kind === 'number' ? 'repeat it, or give MIN..MAX, to sweep' : 'repeat it to sweep';
+}
 
 /** The options that are not `lnn train`'s, or that do not change what a trial computes. */
 const NOT_TRIAL = new Set([...Object.keys(sweepOnly), 'json', 'quiet', 'evaluate-test', 'backend']);
