@@ -2,7 +2,8 @@
  * `npm run bench:sweep`: the issue's MNIST demonstrations of `lnn sweep`, run through the built command
  * (`npm run build` first) exactly as a user runs it, each in a fresh temporary record directory:
  *
- *   grid      8 trials (--lr x2, --hidden x2, --epochs x2) with --parallel 1, then --parallel 2: wall times
+ *   grid      8 trials (--lr x2, --hidden x2, --epochs x2) with --parallel 1, then --parallel 2, back to back,
+ *             `--repeat N` times (default 3): wall times, their medians and the ratio
  *   depth     logistic regression, 1, 2, ... hidden layers until dev error stops improving
  *   recipe    from a deliberately small network (--hidden 8 --epochs 2)
  *   regular   the recipe from a large unregularized network (it should move toward regularization)
@@ -20,6 +21,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : undefined;
 const asJson = args.includes('--json');
+/** Grid pairs (--parallel 1, then 2) to run back to back; the medians are compared. */
+const repeat = args.includes('--repeat') ? Number(args[args.indexOf('--repeat') + 1]) : 3;
 const bin = join(root, 'bin/lnn.js');
 if (!existsSync(join(root, 'dist/cli/bin.js'))) {
   process.stderr.write('bench:sweep: dist/ is missing; run `npm run build` first\n');
@@ -74,10 +77,11 @@ const byIndex = (r: Result) => [...r.trials].sort((a, b) => a.index - b.index);
 
 const GRID = ['--lr', '0.001', '--lr', '0.003', '--hidden', '32', '--hidden', '64', '--epochs', '2', '--epochs', '4'];
 const runs: Record<string, () => Result[]> = {
-  grid: () => [
-    sweep('grid-parallel-1', [...GRID, '--parallel', '1']),
-    sweep('grid-parallel-2', [...GRID, '--parallel', '2']),
-  ],
+  grid: () =>
+    Array.from({ length: repeat }, () => [
+      sweep('grid-parallel-1', [...GRID, '--parallel', '1']),
+      sweep('grid-parallel-2', [...GRID, '--parallel', '2']),
+    ]).flat(),
   depth: () => [sweep('depth', ['--strategy', 'depth', '--hidden', '64', '--epochs', '4', '--max-depth', '4'])],
   recipe: () => [sweep('recipe-small', ['--strategy', 'recipe', '--hidden', '8', '--epochs', '2', '--trials', '8'])],
   regular: () => [
@@ -101,16 +105,20 @@ for (const [name, run] of Object.entries(runs)) {
     if (r.best) console.log(`  best: trial ${r.best.index}, dev ${pct(r.best.devError)}`);
   }
 }
-const [p1, p2] = [results.find((r) => r.name === 'grid-parallel-1'), results.find((r) => r.name === 'grid-parallel-2')];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+const walls = (name: string) => results.filter((r) => r.name === name).map((r) => r.wallSeconds);
+const [p1, p2] = [walls('grid-parallel-1'), walls('grid-parallel-2')];
 const summary = {
   machine: `${os.cpus()[0]?.model ?? 'cpu'}, ${os.availableParallelism()} cores, node ${process.version}`,
   date: new Date().toISOString(),
-  ...(p1 && p2
+  loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
+  ...(p1.length && p2.length
     ? {
         gridWallSeconds: {
-          parallel1: p1.wallSeconds,
-          parallel2: p2.wallSeconds,
-          ratio: p1.wallSeconds / p2.wallSeconds,
+          parallel1: p1.map((x) => Number(x.toFixed(1))),
+          parallel2: p2.map((x) => Number(x.toFixed(1))),
+          medianRatio: Number((median(p1) / median(p2)).toFixed(2)),
+          pairRatios: p1.map((x, i) => Number((x / p2[i]!).toFixed(2))),
         },
       }
     : {}),

@@ -16,8 +16,16 @@ export const BIAS_MOVES = ['units', 'layer', 'longer'] as const;
 export const VARIANCE_MOVES = ['l2', 'dropout', 'smaller'] as const;
 export type Move = (typeof BIAS_MOVES)[number] | (typeof VARIANCE_MOVES)[number];
 
-/** The first L2 λ the recipe tries; each later step multiplies it by 10. */
+/** The first L2 λ the recipe tries when it is not told one (see `firstL2For`); each later step multiplies it by 10. */
 export const FIRST_L2 = 0.01;
+
+/**
+ * A first L2 λ that matters for m training examples: the cost's term (λ/2m)·Σ||W||² decays each weight
+ * by λ/m per step, so λ = 1e-4·m gives the usual 1e-4 (0.01 for 90 examples, 0.6 for 6,000).
+ */
+export function firstL2For(m: number): number {
+  return Math.max(0.001, Number((1e-4 * m).toPrecision(1)));
+}
 /** Dropout steps lower the keep probability by this much, down to MIN_KEEP_PROB. */
 export const KEEP_PROB_STEP = 0.2;
 export const MIN_KEEP_PROB = 0.5;
@@ -33,13 +41,15 @@ export interface RecipeOptions {
   baseline: TrialValues;
   /** The most trials the recipe runs. */
   budget: number;
+  /** The λ of the first L2 step (default FIRST_L2). */
+  firstL2?: number;
 }
 
 /**
  * `values` changed by one move of the recipe, or undefined when the move does not apply (no hidden
  * layer to widen, the widest network, dropout already at its floor).
  */
-export function applyMove(move: Move, values: TrialValues): TrialValues | undefined {
+export function applyMove(move: Move, values: TrialValues, firstL2 = FIRST_L2): TrialValues | undefined {
   const widths = widthsOf(values.hidden ?? 'none');
   const set = (key: SweepKey, v: string | undefined) => (v === undefined ? undefined : { ...values, [key]: v });
   switch (move) {
@@ -57,7 +67,7 @@ export function applyMove(move: Move, values: TrialValues): TrialValues | undefi
     }
     case 'l2': {
       const l2 = Number(values.l2 ?? 0);
-      return set('l2', String(l2 === 0 ? FIRST_L2 : Number((l2 * 10).toPrecision(6))));
+      return set('l2', String(l2 === 0 ? firstL2 : Number((l2 * 10).toPrecision(6))));
     }
     case 'dropout': {
       const keep = Number(values['keep-prob'] ?? 1);
@@ -107,11 +117,16 @@ export function recipePlan(o: RecipeOptions): Plan {
       const kinds: Move[] = d.highBias ? [...BIAS_MOVES] : [...VARIANCE_MOVES];
       const again = kinds.indexOf(best.move as Move);
       if (again > 0) kinds.unshift(...kinds.splice(again, 1));
-      const tried = new Set(history.filter((t) => t.parent === best.index).map((t) => t.move));
+      const children = history.filter((t) => t.parent === best.index);
+      const tried = new Set(children.map((t) => t.move));
       const seen = new Set(history.map((t) => canonicalJson(t.values)));
       for (const move of kinds) {
-        if (tried.has(move)) continue;
-        const values = applyMove(move, best.values);
+        const values =
+          move === 'l2'
+            ? nextL2(best, children, o.firstL2)
+            : tried.has(move)
+              ? undefined
+              : applyMove(move, best.values, o.firstL2);
         if (!values || seen.has(canonicalJson(values))) continue;
         const reason = `${condition(best)} in trial ${best.index} ${figures} → ${changes(best.values, values)}`;
         return { values, reason, parent: best.index, move };
@@ -119,6 +134,34 @@ export function recipePlan(o: RecipeOptions): Plan {
       return { stop: `no move from trial ${best.index} improved dev error (${condition(best)} ${figures}) → stop` };
     },
   };
+}
+
+/** L2 steps tried from one trial before the recipe gives up on L2 there. */
+export const L2_TRIES = 3;
+
+/**
+ * The next L2 λ to try from `best`, searching the way the course suggests (try a range of λ): the first
+ * step as `applyMove`; after a step that still overfits, 10x that λ; after one that went too far (high
+ * bias), the geometric middle between it and the weaker λ below it. Undefined after L2_TRIES steps.
+ */
+export function nextL2(
+  best: TrialSummary,
+  children: readonly TrialSummary[],
+  firstL2 = FIRST_L2,
+): TrialValues | undefined {
+  const steps = children.filter((t) => t.move === 'l2');
+  if (steps.length === 0) return applyMove('l2', best.values, firstL2);
+  if (steps.length >= L2_TRIES) return undefined;
+  const l2 = (t: TrialSummary) => Number(t.values.l2 ?? 0);
+  const last = steps.at(-1)!;
+  const tooFar = last.status !== 'ok' || last.diagnosis?.highBias === true;
+  let next: number;
+  if (!tooFar) next = l2(last) * 10;
+  else {
+    const below = Math.max(l2(best), ...steps.map(l2).filter((x) => x < l2(last)));
+    next = Math.sqrt(l2(last) * (below > 0 ? below : l2(last) / 10));
+  }
+  return { ...best.values, l2: String(Number(next.toPrecision(1))) };
 }
 
 /** No trial finished yet: the last one failed (diverged, most likely), so try a tenth of its rate. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -77,6 +77,44 @@ describe('lnn runs', () => {
       j.sweeps.map((s: { trials: number }) => s.trials),
       [2, 3],
     );
+  });
+
+  test('text from the record reaches the terminal with its control characters escaped', async () => {
+    const hostile = join(dir, 'hostile');
+    const r = await lnnInProcess([
+      'sweep',
+      '--data',
+      'builtin:iris',
+      '--lr',
+      '0.1',
+      '--lr',
+      '0.2',
+      '--iterations',
+      '5',
+      '--quiet',
+      '--dir',
+      hostile,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const line = {
+      event: 'finish',
+      id: 'ffff000011112222',
+      index: 3,
+      values: { init: 'x\u001b]0;pwned\u0007.json' },
+      status: 'failed',
+      error: 'bad\u001b[2J',
+      seconds: 0,
+      ranOn: 'h',
+      finishedAt: 'now',
+    };
+    appendFileSync(join(hostile, 'trials.jsonl'), JSON.stringify(line) + '\n');
+    const list = await lnnInProcess(['runs', hostile]);
+    const one = await lnnInProcess(['runs', hostile, '3']);
+    for (const out of [list.stdout, one.stdout]) {
+      assert.ok(!out.includes('\u001b'), 'no raw escape character');
+      assert.match(out, /x\\x1b\]0;pwned\\x07\.json/);
+    }
+    assert.match(one.stdout, /failed: {3}bad\\x1b\[2J/);
   });
 
   test('errors: no directory, not a sweep, no such trial', async () => {

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { ValueError } from '../../src/core/errors.js';
 import { depthPlan, widthsForDepth } from '../../src/experiments/depth.js';
 import { ETA, Rungs, rungIterations } from '../../src/experiments/prune.js';
-import { applyMove, FIRST_L2, recipePlan } from '../../src/experiments/recipe.js';
+import { applyMove, FIRST_L2, firstL2For, L2_TRIES, recipePlan } from '../../src/experiments/recipe.js';
 import { parseAxis, type TrialValues } from '../../src/experiments/space.js';
 import { gridPlan, oneAtATimePlan, randomPlan, singleValues, type Plan } from '../../src/experiments/strategies.js';
 import { bestTrial, rankTrials, type Proposal, type TrialSummary } from '../../src/experiments/trial.js';
@@ -160,6 +160,8 @@ describe('recipe', () => {
     assert.equal(applyMove('longer', baseline)!.epochs, '4');
     assert.equal(applyMove('l2', baseline)!.l2, String(FIRST_L2));
     assert.equal(applyMove('l2', { ...baseline, l2: '0.01' })!.l2, '0.1');
+    assert.equal(applyMove('l2', baseline, firstL2For(6000))!.l2, '0.6', 'λ/m = 1e-4 for m = 6,000');
+    assert.equal(firstL2For(90), 0.009);
     assert.equal(applyMove('dropout', baseline)!['keep-prob'], '0.8');
     assert.equal(applyMove('dropout', { ...baseline, 'keep-prob': '0.8' })!['keep-prob'], '0.6');
     assert.equal(applyMove('dropout', { ...baseline, 'keep-prob': '0.6' }), undefined, 'dropout stops at keep 0.5');
@@ -184,11 +186,31 @@ describe('recipe', () => {
     const h = [done(1, big, 0.001, 0.06)];
     const l2 = next(plan, h) as Proposal;
     assert.equal(l2.reason, `high variance in trial 1 (train 0.10%, dev 6.00%) → --l2 ${FIRST_L2}`);
-    h.push(done(2, l2.values, 0.002, 0.065, { parent: 1, move: 'l2' }));
+    for (const [i, lambda] of ['0.01', '0.1', '1'].entries()) {
+      const step = next(plan, h) as Proposal;
+      assert.deepEqual([step.move, step.values.l2], ['l2', lambda]);
+      h.push(done(i + 2, step.values, 0.002, 0.065, { parent: 1, move: 'l2' }));
+    }
     const dropout = next(plan, h) as Proposal;
     assert.equal(dropout.move, 'dropout');
     assert.equal(dropout.parent, 1, 'from the best trial, not the last');
     assert.equal(dropout.values['keep-prob'], '0.8');
+  });
+
+  test('L2 is searched: 10x after a step that still overfits, the geometric middle after one that went too far', () => {
+    const big = { ...baseline, hidden: '512' };
+    const p = recipePlan({ baseline: big, budget: 10, firstL2: 0.6 });
+    const h = [done(1, big, 0.0, 0.041)];
+    const first = next(p, h) as Proposal;
+    assert.equal(first.values.l2, '0.6');
+    h.push(done(2, first.values, 0.037, 0.0625, { parent: 1, move: 'l2' })); // high bias now: too far
+    const middle = next(p, h) as Proposal;
+    assert.equal(middle.move, 'l2');
+    assert.equal(middle.values.l2, '0.2', 'sqrt(0.6 x 0.06)');
+    h.push(done(3, middle.values, 0.001, 0.045, { parent: 1, move: 'l2' })); // still overfits, not better
+    assert.equal((next(p, h) as Proposal).values.l2, '2', '10x a step that still overfits');
+    h.push(done(4, { ...big, l2: '2' }, 0.05, 0.07, { parent: 1, move: 'l2' }));
+    assert.equal((next(p, h) as Proposal).move, 'dropout', `after ${L2_TRIES} L2 steps, dropout`);
   });
 
   test('stops when neither is high, when no move helps, and at the budget', () => {

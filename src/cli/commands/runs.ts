@@ -102,17 +102,17 @@ function showTrial(s: SweepContents, which: string, io: Io, json: boolean): void
     `trial ${t.index} of ${s.dir} (id ${t.id}), rank ${rank} of ${s.trials.length}: ${t.status}`,
     `values:    ${valuesText(t.values)}`,
   ];
-  if (t.reason) lines.push(`why:       ${t.reason}`);
-  if (t.error) lines.push(`${t.status === 'pruned' ? 'pruned:  ' : 'failed:  '} ${t.error}`);
+  if (t.reason) lines.push(`why:       ${printable(t.reason)}`);
+  if (t.error) lines.push(`${t.status === 'pruned' ? 'pruned:  ' : 'failed:  '} ${printable(t.error)}`);
   lines.push(
-    `dev error: ${errorText(t.devError, c)}    train error: ${errorText(t.trainError, c)}    ${t.seconds.toFixed(1)} s on ${t.ranOn}`,
+    `dev error: ${errorText(t.devError, c)}    train error: ${errorText(t.trainError, c)}    ${t.seconds.toFixed(1)} s on ${printable(t.ranOn)}`,
   );
   if (t.run) {
     const hp = t.run.hyperparameters;
     lines.push(
       `network:   [${(hp['dims'] as number[] | undefined)?.join(', ') ?? '?'}] ${String(hp['optimizer'])} α=${String(hp['learningRate'])}, ${String(hp['iterations'])} iterations, batch ${String(hp['batchSize'])}, L2 ${String(hp['l2'])}, keep ${String(hp['keepProb'])}; ${String(hp['backend'])} with ${String(hp['threads'])} thread(s)`,
     );
-    lines.push(`stopped:   ${t.run.result.stopped ?? '—'}`);
+    lines.push(`stopped:   ${printable(t.run.result.stopped ?? '—')}`);
     const evals = t.run.history.evals;
     if (evals.length)
       lines.push(

@@ -2,7 +2,7 @@
  * What a sweep shows: a line per trial as it finishes (with its rank, the progress and the ETA), the
  * ranked table, and the JSON document. `lnn runs` shows a record with the same table.
  */
-import { formatPercent } from '../../core/text.js';
+import { formatPercent, printable } from '../../core/text.js';
 import type { SweepIdentity } from '../../experiments/record.js';
 import type { TrialValues } from '../../experiments/space.js';
 import { rankTrials, type TrialResult, type TrialSummary } from '../../experiments/trial.js';
@@ -10,7 +10,7 @@ import { formatEta } from '../progress.js';
 
 /** `--lr 0.1 --hidden 16,8` (or 'baseline' for a trial with no values of its own). */
 export function valuesText(values: TrialValues): string {
-  const parts = Object.entries(values).map(([k, v]) => `--${k} ${v}`);
+  const parts = Object.entries(values).map(([k, v]) => `--${printable(k)} ${printable(String(v))}`);
   return parts.length ? parts.join(' ') : '(the shared options)';
 }
 
@@ -55,7 +55,7 @@ export function rankedTable(trials: readonly TrialResult[], classification: bool
     errorText(t.trainError, classification),
     verdictText(t),
     `${t.seconds.toFixed(1)} s`,
-    ...keys.map((k) => t.values[k as keyof TrialValues] ?? ''),
+    ...keys.map((k) => printable(t.values[k as keyof TrialValues] ?? '')),
   ]);
   const width = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const line = (cells: string[]) =>
@@ -91,7 +91,7 @@ export function trialLine(t: TrialResult, rank: number, of: number, classificati
   const what =
     t.status === 'ok'
       ? `dev ${errorText(t.devError, classification)}, train ${errorText(t.trainError, classification)}, ${verdictText(t)}; rank ${rank} of ${of}`
-      : `${t.status}: ${t.error ?? ''}`;
+      : `${t.status}: ${printable(t.error ?? '')}`;
   return `trial ${t.index} (${t.id.slice(0, 8)}) ${valuesText(t.values)}: ${what} (${t.seconds.toFixed(1)} s) ${progress}\n`;
 }
 

@@ -5,7 +5,7 @@
 import type { Backend } from '../../backend/backend.js';
 import { DataError, ValueError } from '../../core/errors.js';
 import { depthPlan } from '../../experiments/depth.js';
-import { recipePlan } from '../../experiments/recipe.js';
+import { firstL2For, recipePlan } from '../../experiments/recipe.js';
 import { trialArgs } from '../../experiments/scheduler.js';
 import { widthsOf, widthsValue, type TrialValues } from '../../experiments/space.js';
 import { gridPlan, oneAtATimePlan, randomPlan, singleValues, type Plan } from '../../experiments/strategies.js';
@@ -44,7 +44,11 @@ export function makePlan(s: SweepSettings, settings: TrainSettings, prepared: Pr
       return depthPlan({ baseline, widths, maxDepth: s.maxDepth, minGain: s.minGain });
     }
     case 'recipe':
-      return recipePlan({ baseline: recipeBaseline(s, settings, prepared), budget: s.trials });
+      return recipePlan({
+        baseline: recipeBaseline(s, settings, prepared),
+        budget: s.trials,
+        firstL2: firstL2For(prepared.sets.train.X.cols),
+      });
     default:
       return assertNever(s.strategy, 'strategy');
   }
