@@ -141,8 +141,10 @@ export const L2_TRIES = 3;
 
 /**
  * The next L2 λ to try from `best`, searching the way the course suggests (try a range of λ): the first
- * step as `applyMove`; after a step that still overfits, 10x that λ; after one that went too far (high
- * bias), the geometric middle between it and the weaker λ below it. Undefined after L2_TRIES steps.
+ * step as `applyMove`; then, between the strongest λ that still overfit and the weakest that went too
+ * far (high bias, or a failure), their geometric middle; with no λ too far yet, 10x the strongest.
+ * Undefined after L2_TRIES steps.
+ * @example steps 0.6 (too far) → 0.2 (still overfits) → next sqrt(0.2 × 0.6) ≈ 0.3
  */
 export function nextL2(
   best: TrialSummary,
@@ -153,14 +155,11 @@ export function nextL2(
   if (steps.length === 0) return applyMove('l2', best.values, firstL2);
   if (steps.length >= L2_TRIES) return undefined;
   const l2 = (t: TrialSummary) => Number(t.values.l2 ?? 0);
-  const last = steps.at(-1)!;
-  const tooFar = last.status !== 'ok' || last.diagnosis?.highBias === true;
-  let next: number;
-  if (!tooFar) next = l2(last) * 10;
-  else {
-    const below = Math.max(l2(best), ...steps.map(l2).filter((x) => x < l2(last)));
-    next = Math.sqrt(l2(last) * (below > 0 ? below : l2(last) / 10));
-  }
+  const tooFar = steps.filter((t) => t.status !== 'ok' || t.diagnosis?.highBias === true).map(l2);
+  const overfit = [l2(best), ...steps.filter((t) => !tooFar.includes(l2(t))).map(l2)];
+  const lo = Math.max(...overfit);
+  const hi = tooFar.length ? Math.min(...tooFar) : undefined;
+  const next = hi === undefined ? lo * 10 : Math.sqrt(hi * (lo > 0 && lo < hi ? lo : hi / 10));
   return { ...best.values, l2: String(Number(next.toPrecision(1))) };
 }
 

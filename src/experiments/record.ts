@@ -333,8 +333,12 @@ export class SweepRecord {
   pruneModels(keep: string): void {
     const models = join(this.dir, 'models');
     if (!existsSync(models)) return;
-    for (const name of readdirSync(models))
-      if (name !== `${keep}.json` && name.endsWith('.json')) rmSync(join(models, name), { force: true });
+    for (const name of readdirSync(models)) {
+      // Also the temporary file of a model write that a signal cut short: `.ID.json.lnn-tmp-PID-RANDOM`.
+      const pid = Number(/\.lnn-tmp-(\d+)-[0-9a-z]+$/.exec(name)?.[1]);
+      const stale = Number.isInteger(pid) && pid > 0 && !alive(pid);
+      if ((name !== `${keep}.json` && name.endsWith('.json')) || stale) rmSync(join(models, name), { force: true });
+    }
   }
 
   close(): void {

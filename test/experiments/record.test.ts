@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -104,6 +113,9 @@ describe('the sweep record', () => {
   test('a sweep writes sweep.json and a start and a finish line per trial; the best keeps its model', async () => {
     const dir = join(root, 'a');
     const rec = SweepRecord.open(dir, identity(), { resume: false });
+    // A model write cut short by a signal in an earlier, dead process.
+    mkdirSync(join(dir, 'models'));
+    writeFileSync(join(dir, 'models', '.abc.json.lnn-tmp-999999999-x1y2'), '{');
     const ex = new FakeExecutor();
     const out = await runSweep(gridPlan(rec.identity.space), rec, ex);
     rec.close();
@@ -121,6 +133,7 @@ describe('the sweep record', () => {
       "the others' models are removed",
     );
     assert.equal(existsSync(join(dir, 'lock')), false, 'the lock is released');
+    assert.deepEqual(readdirSync(join(dir, 'models')), [`${best.id}.json`], "a dead process's temporary file is gone");
   });
 
   test('resume keeps finished trials, re-runs a half-done one, and drops a line cut short by a crash', async () => {

@@ -197,7 +197,7 @@ describe('recipe', () => {
     assert.equal(dropout.values['keep-prob'], '0.8');
   });
 
-  test('L2 is searched: 10x after a step that still overfits, the geometric middle after one that went too far', () => {
+  test('L2 is searched: 10x while it still overfits, then between the strongest that overfits and the weakest too far', () => {
     const big = { ...baseline, hidden: '512' };
     const p = recipePlan({ baseline: big, budget: 10, firstL2: 0.6 });
     const h = [done(1, big, 0.0, 0.041)];
@@ -207,9 +207,10 @@ describe('recipe', () => {
     const middle = next(p, h) as Proposal;
     assert.equal(middle.move, 'l2');
     assert.equal(middle.values.l2, '0.2', 'sqrt(0.6 x 0.06)');
-    h.push(done(3, middle.values, 0.001, 0.045, { parent: 1, move: 'l2' })); // still overfits, not better
-    assert.equal((next(p, h) as Proposal).values.l2, '2', '10x a step that still overfits');
-    h.push(done(4, { ...big, l2: '2' }, 0.05, 0.07, { parent: 1, move: 'l2' }));
+    h.push(done(3, middle.values, 0.011, 0.048, { parent: 1, move: 'l2' })); // still overfits, not better
+    const between = next(p, h) as Proposal;
+    assert.equal(between.values.l2, '0.3', 'between 0.2 (still overfits) and 0.6 (too far), never past 0.6');
+    h.push(done(4, between.values, 0.02, 0.05, { parent: 1, move: 'l2' }));
     assert.equal((next(p, h) as Proposal).move, 'dropout', `after ${L2_TRIES} L2 steps, dropout`);
   });
 

@@ -61,7 +61,8 @@ export async function finishSweep(
   const ranked = rankTrials(trials);
   const best = bestTrial(trials);
   const classification = record.identity.data.classes !== undefined;
-  const text = best ? bestModelText(record, best) : undefined;
+  // The model is read only when asked for: a record whose model file went missing still lists its trials.
+  const text = best && (o.saveBest !== undefined || o.evaluateTest) ? bestModelText(record, best) : undefined;
   const test = best && o.evaluateTest ? testBest(text!, record.modelFile(best.id), prepared, backend) : undefined;
   if (best && o.saveBest !== undefined) await commitWithSignals(plan, { '--save-best': text }, io.out);
   const results = usesStdout(plan) ? io.err : io.out;
