@@ -8,3 +8,5 @@ export { readRunDocument, checkRunRecord } from './run-file.js';
 export { lineChart, pathData, downsample, type LineChartSpec, type Series, type Point } from './chart.js';
 export { biasVarianceChart } from './bias-variance.js';
 export { escapeHtml, formatNumber, formatPercent, formatDuration } from './format.js';
+export { renderSweepReport, type SweepReportInput, type SweepReportOptions } from './sweep.js';
+export { scatterChart, type ScatterSpec, type ScatterPoint } from './sweep-chart.js';

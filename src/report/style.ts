@@ -54,6 +54,7 @@ svg.chart .series { fill: none; stroke-width: 2; stroke-linejoin: round; stroke-
 svg.chart .dashed { stroke-dasharray: 6 4; }
 svg.chart .legend-swatch { stroke-width: 3; }
 svg.chart .dot { stroke: var(--bg); stroke-width: 1; }
+svg.chart .dot.hollow { fill: var(--bg); stroke: var(--s0); stroke-width: 2; }
 svg.chart .crosshair { stroke: var(--muted); stroke-width: 1; stroke-dasharray: 3 3; pointer-events: none; }
 svg.chart .nonfinite { fill: var(--bad); }
 svg.chart .empty { fill: var(--muted); font-size: 14px; }
@@ -86,6 +87,7 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 table.wide th { width: 55%; }
 table.compare th { width: auto; white-space: nowrap; } table.compare tbody th { color: var(--fg); }
 table.compare td { min-width: 7em; }
+tr.best td { font-weight: 600; }
 tr.differs td { background: var(--card); font-weight: 600; }
 .muted { color: var(--muted); }
 .nowrap { white-space: nowrap; }

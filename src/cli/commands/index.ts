@@ -10,6 +10,9 @@ import { trainCommand } from './train.js';
 import { reportCommand } from './report.js';
 import { dataCommand } from './data.js';
 import { splitCommand } from './split.js';
+import { sweepCommand } from './sweep.js';
+import { runsCommand } from './runs.js';
+import { workerCommand } from './worker.js';
 
 /** Every `lnn` command, in the order `lnn --help` lists them. */
 export const commands: Command[] = [trainCommand, evalCommand, predictCommand, inspectCommand, gradcheckCommand];
@@ -17,3 +20,6 @@ commands.push(diagnoseCommand);
 commands.push(reportCommand);
 commands.push(dataCommand);
 commands.push(splitCommand);
+commands.push(sweepCommand);
+commands.push(runsCommand);
+commands.push(workerCommand);

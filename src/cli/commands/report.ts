@@ -5,7 +5,9 @@ import { planOutputs } from '../../io/outputs.js';
 import { commitWithSignals } from '../outputs.js';
 import { renderComparisonReport } from '../../report/compare.js';
 import { firstNonFiniteCost, renderReport } from '../../report/html.js';
-import { readRunDocument } from '../../report/run-file.js';
+import { checkRunRecord, readRunDocument } from '../../report/run-file.js';
+import { renderSweepReport } from '../../report/sweep.js';
+import { readSweep } from '../../experiments/record.js';
 import type { RunRecord } from '../../train/record.js';
 import { UsageError, type Command } from '../command.js';
 
@@ -28,8 +30,8 @@ function labels(files: readonly string[]): string[] {
 
 export const reportCommand: Command = {
   name: 'report',
-  summary: 'write a self-contained HTML report of a training run: curves, diagnosis, hyperparameters, data',
-  usage: 'RUN_OR_MODEL [MORE_RUNS...] [-o FILE] [options]',
+  summary: 'write a self-contained HTML report of a training run or a sweep: curves, diagnosis, hyperparameters',
+  usage: 'RUN_OR_MODEL [MORE_RUNS...] [-o FILE] [options]  |  SWEEP_DIR [-o FILE]',
   options: {
     output: {
       type: 'string',
@@ -46,17 +48,27 @@ export const reportCommand: Command = {
   details: [
     'RUN_OR_MODEL is a run record (lnn train --record FILE) or a model file saved by lnn train --save (its record is under "run").',
     'With several files, the report compares them: cost and dev-error curves overlaid, hyperparameters side by side.',
+    "SWEEP_DIR is a sweep's record (lnn sweep --dir): the trials ranked by dev error, dev error against each hyperparameter, the curves of the best trials.",
     'The page needs no network: styles, charts (inline SVG) and its small script are all inside the file.',
     '',
     'Examples:',
     '  lnn report cat.json -o cat.html',
     '  lnn report lr-0.01.json lr-0.1.json lr-1.json -o lr.html --title "learning rate"',
+    '  lnn report sweep-1a2b3c4d -o sweep.html',
   ].join('\n'),
   positionals: 'RUN_OR_MODEL [MORE_RUNS...]',
   async run(args, io, { positionals }) {
     if (positionals.length === 0) throw new UsageError('give a run record or model file to report on');
     const title = args['title'] === undefined ? undefined : String(args['title']);
     if (title !== undefined && title.trim() === '') throw new UsageError('--title must not be empty');
+    if (positionals.length === 1 && isDirectory(positionals[0]!))
+      return reportSweep(
+        positionals[0]!,
+        args['output'] === undefined ? undefined : String(args['output']),
+        title,
+        Boolean(args['json']),
+        io,
+      );
     let output = args['output'] === undefined ? undefined : String(args['output']);
     if (output === undefined) {
       if (positionals.length > 1) throw new UsageError('-o FILE is required when comparing several runs');
@@ -98,3 +110,40 @@ export const reportCommand: Command = {
     }
   },
 };
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** `lnn report DIR`: the page of a sweep, every trial's run record checked as a run file's would be. */
+async function reportSweep(
+  dir: string,
+  output: string | undefined,
+  title: string | undefined,
+  json: boolean,
+  io: { out: (s: string) => void; err: (s: string) => void },
+): Promise<void> {
+  const out = output ?? `${dir.replace(/[\\/]+$/, '')}.report.html`;
+  const plan = planOutputs([{ option: '-o', path: out }]);
+  if (out === '-' && json) throw new UsageError('-o - and --json both write to stdout; give -o a file');
+  const sweep = readSweep(dir);
+  for (const t of sweep.trials)
+    if (t.run) t.run = checkRunRecord(t.run, join(dir, 'trials.jsonl'), `trial ${t.index}: run.`);
+  const html = renderSweepReport(
+    { identity: sweep.identity, trials: sweep.trials, halfDone: sweep.halfDone.length },
+    { generatedAt: new Date().toISOString(), ...(title !== undefined ? { title } : {}) },
+  );
+  await commitWithSignals(plan, { '-o': html }, io.out);
+  const bytes = Buffer.byteLength(html);
+  const results = out === '-' ? io.err : io.out;
+  if (json)
+    results(JSON.stringify({ output: out, bytes, sweep: sweep.identity.id, trials: sweep.trials.length }) + '\n');
+  else
+    results(
+      `Wrote ${out} (${(bytes / 1024).toFixed(1)} KiB): report of the sweep in ${dir} (${sweep.trials.length} trials)\n`,
+    );
+}

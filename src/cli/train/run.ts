@@ -7,6 +7,7 @@ import type { Evaluation } from '../../evaluate/metrics.js';
 import { Model } from '../../train/model.js';
 import { checkMemory, estimateTrainingMemory } from '../../train/memory.js';
 import { courseBatchSize, makeSchedule, type Schedule } from '../../train/schedule.js';
+import type { EvalPoint } from '../../train/record.js';
 import type { TrainResult } from '../../train/trainer.js';
 import type { Io } from '../command.js';
 import { createProgress } from '../progress.js';
@@ -30,6 +31,11 @@ export interface TrainOutcome {
 export interface RunDisplay {
   io: Io;
   quiet: boolean;
+  /**
+   * Sees every evaluation; training ends after the current update once `stop()` says so (a sweep
+   * prunes a losing trial this way).
+   */
+  watch?: { onEval(p: EvalPoint): void; stop(): boolean };
 }
 
 /**
@@ -193,20 +199,24 @@ function fitWithProgress(
         // Off a terminal, an evaluation line at the same iteration already carries the cost.
         if (full && (io.errIsTTY || !evaluated)) progress.log(`Cost after iteration ${p.iteration}: ${p.cost}`);
       },
-      onEval: (p) =>
+      onEval: (p) => {
         progress.evaluation({
           iteration: p.iteration,
           ...(p.epoch !== undefined ? { epoch: p.epoch } : {}),
           ...(p.trainCost !== undefined ? { cost: p.trainCost } : {}),
           trainError: p.trainError,
           ...(p.devError !== undefined ? { devError: p.devError } : {}),
-        }),
-      onIteration: (s) =>
+        });
+        display.watch?.onEval(p);
+      },
+      onIteration: (s) => {
         progress.update({
           iteration: s.iteration,
           ...(s.epoch !== undefined ? { epoch: s.epoch } : {}),
           ...(s.cost !== undefined ? { cost: s.cost } : {}),
-        }),
+        });
+        return display.watch?.stop() === true ? false : undefined;
+      },
     });
   } finally {
     progress.done();

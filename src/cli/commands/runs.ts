@@ -1,0 +1,176 @@
+import { statSync } from 'node:fs';
+import { DataError } from '../../core/errors.js';
+import { printable } from '../../core/text.js';
+import { readSweep, type SweepContents } from '../../experiments/record.js';
+import { describeAxis } from '../../experiments/space.js';
+import { bestTrial, rankTrials, type TrialResult } from '../../experiments/trial.js';
+import { formatCommand } from '../../report/html.js';
+import { UsageError, type Command, type Io } from '../command.js';
+import { errorText, rankedTable, trialJson, valuesText, verdictText } from '../sweep/display.js';
+
+export const runsCommand: Command = {
+  name: 'runs',
+  summary: "list a sweep's trials ranked by dev error, show one trial, or compare sweeps side by side",
+  usage: 'DIR [TRIAL] | DIR DIR... [--json]',
+  positionals: 'DIR [TRIAL | MORE_DIRS...]',
+  options: {
+    json: { type: 'boolean', description: 'print one JSON document instead of text' },
+  },
+  details: `DIR is a sweep's record (lnn sweep --dir DIR). TRIAL is a trial's number or the start of its id.
+
+Examples:
+  lnn runs sweep-1a2b3c4d              the trials, best first
+  lnn runs sweep-1a2b3c4d 3            trial 3: its options, result, diagnosis and why it ran
+  lnn runs lr-sweep depth-sweep        the two sweeps side by side`,
+  async run(args, io, { positionals }) {
+    if (positionals.length === 0) throw new UsageError('give a sweep directory (lnn sweep --dir DIR)');
+    const first = readSweep(positionals[0]!);
+    const rest = positionals.slice(1);
+    if (rest.length === 1 && !isDirectory(rest[0]!)) return showTrial(first, rest[0]!, io, Boolean(args['json']));
+    const sweeps = [first, ...rest.map((d) => readSweep(d))];
+    if (sweeps.length === 1) return listTrials(first, io, Boolean(args['json']));
+    return compareSweeps(sweeps, io, Boolean(args['json']));
+  },
+};
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+const classificationOf = (s: SweepContents) => s.identity.data.classes !== undefined;
+
+/** 'grid over --lr 0.1 | 0.01 on builtin:iris (train 90, dev 30)'. */
+function headline(s: SweepContents): string {
+  const { identity: id } = s;
+  const space = id.space.map((a) => `--${a.key} ${describeAxis(a)}`).join(', ') || 'the baseline';
+  return `${id.strategy} over ${space} on ${printable(id.data.source)} (train ${id.data.train}, dev ${id.data.dev})`;
+}
+
+function listTrials(s: SweepContents, io: Io, json: boolean): void {
+  const ranked = rankTrials(s.trials);
+  if (json) {
+    io.out(
+      JSON.stringify({
+        dir: s.dir,
+        sweep: s.identity.id,
+        strategy: s.identity.strategy,
+        trials: ranked.map((t, i) => trialJson(t, i + 1)),
+        best: bestTrial(s.trials)?.id ?? null,
+        halfDone: s.halfDone.map((h) => ({ index: h.index, id: h.id, values: h.values })),
+      }) + '\n',
+    );
+    return;
+  }
+  const lines = [`${s.dir}: ${headline(s)}`, ''];
+  lines.push(s.trials.length ? rankedTable(s.trials, classificationOf(s)).trimEnd() : 'no trial has finished yet');
+  for (const h of s.halfDone)
+    lines.push(`trial ${h.index} (${h.id.slice(0, 8)}) ${valuesText(h.values)}: started, not finished`);
+  io.out(lines.join('\n') + '\n');
+}
+
+/** A trial by its number or the start of its id (at least 4 hex digits). */
+function findTrial(s: SweepContents, which: string): TrialResult {
+  const byIndex = /^\d+$/.test(which) ? s.trials.find((t) => t.index === Number(which)) : undefined;
+  if (byIndex) return byIndex;
+  const matches = which.length >= 4 ? s.trials.filter((t) => t.id.startsWith(which.toLowerCase())) : [];
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length > 1)
+    throw new UsageError(
+      `trial '${printable(which)}' matches ${matches.length} trials in ${s.dir}; give more of the id`,
+    );
+  const half = s.halfDone.find((h) => String(h.index) === which || h.id.startsWith(which));
+  if (half) throw new DataError(`${s.dir}: trial ${half.index} started but has not finished`, s.dir);
+  throw new DataError(
+    `${s.dir}: no finished trial '${printable(which)}' (trials ${s.trials.map((t) => t.index).join(', ') || 'none'}); give its number or the start of its id`,
+    s.dir,
+  );
+}
+
+function showTrial(s: SweepContents, which: string, io: Io, json: boolean): void {
+  const t = findTrial(s, which);
+  const rank = rankTrials(s.trials).indexOf(t) + 1;
+  if (json) {
+    io.out(JSON.stringify({ dir: s.dir, ...trialJson(t, rank), run: t.run ?? null }) + '\n');
+    return;
+  }
+  const c = classificationOf(s);
+  const lines = [
+    `trial ${t.index} of ${s.dir} (id ${t.id}), rank ${rank} of ${s.trials.length}: ${t.status}`,
+    `values:    ${valuesText(t.values)}`,
+  ];
+  if (t.reason) lines.push(`why:       ${printable(t.reason)}`);
+  if (t.error) lines.push(`${t.status === 'pruned' ? 'pruned:  ' : 'failed:  '} ${printable(t.error)}`);
+  lines.push(
+    `dev error: ${errorText(t.devError, c)}    train error: ${errorText(t.trainError, c)}    ${t.seconds.toFixed(1)} s on ${printable(t.ranOn)}`,
+  );
+  if (t.run) {
+    const hp = t.run.hyperparameters;
+    lines.push(
+      `network:   [${(hp['dims'] as number[] | undefined)?.join(', ') ?? '?'}] ${String(hp['optimizer'])} α=${String(hp['learningRate'])}, ${String(hp['iterations'])} iterations, batch ${String(hp['batchSize'])}, L2 ${String(hp['l2'])}, keep ${String(hp['keepProb'])}; ${String(hp['backend'])} with ${String(hp['threads'])} thread(s)`,
+    );
+    lines.push(`stopped:   ${printable(t.run.result.stopped ?? '—')}`);
+    const evals = t.run.history.evals;
+    if (evals.length)
+      lines.push(
+        `curve:     ${evals.length} evaluations; dev error ${evals
+          .map((e) => errorText(e.devError, c))
+          .slice(-6)
+          .join(' → ')} (last 6)`,
+      );
+  }
+  if (t.run?.diagnosis) lines.push('', t.run.diagnosis.verdict, ...t.run.diagnosis.advice.map((a) => `  - ${a}`));
+  if (t.run?.command) lines.push('', `alone: ${formatCommand(t.run.command)}`);
+  io.out(lines.join('\n') + '\n');
+}
+
+function compareSweeps(sweeps: SweepContents[], io: Io, json: boolean): void {
+  const bests = sweeps.map((s) => bestTrial(s.trials));
+  if (json) {
+    io.out(
+      JSON.stringify({
+        sweeps: sweeps.map((s, i) => ({
+          dir: s.dir,
+          sweep: s.identity.id,
+          strategy: s.identity.strategy,
+          trials: s.trials.length,
+          halfDone: s.halfDone.length,
+          best: bests[i] ? trialJson(bests[i], 1) : null,
+        })),
+      }) + '\n',
+    );
+    return;
+  }
+  const rows: [string, (s: SweepContents, i: number) => string][] = [
+    ['strategy', (s) => s.identity.strategy],
+    ['space', (s) => s.identity.space.map((a) => `--${a.key} ${describeAxis(a)}`).join(', ') || '—'],
+    [
+      'data',
+      (s) => `${printable(s.identity.data.source)} (train ${s.identity.data.train}, dev ${s.identity.data.dev})`,
+    ],
+    ['trials', (s) => `${s.trials.length} finished${s.halfDone.length ? `, ${s.halfDone.length} half-done` : ''}`],
+    ['best trial', (_s, i) => (bests[i] ? `${bests[i].index} (${bests[i].id.slice(0, 8)})` : '—')],
+    ['best dev error', (s, i) => errorText(bests[i]?.devError, classificationOf(s))],
+    ['its train error', (s, i) => errorText(bests[i]?.trainError, classificationOf(s))],
+    ['its diagnosis', (_s, i) => (bests[i] ? verdictText(bests[i]) : '—')],
+    ['its values', (_s, i) => (bests[i] ? valuesText(bests[i].values) : '—')],
+  ];
+  const table = [
+    ['', ...sweeps.map((s) => s.dir)],
+    ...rows.map(([name, f]) => [name, ...sweeps.map((s, i) => f(s, i))]),
+  ];
+  const width = table[0]!.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
+  io.out(
+    table
+      .map((r) =>
+        r
+          .map((cell, c) => cell.padEnd(width[c]!))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n',
+  );
+}

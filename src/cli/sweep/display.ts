@@ -1,0 +1,123 @@
+/**
+ * What a sweep shows: a line per trial as it finishes (with its rank, the progress and the ETA), the
+ * ranked table, and the JSON document. `lnn runs` shows a record with the same table.
+ */
+import { formatPercent, printable } from '../../core/text.js';
+import type { SweepIdentity } from '../../experiments/record.js';
+import type { TrialValues } from '../../experiments/space.js';
+import { rankTrials, type TrialResult, type TrialSummary } from '../../experiments/trial.js';
+import { formatEta } from '../progress.js';
+
+/** `--lr 0.1 --hidden 16,8` (or 'baseline' for a trial with no values of its own). */
+export function valuesText(values: TrialValues): string {
+  const parts = Object.entries(values).map(([k, v]) => `--${printable(k)} ${printable(String(v))}`);
+  return parts.length ? parts.join(' ') : '(the shared options)';
+}
+
+/** An error as the record's kind of problem reads it: a percentage, or a cost for regression. */
+export function errorText(v: number | undefined, classification: boolean): string {
+  if (v === undefined) return '—';
+  return classification ? formatPercent(v, 2) : v.toPrecision(4);
+}
+
+/** 'high bias', 'high variance', 'both', 'neither', or '—' without a diagnosis. */
+export function verdictText(t: TrialSummary): string {
+  const d = t.diagnosis;
+  if (!d) return '—';
+  return d.highBias && d.highVariance
+    ? 'bias + variance'
+    : d.highBias
+      ? 'high bias'
+      : d.highVariance
+        ? 'high variance'
+        : 'neither';
+}
+
+/** The keys whose values differ between trials (the ones worth a column), in the order first seen. */
+export function variedKeys(trials: readonly TrialSummary[]): string[] {
+  const keys: string[] = [];
+  for (const t of trials) for (const k of Object.keys(t.values)) if (!keys.includes(k)) keys.push(k);
+  const valueOf = (t: TrialSummary, k: string) => t.values[k as keyof TrialValues];
+  return keys.filter((k) => trials.length < 2 || trials.some((t) => valueOf(t, k) !== valueOf(trials[0]!, k)));
+}
+
+/** The ranked table: rank, trial, id, status, dev and train error, diagnosis, time, then the values. */
+export function rankedTable(trials: readonly TrialResult[], classification: boolean): string {
+  const ranked = rankTrials(trials);
+  const keys = variedKeys(ranked);
+  const head = ['rank', 'trial', 'id', 'status', 'dev', 'train', 'diagnosis', 'time', ...keys.map((k) => `--${k}`)];
+  const rows = ranked.map((t, i) => [
+    String(i + 1),
+    String(t.index),
+    t.id.slice(0, 8),
+    t.status,
+    errorText(t.devError, classification),
+    errorText(t.trainError, classification),
+    verdictText(t),
+    `${t.seconds.toFixed(1)} s`,
+    ...keys.map((k) => printable(t.values[k as keyof TrialValues] ?? '')),
+  ]);
+  const width = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((s, c) => s.padEnd(width[c]!))
+      .join('  ')
+      .trimEnd();
+  return [line(head), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** Progress after a trial: how many of how many, time so far and the ETA. */
+export class SweepProgress {
+  private readonly t0 = performance.now();
+  private done = 0;
+
+  constructor(
+    private readonly total: number,
+    private readonly alreadyDone: number,
+  ) {}
+
+  /** '[3/8] ... | 25 s elapsed, ETA 42 s' after one more trial. */
+  step(): string {
+    this.done++;
+    const elapsed = (performance.now() - this.t0) / 1000;
+    const left = Math.max(0, this.total - this.alreadyDone - this.done);
+    const eta = left === 0 ? 0 : (elapsed / this.done) * left;
+    return `[${this.alreadyDone + this.done}/${this.total}] ${elapsed.toFixed(1)} s elapsed, ETA ${formatEta(eta)}`;
+  }
+}
+
+/** One finished trial, as it comes: its figures, its rank among those finished, the progress. */
+export function trialLine(t: TrialResult, rank: number, of: number, classification: boolean, progress: string): string {
+  const what =
+    t.status === 'ok'
+      ? `dev ${errorText(t.devError, classification)}, train ${errorText(t.trainError, classification)}, ${verdictText(t)}; rank ${rank} of ${of}`
+      : `${t.status}: ${printable(t.error ?? '')}`;
+  return `trial ${t.index} (${t.id.slice(0, 8)}) ${valuesText(t.values)}: ${what} (${t.seconds.toFixed(1)} s) ${progress}\n`;
+}
+
+/** One trial of `--json`: what it tried, what came of it, and for recipe and depth why it ran. */
+export function trialJson(t: TrialResult, rank: number): Record<string, unknown> {
+  const hp = t.run?.hyperparameters;
+  return {
+    rank,
+    index: t.index,
+    id: t.id,
+    status: t.status,
+    values: t.values,
+    hyperparameters: hp ?? t.values,
+    ...(t.trainError !== undefined ? { trainError: t.trainError } : {}),
+    ...(t.devError !== undefined ? { devError: t.devError } : {}),
+    diagnosis: t.diagnosis ?? null,
+    ...(t.reason ? { reason: t.reason } : {}),
+    ...(t.parent ? { parent: t.parent } : {}),
+    ...(t.error ? { error: t.error } : {}),
+    seconds: t.seconds,
+    ...(hp ? { backend: hp['backend'], threads: hp['threads'] } : {}),
+    ranOn: t.ranOn,
+  };
+}
+
+/** Whether the sweep's data has classes (errors as percentages) or is a regression (errors as costs). */
+export function isClassification(identity: SweepIdentity): boolean {
+  return identity.data.classes !== undefined;
+}

@@ -1,0 +1,162 @@
+/**
+ * What `lnn worker` does with a job: checks it as untrusted input (only `lnn train` options, only files
+ * under the operator's --data-root, the sweep's exact data), makes the sets once per data set, and
+ * trains the trial in a worker thread with every core.
+ */
+import { realpathSync, statSync } from 'node:fs';
+import { sep } from 'node:path';
+import { DataError, fsReason } from '../../core/errors.js';
+import { printable } from '../../core/text.js';
+import { canonicalJson, hashArrays } from '../../experiments/hash.js';
+import { RefusedJob, type TrialJob } from '../../experiments/queue.js';
+import type { TrialRun } from '../../experiments/scheduler.js';
+import { UsageError, type Io, type Parsed } from '../command.js';
+import { trainOptions } from '../train/options.js';
+import { prepareData } from '../train/prepare.js';
+import { parseTrainSettings } from '../train/settings.js';
+import { valuesText } from './display.js';
+import { ThreadExecutor } from './pool.js';
+import { FILE_OPTIONS, isFileValue } from './redis.js';
+import { shareSets } from './shared-data.js';
+
+/** Options a job may carry: `lnn train`'s, without those that write files or print. */
+const JOB_OPTIONS = new Set(
+  Object.keys(trainOptions).filter((k) => !['save', 'record', 'json', 'quiet', 'backend', 'evaluate-test'].includes(k)),
+);
+/** The options that make a trial's sets (a new value means loading and splitting again). */
+const SET_OPTIONS = [
+  ...FILE_OPTIONS.filter((o) => o !== 'init'),
+  'label',
+  'x-key',
+  'y-key',
+  'classes-key',
+  'dev-keys',
+  'test-keys',
+  'impute',
+  'split',
+  'seed',
+  'output',
+];
+
+/** Each --data-root, as its real path; a missing one, or a file, is refused. */
+export function dataRoots(given: readonly string[]): string[] {
+  return given.map((d) => {
+    let real: string;
+    try {
+      real = realpathSync(d);
+    } catch (e) {
+      throw new DataError(`--data-root ${d}: cannot use (${fsReason(e)})`, d);
+    }
+    if (!statSync(real).isDirectory()) throw new DataError(`--data-root ${d}: is not a directory`, d);
+    return real;
+  });
+}
+
+/** Refuses a job that is not a trial of lnn sweep, or asks for options a worker does not run. */
+function checkShape(job: TrialJob): Record<string, string | boolean> {
+  const spec = job?.spec;
+  const ok =
+    job &&
+    typeof job.sweep === 'string' &&
+    typeof job.data?.hash === 'string' &&
+    spec &&
+    typeof spec.id === 'string' &&
+    Number.isInteger(spec.index) &&
+    spec.values &&
+    typeof spec.values === 'object' &&
+    spec.args &&
+    typeof spec.args === 'object';
+  if (!ok) throw new RefusedJob('not a trial of lnn sweep (the job lacks its sweep, data, id or options)');
+  for (const [k, v] of Object.entries(spec.args)) {
+    if (!JOB_OPTIONS.has(k)) throw new RefusedJob(`the job asks for --${printable(k)}, which a worker does not run`);
+    if (typeof v !== 'string' && v !== true) throw new RefusedJob(`the job's --${printable(k)} is not an option value`);
+  }
+  return spec.args;
+}
+
+/** Every file the trial reads must lie under one of the roots (real paths: a symlink cannot lead out). */
+function checkFiles(args: Record<string, string | boolean>, roots: readonly string[]): void {
+  for (const o of FILE_OPTIONS) {
+    const v = args[o];
+    if (typeof v !== 'string' || !isFileValue(o, v)) continue;
+    if (roots.length === 0)
+      throw new RefusedJob(
+        `--${o} ${printable(v)}: this worker reads only built-in data sets (start it with --data-root DIR)`,
+      );
+    let real: string;
+    try {
+      real = realpathSync(v);
+    } catch (e) {
+      throw new RefusedJob(`--${o} ${printable(v)}: cannot read it on this worker (${fsReason(e)})`);
+    }
+    if (!roots.some((r) => real === r || real.startsWith(r.endsWith(sep) ? r : r + sep)))
+      throw new RefusedJob(`--${o} ${printable(v)}: outside this worker's --data-root (${roots.join(', ')})`);
+  }
+}
+
+/** Trains the trials of jobs; keeps the sets (and the thread) of the last data set for the next job. */
+export class TrialServer {
+  private current: { key: string; executor: ThreadExecutor } | undefined;
+
+  constructor(
+    private readonly roots: readonly string[],
+    private readonly threads: number,
+    private readonly backend: string | undefined,
+    private readonly name: string,
+    private readonly io: Io,
+  ) {}
+
+  async run(job: TrialJob): Promise<TrialRun> {
+    const args = checkShape(job);
+    checkFiles(args, this.roots);
+    const executor = await this.executorFor(job, args);
+    const { spec } = job;
+    this.io.err(
+      `lnn worker: trial ${spec.index} (${spec.id.slice(0, 8)}) of sweep ${job.sweep.slice(0, 8)} started: ${valuesText(spec.values)}\n`,
+    );
+    const run = await executor.run(spec);
+    run.result.ranOn = this.name;
+    const r = run.result;
+    this.io.err(
+      `lnn worker: trial ${spec.index} (${spec.id.slice(0, 8)}) ${r.status}${r.error ? `: ${r.error}` : ''} in ${r.seconds.toFixed(1)} s\n`,
+    );
+    return run;
+  }
+
+  /** The thread for this job's sets, made (and checked against the sweep's data) when the sets change. */
+  private async executorFor(job: TrialJob, args: Record<string, string | boolean>): Promise<ThreadExecutor> {
+    const key = canonicalJson({ sets: Object.fromEntries(SET_OPTIONS.map((o) => [o, args[o]])), hash: job.data.hash });
+    if (this.current?.key === key) return this.current.executor;
+    await this.close();
+    let settings;
+    try {
+      settings = parseTrainSettings(args as Parsed);
+    } catch (e) {
+      if (e instanceof UsageError) throw new RefusedJob(`the job's options are not valid: ${e.message}`);
+      throw e;
+    }
+    const quiet: Io = { out: () => {}, err: () => {}, errIsTTY: false };
+    const prepared = await prepareData({ ...args, quiet: true }, settings, quiet);
+    const { sets } = prepared;
+    const hash = sets.dev
+      ? hashArrays([sets.train.X.data, sets.train.labels.data, sets.dev.X.data, sets.dev.labels.data])
+      : '';
+    if (hash !== job.data.hash)
+      throw new RefusedJob(
+        `the data this worker reads for ${printable(prepared.data.source)} (m = ${prepared.data.X.cols}) is not the sweep's (m = ${job.data.m}): give every worker the same files`,
+      );
+    const executor = new ThreadExecutor(shareSets(prepared), {
+      parallel: 1,
+      threadsEach: this.threads,
+      ranOn: this.name,
+      ...(this.backend !== undefined ? { backend: this.backend } : {}),
+    });
+    this.current = { key, executor };
+    return executor;
+  }
+
+  async close(): Promise<void> {
+    await this.current?.executor.close();
+    this.current = undefined;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The sets of a sweep, made once and shared by every trial thread without copies: each matrix moves
+ * into a SharedArrayBuffer, and the threads rebuild the same PreparedData over it.
+ */
+import { Matrix } from '../../core/matrix.js';
+import type { Dataset, OutputKind } from '../../data/dataset.js';
+import type { Imputer } from '../../data/impute.js';
+import type { PreparedData } from '../train/prepare.js';
+
+interface SharedMatrix {
+  rows: number;
+  cols: number;
+  data: Float64Array;
+}
+
+/** What a trial thread needs of the prepared data: train and dev (never test), their targets, the names. */
+export interface SharedSets {
+  source: string;
+  classes?: string[];
+  featureNames?: string[];
+  output: OutputKind;
+  rule: string;
+  imputer?: Imputer;
+  train: { X: SharedMatrix; labels: SharedMatrix };
+  dev?: { X: SharedMatrix; labels: SharedMatrix; Y: SharedMatrix };
+  Y: SharedMatrix;
+}
+
+function share(M: Matrix): SharedMatrix {
+  const data = new Float64Array(new SharedArrayBuffer(M.size * 8));
+  data.set(M.data);
+  return { rows: M.rows, cols: M.cols, data };
+}
+
+function unshare(s: SharedMatrix): Matrix {
+  return new Matrix(s.rows, s.cols, s.data);
+}
+
+/** The train and dev sets in shared memory (the test set stays with the sweep: trials never see it). */
+export function shareSets(p: PreparedData): SharedSets {
+  const { data, sets } = p;
+  return {
+    source: data.source,
+    ...(data.classes ? { classes: data.classes } : {}),
+    ...(data.featureNames ? { featureNames: data.featureNames } : {}),
+    output: p.output,
+    rule: sets.rule,
+    ...(p.imputer ? { imputer: p.imputer } : {}),
+    train: { X: share(sets.train.X), labels: share(sets.train.labels) },
+    ...(sets.dev && p.dev ? { dev: { X: share(sets.dev.X), labels: share(sets.dev.labels), Y: share(p.dev.Y) } } : {}),
+    Y: share(p.Y),
+  };
+}
+
+/** PreparedData over the shared memory: `data` is the training set under the data's name and classes. */
+export function preparedFrom(s: SharedSets): PreparedData {
+  const named = (X: Matrix, labels: Matrix): Dataset => ({
+    X,
+    labels,
+    source: s.source,
+    ...(s.classes ? { classes: s.classes } : {}),
+    ...(s.featureNames ? { featureNames: s.featureNames } : {}),
+  });
+  const train = named(unshare(s.train.X), unshare(s.train.labels));
+  const dev = s.dev ? named(unshare(s.dev.X), unshare(s.dev.labels)) : undefined;
+  return {
+    data: train,
+    sets: { train, ...(dev ? { dev } : {}), rule: s.rule },
+    ...(s.imputer ? { imputer: s.imputer } : {}),
+    output: s.output,
+    Y: unshare(s.Y),
+    ...(dev && s.dev ? { dev: { X: dev.X, Y: unshare(s.dev.Y) } } : {}),
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * One trial of a sweep, trained with the pieces of `lnn train` (its settings parser, network, memory
+ * check, model, trainer and run record): the same run `lnn train` would make with these options.
+ */
+import type { Backend } from '../../backend/backend.js';
+import { formatPercent } from '../../core/text.js';
+import { rungIterations } from '../../experiments/prune.js';
+import type { TrialRun, TrialSpec } from '../../experiments/scheduler.js';
+import type { TrialResult, TrialStatus } from '../../experiments/trial.js';
+import { modelToJSON } from '../../train/modelFile.js';
+import type { EvalPoint } from '../../train/record.js';
+import type { Io, Parsed } from '../command.js';
+import { resolveNetwork, type PreparedData } from '../train/prepare.js';
+import { buildModel, checkRunFits, hyperparametersOf, scheduleFor, trainModel } from '../train/run.js';
+import { parseTrainSettings } from '../train/settings.js';
+import { runRecordOf } from '../train/summary.js';
+
+/** Asks whether a trial that reached rung `r` with this dev error goes on (pruning); absent: always. */
+export type RungCheck = (r: number, devError: number) => boolean;
+
+const silent: Io = { out: () => {}, err: () => {}, errIsTTY: false };
+
+/** `lnn train` options as a command line: the trial's record says how to run it alone. */
+export function trainCommandLine(args: Record<string, string | boolean>): string[] {
+  const out = ['train'];
+  for (const [k, v] of Object.entries(args)) {
+    if (v === true) out.push(`--${k}`);
+    else if (typeof v === 'string') out.push(`--${k}`, v);
+  }
+  return out;
+}
+
+/**
+ * Trains one trial on the shared sets and judges it on dev. A diverged trial is a failed trial; an error
+ * (a network too large for memory, a bad init file) is one too, with its message; neither throws.
+ */
+export function runTrial(
+  prepared: PreparedData,
+  spec: TrialSpec,
+  backend: Backend,
+  ranOn: string,
+  rung?: RungCheck,
+): TrialRun {
+  const t0 = performance.now();
+  const base = {
+    id: spec.id,
+    index: spec.index,
+    values: spec.values,
+    ...(spec.reason ? { reason: spec.reason } : {}),
+    ...(spec.parent ? { parent: spec.parent } : {}),
+    ...(spec.move ? { move: spec.move } : {}),
+    ranOn,
+  };
+  const done = (r: Omit<TrialResult, keyof typeof base | 'seconds' | 'finishedAt'>): TrialResult => ({
+    ...base,
+    ...r,
+    seconds: (performance.now() - t0) / 1000,
+    finishedAt: new Date().toISOString(),
+  });
+  try {
+    return train(prepared, spec, backend, rung, done);
+  } catch (e) {
+    const message = ((e as Error)?.message ?? String(e)).replace(/\s*\n\s*/g, ' ');
+    return { result: done({ status: 'failed', error: message }) };
+  }
+}
+
+function train(
+  prepared: PreparedData,
+  spec: TrialSpec,
+  backend: Backend,
+  rung: RungCheck | undefined,
+  done: (r: Omit<TrialResult, 'id' | 'index' | 'values' | 'ranOn' | 'seconds' | 'finishedAt'>) => TrialResult,
+): TrialRun {
+  const settings = parseTrainSettings(spec.args as Parsed);
+  const network = resolveNetwork(settings, prepared);
+  const schedule = scheduleFor(settings, prepared);
+  checkRunFits(settings, prepared, network, schedule, backend);
+  const model = buildModel(settings, prepared, network, backend);
+  try {
+    const hyperparameters = hyperparametersOf(settings, network, schedule, model);
+    const pruning = pruner(schedule.iterations, rung, model.isClassifier);
+    const outcome = {
+      model,
+      schedule,
+      hyperparameters,
+      ...trainModel(settings, prepared, model, schedule, { io: silent, quiet: true, watch: pruning }),
+    };
+    const run = runRecordOf(outcome, prepared, trainCommandLine(spec.args));
+    const { diverged } = outcome.result;
+    const status: TrialStatus = diverged ? 'failed' : pruning.pruned ? 'pruned' : 'ok';
+    if (pruning.pruned) run.result.stopped = pruning.pruned;
+    const d = outcome.diagnosis;
+    const result = done({
+      status,
+      ...(outcome.train ? { trainError: outcome.train.error } : {}),
+      ...(outcome.dev ? { devError: outcome.dev.error } : {}),
+      ...(d && !diverged
+        ? {
+            diagnosis: {
+              trainError: d.trainError,
+              devError: d.devError,
+              avoidableBias: d.avoidableBias,
+              variance: d.variance,
+              highBias: d.highBias,
+              highVariance: d.highVariance,
+            },
+          }
+        : {}),
+      ...(diverged ? { error: outcome.result.stopped } : pruning.pruned ? { error: pruning.pruned } : {}),
+      run,
+    });
+    return status === 'ok' ? { result, model: JSON.stringify(modelToJSON(model, run)) + '\n' } : { result };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Watches the evaluations of a trial and stops it at a rung where it is losing. */
+function pruner(total: number, rung: RungCheck | undefined, percent: boolean) {
+  const rungs = rung ? rungIterations(total) : [];
+  let r = 0;
+  const state = {
+    pruned: undefined as string | undefined,
+    onEval(p: EvalPoint) {
+      while (
+        rung &&
+        state.pruned === undefined &&
+        r < rungs.length &&
+        p.iteration >= rungs[r]! &&
+        p.devError !== undefined
+      ) {
+        if (!rung(r, p.devError)) {
+          const err = percent ? formatPercent(p.devError, 2) : p.devError.toPrecision(4);
+          state.pruned = `pruned at iteration ${p.iteration} of ${total} (rung ${r + 1}: dev error ${err} is not among the best third)`;
+        }
+        r++;
+      }
+    },
+    stop: () => state.pruned !== undefined,
+  };
+  return state;
+}

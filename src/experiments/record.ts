@@ -1,0 +1,443 @@
+/**
+ * The record of a sweep: one directory, crash-safe under kill -9 at any moment.
+ *
+ *   DIR/sweep.json      what the sweep is (space, strategy, data, fixed options): written once, atomically
+ *   DIR/trials.jsonl    append-only events, one JSON line each, flushed to disk (fsync) before going on:
+ *                       {"event":"start",...} when a trial starts, {"event":"finish",...} with its result
+ *   DIR/models/ID.json  the best trial's model (written atomically before its finish line)
+ *   DIR/lock            the process id of the sweep using the directory
+ *
+ * A finished trial is one with a finish line; a trial with only a start line was half-done when the
+ * sweep stopped and runs again from the start. A last line cut short by a crash is dropped on resume.
+ */
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { DataError, fsReason } from '../core/errors.js';
+import { parseJsonText } from '../core/json.js';
+import { printable } from '../core/text.js';
+import { writeOutput } from '../io/outputs.js';
+import type { RunRecord } from '../train/record.js';
+import { canonicalJson, hashText } from './hash.js';
+import { describeAxis, type Axis, type TrialValues } from './space.js';
+import type { Proposal, TrialResult } from './trial.js';
+
+export const SWEEP_FORMAT = 'lnn-sweep';
+export const SWEEP_VERSION = 1;
+export const SWEEP_FILE = 'sweep.json';
+export const TRIALS_FILE = 'trials.jsonl';
+
+/** The data a sweep ran on, as the identity check and the record name it. */
+export interface SweepData {
+  source: string;
+  m: number;
+  nx: number;
+  classes?: string[];
+  /** Of X and the labels, so the same path holding other data is another sweep. */
+  hash: string;
+  train: number;
+  dev: number;
+  test?: number;
+  splitRule: string;
+}
+
+/** What makes a sweep this sweep; two runs with equal identities share a record. */
+export interface SweepDefinition {
+  strategy: string;
+  /** --min-gain, --max-depth, --prune: what changes which trials run (not --trials, which may grow). */
+  strategyOptions: Record<string, string | number | boolean>;
+  space: Axis[];
+  /** The `lnn train` options every trial shares (data, sets, seed, the hyperparameters not swept). */
+  base: Record<string, string | boolean>;
+  data: SweepData;
+}
+
+export interface SweepIdentity extends SweepDefinition {
+  format: typeof SWEEP_FORMAT;
+  version: typeof SWEEP_VERSION;
+  /** 16 hex digits of the definition. */
+  id: string;
+  createdAt: string;
+  command: string[];
+}
+
+export function sweepId(def: SweepDefinition): string {
+  return hashText(canonicalJson(def));
+}
+
+/** A trial's id: from its full configuration (the shared options, its own values and the seed in them). */
+export function trialId(base: SweepDefinition['base'], values: TrialValues): string {
+  return hashText(canonicalJson({ base, values }));
+}
+
+/** What a record says differs between two definitions, first difference only: for the refusal message. */
+export function identityDifference(had: SweepDefinition, want: SweepDefinition): string | undefined {
+  const seed = (d: SweepDefinition) => String(d.base['seed'] ?? '1');
+  // The seed first: it also makes the split, so another seed means other sets too.
+  if (seed(had) !== seed(want)) return `its seed is ${seed(had)}, this one's ${seed(want)}`;
+  if (had.data.hash !== want.data.hash || had.data.source !== want.data.source)
+    return `its data differs (${printable(had.data.source)}, m = ${had.data.m} vs ${printable(want.data.source)}, m = ${want.data.m}${had.data.source === want.data.source ? ', other contents' : ''})`;
+  if (canonicalJson(had.space) !== canonicalJson(want.space))
+    return `its space differs (${spaceText(had.space)} vs ${spaceText(want.space)})`;
+  if (had.strategy !== want.strategy) return `its strategy is ${had.strategy}, this one's ${want.strategy}`;
+  if (canonicalJson(had.strategyOptions) !== canonicalJson(want.strategyOptions))
+    return `its strategy options differ (${canonicalJson(had.strategyOptions)} vs ${canonicalJson(want.strategyOptions)})`;
+  if (canonicalJson(had.base) !== canonicalJson(want.base)) {
+    const keys = [...new Set([...Object.keys(had.base), ...Object.keys(want.base)])].sort();
+    const k = keys.find((key) => had.base[key] !== want.base[key]);
+    return `its options differ (--${k} ${printable(String(had.base[k!] ?? 'unset'))} vs ${printable(String(want.base[k!] ?? 'unset'))})`;
+  }
+  if (canonicalJson(had.data) !== canonicalJson(want.data)) return 'its data sets differ';
+  return undefined;
+}
+
+function spaceText(space: readonly Axis[]): string {
+  return space.map((a) => `--${a.key} ${describeAxis(a)}`).join(', ') || 'nothing varied';
+}
+
+/** A start line: the trial is running (or was, when the sweep died). */
+export interface StartEvent extends Proposal {
+  event: 'start';
+  id: string;
+  index: number;
+  at: string;
+}
+
+export type FinishEvent = TrialResult & { event: 'finish' };
+
+/** JSON in which a diverged number stays what it was ("NaN", "Infinity"), as run records are written. */
+export function stringifyMeasured(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+}
+
+/** Everything a sweep directory holds, read without changing it (for `lnn runs` and `lnn report`). */
+export interface SweepContents {
+  dir: string;
+  identity: SweepIdentity;
+  /** Finished trials, by index. */
+  trials: TrialResult[];
+  /** Trials that started and did not finish (running now, or cut off by a crash). */
+  halfDone: StartEvent[];
+  /** Whether the last line was cut short (a crash while writing it). */
+  torn: boolean;
+}
+
+/** Reads a sweep directory; a missing or foreign directory gets one line naming it. */
+export function readSweep(dir: string): SweepContents {
+  const identity = readIdentity(dir);
+  if (!identity)
+    throw new DataError(`${dir}: not an lnn sweep directory (no ${SWEEP_FILE}; lnn sweep --dir writes one)`, dir);
+  const { events, torn } = readEvents(join(dir, TRIALS_FILE));
+  return { dir, identity, ...collect(events), torn };
+}
+
+function readIdentity(dir: string): SweepIdentity | undefined {
+  const file = join(dir, SWEEP_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new DataError(`${file}: cannot read (${fsReason(e)})`, file);
+  }
+  const o = parseJsonText(text, file) as Partial<SweepIdentity>;
+  if (!o || typeof o !== 'object' || o.format !== SWEEP_FORMAT)
+    throw new DataError(`${file}: not an lnn sweep record (expected "format": "${SWEEP_FORMAT}")`, file);
+  if (o.version !== SWEEP_VERSION)
+    throw new DataError(
+      `${file}: sweep record version ${o.version} is not supported (this lnn reads ${SWEEP_VERSION})`,
+      file,
+    );
+  if (typeof o.id !== 'string' || !Array.isArray(o.space) || !o.data || !o.base || typeof o.strategy !== 'string')
+    throw new DataError(`${file}: the sweep record lacks its id, space, strategy, options or data`, file);
+  return o as SweepIdentity;
+}
+
+/** The events of trials.jsonl; a last line without its newline (a crash mid-write) is left out. */
+function readEvents(file: string): { events: (StartEvent | FinishEvent)[]; torn: boolean; completeBytes: number } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { events: [], torn: false, completeBytes: 0 };
+    throw new DataError(`${file}: cannot read (${fsReason(e)})`, file);
+  }
+  const end = text.lastIndexOf('\n') + 1;
+  const torn = end < text.length;
+  const events: (StartEvent | FinishEvent)[] = [];
+  text
+    .slice(0, end)
+    .split('\n')
+    .forEach((line, i) => {
+      if (line.trim() === '') return;
+      let e: StartEvent | FinishEvent;
+      try {
+        e = JSON.parse(line) as StartEvent | FinishEvent;
+      } catch {
+        throw new DataError(
+          `${file}: line ${i + 1} is not a JSON event; the record is damaged (not touching it)`,
+          file,
+        );
+      }
+      if ((e.event !== 'start' && e.event !== 'finish') || typeof e.id !== 'string' || typeof e.index !== 'number')
+        throw new DataError(
+          `${file}: line ${i + 1} is not a trial event; the record is damaged (not touching it)`,
+          file,
+        );
+      if (e.event === 'finish' && e.run) e.run = reviveRun(e.run);
+      events.push(e);
+    });
+  return { events, torn, completeBytes: Buffer.byteLength(text.slice(0, end)) };
+}
+
+/** The numbers a diverged run wrote as "NaN" / "Infinity" become numbers again. */
+function reviveRun(run: RunRecord): RunRecord {
+  const num = (v: unknown) => (typeof v === 'string' ? Number(v) : v) as number;
+  for (const p of run.history?.costs ?? []) p.cost = num(p.cost);
+  for (const p of run.history?.evals ?? [])
+    for (const k of ['trainError', 'devError', 'trainCost', 'devCost'] as const)
+      if (p[k] !== undefined) p[k] = num(p[k]);
+  if (run.result?.finalCost !== undefined) run.result.finalCost = num(run.result.finalCost);
+  return run;
+}
+
+function collect(events: readonly (StartEvent | FinishEvent)[]): { trials: TrialResult[]; halfDone: StartEvent[] } {
+  const finished = new Map<string, TrialResult>();
+  const started = new Map<string, StartEvent>();
+  for (const e of events) {
+    if (e.event === 'start') started.set(e.id, e);
+    // A trial counts once: a second finish line (a duplicated job) is ignored.
+    else if (!finished.has(e.id)) {
+      const { event: _event, ...result } = e;
+      finished.set(e.id, result);
+    }
+  }
+  const trials = [...finished.values()].sort((a, b) => a.index - b.index);
+  const halfDone = [...started.values()].filter((s) => !finished.has(s.id)).sort((a, b) => a.index - b.index);
+  return { trials, halfDone };
+}
+
+export interface OpenOptions {
+  resume: boolean;
+}
+
+/** An open sweep directory: its finished trials, and the appender of new events. */
+export class SweepRecord {
+  readonly finished = new Map<string, TrialResult>();
+  private constructor(
+    readonly dir: string,
+    readonly identity: SweepIdentity,
+    private readonly fd: number,
+    /** Trials that started in an earlier run and never finished: they run again. */
+    readonly halfDone: StartEvent[],
+    /** Whether a torn last line was dropped. */
+    readonly repaired: boolean,
+  ) {}
+
+  /**
+   * Opens DIR for this sweep (creating it and sweep.json), or for resuming it. Refuses a directory that
+   * holds another sweep, one that holds this sweep without --resume, a non-empty directory that holds no
+   * sweep, and one another live lnn process is using.
+   * @throws DataError `--dir runs: holds another sweep (its seed is 1, this one's 2); choose another --dir`
+   */
+  static open(dir: string, identity: SweepIdentity, opts: OpenOptions): SweepRecord {
+    prepareDirectory(dir);
+    takeLock(dir);
+    try {
+      const had = readIdentity(dir);
+      if (had) {
+        const diff = identityDifference(had, identity);
+        if (diff) throw new DataError(`--dir ${dir}: holds another sweep (${diff}); choose another --dir`, dir);
+      } else {
+        const others = readdirSync(dir).filter((n) => n !== 'lock');
+        if (others.length > 0)
+          throw new DataError(
+            `--dir ${dir}: is not empty and holds no lnn sweep (${printable(others[0]!)}, ...); choose an empty or new directory`,
+            dir,
+          );
+        writeOutput(join(dir, SWEEP_FILE), JSON.stringify(identity, null, 1) + '\n', undefined, '--dir');
+        syncDirectory(dir);
+      }
+      const file = join(dir, TRIALS_FILE);
+      const { events, torn, completeBytes } = readEvents(file);
+      const { trials, halfDone } = collect(events);
+      if (had && !opts.resume && (trials.length > 0 || halfDone.length > 0))
+        throw new DataError(
+          `--dir ${dir}: already holds this sweep (${trials.length} trial${trials.length === 1 ? '' : 's'} finished); add --resume to continue it, or choose another --dir`,
+          dir,
+        );
+      const fd = openSync(file, 'a+');
+      // A line cut short by a crash would glue itself to the next one: cut it off first.
+      if (torn) ftruncateSync(fd, completeBytes);
+      const record = new SweepRecord(dir, had ?? identity, fd, halfDone, torn);
+      for (const t of trials) record.finished.set(t.id, t);
+      return record;
+    } catch (e) {
+      releaseLock(dir);
+      throw e;
+    }
+  }
+
+  /** Appends a start line (flushed): the trial is running. */
+  start(id: string, index: number, p: Proposal): void {
+    this.append({ event: 'start', id, index, ...p, at: new Date().toISOString() });
+  }
+
+  /**
+   * Appends a finish line (flushed) unless the trial already finished: a duplicated or retried trial
+   * counts once. Returns whether it was recorded.
+   */
+  finish(result: TrialResult): boolean {
+    if (this.finished.has(result.id)) return false;
+    this.append({ event: 'finish', ...result });
+    this.finished.set(result.id, result);
+    return true;
+  }
+
+  private append(event: object): void {
+    const bytes = Buffer.from(stringifyMeasured(event) + '\n');
+    try {
+      for (let off = 0; off < bytes.length;) off += writeSync(this.fd, bytes, off, bytes.length - off);
+      fsyncSync(this.fd);
+    } catch (e) {
+      throw new DataError(`${join(this.dir, TRIALS_FILE)}: cannot write (${fsReason(e)})`, this.dir);
+    }
+  }
+
+  /** Where the model of a trial is kept (only the best trial's). */
+  modelFile(id: string): string {
+    return join(this.dir, 'models', `${id}.json`);
+  }
+
+  /** Writes a trial's model atomically, before its finish line, so a recorded best always has its model. */
+  saveModel(id: string, text: string): void {
+    mkdirSync(join(this.dir, 'models'), { recursive: true });
+    writeOutput(this.modelFile(id), text, undefined, '--dir');
+  }
+
+  /** Removes every kept model but `keep`'s (a better trial took its place). */
+  pruneModels(keep: string): void {
+    const models = join(this.dir, 'models');
+    if (!existsSync(models)) return;
+    for (const name of readdirSync(models)) {
+      // Also the temporary file of a model write that a signal cut short: `.ID.json.lnn-tmp-PID-RANDOM`.
+      const pid = Number(/\.lnn-tmp-(\d+)-[0-9a-z]+$/.exec(name)?.[1]);
+      const stale = Number.isInteger(pid) && pid > 0 && !alive(pid);
+      if ((name !== `${keep}.json` && name.endsWith('.json')) || stale) rmSync(join(models, name), { force: true });
+    }
+  }
+
+  close(): void {
+    closeSync(this.fd);
+    releaseLock(this.dir);
+  }
+}
+
+/** The directory exists (or is created, when its parent does) and is writable. */
+function prepareDirectory(dir: string): void {
+  if (dir.trim() === '') throw new DataError('--dir needs a directory name but is empty');
+  let st;
+  try {
+    st = statSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new DataError(`--dir ${dir}: cannot use (${fsReason(e)})`, dir);
+  }
+  if (st && !st.isDirectory()) throw new DataError(`--dir ${dir}: is a file, not a directory`, dir);
+  if (!st) {
+    const parent = dirname(resolve(dir));
+    if (!existsSync(parent))
+      throw new DataError(`--dir ${dir}: cannot create (the directory ${parent} does not exist)`, dir);
+    try {
+      mkdirSync(dir);
+    } catch (e) {
+      throw new DataError(`--dir ${dir}: cannot create (${fsReason(e)})`, dir);
+    }
+  }
+}
+
+/** Makes a new file's name durable (the rename or creation reaches the disk with the directory). */
+function syncDirectory(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Some file systems cannot fsync a directory; the data itself is flushed already.
+  }
+}
+
+const held = new Set<string>();
+
+/** DIR/lock holds the pid of the sweep using DIR; a lock whose process is gone (kill -9) is taken over. */
+function takeLock(dir: string): void {
+  const file = join(dir, 'lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      held.add(file);
+      return;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') throw new DataError(`--dir ${dir}: cannot write (${fsReason(e)})`, dir);
+    }
+    const pid = Number(readLock(file));
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid))
+      throw new DataError(`--dir ${dir}: is in use by another lnn process (pid ${pid})`, dir);
+    rmSync(file, { force: true });
+  }
+  throw new DataError(`--dir ${dir}: cannot take its lock file`, dir);
+}
+
+function readLock(file: string): string {
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(Math.min(64, fstatSync(fd).size));
+      readSync(fd, buf, 0, buf.length, 0);
+      return buf.toString('utf8').trim();
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return '';
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function releaseLock(dir: string): void {
+  const file = join(dir, 'lock');
+  if (!held.delete(file)) return;
+  rmSync(file, { force: true });
+}
+
+process.on('exit', () => {
+  for (const file of held) rmSync(file, { force: true });
+});

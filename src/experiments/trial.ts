@@ -1,0 +1,64 @@
+/**
+ * What strategies, the scheduler and the record say about one trial. Browser-safe.
+ */
+import type { Diagnosis } from '../evaluate/diagnose.js';
+import type { RunRecord } from '../train/record.js';
+import type { TrialValues } from './space.js';
+
+/** A trial a strategy asks for: its values and, for adaptive strategies, why and from which trial. */
+export interface Proposal {
+  values: TrialValues;
+  /** Why this trial (recipe, depth): 'high variance in trial 2 (train 0.4%, dev 5.1%) → --l2 0.01'. */
+  reason?: string;
+  /** The trial (by index) this one changes. */
+  parent?: number;
+  /** The recipe's move that made it ('units', 'l2', ...). */
+  move?: string;
+}
+
+export type TrialStatus = 'ok' | 'failed' | 'pruned';
+
+/** A finished trial as strategies and ranking see it. */
+export interface TrialSummary {
+  id: string;
+  /** 1-based, in the order the strategy proposed the trials. */
+  index: number;
+  values: TrialValues;
+  status: TrialStatus;
+  trainError?: number;
+  devError?: number;
+  diagnosis?: Pick<Diagnosis, 'trainError' | 'devError' | 'highBias' | 'highVariance' | 'avoidableBias' | 'variance'>;
+  reason?: string;
+  parent?: number;
+  move?: string;
+  /** Why it failed (a divergence, an error) or where it was pruned. */
+  error?: string;
+}
+
+/** A trial as the record keeps it: the summary plus its run record (curves, hyperparameters, result). */
+export interface TrialResult extends TrialSummary {
+  /** The run record of `lnn train --record`; absent when the trial failed before training. */
+  run?: RunRecord;
+  /** Seconds the trial took, start to end. */
+  seconds: number;
+  /** Where it ran: 'local' or the worker's host and process id. */
+  ranOn: string;
+  finishedAt: string;
+}
+
+/**
+ * Best first: finished trials by dev error (then by index); then pruned ones by dev error; then failed
+ * ones. A diverged or failed trial is never the best, nor is a pruned one.
+ */
+export function rankTrials<T extends TrialSummary>(trials: readonly T[]): T[] {
+  const group = (t: TrialSummary) =>
+    t.status === 'ok' && t.devError !== undefined ? 0 : t.status === 'pruned' ? 1 : 2;
+  const dev = (t: TrialSummary) => (t.devError !== undefined && Number.isFinite(t.devError) ? t.devError : Infinity);
+  return [...trials].sort((a, b) => group(a) - group(b) || dev(a) - dev(b) || a.index - b.index);
+}
+
+/** The best trial: the finished one with the lowest dev error; undefined when none finished. */
+export function bestTrial<T extends TrialSummary>(trials: readonly T[]): T | undefined {
+  const first = rankTrials(trials)[0];
+  return first && first.status === 'ok' && first.devError !== undefined ? first : undefined;
+}
