@@ -13,11 +13,23 @@ export interface NpyArray {
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
+/** What a .npy header says: the array's shape and dtype, and where its data starts. */
+export interface NpyHeader {
+  shape: number[];
+  /** numpy's descr: '<f4', '|u1', '>i8', ... */
+  descr: string;
+  /** Byte offset of the first value. */
+  dataOffset: number;
+  /** Bytes per value. */
+  size: number;
+}
+
 /**
- * Parses a .npy file (format versions 1–3): uint8/int8/16/32/64, uint16/32/64, float32/float64, bool,
- * little or big endian, C order. Every rule broken is named with the file and the byte offset.
+ * Reads a .npy header (format versions 1–3) from the first bytes of a file: `bytes` must hold at least
+ * the header (10 or 12 bytes, then its length). `fileBytes` is the file's size, for the messages.
+ * Every rule broken is named with the file and the byte offset.
  */
-export function parseNpy(bytes: Uint8Array, file = '<npy>'): NpyArray {
+export function parseNpyHeader(bytes: Uint8Array, file = '<npy>', fileBytes = bytes.length): NpyHeader {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b))
     throw new DataError(`${file}: not a NumPy .npy file (byte 0: the magic string \\x93NUMPY is missing)`, file);
   const major = bytes[6]!;
@@ -35,7 +47,7 @@ export function parseNpy(bytes: Uint8Array, file = '<npy>'): NpyArray {
     );
   if (headerStart + headerLen > bytes.length)
     throw new DataError(
-      `${file}: truncated .npy header (byte ${headerStart}: header says ${headerLen} bytes, file has ${bytes.length - headerStart})`,
+      `${file}: truncated .npy header (byte ${headerStart}: header says ${headerLen} bytes, file has ${fileBytes - headerStart})`,
       file,
     );
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(
@@ -67,23 +79,46 @@ export function parseNpy(bytes: Uint8Array, file = '<npy>'): NpyArray {
         );
       return n;
     });
-  const count = shape.reduce((a, b) => a * b, 1);
-  const reader = elementReader(descr, file);
-  const dataStart = headerStart + headerLen;
-  const need = count * reader.size;
-  if (bytes.length - dataStart < need)
+  const { size } = elementReader(descr, file);
+  return { shape, descr, dataOffset: headerStart + headerLen, size };
+}
+
+/**
+ * Checks that a file of `fileBytes` bytes holds exactly the data its header promises: a shorter file is
+ * truncated, a longer one is not one array.
+ */
+export function checkNpySize(h: NpyHeader, fileBytes: number, file: string): void {
+  const need = h.shape.reduce((a, b) => a * b, 1) * h.size;
+  const have = fileBytes - h.dataOffset;
+  if (have < need) {
+    const rowBytes = (need / Math.max(1, h.shape[0] ?? 1)) | 0;
+    const row = rowBytes > 0 ? Math.floor(have / rowBytes) : 0;
     throw new DataError(
-      `${file}: truncated .npy data (byte ${bytes.length}): shape (${shape.join(', ')}) of ${descr} needs ${need} bytes after the header but the file has ${bytes.length - dataStart}`,
+      `${file}: truncated .npy data (byte ${fileBytes}): shape (${h.shape.join(', ')}) of ${h.descr} needs ${need} bytes after the header but the file has ${have}${h.shape.length > 0 && rowBytes > 0 ? `; example ${row} (byte ${h.dataOffset + row * rowBytes}) is the first one cut off` : ''}`,
       file,
     );
-  if (bytes.length - dataStart > need)
+  }
+  if (have > need)
     throw new DataError(
-      `${file}: ${bytes.length - dataStart - need} bytes past the end of the .npy data (byte ${dataStart + need}); the file is not one array`,
+      `${file}: ${have - need} bytes past the end of the .npy data (byte ${h.dataOffset + need}); the file is not one array`,
       file,
     );
+}
+
+/**
+ * Parses a .npy file (format versions 1–3): uint8/int8/16/32/64, uint16/32/64, float32/float64, bool,
+ * little or big endian, C order, into float64 values. For labels and small arrays: features are read
+ * in their own dtype by src/data/npy-file.ts.
+ */
+export function parseNpy(bytes: Uint8Array, file = '<npy>'): NpyArray {
+  const h = parseNpyHeader(bytes, file);
+  checkNpySize(h, bytes.length, file);
+  const count = h.shape.reduce((a, b) => a * b, 1);
+  const reader = elementReader(h.descr, file);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const data = new Float64Array(count);
-  for (let i = 0; i < count; i++) data[i] = reader.read(view, dataStart + i * reader.size);
-  return { shape, dtype: descr, data };
+  for (let i = 0; i < count; i++) data[i] = reader.read(view, h.dataOffset + i * reader.size);
+  return { shape: h.shape, dtype: h.descr, data };
 }
 
 function elementReader(descr: string, file: string): { size: number; read: (v: DataView, at: number) => number } {

@@ -1,11 +1,14 @@
 import { totalmem } from 'node:os';
 import type { Backend } from '../../backend/backend.js';
-import { targets } from '../../data/dataset.js';
+import { ValueError } from '../../core/errors.js';
+import { featureSource, STORED_TYPES } from '../../data/features.js';
+import { leanTargets } from '../../data/targets.js';
 import { fitNormalization, normalizeName } from '../../data/normalize.js';
 import { diagnose, type Diagnosis } from '../../evaluate/diagnose.js';
 import type { Evaluation } from '../../evaluate/metrics.js';
 import { Model } from '../../train/model.js';
-import { checkMemory, estimateTrainingMemory } from '../../train/memory.js';
+import { checkMemory, estimateTrainingMemory, formatBytes } from '../../train/memory.js';
+import { blockLayout, type Shuffle } from '../../train/order.js';
 import { courseBatchSize, makeSchedule, type Schedule } from '../../train/schedule.js';
 import type { TrainResult } from '../../train/trainer.js';
 import type { Io } from '../command.js';
@@ -56,6 +59,9 @@ export function checkRunFits(
   schedule: Schedule,
   backend: Backend,
 ): void {
+  const { storage, data, sets } = prepared;
+  const train = featureSource(sets.train.X);
+  const rowBytes = train.rows * STORED_TYPES[train.stored].bytes;
   const estimate = estimateTrainingMemory({
     dims: network.dims,
     dtype: settings.dtype,
@@ -65,8 +71,27 @@ export function checkRunFits(
     optimizer: settings.optimizer,
     dropout: settings.keepProb < 1,
     earlyStop: settings.earlyStop !== undefined,
+    dataBytes: storage.bytes,
+    ...(storage.streamed && !schedule.full
+      ? { streamBytes: streamRingBytes(prepared.shuffle, rowBytes, schedule.batchSize, data.X.cols / train.cols) }
+      : {}),
+    // The labels of the whole set and the copies the sets take, and the class of each training example.
+    labelBytes: 2 * data.labels.data.byteLength + 4 * schedule.m,
   });
   checkMemory(estimate, { machineBytes: totalmem(), backendBytes: backend.memoryLimit, backendName: backend.name });
+  if (settings.memory !== undefined && estimate.bytes > settings.memory)
+    throw new ValueError(
+      `the run needs about ${formatBytes(estimate.bytes)} (the data ${formatBytes(storage.bytes)} in memory${storage.streamed ? ', the rest streamed' : ''}), more than --memory ${formatBytes(settings.memory)}: ${storage.streamed ? 'use a smaller network or batch' : 'stream a .npy or HDF5 source (--stream), or use a smaller network or batch'}`,
+    );
+}
+
+/**
+ * The read-ahead ring of a streamed run: 4 buffers of K blocks of B rows (order.ts), each block's rows
+ * spread over `spread` times as many file rows by the held-out examples between them.
+ */
+export function streamRingBytes(shuffle: Shuffle, rowBytes: number, batchSize: number, spread: number): number {
+  const { B, K } = blockLayout(shuffle, rowBytes, batchSize);
+  return Math.ceil(4 * K * B * spread) * rowBytes;
 }
 
 /** Builds the model: its parameters initialized, its normalization fitted on train alone. */
@@ -137,7 +162,8 @@ export function trainModel(
   const { sets, dev, output } = prepared;
   const train = model.evaluate(sets.train.X, prepared.Y);
   const devEval = dev ? model.evaluate(dev.X, dev.Y) : undefined;
-  const test = sets.test && settings.evaluateTest ? model.evaluate(sets.test.X, targets(sets.test, output)) : undefined;
+  const test =
+    sets.test && settings.evaluateTest ? model.evaluate(sets.test.X, leanTargets(sets.test, output)) : undefined;
   const diagnosis =
     devEval && model.isClassifier && !result.diverged
       ? diagnose({
@@ -185,6 +211,7 @@ function fitWithProgress(
       l2: settings.l2,
       keepProb: settings.keepProb,
       seed: settings.seed,
+      shuffle: prepared.shuffle,
       costEvery: settings.costEvery,
       ...(evalEvery !== undefined ? { evalEvery } : {}),
       ...(prepared.dev ? { dev: prepared.dev } : {}),
