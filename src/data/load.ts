@@ -6,8 +6,8 @@ import type { CsvOptions } from './csv.js';
 import type { Hdf5Options } from './hdf5.js';
 import type { JsonOptions } from './json.js';
 import { recordLoaded } from './origin.js';
-import { examplesToColumns, labelsFromValues, validateDataset, type Dataset } from './dataset.js';
-import { parseNpy, type NpyArray } from './npy.js';
+import { examplesToColumns, labelsFromStrings, labelsFromValues, validateDataset, type Dataset } from './dataset.js';
+import { parseNpy, parseNpyStrings, type NpyArray } from './npy.js';
 import { loadNpyRows, openNpyRows, probeNpy } from './npy-file.js';
 import type { StoredType } from './features.js';
 import type { RowFeatures } from './rows.js';
@@ -135,8 +135,26 @@ export function loadNpyFeatures(xFile: string, stream = false): Dataset {
  */
 export function loadNpyPair(xFile: string, yFile: string, stream = false): Dataset {
   const X = npyFeatures(xFile, stream);
-  const ya = parseNpy(readBytes(yFile), yFile);
+  const bytes = readBytes(yFile);
+  const text = parseNpyStrings(bytes, yFile);
+  if (text) return { X, ...labelsFromNpyStrings(text, X.cols, yFile), source: xFile };
+  const ya = parseNpy(bytes, yFile);
   return { X, ...labelsFromNpy(ya, X.cols, yFile), source: xFile };
+}
+
+/** Text labels ('<U k' strings, one per example): classes, sorted as labelsFromStrings sorts them. */
+function labelsFromNpyStrings(
+  text: { shape: number[]; strings: string[] },
+  m: number,
+  file: string,
+): Pick<Dataset, 'labels' | 'classes'> {
+  const s = text.shape;
+  if (!(s.length === 1 || (s.length === 2 && (s[1] === 1 || s[0] === 1))) || text.strings.length !== m)
+    throw new DataError(
+      `${file}: has ${text.strings.length} text labels, shape (${s.join(', ')}), but X has m = ${m} examples; text labels must be (m,) and match one to one`,
+      file,
+    );
+  return labelsFromStrings(text.strings.map((t) => t.trim()));
 }
 
 function labelsFromNpy(ya: NpyArray, m: number, file: string): Pick<Dataset, 'labels' | 'classes'> {

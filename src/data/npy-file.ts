@@ -163,7 +163,8 @@ export function openNpyRows(file: string): RowFeatures {
 
 /**
  * The message for a file that ends before the rows asked for: the file, the first example cut off and
- * its byte offset. `firstRow` was asked for at `dataOffset + firstRow · rowBytes`; `got` bytes came.
+ * its byte offset, and where the file ends now. `firstRow` was asked for at
+ * `dataOffset + firstRow · rowBytes`; `got` bytes came.
  */
 export function truncated(
   file: string,
@@ -175,7 +176,7 @@ export function truncated(
 ): DataError {
   const row = firstRow + Math.floor(got / rowBytes);
   return new DataError(
-    `${file}: truncated .npy data: example ${row} (byte ${dataOffset + row * rowBytes}) is cut off; the file ends at byte ${fileEnd}, shorter than its header says (was it changed while lnn read it?)`,
+    `${file}: truncated .npy data: example ${row} (byte ${dataOffset + row * rowBytes}) is cut off; the file now ends at byte ${fileEnd}, shorter than its header says (was it changed while lnn read it?)`,
     file,
   );
 }
@@ -219,7 +220,7 @@ class NpyFileRows implements RowBacking {
       const want = (end - k) * rb;
       const at = this.dataOffset + first * rb;
       const got = readAll(this.fd, bytes, k * rb, want, at);
-      if (got < want) throw truncated(this.source, this.dataOffset, rb, first, got, at + got);
+      if (got < want) throw truncated(this.source, this.dataOffset, rb, first, got, fstatSync(this.fd).size);
       fixBytes(bytes.subarray(k * rb, end * rb), this.layout);
       k = end;
     }

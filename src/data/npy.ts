@@ -79,7 +79,9 @@ export function parseNpyHeader(bytes: Uint8Array, file = '<npy>', fileBytes = by
         );
       return n;
     });
-  const { size } = elementReader(descr, file);
+  // Unicode strings ('<U k', 4 bytes a character) for label files; numbers otherwise.
+  const text = /^[<>|=]U(\d+)$/.exec(descr);
+  const size = text ? 4 * Number(text[1]) : elementReader(descr, file).size;
   return { shape, descr, dataOffset: headerStart + headerLen, size };
 }
 
@@ -112,9 +114,9 @@ export function checkNpySize(h: NpyHeader, fileBytes: number, file: string): voi
  */
 export function parseNpy(bytes: Uint8Array, file = '<npy>'): NpyArray {
   const h = parseNpyHeader(bytes, file);
+  const reader = elementReader(h.descr, file);
   checkNpySize(h, bytes.length, file);
   const count = h.shape.reduce((a, b) => a * b, 1);
-  const reader = elementReader(h.descr, file);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const data = new Float64Array(count);
   for (let i = 0; i < count; i++) data[i] = reader.read(view, h.dataOffset + i * reader.size);
@@ -184,4 +186,63 @@ export function encodeNpy(
     else view.setUint8(start + i, v);
   }
   return out;
+}
+
+/**
+ * A .npy version 1.0 header of exactly `length` bytes (a multiple of 64, so the data that follows is
+ * aligned): for files written piece by piece, whose shape is known only at the end — the space is
+ * reserved first and the header written last.
+ * @example npyHeader([3, 2], '<f4').length // => 128
+ */
+export function npyHeader(shape: number[], descr: string, length = 128): Uint8Array {
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
+  const pad = length - 10 - dict.length - 1;
+  if (pad < 0 || length % 64 !== 0 || length > 65535)
+    throw new RangeError(`npyHeader: the header of shape (${shape.join(', ')}) does not fit in ${length} bytes`);
+  const text = dict + ' '.repeat(pad) + '\n';
+  const out = new Uint8Array(length);
+  out.set(MAGIC);
+  out[6] = 1;
+  out[7] = 0;
+  new DataView(out.buffer).setUint16(8, text.length, true);
+  for (let i = 0; i < text.length; i++) out[10 + i] = text.charCodeAt(i);
+  return out;
+}
+
+/**
+ * Parses a .npy array of fixed-width unicode strings (numpy's '<U k': k UTF-32 code units each, padded
+ * with NUL), as `np.save('y.npy', np.array(['cat', 'dog']))` and `lnn convert` write text labels.
+ * @returns undefined when the file holds numbers (read those with parseNpy).
+ */
+export function parseNpyStrings(bytes: Uint8Array, file = '<npy>'): { shape: number[]; strings: string[] } | undefined {
+  const h = parseNpyHeader(bytes, file);
+  const u = /^([<>|=])U(\d+)$/.exec(h.descr);
+  if (!u) return undefined;
+  const k = Number(u[2]);
+  const count = h.shape.reduce((a, b) => a * b, 1);
+  const need = count * 4 * k;
+  if (bytes.length - h.dataOffset !== need)
+    throw new DataError(
+      `${file}: .npy data of shape (${h.shape.join(', ')}) of ${h.descr} needs ${need} bytes after the header but the file has ${bytes.length - h.dataOffset}`,
+      file,
+    );
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const little = u[1] !== '>';
+  const strings: string[] = [];
+  for (let e = 0; e < count; e++) {
+    let s = '';
+    for (let c = 0; c < k; c++) {
+      const code = view.getUint32(h.dataOffset + 4 * (e * k + c), little);
+      if (code === 0) break;
+      if (code > 0x10ffff)
+        throw new DataError(
+          `${file}: string ${e} holds ${code}, not a unicode code point (byte ${h.dataOffset + 4 * (e * k + c)})`,
+          file,
+        );
+      s += String.fromCodePoint(code);
+    }
+    strings.push(s);
+  }
+  return { shape: h.shape, strings };
 }

@@ -66,7 +66,7 @@ function readSpan(row, count, at) {
       got += n;
     }
     if (got < want) {
-      fail(${SHORT_READ}, 'short read', [row, got, position + got]);
+      fail(${SHORT_READ}, 'short read', [row, got, fs.fstatSync(fd).size]);
       return false;
     }
     fix(at, want);

@@ -10,6 +10,7 @@ import { trainCommand } from './train.js';
 import { reportCommand } from './report.js';
 import { dataCommand } from './data.js';
 import { splitCommand } from './split.js';
+import { convertCommand } from './convert.js';
 
 /** Every `lnn` command, in the order `lnn --help` lists them. */
 export const commands: Command[] = [trainCommand, evalCommand, predictCommand, inspectCommand, gradcheckCommand];
@@ -17,3 +18,4 @@ commands.push(diagnoseCommand);
 commands.push(reportCommand);
 commands.push(dataCommand);
 commands.push(splitCommand);
+commands.push(convertCommand);

@@ -197,6 +197,7 @@ function fitWithProgress(
     io,
     quiet,
     errorFormat: model.isClassifier ? 'percent' : 'value',
+    ...(full ? {} : { throughput: { examplesPerIteration: schedule.batchSize } }),
   });
   const { beta, beta1, beta2, evalEvery, earlyStop } = settings;
   try {
