@@ -106,9 +106,10 @@ export function toMatrix(X: Features, limitBytes?: number): Matrix {
 /** Refuses a materialization beyond `limit` bytes, naming the source and the size. */
 export function checkMaterialize(source: string, n: number, m: number, limit = MATERIALIZE_LIMIT): void {
   const bytes = n * m * 8;
+  const size = (b: number) => (b >= 1e9 ? `${(b / 1e9).toFixed(1)} GB` : `${Math.ceil(b / 1e6)} MB`);
   if (bytes > limit)
     throw new ValueError(
-      `${source}: X ${fmtShape(n, m)} would take ${(bytes / 1e9).toFixed(1)} GB as float64; this step needs it whole (at most ${(limit / 1e9).toFixed(1)} GB), so use a subset or the streaming commands`,
+      `${source}: X ${fmtShape(n, m)} would take ${size(bytes)} as float64; this step needs it whole (at most ${size(limit)}), so use a subset of the examples`,
     );
 }
 

@@ -184,7 +184,8 @@ export class StreamedBatches implements BatchSource {
     this.valueBytes = STORED_TYPES[X.stored].bytes;
     this.rowBytes = X.rows * this.valueBytes;
     ({ B: this.B, K: this.K } = blockLayout(shuffle, this.rowBytes, schedule.batchSize));
-    const slotBytes = this.K * this.maxBlockSpan() * this.rowBytes;
+    // A buffer holds K blocks (fewer when the training set has fewer), each as many file rows as it spans.
+    const slotBytes = Math.min(this.K, Math.ceil(this.rows.length / this.B)) * this.maxBlockSpan() * this.rowBytes;
     this.reader = factory(X.backing.stream, { stored: X.stored, rowBytes: this.rowBytes, slotBytes, slots: 4 });
     this.buffers = new BatchBuffers(dims, dtype, backend, dropout);
     this.plan(0);

@@ -50,7 +50,8 @@ export const trainOptions: Options = {
   memory: {
     type: 'string',
     value: 'SIZE',
-    description: 'memory budget for the data, e.g. 1g or 512m (default: half of the free memory)',
+    description:
+      'how much memory the features may take, e.g. 1g or 512m; a .npy or HDF5 source larger than this is streamed from disk (default: half of the free memory)',
   },
   shuffle: {
     type: 'string',

@@ -117,6 +117,15 @@ function chooseStreaming(
   };
 }
 
+/**
+ * Whether a command that reads a data set once (lnn data, eval, predict) should leave its features on
+ * disk: a .npy or HDF5 source whose features exceed half of the free memory.
+ */
+export async function streamWhenLarge(spec: DataSpec): Promise<boolean> {
+  const probe = await probeFeatures(spec);
+  return probe !== undefined && probe.bytes > freemem() / 2;
+}
+
 /** Held-out sets read often (every evaluation) and small next to the budget are read into memory once. */
 function keepHeldOutInMemory(sets: Sets, budget: number): void {
   for (const key of ['dev', 'test'] as const) {

@@ -1,13 +1,12 @@
 import { totalmem } from 'node:os';
 import type { Backend } from '../../backend/backend.js';
-import { ValueError } from '../../core/errors.js';
 import { featureSource, STORED_TYPES } from '../../data/features.js';
 import { leanTargets } from '../../data/targets.js';
 import { fitNormalization, normalizeName } from '../../data/normalize.js';
 import { diagnose, type Diagnosis } from '../../evaluate/diagnose.js';
 import type { Evaluation } from '../../evaluate/metrics.js';
 import { Model } from '../../train/model.js';
-import { checkMemory, estimateTrainingMemory, formatBytes } from '../../train/memory.js';
+import { checkMemory, estimateTrainingMemory } from '../../train/memory.js';
 import { blockLayout, type Shuffle } from '../../train/order.js';
 import { courseBatchSize, makeSchedule, type Schedule } from '../../train/schedule.js';
 import type { TrainResult } from '../../train/trainer.js';
@@ -73,25 +72,37 @@ export function checkRunFits(
     earlyStop: settings.earlyStop !== undefined,
     dataBytes: storage.bytes,
     ...(storage.streamed && !schedule.full
-      ? { streamBytes: streamRingBytes(prepared.shuffle, rowBytes, schedule.batchSize, data.X.cols / train.cols) }
+      ? {
+          streamBytes: streamRingBytes(
+            prepared.shuffle,
+            rowBytes,
+            schedule.batchSize,
+            train.cols,
+            data.X.cols / train.cols,
+          ),
+        }
       : {}),
     // The labels of the whole set and the copies the sets take, and the class of each training example.
     labelBytes: 2 * data.labels.data.byteLength + 4 * schedule.m,
   });
   checkMemory(estimate, { machineBytes: totalmem(), backendBytes: backend.memoryLimit, backendName: backend.name });
-  if (settings.memory !== undefined && estimate.bytes > settings.memory)
-    throw new ValueError(
-      `the run needs about ${formatBytes(estimate.bytes)} (the data ${formatBytes(storage.bytes)} in memory${storage.streamed ? ', the rest streamed' : ''}), more than --memory ${formatBytes(settings.memory)}: ${storage.streamed ? 'use a smaller network or batch' : 'stream a .npy or HDF5 source (--stream), or use a smaller network or batch'}`,
-    );
 }
 
 /**
  * The read-ahead ring of a streamed run: 4 buffers of K blocks of B rows (order.ts), each block's rows
- * spread over `spread` times as many file rows by the held-out examples between them.
+ * spread over `spread` times as many file rows by the held-out examples between them; never more blocks
+ * than the file has.
  */
-export function streamRingBytes(shuffle: Shuffle, rowBytes: number, batchSize: number, spread: number): number {
+export function streamRingBytes(
+  shuffle: Shuffle,
+  rowBytes: number,
+  batchSize: number,
+  m: number,
+  spread: number,
+): number {
   const { B, K } = blockLayout(shuffle, rowBytes, batchSize);
-  return Math.ceil(4 * K * B * spread) * rowBytes;
+  const blocks = Math.min(K, Math.ceil(m / B));
+  return 4 * blocks * Math.ceil(Math.min(B * spread, m * spread)) * rowBytes;
 }
 
 /** Builds the model: its parameters initialized, its normalization fitted on train alone. */
