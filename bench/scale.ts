@@ -87,7 +87,8 @@ interface Run {
 
 /** Runs `lnn train` under /usr/bin/time -v: peak RSS, wall time, and the run's own figures (--json). */
 function train(xy: { x: string; y: string }, extra: string[]): Run {
-  const argv = [cli, 'train', '--x', xy.x, '--y', xy.y, '--json', '--quiet', ...extra];
+  // Not --quiet: the note of automatic streaming is read from stderr.
+  const argv = [cli, 'train', '--x', xy.x, '--y', xy.y, '--json', ...extra];
   const t0 = performance.now();
   const r = spawnSync('/usr/bin/time', ['-v', process.execPath, ...argv], { encoding: 'utf8', maxBuffer: 2 ** 28 });
   const wallSeconds = (performance.now() - t0) / 1000;
@@ -153,9 +154,13 @@ function streamed(dir: string) {
   const extra = ['--hidden', '32', '--epochs', '1', '--normalize', 'scale:255'];
   const subset = generate(dir, 'subset', 400_000 / scale, n, 'u1', 10);
   const memory = train(subset, extra);
+  // The same order as the streamed run's (blocks), for a comparison of the reading alone.
+  const memoryBlocks = train(subset, [...extra, '--shuffle', 'blocks']);
   rmSync(subset.x);
   rmSync(subset.y);
-  log(`  in memory, ${400_000 / scale} examples: ${memory.examplesPerSecond.toFixed(0)} examples/s`);
+  log(
+    `  in memory, ${400_000 / scale} examples: ${memory.examplesPerSecond.toFixed(0)} examples/s (--shuffle blocks: ${memoryBlocks.examplesPerSecond.toFixed(0)})`,
+  );
   const big = generate(dir, 'big', m, n, 'u1', 10);
   log(`  generated ${(big.bytes / 1e9).toFixed(2)} GB`);
   // The full size exceeds --memory 1g and streams by itself (with a note); --quick's smaller file is asked to.
@@ -169,7 +174,9 @@ function streamed(dir: string) {
     peakRssMB: stream.peakRssMB,
     examplesPerSecond: stream.examplesPerSecond,
     inMemoryExamplesPerSecond: memory.examplesPerSecond,
+    inMemoryBlocksExamplesPerSecond: memoryBlocks.examplesPerSecond,
     ratio: stream.examplesPerSecond / memory.examplesPerSecond,
+    ratioBlocks: stream.examplesPerSecond / memoryBlocks.examplesPerSecond,
     waits: stream.streamed,
     note: stream.note,
     trainingSeconds: stream.trainingSeconds,
@@ -234,7 +241,7 @@ function table(r: Record<string, unknown>): string {
   const s = r['stream'] as ReturnType<typeof streamed> | undefined;
   if (s)
     lines.push(
-      `stream: ${s.m} × ${s.n} uint8 (${s.dataGB.toFixed(2)} GB), --memory 1g: peak RSS ${s.peakRssMB.toFixed(0)} MB; ${s.examplesPerSecond.toFixed(0)} examples/s = ${(100 * s.ratio).toFixed(0)}% of ${s.inMemoryExamplesPerSecond.toFixed(0)} in memory; waited for the disk ${s.waits?.count ?? 0} times of ${s.waits?.buffers ?? 0} buffers, ${(s.waits?.seconds ?? 0).toFixed(2)} s of ${s.trainingSeconds.toFixed(1)} s`,
+      `stream: ${s.m} × ${s.n} uint8 (${s.dataGB.toFixed(2)} GB), --memory 1g: peak RSS ${s.peakRssMB.toFixed(0)} MB; ${s.examplesPerSecond.toFixed(0)} examples/s = ${(100 * s.ratio).toFixed(0)}% of ${s.inMemoryExamplesPerSecond.toFixed(0)} in memory (${(100 * s.ratioBlocks).toFixed(0)}% of ${s.inMemoryBlocksExamplesPerSecond.toFixed(0)} with --shuffle blocks); waited for the disk ${s.waits?.count ?? 0} times of ${s.waits?.buffers ?? 0} buffers, ${(s.waits?.seconds ?? 0).toFixed(2)} s of ${s.trainingSeconds.toFixed(1)} s`,
     );
   return lines.join('\n') + '\n';
 }

@@ -9,6 +9,7 @@ import { modelBackward, modelForward } from '../nn/model.js';
 import type { Parameters } from '../nn/params.js';
 import { Optimizer, type OptimizerKind } from '../nn/update.js';
 import { featureSource } from '../data/features.js';
+import { ImputedFeatures } from '../data/impute.js';
 import { identityAffine, type Affine } from '../data/gather.js';
 import type { Normalization } from '../data/normalize.js';
 import { rowStreamer } from '../data/rows.js';

@@ -43,10 +43,10 @@ export interface PreparedData {
    */
   Y: Targets;
   dev?: { X: Features; Y: Targets };
-  /** Where the features are (memory or disk) and how much memory they take. */
-  storage: DataStorage;
-  /** The order of the examples in each epoch of mini-batches. */
-  shuffle: Shuffle;
+  /** Where the features are (memory or disk) and how much memory they take; absent: in memory. */
+  storage?: DataStorage;
+  /** The order of the examples in each epoch of mini-batches; absent: a new permutation each epoch. */
+  shuffle?: Shuffle;
 }
 
 /**

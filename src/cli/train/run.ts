@@ -58,7 +58,9 @@ export function checkRunFits(
   schedule: Schedule,
   backend: Backend,
 ): void {
-  const { storage, data, sets } = prepared;
+  const { data, sets } = prepared;
+  const storage = prepared.storage ?? { streamed: false, bytes: featureSource(data.X).memoryBytes };
+  const shuffle = prepared.shuffle ?? { kind: 'examples' };
   const train = featureSource(sets.train.X);
   const rowBytes = train.rows * STORED_TYPES[train.stored].bytes;
   const estimate = estimateTrainingMemory({
@@ -73,13 +75,7 @@ export function checkRunFits(
     dataBytes: storage.bytes,
     ...(storage.streamed && !schedule.full
       ? {
-          streamBytes: streamRingBytes(
-            prepared.shuffle,
-            rowBytes,
-            schedule.batchSize,
-            train.cols,
-            data.X.cols / train.cols,
-          ),
+          streamBytes: streamRingBytes(shuffle, rowBytes, schedule.batchSize, train.cols, data.X.cols / train.cols),
         }
       : {}),
     // The labels of the whole set and the copies the sets take, and the class of each training example.
@@ -223,7 +219,7 @@ function fitWithProgress(
       l2: settings.l2,
       keepProb: settings.keepProb,
       seed: settings.seed,
-      shuffle: prepared.shuffle,
+      ...(prepared.shuffle ? { shuffle: prepared.shuffle } : {}),
       costEvery: settings.costEvery,
       ...(evalEvery !== undefined ? { evalEvery } : {}),
       ...(prepared.dev ? { dev: prepared.dev } : {}),
