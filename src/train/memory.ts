@@ -114,10 +114,13 @@ export function parseByteSize(text: string): number {
   return Math.floor(bytes);
 }
 
-/** A byte count for messages: 1.0 GB, 312 MB, 4.2 kB (powers of 1000, one decimal). */
+/**
+ * A byte count for messages in the units `--memory` takes (powers of 1024), so that `--memory 1g` reads
+ * back as 1.0 GiB: 2.9 GiB, 312 MiB, 40.0 KiB.
+ */
 export function formatBytes(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(0)} MB`;
-  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
+  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+  if (bytes >= 2 ** 10) return `${(bytes / 2 ** 10).toFixed(1)} KiB`;
   return `${bytes} B`;
 }

@@ -87,7 +87,7 @@ describe('lnn train --stream', { concurrency: true }, () => {
     assert.match(
       auto.stderr,
       new RegExp(
-        `note: ${p.x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the features take 48\\.0 kB \\(3,000 × 16 uint8\\), more than --memory of 41\\.0 kB; streaming them from disk \\(--stream\\)`,
+        `note: ${p.x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the features take 46\\.9 KiB \\(3,000 × 16 uint8\\), more than --memory of 40\\.0 KiB; streaming them from disk \\(--stream\\)`,
       ),
     );
     assert.ok((JSON.parse(auto.stdout) as { streamed?: unknown }).streamed);
@@ -172,7 +172,7 @@ describe('lnn train: the rules of --stream, --memory and --shuffle', { concurren
       'a CSV cannot be streamed: convert it',
       ['--data', csv, '--stream'],
       2,
-      /--stream reads \.npy \(--x\) and HDF5 files by row ranges, and .*small\.csv can only be read whole; convert it once \(lnn convert .*small\.csv -o DIR\)/,
+      /--stream reads \.npy \(--x\) and HDF5 files by row ranges, and .*small\.csv can only be read whole; convert it once \(lnn convert --data .*small\.csv --out DIR\) and train on --x DIR\/x\.npy --y DIR\/y\.npy/,
     ],
     [
       'examples cannot be shuffled one by one from disk',

@@ -117,6 +117,8 @@ test('sizes in bytes: a number with an optional unit, powers of 1024', () => {
       name: 'ValueError',
       message: `a memory size must be a positive number of bytes with an optional unit k, m, g or t (512m, 1g, 1.5GiB) but is '${bad}'`,
     });
-  assert.equal(formatBytes(3.14e9), '3.1 GB');
-  assert.equal(formatBytes(41_000), '41.0 kB');
+  assert.equal(formatBytes(3.14e9), '2.9 GiB');
+  assert.equal(formatBytes(2 ** 30), '1.0 GiB');
+  assert.equal(formatBytes(41_000), '40.0 KiB');
+  assert.equal(formatBytes(300 * 2 ** 20), '300 MiB');
 });

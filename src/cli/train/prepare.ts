@@ -105,7 +105,7 @@ function chooseStreaming(
   if (settings.stream) {
     if (!probe)
       throw new UsageError(
-        `--stream reads .npy (--x) and HDF5 files by row ranges, and ${source} can only be read whole; convert it once (lnn convert ${source} -o DIR) and train on DIR/x.npy and DIR/y.npy`,
+        `--stream reads .npy (--x) and HDF5 files by row ranges, and ${source} can only be read whole; convert it once (lnn convert --data ${source} --out DIR) and train on --x DIR/x.npy --y DIR/y.npy`,
       );
     return { streamed: true };
   }
