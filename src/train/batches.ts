@@ -77,6 +77,19 @@ class BatchBuffers {
   }
 }
 
+/**
+ * The training positions in file order (rank r is position ranks[r]), or undefined when the set is in
+ * file order already. 'blocks' and 'none' are laid over the examples in the order of their file,
+ * wherever they sit in the training set, so that a block is a range of rows on disk.
+ */
+export function fileRanks(X: FeatureSource): Int32Array | undefined {
+  const numbers = X.examples();
+  let sorted = true;
+  for (let p = 1; p < numbers.length && sorted; p++) if (numbers[p]! < numbers[p - 1]!) sorted = false;
+  if (sorted) return undefined;
+  return Int32Array.from({ length: numbers.length }, (_, p) => p).sort((a, b) => numbers[a]! - numbers[b]! || a - b);
+}
+
 /** Gathers positions order[start ..] of the data into a batch, normalized, and checks every value fits. */
 function fill(data: TrainingData, order: ArrayLike<number>, start: number, X: Matrix, Y: Matrix): void {
   data.X.gather(order, start, X, data.f);
@@ -94,6 +107,8 @@ export class Batches implements BatchSource {
   private readonly buffers: BatchBuffers;
   private order: Int32Array = new Int32Array(0);
   private readonly rowBytes: number;
+  /** 'blocks' and 'none': the positions in file order (see fileRanks). */
+  private readonly ranks: Int32Array | undefined;
 
   constructor(
     private readonly data: TrainingData,
@@ -107,6 +122,7 @@ export class Batches implements BatchSource {
   ) {
     this.buffers = new BatchBuffers(dims, dtype, backend, dropout);
     this.rowBytes = data.X.rows * STORED_TYPES[data.X.stored].bytes;
+    this.ranks = shuffle.kind === 'examples' ? undefined : fileRanks(data.X);
   }
 
   /** The batch that update number `iteration` (from 0) trains on. */
@@ -118,7 +134,11 @@ export class Batches implements BatchSource {
       return { ...b, size: m, example: (j) => j };
     }
     const step = iteration % perEpoch;
-    if (step === 0) this.order = epochOrder(m, this.shuffle, this.shuffleRng, this.rowBytes, batchSize).order;
+    if (step === 0) {
+      const order = epochOrder(m, this.shuffle, this.shuffleRng, this.rowBytes, batchSize).order;
+      const ranks = this.ranks;
+      this.order = ranks ? order.map((r) => ranks[r]!) : order;
+    }
     const start = step * batchSize;
     const size = Math.min(batchSize, m - start);
     const b = this.buffers.get(size);
@@ -151,8 +171,10 @@ export class StreamedBatches implements BatchSource {
   private readonly reader: RowStreamer;
   private readonly B: number;
   private readonly K: number;
-  /** File row of each training position (the training set in file order). */
+  /** File row of each rank (the training set in file order; see fileRanks). */
   private readonly rows: Int32Array;
+  /** The training position of each rank, when the set is not in file order. */
+  private readonly ranks: Int32Array | undefined;
   private readonly rowBytes: number;
   private readonly valueBytes: number;
   private readonly epochs: (EpochPlan | undefined)[] = [];
@@ -177,10 +199,10 @@ export class StreamedBatches implements BatchSource {
       throw new ValueError(
         `${X.source}: --shuffle examples reads every example at random, which streaming from disk cannot do fast; use --shuffle blocks (the default when streaming) or none`,
       );
-    this.rows = Int32Array.from(X.examples());
-    for (let p = 1; p < this.rows.length; p++)
-      if (this.rows[p]! <= this.rows[p - 1]!)
-        throw new ValueError(`${X.source}: a streamed training set must be in file order`);
+    this.ranks = fileRanks(X);
+    const numbers = X.examples(),
+      ranks = this.ranks;
+    this.rows = Int32Array.from({ length: X.cols }, (_, r) => numbers[ranks ? ranks[r]! : r]!);
     this.valueBytes = STORED_TYPES[X.stored].bytes;
     this.rowBytes = X.rows * this.valueBytes;
     ({ B: this.B, K: this.K } = blockLayout(shuffle, this.rowBytes, schedule.batchSize));
@@ -227,7 +249,9 @@ export class StreamedBatches implements BatchSource {
       }
       posts.push(Float64Array.from(spans));
     }
-    this.epochs[e] = { order, seq: this.nextSeq, base };
+    const ranks = this.ranks;
+    const positions = ranks ? order.order.map((r) => ranks[r]!) : order.order;
+    this.epochs[e] = { order, positions, seq: this.nextSeq, base };
     this.nextSeq += ends.length;
     this.reader.post(posts);
   }
@@ -242,6 +266,7 @@ export class StreamedBatches implements BatchSource {
     }
     const ep = this.epochs[e]!;
     const { order } = ep.order;
+    const { positions } = ep;
     const { ends } = ep.order.groups!;
     const start = step * batchSize;
     const size = Math.min(batchSize, m - start);
@@ -253,17 +278,17 @@ export class StreamedBatches implements BatchSource {
     const n = this.data.X.rows;
     const bases = new Float64Array(size);
     for (let j = 0; j < size; j++) {
-      const p = order[start + j]!;
-      bases[j] = (ep.base[Math.floor(p / this.B)]! + this.rows[p]! * this.rowBytes) / this.valueBytes;
+      const r = order[start + j]!;
+      bases[j] = (ep.base[Math.floor(r / this.B)]! + this.rows[r]! * this.rowBytes) / this.valueBytes;
     }
     gatherRows(this.reader.values, bases, size, n, b.X.data, this.data.f);
-    checkGathered(b.X, (row, col) => this.data.X.entry(row, order[start + col]!), this.data.normalization);
-    this.data.Y.gather(order, start, b.Y);
+    checkGathered(b.X, (row, col) => this.data.X.entry(row, positions[start + col]!), this.data.normalization);
+    this.data.Y.gather(positions, start, b.Y);
     // Buffers wholly consumed go back to the reader.
     while (g < ends.length && ends[g]! <= start + size) g++;
     const done = ep.seq + g;
     if (done > this.released) this.reader.release((this.released = done));
-    return { ...b, size, example: (j) => order[start + j]! };
+    return { ...b, size, example: (j) => positions[start + j]! };
   }
 
   dispose(): void {
@@ -272,9 +297,14 @@ export class StreamedBatches implements BatchSource {
   }
 }
 
-/** An epoch's order with the ring position of its buffers: block b's row r is at byte base[b] + r · rowBytes. */
+/**
+ * An epoch's order (of ranks: the training set in file order) with the ring position of its buffers:
+ * block b's file row r is at byte base[b] + r · rowBytes.
+ */
 interface EpochPlan {
   order: EpochOrder;
+  /** The training position of each entry of the order. */
+  positions: Int32Array;
   /** Sequence number of the epoch's first buffer. */
   seq: number;
   base: Float64Array;

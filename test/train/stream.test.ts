@@ -3,9 +3,12 @@ import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { fromArray } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
+import { ColumnFeatures } from '../../src/data/features.js';
 import '../../src/data/register.js';
 import { loadNpyPair } from '../../src/data/load.js';
+import { trainDevTestSplit } from '../../src/data/split.js';
 import { encodeNpy } from '../../src/data/npy.js';
 import { leanTargets } from '../../src/data/targets.js';
 import { Model } from '../../src/train/model.js';
@@ -59,6 +62,46 @@ describe('training streamed from disk', () => {
       // 3 epochs of buffers of 16 blocks (of 16 rows, or 2 batches' worth) were read in the background.
       assert.ok(disk.result.streamed!.buffers >= 3, JSON.stringify(disk.result.streamed));
     });
+
+  it('a split in any order: blocks are laid over the file order, on disk and in memory alike', () => {
+    const train = (stream: boolean) => {
+      const d = loadNpyPair(p.x, p.y, stream);
+      const { train: t } = trainDevTestSplit(d, { seed: 4 });
+      const model = Model.create({
+        dims: [12, 8, 3],
+        output: 'softmax',
+        classes: d.classes!,
+        normalize: 'minmax',
+        seed: 2,
+      });
+      model.fit(t.X, leanTargets(t, 'softmax'), {
+        learningRate: 0.01,
+        optimizer: 'adam',
+        batchSize: 32,
+        epochs: 2,
+        seed: 5,
+        shuffle: { kind: 'blocks', blockRows: 10 },
+      });
+      return model.parametersFloat64();
+    };
+    assert.deepEqual(train(true), train(false));
+  });
+
+  it('refuses to stream a holder of features that is not a file', () => {
+    const X = new ColumnFeatures(fromArray([[1, 2, 3, 4]], 'float64'));
+    Object.defineProperty(X, 'onDisk', { value: true });
+    const model = Model.create({ dims: [1, 2, 1], output: 'sigmoid' });
+    assert.throws(
+      () =>
+        model.fit(X, fromArray([[0, 1, 0, 1]], 'float64'), {
+          learningRate: 0.1,
+          batchSize: 2,
+          epochs: 1,
+          shuffle: { kind: 'none' },
+        }),
+      { name: 'ValueError', message: 'X: only a .npy or HDF5 file left on disk can be streamed' },
+    );
+  });
 
   it('refuses --shuffle examples on disk: it would read every example at random', () => {
     assert.throws(() => fit(p, true, { kind: 'examples' }), {
