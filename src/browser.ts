@@ -59,6 +59,19 @@ export {
 export { fitImputer, applyImputer, type Imputer } from './data/impute.js';
 export { compareDistributions } from './data/mismatch.js';
 export { parseNpy, encodeNpy } from './data/npy.js';
+// data held lean (in the file's dtype, views by index) and targets read from class indices
+export {
+  toMatrix,
+  featureSource,
+  ColumnFeatures,
+  type Features,
+  type FeatureSource,
+  type StoredType,
+} from './data/features.js';
+export { RowFeatures, MemoryRows } from './data/rows.js';
+export { leanTargets, ClassTargets, type Targets } from './data/targets.js';
+export { FeatureStats } from './data/stats.js';
+export { SHUFFLE_KINDS, type Shuffle, type ShuffleKind } from './train/order.js';
 // training, evaluation, diagnosis
 export { Model, labelsOf, type ModelConfig } from './train/model.js';
 export { trainParameters, type TrainOptions, type TrainResult } from './train/trainer.js';

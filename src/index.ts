@@ -16,5 +16,6 @@ import './data/register.js';
 export * from './browser.js';
 export { loadDataset, loadNpyPair, registerReader, type DataSpec } from './data/load.js';
 export { loadBuiltin } from './data/builtin.js';
+export { loadNpyRows, openNpyRows } from './data/npy-file.js';
 export { saveModel, loadModel } from './io/modelIO.js';
 export { writeFileAtomic, readJsonFile } from './io/files.js';

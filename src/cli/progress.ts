@@ -39,6 +39,17 @@ export interface ProgressOptions {
   intervalMs?: number;
   /** Clock in ms, for tests (default performance.now). */
   now?: () => number;
+  /**
+   * For long epochs: the speed in examples per second and the memory in use, on the bar and — off a
+   * terminal — in a line every `logEverySeconds` (default 30) between evaluations.
+   */
+  throughput?: {
+    /** Examples per update (the batch size). */
+    examplesPerIteration: number;
+    /** Bytes of memory in use now (default: the process's resident set). */
+    memory?: () => number;
+    logEverySeconds?: number;
+  };
 }
 
 export interface Progress {
@@ -118,6 +129,8 @@ export function formatBarLine(
     etaSeconds: number;
     barWidth?: number;
     errorFormat?: 'percent' | 'value';
+    /** Examples per second and bytes in use, shown before the ETA when given. */
+    rate?: { examplesPerSecond: number; memoryBytes: number };
   },
 ): string {
   const pos = opts.unit === 'epoch' ? (state.epoch ?? 0) : state.iteration;
@@ -131,8 +144,48 @@ export function formatBarLine(
   const ef = opts.errorFormat ?? 'percent';
   if (state.devError !== undefined) parts.push(`dev err ${fmtError(state.devError, ef)}`);
   else if (state.trainError !== undefined) parts.push(`train err ${fmtError(state.trainError, ef)}`);
+  if (opts.rate)
+    parts.push(`${formatRate(opts.rate.examplesPerSecond)} ex/s`, `mem ${formatMemory(opts.rate.memoryBytes)}`);
   parts.push(`ETA ${formatEta(opts.etaSeconds)}`);
   return parts.join(' ');
+}
+
+/**
+ * Examples per second, short: '850', '12.3k', '1.25M'.
+ * @example formatRate(123456) // => '123k'
+ */
+export function formatRate(perSecond: number): string {
+  if (!Number.isFinite(perSecond) || perSecond < 0) return '--';
+  if (perSecond < 1000) return String(Math.round(perSecond));
+  if (perSecond < 1e6) return `${+(perSecond / 1e3).toPrecision(3)}k`;
+  return `${+(perSecond / 1e6).toPrecision(3)}M`;
+}
+
+/**
+ * Bytes in use, short: '612 MB', '1.4 GB'.
+ * @example formatMemory(1.4e9) // => '1.4 GB'
+ */
+export function formatMemory(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.round(bytes / 1e6)} MB`;
+}
+
+/**
+ * A line for a long epoch off a terminal, between evaluations (no newline).
+ * @example formatThroughputLine({ iteration: 2600, epoch: 0.42 }, { total: 1, unit: 'epoch', examplesPerSecond: 123456, memoryBytes: 6.12e8, etaSeconds: 185 })
+ * // => 'epoch 0.4/1 (iteration 2600): 123k examples/s, 612 MB in use, ETA 3m05s'
+ */
+export function formatThroughputLine(
+  state: ProgressState,
+  opts: {
+    total: number;
+    unit: 'iteration' | 'epoch';
+    examplesPerSecond: number;
+    memoryBytes: number;
+    etaSeconds: number;
+  },
+): string {
+  const at = positionText(state, opts.unit, opts.total, false);
+  return `${at}: ${formatRate(opts.examplesPerSecond)} examples/s, ${formatMemory(opts.memoryBytes)} in use, ETA ${formatEta(opts.etaSeconds)}`;
 }
 
 /**
@@ -187,9 +240,27 @@ export function createProgress(opts: ProgressOptions): Progress {
     if (s.devError !== undefined) latest.devError = s.devError;
   };
   const position = () => (unit === 'epoch' ? (latest.epoch ?? 0) : latest.iteration);
+  const through = opts.throughput;
+  const memory = through?.memory ?? (() => process.memoryUsage.rss());
+  const rateAt = (t: number) =>
+    through
+      ? {
+          examplesPerSecond: (latest.iteration * through.examplesPerIteration) / Math.max(1e-9, (t - start) / 1000),
+          memoryBytes: memory(),
+        }
+      : undefined;
+  let lastLog = start;
   const draw = (t: number) => {
     const eta = estimateEta((t - start) / 1000, total > 0 ? position() / total : 0);
-    const line = formatBarLine(latest, { total, unit, etaSeconds: eta, errorFormat, barWidth: opts.barWidth ?? 20 });
+    const rate = rateAt(t);
+    const line = formatBarLine(latest, {
+      total,
+      unit,
+      etaSeconds: eta,
+      errorFormat,
+      barWidth: opts.barWidth ?? 20,
+      ...(rate ? { rate } : {}),
+    });
     io.err(`${CLEAR_LINE}${line.slice(0, columns - 1)}`);
     lastDraw = t;
     drawn = true;
@@ -199,15 +270,26 @@ export function createProgress(opts: ProgressOptions): Progress {
     update(state) {
       if (finished) return;
       remember(state);
-      if (!tty) return;
       const t = now();
+      if (!tty) {
+        // Off a terminal, a long epoch says how fast it goes now and then; evaluations say the rest.
+        if (through && t - lastLog >= 1000 * (through.logEverySeconds ?? 30) && position() < total) {
+          const eta = estimateEta((t - start) / 1000, total > 0 ? position() / total : 0);
+          io.err(`${formatThroughputLine(latest, { total, unit, etaSeconds: eta, ...rateAt(t)! })}\n`);
+          lastLog = t;
+        }
+        return;
+      }
       if (t - lastDraw >= interval || position() >= total) draw(t);
     },
     evaluation(state) {
       if (finished) return;
       remember(state);
       if (tty) draw(now());
-      else io.err(`${formatEvaluationLine(state, { total, unit, errorFormat })}\n`);
+      else {
+        io.err(`${formatEvaluationLine(state, { total, unit, errorFormat })}\n`);
+        lastLog = now();
+      }
     },
     log(line) {
       if (finished) return void io.err(`${line}\n`);

@@ -2,6 +2,7 @@ import { DataError } from '../core/errors.js';
 import { zeros } from '../core/matrix.js';
 import { printable } from '../core/text.js';
 import type { Dataset } from './dataset.js';
+import { toMatrix } from './features.js';
 import { sameColumnsOrigin } from './origin.js';
 
 /**
@@ -44,10 +45,12 @@ export function alignFeatures(
       }
     : {};
   if (ignored.length === 0 && at.every((k, i) => k === i)) return { data: d };
-  const m = d.X.cols;
+  // Named columns come from CSV and JSON readers, which hold X as a matrix already.
+  const from = toMatrix(d.X);
+  const m = from.cols;
   const X = zeros(names.length, m, 'float64');
-  at.forEach((k, i) => X.data.set(d.X.data.subarray(k * m, (k + 1) * m), i * m));
-  sameColumnsOrigin(d.X, X, [...names]);
+  at.forEach((k, i) => X.data.set(from.data.subarray(k * m, (k + 1) * m), i * m));
+  sameColumnsOrigin(from, X, [...names]);
   return { data: { ...d, X, featureNames: [...names] }, ...note };
 }
 

@@ -1,15 +1,20 @@
 import { DataError } from '../core/errors.js';
 import { Matrix, zeros, type DType } from '../core/matrix.js';
 import { printable } from '../core/text.js';
+import { featureSource, takeFeatures, type Features } from './features.js';
+import { firstNonFinite as firstBad } from './gather.js';
+import { RowFeatures } from './rows.js';
 import { originOf, setOrigin, takeOrigin } from './origin.js';
 
 /**
  * A data set in the course's layout: one example per COLUMN.
- * Features are kept in float64 as loaded; training converts to its dtype once.
+ * Features stay as the reader holds them — a float64 Matrix for CSV, JSON and built-in sets, the file's
+ * own dtype for .npy and HDF5 (in memory, or on disk when streamed) — and are converted to the training
+ * dtype a batch at a time (see src/data/features.ts).
  */
 export interface Dataset {
-  /** X: (n_x, m). */
-  X: Matrix;
+  /** X: (n_x, m): a Matrix, or a holder of the file's rows (a split's sets are views on one holder). */
+  X: Features;
   /**
    * labels: (n_y, m). Classification: one row of class indices 0..K-1 (see `classes`).
    * Regression: the target values, one row per output.
@@ -125,8 +130,19 @@ export function targets(d: Dataset, output: OutputKind, dtype: DType = 'float64'
   } else {
     Y.data.set(d.labels.data);
   }
-  const o = originOf(d.X);
-  return setOrigin(Y, { source: o?.source ?? d.source, examples: o?.examples, rows: 'target' });
+  return setOrigin(Y, { source: featuresSource(d), examples: exampleNumbers(d.X), rows: 'target' });
+}
+
+/** The file the features came from (for messages about a target), else the data set's source. */
+function featuresSource(d: Dataset): string {
+  return d.X instanceof Matrix ? (originOf(d.X)?.source ?? d.source) : d.X.source;
+}
+
+/** Example j of X is example numbers[j] of its file; undefined when X is the file's examples in order. */
+function exampleNumbers(X: Features): ArrayLike<number> | undefined {
+  if (X instanceof Matrix) return originOf(X)?.examples;
+  if (X instanceof RowFeatures && !X.index && !X.backing.exampleNumbers) return undefined;
+  return X.examples();
 }
 
 /** Class indices of the labels (classification), as integers. */
@@ -146,7 +162,10 @@ export function examplesToColumns(values: ArrayLike<number>, m: number, n: numbe
   return out;
 }
 
-/** The examples at `index` (columns of X and labels), in that order.  X: (n_x, m) → (n_x, index.length). */
+/**
+ * The examples at `index` (columns of X and labels), in that order.  X: (n_x, m) → (n_x, index.length).
+ * X becomes a view on the same values (no copy); the labels, small, are copied.
+ */
 export function takeExamples(d: Dataset, index: ArrayLike<number>, source = d.source): Dataset {
   const pick = (M: Matrix): Matrix => {
     const out = zeros(M.rows, index.length, 'float64');
@@ -157,11 +176,23 @@ export function takeExamples(d: Dataset, index: ArrayLike<number>, source = d.so
     }
     return out;
   };
-  const X = pick(d.X),
+  const X = takeFeatures(d.X, index),
     labels = pick(d.labels);
-  takeOrigin(d.X, X, index);
   takeOrigin(d.labels, labels, index);
   return { ...d, X, labels, source };
+}
+
+/**
+ * The same examples in the order of their file (ascending example number): what streaming reads
+ * without seeking back, and what `--shuffle none` and `blocks` train on, held in memory or not.
+ */
+export function inFileOrder(d: Dataset): Dataset {
+  const numbers = featureSource(d.X).examples();
+  let sorted = true;
+  for (let p = 1; p < numbers.length && sorted; p++) if (numbers[p]! < numbers[p - 1]!) sorted = false;
+  if (sorted) return d;
+  const order = Int32Array.from({ length: numbers.length }, (_, p) => p).sort((a, b) => numbers[a]! - numbers[b]!);
+  return takeExamples(d, order);
 }
 
 /**
@@ -175,7 +206,7 @@ export function validateDataset(d: Dataset): void {
     throw new DataError(
       `${d.source}: X has m = ${X.cols} examples but the labels have ${labels.cols}; they must match one to one`,
     );
-  const bad = firstNonFinite(X);
+  const bad = firstNonFiniteFeature(X);
   if (bad)
     throw new DataError(
       `${d.source}: feature ${bad.row} of example ${bad.col} is ${bad.value}; features must be finite numbers`,
@@ -183,6 +214,20 @@ export function validateDataset(d: Dataset): void {
   const badY = firstNonFinite(labels);
   if (badY)
     throw new DataError(`${d.source}: label of example ${badY.col} is ${badY.value}; labels must be finite numbers`);
+}
+
+/**
+ * The first feature value that is not a finite number. Integer stores cannot hold one; a float store in
+ * memory is scanned once; a file left on disk is checked batch by batch as it is read (src/data/fits.ts).
+ */
+function firstNonFiniteFeature(X: Features): { row: number; col: number; value: number } | undefined {
+  if (X instanceof Matrix) return firstNonFinite(X);
+  const values = X instanceof RowFeatures ? X.backing.values : undefined;
+  if (!values || !(values instanceof Float32Array || values instanceof Float64Array)) return undefined;
+  if (X instanceof RowFeatures && X.index) return undefined;
+  const t = firstBad(values);
+  if (t < 0) return undefined;
+  return { row: t % X.rows, col: Math.floor(t / X.rows), value: values[t]! };
 }
 
 function firstNonFinite(M: Matrix): { row: number; col: number; value: number } | undefined {

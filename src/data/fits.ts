@@ -2,6 +2,7 @@ import { DataError } from '../core/errors.js';
 import { zeros, type DType, type Matrix } from '../core/matrix.js';
 import { normalizeName, type Normalization } from './normalize.js';
 import { describeEntry } from './origin.js';
+import { firstNonFinite } from './gather.js';
 
 /**
  * Values the pipeline makes non-finite although the data holds finite numbers: 1e308 is a float64 but
@@ -25,18 +26,39 @@ export function checkConverted(
   where: string,
   options: { rows?: 'feature' | 'target'; normalization?: Normalization | undefined } = {},
 ): void {
+  checkGathered(
+    converted,
+    (row, col) => ({
+      value: raw.data[row * raw.cols + col]!,
+      where: describeEntry(raw, row, col, { source: where, rows: options.rows ?? 'feature' }),
+    }),
+    options.normalization,
+  );
+}
+
+/**
+ * Checks a batch (or chunk) gathered from a data set for the network: `converted`: (n, b) in the
+ * training dtype, after the normalization. The first non-finite entry is refused with the raw value
+ * that made it and where the user finds it (`rawAt(row, col)`: file, example, feature), and why: a value
+ * that was never a finite number, or one that the dtype's range or the normalization pushed out of it.
+ * Every batch is checked as it is gathered, so data streamed from disk keeps this guarantee.
+ * @throws DataError `X.npy: example 17, feature 3 is 1e+300, beyond the range of float32 (±3.4028e+38); ...`
+ */
+export function checkGathered(
+  converted: Matrix,
+  rawAt: (row: number, col: number) => { value: number; where: string },
+  normalization?: Normalization,
+): void {
   const c = converted.data;
-  let k = 0;
-  while (k < c.length && Number.isFinite(c[k]!)) k++;
-  if (k === c.length) return;
+  const k = firstNonFinite(c);
+  if (k < 0) return;
   const row = Math.floor(k / converted.cols),
     col = k % converted.cols;
-  const at = describeEntry(raw, row, col, { source: where, rows: options.rows ?? 'feature' });
-  const value = raw.data[k]!;
+  const { value, where: at } = rawAt(row, col);
   if (!Number.isFinite(value)) throw new DataError(`${at} is ${value}; values must be finite numbers`);
   const dtype = converted.dtype;
   const range = dtype === 'float32' ? ` (±${FLOAT32_MAX.toPrecision(5)})` : '';
-  const norm = options.normalization?.kind !== 'none' ? options.normalization : undefined;
+  const norm = normalization?.kind !== 'none' ? normalization : undefined;
   const made = norm ? `, which --normalize ${normalizeName(norm)} makes ${c[k]}` : '';
   const scaling = norm ? 'use --normalize minmax or standard' : 'scale the data (--normalize minmax or standard)';
   const advice = dtype === 'float32' ? `train with --dtype float64, or ${scaling}` : scaling;

@@ -3,8 +3,10 @@ import type { Dataset as H5Dataset, File as H5File } from 'h5wasm/node';
 import { DataError, fsReason } from '../core/errors.js';
 import { zeros } from '../core/matrix.js';
 import { printable } from '../core/text.js';
-import { examplesToColumns, labelsFromValues, type Dataset } from './dataset.js';
+import { labelsFromValues, type Dataset } from './dataset.js';
+import { allocStored, STORED_TYPES, type StoredArray, type StoredType } from './features.js';
 import type { DataSpec } from './load.js';
+import { MemoryRows, RowFeatures, type RowBacking, type StreamSpec } from './rows.js';
 
 /**
  * HDF5 as the course ships its data (`train_catvnoncat.h5`: train_set_x (209, 64, 64, 3) uint8,
@@ -35,6 +37,8 @@ export interface Hdf5Options {
 
 type H5 = typeof import('h5wasm/node').default;
 let h5wasmReady: Promise<H5> | undefined;
+/** The loaded module, once `loadH5wasm` has resolved (file-backed rows open their own handle with it). */
+let h5Loaded: H5 | undefined;
 /**
  * Loads h5wasm (about 3 MB of WebAssembly) on first use only, so other commands start fast. HDF5's
  * errors are switched from printing their stack (~20 lines on stderr) to throwing it as an Error, which
@@ -44,6 +48,7 @@ function loadH5wasm(): Promise<H5> {
   h5wasmReady ??= import('h5wasm/node').then(async (mod) => {
     const module = await mod.default.ready;
     module.activate_throwing_error_handler();
+    h5Loaded = mod.default;
     return mod.default;
   });
   return h5wasmReady;
@@ -223,7 +228,7 @@ function numbersOf(value: unknown, key: string, file: string): ArrayLike<number>
 }
 
 /** Features alone (prediction): X: (n_x, m) from `xKey`, labels: (0, m). */
-export function readHdf5Features(f: H5File, file: string, xKey: string): Dataset {
+export function readHdf5Features(f: H5File, file: string, xKey: string, stream = false): Dataset {
   const entries = listEntries(f);
   const e = entries.find((x) => x.key === xKey.replace(/^\//, ''));
   if (!e)
@@ -236,18 +241,125 @@ export function readHdf5Features(f: H5File, file: string, xKey: string): Dataset
       `${file}: dataset '${name(xKey)}' (--x-key) must hold numbers, one entry per example, but is ${name(e.dtype)} (${e.shape.join(', ')})`,
       file,
     );
-  const X = featuresOf(f.get(xKey) as H5Dataset, xKey, file);
+  const X = featuresOf(f, f.get(xKey) as H5Dataset, xKey, file, stream);
   return { X, labels: zeros(0, X.cols, 'float64'), source: `${file}:${xKey}` };
 }
 
-/** X dataset (m, ...) → X: (n_x, m), each example flattened row-major. */
-function featuresOf(xd: H5Dataset, key: string, file: string) {
+/**
+ * X dataset (m, ...) → X: (n_x, m), each example flattened row-major, held in the dataset's dtype:
+ * read into memory by hyperslabs of rows (so HDF5's own heap holds one slab at a time, never the whole
+ * dataset), or, with `stream`, left in the file and read by hyperslab when rows are asked for.
+ */
+function featuresOf(f: H5File, xd: H5Dataset, key: string, file: string, stream = false): RowFeatures {
   const xs = xd.shape ?? [];
   const m = xs[0]!;
   if (m === 0) throw new DataError(`${file}: dataset '${name(key)}' has no examples (m = 0)`, file);
-  const nx = xs.slice(1).reduce((a, b) => a * b, 1);
-  const xv = numbersOf(xd.value, key, file);
-  return examplesToColumns(xv, m, nx);
+  const n = xs.slice(1).reduce((a, b) => a * b, 1);
+  const type = hdf5StoredType(xd, key, file);
+  const rows = new Hdf5Rows(f, file, key, m, n, type);
+  if (stream) return new RowFeatures(Hdf5Rows.reopen(rows));
+  const values = allocStored(type.stored, m * n);
+  const slab = Math.max(1, Math.floor(SLAB_BYTES / (n * STORED_TYPES[type.stored].bytes)));
+  for (let r = 0; r < m; r += slab) {
+    const count = Math.min(slab, m - r);
+    rows.readRange(r, count, values, r * n);
+  }
+  return new RowFeatures(new MemoryRows(`${file}:${key}`, n, type.stored, values));
+}
+
+/** Bytes of one hyperslab when a dataset is read into memory. */
+const SLAB_BYTES = 16 * 2 ** 20;
+
+/** How an HDF5 dataset's values are held: numbers of 1 to 8 bytes; 64-bit integers become float64. */
+function hdf5StoredType(
+  ds: H5Dataset,
+  key: string,
+  file: string,
+): { stored: StoredType; int64?: 'signed' | 'unsigned' } {
+  const meta = ds.metadata;
+  const size = meta.size;
+  const signed = Boolean(meta.signed);
+  if (meta.type === H5T_INTEGER) {
+    if (size === 8) return { stored: 'float64', int64: signed ? 'signed' : 'unsigned' };
+    const ints: Record<number, StoredType> = signed
+      ? { 1: 'int8', 2: 'int16', 4: 'int32' }
+      : { 1: 'uint8', 2: 'uint16', 4: 'uint32' };
+    const t = ints[size];
+    if (t) return { stored: t };
+  } else if (meta.type === H5T_FLOAT && (size === 4 || size === 8))
+    return { stored: size === 4 ? 'float32' : 'float64' };
+  throw new DataError(
+    `${file}: dataset '${name(key)}' holds ${size}-byte ${meta.type === H5T_FLOAT ? 'floats' : 'values'} that lnn cannot read as features (integers of 1-8 bytes, float32 or float64)`,
+    file,
+  );
+}
+
+/** Rows of an HDF5 dataset, read by hyperslab: [r, r + count) of the first axis, every other axis whole. */
+class Hdf5Rows implements RowBacking {
+  readonly source: string;
+  readonly stored: StoredType;
+  readonly stream: StreamSpec | undefined;
+
+  constructor(
+    private readonly f: H5File,
+    readonly file: string,
+    readonly key: string,
+    readonly m: number,
+    readonly n: number,
+    private readonly type: { stored: StoredType; int64?: 'signed' | 'unsigned' },
+    stream?: StreamSpec,
+  ) {
+    this.source = `${file}:${key}`;
+    this.stored = type.stored;
+    this.stream = stream;
+  }
+
+  /** The same rows through a handle of their own, kept open for reads long after the reader's handle closed. */
+  static reopen(r: Hdf5Rows): Hdf5Rows {
+    const h5 = h5Loaded!;
+    const f = new h5.File(r.file, 'r');
+    const spec: StreamSpec = {
+      kind: 'hdf5',
+      file: r.file,
+      key: r.key,
+      h5wasm: import.meta.resolve('h5wasm/node'),
+      ...(r.type.int64 ? { int64: r.type.int64 } : {}),
+    };
+    return new Hdf5Rows(f, r.file, r.key, r.m, r.n, r.type, spec);
+  }
+
+  /** Rows [r, r + count) into into[at ...]. */
+  readRange(r: number, count: number, into: StoredArray, at: number): void {
+    let slab: unknown;
+    try {
+      slab = (this.f.get(this.key) as H5Dataset).slice([[r, r + count]]);
+    } catch (e) {
+      const reason = hdf5Reason(e);
+      if (reason === undefined) throw e;
+      throw new DataError(
+        `${this.file}: HDF5 could not read examples ${r} to ${r + count - 1} of '${name(this.key)}' (corrupted or truncated?): ${reason}`,
+        this.file,
+      );
+    }
+    const values = slab as ArrayLike<number | bigint>;
+    if (!values || values.length !== count * this.n)
+      throw new DataError(
+        `${this.file}: HDF5 returned ${values?.length ?? 0} values for examples ${r} to ${r + count - 1} of '${name(this.key)}', not ${count * this.n}`,
+        this.file,
+      );
+    if (values instanceof BigInt64Array || values instanceof BigUint64Array)
+      for (let t = 0; t < values.length; t++) into[at + t] = Number(values[t]!);
+    else into.set(values as ArrayLike<number>, at);
+  }
+
+  readRows(rows: ArrayLike<number>, count: number, into: StoredArray): void {
+    for (let k = 0; k < count;) {
+      let end = k + 1;
+      while (end < count && rows[end] === rows[end - 1]! + 1) end++;
+      this.readRange(rows[k]!, end - k, into, k * this.n);
+      k = end;
+    }
+  }
 }
 
 /** Reads the data set from an open file. See the module comment for the layouts. */
@@ -255,11 +367,12 @@ export function readHdf5Dataset(
   f: H5File,
   file: string,
   keys: { xKey: string; yKey: string; classesKey?: string | undefined },
+  stream = false,
 ): Dataset {
   const xd = f.get(keys.xKey) as H5Dataset;
   const yd = f.get(keys.yKey) as H5Dataset;
   const ys = yd.shape ?? [];
-  const X = featuresOf(xd, keys.xKey, file);
+  const X = featuresOf(f, xd, keys.xKey, file, stream);
   const m = X.cols;
   const shape = `(${ys.join(', ')})`;
   if (!fitsLabels({ key: keys.yKey, shape: ys, dtype: '', numeric: true }, m))
@@ -342,13 +455,39 @@ function classNames(
  */
 export async function readHdf5(file: string, spec: DataSpec = {}): Promise<Dataset> {
   const { xKey, yKey, classesKey, onNote } = spec.hdf5 ?? {};
+  const stream = spec.stream === true;
   return withHdf5(file, (f) => {
-    if (spec.unlabeled === true && xKey !== undefined && yKey === undefined) return readHdf5Features(f, file, xKey);
+    if (spec.unlabeled === true && xKey !== undefined && yKey === undefined)
+      return readHdf5Features(f, file, xKey, stream);
     const keys = chooseKeys(listEntries(f), file, xKey, yKey);
     if (keys.guessed && onNote)
       onNote(
         `${file}: using --x-key ${name(keys.xKey)} --y-key ${name(keys.yKey)} (the only pair of datasets with one label per example)`,
       );
-    return readHdf5Dataset(f, file, { ...keys, classesKey });
+    return readHdf5Dataset(f, file, { ...keys, classesKey }, stream);
+  });
+}
+
+/**
+ * The sizes of the features dataset without reading it (the keys as `readHdf5` would choose them,
+ * without notes): for the choice between memory and disk.
+ */
+export async function probeHdf5(
+  file: string,
+  spec: DataSpec = {},
+): Promise<{ m: number; n: number; stored: StoredType; bytes: number }> {
+  const { xKey, yKey } = spec.hdf5 ?? {};
+  return withHdf5(file, (f) => {
+    const key =
+      spec.unlabeled === true && xKey !== undefined && yKey === undefined
+        ? xKey
+        : chooseKeys(listEntries(f), file, xKey, yKey).xKey;
+    const xd = f.get(key) as H5Dataset | null;
+    if (!xd || !('shape' in xd)) throw new DataError(`${file}: no dataset '${name(key)}' for --x-key`, file);
+    const xs = xd.shape ?? [];
+    const m = xs[0] ?? 0,
+      n = xs.slice(1).reduce((a, b) => a * b, 1);
+    const { stored } = hdf5StoredType(xd, key, file);
+    return { m, n, stored, bytes: m * n * STORED_TYPES[stored].bytes };
   });
 }

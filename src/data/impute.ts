@@ -1,7 +1,17 @@
 import { DataError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import type { Dataset } from './dataset.js';
+import {
+  ColumnFeatures,
+  featureSource,
+  STATS_CHUNK,
+  type FeatureSource,
+  type Features,
+  type StoredType,
+} from './features.js';
+import type { Affine } from './gather.js';
 import { sameColumnsOrigin } from './origin.js';
+import { FeatureStats } from './stats.js';
 import { quoted } from './table.js';
 
 /**
@@ -19,9 +29,12 @@ export interface Imputer {
 }
 
 /** The number of NaN (missing) entries in X: (n_x, m). */
-export function countMissing(X: Matrix): number {
+export function countMissing(X: Features): number {
   let n = 0;
-  for (let k = 0; k < X.data.length; k++) if (Number.isNaN(X.data[k]!)) n++;
+  featureSource(X).chunks(STATS_CHUNK, (values, count) => {
+    const len = count * X.rows;
+    for (let k = 0; k < len; k++) if (Number.isNaN(values[k]!)) n++;
+  });
   return n;
 }
 
@@ -31,25 +44,19 @@ export function countMissing(X: Matrix): number {
  * @example fitImputer(train).means // => [5.84, 3.05, ...]
  */
 export function fitImputer(train: Dataset): Imputer {
-  const { X } = train;
+  const X = featureSource(train.X);
+  // One streaming pass: the running sum of each feature's present values, in example order.
+  const stats = new FeatureStats(X.rows, { sums: true, moments: false });
+  X.chunks(STATS_CHUNK, (values, count) => stats.addRows(values, count));
   const means: number[] = [];
   const missingInTrain: number[] = [];
   for (let i = 0; i < X.rows; i++) {
-    let sum = 0,
-      n = 0;
-    const row = X.data.subarray(i * X.cols, (i + 1) * X.cols);
-    for (let j = 0; j < row.length; j++) {
-      const v = row[j]!;
-      if (!Number.isNaN(v)) {
-        sum += v;
-        n++;
-      }
-    }
+    const n = stats.count[i]!;
     if (n === 0 && X.cols > 0)
       throw new DataError(
         `${train.source}: feature ${featureName(train, i)} is missing in every training example; --impute mean has no value to fill it with`,
       );
-    means.push(n === 0 ? 0 : sum / n);
+    means.push(n === 0 ? 0 : stats.sums![i]! / n);
     missingInTrain.push(X.cols - n);
   }
   return { kind: 'mean', means, missingInTrain };
@@ -57,7 +64,8 @@ export function fitImputer(train: Dataset): Imputer {
 
 /**
  * Fills the missing values of d.X: (n_x, m) with the imputer's means (fitted on train); returns a new
- * data set and leaves `d` as it was. n_x must match the imputer's.
+ * data set and leaves `d` as it was. n_x must match the imputer's. A Matrix X is copied and filled; any
+ * other holder (a view of a split, a file) is wrapped, and filled as its values are read.
  */
 export function applyImputer(d: Dataset, imp: Imputer): Dataset {
   const { X } = d;
@@ -65,6 +73,7 @@ export function applyImputer(d: Dataset, imp: Imputer): Dataset {
     throw new DataError(
       `${d.source}: has n_x = ${X.rows} features but the imputer was fitted on ${imp.means.length}; they must match`,
     );
+  if (!(X instanceof Matrix)) return { ...d, X: new ImputedFeatures(X, Float64Array.from(imp.means)) };
   const out = new Matrix(X.rows, X.cols, X.data.slice());
   for (let i = 0; i < X.rows; i++) {
     const mean = imp.means[i]!;
@@ -72,6 +81,63 @@ export function applyImputer(d: Dataset, imp: Imputer): Dataset {
   }
   sameColumnsOrigin(X, out);
   return { ...d, X: out };
+}
+
+/** Features whose missing values (NaN) read as the training means: a view, filled as it is read. */
+export class ImputedFeatures implements FeatureSource {
+  constructor(
+    readonly inner: FeatureSource,
+    readonly means: Float64Array,
+  ) {}
+  get rows(): number {
+    return this.inner.rows;
+  }
+  get cols(): number {
+    return this.inner.cols;
+  }
+  get source(): string {
+    return this.inner.source;
+  }
+  get stored(): StoredType {
+    return this.inner.stored;
+  }
+  get onDisk(): boolean {
+    return this.inner.onDisk;
+  }
+  get memoryBytes(): number {
+    return this.inner.memoryBytes;
+  }
+  take(index: ArrayLike<number>): FeatureSource {
+    return new ImputedFeatures(this.inner.take(index), this.means);
+  }
+  gather(order: ArrayLike<number>, start: number, dst: Matrix, f: Affine): void {
+    this.inner.gather(order, start, dst, { ...f, fill: this.means });
+  }
+  chunks(size: number, visit: (values: ArrayLike<number>, count: number, start: number) => void): void {
+    const n = this.rows;
+    this.inner.chunks(size, (values, count, start) => {
+      const out = Float64Array.from({ length: count * n }, (_, t) => values[t]!);
+      for (let t = 0; t < out.length; t++) if (out[t] !== out[t]) out[t] = this.means[t % n]!;
+      visit(out, count, start);
+    });
+  }
+  examples(): ArrayLike<number> {
+    return this.inner.examples();
+  }
+  entry(row: number, col: number): { value: number; where: string } {
+    const e = this.inner.entry(row, col);
+    return Number.isNaN(e.value) ? { ...e, value: this.means[row]! } : e;
+  }
+  materialize(limitBytes?: number): Matrix {
+    const M = this.inner.materialize(limitBytes);
+    // A matrix without a view is handed out as it is: fill a copy, never the caller's data.
+    const shared = this.inner instanceof ColumnFeatures && !this.inner.index;
+    const out = shared ? new Matrix(M.rows, M.cols, M.data.slice()) : M;
+    for (let i = 0; i < out.rows; i++)
+      for (let k = i * out.cols; k < (i + 1) * out.cols; k++)
+        if (Number.isNaN(out.data[k]!)) out.data[k] = this.means[i]!;
+    return out;
+  }
 }
 
 /**
@@ -94,19 +160,22 @@ function featureName(d: Dataset, i: number): string {
  * example (column) and feature (row) that breaks them.
  */
 export function validateAllowingMissing(d: Dataset): void {
-  const { X, labels } = d;
+  const { labels } = d;
+  const X = featureSource(d.X);
   if (X.cols === 0) throw new DataError(`${d.source}: has no examples (m = 0)`);
   if (labels.cols !== X.cols)
     throw new DataError(
       `${d.source}: X has m = ${X.cols} examples but the labels have ${labels.cols}; they must match one to one`,
     );
-  for (let k = 0; k < X.data.length; k++) {
-    const v = X.data[k]!;
-    if (!Number.isNaN(v) && !Number.isFinite(v))
-      throw new DataError(
-        `${d.source}: feature ${Math.floor(k / X.cols)} of example ${k % X.cols} is ${v}; features must be finite numbers`,
-      );
-  }
+  X.chunks(STATS_CHUNK, (values, count, start) => {
+    for (let t = 0; t < count * X.rows; t++) {
+      const v = values[t]!;
+      if (!Number.isNaN(v) && !Number.isFinite(v))
+        throw new DataError(
+          `${d.source}: feature ${t % X.rows} of example ${start + Math.floor(t / X.rows)} is ${v}; features must be finite numbers`,
+        );
+    }
+  });
   for (let k = 0; k < labels.data.length; k++)
     if (!Number.isFinite(labels.data[k]!))
       throw new DataError(

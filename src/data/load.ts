@@ -1,13 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { DataError, fsReason } from '../core/errors.js';
-import { zeros, type Matrix } from '../core/matrix.js';
+import { zeros } from '../core/matrix.js';
 import { loadBuiltin } from './builtin.js';
 import type { CsvOptions } from './csv.js';
 import type { Hdf5Options } from './hdf5.js';
 import type { JsonOptions } from './json.js';
 import { recordLoaded } from './origin.js';
-import { examplesToColumns, labelsFromValues, validateDataset, type Dataset } from './dataset.js';
-import { parseNpy, type NpyArray } from './npy.js';
+import { examplesToColumns, labelsFromStrings, labelsFromValues, validateDataset, type Dataset } from './dataset.js';
+import { parseNpy, parseNpyStrings, type NpyArray } from './npy.js';
+import { loadNpyRows, openNpyRows, probeNpy } from './npy-file.js';
+import type { StoredType } from './features.js';
+import type { RowFeatures } from './rows.js';
 
 /**
  * Where a data set comes from, as the command line's data options say it, with each reader's own
@@ -29,6 +32,11 @@ export interface DataSpec {
   json?: JsonOptions | undefined;
   /** Options of the .h5/.hdf5 reader: dataset names, and where notes about guessed names go. */
   hdf5?: Hdf5Options | undefined;
+  /**
+   * Leave the features of a .npy or HDF5 file on disk and read them by row ranges as they are needed
+   * (data larger than memory); other formats are read whole. Labels are always read into memory.
+   */
+  stream?: boolean | undefined;
 }
 
 /** A reader for one file extension, registered by the data modules. */
@@ -49,10 +57,10 @@ export async function loadDataset(spec: DataSpec): Promise<Dataset> {
   let d: Dataset;
   if (spec.x !== undefined || spec.y !== undefined) {
     if (spec.data !== undefined) throw new DataError('give either --data or --x/--y, not both');
-    if (spec.x !== undefined && spec.y === undefined && spec.unlabeled) d = loadNpyFeatures(spec.x);
+    if (spec.x !== undefined && spec.y === undefined && spec.unlabeled) d = loadNpyFeatures(spec.x, spec.stream);
     else if (spec.x === undefined || spec.y === undefined)
       throw new DataError(`--x and --y go together: missing --${spec.x === undefined ? 'x' : 'y'}`);
-    else d = loadNpyPair(spec.x, spec.y);
+    else d = loadNpyPair(spec.x, spec.y, spec.stream);
   } else if (spec.data !== undefined) {
     if (spec.data.startsWith('builtin:')) d = loadBuiltin(spec.data.slice('builtin:'.length));
     else {
@@ -73,6 +81,31 @@ export async function loadDataset(spec: DataSpec): Promise<Dataset> {
   return recordLoaded(d);
 }
 
+/** What the features of a source take in memory, from the headers alone; undefined for formats read whole. */
+export interface FeaturesProbe {
+  source: string;
+  m: number;
+  n: number;
+  stored: StoredType;
+  /** m · n_x · bytes per value: what holding X in memory takes. */
+  bytes: number;
+}
+
+/**
+ * The size of a .npy (--x) or HDF5 source's features without reading them: what decides whether they
+ * are held in memory or streamed from disk. Undefined for sources that can only be read whole (CSV,
+ * JSON, built-in sets).
+ */
+export async function probeFeatures(spec: DataSpec): Promise<FeaturesProbe | undefined> {
+  if (spec.x !== undefined) return { source: spec.x, ...probeNpy(spec.x) };
+  const file = spec.data;
+  if (file === undefined || file.startsWith('builtin:')) return undefined;
+  const ext = /\.([A-Za-z0-9]+)$/.exec(file)?.[1]?.toLowerCase();
+  if (ext !== 'h5' && ext !== 'hdf5') return undefined;
+  const { probeHdf5 } = await import('./hdf5.js');
+  return { source: file, ...(await probeHdf5(file, spec)) };
+}
+
 export function readBytes(file: string): Uint8Array {
   try {
     return readFileSync(file);
@@ -81,30 +114,47 @@ export function readBytes(file: string): Uint8Array {
   }
 }
 
-/** X: (n_x, m) from X.npy: (m, ...), one example per first-axis entry flattened row-major. */
-function npyFeatures(xFile: string): Matrix {
-  const xa = parseNpy(readBytes(xFile), xFile);
-  if (xa.shape.length === 0)
-    throw new DataError(`${xFile}: X is a scalar; it must hold one example per first-axis entry`, xFile);
-  const m = xa.shape[0]!;
-  const nx = xa.shape.slice(1).reduce((a, b) => a * b, 1);
-  return examplesToColumns(xa.data, m, nx);
+/**
+ * X: (n_x, m) from X.npy: (m, ...), one example per first-axis entry flattened row-major, held as the
+ * file holds it (in its dtype, example-major): in memory, or on disk with `stream`.
+ */
+function npyFeatures(xFile: string, stream = false): RowFeatures {
+  return stream ? openNpyRows(xFile) : loadNpyRows(xFile);
 }
 
 /** Features without labels (labels: (0, m)), for prediction. */
-export function loadNpyFeatures(xFile: string): Dataset {
-  const X = npyFeatures(xFile);
+export function loadNpyFeatures(xFile: string, stream = false): Dataset {
+  const X = npyFeatures(xFile, stream);
   return { X, labels: zeros(0, X.cols, 'float64'), source: xFile };
 }
 
 /**
  * X.npy: (m, ...) one example per first-axis entry, each flattened row-major → X: (n_x, m).
  * Y.npy: (m,) or (m, 1) labels, (m, K) one-hot or multi-output targets, or the course's (1, m).
+ * With `stream`, X stays on disk (see `DataSpec.stream`).
  */
-export function loadNpyPair(xFile: string, yFile: string): Dataset {
-  const X = npyFeatures(xFile);
-  const ya = parseNpy(readBytes(yFile), yFile);
+export function loadNpyPair(xFile: string, yFile: string, stream = false): Dataset {
+  const X = npyFeatures(xFile, stream);
+  const bytes = readBytes(yFile);
+  const text = parseNpyStrings(bytes, yFile);
+  if (text) return { X, ...labelsFromNpyStrings(text, X.cols, yFile), source: xFile };
+  const ya = parseNpy(bytes, yFile);
   return { X, ...labelsFromNpy(ya, X.cols, yFile), source: xFile };
+}
+
+/** Text labels ('<U k' strings, one per example): classes, sorted as labelsFromStrings sorts them. */
+function labelsFromNpyStrings(
+  text: { shape: number[]; strings: string[] },
+  m: number,
+  file: string,
+): Pick<Dataset, 'labels' | 'classes'> {
+  const s = text.shape;
+  if (!(s.length === 1 || (s.length === 2 && (s[1] === 1 || s[0] === 1))) || text.strings.length !== m)
+    throw new DataError(
+      `${file}: has ${text.strings.length} text labels, shape (${s.join(', ')}), but X has m = ${m} examples; text labels must be (m,) and match one to one`,
+      file,
+    );
+  return labelsFromStrings(text.strings.map((t) => t.trim()));
 }
 
 function labelsFromNpy(ya: NpyArray, m: number, file: string): Pick<Dataset, 'labels' | 'classes'> {

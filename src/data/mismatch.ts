@@ -1,4 +1,6 @@
 import type { Dataset } from './dataset.js';
+import { featureSource, STATS_CHUNK, type Features } from './features.js';
+import { FeatureStats } from './stats.js';
 import { quoted } from './table.js';
 
 /**
@@ -65,34 +67,23 @@ export interface DistributionComparison {
   warnings: string[];
 }
 
-/** Mean and population standard deviation of row i of M: (rows, m), NaN (missing) left out. */
-function rowStats(data: ArrayLike<number>, cols: number, i: number): { mean: number; std: number } {
-  let sum = 0,
-    n = 0;
-  for (let j = i * cols; j < (i + 1) * cols; j++) {
-    const v = data[j]!;
-    if (!Number.isNaN(v)) {
-      sum += v;
-      n++;
-    }
-  }
-  const mean = n ? sum / n : NaN;
-  let sq = 0;
-  for (let j = i * cols; j < (i + 1) * cols; j++) {
-    const v = data[j]!;
-    if (!Number.isNaN(v)) sq += (v - mean) ** 2;
-  }
-  return { mean, std: n ? Math.sqrt(sq / n) : NaN };
+/**
+ * Mean and population standard deviation of every row of X (feature), NaN (missing) left out, in one
+ * streaming pass over chunks of examples: X may be a file on disk.
+ */
+function rowStats(X: Features): { mean: number; std: number }[] {
+  const src = featureSource(X);
+  const st = new FeatureStats(src.rows);
+  src.chunks(STATS_CHUNK, (values, count) => st.addRows(values, count));
+  return Array.from({ length: src.rows }, (_, i) => st.feature(i) ?? { mean: NaN, std: NaN });
 }
 
 function compareRows(
-  A: { data: ArrayLike<number>; cols: number },
-  B: { data: ArrayLike<number>; cols: number },
+  a: { mean: number; std: number },
+  b: { mean: number; std: number },
   i: number,
   name: string,
 ): FeatureComparison {
-  const a = rowStats(A.data, A.cols, i),
-    b = rowStats(B.data, B.cols, i);
   const pooled = Math.sqrt((a.std ** 2 + b.std ** 2) / 2);
   const diff = a.mean - b.mean;
   const smd = pooled > 0 ? diff / pooled : diff === 0 || Number.isNaN(diff) ? 0 : Math.sign(diff) * Infinity;
@@ -224,8 +215,10 @@ export function compareDistributions(
       `${na} has n_x = ${a.X.rows} features but ${nb} has ${b.X.rows}: they cannot come from the same distribution; ${RULE}.`,
     );
   } else {
+    const sa = rowStats(a.X),
+      sb = rowStats(b.X);
     for (let i = 0; i < a.X.rows; i++)
-      features.push(compareRows(a.X, b.X, i, a.featureNames?.[i] ?? b.featureNames?.[i] ?? `x${i}`));
+      features.push(compareRows(sa[i]!, sb[i]!, i, a.featureNames?.[i] ?? b.featureNames?.[i] ?? `x${i}`));
   }
   const shifted = features.filter((f) => Math.abs(f.smd) > smdThreshold);
   if (shifted.length > 0 && shifted.length >= Math.max(1, Math.ceil(shiftedShare * features.length))) {
@@ -257,8 +250,10 @@ export function compareDistributions(
     }
   } else if (!classesA && !classesB && a.labels.rows === b.labels.rows) {
     targets = [];
+    const sa = rowStats(a.labels),
+      sb = rowStats(b.labels);
     for (let i = 0; i < a.labels.rows; i++)
-      targets.push(compareRows(a.labels, b.labels, i, a.labels.rows === 1 ? 'target' : `target ${i}`));
+      targets.push(compareRows(sa[i]!, sb[i]!, i, a.labels.rows === 1 ? 'target' : `target ${i}`));
     const off = targets.filter((t) => Math.abs(t.smd) > smdThreshold);
     if (off.length > 0)
       warnings.push(

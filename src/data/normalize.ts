@@ -1,7 +1,9 @@
 import { ValueError } from '../core/errors.js';
 import { printable } from '../core/text.js';
 import { Matrix, zeros } from '../core/matrix.js';
-import { valueStats } from './stats.js';
+import { featureSource, STATS_CHUNK, type Features } from './features.js';
+import type { Affine } from './gather.js';
+import { FeatureStats } from './stats.js';
 
 /**
  * Feature scaling, fitted on the training set only and stored in the model, applied the same way to
@@ -38,19 +40,23 @@ export function normalizeName(n: Normalization): string {
   return n.kind === 'scale' ? `scale:${n.divisor}` : n.kind;
 }
 
-/** Fits the statistics on X: (n_x, m), the training set. */
-export function fitNormalization(X: Matrix, kind: NormalizeKind): Normalization {
+/**
+ * Fits the statistics on X: (n_x, m), the training set, in one streaming pass over chunks of examples
+ * (FeatureStats: min and max, and for 'standard' the mean and standard deviation by Welford's update),
+ * so X may be a file on disk; `fill` (mean imputation) is applied to the values first.
+ */
+export function fitNormalization(X: Features, kind: NormalizeKind, fill?: ArrayLike<number>): Normalization {
   if (kind === 'none') return { kind: 'none' };
   if (typeof kind === 'object') return { kind: 'scale', divisor: kind.scale };
-  const n = X.rows,
-    m = X.cols,
-    x = X.data;
-  if (m === 0) throw new ValueError('normalization: cannot fit on an empty training set');
+  const src = featureSource(X);
+  const n = src.rows;
+  if (src.cols === 0) throw new ValueError('normalization: cannot fit on an empty training set');
+  const stats = new FeatureStats(n, { moments: kind === 'standard' });
+  src.chunks(STATS_CHUNK, (values, count) => stats.addRows(fill ? filled(values, count, n, fill) : values, count));
   const shift: number[] = [],
     scale: number[] = [];
   for (let i = 0; i < n; i++) {
-    // Overflow-safe statistics: a feature near 1e308 has a finite mean and std but an infinite plain sum.
-    const st = valueStats(x, i * m, (i + 1) * m) ?? { min: 0, max: 0, mean: 0, std: 0 };
+    const st = stats.feature(i) ?? { min: 0, max: 0, mean: 0, std: 0 };
     if (kind === 'standard') {
       shift.push(st.mean);
       scale.push(st.std > 0 ? st.std : 1);
@@ -65,6 +71,31 @@ export function fitNormalization(X: Matrix, kind: NormalizeKind): Normalization 
     }
   }
   return { kind, shift, scale };
+}
+
+/** A chunk with its missing values (NaN) filled from `fill`, as the imputer fills them in a batch. */
+function filled(values: ArrayLike<number>, count: number, n: number, fill: ArrayLike<number>): Float64Array {
+  const out = Float64Array.from({ length: count * n }, (_, t) => values[t]!);
+  for (let t = 0; t < out.length; t++) if (out[t] !== out[t]) out[t] = fill[t % n]!;
+  return out;
+}
+
+/**
+ * The normalization (and mean imputation) as the per-feature affine map a batch is gathered with:
+ * x' = (fill(x) − shift[i]) / scale[i]; 'none' is shift 0, scale 1 and 'scale:k' shift 0, scale k,
+ * which give exactly x and x / k (see src/data/gather.ts).
+ */
+export function normalizationAffine(norm: Normalization | undefined, n: number, fill?: ArrayLike<number>): Affine {
+  const shift = new Float64Array(n),
+    scale = new Float64Array(n).fill(1);
+  if (norm?.kind === 'scale') scale.fill(norm.divisor!);
+  else if (norm && norm.kind !== 'none') {
+    if (norm.shift!.length !== n)
+      throw new ValueError(`normalization: fitted on n_x = ${norm.shift!.length} features but the data has n_x = ${n}`);
+    shift.set(norm.shift!);
+    scale.set(norm.scale!);
+  }
+  return { shift, scale, ...(fill ? { fill: Float64Array.from(fill) } : {}) };
 }
 
 /** X' = normalized copy of X: (n_x, m) in float64 (or in `out`, any dtype, same shape). */

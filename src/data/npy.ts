@@ -13,11 +13,23 @@ export interface NpyArray {
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
+/** What a .npy header says: the array's shape and dtype, and where its data starts. */
+export interface NpyHeader {
+  shape: number[];
+  /** numpy's descr: '<f4', '|u1', '>i8', ... */
+  descr: string;
+  /** Byte offset of the first value. */
+  dataOffset: number;
+  /** Bytes per value. */
+  size: number;
+}
+
 /**
- * Parses a .npy file (format versions 1–3): uint8/int8/16/32/64, uint16/32/64, float32/float64, bool,
- * little or big endian, C order. Every rule broken is named with the file and the byte offset.
+ * Reads a .npy header (format versions 1–3) from the first bytes of a file: `bytes` must hold at least
+ * the header (10 or 12 bytes, then its length). `fileBytes` is the file's size, for the messages.
+ * Every rule broken is named with the file and the byte offset.
  */
-export function parseNpy(bytes: Uint8Array, file = '<npy>'): NpyArray {
+export function parseNpyHeader(bytes: Uint8Array, file = '<npy>', fileBytes = bytes.length): NpyHeader {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b))
     throw new DataError(`${file}: not a NumPy .npy file (byte 0: the magic string \\x93NUMPY is missing)`, file);
   const major = bytes[6]!;
@@ -35,7 +47,7 @@ export function parseNpy(bytes: Uint8Array, file = '<npy>'): NpyArray {
     );
   if (headerStart + headerLen > bytes.length)
     throw new DataError(
-      `${file}: truncated .npy header (byte ${headerStart}: header says ${headerLen} bytes, file has ${bytes.length - headerStart})`,
+      `${file}: truncated .npy header (byte ${headerStart}: header says ${headerLen} bytes, file has ${fileBytes - headerStart})`,
       file,
     );
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(
@@ -67,23 +79,48 @@ export function parseNpy(bytes: Uint8Array, file = '<npy>'): NpyArray {
         );
       return n;
     });
-  const count = shape.reduce((a, b) => a * b, 1);
-  const reader = elementReader(descr, file);
-  const dataStart = headerStart + headerLen;
-  const need = count * reader.size;
-  if (bytes.length - dataStart < need)
+  // Unicode strings ('<U k', 4 bytes a character) for label files; numbers otherwise.
+  const text = /^[<>|=]U(\d+)$/.exec(descr);
+  const size = text ? 4 * Number(text[1]) : elementReader(descr, file).size;
+  return { shape, descr, dataOffset: headerStart + headerLen, size };
+}
+
+/**
+ * Checks that a file of `fileBytes` bytes holds exactly the data its header promises: a shorter file is
+ * truncated, a longer one is not one array.
+ */
+export function checkNpySize(h: NpyHeader, fileBytes: number, file: string): void {
+  const need = h.shape.reduce((a, b) => a * b, 1) * h.size;
+  const have = fileBytes - h.dataOffset;
+  if (have < need) {
+    const rowBytes = (need / Math.max(1, h.shape[0] ?? 1)) | 0;
+    const row = rowBytes > 0 ? Math.floor(have / rowBytes) : 0;
     throw new DataError(
-      `${file}: truncated .npy data (byte ${bytes.length}): shape (${shape.join(', ')}) of ${descr} needs ${need} bytes after the header but the file has ${bytes.length - dataStart}`,
+      `${file}: truncated .npy data (byte ${fileBytes}): shape (${h.shape.join(', ')}) of ${h.descr} needs ${need} bytes after the header but the file has ${have}${h.shape.length > 0 && rowBytes > 0 ? `; example ${row} (byte ${h.dataOffset + row * rowBytes}) is the first one cut off` : ''}`,
       file,
     );
-  if (bytes.length - dataStart > need)
+  }
+  if (have > need)
     throw new DataError(
-      `${file}: ${bytes.length - dataStart - need} bytes past the end of the .npy data (byte ${dataStart + need}); the file is not one array`,
+      `${file}: ${have - need} bytes past the end of the .npy data (byte ${h.dataOffset + need}); the file is not one array`,
       file,
     );
+}
+
+/**
+ * Parses a .npy file (format versions 1–3): uint8/int8/16/32/64, uint16/32/64, float32/float64, bool,
+ * little or big endian, C order, into float64 values. For labels and small arrays: features are read
+ * in their own dtype by src/data/npy-file.ts.
+ */
+export function parseNpy(bytes: Uint8Array, file = '<npy>'): NpyArray {
+  const h = parseNpyHeader(bytes, file);
+  const reader = elementReader(h.descr, file);
+  checkNpySize(h, bytes.length, file);
+  const count = h.shape.reduce((a, b) => a * b, 1);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const data = new Float64Array(count);
-  for (let i = 0; i < count; i++) data[i] = reader.read(view, dataStart + i * reader.size);
-  return { shape, dtype: descr, data };
+  for (let i = 0; i < count; i++) data[i] = reader.read(view, h.dataOffset + i * reader.size);
+  return { shape: h.shape, dtype: h.descr, data };
 }
 
 function elementReader(descr: string, file: string): { size: number; read: (v: DataView, at: number) => number } {
@@ -149,4 +186,63 @@ export function encodeNpy(
     else view.setUint8(start + i, v);
   }
   return out;
+}
+
+/**
+ * A .npy version 1.0 header of exactly `length` bytes (a multiple of 64, so the data that follows is
+ * aligned): for files written piece by piece, whose shape is known only at the end — the space is
+ * reserved first and the header written last.
+ * @example npyHeader([3, 2], '<f4').length // => 128
+ */
+export function npyHeader(shape: number[], descr: string, length = 128): Uint8Array {
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
+  const pad = length - 10 - dict.length - 1;
+  if (pad < 0 || length % 64 !== 0 || length > 65535)
+    throw new RangeError(`npyHeader: the header of shape (${shape.join(', ')}) does not fit in ${length} bytes`);
+  const text = dict + ' '.repeat(pad) + '\n';
+  const out = new Uint8Array(length);
+  out.set(MAGIC);
+  out[6] = 1;
+  out[7] = 0;
+  new DataView(out.buffer).setUint16(8, text.length, true);
+  for (let i = 0; i < text.length; i++) out[10 + i] = text.charCodeAt(i);
+  return out;
+}
+
+/**
+ * Parses a .npy array of fixed-width unicode strings (numpy's '<U k': k UTF-32 code units each, padded
+ * with NUL), as `np.save('y.npy', np.array(['cat', 'dog']))` and `lnn convert` write text labels.
+ * @returns undefined when the file holds numbers (read those with parseNpy).
+ */
+export function parseNpyStrings(bytes: Uint8Array, file = '<npy>'): { shape: number[]; strings: string[] } | undefined {
+  const h = parseNpyHeader(bytes, file);
+  const u = /^([<>|=])U(\d+)$/.exec(h.descr);
+  if (!u) return undefined;
+  const k = Number(u[2]);
+  const count = h.shape.reduce((a, b) => a * b, 1);
+  const need = count * 4 * k;
+  if (bytes.length - h.dataOffset !== need)
+    throw new DataError(
+      `${file}: .npy data of shape (${h.shape.join(', ')}) of ${h.descr} needs ${need} bytes after the header but the file has ${bytes.length - h.dataOffset}`,
+      file,
+    );
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const little = u[1] !== '>';
+  const strings: string[] = [];
+  for (let e = 0; e < count; e++) {
+    let s = '';
+    for (let c = 0; c < k; c++) {
+      const code = view.getUint32(h.dataOffset + 4 * (e * k + c), little);
+      if (code === 0) break;
+      if (code > 0x10ffff)
+        throw new DataError(
+          `${file}: string ${e} holds ${code}, not a unicode code point (byte ${h.dataOffset + 4 * (e * k + c)})`,
+          file,
+        );
+      s += String.fromCodePoint(code);
+    }
+    strings.push(s);
+  }
+  return { shape: h.shape, strings };
 }

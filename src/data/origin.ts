@@ -1,4 +1,4 @@
-import type { Matrix } from '../core/matrix.js';
+import { Matrix } from '../core/matrix.js';
 import { printable } from '../core/text.js';
 
 /**
@@ -54,11 +54,14 @@ export function describeEntry(matrix: Matrix, row: number, col: number, fallback
   return `${o.source}: example ${example}, ${what}`;
 }
 
-/** Records that d.X and d.labels hold d's examples in file order (a freshly loaded data set); returns d. */
+/**
+ * Records that d.X and d.labels hold d's examples in file order (a freshly loaded data set); returns d.
+ * A holder of file rows (src/data/rows.ts) knows its own origin; only a Matrix X is recorded here.
+ */
 export function recordLoaded<
-  D extends { X: Matrix; labels: Matrix; source: string; featureNames?: string[] | undefined },
+  D extends { X: Matrix | object; labels: Matrix; source: string; featureNames?: string[] | undefined },
 >(d: D): D {
-  origins.set(d.X, { source: d.source, rows: 'feature', rowNames: d.featureNames });
+  if (isMatrix(d.X)) origins.set(d.X, { source: d.source, rows: 'feature', rowNames: d.featureNames });
   origins.set(d.labels, { source: d.source, rows: 'target' });
   return d;
 }
@@ -67,4 +70,8 @@ export function recordLoaded<
 export function sameColumnsOrigin(from: Matrix, to: Matrix, rowNames?: string[]): void {
   const o = origins.get(from);
   if (o) origins.set(to, rowNames ? { ...o, rowNames } : o);
+}
+
+function isMatrix(x: unknown): x is Matrix {
+  return x instanceof Matrix;
 }

@@ -1,5 +1,6 @@
 /**
- * Registers the file readers of the data layer with `loadDataset`: .csv, .tsv, .json, .h5/.hdf5.
+ * Registers the file readers of the data layer with `loadDataset`: .csv, .tsv, .json, .h5/.hdf5, and
+ * the worker thread that reads streamed files ahead of training.
  * Import this module once from an entry point (the CLI, the package index) before calling
  * `loadDataset`. It imports load.js itself, so it must NOT be imported from load.js: in that cycle
  * this module would run before load.js has created its registry, and registerReader would throw.
@@ -11,6 +12,8 @@ import { validateAllowingMissing } from './impute.js';
 import { readJson } from './json.js';
 import { loadDataset, registerReader, type DataSpec } from './load.js';
 import { recordLoaded } from './origin.js';
+import { registerRowStreamer } from './rows.js';
+import { WorkerRowStreamer } from './stream-reader.js';
 
 const readTsv = (file: string, spec: DataSpec) => readCsv(file, { ...spec, csv: { delimiter: '\t', ...spec.csv } });
 registerReader('csv', (file, spec) => readCsv(file, spec));
@@ -41,3 +44,6 @@ export async function loadDatasetKeepingMissing(spec: DataSpec): Promise<Dataset
   validateAllowingMissing(d);
   return recordLoaded(d);
 }
+
+// Files streamed from disk are read ahead by a worker thread.
+registerRowStreamer((spec, l) => new WorkerRowStreamer(spec, l.stored, l.rowBytes, l.slotBytes, l.slots));

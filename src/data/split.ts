@@ -132,14 +132,9 @@ export function trainDevTestSplit(d: Dataset, opts: SplitOptions = {}): SplitRes
     );
   const rng = new Rng(seed);
 
-  // Groups to split: one per class when stratifying, else all examples in one group.
-  const groups: number[][] = [];
-  if (stratify) {
-    const k = d.classes!.length;
-    for (let c = 0; c < k; c++) groups.push([]);
-    for (let j = 0; j < m; j++) groups[d.labels.data[j]!]!.push(j);
-  } else groups.push(Array.from({ length: m }, (_, j) => j));
-
+  // Groups to split: one per class when stratifying, else all examples in one group. Typed arrays: a
+  // split of millions of examples holds 4 bytes an example, not a JavaScript array's 8 or more.
+  const groups = exampleGroups(d, m, stratify);
   const weights = groups.map((g) => g.length);
   const devPer = apportion(sizes.dev, weights, weights);
   const testPer = apportion(
@@ -148,16 +143,29 @@ export function trainDevTestSplit(d: Dataset, opts: SplitOptions = {}): SplitRes
     weights.map((w, c) => w - devPer[c]!),
   );
 
-  const trainIdx: number[] = [],
-    devIdx: number[] = [],
-    testIdx: number[] = [];
+  const trainIdx = new Int32Array(sizes.train),
+    devIdx = new Int32Array(sizes.dev),
+    testIdx = new Int32Array(sizes.test);
+  let nTrain = 0,
+    nDev = 0,
+    nTest = 0;
   groups.forEach((g, c) => {
     const p = rng.permutation(g.length);
     const nd = devPer[c]!,
       nt = testPer[c]!;
-    for (let i = 0; i < g.length; i++) (i < nd ? devIdx : i < nd + nt ? testIdx : trainIdx).push(g[p[i]!]!);
+    for (let i = 0; i < g.length; i++) {
+      const j = g[p[i]!]!;
+      if (i < nd) devIdx[nDev++] = j;
+      else if (i < nd + nt) testIdx[nTest++] = j;
+      else trainIdx[nTrain++] = j;
+    }
   });
-  const shuffled = (idx: number[]): number[] => Array.from(rng.permutation(idx.length), (i) => idx[i]!);
+  const shuffled = (idx: Int32Array): Int32Array => {
+    const p = rng.permutation(idx.length);
+    const out = new Int32Array(idx.length);
+    for (let i = 0; i < out.length; i++) out[i] = idx[p[i]!]!;
+    return out;
+  };
 
   const pct = (n: number) => (m === 0 ? '0' : String(+((100 * n) / m).toFixed(1)));
   const shares = `${pct(sizes.train)}/${pct(sizes.dev)}/${pct(sizes.test)}`;
@@ -172,6 +180,21 @@ export function trainDevTestSplit(d: Dataset, opts: SplitOptions = {}): SplitRes
     sizes,
     rule: `${rule}${stratify ? ', stratified by class' : ''}`,
   };
+}
+
+/** The examples of each class (stratified), or all examples as one group, in example order. */
+function exampleGroups(d: Dataset, m: number, stratify: boolean): Int32Array[] {
+  if (!stratify) return [Int32Array.from({ length: m }, (_, j) => j)];
+  const k = d.classes!.length;
+  const counts = new Int32Array(k);
+  for (let j = 0; j < m; j++) counts[d.labels.data[j]!]!++;
+  const groups = Array.from(counts, (n) => new Int32Array(n));
+  const filled = new Int32Array(k);
+  for (let j = 0; j < m; j++) {
+    const c = d.labels.data[j]!;
+    groups[c]![filled[c]!++] = j;
+  }
+  return groups;
 }
 
 /**

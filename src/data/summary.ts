@@ -1,6 +1,7 @@
 import { printable } from '../core/text.js';
 import type { Dataset } from './dataset.js';
-import { valueStats as stats, type ValueStats } from './stats.js';
+import { featureSource, STATS_CHUNK } from './features.js';
+import { FeatureStats, valueStats as stats, type ValueStats } from './stats.js';
 
 export type { ValueStats } from './stats.js';
 
@@ -49,7 +50,8 @@ export interface DataSummary {
  * @example summarizeDataset(loadBuiltin('iris')) // => { m: 150, nx: 4, classes: [{ name: 'setosa', count: 50, ... }, ...], ... }
  */
 export function summarizeDataset(d: Dataset, perFeatureLimit = 50): DataSummary {
-  const { X, labels } = d;
+  const { labels } = d;
+  const X = featureSource(d.X);
   const m = X.cols,
     nx = X.rows;
   const classification = d.classes !== undefined && labels.rows === 1;
@@ -64,21 +66,27 @@ export function summarizeDataset(d: Dataset, perFeatureLimit = 50): DataSummary 
       fraction: m === 0 ? 0 : counts[index]! / m,
     }));
   }
-  const exampleMissing = new Uint8Array(m);
+  // One pass over the examples, a chunk at a time: a file larger than memory is summarized from disk.
+  const st = new FeatureStats(nx);
+  let examplesMissing = 0;
+  X.chunks(STATS_CHUNK, (values, count) => {
+    st.addRows(values, count);
+    for (let e = 0; e < count; e++)
+      for (let i = 0; i < nx; i++)
+        if (Number.isNaN(values[e * nx + i]!)) {
+          examplesMissing++;
+          break;
+        }
+  });
   let missingValues = 0,
     missingFeatures = 0;
   const perFeature: FeatureSummary[] = [];
   for (let i = 0; i < nx; i++) {
-    let missing = 0;
-    for (let j = 0; j < m; j++)
-      if (Number.isNaN(X.data[i * m + j]!)) {
-        missing++;
-        exampleMissing[j] = 1;
-      }
+    const missing = m - st.count[i]!;
     missingValues += missing;
     if (missing > 0) missingFeatures++;
     if (nx <= perFeatureLimit) {
-      const s = stats(X.data, i * m, (i + 1) * m) ?? { min: NaN, max: NaN, mean: NaN, std: NaN };
+      const s = st.feature(i) ?? { min: NaN, max: NaN, mean: NaN, std: NaN };
       perFeature.push({ index: i, name: d.featureNames?.[i] ?? `x${i}`, missing, ...s });
     }
   }
@@ -89,10 +97,10 @@ export function summarizeDataset(d: Dataset, perFeatureLimit = 50): DataSummary 
     ny: labels.rows,
     task: classification ? 'classification' : 'regression',
     classes,
-    values: stats(X.data),
+    values: st.pooled(),
     features: nx <= perFeatureLimit ? perFeature : null,
     targets: classification ? null : stats(labels.data),
-    missing: { values: missingValues, examples: exampleMissing.reduce((a, b) => a + b, 0), features: missingFeatures },
+    missing: { values: missingValues, examples: examplesMissing, features: missingFeatures },
   };
 }
 

@@ -1,5 +1,10 @@
 import type { ActivationKind, Backend, LossKind } from '../backend/backend.js';
-import { sliceColumns, type DType, type Matrix } from '../core/matrix.js';
+import type { DType, Matrix } from '../core/matrix.js';
+import { featureSource, type Features } from '../data/features.js';
+import { checkGathered } from '../data/fits.js';
+import { identityAffine, type Affine } from '../data/gather.js';
+import type { Normalization } from '../data/normalize.js';
+import { targetSource, type Targets } from '../data/targets.js';
 import { modelForward } from '../nn/model.js';
 import type { Parameters } from '../nn/params.js';
 import { createWorkspace, freeWorkspace, type Workspace } from '../nn/workspace.js';
@@ -20,7 +25,9 @@ export const EVAL_CHUNK = 1024;
 
 /**
  * Runs the network forward over X: (n[0], m) in chunks of columns and hands each chunk's A[L]:
- * (n[L], count) to `visit` with the chunk's first column. X may be in any dtype or memory.
+ * (n[L], count) to `visit` with the chunk's first column. X may be any holder of features (a Matrix,
+ * a view of a split, a file on disk): each chunk is gathered into the backend's memory with the
+ * preprocessing `f` applied (default: none), and checked, so memory stays bounded by the chunk.
  */
 export class ChunkedForward {
   private ws?: Workspace | undefined;
@@ -34,12 +41,22 @@ export class ChunkedForward {
     private readonly chunk = EVAL_CHUNK,
   ) {}
 
-  run(parameters: Parameters, X: Matrix, visit: (AL: Matrix, start: number) => void): void {
-    const m = X.cols;
+  run(
+    parameters: Parameters,
+    X: Features,
+    visit: (AL: Matrix, start: number) => void,
+    f?: Affine,
+    normalization?: Normalization,
+  ): void {
+    const src = featureSource(X);
+    const m = src.cols;
+    const all = positions(m);
+    const affine = f ?? identityAffine(src.rows);
     for (let start = 0; start < m; start += this.chunk) {
       const count = Math.min(this.chunk, m - start);
       const { ws, input } = this.buffers(count);
-      sliceColumns(X, start, input);
+      src.gather(all, start, input, affine);
+      checkGathered(input, (row, col) => src.entry(row, start + col), normalization);
       const { AL } = modelForward(input, parameters, {
         backend: this.backend,
         activations: this.arch.activations,
@@ -87,6 +104,13 @@ export class ChunkedForward {
   }
 }
 
+/** 0, 1, ..., m-1 (the positions of a set, in order). */
+function positions(m: number): Int32Array {
+  const out = new Int32Array(m);
+  for (let j = 0; j < m; j++) out[j] = j;
+  return out;
+}
+
 export interface Evaluation {
   /** J = (1/m) Σ loss, without the L2 term. */
   cost: number;
@@ -100,35 +124,45 @@ export interface Evaluation {
 
 /**
  * Cost and error of the network on X: (n[0], m) against Y: (n[L], m); `labels` (class indices, one
- * per example) turn on classification error.
+ * per example) turn on classification error. X is read in chunks, preprocessed by `f` (default: none).
  */
 export function evaluateNetwork(
   forward: ChunkedForward,
   backend: Backend,
   arch: Architecture,
   parameters: Parameters,
-  X: Matrix,
-  Y: Matrix,
+  X: Features,
+  Y: Targets,
   labels?: Int32Array,
+  f?: Affine,
+  normalization?: Normalization,
 ): Evaluation {
   const m = X.cols;
   let lossSum = 0,
     correct = 0;
   const pred = new Int32Array(Math.min(m, EVAL_CHUNK));
   const dtype = parameters['W1']!.dtype;
+  const ys = targetSource(Y);
+  const all = positions(m);
   let Yc: Matrix | undefined;
-  forward.run(parameters, X, (AL, start) => {
-    if (!Yc || Yc.cols !== AL.cols) {
-      if (Yc) backend.free(Yc);
-      Yc = backend.zeros(Y.rows, AL.cols, dtype);
-    }
-    sliceColumns(Y, start, Yc);
-    lossSum += backend.lossSum(arch.loss, AL, Yc);
-    if (labels) {
-      backend.predictClasses(AL, pred, 0.5);
-      for (let j = 0; j < AL.cols; j++) if (pred[j] === labels[start + j]) correct++;
-    }
-  });
+  forward.run(
+    parameters,
+    X,
+    (AL, start) => {
+      if (!Yc || Yc.cols !== AL.cols) {
+        if (Yc) backend.free(Yc);
+        Yc = backend.zeros(ys.rows, AL.cols, dtype);
+      }
+      ys.gather(all, start, Yc);
+      lossSum += backend.lossSum(arch.loss, AL, Yc);
+      if (labels) {
+        backend.predictClasses(AL, pred, 0.5);
+        for (let j = 0; j < AL.cols; j++) if (pred[j] === labels[start + j]) correct++;
+      }
+    },
+    f,
+    normalization,
+  );
   if (Yc) backend.free(Yc);
   const cost = lossSum / m;
   if (!labels) return { cost, error: cost, m };

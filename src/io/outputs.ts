@@ -369,3 +369,99 @@ export function writeOutput(
 ): void {
   commitOutputs(planOutputs([{ option, path }]), { [option]: content }, stdout);
 }
+
+/**
+ * Outputs too large to build in memory first (`lnn convert`'s .npy files), written piece by piece with
+ * the guarantees of `commitOutputs`: the plan was checked before any work; each target is written to a
+ * temporary file beside it (`.NAME.lnn-tmp-PID-…`, removed on failure, by `removeTemporaries` on a
+ * signal, or by a later run if the process is killed); `commit` flushes them and renames all or none
+ * into place. Only regular files can be written this way — a .npy header, for one, is written last.
+ */
+export class StreamedOutputs {
+  private readonly files = new Map<string, { t: FileTarget; tmp: string; fd: number }>();
+  private readonly scratch: { tmp: string; fd: number }[] = [];
+
+  /**
+   * Opens a temporary file for every target of the plan.
+   * @throws DataError for a target that is not a regular file (stdout, a FIFO, a device), naming it.
+   */
+  constructor(plan: OutputPlan) {
+    try {
+      for (const t of plan.targets) {
+        if (t.kind !== 'file')
+          throw new DataError(
+            `${where(t)}: this output is written in pieces and finished at its start, so it must be a regular file, not ${t.kind === 'stdout' ? 'stdout' : 'a stream or device'}`,
+            t.path,
+          );
+        const tmp = temporaryName(t.resolved);
+        liveTemporaries.add(tmp);
+        this.files.set(t.key, { t, tmp, fd: openSync(tmp, 'w+', 0o666) });
+      }
+    } catch (e) {
+      this.abort();
+      throw e;
+    }
+  }
+
+  /** The descriptor of the temporary file of output `key` (read and write; positions are the file's). */
+  fd(key: string): number {
+    const f = this.files.get(key);
+    if (!f) throw new Error(`StreamedOutputs: no output '${key}'`);
+    return f.fd;
+  }
+
+  /** A scratch file beside output `key`, removed with the temporaries (for data kept on disk meanwhile). */
+  scratchFile(key: string): number {
+    const f = this.files.get(key)!;
+    const tmp = temporaryName(f.t.resolved);
+    liveTemporaries.add(tmp);
+    const fd = openSync(tmp, 'w+', 0o600);
+    this.scratch.push({ tmp, fd });
+    return fd;
+  }
+
+  /** Writes all of `bytes` at `position` of output `key` (or of a scratch descriptor). */
+  write(fdOrKey: number | string, bytes: Uint8Array, position: number): void {
+    const fd = typeof fdOrKey === 'number' ? fdOrKey : this.fd(fdOrKey);
+    const target = typeof fdOrKey === 'string' ? this.files.get(fdOrKey)!.t : undefined;
+    try {
+      for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off, position + off);
+    } catch (e) {
+      throw new DataError(
+        `${target ? where(target) : 'a temporary file'}: cannot write (${fsReason(e)}); no output was changed`,
+        target?.path,
+      );
+    }
+  }
+
+  /** Flushes every temporary file and renames them all into place (or none, if one rename fails). */
+  commit(): void {
+    try {
+      for (const f of this.files.values()) {
+        try {
+          fsyncSync(f.fd);
+        } catch (e) {
+          throw new DataError(`${where(f.t)}: cannot write (${fsReason(e)}); no output was changed`, f.t.path);
+        }
+        closeSync(f.fd);
+        f.fd = -1;
+        if (f.t.mode !== undefined) chmodSync(f.tmp, f.t.mode);
+      }
+      replaceAll([...this.files.values()].map(({ t, tmp }) => ({ t, tmp })));
+    } finally {
+      this.abort();
+    }
+  }
+
+  /** Closes and removes every temporary file (after a failure, or after the commit). */
+  abort(): void {
+    for (const f of [...this.files.values(), ...this.scratch]) {
+      if (f.fd >= 0) closeSync(f.fd);
+      f.fd = -1;
+      rmSync(f.tmp, { force: true });
+      liveTemporaries.delete(f.tmp);
+    }
+    this.scratch.length = 0;
+    this.files.clear();
+  }
+}

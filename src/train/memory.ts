@@ -25,6 +25,16 @@ export interface MemoryPlan {
   dropout: boolean;
   earlyStop: boolean;
   evalChunk?: number;
+  /**
+   * Bytes of features held in memory in their stored dtype (one store shared by train, dev and test;
+   * 0 when streamed from disk). When absent, the estimate counts what training on normalized matrices
+   * holds instead: a copy of the train and dev X in the training dtype.
+   */
+  dataBytes?: number;
+  /** Bytes of the read-ahead ring when the training set is streamed from disk. */
+  streamBytes?: number;
+  /** Bytes of labels and targets held for every example (class indices, regression targets). */
+  labelBytes?: number;
 }
 
 const STATE_COPIES: Record<OptimizerKind, number> = { gd: 0, momentum: 1, adam: 2 };
@@ -32,8 +42,9 @@ const STATE_COPIES: Record<OptimizerKind, number> = { gd: 0, momentum: 1, adam: 
 /**
  * Bytes a run needs: W[l], b[l] with dW, db (workspace), optimizer state (momentum v; Adam v and s), a
  * best copy for early stopping, the float64 draw of the initial parameters, the activations of one batch
- * (Z, A, dZ, dA, and D, A·D with dropout) and of one evaluation chunk, the batch X, Y, and the
- * normalized copies of the train and dev X.
+ * (Z, A, dZ, dA, and D, A·D with dropout) and of one evaluation chunk, the batch X, Y, and the data:
+ * the features as held (`dataBytes`: the store in its own dtype, nothing for a streamed file) with the
+ * read-ahead ring and the labels — or, without `dataBytes`, normalized copies of the train and dev X.
  * @example estimateTrainingMemory({ dims: [784, 1e9, 10], dtype: 'float32', ... }).largest // => { name: 'W[1]', bytes: 3.1e12 }
  */
 export function estimateTrainingMemory(p: MemoryPlan): MemoryEstimate {
@@ -51,8 +62,10 @@ export function estimateTrainingMemory(p: MemoryPlan): MemoryEstimate {
   const copies = 2 + STATE_COPIES[p.optimizer] + (p.earlyStop ? 1 : 0);
   const perExample = units * (4 + (p.dropout ? 2 : 0)) + p.dims[0]! + p.dims[L]!;
   const chunk = Math.min(p.devM ?? 0, p.evalChunk ?? 1024);
-  // The normalized copies of the train and dev X that training reads from.
-  const data = (p.m + (p.devM ?? 0)) * p.dims[0]! * size;
+  const data =
+    p.dataBytes !== undefined
+      ? p.dataBytes + (p.streamBytes ?? 0) + (p.labelBytes ?? 0)
+      : (p.m + (p.devM ?? 0)) * p.dims[0]! * size;
   const bytes =
     params * copies * size + params * 8 + perExample * p.batchSize * size + (units + p.dims[0]!) * chunk * size + data;
   return { bytes, largest, dtype: p.dtype };
@@ -83,4 +96,31 @@ export function checkMemory(
 function gb(bytes: number): string {
   const g = bytes / 1e9;
   return g >= 1000 ? `${g.toExponential(1)} GB` : `${g.toFixed(1)} GB`;
+}
+
+/**
+ * Reads a size in bytes: a number with an optional unit k, m, g or t (powers of 1024; `b`, `ib`
+ * accepted after it) — `1g`, `512M`, `1.5GiB`, `2000000000`.
+ * @example parseByteSize('1g') // => 1073741824
+ */
+export function parseByteSize(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([kmgt])?(?:i?b)?\s*$/i.exec(text);
+  const units: Record<string, number> = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+  const bytes = m ? Number(m[1]) * (m[2] ? units[m[2].toLowerCase()]! : 1) : NaN;
+  if (!Number.isFinite(bytes) || bytes < 1)
+    throw new ValueError(
+      `a memory size must be a positive number of bytes with an optional unit k, m, g or t (512m, 1g, 1.5GiB) but is '${text}'`,
+    );
+  return Math.floor(bytes);
+}
+
+/**
+ * A byte count for messages in the units `--memory` takes (powers of 1024), so that `--memory 1g` reads
+ * back as 1.0 GiB: 2.9 GiB, 312 MiB, 40.0 KiB.
+ */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+  if (bytes >= 2 ** 10) return `${(bytes / 2 ** 10).toFixed(1)} KiB`;
+  return `${bytes} B`;
 }

@@ -3,16 +3,26 @@ import { ReferenceBackend, defaultBackend, getBackend } from '../backend/index.j
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import { Matrix, convert, zeros, type DType } from '../core/matrix.js';
 import { classListMismatch } from '../data/dataset.js';
-import { checkConverted, convertTargets } from '../data/fits.js';
+import { featureSource, type Features } from '../data/features.js';
+import { checkConverted, checkGathered } from '../data/fits.js';
+import type { Affine } from '../data/gather.js';
 import type { Imputer } from '../data/impute.js';
-import { applyNormalization, fitNormalization, type NormalizeKind, type Normalization } from '../data/normalize.js';
+import {
+  applyNormalization,
+  fitNormalization,
+  normalizationAffine,
+  type NormalizeKind,
+  type Normalization,
+} from '../data/normalize.js';
+import { ClassTargets, targetSource, targetsMatrix, type Targets } from '../data/targets.js';
+import type { Shuffle } from './order.js';
 import { ChunkedForward, evaluateNetwork, type Architecture, type Evaluation } from '../evaluate/metrics.js';
 import { DEFAULT_LEAKY_SLOPE, defaultInit, isClassifierOutput, layerActivations } from '../nn/activations.js';
 import { checkArchitecture } from '../nn/architecture.js';
 import { initializeParametersDeep, type InitKind } from '../nn/initializers.js';
 import { lossFor } from '../nn/losses.js';
 import { checkParametersFit, layerDims, parametersSource, type Parameters } from '../nn/params.js';
-import { trainParameters, type TrainOptions, type TrainResult } from './trainer.js';
+import { trainOnData, type TrainOptions, type TrainResult } from './trainer.js';
 
 const reference = new ReferenceBackend();
 
@@ -139,59 +149,101 @@ export class Model {
     return isClassifier(this.output);
   }
 
-  /** X' = the model's normalization of X: (n[0], m), in the model's dtype. */
-  prepare(X: Matrix, where = 'X'): Matrix {
+  /** Refuses X whose n_x is not the model's n[0]. */
+  private checkInputs(X: Features, where: string): void {
     const n0 = this.arch.dims[0]!;
     if (X.rows !== n0)
       throw new ShapeError(
         `${where}: the model expects n[0] = ${n0} features per example but the data has ${X.rows} (X is ${fmtShape(X.rows, X.cols)})`,
       );
-    const out = applyNormalization(this.normalization ?? { kind: 'none' }, X, zeros(X.rows, X.cols, this.dtype));
-    checkConverted(X, out, where, { normalization: this.normalization });
-    return out;
+  }
+
+  /** The normalization as the affine map batches and chunks are gathered with (x' = (x − shift) / scale). */
+  private affine(): Affine {
+    return normalizationAffine(this.normalization, this.arch.dims[0]!);
   }
 
   /**
-   * Trains on X: (n[0], m) raw features and Y: (n[L], m) targets (0/1 for sigmoid, one-hot for softmax).
-   * Fits the pending normalization on this X first. `dev` (raw) is evaluated as training goes.
+   * X' = the model's normalization of X: (n[0], m), a full copy in the model's dtype. Training and
+   * evaluation never make it (they normalize a batch at a time); it is here for callers who want X'.
    */
-  fit(X: Matrix, Y: Matrix, options: Omit<TrainOptions, 'dev'> & { dev?: { X: Matrix; Y: Matrix } }): TrainResult {
+  prepare(X: Features, where = 'X'): Matrix {
+    this.checkInputs(X, where);
+    const src = featureSource(X);
+    const out = zeros(X.rows, X.cols, this.dtype);
+    if (X instanceof Matrix) {
+      applyNormalization(this.normalization ?? { kind: 'none' }, X, out);
+      checkConverted(X, out, where, { normalization: this.normalization });
+    } else this.forEachChunk(src, out);
+    return out;
+  }
+
+  /** out ← the normalization of every column of `src`, chunk by chunk (each checked as it is gathered). */
+  private forEachChunk(src: ReturnType<typeof featureSource>, out: Matrix): void {
+    const all = Int32Array.from({ length: src.cols }, (_, j) => j);
+    const f = this.affine();
+    const chunk = 1024;
+    for (let start = 0; start < src.cols; start += chunk) {
+      const part = zeros(src.rows, Math.min(chunk, src.cols - start), this.dtype);
+      src.gather(all, start, part, f);
+      checkGathered(part, (row, col) => src.entry(row, start + col), this.normalization);
+      for (let i = 0; i < src.rows; i++)
+        out.data.set(part.data.subarray(i * part.cols, (i + 1) * part.cols), i * src.cols + start);
+    }
+  }
+
+  /**
+   * Trains on X: (n[0], m) raw features and Y: (n[L], m) targets (0/1 for sigmoid, one-hot for softmax,
+   * or class indices through `ClassTargets`). Fits the pending normalization on this X first (one
+   * streaming pass). X is never copied whole: each batch is gathered and normalized on its way into the
+   * backend's memory, from memory or — for a file left on disk — from the disk, read in the background.
+   * `dev` (raw) is evaluated as training goes.
+   */
+  fit(
+    X: Features,
+    Y: Targets,
+    options: Omit<TrainOptions, 'dev'> & { dev?: { X: Features; Y: Targets }; shuffle?: Shuffle | undefined },
+  ): TrainResult {
     const L = this.depth;
     if (Y.rows !== this.arch.dims[L] || Y.cols !== X.cols)
       throw new ShapeError(
         `fit: Y must be (n[${L}], m) = ${fmtShape(this.arch.dims[L]!, X.cols)} but is ${fmtShape(Y.rows, Y.cols)}`,
       );
+    this.checkInputs(X, 'fit: X');
     if (this.pendingNormalize !== undefined) {
       this.normalization = fitNormalization(X, this.pendingNormalize);
       this.pendingNormalize = undefined;
     }
-    const Xn = this.prepare(X, 'fit: X');
-    const Yd = convertTargets(Y, this.dtype, 'fit: Y');
-    const labels = this.isClassifier ? labelsOf(Y) : undefined;
+    const f = this.affine();
+    const labels = this.isClassifier ? classLabels(Y) : undefined;
     let dev: TrainOptions['dev'];
     if (options.dev) {
       const { X: Xd, Y: Ydv } = options.dev;
       if (Ydv.rows !== Y.rows || Ydv.cols !== Xd.cols)
         throw new ShapeError(`fit: dev Y must be ${fmtShape(Y.rows, Xd.cols)} but is ${fmtShape(Ydv.rows, Ydv.cols)}`);
-      dev = {
-        X: this.prepare(Xd, 'fit: dev X'),
-        Y: convertTargets(Ydv, this.dtype, 'fit: dev Y'),
-        ...(this.isClassifier ? { labels: labelsOf(Ydv) } : {}),
-      };
+      this.checkInputs(Xd, 'fit: dev X');
+      dev = { X: Xd, Y: Ydv, f, ...(this.isClassifier ? { labels: classLabels(Ydv) } : {}) };
     }
-    return trainParameters(this.parameters, this.arch, Xn, Yd, labels, { ...options, dev }, this.backend);
+    const data = { X: featureSource(X), Y: targetSource(Y), f, normalization: this.normalization };
+    return trainOnData(this.parameters, this.arch, data, labels, { ...options, dev }, this.backend);
   }
 
-  /** A[L]: (n[L], m) for raw X: (n[0], m). */
-  forward(X: Matrix): Matrix {
-    const Xn = this.prepare(X);
+  /** A[L]: (n[L], m) for raw X: (n[0], m), computed a chunk of examples at a time. */
+  forward(X: Features): Matrix {
+    this.checkInputs(X, 'X');
     const out = zeros(this.arch.dims[this.depth]!, X.cols, this.dtype);
     const fwd = new ChunkedForward(this.backend, this.arch, this.dtype);
     try {
-      fwd.run(this.parameters, Xn, (AL, start) => {
-        for (let i = 0; i < AL.rows; i++)
-          out.data.set(AL.data.subarray(i * AL.cols, (i + 1) * AL.cols), i * X.cols + start);
-      });
+      fwd.run(
+        this.parameters,
+        X,
+        (AL, start) => {
+          for (let i = 0; i < AL.rows; i++)
+            out.data.set(AL.data.subarray(i * AL.cols, (i + 1) * AL.cols), i * X.cols + start);
+        },
+        this.affine(),
+        this.normalization,
+      );
     } finally {
       fwd.dispose();
     }
@@ -199,7 +251,7 @@ export class Model {
   }
 
   /** Class indices (classification: A[L] > 0.5 for sigmoid, argmax for softmax), one per example. */
-  predictClasses(X: Matrix): Int32Array {
+  predictClasses(X: Features): Int32Array {
     if (!this.isClassifier)
       throw new ValueError(`predictClasses: the output is ${this.output}, not a classifier; use forward()`);
     const AL = this.forward(X);
@@ -208,13 +260,14 @@ export class Model {
     return out;
   }
 
-  /** Cost, error and (classification) accuracy on raw X: (n[0], m) against Y: (n[L], m). */
-  evaluate(X: Matrix, Y: Matrix): Evaluation {
+  /** Cost, error and (classification) accuracy on raw X: (n[0], m) against Y: (n[L], m), in chunks. */
+  evaluate(X: Features, Y: Targets): Evaluation {
     const L = this.depth;
     if (Y.rows !== this.arch.dims[L] || Y.cols !== X.cols)
       throw new ShapeError(
         `evaluate: Y must be (n[${L}], m) = ${fmtShape(this.arch.dims[L]!, X.cols)} but is ${fmtShape(Y.rows, Y.cols)}`,
       );
+    this.checkInputs(X, 'X');
     const fwd = new ChunkedForward(this.backend, this.arch, this.dtype);
     try {
       return evaluateNetwork(
@@ -222,9 +275,11 @@ export class Model {
         this.backend,
         this.arch,
         this.parameters,
-        this.prepare(X),
-        convertTargets(Y, this.dtype, 'evaluate: Y'),
-        this.isClassifier ? labelsOf(Y) : undefined,
+        X,
+        Y,
+        this.isClassifier ? classLabels(Y) : undefined,
+        this.affine(),
+        this.normalization,
       );
     } finally {
       fwd.dispose();
@@ -262,6 +317,12 @@ export class Model {
   ): Model {
     return new Model(arch, dtype, backend, parameters, normalization, undefined, classes, featureNames);
   }
+}
+
+/** The class of each example of Y: read from class indices when Y holds them, else `labelsOf` its matrix. */
+function classLabels(Y: Targets): Int32Array {
+  if (Y instanceof ClassTargets && Y.output !== 'linear') return Int32Array.from(Y.indices);
+  return labelsOf(targetsMatrix(Y));
 }
 
 /** Class index per example: Y[0, j] > 0.5 for one row (sigmoid), argmax over the rows (softmax). Y: (n[L], m). */

@@ -8,7 +8,15 @@ import { l2Cost } from '../nn/cost.js';
 import { modelBackward, modelForward } from '../nn/model.js';
 import type { Parameters } from '../nn/params.js';
 import { Optimizer, type OptimizerKind } from '../nn/update.js';
-import { Batches, type Batch } from './batches.js';
+import { featureSource } from '../data/features.js';
+import { ImputedFeatures } from '../data/impute.js';
+import { identityAffine, type Affine } from '../data/gather.js';
+import type { Normalization } from '../data/normalize.js';
+import { rowStreamer } from '../data/rows.js';
+import { targetSource, type Targets } from '../data/targets.js';
+import type { Features } from '../data/features.js';
+import { Batches, StreamedBatches, type Batch, type BatchSource, type TrainingData } from './batches.js';
+import type { Shuffle } from './order.js';
 import { describeDivergence, DivergenceWatch, type Divergence } from './divergence.js';
 import { EarlyStopping } from './earlyStop.js';
 import { checkHyperparameter } from '../nn/hyperparameters.js';
@@ -41,8 +49,13 @@ export interface TrainOptions {
   costEvery?: number;
   /** Full batch: evaluate train/dev error every N iterations (default costEvery). Mini-batch: every epoch. */
   evalEvery?: number;
-  /** Dev set, normalized like X: X (n[0], m_dev), Y (n[L], m_dev), labels for classification. */
-  dev?: { X: Matrix; Y: Matrix; labels?: Int32Array } | undefined;
+  /**
+   * Dev set: X (n[0], m_dev) and Y (n[L], m_dev), labels for classification. Read through `f` (the
+   * training set's normalization) when given; else already normalized like X.
+   */
+  dev?: { X: Features; Y: Targets; labels?: Int32Array; f?: Affine | undefined } | undefined;
+  /** The order of the examples in each epoch of mini-batches (default: a fresh permutation each epoch). */
+  shuffle?: Shuffle | undefined;
   /** Stop when dev error has not improved by minDelta for `patience` evaluations; restores the best parameters. */
   earlyStop?: { patience: number; minDelta?: number };
   /** A recorded cost; `evaluated` says whether an evaluation (onEval) of the same iteration follows. */
@@ -67,31 +80,82 @@ export interface TrainResult {
    * parameters are then unusable, unless early stopping restored an earlier finite best (`bestIteration`).
    */
   diverged?: Divergence;
+  /**
+   * A run streamed from disk: buffers read, and how often and how long in all the kernels waited for
+   * one (the reader runs ahead in the background, so a fast disk keeps this near zero).
+   */
+  streamed?: { buffers: number; count: number; seconds: number };
 }
 
 /**
  * Trains `parameters` in place on X: (n[0], m), Y: (n[L], m) (labels: class indices for classification
- * error), both already normalized and in the parameters' dtype. Full batch reuses one workspace;
- * mini-batches gather shuffled columns into preallocated batch matrices. Nothing is allocated per
- * iteration beyond small bookkeeping. Stops at the first sign of divergence (see `TrainResult.diverged`).
+ * error), X already normalized. Full batch reuses one workspace; mini-batches gather shuffled columns
+ * into preallocated batch matrices. Nothing is allocated per iteration beyond small bookkeeping. Stops
+ * at the first sign of divergence (see `TrainResult.diverged`).
  */
 export function trainParameters(
   parameters: Parameters,
   arch: Architecture,
-  X: Matrix,
-  Y: Matrix,
+  X: Features,
+  Y: Targets,
+  labels: Int32Array | undefined,
+  options: TrainOptions,
+  backend: Backend,
+): TrainResult {
+  const src = featureSource(X);
+  return trainOnData(
+    parameters,
+    arch,
+    { X: src, Y: targetSource(Y), f: identityAffine(src.rows) },
+    labels,
+    options,
+    backend,
+  );
+}
+
+/**
+ * Trains `parameters` in place on raw data: batches are gathered from `data.X` (held in memory, or a
+ * file on disk read in the background), normalized on the way by `data.f`. The same loop as
+ * `trainParameters`, for data that is not a normalized matrix.
+ */
+export function trainOnData(
+  parameters: Parameters,
+  arch: Architecture,
+  data: TrainingData,
   labels: Int32Array | undefined,
   options: TrainOptions,
   backend: Backend,
 ): TrainResult {
   checkTrainOptions(options);
-  const schedule = makeSchedule(X.cols, options);
-  const run = new TrainingRun(parameters, arch, X, Y, labels, options, backend, schedule);
+  const schedule = makeSchedule(data.X.cols, options);
+  const run = new TrainingRun(parameters, arch, data, labels, options, backend, schedule);
   try {
     return run.execute();
   } finally {
     run.dispose();
   }
+}
+
+/**
+ * The batches of a run: streamed from disk when X is a file left there and the run takes mini-batches,
+ * else gathered from memory (a full batch from disk is read once).
+ */
+function batchesFor(
+  data: TrainingData,
+  schedule: Schedule,
+  arch: Architecture,
+  dtype: Matrix['dtype'],
+  backend: Backend,
+  dropout: boolean,
+  rng: Rng,
+  shuffle: Shuffle,
+): BatchSource {
+  if (!data.X.onDisk || schedule.full)
+    return new Batches(data, schedule, arch.dims, dtype, backend, dropout, rng, shuffle);
+  const factory = rowStreamer();
+  if (!factory)
+    throw new ValueError(`${data.X.source}: streaming from disk needs Node (worker threads and the file system)`);
+  return new StreamedBatches(data, schedule, arch.dims, dtype, backend, dropout, rng, shuffle, factory);
 }
 
 /** The domain of every option, checked where training starts (the CLI parses its options by the same rules). */
@@ -115,11 +179,12 @@ class TrainingRun {
   private readonly history: TrainingHistory = { costs: [], evals: [] };
   private readonly optimizer: Optimizer;
   private readonly evaluator: ChunkedForward;
-  private readonly batches: Batches;
+  private readonly batches: BatchSource;
   private readonly dropoutRng: Rng;
   private readonly stopper: EarlyStopping | undefined;
   private readonly watch: DivergenceWatch;
   private readonly pred: Int32Array;
+  private readonly normalization: Normalization | undefined;
   private readonly costEvery: number;
   private readonly evalEvery: number;
   private iteration = 0;
@@ -132,8 +197,7 @@ class TrainingRun {
   constructor(
     private readonly parameters: Parameters,
     private readonly arch: Architecture,
-    X: Matrix,
-    Y: Matrix,
+    data: TrainingData,
     private readonly labels: Int32Array | undefined,
     private readonly options: TrainOptions,
     private readonly backend: Backend,
@@ -157,7 +221,9 @@ class TrainingRun {
     );
     this.evaluator = new ChunkedForward(backend, arch, dtype);
     const dropout = (options.keepProb ?? 1) < 1;
-    this.batches = new Batches(X, Y, schedule, arch.dims, dtype, backend, dropout, shuffleRng);
+    const shuffle = options.shuffle ?? { kind: 'examples' };
+    this.batches = batchesFor(data, schedule, arch, dtype, backend, dropout, shuffleRng, shuffle);
+    this.normalization = data.normalization;
     const es = options.earlyStop;
     this.stopper = es ? new EarlyStopping(parameters, backend, es.patience, es.minDelta ?? 0) : undefined;
     this.watch = new DivergenceWatch(options.learningRate);
@@ -322,7 +388,17 @@ class TrainingRun {
     const point: EvalPoint = { iteration: it, trainError, trainCost, ...(epoch !== undefined ? { epoch } : {}) };
     const dev = this.options.dev;
     if (dev) {
-      const d = evaluateNetwork(this.evaluator, this.backend, this.arch, this.parameters, dev.X, dev.Y, dev.labels);
+      const d = evaluateNetwork(
+        this.evaluator,
+        this.backend,
+        this.arch,
+        this.parameters,
+        dev.X,
+        dev.Y,
+        dev.labels,
+        dev.f,
+        this.normalization,
+      );
       point.devError = d.error;
       point.devCost = d.cost;
     }
@@ -367,6 +443,7 @@ class TrainingRun {
       ...(s?.observed ? { bestIteration: s.bestIteration } : {}),
       finalCost: this.lastCost,
       ...(this.diverged ? { diverged: this.diverged } : {}),
+      ...(this.batches.waits ? { streamed: { ...this.batches.waits } } : {}),
     };
   }
 

@@ -8,16 +8,19 @@ import { loadBuiltin } from '../../src/data/builtin.js';
 import '../../src/data/register.js';
 import { loadDataset } from '../../src/data/load.js';
 import { lnn, lnnInProcess } from '../data/cli.js';
+import { toMatrix, type Features } from '../../src/data/features.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/data/${name}`, import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'lnn-split-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 /** Each example of a split as a string of its features, to compare sets of examples. */
-const examples = (d: { X: { rows: number; cols: number; data: ArrayLike<number> } }) =>
-  Array.from({ length: d.X.cols }, (_, j) =>
-    Array.from({ length: d.X.rows }, (_, i) => d.X.data[i * d.X.cols + j]).join(','),
+const examples = (d: { X: Features }) => {
+  const X = toMatrix(d.X);
+  return Array.from({ length: X.cols }, (_, j) =>
+    Array.from({ length: X.rows }, (_, i) => X.data[i * X.cols + j]).join(','),
   );
+};
 
 // The first case starts a real `lnn` process (end to end); the rest run `main` in-process.
 describe('lnn split', { concurrency: true }, () => {
@@ -113,7 +116,7 @@ describe('lnn split', { concurrency: true }, () => {
     const train = await loadDataset({ data: join(out, 'train.csv') });
     // The means written are train's own: each feature's mean over train's rows equals the imputer's mean.
     for (let i = 0; i < 2; i++) {
-      const row = Array.from(train.X.data.subarray(i * train.X.cols, (i + 1) * train.X.cols));
+      const row = Array.from(toMatrix(train.X).data.subarray(i * train.X.cols, (i + 1) * train.X.cols));
       assert.ok(Math.abs(row.reduce((s, v) => s + v, 0) / row.length - meta.imputer.means[i]) < 1e-12);
     }
   });

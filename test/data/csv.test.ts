@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseCsv, readCsv } from '../../src/data/csv.js';
 import '../../src/data/register.js';
 import { loadDataset } from '../../src/data/load.js';
+import { toMatrix } from '../../src/data/features.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/data/${name}`, import.meta.url));
 
@@ -12,7 +13,7 @@ describe('CSV reader', () => {
     const file = fixture('flowers.csv');
     const d = await loadDataset({ data: file, csv: { label: 'species' } });
     assert.deepEqual([d.X.rows, d.X.cols], [3, 6]);
-    assert.deepEqual(d.X.toArray(), [
+    assert.deepEqual(toMatrix(d.X).toArray(), [
       [5.1, 4.9, 7.0, 6.4, 6.3, 5.8],
       [3.5, 3.0, 3.2, 3.2, 3.3, 2.7],
       [1.4, 1.4, 4.7, 4.5, 6.0, 5.1],
@@ -29,7 +30,7 @@ describe('CSV reader', () => {
     assert.deepEqual(parseCsv(text, 'f.csv', { label: '0' }).featureNames, ['b', 'label']);
     const d = parseCsv(text, 'f.csv');
     assert.deepEqual(d.classes, ['0', '1']);
-    assert.deepEqual(d.X.toArray(), [
+    assert.deepEqual(toMatrix(d.X).toArray(), [
       [1, 3],
       [2, 4],
     ]);
@@ -43,7 +44,7 @@ describe('CSV reader', () => {
 
   it('handles CRLF, a BOM, spaces around numbers and a quoted field spanning lines', () => {
     const d = parseCsv('\ufeffx, y ,label\r\n 1 ,2,"cat"\r\n3,"4","dog\nish"\r\n', 'q.csv', { label: 'label' });
-    assert.deepEqual(d.X.toArray(), [
+    assert.deepEqual(toMatrix(d.X).toArray(), [
       [1, 3],
       [2, 4],
     ]);
@@ -74,7 +75,7 @@ describe('CSV reader', () => {
 
   it('keeps missing values as NaN with impute: mean (filled later from train)', () => {
     const d = readCsv(fixture('missing.csv'), { csv: { impute: 'mean' } });
-    assert.deepEqual(d.X.toArray(), [
+    assert.deepEqual(toMatrix(d.X).toArray(), [
       [1, NaN, 3, 5],
       [10, 20, NaN, 40],
     ]);
@@ -138,7 +139,7 @@ describe('CSV reader', () => {
 
   it('reads features alone when unlabeled (prediction) and the label column is absent', () => {
     const d = parseCsv('a,b\n1,2\n3,4\n', 'p.csv', { unlabeled: true });
-    assert.deepEqual(d.X.toArray(), [
+    assert.deepEqual(toMatrix(d.X).toArray(), [
       [1, 3],
       [2, 4],
     ]);
@@ -156,7 +157,7 @@ describe('CSV reader', () => {
     try {
       writeFileSync(join(dir, 'a.tsv'), 'x\ty\tlabel\n1\t2\ta\n3\t4\tb\n');
       const d = await loadDataset({ data: join(dir, 'a.tsv') });
-      assert.deepEqual(d.X.toArray(), [
+      assert.deepEqual(toMatrix(d.X).toArray(), [
         [1, 3],
         [2, 4],
       ]);

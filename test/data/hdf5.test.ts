@@ -8,6 +8,7 @@ import { readHdf5 } from '../../src/data/hdf5.js';
 import '../../src/data/register.js';
 import { loadDataset } from '../../src/data/load.js';
 import { sharedData } from '../helpers/util.js';
+import { toMatrix } from '../../src/data/features.js';
 
 /** The shared data directory when it holds the course's HDF5 files. */
 function courseH5(): string | undefined {
@@ -49,7 +50,7 @@ describe('HDF5 reader (h5wasm), on a file written here', () => {
 
   it('reads X: (n_x, m) flattened row-major, labels, and class names from list_classes', async () => {
     const d = await loadDataset({ data: file, hdf5: { xKey: 'set_x', yKey: 'set_y' } });
-    assert.deepEqual(d.X.toArray(), [
+    assert.deepEqual(toMatrix(d.X).toArray(), [
       [0, 10, 20],
       [1, 11, 21],
       [2, 12, 22],
@@ -146,7 +147,7 @@ describe("HDF5 reader on the course's cat/non-cat data", () => {
         hdf5: { onNote: (s: string) => notes.push(s) },
       });
       assert.deepEqual([d.X.rows, d.X.cols], [12288, 209]);
-      assert.deepEqual([d.X.get(0, 0), d.X.get(1, 0), d.X.get(2, 0)], [17, 31, 56]);
+      assert.deepEqual([toMatrix(d.X).get(0, 0), toMatrix(d.X).get(1, 0), toMatrix(d.X).get(2, 0)], [17, 31, 56]);
       assert.deepEqual(d.classes, ['non-cat', 'cat']);
       assert.equal(Array.from(d.labels.data).filter((v) => v === 1).length, 72);
       assert.match(notes[0]!, /using --x-key train_set_x --y-key train_set_y/);

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { fromArray } from '../../src/core/matrix.js';
 import type { Dataset } from '../../src/data/dataset.js';
 import { applyImputer, countMissing, fitImputer, imputeMean, validateAllowingMissing } from '../../src/data/impute.js';
+import { toMatrix } from '../../src/data/features.js';
 
 const ds = (X: number[][], source: string): Dataset => ({
   X: fromArray(X, 'float64'),
@@ -32,12 +33,12 @@ describe('mean imputation fitted on train', () => {
     assert.deepEqual(imp.means, [2, 15]);
     assert.deepEqual(imp.missingInTrain, [1, 1]);
     const [t, d] = imputeMean(train, dev);
-    assert.deepEqual(t!.X.toArray(), [
+    assert.deepEqual(toMatrix(t!.X).toArray(), [
       [1, 2, 3],
       [10, 20, 15],
     ]);
     // dev's own mean (100 in feature 0) never enters: it is filled with train's 2.
-    assert.deepEqual(d!.X.toArray(), [
+    assert.deepEqual(toMatrix(d!.X).toArray(), [
       [2, 100],
       [15, 7],
     ]);

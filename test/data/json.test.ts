@@ -4,13 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { parseJsonDataset, readJson } from '../../src/data/json.js';
 import '../../src/data/register.js';
 import { loadDataset } from '../../src/data/load.js';
+import { toMatrix } from '../../src/data/features.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/data/${name}`, import.meta.url));
 
 describe('JSON reader', () => {
   it('reads {"X": [...], "y": [...]} with one example per entry into X: (n_x, m)', async () => {
     const d = await loadDataset({ data: fixture('xy.json') });
-    assert.deepEqual(d.X.toArray(), [
+    assert.deepEqual(toMatrix(d.X).toArray(), [
       [1, 3, 5],
       [2, 4, 6],
     ]);
@@ -20,7 +21,7 @@ describe('JSON reader', () => {
 
   it("flattens nested examples row-major and reads the course's (1, m) labels and class names", () => {
     const d = parseJsonDataset('{"X": [[[1, 2], [3, 4]], [[5, 6], [7, 8]]], "Y": [["b", "a"]]}', 'n.json');
-    assert.deepEqual(d.X.toArray(), [
+    assert.deepEqual(toMatrix(d.X).toArray(), [
       [1, 5],
       [2, 6],
       [3, 7],
@@ -35,7 +36,7 @@ describe('JSON reader', () => {
   it('reads an array of objects with --label, string labels as classes', () => {
     const d = readJson(fixture('records.json'), { json: { label: 'label', impute: 'mean' } });
     assert.deepEqual(d.featureNames, ['f1', 'f2']);
-    assert.deepEqual(d.X.toArray(), [
+    assert.deepEqual(toMatrix(d.X).toArray(), [
       [0.5, 1.5, 2.5],
       [1, NaN, 3],
     ]);
@@ -44,7 +45,7 @@ describe('JSON reader', () => {
 
   it('reads {"X": [...]} without labels when unlabeled (prediction)', () => {
     const d = parseJsonDataset('{"X": [[1, 2], [3, 4]]}', 'p.json', { unlabeled: true });
-    assert.deepEqual(d.X.toArray(), [
+    assert.deepEqual(toMatrix(d.X).toArray(), [
       [1, 3],
       [2, 4],
     ]);

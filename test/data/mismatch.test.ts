@@ -4,6 +4,7 @@ import { zeros } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
 import type { Dataset } from '../../src/data/dataset.js';
 import { chiSquareSurvival, compareDistributions } from '../../src/data/mismatch.js';
+import { toMatrix } from '../../src/data/features.js';
 
 /** m examples of n_x standard-normal features shifted by `shift`, with class 1 at rate `p1`. */
 function sample(seed: number, m: number, nx: number, shift = 0, p1 = 0.5, classes = ['no', 'yes']): Dataset {
@@ -42,7 +43,8 @@ describe('compareDistributions', () => {
 
   it('does not warn for one shifted feature among many, and does for a shifted share', () => {
     const b = sample(2, 1000, 20);
-    for (let j = 0; j < 1000; j++) b.X.data[j] = b.X.data[j]! + 2; // feature x0 only
+    const bx = toMatrix(b.X);
+    for (let j = 0; j < 1000; j++) bx.data[j] = bx.data[j]! + 2; // feature x0 only
     const quiet = compareDistributions(sample(1, 1000, 20), b, ['dev', 'test']);
     assert.equal(quiet.shiftedFeatures, 1);
     assert.deepEqual(quiet.warnings, []);

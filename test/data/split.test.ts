@@ -10,6 +10,7 @@ import {
   ratioSplitSizes,
   trainDevTestSplit,
 } from '../../src/data/split.js';
+import { toMatrix } from '../../src/data/features.js';
 
 /** m examples, X(0, j) = j (the example's id), labels cycling through `k` classes with the given weights. */
 function synthetic(m: number, classWeights: number[] | null = [1, 1]): Dataset {
@@ -34,7 +35,7 @@ function synthetic(m: number, classWeights: number[] | null = [1, 1]): Dataset {
     : { X, labels, source: 'synthetic' };
 }
 
-const ids = (d: Dataset) => Array.from(d.X.data.subarray(0, d.X.cols));
+const ids = (d: Dataset) => Array.from(toMatrix(d.X).data.subarray(0, d.X.cols));
 const counts = (d: Dataset, k: number) => {
   const c = new Array<number>(k).fill(0);
   for (let j = 0; j < d.labels.cols; j++) c[d.labels.data[j]!]!++;
@@ -124,9 +125,10 @@ describe('trainDevTestSplit', () => {
     for (const part of [s.train, s.dev, s.test]) {
       assert.equal(part.X.rows, 2);
       assert.deepEqual(part.classes, ['c0', 'c1']);
+      const X = toMatrix(part.X);
       for (let j = 0; j < part.X.cols; j++) {
-        const id = part.X.data[j]!;
-        assert.equal(part.X.data[part.X.cols + j], -id);
+        const id = X.data[j]!;
+        assert.equal(X.data[part.X.cols + j], -id);
         assert.equal(part.labels.data[j], d.labels.data[id]);
       }
     }
@@ -174,7 +176,8 @@ describe('trainDevTestSplit', () => {
     const s = trainDevTestSplit(d, { seed: 4 });
     assert.deepEqual(s.sizes, { train: 60, dev: 20, test: 20 });
     assert.doesNotMatch(s.rule, /stratified/);
-    for (let j = 0; j < s.dev.X.cols; j++) assert.equal(s.dev.labels.data[j], s.dev.X.data[j]! * 0.5);
+    const devX = toMatrix(s.dev.X);
+    for (let j = 0; j < s.dev.X.cols; j++) assert.equal(s.dev.labels.data[j], devX.data[j]! * 0.5);
     assert.throws(() => trainDevTestSplit(d, { stratify: true }), {
       name: 'ValueError',
       message: /cannot stratify synthetic: its labels are not classes/,

@@ -9,6 +9,7 @@ import { fitNormalization } from '../../src/data/normalize.js';
 import { recordLoaded } from '../../src/data/origin.js';
 import { valueStats } from '../../src/data/stats.js';
 import { formatSummary, summarizeDataset } from '../../src/data/summary.js';
+import { toMatrix } from '../../src/data/features.js';
 
 describe('valueStats', () => {
   it('gives the plain two-pass mean and std bit for bit on ordinary data', () => {
@@ -85,8 +86,8 @@ describe('conversion to the network dtype', () => {
     const d = recordLoaded({ X, labels: zeros(1, 3, 'float64'), featureNames: ['u', 'v'], source: 'd.csv' });
     const part = takeExamples(d, [2, 1], 'd.csv (train)');
     const out = zeros(2, 2, 'float32');
-    out.data.set(part.X.data);
-    assert.throws(() => checkConverted(part.X, out, 'fit: X'), {
+    out.data.set(toMatrix(part.X).data);
+    assert.throws(() => checkConverted(toMatrix(part.X), out, 'fit: X'), {
       name: 'DataError',
       message: `d.csv: example 1, feature 'v' is 1e+39, beyond the range of float32 (±${FLOAT32_MAX.toPrecision(5)}); train with --dtype float64, or scale the data (--normalize minmax or standard)`,
     });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkHyperparameter, describeRule, HYPERPARAMETERS } from '../../src/nn/hyperparameters.js';
-import { checkMemory, estimateTrainingMemory } from '../../src/train/memory.js';
+import { checkMemory, estimateTrainingMemory, formatBytes, parseByteSize } from '../../src/train/memory.js';
 import { courseBatchSize, makeSchedule } from '../../src/train/schedule.js';
 
 test('the schedule: full batch by default 2500 iterations, mini-batches 20 epochs, computed once', () => {
@@ -84,4 +84,41 @@ test('the memory a run needs, from the sizes alone', () => {
       /^the network and its batch need [\d.]+e\+\d GB \(W\[1\] alone 3\.1e\+3 GB\); this machine has 23\.0 GB, the wasm backend 4\.3 GB: use fewer or smaller layers, a smaller batch$/,
   });
   assert.doesNotThrow(() => checkMemory(e, { machineBytes: 23e9, backendBytes: 4 * 2 ** 30 }));
+});
+
+test('the lean estimate: the features as held, the read-ahead ring and the labels, not normalized copies', () => {
+  const plan = {
+    dims: [784, 32, 10],
+    dtype: 'float32' as const,
+    batchSize: 64,
+    m: 980_000,
+    devM: 10_000,
+    optimizer: 'adam' as const,
+    dropout: false,
+    earlyStop: false,
+  };
+  const copies = estimateTrainingMemory(plan);
+  // 1,000,000 uint8 images held once (784 MB), against two float32 copies of train and dev (3.1 GB).
+  const lean = estimateTrainingMemory({ ...plan, dataBytes: 784e6, labelBytes: 20e6 });
+  assert.equal(copies.bytes - lean.bytes, (980_000 + 10_000) * 784 * 4 - 784e6 - 20e6);
+  // Streamed: nothing of the training set in memory but the ring.
+  const streamed = estimateTrainingMemory({ ...plan, dataBytes: 15.7e6, streamBytes: 64e6, labelBytes: 20e6 });
+  assert.equal(lean.bytes - streamed.bytes, 784e6 - 15.7e6 - 64e6);
+});
+
+test('sizes in bytes: a number with an optional unit, powers of 1024', () => {
+  assert.equal(parseByteSize('1g'), 2 ** 30);
+  assert.equal(parseByteSize('512M'), 512 * 2 ** 20);
+  assert.equal(parseByteSize('1.5GiB'), 1.5 * 2 ** 30);
+  assert.equal(parseByteSize('40k'), 40 * 1024);
+  assert.equal(parseByteSize('2000000000'), 2e9);
+  for (const bad of ['', 'g', '-1g', '1x', '0'])
+    assert.throws(() => parseByteSize(bad), {
+      name: 'ValueError',
+      message: `a memory size must be a positive number of bytes with an optional unit k, m, g or t (512m, 1g, 1.5GiB) but is '${bad}'`,
+    });
+  assert.equal(formatBytes(3.14e9), '2.9 GiB');
+  assert.equal(formatBytes(2 ** 30), '1.0 GiB');
+  assert.equal(formatBytes(41_000), '40.0 KiB');
+  assert.equal(formatBytes(300 * 2 ** 20), '300 MiB');
 });

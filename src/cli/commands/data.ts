@@ -1,3 +1,4 @@
+import { streamWhenLarge } from '../train/prepare.js';
 import { loadDatasetKeepingMissing } from '../../data/register.js';
 import { formatSummary, summarizeDataset } from '../../data/summary.js';
 import { UsageError, type Command } from '../command.js';
@@ -27,8 +28,11 @@ export const dataCommand: Command = {
     const limit = Number(args['per-feature']);
     if (!Number.isInteger(limit) || limit < 0)
       throw new UsageError(`--per-feature must be an integer ≥ 0 but is '${args['per-feature']}'`);
-    // Missing values are counted, not refused: this is where a user finds out about them.
-    const d = await loadDatasetKeepingMissing(dataSpec(args, io));
+    // Missing values are counted, not refused: this is where a user finds out about them. The summary
+    // is one pass over the examples: a .npy or HDF5 file larger than memory is read from disk a chunk
+    // at a time.
+    const spec = dataSpec(args, io);
+    const d = await loadDatasetKeepingMissing({ ...spec, stream: await streamWhenLarge(spec) });
     const s = summarizeDataset(d, limit);
     io.out(args['json'] ? `${JSON.stringify(s, null, 2)}\n` : formatSummary(s));
   },

@@ -1,6 +1,8 @@
 import { DataError } from '../../core/errors.js';
 import { formatPercent } from '../../core/text.js';
-import { alignClasses, outputUnits, targets, type Dataset, type OutputKind } from '../../data/dataset.js';
+import { alignClasses, outputUnits, type Dataset, type OutputKind } from '../../data/dataset.js';
+import { leanTargets } from '../../data/targets.js';
+import { streamWhenLarge } from '../train/prepare.js';
 import { loadModel } from '../../io/modelIO.js';
 import { applyImputer } from '../../data/impute.js';
 import type { Model } from '../../train/model.js';
@@ -33,7 +35,9 @@ export async function modelAndData(args: Parsed, io: Io, unlabeled = false): Pro
   const backend = await chooseBackend(args);
   const owner = `the model ${args['model']}`;
   const model = loadModel(args['model'], backend, (s) => io.err(`note: ${s}\n`));
-  const spec = dataSpec(args, io, unlabeled);
+  const given = dataSpec(args, io, unlabeled);
+  // Evaluation reads the examples once, a chunk at a time: features larger than memory stay on disk.
+  const spec = { ...given, stream: await streamWhenLarge(given) };
   // Only a model trained with --impute mean can fill a missing value (from its training means).
   const missingAdvice = `fill it in; only a model trained with --impute mean fills missing values (with its training means), and ${owner} was trained without it`;
   const loaded = model.imputer
@@ -55,7 +59,7 @@ async function runEval(args: Parsed, io: Io): Promise<number> {
     throw new DataError(
       `${data.source}: the labels need ${n} output units but the model has n[L] = ${model.arch.dims[model.depth]}`,
     );
-  const Y = targets({ ...data, classes: model.classes ?? data.classes }, output);
+  const Y = leanTargets({ ...data, classes: model.classes ?? data.classes }, output);
   const e = model.evaluate(data.X, Y);
   if (args['json']) {
     io.out(

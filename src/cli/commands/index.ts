@@ -13,6 +13,7 @@ import { splitCommand } from './split.js';
 import { sweepCommand } from './sweep.js';
 import { runsCommand } from './runs.js';
 import { workerCommand } from './worker.js';
+import { convertCommand } from './convert.js';
 
 /** Every `lnn` command, in the order `lnn --help` lists them. */
 export const commands: Command[] = [trainCommand, evalCommand, predictCommand, inspectCommand, gradcheckCommand];
@@ -23,3 +24,4 @@ commands.push(splitCommand);
 commands.push(sweepCommand);
 commands.push(runsCommand);
 commands.push(workerCommand);
+commands.push(convertCommand);

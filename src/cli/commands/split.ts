@@ -4,6 +4,7 @@ import { DataError, fsReason } from '../../core/errors.js';
 import { planOutputs, type InputFile, type OutputPlan } from '../../io/outputs.js';
 import { commitWithSignals, inputsOf } from '../outputs.js';
 import type { Dataset } from '../../data/dataset.js';
+import { featureSource, STATS_CHUNK, toMatrix } from '../../data/features.js';
 import { applyImputer, fitImputer, type Imputer } from '../../data/impute.js';
 import { loadDataset } from '../../data/load.js';
 import { encodeNpy } from '../../data/npy.js';
@@ -40,11 +41,13 @@ function planSplitOutputs(dir: string, format: 'npy' | 'csv', force: boolean, in
   return planOutputs(requests, inputs, rule);
 }
 
-/** X: (n_x, m) → the (m, n_x) rows of a data file, example j's values at j * n_x. */
+/** X: (n_x, m) → the (m, n_x) rows of a data file, example j's values at j * n_x (read chunk by chunk). */
 function exampleRows(d: Dataset): Float64Array {
-  const { X } = d;
-  const out = new Float64Array(X.size);
-  for (let j = 0; j < X.cols; j++) for (let i = 0; i < X.rows; i++) out[j * X.rows + i] = X.data[i * X.cols + j]!;
+  const X = featureSource(d.X);
+  const out = new Float64Array(X.rows * X.cols);
+  X.chunks(STATS_CHUNK, (values, count, start) => {
+    for (let t = 0; t < count * X.rows; t++) out[start * X.rows + t] = values[t]!;
+  });
   return out;
 }
 
@@ -76,7 +79,8 @@ function npyFiles(set: string, d: Dataset): OutputFile[] {
 const quote = (s: string) => (/[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s);
 
 function csvFile(set: string, d: Dataset, labelName: string): OutputFile {
-  const { X, labels } = d;
+  const { labels } = d;
+  const X = toMatrix(d.X);
   const m = X.cols;
   const names = Array.from({ length: X.rows }, (_, i) => d.featureNames?.[i] ?? `x${i}`);
   const labelNames =

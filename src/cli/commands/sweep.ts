@@ -1,3 +1,4 @@
+import { toMatrix } from '../../data/features.js';
 import { availableParallelism } from 'node:os';
 import { hashArrays } from '../../experiments/hash.js';
 import { Rungs } from '../../experiments/prune.js';
@@ -115,7 +116,12 @@ export function identityOf(s: SweepSettings, prepared: PreparedData, invocation:
       m: data.X.cols,
       nx: data.X.rows,
       ...(data.classes ? { classes: data.classes } : {}),
-      hash: hashArrays([sets.train.X.data, sets.train.labels.data, sets.dev!.X.data, sets.dev!.labels.data]),
+      hash: hashArrays([
+        toMatrix(sets.train.X).data,
+        sets.train.labels.data,
+        toMatrix(sets.dev!.X).data,
+        sets.dev!.labels.data,
+      ]),
       train: sets.train.X.cols,
       dev: sets.dev!.X.cols,
       ...(sets.test ? { test: sets.test.X.cols } : {}),

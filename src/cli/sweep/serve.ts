@@ -1,3 +1,4 @@
+import { toMatrix } from '../../data/features.js';
 /**
  * What `lnn worker` does with a job: checks it as untrusted input (only `lnn train` options, only files
  * under the operator's --data-root, the sweep's exact data), makes the sets once per data set, and
@@ -139,7 +140,12 @@ export class TrialServer {
     const prepared = await prepareData({ ...args, quiet: true }, settings, quiet);
     const { sets } = prepared;
     const hash = sets.dev
-      ? hashArrays([sets.train.X.data, sets.train.labels.data, sets.dev.X.data, sets.dev.labels.data])
+      ? hashArrays([
+          toMatrix(sets.train.X).data,
+          sets.train.labels.data,
+          toMatrix(sets.dev.X).data,
+          sets.dev.labels.data,
+        ])
       : '';
     if (hash !== job.data.hash)
       throw new RefusedJob(

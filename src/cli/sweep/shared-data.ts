@@ -4,6 +4,8 @@
  */
 import { Matrix } from '../../core/matrix.js';
 import type { Dataset, OutputKind } from '../../data/dataset.js';
+import { toMatrix, type Features } from '../../data/features.js';
+import { targetsMatrix, type Targets } from '../../data/targets.js';
 import type { Imputer } from '../../data/impute.js';
 import type { PreparedData } from '../train/prepare.js';
 
@@ -26,7 +28,12 @@ export interface SharedSets {
   Y: SharedMatrix;
 }
 
-function share(M: Matrix): SharedMatrix {
+/**
+ * One matrix in shared memory. Sweeps hold their sets in memory (trials in threads read them side by
+ * side), so features kept in the file's dtype or behind a view are materialized here, within toMatrix's guard.
+ */
+function share(X: Features | Targets): SharedMatrix {
+  const M = X instanceof Matrix ? X : 'materialize' in X ? toMatrix(X as Features) : targetsMatrix(X as Targets);
   const data = new Float64Array(new SharedArrayBuffer(M.size * 8));
   data.set(M.data);
   return { rows: M.rows, cols: M.cols, data };

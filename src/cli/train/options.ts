@@ -42,6 +42,23 @@ export const trainOptions: Options = {
     type: 'boolean',
     description: 'also evaluate the test set at the end (keep it for the final, unbiased estimate)',
   },
+  stream: {
+    type: 'boolean',
+    description:
+      'leave the .npy or HDF5 features on disk and read them by row ranges in the background (data larger than memory; automatic, with a note, when the features exceed --memory)',
+  },
+  memory: {
+    type: 'string',
+    value: 'SIZE',
+    description:
+      'how much memory the features may take, e.g. 1g or 512m; a .npy or HDF5 source larger than this is streamed from disk (default: half of the free memory)',
+  },
+  shuffle: {
+    type: 'string',
+    value: 'HOW',
+    description:
+      "order of the examples each epoch: 'examples' (a new permutation; default in memory), 'blocks' (blocks of rows shuffled, then rows within buffers of 16 blocks; default when streaming; 'blocks:ROWS' sets the rows per block) or 'none' (file order)",
+  },
   dims: { type: 'string', value: 'N0,...,NL', description: 'all layer sizes n[0..L], e.g. 12288,20,7,5,1' },
   hidden: {
     type: 'string',

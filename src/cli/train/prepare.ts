@@ -1,16 +1,35 @@
+import { freemem } from 'node:os';
 import { basename } from 'node:path';
 import { DataError } from '../../core/errors.js';
-import { defaultOutput, outputUnits, targets, type Dataset, type OutputKind } from '../../data/dataset.js';
+import { defaultOutput, inFileOrder, outputUnits, type Dataset, type OutputKind } from '../../data/dataset.js';
+import { featureSource, STORED_TYPES, type Features } from '../../data/features.js';
 import { applyImputer, fitImputer, type Imputer } from '../../data/impute.js';
-import type { Matrix } from '../../core/matrix.js';
+import { loadDataset, probeFeatures, type DataSpec, type FeaturesProbe } from '../../data/load.js';
+import { loadDatasetKeepingMissing } from '../../data/register.js';
+import { RowFeatures } from '../../data/rows.js';
+import { leanTargets, type Targets } from '../../data/targets.js';
 import { readJsonFile } from '../../io/files.js';
+import { formatBytes } from '../../train/memory.js';
+import type { Shuffle } from '../../train/order.js';
 import { defaultInit, layerActivations, type ActivationKind } from '../../nn/activations.js';
 import { initName, type InitKind } from '../../nn/initializers.js';
 import { parametersFromJSON, type Parameters } from '../../nn/params.js';
-import type { Io, Parsed } from '../command.js';
+import { UsageError, type Io, type Parsed } from '../command.js';
 import { chooseSets, type Sets } from '../sets.js';
-import { loadData } from '../shared.js';
+import { dataSpec } from '../shared.js';
 import type { TrainSettings } from './settings.js';
+
+/** How the features of a run are held: in memory in their own dtype, or streamed from disk, and why. */
+export interface DataStorage {
+  /** The training features are read from disk in the background as training goes. */
+  streamed: boolean;
+  /** Bytes of features held in memory (the store the sets are views on; 0 for a streamed file). */
+  bytes: number;
+  /** The memory budget (--memory, or half of the free memory). */
+  budget: number;
+  /** Why the data is streamed when --stream was not given, for a note. */
+  note?: string;
+}
 
 /** The data of a run: the whole set, its train/dev/test sets (imputed when asked) and the targets. */
 export interface PreparedData {
@@ -18,18 +37,41 @@ export interface PreparedData {
   sets: Sets;
   imputer?: Imputer;
   output: OutputKind;
-  /** Y for train, dev (and test): (n[L], m) in the form the output wants (one-hot for softmax). */
-  Y: Matrix;
-  dev?: { X: Matrix; Y: Matrix };
+  /**
+   * Y for train: (n[L], m) in the form the output wants (one-hot for softmax), as training reads it:
+   * class indices made into each batch's rows, or the targets' matrix for regression.
+   */
+  Y: Targets;
+  dev?: { X: Features; Y: Targets };
+  /** Where the features are (memory or disk) and how much memory they take; absent: in memory. */
+  storage?: DataStorage;
+  /** The order of the examples in each epoch of mini-batches; absent: a new permutation each epoch. */
+  shuffle?: Shuffle;
 }
 
 /**
  * Loads the data the options name, makes the sets (split, or the separate --dev/--test files), fills
- * missing values with train's means when asked, and builds the targets for the output layer.
+ * missing values with train's means when asked, and builds the targets for the output layer. The
+ * features stay in their file's dtype; the sets are views on them. A .npy or HDF5 source is left on
+ * disk and streamed with --stream, or when its features alone exceed the memory budget (with a note).
  */
 export async function prepareData(args: Parsed, settings: TrainSettings, io: Io): Promise<PreparedData> {
-  const data = await loadData(args, io);
+  const spec = dataSpec(args, io);
+  const budget = settings.memory ?? Math.floor(freemem() / 2);
+  const probe = await probeFeatures(spec);
+  const streamed = chooseStreaming(settings, probe, budget, spec);
+  if (streamed.note && !args['quiet']) io.err(`note: ${streamed.note}\n`);
+  const shuffle = settings.shuffle ?? { kind: streamed.streamed ? 'blocks' : 'examples' };
+  if (streamed.streamed && shuffle.kind === 'examples')
+    throw new UsageError(
+      '--shuffle examples reads every example at random, which streaming from disk cannot do fast; use --shuffle blocks (the default when streaming) or none',
+    );
+  const full = { ...spec, stream: streamed.streamed };
+  const data = settings.impute ? await loadDatasetKeepingMissing(full) : await loadDataset(full);
   const sets = await chooseSets(data, args, settings.split, settings.seed, io);
+  // Blocks and file order are drawn over the training set in file order: the same in memory and on disk.
+  if (shuffle.kind !== 'examples') sets.train = inFileOrder(sets.train);
+  if (streamed.streamed) keepHeldOutInMemory(sets, budget);
   let imputer: Imputer | undefined;
   if (settings.impute) {
     imputer = fitImputer(sets.train);
@@ -42,9 +84,63 @@ export async function prepareData(args: Parsed, settings: TrainSettings, io: Io)
       `--evaluate-test: there is no test set (${sets.rule}); keep a split with a test share, or give --test FILE`,
     );
   const output = settings.output ?? defaultOutput(data);
-  const Y = targets(sets.train, output);
-  const dev = sets.dev ? { X: sets.dev.X, Y: targets(sets.dev, output) } : undefined;
-  return { data, sets, ...(imputer ? { imputer } : {}), output, Y, ...(dev ? { dev } : {}) };
+  const Y = leanTargets(sets.train, output);
+  const dev = sets.dev ? { X: sets.dev.X, Y: leanTargets(sets.dev, output) } : undefined;
+  const bytes = streamed.streamed ? heldBytes(sets) : featureSource(data.X).memoryBytes;
+  const storage: DataStorage = { ...streamed, bytes, budget };
+  return { data, sets, ...(imputer ? { imputer } : {}), output, Y, ...(dev ? { dev } : {}), storage, shuffle };
+}
+
+/**
+ * Whether to stream: --stream asks for it (a .npy or HDF5 source only); otherwise features larger than
+ * the budget are streamed, with a note that says so.
+ */
+function chooseStreaming(
+  settings: TrainSettings,
+  probe: FeaturesProbe | undefined,
+  budget: number,
+  spec: DataSpec,
+): { streamed: boolean; note?: string } {
+  const source = spec.x ?? spec.data ?? 'the data';
+  if (settings.stream) {
+    if (!probe)
+      throw new UsageError(
+        `--stream reads .npy (--x) and HDF5 files by row ranges, and ${source} can only be read whole; convert it once (lnn convert --data ${source} --out DIR) and train on --x DIR/x.npy --y DIR/y.npy`,
+      );
+    return { streamed: true };
+  }
+  if (!probe || probe.bytes <= budget) return { streamed: false };
+  const asked = settings.memory !== undefined ? '--memory' : 'the memory budget (half of the free memory; --memory)';
+  return {
+    streamed: true,
+    note: `${source}: the features take ${formatBytes(probe.bytes)} (${probe.m.toLocaleString('en-US')} × ${probe.n} ${probe.stored}), more than ${asked} of ${formatBytes(budget)}; streaming them from disk (--stream)`,
+  };
+}
+
+/**
+ * Whether a command that reads a data set once (lnn data, eval, predict) should leave its features on
+ * disk: a .npy or HDF5 source whose features exceed half of the free memory.
+ */
+export async function streamWhenLarge(spec: DataSpec): Promise<boolean> {
+  const probe = await probeFeatures(spec);
+  return probe !== undefined && probe.bytes > freemem() / 2;
+}
+
+/** Held-out sets read often (every evaluation) and small next to the budget are read into memory once. */
+function keepHeldOutInMemory(sets: Sets, budget: number): void {
+  for (const key of ['dev', 'test'] as const) {
+    const d = sets[key];
+    if (!d || !(d.X instanceof RowFeatures) || !d.X.onDisk) continue;
+    const bytes = d.X.cols * d.X.rows * STORED_TYPES[d.X.stored].bytes;
+    if (bytes <= budget / 8) sets[key] = { ...d, X: d.X.toMemory() };
+  }
+}
+
+/** Bytes of features the sets hold in memory once training streams the training set. */
+function heldBytes(sets: Sets): number {
+  let bytes = 0;
+  for (const d of [sets.dev, sets.test]) if (d && !featureSource(d.X).onDisk) bytes += featureSource(d.X).memoryBytes;
+  return bytes;
 }
 
 /** The network a run trains: n[0..L], g[1..L], and its initialization (a recipe or given parameters). */

@@ -1,11 +1,13 @@
 import { totalmem } from 'node:os';
 import type { Backend } from '../../backend/backend.js';
-import { targets } from '../../data/dataset.js';
+import { featureSource, STORED_TYPES } from '../../data/features.js';
+import { leanTargets } from '../../data/targets.js';
 import { fitNormalization, normalizeName } from '../../data/normalize.js';
 import { diagnose, type Diagnosis } from '../../evaluate/diagnose.js';
 import type { Evaluation } from '../../evaluate/metrics.js';
 import { Model } from '../../train/model.js';
 import { checkMemory, estimateTrainingMemory } from '../../train/memory.js';
+import { blockLayout, type Shuffle } from '../../train/order.js';
 import { courseBatchSize, makeSchedule, type Schedule } from '../../train/schedule.js';
 import type { EvalPoint } from '../../train/record.js';
 import type { TrainResult } from '../../train/trainer.js';
@@ -62,6 +64,11 @@ export function checkRunFits(
   schedule: Schedule,
   backend: Backend,
 ): void {
+  const { data, sets } = prepared;
+  const storage = prepared.storage ?? { streamed: false, bytes: featureSource(data.X).memoryBytes };
+  const shuffle = prepared.shuffle ?? { kind: 'examples' };
+  const train = featureSource(sets.train.X);
+  const rowBytes = train.rows * STORED_TYPES[train.stored].bytes;
   const estimate = estimateTrainingMemory({
     dims: network.dims,
     dtype: settings.dtype,
@@ -71,8 +78,33 @@ export function checkRunFits(
     optimizer: settings.optimizer,
     dropout: settings.keepProb < 1,
     earlyStop: settings.earlyStop !== undefined,
+    dataBytes: storage.bytes,
+    ...(storage.streamed && !schedule.full
+      ? {
+          streamBytes: streamRingBytes(shuffle, rowBytes, schedule.batchSize, train.cols, data.X.cols / train.cols),
+        }
+      : {}),
+    // The labels of the whole set and the copies the sets take, and the class of each training example.
+    labelBytes: 2 * data.labels.data.byteLength + 4 * schedule.m,
   });
   checkMemory(estimate, { machineBytes: totalmem(), backendBytes: backend.memoryLimit, backendName: backend.name });
+}
+
+/**
+ * The read-ahead ring of a streamed run: 4 buffers of K blocks of B rows (order.ts), each block's rows
+ * spread over `spread` times as many file rows by the held-out examples between them; never more blocks
+ * than the file has.
+ */
+export function streamRingBytes(
+  shuffle: Shuffle,
+  rowBytes: number,
+  batchSize: number,
+  m: number,
+  spread: number,
+): number {
+  const { B, K } = blockLayout(shuffle, rowBytes, batchSize);
+  const blocks = Math.min(K, Math.ceil(m / B));
+  return 4 * blocks * Math.ceil(Math.min(B * spread, m * spread)) * rowBytes;
 }
 
 /** Builds the model: its parameters initialized, its normalization fitted on train alone. */
@@ -143,7 +175,8 @@ export function trainModel(
   const { sets, dev, output } = prepared;
   const train = model.evaluate(sets.train.X, prepared.Y);
   const devEval = dev ? model.evaluate(dev.X, dev.Y) : undefined;
-  const test = sets.test && settings.evaluateTest ? model.evaluate(sets.test.X, targets(sets.test, output)) : undefined;
+  const test =
+    sets.test && settings.evaluateTest ? model.evaluate(sets.test.X, leanTargets(sets.test, output)) : undefined;
   const diagnosis =
     devEval && model.isClassifier && !result.diverged
       ? diagnose({
@@ -177,6 +210,7 @@ function fitWithProgress(
     io,
     quiet,
     errorFormat: model.isClassifier ? 'percent' : 'value',
+    ...(full ? {} : { throughput: { examplesPerIteration: schedule.batchSize } }),
   });
   const { beta, beta1, beta2, evalEvery, earlyStop } = settings;
   try {
@@ -191,6 +225,7 @@ function fitWithProgress(
       l2: settings.l2,
       keepProb: settings.keepProb,
       seed: settings.seed,
+      ...(prepared.shuffle ? { shuffle: prepared.shuffle } : {}),
       costEvery: settings.costEvery,
       ...(evalEvery !== undefined ? { evalEvery } : {}),
       ...(prepared.dev ? { dev: prepared.dev } : {}),

@@ -86,6 +86,7 @@ export function trainJson(o: TrainOutcome, prepared: PreparedData, seconds: numb
       ...(result.diverged ? { diverged: result.diverged } : {}),
       ...(result.bestIteration !== undefined ? { bestIteration: result.bestIteration } : {}),
       trainingSeconds: result.seconds,
+      ...(result.streamed ? { streamed: result.streamed } : {}),
       seconds,
       ...(saved !== undefined ? { model: saved } : {}),
     }) + '\n'

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { toMatrix } from '../../src/data/features.js';
+import { loadNpyPair } from '../../src/data/load.js';
+import { encodeNpy, npyHeader, parseNpy, parseNpyStrings } from '../../src/data/npy.js';
+import { loadNpyRows, openNpyRows, probeNpy } from '../../src/data/npy-file.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lnn-npy-file-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A .npy of `descr` holding `values` (written by hand, so that every dtype and byte order is covered). */
+function npy(name: string, shape: number[], descr: string, values: number[]): string {
+  const size = Number(/\d+$/.exec(descr)![0]);
+  const little = !descr.startsWith('>');
+  const data = new DataView(new ArrayBuffer(values.length * size));
+  values.forEach((v, t) => {
+    const at = t * size;
+    const kind = descr[1];
+    if (kind === 'f') size === 4 ? data.setFloat32(at, v, little) : data.setFloat64(at, v, little);
+    else if (kind === 'u')
+      size === 1
+        ? data.setUint8(at, v)
+        : size === 2
+          ? data.setUint16(at, v, little)
+          : size === 4
+            ? data.setUint32(at, v, little)
+            : data.setBigUint64(at, BigInt(v), little);
+    else if (kind === 'b') data.setUint8(at, v);
+    else
+      size === 1
+        ? data.setInt8(at, v)
+        : size === 2
+          ? data.setInt16(at, v, little)
+          : size === 4
+            ? data.setInt32(at, v, little)
+            : data.setBigInt64(at, BigInt(v), little);
+  });
+  const file = join(dir, name);
+  writeFileSync(file, Buffer.concat([npyHeader(shape, descr), new Uint8Array(data.buffer)]));
+  return file;
+}
+
+describe('.npy features in the file dtype', () => {
+  const values = [0, 1, 2, 100, 7, 5];
+  for (const descr of ['|u1', '|i1', '<i2', '>i2', '<u4', '>f4', '<f8', '>f8', '<i8', '>u8', '|b1'])
+    it(`${descr}: in memory and on disk, the values parseNpy reads`, () => {
+      const v =
+        descr === '|b1' ? [0, 1, 1, 0, 1, 0] : descr.includes('i') ? values.map((x, i) => (i % 2 ? -x : x)) : values;
+      const file = npy(
+        `x${descr.replace(/[<>|]/g, (c) => ({ '<': 'l', '>': 'b', '|': 'n' })[c]!)}.npy`,
+        [3, 2],
+        descr,
+        v,
+      );
+      const expected = parseNpy(new Uint8Array(readFileSync(file))).data;
+      const mem = loadNpyRows(file),
+        disk = openNpyRows(file);
+      assert.equal(disk.onDisk, true);
+      assert.equal(mem.onDisk, false);
+      for (const X of [mem, disk]) {
+        const M = toMatrix(X);
+        assert.deepEqual([M.rows, M.cols], [2, 3]);
+        for (let e = 0; e < 3; e++) for (let i = 0; i < 2; i++) assert.equal(M.data[i * 3 + e], expected[e * 2 + i]);
+      }
+      assert.deepEqual(probeNpy(file).m, 3);
+    });
+
+  it('a (m, 64, 64, 3) array is m examples of n_x = 12288 values', () => {
+    const file = join(dir, 'img.npy');
+    writeFileSync(file, encodeNpy([2, 64, 64, 3], new Uint8Array(2 * 12288).fill(9), '|u1'));
+    assert.deepEqual(probeNpy(file), { m: 2, n: 12288, stored: 'uint8', bytes: 24576 });
+    assert.equal(loadNpyRows(file).memoryBytes, 24576);
+  });
+});
+
+describe('a truncated .npy names the file, the example and its byte offset', () => {
+  it('when it is opened', () => {
+    const file = npy('short.npy', [4, 2], '<f4', [1, 2, 3, 4, 5, 6, 7, 8]);
+    truncateSync(file, 128 + 4 * 5); // 2.5 examples of 8 bytes
+    for (const open of [loadNpyRows, openNpyRows])
+      assert.throws(() => open(file), {
+        name: 'DataError',
+        message: `${file}: truncated .npy data (byte 148): shape (4, 2) of <f4 needs 32 bytes after the header but the file has 20; example 2 (byte 144) is the first one cut off`,
+      });
+  });
+
+  it('when it is cut while its rows are being read (disk)', () => {
+    const file = npy('cut.npy', [4, 2], '<f4', [1, 2, 3, 4, 5, 6, 7, 8]);
+    const X = openNpyRows(file);
+    assert.equal(toMatrix(X).data[1], 3);
+    truncateSync(file, 128 + 8 * 3 + 2);
+    assert.throws(() => toMatrix(X), {
+      name: 'DataError',
+      message: `${file}: truncated .npy data: example 3 (byte 152) is cut off; the file now ends at byte 154, shorter than its header says (was it changed while lnn read it?)`,
+    });
+  });
+});
+
+describe('text labels as numpy strings', () => {
+  it("'<U k' labels become classes sorted by name, as a CSV's text labels do", () => {
+    const y = join(dir, 'ytext.npy');
+    const names = ['dog', 'cat', 'dog', 'bird'];
+    const k = 4;
+    const data = new Uint32Array(names.length * k);
+    names.forEach((s, e) => [...s].forEach((ch, c) => (data[e * k + c] = ch.codePointAt(0)!)));
+    writeFileSync(y, Buffer.concat([npyHeader([4], `<U${k}`), new Uint8Array(data.buffer)]));
+    assert.deepEqual(parseNpyStrings(new Uint8Array(readFileSync(y)))!.strings, names);
+    const x = npy('xt.npy', [4, 1], '<f8', [1, 2, 3, 4]);
+    const d = loadNpyPair(x, y);
+    assert.deepEqual(d.classes, ['bird', 'cat', 'dog']);
+    assert.deepEqual(Array.from(d.labels.data), [2, 1, 2, 0]);
+  });
+
+  it('refuses features as text, naming the dtype', () => {
+    const x = join(dir, 'xs.npy');
+    writeFileSync(x, Buffer.concat([npyHeader([1], '<U1'), new Uint8Array(4)]));
+    assert.throws(() => loadNpyRows(x), { name: 'DataError', message: /dtype "<U1" is not supported/ });
+  });
+});
