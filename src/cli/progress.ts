@@ -216,6 +216,15 @@ const CLEAR_LINE = '\r\x1b[2K';
  * progress.evaluation({ iteration: i, cost, trainError, devError }); // every evaluation
  * progress.done();                                                 // before printing the results
  */
+/** Keeps the latest value of each field, so the bar keeps showing the last error between evaluations. */
+function rememberState(latest: ProgressState, s: ProgressState): void {
+  latest.iteration = s.iteration;
+  if (s.epoch !== undefined) latest.epoch = s.epoch;
+  if (s.cost !== undefined) latest.cost = s.cost;
+  if (s.trainError !== undefined) latest.trainError = s.trainError;
+  if (s.devError !== undefined) latest.devError = s.devError;
+}
+
 export function createProgress(opts: ProgressOptions): Progress {
   const { total, unit, io } = opts;
   if (!(total >= 0)) throw new RangeError(`createProgress: total must be ≥ 0 but is ${total}`);
@@ -232,13 +241,7 @@ export function createProgress(opts: ProgressOptions): Progress {
   // The latest values seen, so that the bar keeps showing the last error between evaluations.
   const latest: ProgressState = { iteration: 0 };
 
-  const remember = (s: ProgressState) => {
-    latest.iteration = s.iteration;
-    if (s.epoch !== undefined) latest.epoch = s.epoch;
-    if (s.cost !== undefined) latest.cost = s.cost;
-    if (s.trainError !== undefined) latest.trainError = s.trainError;
-    if (s.devError !== undefined) latest.devError = s.devError;
-  };
+  const remember = (s: ProgressState) => rememberState(latest, s);
   const position = () => (unit === 'epoch' ? (latest.epoch ?? 0) : latest.iteration);
   const through = opts.throughput;
   const memory = through?.memory ?? (() => process.memoryUsage.rss());

@@ -44,7 +44,7 @@ export const backendOption: Options = {
     type: 'string',
     value: 'NAME',
     description:
-      'kernels: wasm (WebAssembly SIMD, threads) or ts (plain TypeScript reference); default: the fastest available',
+      'kernels: native (the C++ addon, when built), wasm (WebAssembly SIMD, threads) or ts (plain TypeScript reference); default: the fastest available',
   },
 };
 

@@ -1,6 +1,6 @@
 import { DataError } from '../core/errors.js';
 import { jsonErrorReason, jsonErrorWhere } from '../core/json.js';
-import { zeros } from '../core/matrix.js';
+import { zeros, type Matrix } from '../core/matrix.js';
 import { labelsFromStrings, labelsFromValues, type Dataset } from './dataset.js';
 import type { DataSpec } from './load.js';
 import { readBytes } from './load.js';
@@ -107,6 +107,26 @@ function xyToDataset(doc: Record<string, unknown>, file: string, opts: TableOpti
       `${file}: "${xKey}" has m = ${m} examples but "${yKey}" has ${ys.length} labels; they must match one to one`,
       file,
     );
+  const X = xyFeatures(xs, xKey, file, missing, opts);
+  if (!Array.isArray(ys)) return { X, labels: zeros(0, m, 'float64'), source: file };
+  const labels = ys.map((v, j) => {
+    if (isMissing(v as Cell) || (typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'boolean'))
+      throw new DataError(
+        `${file}: ${yKey}[${j}] is ${shownValue(v ?? null)}; every label must be a number or a class name`,
+        file,
+      );
+    return v as number | string | boolean;
+  });
+  const numeric = labels.map((v) => cellNumber(v));
+  const info = numeric.every((v) => v !== undefined)
+    ? labelsFromValues(numeric as number[], file)
+    : labelsFromStrings(labels.map(String));
+  return { X, ...info, source: file };
+}
+
+/** X: (n_x, m) from "X": one entry per example, each flattened row-major; missing values NaN when kept. */
+function xyFeatures(xs: unknown[], xKey: string, file: string, missing: MissingPolicy, opts: TableOptions): Matrix {
+  const m = xs.length;
   const flat = (v: unknown): Cell[] => (Array.isArray(v) ? v.flatMap(flat) : [v as Cell]);
   const first = flat(xs[0]);
   const nx = first.length;
@@ -141,20 +161,7 @@ function xyToDataset(doc: Record<string, unknown>, file: string, opts: TableOpti
       X.data[i * m + j] = v;
     }
   }
-  if (!Array.isArray(ys)) return { X, labels: zeros(0, m, 'float64'), source: file };
-  const labels = ys.map((v, j) => {
-    if (isMissing(v as Cell) || (typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'boolean'))
-      throw new DataError(
-        `${file}: ${yKey}[${j}] is ${shownValue(v ?? null)}; every label must be a number or a class name`,
-        file,
-      );
-    return v as number | string | boolean;
-  });
-  const numeric = labels.map((v) => cellNumber(v));
-  const info = numeric.every((v) => v !== undefined)
-    ? labelsFromValues(numeric as number[], file)
-    : labelsFromStrings(labels.map(String));
-  return { X, ...info, source: file };
+  return X;
 }
 
 /** Options of the .json reader (`DataSpec.json`). */

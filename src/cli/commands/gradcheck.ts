@@ -1,12 +1,20 @@
 import { zeros } from '../../core/matrix.js';
 import { Rng } from '../../core/rng.js';
 import { ReferenceBackend } from '../../backend/reference.js';
-import { parseActivation, type ActivationKind } from '../../nn/activations.js';
+import { layerActivations, parseActivation, type ActivationKind } from '../../nn/activations.js';
 import { checkArchitecture } from '../../nn/architecture.js';
 import { gradientCheck } from '../../nn/gradcheck.js';
-import { initializeParametersDeep, parseInit } from '../../nn/initializers.js';
+import { initializeParametersDeep, parseInit, type InitKind } from '../../nn/initializers.js';
 import { lossFor } from '../../nn/losses.js';
-import { UsageError, intListOption, numberOption, type Command, type Io, type Parsed } from '../command.js';
+import {
+  UsageError,
+  intListOption,
+  numberOption,
+  optionValue,
+  type Command,
+  type Io,
+  type Parsed,
+} from '../command.js';
 
 /** Above this many parameters a full check takes long (two forward passes each): a random subset by default. */
 export const LARGE = 10_000;
@@ -68,37 +76,15 @@ async function runGradcheck(args: Parsed, io: Io): Promise<number> {
   const maxChecks =
     args['max-checks'] === 'all' ? Infinity : numberOption(args, 'max-checks', { min: 1, integer: true });
   const seed = numberOption(args, 'seed', { min: 0, max: 0xffffffff, integer: true })!;
-  let init;
-  try {
-    init = parseInit(String(args['init']));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const init = optionValue('--init', () => parseInit(String(args['init'])));
   const L = dims.length - 1;
   const nL = dims[L]!;
-  const activations: ActivationKind[] = [...Array<ActivationKind>(L - 1).fill(hidden), output];
-  try {
-    checkArchitecture(dims, activations, '--dims');
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const activations = layerActivations(L, hidden, output);
+  optionValue('--dims', () => checkArchitecture(dims, activations, '--dims'));
   if (output === 'sigmoid' && nL !== 1)
     io.err(`note: a sigmoid output with n[${L}] = ${nL} units is checked as ${nL} independent binary outputs\n`);
   const checks = coordinatesToCheck(dims, maxChecks, seed, m, io);
-  const params = initializeParametersDeep(dims, { init, seed, dtype: 'float64' });
-  const rng = new Rng(seed + 1);
-  // Non-zero biases, so that their gradients are checked away from the symmetric start.
-  for (let l = 1; l <= L; l++)
-    for (const k of [`b${l}`]) for (let i = 0; i < params[k]!.size; i++) params[k]!.data[i] = 0.1 * rng.randn();
-  const X = zeros(dims[0]!, m, 'float64');
-  for (let i = 0; i < X.size; i++) X.data[i] = rng.randn();
-  const Y = zeros(nL, m, 'float64');
-  for (let j = 0; j < m; j++) {
-    if (output === 'softmax') Y.data[rng.int(nL) * m + j] = 1;
-    else
-      for (let i = 0; i < nL; i++)
-        Y.data[i * m + j] = output === 'sigmoid' ? (rng.random() < 0.5 ? 1 : 0) : rng.randn();
-  }
+  const { params, X, Y } = checkProblem(dims, output, m, init, seed);
   const r = gradientCheck(params, X, Y, {
     activations,
     alpha,
@@ -137,6 +123,29 @@ async function runGradcheck(args: Parsed, io: Io): Promise<number> {
       );
   }
   return pass ? 0 : 1;
+}
+
+/**
+ * The parameters, X: (n[0], m) and Y: (n[L], m) of a check, drawn from `seed`: biases non-zero, so that
+ * their gradients are checked away from the symmetric start; Y one-hot (softmax), 0/1 (sigmoid) or normal.
+ */
+function checkProblem(dims: number[], output: ActivationKind, m: number, init: InitKind, seed: number) {
+  const L = dims.length - 1;
+  const nL = dims[L]!;
+  const params = initializeParametersDeep(dims, { init, seed, dtype: 'float64' });
+  const rng = new Rng(seed + 1);
+  for (let l = 1; l <= L; l++)
+    for (let i = 0; i < params[`b${l}`]!.size; i++) params[`b${l}`]!.data[i] = 0.1 * rng.randn();
+  const X = zeros(dims[0]!, m, 'float64');
+  for (let i = 0; i < X.size; i++) X.data[i] = rng.randn();
+  const Y = zeros(nL, m, 'float64');
+  for (let j = 0; j < m; j++) {
+    if (output === 'softmax') Y.data[rng.int(nL) * m + j] = 1;
+    else
+      for (let i = 0; i < nL; i++)
+        Y.data[i * m + j] = output === 'sigmoid' ? (rng.random() < 0.5 ? 1 : 0) : rng.randn();
+  }
+  return { params, X, Y };
 }
 
 /**
