@@ -1,10 +1,7 @@
 import { backendInitError, defaultBackend, getBackend, initBackends } from '../backend/index.js';
 import { printable } from '../core/text.js';
 import type { Backend } from '../backend/backend.js';
-import type { Dataset } from '../data/dataset.js';
 import type { DataSpec } from '../data/load.js';
-import { loadDataset } from '../data/load.js';
-import { loadDatasetKeepingMissing } from '../data/register.js';
 import type { ImputeKind } from '../data/table.js';
 import { UsageError, type Options, type Parsed } from './command.js';
 
@@ -78,14 +75,8 @@ export function dataSpec(args: Parsed, io?: { err: (s: string) => void }, unlabe
   return spec;
 }
 
-/** Loads the data the options name; with `--impute mean`, missing values are kept (NaN) for the imputer. */
-export async function loadData(args: Parsed, io?: { err: (s: string) => void }, unlabeled = false): Promise<Dataset> {
-  const spec = dataSpec(args, io, unlabeled);
-  return args['impute'] === 'mean' ? loadDatasetKeepingMissing(spec) : loadDataset(spec);
-}
-
 /** The most threads LNN_THREADS may ask for. */
-export const MAX_THREADS = 256;
+const MAX_THREADS = 256;
 
 /**
  * LNN_THREADS, checked: a positive integer up to MAX_THREADS, or unset. A bad value is refused with its own

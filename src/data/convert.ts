@@ -24,7 +24,7 @@ export const CONVERT_DTYPES = ['float32', 'float64', 'uint8'] as const;
 export type ConvertDType = (typeof CONVERT_DTYPES)[number];
 
 /** The most distinct text labels kept to number text classes (constant memory, whatever m). */
-export const MAX_TEXT_CLASSES = 65536;
+const MAX_TEXT_CLASSES = 65536;
 
 /** Bytes reserved for each .npy header (the data starts there, 64-byte aligned). */
 const HEADER_BYTES = 128;

@@ -11,7 +11,7 @@ import { missingPolicy, tableToDataset, type ImputeKind, type Table, type TableO
  * quoted fields (with commas and newlines inside), a byte-order mark, CRLF line ends, blank lines
  * skipped. Every row must have as many fields as the header.
  */
-export function parseCsvTable(text: string, file: string, delimiter = ','): Table {
+function parseCsvTable(text: string, file: string, delimiter = ','): Table {
   if (text.trim() === '')
     throw new DataError(`${file}: is empty; a CSV needs a header row and at least one example row`, file);
   let records: { record: string[]; info: { lines: number } }[];

@@ -30,10 +30,6 @@ export interface Dataset {
 
 export type OutputKind = 'sigmoid' | 'softmax' | 'linear';
 
-export function exampleCount(d: Dataset): number {
-  return d.X.cols;
-}
-
 /** The output the labels call for: two classes → sigmoid, more → softmax, regression → linear. */
 export function defaultOutput(d: Dataset): OutputKind {
   if (!d.classes) return 'linear';
@@ -143,13 +139,6 @@ function exampleNumbers(X: Features): ArrayLike<number> | undefined {
   if (X instanceof Matrix) return originOf(X)?.examples;
   if (X instanceof RowFeatures && !X.index && !X.backing.exampleNumbers) return undefined;
   return X.examples();
-}
-
-/** Class indices of the labels (classification), as integers. */
-export function classIndices(d: Dataset): Int32Array {
-  const out = new Int32Array(d.X.cols);
-  for (let j = 0; j < out.length; j++) out[j] = d.labels.data[j]!;
-  return out;
 }
 
 /**

@@ -86,7 +86,7 @@ export function allocStored(type: StoredType, length: number): StoredArray {
 export const STATS_CHUNK = 4096;
 
 /** The most bytes `materialize` makes by default: beyond, a float64 copy is a sign of a wrong turn. */
-export const MATERIALIZE_LIMIT = 2 ** 31;
+const MATERIALIZE_LIMIT = 2 ** 31;
 
 /** The pipeline's view of X, whatever holds it. */
 export function featureSource(X: Features): FeatureSource {

@@ -58,7 +58,7 @@ function loadH5wasm(): Promise<H5> {
  * The innermost reason of an HDF5 error stack, e.g. `truncated file: eof = 1500, sblock->base_addr = 0,
  * stored_eof = 6212`, printable; undefined for an error that does not come from HDF5.
  */
-export function hdf5Reason(e: unknown): string | undefined {
+function hdf5Reason(e: unknown): string | undefined {
   const text = e instanceof Error ? e.message : typeof e === 'string' ? e : '';
   if (e instanceof WebAssembly.RuntimeError) return `the HDF5 library failed: ${printable(text)}`;
   if (!text.startsWith('HDF5-DIAG')) return undefined;
@@ -107,7 +107,7 @@ function checkHdf5File(file: string): void {
 }
 
 /** Opens an HDF5 file read-only and hands it to `use`, closing it afterwards. */
-export async function withHdf5<T>(file: string, use: (f: H5File) => T): Promise<T> {
+async function withHdf5<T>(file: string, use: (f: H5File) => T): Promise<T> {
   checkHdf5File(file);
   const h5 = await loadH5wasm();
   let f: H5File;
@@ -135,7 +135,7 @@ export async function withHdf5<T>(file: string, use: (f: H5File) => T): Promise<
 }
 
 /** Every dataset in the file (groups walked), with shape and dtype. */
-export function listEntries(f: H5File): Hdf5Entry[] {
+function listEntries(f: H5File): Hdf5Entry[] {
   const out: Hdf5Entry[] = [];
   for (const path of f.paths()) {
     const obj = f.get(path);
@@ -169,7 +169,7 @@ const fitsLabels = (y: Hdf5Entry, m: number) =>
  * Picks the X and Y datasets: the given keys, or the one pair of numeric datasets where Y fits the
  * labels of X's first dimension m (X being the one with more values per example).
  */
-export function chooseKeys(
+function chooseKeys(
   entries: Hdf5Entry[],
   file: string,
   xKey?: string,
@@ -228,7 +228,7 @@ function numbersOf(value: unknown, key: string, file: string): ArrayLike<number>
 }
 
 /** Features alone (prediction): X: (n_x, m) from `xKey`, labels: (0, m). */
-export function readHdf5Features(f: H5File, file: string, xKey: string, stream = false): Dataset {
+function readHdf5Features(f: H5File, file: string, xKey: string, stream = false): Dataset {
   const entries = listEntries(f);
   const e = entries.find((x) => x.key === xKey.replace(/^\//, ''));
   if (!e)
@@ -363,7 +363,7 @@ class Hdf5Rows implements RowBacking {
 }
 
 /** Reads the data set from an open file. See the module comment for the layouts. */
-export function readHdf5Dataset(
+function readHdf5Dataset(
   f: H5File,
   file: string,
   keys: { xKey: string; yKey: string; classesKey?: string | undefined },

@@ -123,7 +123,7 @@ function npyFeatures(xFile: string, stream = false): RowFeatures {
 }
 
 /** Features without labels (labels: (0, m)), for prediction. */
-export function loadNpyFeatures(xFile: string, stream = false): Dataset {
+function loadNpyFeatures(xFile: string, stream = false): Dataset {
   const X = npyFeatures(xFile, stream);
   return { X, labels: zeros(0, X.cols, 'float64'), source: xFile };
 }

@@ -94,7 +94,7 @@ function compareRows(
  * Regularized upper incomplete gamma Q(a, x) = Γ(a, x) / Γ(a): the chi-square survival function is
  * Q(df / 2, x / 2). Series for x < a + 1, continued fraction otherwise (Numerical Recipes' gammq).
  */
-export function gammaQ(a: number, x: number): number {
+function gammaQ(a: number, x: number): number {
   if (x <= 0) return 1;
   const lnGammaA = lnGamma(a);
   if (x < a + 1) {

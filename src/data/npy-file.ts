@@ -20,7 +20,7 @@ export interface NpyLayout {
 }
 
 /** The layout of a numpy dtype; every dtype parseNpy reads has one. */
-export function npyLayout(descr: string, file: string): NpyLayout {
+function npyLayout(descr: string, file: string): NpyLayout {
   const m = /^([<>|=])([iufb])(\d+)$/.exec(descr);
   const kinds: Record<string, StoredType> = {
     u1: 'uint8',
@@ -54,7 +54,7 @@ export function npyLayout(descr: string, file: string): NpyLayout {
  * After reading raw file bytes into `bytes` (whole values, 8-byte aligned): reverses big-endian values,
  * and turns 64-bit integers into the float64 values parseNpy gives them (Number(x), in place).
  */
-export function fixBytes(bytes: Uint8Array, layout: Pick<NpyLayout, 'swap' | 'int64'>): void {
+function fixBytes(bytes: Uint8Array, layout: Pick<NpyLayout, 'swap' | 'int64'>): void {
   const w = layout.swap;
   if (w)
     for (let t = 0; t < bytes.length; t += w)

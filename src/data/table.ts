@@ -43,7 +43,7 @@ export interface TableOptions {
 }
 
 /** Column names tried, in order, when no --label is given. */
-export const DEFAULT_LABEL_NAMES = ['label', 'labels', 'y', 'target', 'class', 'Label', 'Y', 'Target', 'Class'];
+const DEFAULT_LABEL_NAMES = ['label', 'labels', 'y', 'target', 'class', 'Label', 'Y', 'Target', 'Class'];
 
 /** The advice for a refused missing value when the command offers --impute mean (train, split). */
 export const IMPUTE_ADVICE =

@@ -29,7 +29,7 @@ export interface TargetSource {
 export type Targets = Matrix | TargetSource;
 
 /** Y: (n[L], m) in the course's layout (any dtype), optionally read through a view `index`. */
-export class MatrixTargets implements TargetSource {
+class MatrixTargets implements TargetSource {
   readonly rows: number;
   readonly cols: number;
 

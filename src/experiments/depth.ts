@@ -19,7 +19,7 @@ export interface DepthOptions {
 }
 
 /** 'logistic regression', '1 hidden layer', '3 hidden layers'. */
-export function depthName(d: number): string {
+function depthName(d: number): string {
   return d === 0 ? 'logistic regression' : `${d} hidden layer${d === 1 ? '' : 's'}`;
 }
 

@@ -7,7 +7,7 @@
 import type { EvalPoint } from '../train/record.js';
 
 /** The rungs, as fractions of a trial's iterations (η = 3: 1/9, then 1/3 of the budget). */
-export const RUNG_FRACTIONS = [1 / 9, 1 / 3] as const;
+const RUNG_FRACTIONS = [1 / 9, 1 / 3] as const;
 /** Successive halving's reduction factor: a trial goes on at a rung if it is in the best 1/η. */
 export const ETA = 3;
 
@@ -19,7 +19,7 @@ export function rungIterations(total: number): number[] {
 }
 
 /** The dev error a trial had at the rung: its first evaluation at or after the rung's iteration. */
-export function devErrorAt(evals: readonly EvalPoint[], iteration: number): number | undefined {
+function devErrorAt(evals: readonly EvalPoint[], iteration: number): number | undefined {
   return evals.find((e) => e.iteration >= iteration && e.devError !== undefined)?.devError;
 }
 

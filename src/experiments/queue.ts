@@ -15,11 +15,11 @@ import type { Executor, TrialRun, TrialSpec } from './scheduler.js';
 /** The one queue every lnn worker serves; jobs of many sweeps share it. */
 export const QUEUE_NAME = 'lnn-trials';
 /** A job is tried this many times (a worker that dies mid-trial costs one). */
-export const ATTEMPTS = 3;
+const ATTEMPTS = 3;
 /** How long a trial waits between polls of its job. */
 const POLL_MS = 400;
 /** A first connection that does not answer within this is an unreachable Redis. */
-export const CONNECT_TIMEOUT_MS = 4000;
+const CONNECT_TIMEOUT_MS = 4000;
 
 /** Where Redis is: a redis:// or rediss:// (TLS) URL and the password (from --password or REDIS_PASSWORD). */
 export interface RedisTarget {
@@ -108,7 +108,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** A job's id: the sweep's and the trial's, so that adding it again (a resumed sweep) adds nothing. */
-export function jobId(sweep: string, trial: string): string {
+function jobId(sweep: string, trial: string): string {
   return `${sweep}-${trial}`;
 }
 
@@ -123,7 +123,7 @@ export class QueueExecutor implements Executor {
     private readonly sweep: string,
     private readonly data: SweepData,
     capacity: number,
-    private readonly onWarning: (text: string) => void,
+    onWarning: (text: string) => void,
   ) {
     this.capacity = capacity;
     this.queue = new Queue(QUEUE_NAME, { connection: connectionOf(target) });

@@ -12,8 +12,8 @@ import { widthsOf, widthsValue, type SweepKey, type TrialValues } from './space.
 import type { Plan } from './strategies.js';
 import { bestTrial, type Proposal, type TrialSummary } from './trial.js';
 
-export const BIAS_MOVES = ['units', 'layer', 'longer'] as const;
-export const VARIANCE_MOVES = ['l2', 'dropout', 'smaller'] as const;
+const BIAS_MOVES = ['units', 'layer', 'longer'] as const;
+const VARIANCE_MOVES = ['l2', 'dropout', 'smaller'] as const;
 export type Move = (typeof BIAS_MOVES)[number] | (typeof VARIANCE_MOVES)[number];
 
 /** The first L2 λ the recipe tries when it is not told one (see `firstL2For`); each later step multiplies it by 10. */
@@ -27,8 +27,8 @@ export function firstL2For(m: number): number {
   return Math.max(0.001, Number((1e-4 * m).toPrecision(1)));
 }
 /** Dropout steps lower the keep probability by this much, down to MIN_KEEP_PROB. */
-export const KEEP_PROB_STEP = 0.2;
-export const MIN_KEEP_PROB = 0.5;
+const KEEP_PROB_STEP = 0.2;
+const MIN_KEEP_PROB = 0.5;
 const MAX_WIDTH = 4096;
 const MAX_LAYERS = 6;
 /** A network grown from logistic regression gets one hidden layer this wide. */
@@ -146,11 +146,7 @@ export const L2_TRIES = 3;
  * Undefined after L2_TRIES steps.
  * @example steps 0.6 (too far) → 0.2 (still overfits) → next sqrt(0.2 × 0.6) ≈ 0.3
  */
-export function nextL2(
-  best: TrialSummary,
-  children: readonly TrialSummary[],
-  firstL2 = FIRST_L2,
-): TrialValues | undefined {
+function nextL2(best: TrialSummary, children: readonly TrialSummary[], firstL2 = FIRST_L2): TrialValues | undefined {
   const steps = children.filter((t) => t.move === 'l2');
   if (steps.length === 0) return applyMove('l2', best.values, firstL2);
   if (steps.length >= L2_TRIES) return undefined;

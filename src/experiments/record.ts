@@ -37,8 +37,8 @@ import type { Proposal, TrialResult } from './trial.js';
 
 export const SWEEP_FORMAT = 'lnn-sweep';
 export const SWEEP_VERSION = 1;
-export const SWEEP_FILE = 'sweep.json';
-export const TRIALS_FILE = 'trials.jsonl';
+const SWEEP_FILE = 'sweep.json';
+const TRIALS_FILE = 'trials.jsonl';
 
 /** The data a sweep ran on, as the identity check and the record name it. */
 export interface SweepData {
@@ -84,7 +84,7 @@ export function trialId(base: SweepDefinition['base'], values: TrialValues): str
 }
 
 /** What a record says differs between two definitions, first difference only: for the refusal message. */
-export function identityDifference(had: SweepDefinition, want: SweepDefinition): string | undefined {
+function identityDifference(had: SweepDefinition, want: SweepDefinition): string | undefined {
   const seed = (d: SweepDefinition) => String(d.base['seed'] ?? '1');
   // The seed first: it also makes the split, so another seed means other sets too.
   if (seed(had) !== seed(want)) return `its seed is ${seed(had)}, this one's ${seed(want)}`;

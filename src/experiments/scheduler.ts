@@ -108,7 +108,7 @@ function proposalOf(spec: TrialSpec): Proposal {
 }
 
 /** What strategies read of a result (no curves). */
-export function summaryOf(t: TrialResult): TrialSummary {
+function summaryOf(t: TrialResult): TrialSummary {
   const { run: _run, seconds: _s, ranOn: _r, finishedAt: _f, ...summary } = t;
   return summary;
 }

@@ -16,8 +16,3 @@ export function saveModel(model: Model, file: string, run?: RunRecord): void {
 export function loadModel(file: string, backend?: Backend, onNote?: (text: string) => void): Model {
   return modelFromJSON(readJsonFile(file), file, backend, onNote);
 }
-
-/** The run record embedded in a model file, if any. */
-export function loadModelRun(file: string): RunRecord | undefined {
-  return (readJsonFile(file) as { run?: RunRecord }).run;
-}

@@ -16,7 +16,7 @@ export interface ActivationInfo {
  * compile error), to each backend's kernels (their switches end in `assertNever`) and to the
  * AssemblyScript code table; the backend tests iterate ACTIVATIONS, so they test it at once.
  */
-export const ACTIVATION_INFO = {
+const ACTIVATION_INFO = {
   relu: { init: 'he' },
   'leaky-relu': { init: 'he' },
   tanh: { init: 'xavier' },

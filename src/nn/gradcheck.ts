@@ -123,7 +123,7 @@ const BLOCK = 16;
  * difference (J(θ+ε) − J(θ−ε)) / 2ε divides it by 2ε = 2e-7, which at m = 1000 was enough to fail a
  * correct gradient. Compensated, the error stays near one rounding of J at any m.  AL, Y: (n[L], m).
  */
-export function compensatedCost(be: Backend, loss: LossKind, AL: Matrix, Y: Matrix): number {
+function compensatedCost(be: Backend, loss: LossKind, AL: Matrix, Y: Matrix): number {
   const n = AL.rows,
     m = AL.cols;
   const blockA = zeros(n, Math.min(BLOCK, m), 'float64'),

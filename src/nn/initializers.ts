@@ -14,7 +14,7 @@ import type { Parameters } from './params.js';
  */
 export type InitKind = NamedInit | { scaled: number };
 export type NamedInit = 'he' | 'xavier' | 'course';
-export const NAMED_INITS = ['he', 'xavier', 'course'] as const satisfies readonly NamedInit[];
+const NAMED_INITS = ['he', 'xavier', 'course'] as const satisfies readonly NamedInit[];
 
 export function parseInit(text: string): InitKind {
   const t = text.trim().toLowerCase();

@@ -23,7 +23,7 @@ const lname = (l: number | undefined) => (l === undefined ? 'l' : String(l));
 const prev = (l: number | undefined) => (l === undefined ? 'l-1' : String(l - 1));
 
 /** Checks W: (n[l], n[l-1]) against A_prev: (n[l-1], m) and b: (n[l], 1), naming the rule broken. */
-export function checkLinearShapes(op: string, A_prev: Matrix, W: Matrix, b: Matrix, layer?: number): void {
+function checkLinearShapes(op: string, A_prev: Matrix, W: Matrix, b: Matrix, layer?: number): void {
   const l = lname(layer),
     p = prev(layer);
   if (W.cols !== A_prev.rows)

@@ -5,7 +5,7 @@ import { infoOf } from './activations.js';
 export type { LossKind } from '../backend/backend.js';
 
 /** Every loss, each with its matching output activation (a missing member is a compile error). */
-export const LOSS_OUTPUT = {
+const LOSS_OUTPUT = {
   'binary-cross-entropy': 'sigmoid',
   'categorical-cross-entropy': 'softmax',
   'mean-squared-error': 'linear',

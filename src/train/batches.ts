@@ -82,7 +82,7 @@ class BatchBuffers {
  * file order already. 'blocks' and 'none' are laid over the examples in the order of their file,
  * wherever they sit in the training set, so that a block is a range of rows on disk.
  */
-export function fileRanks(X: FeatureSource): Int32Array | undefined {
+function fileRanks(X: FeatureSource): Int32Array | undefined {
   const numbers = X.examples();
   let sorted = true;
   for (let p = 1; p < numbers.length && sorted; p++) if (numbers[p]! < numbers[p - 1]!) sorted = false;

@@ -2,8 +2,8 @@ import type { Backend } from '../backend/backend.js';
 import type { Parameters } from '../nn/params.js';
 
 /** A cost this many times the first one, at this many recorded costs in a row, is divergence. */
-export const EXPLODING_FACTOR = 10;
-export const EXPLODING_POINTS = 3;
+const EXPLODING_FACTOR = 10;
+const EXPLODING_POINTS = 3;
 
 /** Why a run diverged, with what a caller needs to explain it and to suggest the next value. */
 export interface Divergence {

@@ -13,7 +13,7 @@ import { parametersFromJSON, parametersToJSON, type Parameters } from '../nn/par
 import { Model } from './model.js';
 import type { RunRecord } from './record.js';
 
-export const MODEL_FORMAT = 'lnn-model';
+const MODEL_FORMAT = 'lnn-model';
 /**
  * 2: the checksum covers the whole document (the canonical JSON of everything but `checksum`).
  * 1 (read, no longer written): the checksum covers only the parameters' values.

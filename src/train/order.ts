@@ -25,9 +25,9 @@ export interface Shuffle {
 }
 
 /** Bytes of rows a block holds by default: large enough that a read costs little more than its bytes. */
-export const BLOCK_BYTES = 2 ** 20;
+const BLOCK_BYTES = 2 ** 20;
 /** Blocks per buffer by default: a buffer of ~16 MiB, shuffled within. */
-export const BLOCKS_PER_BUFFER = 16;
+const BLOCKS_PER_BUFFER = 16;
 
 /** B and K for rows of `rowBytes` bytes and batches of `batchSize`: a buffer holds at least two batches. */
 export function blockLayout(shuffle: Shuffle, rowBytes: number, batchSize: number): { B: number; K: number } {

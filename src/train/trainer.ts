@@ -9,7 +9,6 @@ import { modelBackward, modelForward } from '../nn/model.js';
 import type { Parameters } from '../nn/params.js';
 import { Optimizer, type OptimizerKind } from '../nn/update.js';
 import { featureSource } from '../data/features.js';
-import { ImputedFeatures } from '../data/impute.js';
 import { identityAffine, type Affine } from '../data/gather.js';
 import type { Normalization } from '../data/normalize.js';
 import { rowStreamer } from '../data/rows.js';
@@ -159,7 +158,7 @@ function batchesFor(
 }
 
 /** The domain of every option, checked where training starts (the CLI parses its options by the same rules). */
-export function checkTrainOptions(o: TrainOptions): void {
+function checkTrainOptions(o: TrainOptions): void {
   if (typeof o.learningRate !== 'number')
     throw new ValueError(`learning rate must be a number > 0 but is ${o.learningRate}`);
   for (const k of ['learningRate', 'l2', 'keepProb', 'beta', 'beta1', 'beta2', 'epsilon', 'seed'] as const)

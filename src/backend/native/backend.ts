@@ -54,7 +54,8 @@ export class NativeBackend implements Backend {
 
   constructor(
     private readonly addon: NativeAddon,
-    private readonly k: NativeKernels,
+    /** The bound kernels (public for the test that calls one out of its signature order). */
+    readonly k: NativeKernels,
   ) {
     this.threads = k.threads;
     this.isa = k.isa;

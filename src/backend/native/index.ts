@@ -23,7 +23,7 @@ export interface NativeBackendOptions {
 export type NativeLoad = { backend: NativeBackend } | { reason: string };
 
 /** Threads from the option, then LNN_THREADS, then the core count. */
-export async function nativeThreads(requested?: number): Promise<number> {
+async function nativeThreads(requested?: number): Promise<number> {
   const fromEnv = env('LNN_THREADS');
   const want = requested ?? (fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : await coreCount());
   if (!Number.isInteger(want) || want < 1)

@@ -97,7 +97,7 @@ export interface WorkerData {
  * job (spinning briefly first, since a training step's kernels follow each other closely) and claim
  * its chunks with `run` until none is left; return when STOP is set.
  */
-export function kernelWorker(
+function kernelWorker(
   data: WorkerData,
   post: (message: string) => void,
   run: typeof runChunks,

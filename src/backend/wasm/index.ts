@@ -27,7 +27,7 @@ const MAX_PAGES = 65536;
 const PAGE = 65536;
 
 /** Picks the thread count from the option, then LNN_THREADS, then the core count. */
-export async function resolveThreads(requested?: number): Promise<number> {
+async function resolveThreads(requested?: number): Promise<number> {
   const fromEnv = env('LNN_THREADS');
   const want =
     requested ?? (fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : Math.min(8, await coreCount()));

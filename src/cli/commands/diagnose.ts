@@ -19,7 +19,7 @@ function rateOption(args: Parsed, name: string): number | undefined {
 const pct = (x: number) => formatPercent(x, 4).replace(/\.?0+%$/, '%');
 
 /** The diagnosis as a few aligned lines, then the advice. */
-export function formatDiagnosis(d: Diagnosis): string {
+function formatDiagnosis(d: Diagnosis): string {
   const rows: [string, string, string][] = [
     ['Human-level error', pct(d.humanError), '(proxy for Bayes error)'],
     ['Train error', pct(d.trainError), ''],

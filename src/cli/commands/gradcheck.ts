@@ -17,9 +17,9 @@ import {
 } from '../command.js';
 
 /** Above this many parameters a full check takes long (two forward passes each): a random subset by default. */
-export const LARGE = 10_000;
+const LARGE = 10_000;
 /** The coordinates checked by default in a network above LARGE parameters. */
-export const SUBSET = 1_000;
+const SUBSET = 1_000;
 
 export const gradcheckCommand: Command = {
   name: 'gradcheck',

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { DataError, fsReason } from '../../core/errors.js';
 import { planOutputs } from '../../io/outputs.js';
 import { commitWithSignals } from '../outputs.js';
@@ -12,7 +12,7 @@ import type { RunRecord } from '../../train/record.js';
 import { UsageError, type Command } from '../command.js';
 
 /** Reads one run record or model file; every failure names the file. */
-export function readRunFile(file: string): RunRecord {
+function readRunFile(file: string): RunRecord {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

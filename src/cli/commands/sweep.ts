@@ -85,7 +85,7 @@ async function runSweepCommand(args: Parsed, io: Io, invocation: Invocation): Pr
 }
 
 /** The first listed value of each swept hyperparameter: the settings the sets and the baseline come from. */
-export function baselineValues(s: SweepSettings): Record<string, string> {
+function baselineValues(s: SweepSettings): Record<string, string> {
   const out: Record<string, string> = {};
   for (const a of s.axes) if (a.kind === 'values') out[a.key] = a.values[0]!;
   return out;

@@ -4,7 +4,7 @@ import { modelToJSON } from '../../train/modelFile.js';
 import type { RunRecord } from '../../train/record.js';
 import { UsageError, type Command, type Invocation, type Io, type Parsed } from '../command.js';
 import { commitWithSignals, planCommandOutputs, usesStdout } from '../outputs.js';
-import { backendOption, chooseBackend, dataOptions } from '../shared.js';
+import { chooseBackend } from '../shared.js';
 import { prepareData, resolveNetwork, type Network, type PreparedData } from '../train/prepare.js';
 import { buildModel, checkRunFits, hyperparametersOf, scheduleFor, trainModel } from '../train/run.js';
 import { trainOptions } from '../train/options.js';

@@ -34,7 +34,7 @@ export function verdictText(t: TrialSummary): string {
 }
 
 /** The keys whose values differ between trials (the ones worth a column), in the order first seen. */
-export function variedKeys(trials: readonly TrialSummary[]): string[] {
+function variedKeys(trials: readonly TrialSummary[]): string[] {
   const keys: string[] = [];
   for (const t of trials) for (const k of Object.keys(t.values)) if (!keys.includes(k)) keys.push(k);
   const valueOf = (t: TrialSummary, k: string) => t.values[k as keyof TrialValues];

@@ -21,7 +21,7 @@ export type RungCheck = (r: number, devError: number) => boolean;
 const silent: Io = { out: () => {}, err: () => {}, errIsTTY: false };
 
 /** `lnn train` options as a command line: the trial's record says how to run it alone. */
-export function trainCommandLine(args: Record<string, string | boolean>): string[] {
+function trainCommandLine(args: Record<string, string | boolean>): string[] {
   const out = ['train'];
   for (const [k, v] of Object.entries(args)) {
     if (v === true) out.push(`--${k}`);

@@ -95,13 +95,7 @@ export function checkRunFits(
  * spread over `spread` times as many file rows by the held-out examples between them; never more blocks
  * than the file has.
  */
-export function streamRingBytes(
-  shuffle: Shuffle,
-  rowBytes: number,
-  batchSize: number,
-  m: number,
-  spread: number,
-): number {
+function streamRingBytes(shuffle: Shuffle, rowBytes: number, batchSize: number, m: number, spread: number): number {
   const { B, K } = blockLayout(shuffle, rowBytes, batchSize);
   const blocks = Math.min(K, Math.ceil(m / B));
   return 4 * blocks * Math.ceil(Math.min(B * spread, m * spread)) * rowBytes;

@@ -12,7 +12,7 @@ import { SHUFFLE_KINDS, type Shuffle, type ShuffleKind } from '../../train/order
 import { UsageError, choiceOption, hyperparameterOption, intListOption, optionValue, type Parsed } from '../command.js';
 
 /** Hidden widths when neither --dims nor --hidden is given: reaches ~95% on builtin:mnist in seconds. */
-export const DEFAULT_HIDDEN = [256, 128];
+const DEFAULT_HIDDEN = [256, 128];
 
 /**
  * Everything `lnn train` was asked to do, parsed and checked, before any data is read. Plain values, so
