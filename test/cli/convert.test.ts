@@ -9,7 +9,7 @@ import { toMatrix } from '../../src/data/features.js';
 import { loadDataset } from '../../src/data/load.js';
 import { parseNpy, parseNpyStrings } from '../../src/data/npy.js';
 import '../../src/data/register.js';
-import { lnnInProcess } from '../data/cli.js';
+import { lnnInProcess } from './run.js';
 
 const root = mkdtempSync(join(tmpdir(), 'lnn-convert-'));
 after(() => rmSync(root, { recursive: true, force: true }));

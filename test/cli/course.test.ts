@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { encodeNpy } from '../../src/data/npy.js';
-import { lnn } from '../data/cli.js';
+import { lnn } from './run.js';
 import { sharedData } from '../helpers/util.js';
 
 const data = sharedData();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { lnn, lnnInProcess } from '../data/cli.js';
+import { lnn, lnnInProcess } from './run.js';
 
 // The iris summary, one error and the HDF5 case start a real `lnn` process; the rest run `main` in-process.
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lnn, lnnInProcess } from '../data/cli.js';
+import { lnn, lnnInProcess } from './run.js';
 
 // Two cases start a real `lnn` process (end to end: exit code, stdout, stderr); the rest run `main` in-process.
 

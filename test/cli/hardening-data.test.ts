@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { lnn, lnnInProcess } from '../data/cli.js';
+import { lnn, lnnInProcess } from './run.js';
 
 let dir = '';
 const f = (name: string) => join(dir, name);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { encodeNpy } from '../../src/data/npy.js';
-import { lnn, lnnInProcess, ROOT } from '../data/cli.js';
+import { lnn, lnnInProcess, ROOT } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lnn-hardening-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

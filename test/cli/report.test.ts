@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { lnn } from '../data/cli.js';
+import { lnn } from './run.js';
 import { classificationRun, divergedRun, regressionRun } from '../report/fixtures.js';
 
 describe('lnn report', { concurrency: true }, () => {

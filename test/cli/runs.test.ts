@@ -3,7 +3,7 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { lnnInProcess } from '../data/cli.js';
+import { lnnInProcess } from './run.js';
 
 let dir = '';
 const a = () => join(dir, 'a');

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import h5wasm from 'h5wasm/node';
 import { Rng } from '../../src/core/rng.js';
 import { encodeNpy } from '../../src/data/npy.js';
-import { lnnInProcess } from '../data/cli.js';
+import { lnnInProcess } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lnn-scale-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

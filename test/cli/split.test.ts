@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { loadBuiltin } from '../../src/data/builtin.js';
 import '../../src/data/register.js';
 import { loadDataset } from '../../src/data/load.js';
-import { lnn, lnnInProcess } from '../data/cli.js';
+import { lnn, lnnInProcess } from './run.js';
 import { toMatrix, type Features } from '../../src/data/features.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/data/${name}`, import.meta.url));

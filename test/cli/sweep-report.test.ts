@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { lnnInProcess } from '../data/cli.js';
+import { lnnInProcess } from './run.js';
 
 const CHROMIUM = process.env['LNN_CHROMIUM'] ?? '/usr/bin/chromium';
 let dir = '';

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { lnn, lnnInProcess, ROOT } from '../data/cli.js';
+import { lnn, lnnInProcess, ROOT } from './run.js';
 
 let dir = '';
 before(() => (dir = mkdtempSync(join(tmpdir(), 'lnn-sweep-'))));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { encodeNpy } from '../../src/data/npy.js';
 import { Rng } from '../../src/core/rng.js';
-import { lnn, lnnInProcess } from '../data/cli.js';
+import { lnn, lnnInProcess } from './run.js';
 
 let dir = '';
 before(() => {

@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ROOT } from '../data/cli.js';
-import { redisMissing, startRedis, type RedisServer } from '../experiments/redis.js';
+import { ROOT } from './run.js';
+import { redisMissing, startRedis, type RedisServer } from './redis.js';
 
 const skip = redisMissing();
 let redis: RedisServer;

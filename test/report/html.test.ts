@@ -6,7 +6,7 @@ import { DataError } from '../../src/core/errors.js';
 import { renderComparisonReport } from '../../src/report/compare.js';
 import { renderReport } from '../../src/report/html.js';
 import { readRunDocument } from '../../src/report/run-file.js';
-import { ROOT } from '../data/cli.js';
+import { ROOT } from '../cli/run.js';
 import { classificationRun, divergedRun, noDevRun, regressionRun, singlePointRun } from './fixtures.js';
 
 /** Every element and attribute that could fetch something, and where it points. */
