@@ -1,12 +1,10 @@
 import type { DType, Matrix } from '../../core/matrix.js';
 import { Matrix as MatrixClass } from '../../core/matrix.js';
-import type { ActivationKind, Backend, LossKind, UniformSource } from '../backend.js';
-import { checkGemm } from '../checks.js';
+import { SpecBackend } from '../spec-backend.js';
 import type { Args, KernelPlan } from '../kernel-plan.js';
 import { checkShapes, kernelPlan, numericArg } from '../kernel-plan.js';
 import type { KernelArgs, KernelName } from '../kernel-spec.js';
 import { KERNEL_NAMES } from '../kernel-spec.js';
-import { logFloor } from '../reference.js';
 import type { NativeAddon, NativeKernels } from './addon.js';
 
 /**
@@ -44,7 +42,7 @@ interface Bound {
  * The addon reads and writes those arrays in place, so any Matrix works with no copy, from this
  * backend's `zeros` (aligned, freed eagerly) or from anywhere else.
  */
-export class NativeBackend implements Backend {
+export class NativeBackend extends SpecBackend {
   readonly name = 'native';
   readonly threads: number;
   /** The instruction-set variant the kernels run: 'avx512', 'avx2', 'portable'. */
@@ -57,6 +55,7 @@ export class NativeBackend implements Backend {
     /** The bound kernels (public for the test that calls one out of its signature order). */
     readonly k: NativeKernels,
   ) {
+    super();
     this.threads = k.threads;
     this.isa = k.isa;
     this.bound = Object.fromEntries(
@@ -80,7 +79,7 @@ export class NativeBackend implements Backend {
   }
 
   /** Checks a call against its description and runs it; returns what the kernel returns. */
-  private call<K extends KernelName>(kernel: K, given: KernelArgs<K>): number {
+  protected override call<K extends KernelName>(kernel: K, given: KernelArgs<K>): number {
     const { plan, passed, values, fn } = this.bound[kernel];
     const args: Args = given,
       dims = this.dims;
@@ -93,83 +92,5 @@ export class NativeBackend implements Backend {
       else values[j] = numericArg(plan, i, args, dims);
     }
     return fn(...values) as number;
-  }
-
-  gemm(transA: boolean, transB: boolean, alpha: number, A: Matrix, B: Matrix, beta: number, C: Matrix): void {
-    checkGemm(transA, transB, A, B, C);
-    this.call('gemm', { transA, transB, alpha, A, B, beta, C });
-  }
-
-  addBias(Z: Matrix, b: Matrix): void {
-    this.call('addBias', { Z, b });
-  }
-
-  activationForward(kind: ActivationKind, Z: Matrix, A: Matrix, alpha: number): void {
-    this.call('activationForward', { kind, Z, A, alpha });
-  }
-
-  activationBackward(kind: ActivationKind, dA: Matrix, Z: Matrix, A: Matrix, dZ: Matrix, alpha: number): void {
-    this.call('activationBackward', { kind, dA, Z, A, dZ, alpha });
-  }
-
-  sumColumns(X: Matrix, out: Matrix, scale: number): void {
-    this.call('sumColumns', { X, out, scale });
-  }
-
-  lossSum(kind: LossKind, AL: Matrix, Y: Matrix): number {
-    return this.call('lossSum', { kind, AL, Y, eps: logFloor(AL.dtype) });
-  }
-
-  lossGradient(kind: LossKind, AL: Matrix, Y: Matrix, dAL: Matrix): void {
-    this.call('lossGradient', { kind, AL, Y, dAL, eps: logFloor(AL.dtype) });
-  }
-
-  subtract(AL: Matrix, Y: Matrix, dZ: Matrix): void {
-    this.call('subtract', { AL, Y, dZ });
-  }
-
-  axpby(alpha: number, X: Matrix, beta: number, Y: Matrix): void {
-    this.call('axpby', { alpha, X, beta, Y });
-  }
-
-  multiply(X: Matrix, D: Matrix, out: Matrix): void {
-    this.call('multiply', { X, D, out });
-  }
-
-  dropoutMask(D: Matrix, keepProb: number, rng: UniformSource): void {
-    // One draw per entry from the caller's generator, in order, as the reference does.
-    const d = D.data,
-      inv = 1 / keepProb;
-    for (let i = 0; i < D.size; i++) d[i] = rng.random() < keepProb ? inv : 0;
-  }
-
-  sumSquares(X: Matrix): number {
-    return this.call('sumSquares', { X });
-  }
-
-  copy(src: Matrix, dst: Matrix): void {
-    this.call('copy', { src, dst });
-  }
-
-  momentumStep(W: Matrix, dW: Matrix, v: Matrix, lr: number, beta: number): void {
-    this.call('momentumStep', { W, dW, v, lr, beta });
-  }
-
-  adamStep(
-    W: Matrix,
-    dW: Matrix,
-    v: Matrix,
-    s: Matrix,
-    lr: number,
-    beta1: number,
-    beta2: number,
-    eps: number,
-    t: number,
-  ): void {
-    this.call('adamStep', { W, dW, v, s, lr, beta1, beta2, eps, c1: 1 - beta1 ** t, c2: 1 - beta2 ** t });
-  }
-
-  predictClasses(A: Matrix, out: Int32Array, threshold: number): void {
-    this.call('predictClasses', { A, out, threshold });
   }
 }

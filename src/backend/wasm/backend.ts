@@ -1,6 +1,5 @@
 import type { DType, FloatArray, Matrix } from '../../core/matrix.js';
-import type { ActivationKind, Backend, LossKind, UniformSource } from '../backend.js';
-import { checkGemm } from '../checks.js';
+import { SpecBackend } from '../spec-backend.js';
 import type { Args, KernelPlan } from '../kernel-plan.js';
 import {
   checkShapes,
@@ -15,7 +14,6 @@ import {
 } from '../kernel-plan.js';
 import type { KernelArgs, KernelName, KernelResult, SplitKernelName } from '../kernel-spec.js';
 import { KERNEL_NAMES } from '../kernel-spec.js';
-import { logFloor } from '../reference.js';
 import type { Chunking, ThreadPool } from '../threads/pool.js';
 import type { KernelFn } from '../threads/worker.js';
 import { WasmHeap, WasmMatrix } from './heap.js';
@@ -75,7 +73,7 @@ type Buffer = FloatArray | Int32Array;
  * kernel-spec.ts (`call`): matrices from `zeros` live in the kernels' memory and go in as pointers;
  * any other Matrix is copied in (and, for outputs, back) through scratch.
  */
-export class WasmBackend implements Backend {
+export class WasmBackend extends SpecBackend {
   readonly name = 'wasm';
   readonly threads: number;
   /** Per kernel: its plan, its two exports, and argument and shape arrays reused by every call. */
@@ -95,6 +93,7 @@ export class WasmBackend implements Backend {
     /** The most bytes the memory can grow to (4 GiB; 1 GiB where a browser would not reserve more). */
     readonly memoryLimit?: number,
   ) {
+    super();
     this.threads = 1 + (pool?.workers ?? 0);
     this.bound = bindKernels(ex);
     this.gemmScratch = heap.alloc(ex.gemmScratchBytes());
@@ -125,90 +124,12 @@ export class WasmBackend implements Backend {
     this.pool?.close();
   }
 
-  gemm(transA: boolean, transB: boolean, alpha: number, A: Matrix, B: Matrix, beta: number, C: Matrix): void {
-    checkGemm(transA, transB, A, B, C);
-    this.call('gemm', { transA, transB, alpha, A, B, beta, C });
-  }
-
-  addBias(Z: Matrix, b: Matrix): void {
-    this.call('addBias', { Z, b });
-  }
-
-  activationForward(kind: ActivationKind, Z: Matrix, A: Matrix, alpha: number): void {
-    this.call('activationForward', { kind, Z, A, alpha });
-  }
-
-  activationBackward(kind: ActivationKind, dA: Matrix, Z: Matrix, A: Matrix, dZ: Matrix, alpha: number): void {
-    this.call('activationBackward', { kind, dA, Z, A, dZ, alpha });
-  }
-
-  sumColumns(X: Matrix, out: Matrix, scale: number): void {
-    this.call('sumColumns', { X, out, scale });
-  }
-
-  lossSum(kind: LossKind, AL: Matrix, Y: Matrix): number {
-    return this.call('lossSum', { kind, AL, Y, eps: logFloor(AL.dtype) });
-  }
-
-  lossGradient(kind: LossKind, AL: Matrix, Y: Matrix, dAL: Matrix): void {
-    this.call('lossGradient', { kind, AL, Y, dAL, eps: logFloor(AL.dtype) });
-  }
-
-  subtract(AL: Matrix, Y: Matrix, dZ: Matrix): void {
-    this.call('subtract', { AL, Y, dZ });
-  }
-
-  axpby(alpha: number, X: Matrix, beta: number, Y: Matrix): void {
-    this.call('axpby', { alpha, X, beta, Y });
-  }
-
-  multiply(X: Matrix, D: Matrix, out: Matrix): void {
-    this.call('multiply', { X, D, out });
-  }
-
-  dropoutMask(D: Matrix, keepProb: number, rng: UniformSource): void {
-    // One draw per entry from the caller's generator, in order, as the reference does.
-    const d = D.data,
-      inv = 1 / keepProb;
-    for (let i = 0; i < D.size; i++) d[i] = rng.random() < keepProb ? inv : 0;
-  }
-
-  sumSquares(X: Matrix): number {
-    return this.call('sumSquares', { X });
-  }
-
-  copy(src: Matrix, dst: Matrix): void {
-    this.call('copy', { src, dst });
-  }
-
-  momentumStep(W: Matrix, dW: Matrix, v: Matrix, lr: number, beta: number): void {
-    this.call('momentumStep', { W, dW, v, lr, beta });
-  }
-
-  adamStep(
-    W: Matrix,
-    dW: Matrix,
-    v: Matrix,
-    s: Matrix,
-    lr: number,
-    beta1: number,
-    beta2: number,
-    eps: number,
-    t: number,
-  ): void {
-    this.call('adamStep', { W, dW, v, s, lr, beta1, beta2, eps, c1: 1 - beta1 ** t, c2: 1 - beta2 ** t });
-  }
-
-  predictClasses(A: Matrix, out: Int32Array, threshold: number): void {
-    this.call('predictClasses', { A, out, threshold });
-  }
-
   /**
    * Runs one kernel as kernel-spec.ts describes it: checks the shapes, passes every argument in the
    * compiled order, cuts the call across the threads when it is large, and copies outputs that went
    * through scratch back (only when the kernel returned: a failed call writes nothing).
    */
-  private call<K extends KernelName>(kernel: K, given: KernelArgs<K>): KernelResult<K> {
+  protected override call<K extends KernelName>(kernel: K, given: KernelArgs<K>): KernelResult<K> {
     const { plan, values, dims, f32, f64 } = this.bound[kernel];
     const args: Args = given;
     const dtype = checkShapes(plan, args, dims);
