@@ -198,3 +198,13 @@ export function optionValue<T>(option: string, f: () => T): T {
     throw new UsageError(`${option}: ${msg}`);
   }
 }
+
+/** Runs `f`; its ValueError becomes a usage error with the same message (the value came from the command line). */
+export function asUsageError<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ValueError) throw new UsageError(e.message);
+    throw e;
+  }
+}

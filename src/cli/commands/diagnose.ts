@@ -1,18 +1,13 @@
 import { ValueError } from '../../core/errors.js';
 import { diagnose, parseErrorRate, type Diagnosis } from '../../evaluate/diagnose.js';
 import { formatPercent } from '../../core/text.js';
-import { UsageError, type Command, type Parsed } from '../command.js';
+import { optionValue, UsageError, type Command, type Parsed } from '../command.js';
 
 /** Reads an error-rate option (`0.11` or `11%`); a bad value is a usage error naming the option. */
 function rateOption(args: Parsed, name: string): number | undefined {
   const raw = args[name];
   if (raw === undefined) return undefined;
-  try {
-    return parseErrorRate(String(raw), `--${name}`);
-  } catch (e) {
-    if (e instanceof ValueError) throw new UsageError(e.message);
-    throw e;
-  }
+  return optionValue(`--${name}`, () => parseErrorRate(String(raw), `--${name}`));
 }
 
 /** Up to 4 decimals, trailing zeros dropped: 11%, 0.5%, 1.2345%. */

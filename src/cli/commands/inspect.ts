@@ -1,10 +1,10 @@
 import { planOutputs } from '../../io/outputs.js';
 import { commitWithSignals, inputsOf, outputsOf, usesStdout } from '../outputs.js';
 import { loadModel } from '../../io/modelIO.js';
-import { parseActivation, type ActivationKind } from '../../nn/activations.js';
+import { layerActivations, parseActivation, type ActivationKind } from '../../nn/activations.js';
 import { checkArchitecture } from '../../nn/architecture.js';
 import { parametersToJSON } from '../../nn/params.js';
-import { UsageError, intListOption, type Command, type Io, type Parsed } from '../command.js';
+import { UsageError, intListOption, optionValue, type Command, type Io, type Parsed } from '../command.js';
 
 export const inspectCommand: Command = {
   name: 'inspect',
@@ -53,12 +53,8 @@ async function runInspect(args: Parsed, io: Io): Promise<number> {
     dims = d;
     const hidden = parseActivation(String(args['activation']), '--activation');
     const output = parseActivation(String(args['output']), '--output');
-    activations = [...Array<ActivationKind>(d.length - 2).fill(hidden), output];
-    try {
-      checkArchitecture(d, activations as ActivationKind[], '--dims');
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    activations = layerActivations(d.length - 1, hidden, output);
+    optionValue('--dims', () => checkArchitecture(d, activations as ActivationKind[], '--dims'));
     source = `--dims ${d.join(',')}`;
   }
   const L = dims.length - 1;

@@ -11,7 +11,7 @@ import { widthsOf, widthsValue, type TrialValues } from '../../experiments/space
 import { gridPlan, oneAtATimePlan, randomPlan, singleValues, type Plan } from '../../experiments/strategies.js';
 import type { Proposal } from '../../experiments/trial.js';
 import { assertNever } from '../../core/assert.js';
-import { UsageError, type Parsed } from '../command.js';
+import { asUsageError, UsageError, type Parsed } from '../command.js';
 import { resolveNetwork, type PreparedData } from '../train/prepare.js';
 import { checkRunFits, scheduleFor } from '../train/run.js';
 import { parseTrainSettings, type TrainSettings } from '../train/settings.js';
@@ -20,12 +20,7 @@ import type { SweepSettings } from './settings.js';
 
 /** A ValueError of the space or a strategy is a usage error: the command line asked for it. */
 function usage<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof ValueError) throw new UsageError(e.message);
-    throw e;
-  }
+  return asUsageError(f);
 }
 
 /** The strategy's plan over the space, with the baseline of depth and recipe filled in from the settings. */
