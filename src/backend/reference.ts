@@ -249,9 +249,7 @@ export class ReferenceBackend implements Backend {
   }
 
   dropoutMask(D: Matrix, keepProb: number, rng: UniformSource): void {
-    const d = D.data,
-      inv = 1 / keepProb;
-    for (let i = 0; i < D.size; i++) d[i] = rng.random() < keepProb ? inv : 0;
+    drawDropoutMask(D, keepProb, rng);
   }
 
   sumSquares(X: Matrix): number {
@@ -342,4 +340,15 @@ function softmaxColumns(z: FloatArray, a: FloatArray, r: number, m: number, buf:
       sum[j]! += e;
     }
   for (let i = 0; i < r; i++) for (let j = 0; j < m; j++) a[i * m + j]! /= sum[j]!;
+}
+
+/**
+ * D = (u < keepProb) / keepProb, the inverted-dropout mask, with one draw per entry from the caller's
+ * generator in storage order. Every backend fills the mask with this (it lives in JS memory they all
+ * address), so a seed gives the same mask everywhere.  D: (n[l], m).
+ */
+export function drawDropoutMask(D: Matrix, keepProb: number, rng: UniformSource): void {
+  const d = D.data,
+    inv = 1 / keepProb;
+  for (let i = 0; i < D.size; i++) d[i] = rng.random() < keepProb ? inv : 0;
 }

@@ -2,7 +2,7 @@ import type { DType, Matrix } from '../core/matrix.js';
 import type { ActivationKind, Backend, LossKind, UniformSource } from './backend.js';
 import { checkGemm } from './checks.js';
 import type { KernelArgs, KernelName } from './kernel-spec.js';
-import { logFloor } from './reference.js';
+import { drawDropoutMask, logFloor } from './reference.js';
 
 /**
  * The Backend interface over compiled kernels described in kernel-spec.ts: each method names its
@@ -72,9 +72,7 @@ export abstract class SpecBackend implements Backend {
 
   /** D = (u < keepProb) / keepProb: one draw per entry from the caller's generator, in order, as the reference does. */
   dropoutMask(D: Matrix, keepProb: number, rng: UniformSource): void {
-    const d = D.data,
-      inv = 1 / keepProb;
-    for (let i = 0; i < D.size; i++) d[i] = rng.random() < keepProb ? inv : 0;
+    drawDropoutMask(D, keepProb, rng);
   }
 
   /** Σ X². */

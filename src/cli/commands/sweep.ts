@@ -18,7 +18,8 @@ import { UsageError, type Command, type Invocation, type Io, type Parsed } from 
 import { planCommandOutputs } from '../outputs.js';
 import { chooseBackend } from '../shared.js';
 import { prepareData, type PreparedData } from '../train/prepare.js';
-import { parseTrainSettings } from '../train/settings.js';
+import { parseTrainSettings, type TrainSettings } from '../train/settings.js';
+import type { OutputPlan } from '../../io/outputs.js';
 import { SweepProgress, trialLine } from '../sweep/display.js';
 import { finishSweep } from '../sweep/finish.js';
 import { SWEEP_DETAILS, sweepOptions } from '../sweep/options.js';
@@ -53,14 +54,7 @@ async function runSweepCommand(args: Parsed, io: Io, invocation: Invocation): Pr
     const { runQueuedSweep } = await import('../sweep/queued.js');
     return runQueuedSweep(args, io, invocation, s, settings, outputs, t0);
   }
-  const backend = await chooseBackend(args);
-  const prepared = await prepareData(args, settings, io);
-  requireDev(prepared);
-  const plan = makePlan(s, settings, prepared);
-  knownTrials(plan).forEach((p, i) => checkTrial(s.base, p, i + 1, prepared, backend));
-  const identity = identityOf(s, prepared, invocation);
-  const record = SweepRecord.open(s.dir ?? `sweep-${identity.id.slice(0, 8)}`, identity, { resume: s.resume });
-  try {
+  return sweepWith(args, io, invocation, s, settings, outputs, t0, ({ plan, record, prepared }) => {
     const todo =
       plan.kind === 'all' ? plan.proposals.filter((p) => !record.finished.has(specOf(s.base, p, 0).id)).length : 1;
     const budget = threadBudget(s, Math.max(1, todo));
@@ -70,7 +64,42 @@ async function runSweepCommand(args: Parsed, io: Io, invocation: Invocation): Pr
       ...(typeof args['backend'] === 'string' ? { backend: args['backend'] } : {}),
       ...(rungs ? { prune: (id: string, r: number, e: number) => rungs.report(r, id, e) } : {}),
     });
-    const how = `${budget.parallel} at a time with ${budget.threadsEach} kernel thread${budget.threadsEach === 1 ? '' : 's'} each (${availableParallelism()} cores)`;
+    const each = `${budget.threadsEach} kernel thread${budget.threadsEach === 1 ? '' : 's'} each`;
+    return { executor, how: `${budget.parallel} at a time with ${each} (${availableParallelism()} cores)` };
+  });
+}
+
+/** Where a sweep's trials run, and how the announcement says it. */
+export type ExecutorFactory = (sweep: {
+  plan: ReturnType<typeof makePlan>;
+  record: SweepRecord;
+  prepared: PreparedData;
+}) => { executor: Executor; how: string };
+
+/**
+ * A sweep from its settings, wherever its trials run (threads here, or a queue): the sets made once,
+ * every known trial checked before the first one trains, the record opened (or resumed), the trials run
+ * with the ranked display, then the best saved and reported.
+ */
+export async function sweepWith(
+  args: Parsed,
+  io: Io,
+  invocation: Invocation,
+  s: SweepSettings,
+  settings: TrainSettings,
+  outputs: OutputPlan,
+  t0: number,
+  executorFor: ExecutorFactory,
+): Promise<number> {
+  const backend = await chooseBackend(args);
+  const prepared = await prepareData(args, settings, io);
+  requireDev(prepared);
+  const plan = makePlan(s, settings, prepared);
+  knownTrials(plan).forEach((p, i) => checkTrial(s.base, p, i + 1, prepared, backend));
+  const identity = identityOf(s, prepared, invocation);
+  const record = SweepRecord.open(s.dir ?? `sweep-${identity.id.slice(0, 8)}`, identity, { resume: s.resume });
+  try {
+    const { executor, how } = executorFor({ plan, record, prepared });
     if (!args['quiet']) io.err(announcement(s, plan, prepared, record, how));
     const outcome = await runWithDisplay(plan, record, executor, io, Boolean(args['quiet']), expectedTrials(s, plan));
     return await finishSweep(record, outcome, prepared, backend, outputs, io, {

@@ -4,16 +4,11 @@
  * --evaluate-test), keeps the record, and can be killed and resumed: finished jobs wait in Redis.
  */
 import { QUEUE_NAME, QueueExecutor, checkRedis, shownUrl } from '../../experiments/queue.js';
-import { SweepRecord } from '../../experiments/record.js';
 import type { Executor, TrialSpec } from '../../experiments/scheduler.js';
 import type { OutputPlan } from '../../io/outputs.js';
 import { UsageError, type Invocation, type Io, type Parsed } from '../command.js';
-import { announcement, expectedTrials, identityOf, requireDev, runWithDisplay } from '../commands/sweep.js';
-import { chooseBackend } from '../shared.js';
-import { prepareData } from '../train/prepare.js';
+import { sweepWith } from '../commands/sweep.js';
 import type { TrainSettings } from '../train/settings.js';
-import { finishSweep } from './finish.js';
-import { checkTrial, knownTrials, makePlan } from './plan.js';
 import { redisTargetOf, withAbsolutePaths } from './redis.js';
 import type { SweepSettings } from './settings.js';
 
@@ -33,14 +28,7 @@ export async function runQueuedSweep(
   const target = redisTargetOf(args);
   // Redis first: an unreachable queue is one line within seconds, before any data is read.
   await checkRedis(target);
-  const backend = await chooseBackend(args);
-  const prepared = await prepareData(args, settings, io);
-  requireDev(prepared);
-  const plan = makePlan(s, settings, prepared);
-  knownTrials(plan).forEach((p, i) => checkTrial(s.base, p, i + 1, prepared, backend));
-  const identity = identityOf(s, prepared, invocation);
-  const record = SweepRecord.open(s.dir ?? `sweep-${identity.id.slice(0, 8)}`, identity, { resume: s.resume });
-  try {
+  return sweepWith(args, io, invocation, s, settings, outputs, t0, ({ plan, record }) => {
     const capacity = plan.kind === 'all' ? Math.max(1, plan.proposals.length) : 1;
     const queue = new QueueExecutor(target, record.identity.id, record.identity.data, capacity, io.err);
     const executor: Executor = {
@@ -50,16 +38,9 @@ export async function runQueuedSweep(
       recorded: (spec: TrialSpec) => queue.recorded(spec),
       close: () => queue.close(),
     };
-    const how = `on the queue ${QUEUE_NAME} at ${shownUrl(target.url)} (start lnn worker --queue ... on any machine)`;
-    if (!args['quiet']) io.err(announcement(s, plan, prepared, record, how));
-    const outcome = await runWithDisplay(plan, record, executor, io, Boolean(args['quiet']), expectedTrials(s, plan));
-    return await finishSweep(record, outcome, prepared, backend, outputs, io, {
-      json: Boolean(args['json']),
-      saveBest: typeof args['save-best'] === 'string' ? args['save-best'] : undefined,
-      evaluateTest: settings.evaluateTest,
-      seconds: (performance.now() - t0) / 1000,
-    });
-  } finally {
-    record.close();
-  }
+    return {
+      executor,
+      how: `on the queue ${QUEUE_NAME} at ${shownUrl(target.url)} (start lnn worker --queue ... on any machine)`,
+    };
+  });
 }
