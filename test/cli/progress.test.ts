@@ -8,18 +8,7 @@ import {
   formatEvaluationLine,
   renderBar,
 } from '../../src/cli/progress.js';
-
-/** A fake stderr and clock. */
-function fakeIo(tty: boolean) {
-  const writes: string[] = [];
-  let t = 0;
-  return {
-    io: { err: (s: string) => void writes.push(s), errIsTTY: tty },
-    writes,
-    now: () => t,
-    advance: (ms: number) => void (t += ms),
-  };
-}
+import { fakeIo } from './fake-io.js';
 
 describe('progress formatting', () => {
   it('renderBar fills in proportion and clamps', () => {

@@ -9,18 +9,7 @@ import {
   formatRate,
   formatThroughputLine,
 } from '../../src/cli/progress.js';
-
-/** A fake stderr and clock. */
-function fakeIo(tty: boolean) {
-  const writes: string[] = [];
-  let t = 0;
-  return {
-    io: { err: (s: string) => void writes.push(s), errIsTTY: tty },
-    writes,
-    now: () => t,
-    advance: (ms: number) => void (t += ms),
-  };
-}
+import { fakeIo } from './fake-io.js';
 
 describe('throughput in progress', () => {
   it('formats examples per second and bytes short', () => {
