@@ -134,7 +134,7 @@ function featuresSource(d: Dataset): string {
   return d.X instanceof Matrix ? (originOf(d.X)?.source ?? d.source) : d.X.source;
 }
 
-/** Example j of X is example numbers[j] of its file; undefined when X is the file's examples in order. */
+/** Example j of X: (n_x, m) is example numbers[j] of its file; undefined when X is the file's examples in order. */
 function exampleNumbers(X: Features): ArrayLike<number> | undefined {
   if (X instanceof Matrix) return originOf(X)?.examples;
   if (X instanceof RowFeatures && !X.index && !X.backing.exampleNumbers) return undefined;
@@ -208,6 +208,7 @@ export function validateDataset(d: Dataset): void {
 /**
  * The first feature value that is not a finite number. Integer stores cannot hold one; a float store in
  * memory is scanned once; a file left on disk is checked batch by batch as it is read (src/data/fits.ts).
+ * X: (n_x, m); row is the feature, col the example.
  */
 function firstNonFiniteFeature(X: Features): { row: number; col: number; value: number } | undefined {
   if (X instanceof Matrix) return firstNonFinite(X);
@@ -219,6 +220,7 @@ function firstNonFiniteFeature(X: Features): { row: number; col: number; value: 
   return { row: t % X.rows, col: Math.floor(t / X.rows), value: values[t]! };
 }
 
+/** The first entry of M: (rows, cols) that is not a finite number, in storage order. */
 function firstNonFinite(M: Matrix): { row: number; col: number; value: number } | undefined {
   const a = M.data;
   for (let x = 0; x < a.length; x++)

@@ -88,12 +88,12 @@ export const STATS_CHUNK = 4096;
 /** The most bytes `materialize` makes by default: beyond, a float64 copy is a sign of a wrong turn. */
 const MATERIALIZE_LIMIT = 2 ** 31;
 
-/** The pipeline's view of X, whatever holds it. */
+/** The pipeline's view of X: (n_x, m), whatever holds it. */
 export function featureSource(X: Features): FeatureSource {
   return X instanceof Matrix ? new ColumnFeatures(X) : X;
 }
 
-/** The examples at `index` of X, in that order (a view). */
+/** The examples at `index` of X: (n_x, m), in that order (a view): (n_x, index.length). */
 export function takeFeatures(X: Features, index: ArrayLike<number>): FeatureSource {
   return featureSource(X).take(index);
 }
@@ -207,7 +207,7 @@ export class ColumnFeatures implements FeatureSource {
   }
 }
 
-/** A batch matrix must have n_x rows (the pipeline's contract with every holder). */
+/** A batch matrix dst: (n_x, b) must have X's n_x rows (the pipeline's contract with every holder). */
 export function checkBatch(X: FeatureSource, dst: Matrix): void {
   if (dst.rows !== X.rows)
     throw new ShapeError(`gather: the batch must have n_x = ${X.rows} rows but is ${fmtShape(dst.rows, dst.cols)}`);

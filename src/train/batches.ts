@@ -80,7 +80,7 @@ class BatchBuffers {
 /**
  * The training positions in file order (rank r is position ranks[r]), or undefined when the set is in
  * file order already. 'blocks' and 'none' are laid over the examples in the order of their file,
- * wherever they sit in the training set, so that a block is a range of rows on disk.
+ * wherever they sit in the training set, so that a block is a range of rows on disk.  X: (n[0], m).
  */
 function fileRanks(X: FeatureSource): Int32Array | undefined {
   const numbers = X.examples();
@@ -90,7 +90,10 @@ function fileRanks(X: FeatureSource): Int32Array | undefined {
   return Int32Array.from({ length: numbers.length }, (_, p) => p).sort((a, b) => numbers[a]! - numbers[b]! || a - b);
 }
 
-/** Gathers positions order[start ..] of the data into a batch, normalized, and checks every value fits. */
+/**
+ * Gathers positions order[start ..] of the data into a batch, normalized, and checks every value fits.
+ * X: (n[0], b), Y: (n[L], b), b = X.cols.
+ */
 function fill(data: TrainingData, order: ArrayLike<number>, start: number, X: Matrix, Y: Matrix): void {
   data.X.gather(order, start, X, data.f);
   checkGathered(X, (row, col) => data.X.entry(row, order[start + col]!), data.normalization);

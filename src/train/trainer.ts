@@ -137,7 +137,7 @@ export function trainOnData(
 
 /**
  * The batches of a run: streamed from disk when X is a file left there and the run takes mini-batches,
- * else gathered from memory (a full batch from disk is read once).
+ * else gathered from memory (a full batch from disk is read once). Batches X_b: (n[0], b), Y_b: (n[L], b).
  */
 function batchesFor(
   data: TrainingData,

@@ -29,7 +29,7 @@ export interface SharedSets {
 }
 
 /**
- * One matrix in shared memory. Sweeps hold their sets in memory (trials in threads read them side by
+ * One matrix in shared memory, (rows, cols) as given: X (n_x, m) or Y (n[L], m). Sweeps hold their sets in memory (trials in threads read them side by
  * side), so features kept in the file's dtype or behind a view are materialized here, within toMatrix's guard.
  */
 function share(X: Features | Targets): SharedMatrix {
