@@ -18,6 +18,7 @@ import { UsageError, type Command, type Invocation, type Io, type Parsed } from 
 import { planCommandOutputs } from '../outputs.js';
 import { chooseBackend } from '../shared.js';
 import { prepareData, type PreparedData } from '../train/prepare.js';
+import { TRAIN_INPUTS } from '../train/options.js';
 import { parseTrainSettings, type TrainSettings } from '../train/settings.js';
 import type { OutputPlan } from '../../io/outputs.js';
 import { SweepProgress, trialLine } from '../sweep/display.js';
@@ -38,7 +39,7 @@ export const sweepCommand: Command = {
 };
 
 /** The files a sweep reads: an output equal to one of them is refused before any trial. */
-const SWEEP_INPUTS = ['data', 'x', 'y', 'dev', 'test', 'dev-x', 'dev-y', 'test-x', 'test-y', 'init', 'space'];
+const SWEEP_INPUTS = [...TRAIN_INPUTS, 'space'];
 
 async function runSweepCommand(args: Parsed, io: Io, invocation: Invocation): Promise<number> {
   const t0 = performance.now();

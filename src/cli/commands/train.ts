@@ -7,7 +7,7 @@ import { commitWithSignals, planCommandOutputs, usesStdout } from '../outputs.js
 import { chooseBackend } from '../shared.js';
 import { prepareData, resolveNetwork, type Network, type PreparedData } from '../train/prepare.js';
 import { buildModel, checkRunFits, hyperparametersOf, scheduleFor, trainModel } from '../train/run.js';
-import { trainOptions } from '../train/options.js';
+import { TRAIN_INPUTS, trainOptions } from '../train/options.js';
 import { parseTrainSettings, type TrainSettings } from '../train/settings.js';
 import { runRecordOf, stringifyMeasured, trainJson, trainText } from '../train/summary.js';
 
@@ -73,9 +73,6 @@ async function runTrain(args: Parsed, io: Io, invocation: Invocation): Promise<n
     model.dispose();
   }
 }
-
-/** The files `lnn train` reads: an output equal to one of them is refused before training. */
-const TRAIN_INPUTS = ['data', 'x', 'y', 'dev', 'test', 'dev-x', 'dev-y', 'test-x', 'test-y', 'init'];
 
 /** The first line on stderr: the sets, the network, the optimizer, the schedule and where it runs. */
 function announcement(

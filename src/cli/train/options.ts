@@ -163,3 +163,6 @@ export const trainOptions: Options = {
   json: { type: 'boolean', description: 'print one JSON document with the results on stdout' },
   quiet: { type: 'boolean', description: 'no progress output on stderr' },
 };
+
+/** The options of trainOptions that name files a run reads: an output equal to one of them is refused. */
+export const TRAIN_INPUTS = ['data', 'x', 'y', 'dev', 'test', 'dev-x', 'dev-y', 'test-x', 'test-y', 'init'] as const;
