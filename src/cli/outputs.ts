@@ -68,8 +68,11 @@ export async function commitWithSignals(
   });
   try {
     commitOutputs(plan, contents, stdout);
-    // Let a signal that arrived during the synchronous commit reach its handler now.
-    await new Promise((resolve) => setImmediate(resolve));
+    // A signal that arrived during the synchronous commit waits in libuv's signal pipe; its listener runs
+    // in the event loop's next poll phase. Two check phases (setImmediate) always have a poll phase
+    // between them, whatever phase this runs in; one is not enough (from a poll callback, the next check
+    // phase comes first), and a listener removed before its signal is read loses the signal.
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
   } finally {
     for (const off of handlers) off();
     removeTemporaries();

@@ -1,0 +1,81 @@
+// A signal that arrives while a command commits its outputs takes effect right after the commit
+// (src/cli/outputs.ts, commitWithSignals). The end-to-end test in hardening.test.ts sends SIGTERM at
+// chosen moments of a real `lnn train --save`, but a commit lasts microseconds, so it almost never
+// lands inside one. Here the signal is raised from inside the commit itself: the stdout callback, which
+// runs after the files are renamed into place and before the commit returns, sends it to its own process.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { repoRoot } from '../helpers/util.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lnn-signals-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * Runs, in a child process, a commit of `--save <dir>/model.json` and `--record -` whose stdout write
+ * first sends `signal` to the process. `deferred` commits through commitWithSignals, otherwise straight
+ * through commitOutputs (the control: what happens without the deferral).
+ */
+function commitInterrupted(signal: 'SIGTERM' | 'SIGINT', deferred: boolean, fromIoCallback = false) {
+  const model = join(dir, `${signal}-${deferred}-${fromIoCallback}.json`);
+  writeFileSync(model, 'old');
+  const code = `
+    import { commitOutputs, planOutputs } from './src/io/outputs.ts';
+    import { commitWithSignals } from './src/cli/outputs.ts';
+    const plan = planOutputs([{ option: '--save', path: ${JSON.stringify(model)} }, { option: '--record', path: '-' }]);
+    const contents = { '--save': 'new', '--record': 'the record\\n' };
+    const stdout = (s) => {
+      process.kill(process.pid, ${JSON.stringify(signal)});
+      // Long enough for a signal with its default action to have killed the process by now.
+      const until = Date.now() + 200;
+      while (Date.now() < until);
+      process.stdout.write(s);
+    };
+    const commit = async () => {
+      if (${deferred}) await commitWithSignals(plan, contents, stdout);
+      else commitOutputs(plan, contents, stdout);
+      process.stdout.write('after the commit\\n');
+    };
+    // From an I/O callback (the event loop's poll phase), as a command that has just read its data.
+    if (${fromIoCallback}) (await import('node:fs')).readFile(${JSON.stringify(model)}, () => void commit());
+    else await commit();`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 60000,
+  });
+  return { ...r, model: readFileSync(model, 'utf8') };
+}
+
+const temporaries = () => readdirSync(dir).filter((n) => n.includes('.lnn-tmp-'));
+
+describe('a signal during the commit of outputs', () => {
+  for (const [signal, exit] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const)
+    it(`${signal} is held until the commit is done, then exits ${exit}`, () => {
+      const r = commitInterrupted(signal, true);
+      assert.equal(r.signal, null, r.stderr);
+      assert.equal(r.status, exit, r.stderr);
+      assert.equal(r.stdout, 'the record\n', 'the commit finished; nothing ran after it');
+      assert.equal(r.model, 'new');
+      assert.deepEqual(temporaries(), []);
+    });
+
+  it('held as well when the commit starts in an I/O callback', () => {
+    const r = commitInterrupted('SIGTERM', true, true);
+    assert.equal(r.status, 143, r.stderr);
+    assert.equal(r.stdout, 'the record\n');
+    assert.equal(r.model, 'new');
+  });
+
+  it('without the deferral the same signal kills the commit half-way (the control)', () => {
+    const r = commitInterrupted('SIGTERM', false);
+    assert.equal(r.signal, 'SIGTERM');
+    assert.equal(r.stdout, '', 'killed before the record reached stdout');
+  });
+});
