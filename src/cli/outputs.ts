@@ -49,33 +49,38 @@ export function usesStdout(plan: OutputPlan): boolean {
 const SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
 
 /**
- * Commits the outputs with SIGINT and SIGTERM held back: an interrupt during the commit takes effect
- * right after it (exit 130 / 143), so it can never leave a half-written or temporary file behind, and
- * whatever the commit did is all or nothing. (During training the signals keep their default action,
- * which leaves every existing file as it was.)
+ * Runs `work` with SIGINT and SIGTERM handled: a signal removes this process's temporary files and exits
+ * 130 / 143, as the default action would, but leaving no temporary behind. JavaScript runs to
+ * completion, so a signal that arrives during a synchronous commit inside `work` is handled right after
+ * it: the commit is all or nothing, never cut half-way. (During training the signals keep their
+ * default action, which leaves every existing file as it was.)
  */
-export async function commitWithSignals(
+export async function withSignalsHandled<T>(work: () => T | Promise<T>): Promise<T> {
+  const handlers = Object.entries(SIGNALS).map(([name, code]) => {
+    const handler = () => {
+      removeTemporaries();
+      process.exit(128 + code);
+    };
+    process.on(name, handler);
+    return () => process.off(name, handler);
+  });
+  try {
+    return await work();
+  } finally {
+    // A signal that arrived during synchronous work waits in libuv's signal pipe; its listener runs in
+    // the event loop's next poll phase. Two check phases (setImmediate) always have a poll phase between
+    // them, whatever phase this runs in; one is not enough (from a poll callback, the next check phase
+    // comes first), and a listener removed before its signal is read loses the signal.
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+    for (const off of handlers) off();
+  }
+}
+
+/** Commits the outputs (all or none) with SIGINT and SIGTERM handled after the commit, never during it. */
+export function commitWithSignals(
   plan: OutputPlan,
   contents: OutputContents,
   stdout: (s: string) => void,
 ): Promise<void> {
-  let caught: keyof typeof SIGNALS | undefined;
-  const handlers = Object.keys(SIGNALS).map((name) => {
-    const sig = name as keyof typeof SIGNALS;
-    const handler = () => void (caught ??= sig);
-    process.on(sig, handler);
-    return () => process.off(sig, handler);
-  });
-  try {
-    commitOutputs(plan, contents, stdout);
-    // A signal that arrived during the synchronous commit waits in libuv's signal pipe; its listener runs
-    // in the event loop's next poll phase. Two check phases (setImmediate) always have a poll phase
-    // between them, whatever phase this runs in; one is not enough (from a poll callback, the next check
-    // phase comes first), and a listener removed before its signal is read loses the signal.
-    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
-  } finally {
-    for (const off of handlers) off();
-    removeTemporaries();
-  }
-  if (caught) process.exit(128 + SIGNALS[caught]);
+  return withSignalsHandled(() => commitOutputs(plan, contents, stdout));
 }

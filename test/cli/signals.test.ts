@@ -4,8 +4,8 @@
 // lands inside one. Here the signal is raised from inside the commit itself: the stdout callback, which
 // runs after the files are renamed into place and before the commit returns, sends it to its own process.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -77,5 +77,42 @@ describe('a signal during the commit of outputs', () => {
     const r = commitInterrupted('SIGTERM', false);
     assert.equal(r.signal, 'SIGTERM');
     assert.equal(r.stdout, '', 'killed before the record reached stdout');
+  });
+});
+
+describe('a signal while lnn convert streams its outputs', () => {
+  it('SIGTERM removes the temporaries, keeps the previous outputs and exits 143', async () => {
+    const d = join(dir, 'convert');
+    mkdirSync(join(d, 'out'), { recursive: true });
+    // 400,000 rows: the progress line at 100,000 comes well before the end.
+    const rows = ['a,b,y'];
+    for (let j = 0; j < 400_000; j++) rows.push(`${j % 13},${j % 7},${j % 2}`);
+    writeFileSync(join(d, 'data.csv'), rows.join('\n') + '\n');
+    writeFileSync(join(d, 'out', 'x.npy'), 'old x');
+    const child = spawn(process.execPath, [
+      '--import',
+      'tsx',
+      join(repoRoot, 'src/cli/bin.ts'),
+      'convert',
+      '--data',
+      join(d, 'data.csv'),
+      '--out',
+      join(d, 'out'),
+      '--force',
+    ]);
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+      if (stderr.includes('100,000 rows...')) child.kill('SIGTERM');
+    });
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+      child.on('close', (c, sig) => resolve([c, sig])),
+    );
+    assert.ok(stderr.includes('100,000 rows...'), stderr);
+    assert.equal(signal, null, stderr);
+    assert.equal(code, 143, stderr);
+    assert.deepEqual(readdirSync(join(d, 'out')), ['x.npy'], 'no temporary, no y.npy');
+    assert.equal(readFileSync(join(d, 'out', 'x.npy'), 'utf8'), 'old x');
+    assert.ok(existsSync(join(d, 'data.csv')));
   });
 });

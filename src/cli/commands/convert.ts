@@ -2,10 +2,10 @@ import { ftruncateSync, mkdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError, fsReason } from '../../core/errors.js';
 import { CONVERT_DTYPES, convertCsv, type ConvertResult } from '../../data/convert.js';
-import { planOutputs, removeTemporaries, StreamedOutputs } from '../../io/outputs.js';
+import { planOutputs, StreamedOutputs } from '../../io/outputs.js';
 import { formatBytes } from '../../train/memory.js';
 import { choiceOption, UsageError, type Command, type Io, type Parsed } from '../command.js';
-import { inputsOf } from '../outputs.js';
+import { inputsOf, withSignalsHandled } from '../outputs.js';
 
 export const convertCommand: Command = {
   name: 'convert',
@@ -46,8 +46,6 @@ export const convertCommand: Command = {
   run: (args, io) => runConvert(args, io),
 };
 
-const SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
-
 async function runConvert(args: Parsed, io: Io): Promise<number> {
   const file = typeof args['data'] === 'string' ? args['data'] : undefined;
   const dir = typeof args['out'] === 'string' ? args['out'] : undefined;
@@ -71,39 +69,31 @@ async function runConvert(args: Parsed, io: Io): Promise<number> {
     args['force'] ? {} : { mustNotExist: { hint: 'pass --force to replace it, or choose another --out' } },
   );
   const outs = new StreamedOutputs(plan);
-  const stop = Object.entries(SIGNALS).map(([name, code]) => {
-    const handler = () => {
-      removeTemporaries();
-      process.exit(128 + code);
-    };
-    process.on(name, handler);
-    return () => process.off(name, handler);
+  const result = await withSignalsHandled(async () => {
+    try {
+      const codes = outs.scratchFile('y.npy');
+      const fd = { x: outs.fd('x.npy'), y: outs.fd('y.npy'), codes };
+      const converted = await convertCsv(
+        file,
+        {
+          write: (f, bytes, position) => outs.write(fd[f], bytes, position),
+          read: (_f, into, position) => void readSync(codes, into, 0, into.length, position),
+          truncate: (_f, length) => ftruncateSync(fd.y, length),
+        },
+        {
+          label: typeof args['label'] === 'string' ? args['label'] : undefined,
+          delimiter: /\.tsv$/i.test(file) ? '\t' : ',',
+          dtype,
+          onRows: args['quiet'] ? undefined : (rows) => io.err(`${rows.toLocaleString('en-US')} rows...\n`),
+        },
+      );
+      outs.commit();
+      return converted;
+    } catch (e) {
+      outs.abort();
+      throw e;
+    }
   });
-  let result: ConvertResult;
-  try {
-    const codes = outs.scratchFile('y.npy');
-    const fd = { x: outs.fd('x.npy'), y: outs.fd('y.npy'), codes };
-    result = await convertCsv(
-      file,
-      {
-        write: (f, bytes, position) => outs.write(fd[f], bytes, position),
-        read: (_f, into, position) => void readSync(codes, into, 0, into.length, position),
-        truncate: (_f, length) => ftruncateSync(fd.y, length),
-      },
-      {
-        label: typeof args['label'] === 'string' ? args['label'] : undefined,
-        delimiter: /\.tsv$/i.test(file) ? '\t' : ',',
-        dtype,
-        onRows: args['quiet'] ? undefined : (rows) => io.err(`${rows.toLocaleString('en-US')} rows...\n`),
-      },
-    );
-    outs.commit();
-  } catch (e) {
-    outs.abort();
-    throw e;
-  } finally {
-    for (const off of stop) off();
-  }
   io.out(report(result, dir, Boolean(args['json'])));
   return 0;
 }
