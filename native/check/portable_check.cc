@@ -1,0 +1,150 @@
+// A standalone check of the portable kernels, without Node: built for another architecture (arm64 by
+// test/backend/native-arm.test.ts, with Debian's cross compiler) and run there under qemu-user, it shows
+// that the portable path compiles and gives right results where the x86 kernels do not exist. Each
+// kernel is compared with a plain loop in double precision over odd sizes, m = 1 included, on the
+// pool's two threads. Prints "ok: N checks" and exits 0, or the first mismatch and exits 1.
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <vector>
+
+#include "../kernels.h"
+#include "../pool.h"
+
+namespace {
+
+int checks = 0;
+
+/** A deterministic value in [-1, 1) (an LCG: the check needs no library generator). */
+double nextValue(uint64_t& s) {
+  s = s * 6364136223846793005ull + 1442695040888963407ull;
+  return double(s >> 11) / double(1ull << 53) * 2 - 1;
+}
+
+template <class T>
+std::vector<T> randomVector(size_t n, uint64_t seed) {
+  std::vector<T> v(n);
+  for (auto& x : v) x = T(nextValue(seed));
+  return v;
+}
+
+void fail(const char* what, double got, double want, double tol) {
+  fprintf(stderr, "mismatch: %s: got %.17g, want %.17g (tolerance %g)\n", what, got, want, tol);
+  exit(1);
+}
+
+/** |got - want| within tol relative to max(1, |want|). */
+void expectClose(const char* what, double got, double want, double tol) {
+  checks++;
+  if (!(fabs(got - want) <= tol * fmax(1.0, fabs(want)))) fail(what, got, want, tol);
+}
+
+template <class T>
+double tolerance() {
+  return sizeof(T) == 8 ? 1e-12 : 2e-5;
+}
+
+template <class T>
+void checkGemm(lnn::Pool& pool, const lnn::Kernels<T>& k, int64_t M, int64_t N, int64_t Kd) {
+  for (int form = 0; form < 4; form++) {
+    bool tA = form & 1, tB = form & 2;
+    // op(A): (M, K) stored as (K, M) when transposed; op(B): (K, N) stored as (N, K) when transposed.
+    int64_t lda = tA ? M : Kd, ldb = tB ? Kd : N;
+    std::vector<T> A = randomVector<T>(size_t(M * Kd), 1 + form), B = randomVector<T>(size_t(Kd * N), 7 + form);
+    std::vector<T> C = randomVector<T>(size_t(M * N), 13), C0 = C;
+    double alpha = 0.75, beta = form == 3 ? 0.0 : -0.5;
+    if (beta == 0) C.assign(C.size(), T(NAN));  // beta = 0 must not read C
+    k.gemm(pool, tA, tB, M, N, Kd, alpha, A.data(), lda, B.data(), ldb, beta, C.data(), N);
+    for (int64_t i = 0; i < M; i++)
+      for (int64_t j = 0; j < N; j++) {
+        double s = 0;
+        for (int64_t p = 0; p < Kd; p++)
+          s += double(tA ? A[p * lda + i] : A[i * lda + p]) * double(tB ? B[j * ldb + p] : B[p * ldb + j]);
+        double want = alpha * s + (beta == 0 ? 0 : beta * double(C0[i * N + j]));
+        expectClose("gemm", double(C[i * N + j]), want, tolerance<T>() * double(Kd));
+      }
+  }
+}
+
+template <class T>
+void checkElementwise(lnn::Pool& pool, const lnn::Kernels<T>& k, int64_t n, int64_t m) {
+  const int64_t size = n * m;
+  const size_t count = static_cast<size_t>(size), rows = static_cast<size_t>(n);
+  std::vector<T> Z = randomVector<T>(count, 21), A(count), b = randomVector<T>(rows, 22);
+  std::vector<T> Zb = Z;
+  k.addBias(pool, Zb.data(), b.data(), n, m);
+  for (int64_t x = 0; x < size; x++) expectClose("addBias", double(Zb[x]), double(T(Z[x] + b[x / m])), 0);
+
+  const double slope = 0.01;
+  for (int kind = lnn::RELU; kind < lnn::ACTIVATION_COUNT; kind++) {
+    k.activationForward(pool, kind, Z.data(), A.data(), n, m, slope);
+    for (int64_t j = 0; j < m; j++) {
+      double mx = -HUGE_VAL, sum = 0;
+      for (int64_t i = 0; i < n; i++) mx = fmax(mx, double(Z[i * m + j]));
+      for (int64_t i = 0; i < n; i++) sum += exp(double(Z[i * m + j]) - mx);
+      for (int64_t i = 0; i < n; i++) {
+        double z = double(Z[i * m + j]), want = 0;
+        switch (kind) {
+          case lnn::RELU: want = z > 0 ? z : 0; break;
+          case lnn::LEAKY_RELU: want = z > 0 ? z : double(T(slope)) * z; break;
+          case lnn::TANH: want = tanh(z); break;
+          case lnn::SIGMOID: want = 1 / (1 + exp(-z)); break;
+          case lnn::SOFTMAX: want = exp(z - mx) / sum; break;
+          default: want = z;
+        }
+        expectClose("activationForward", double(A[i * m + j]), want, tolerance<T>());
+      }
+    }
+  }
+
+  std::vector<T> X = randomVector<T>(count, 31), Y = randomVector<T>(count, 32), Y0 = Y;
+  k.axpby(pool, 0.25, X.data(), -2.0, Y.data(), size);
+  for (int64_t x = 0; x < size; x++)
+    expectClose("axpby", double(Y[x]), 0.25 * double(X[x]) - 2.0 * double(Y0[x]), tolerance<T>());
+
+  std::vector<T> out(rows);
+  k.sumColumns(pool, X.data(), out.data(), n, m, 0.5);
+  for (int64_t i = 0; i < n; i++) {
+    double s = 0;
+    for (int64_t j = 0; j < m; j++) s += double(X[i * m + j]);
+    expectClose("sumColumns", double(out[i]), 0.5 * s, tolerance<T>() * double(m));
+  }
+
+  double squares = 0;
+  for (auto x : X) squares += double(x) * double(x);
+  expectClose("sumSquares", k.sumSquares(X.data(), size), squares, tolerance<T>() * double(size));
+
+  // Adam, one step from v = s = 0 at t = 1 (c1 = 1 - β1, c2 = 1 - β2): W moves by lr·dW/(|dW| + eps).
+  std::vector<T> W = randomVector<T>(count, 41), W0 = W, v(count), s(count);
+  const double lr = 0.01, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+  k.adamStep(pool, W.data(), X.data(), v.data(), s.data(), size, lr, b1, b2, eps, 1 - b1, 1 - b2);
+  for (int64_t x = 0; x < size; x++) {
+    double g = double(X[x]);
+    expectClose("adamStep", double(W[x]), double(W0[x]) - lr * g / (fabs(g) + eps), tolerance<T>() * 10);
+  }
+}
+
+template <class T>
+void checkAll(lnn::Pool& pool, const lnn::Kernels<T>& k) {
+  const int64_t shapes[][3] = {{1, 1, 1}, {37, 29, 41}, {20, 209, 300}, {5, 1, 64}, {1, 17, 3}, {130, 70, 9}};
+  for (auto& s : shapes) checkGemm(pool, k, s[0], s[1], s[2]);
+  const int64_t sizes[][2] = {{1, 1}, {7, 1}, {10, 33}, {64, 2049}};
+  for (auto& s : sizes) checkElementwise(pool, k, s[0], s[1]);
+}
+
+}  // namespace
+
+int main() {
+  const lnn::Isa* isa = lnn::isaPortable();
+  lnn::Pool pool(2, isa->scratchBytes);
+  if (pool.failure()) {
+    fprintf(stderr, "the pool did not start: %s\n", pool.failure());
+    return 1;
+  }
+  checkAll(pool, isa->f32);
+  checkAll(pool, isa->f64);
+  printf("ok: %d checks of the %s kernels\n", checks, isa->name);
+  return 0;
+}
