@@ -7,10 +7,14 @@
 // compiler or no node-gyp, or when the compile fails, it says why on stderr, records the reason in
 // build/native-status.json, and exits 0; lnn then runs on its WebAssembly kernels and `lnn --version`
 // repeats the reason. `--strict` exits 1 on any such failure instead (for CI jobs that need the addon).
+// `npm ci` runs this twice (the install script, then `prepare` → `npm run build`): a reason already
+// recorded for the same Node, CPU architecture and sources is not said again. Every run still tries the
+// build, so an edit to native/ is rebuilt (and its outcome said) the next time.
 // LNN_NATIVE_ASAN=1 builds with AddressSanitizer (binding.gyp); such an addon loads only with the ASan
 // runtime preloaded (LD_PRELOAD, printed here), which is how the CI's ASan job runs the backend tests.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,10 +28,55 @@ function record(status) {
   writeFileSync(statusFile, JSON.stringify({ ...status, node: process.version, arch: process.arch }, null, 2) + '\n');
 }
 
-/** Gives up on the addon: says why, records it, and exits 0 (1 with --strict). */
+/** The files under `dir` (relative to root), sorted, at any depth. */
+function filesUnder(dir) {
+  return readdirSync(join(root, dir), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]))
+    .sort();
+}
+
+/**
+ * What the outcome of a build depends on besides Node and the CPU: the addon's sources, binding.gyp,
+ * this script, and the sanitizer switch, as one hash (the names and bytes of every file).
+ */
+function sourcesHash() {
+  const h = createHash('sha256');
+  for (const file of ['binding.gyp', 'scripts/build-native.mjs', ...filesUnder('native')]) {
+    const path = join(root, file);
+    h.update(`${file}\0`)
+      .update(existsSync(path) ? readFileSync(path) : '')
+      .update('\0');
+  }
+  return h
+    .update(`asan=${process.env.LNN_NATIVE_ASAN === '1'}`)
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** The outcome the last run recorded, or undefined. */
+function lastStatus() {
+  try {
+    return JSON.parse(readFileSync(statusFile, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Gives up on the addon: says why, records it, and exits 0 (1 with --strict). The same reason already
+ * recorded for the same Node, architecture and sources (npm ci's second run) is recorded, not said again.
+ */
 function skip(reason) {
-  record({ built: false, reason });
-  log(`not built: ${reason}. lnn runs on its WebAssembly kernels.`);
+  const sources = sourcesHash();
+  const last = lastStatus();
+  const said =
+    last?.built === false &&
+    last.reason === reason &&
+    last.node === process.version &&
+    last.arch === process.arch &&
+    last.sources === sources;
+  record({ built: false, reason, sources });
+  if (!said || strict) log(`not built: ${reason}. lnn runs on its WebAssembly kernels.`);
   process.exit(strict ? 1 : 0);
 }
 

@@ -67,7 +67,7 @@ export interface CsvOptions {
   impute?: ImputeKind | undefined;
   /** The field separator: ',' (default; a tab for .tsv). */
   delimiter?: string | undefined;
-  /** What a refused missing value's message tells the user to do (default: fill it in, or pass --impute mean). */
+  /** What a refused missing value's message tells the user to do (default: DataSpec.missingAdvice, else fill it in, or pass --impute mean). */
   missingAdvice?: string | undefined;
 }
 
@@ -78,7 +78,7 @@ export function readCsv(file: string, spec: DataSpec = {}): Dataset {
   return parseCsv(text, file, {
     label: o.label,
     missing: missingPolicy(o.impute),
-    missingAdvice: o.missingAdvice,
+    missingAdvice: o.missingAdvice ?? spec.missingAdvice,
     unlabeled: spec.unlabeled === true,
     delimiter: o.delimiter ?? ',',
   });

@@ -184,18 +184,36 @@ export function inFileOrder(d: Dataset): Dataset {
   return takeExamples(d, order);
 }
 
+/** The advice for a refused missing value when the command offers --impute mean (train, sweep, split). */
+export const IMPUTE_ADVICE =
+  "fill it in, or pass --impute mean to fill it with the feature's mean over the training set";
+
+/** What validateDataset does with a missing feature value: NaN, as a .npy or HDF5 file holds one. */
+export interface MissingValues {
+  /** Keep it, for an imputer fitted on the training set (`--impute mean`); default: refuse it. */
+  keep?: boolean | undefined;
+  /** What the refusal tells the user to do (default: IMPUTE_ADVICE). */
+  advice?: string | undefined;
+}
+
 /**
  * Checks that every feature and label is finite and that labels fit the model; names the example
- * (column) and feature (row) that breaks the rule.
+ * (column) and feature (row) that breaks the rule. A NaN feature is a missing value: kept with
+ * `missing.keep` (an imputer fitted on train fills it), else refused with `missing.advice`; ±Infinity is
+ * never missing, always refused.
  */
-export function validateDataset(d: Dataset): void {
+export function validateDataset(d: Dataset, missing: MissingValues = {}): void {
   const { X, labels } = d;
   if (X.cols === 0) throw new DataError(`${d.source}: has no examples (m = 0)`);
   if (labels.cols !== X.cols)
     throw new DataError(
       `${d.source}: X has m = ${X.cols} examples but the labels have ${labels.cols}; they must match one to one`,
     );
-  const bad = firstNonFiniteFeature(X);
+  const bad = firstNonFiniteFeature(X, missing.keep === true);
+  if (bad && Number.isNaN(bad.value))
+    throw new DataError(
+      `${d.source}: feature ${bad.row} of example ${bad.col} is NaN (a missing value); features must be finite numbers: ${missing.advice ?? IMPUTE_ADVICE}`,
+    );
   if (bad)
     throw new DataError(
       `${d.source}: feature ${bad.row} of example ${bad.col} is ${bad.value}; features must be finite numbers`,
@@ -206,25 +224,28 @@ export function validateDataset(d: Dataset): void {
 }
 
 /**
- * The first feature value that is not a finite number. Integer stores cannot hold one; a float store in
- * memory is scanned once; a file left on disk is checked batch by batch as it is read (src/data/fits.ts).
- * X: (n_x, m); row is the feature, col the example.
+ * The first feature value that is not a finite number (NaN skipped when `keepNaN`). Integer stores
+ * cannot hold one; a float store in memory is scanned once; a file left on disk is checked batch by
+ * batch as it is read (src/data/fits.ts). X: (n_x, m); row is the feature, col the example.
  */
-function firstNonFiniteFeature(X: Features): { row: number; col: number; value: number } | undefined {
-  if (X instanceof Matrix) return firstNonFinite(X);
+function firstNonFiniteFeature(X: Features, keepNaN: boolean): { row: number; col: number; value: number } | undefined {
+  if (X instanceof Matrix) return firstNonFinite(X, keepNaN);
   const values = X instanceof RowFeatures ? X.backing.values : undefined;
   if (!values || !(values instanceof Float32Array || values instanceof Float64Array)) return undefined;
   if (X instanceof RowFeatures && X.index) return undefined;
-  const t = firstBad(values);
-  if (t < 0) return undefined;
+  // One branch-free pass finds whether there is anything to look for; only then is it searched for.
+  let t = firstBad(values);
+  if (t >= 0 && keepNaN) while (t < values.length && !(Math.abs(values[t]!) === Infinity)) t++;
+  if (t < 0 || t >= values.length) return undefined;
   return { row: t % X.rows, col: Math.floor(t / X.rows), value: values[t]! };
 }
 
-/** The first entry of M: (rows, cols) that is not a finite number, in storage order. */
-function firstNonFinite(M: Matrix): { row: number; col: number; value: number } | undefined {
+/** The first entry of M: (rows, cols) that is not a finite number (NaN skipped when `keepNaN`), in storage order. */
+function firstNonFinite(M: Matrix, keepNaN = false): { row: number; col: number; value: number } | undefined {
   const a = M.data;
   for (let x = 0; x < a.length; x++)
-    if (!Number.isFinite(a[x]!)) return { row: Math.floor(x / M.cols), col: x % M.cols, value: a[x]! };
+    if (!Number.isFinite(a[x]!) && !(keepNaN && Number.isNaN(a[x]!)))
+      return { row: Math.floor(x / M.cols), col: x % M.cols, value: a[x]! };
   return undefined;
 }
 

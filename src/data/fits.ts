@@ -11,6 +11,14 @@ import { firstNonFinite } from './gather.js';
  * Browser-safe.
  */
 
+/**
+ * Why a missing feature value met while training or evaluating is refused, and what to do: it reaches
+ * the network only when no imputer filled it, in `lnn train` as in `lnn eval` of a model trained without
+ * one, so the advice holds for both.
+ */
+const UNFILLED =
+  "values must be finite numbers: fill it in, or pass --impute mean to lnn train to fill it with the feature's mean over the training set";
+
 /** The largest finite float32, (2 − 2⁻²³)·2¹²⁷. */
 export const FLOAT32_MAX = 3.4028234663852886e38;
 
@@ -33,6 +41,7 @@ export function checkConverted(
       where: describeEntry(raw, row, col, { source: where, rows: options.rows ?? 'feature' }),
     }),
     options.normalization,
+    options.rows,
   );
 }
 
@@ -41,13 +50,16 @@ export function checkConverted(
  * training dtype, after the normalization. The first non-finite entry is refused with the raw value
  * that made it and where the user finds it (`rawAt(row, col)`: file, example, feature), and why: a value
  * that was never a finite number, or one that the dtype's range or the normalization pushed out of it.
- * Every batch is checked as it is gathered, so data streamed from disk keeps this guarantee.
+ * Every batch is checked as it is gathered, so data streamed from disk keeps this guarantee. A NaN
+ * feature is a missing value that nothing filled (the run has no --impute mean): the message says so
+ * (`rows`: whether converted holds features or targets).
  * @throws DataError `X.npy: example 17, feature 3 is 1e+300, beyond the range of float32 (±3.4028e+38); ...`
  */
 export function checkGathered(
   converted: Matrix,
   rawAt: (row: number, col: number) => { value: number; where: string },
   normalization?: Normalization,
+  rows: 'feature' | 'target' = 'feature',
 ): void {
   const c = converted.data;
   const k = firstNonFinite(c);
@@ -55,6 +67,7 @@ export function checkGathered(
   const row = Math.floor(k / converted.cols),
     col = k % converted.cols;
   const { value, where: at } = rawAt(row, col);
+  if (Number.isNaN(value) && rows === 'feature') throw new DataError(`${at} is NaN (a missing value); ${UNFILLED}`);
   if (!Number.isFinite(value)) throw new DataError(`${at} is ${value}; values must be finite numbers`);
   const dtype = converted.dtype;
   const range = dtype === 'float32' ? ` (±${FLOAT32_MAX.toPrecision(5)})` : '';

@@ -1,6 +1,6 @@
 import { DataError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
-import type { Dataset } from './dataset.js';
+import { validateDataset, type Dataset } from './dataset.js';
 import {
   ColumnFeatures,
   featureSource,
@@ -160,25 +160,5 @@ function featureName(d: Dataset, i: number): string {
  * example (column) and feature (row) that breaks them.
  */
 export function validateAllowingMissing(d: Dataset): void {
-  const { labels } = d;
-  const X = featureSource(d.X);
-  if (X.cols === 0) throw new DataError(`${d.source}: has no examples (m = 0)`);
-  if (labels.cols !== X.cols)
-    throw new DataError(
-      `${d.source}: X has m = ${X.cols} examples but the labels have ${labels.cols}; they must match one to one`,
-    );
-  X.chunks(STATS_CHUNK, (values, count, start) => {
-    for (let t = 0; t < count * X.rows; t++) {
-      const v = values[t]!;
-      if (!Number.isNaN(v) && !Number.isFinite(v))
-        throw new DataError(
-          `${d.source}: feature ${t % X.rows} of example ${start + Math.floor(t / X.rows)} is ${v}; features must be finite numbers`,
-        );
-    }
-  });
-  for (let k = 0; k < labels.data.length; k++)
-    if (!Number.isFinite(labels.data[k]!))
-      throw new DataError(
-        `${d.source}: label of example ${k % labels.cols} is ${labels.data[k]}; labels must be finite numbers`,
-      );
+  validateDataset(d, { keep: true });
 }

@@ -170,7 +170,7 @@ export interface JsonOptions {
   label?: string | undefined;
   /** 'mean' keeps a missing feature value as NaN for an imputer fitted on train; 'none' (default) refuses it. */
   impute?: ImputeKind | undefined;
-  /** What a refused missing value's message tells the user to do (default: fill it in, or pass --impute mean). */
+  /** What a refused missing value's message tells the user to do (default: DataSpec.missingAdvice, else fill it in, or pass --impute mean). */
   missingAdvice?: string | undefined;
 }
 
@@ -181,7 +181,7 @@ export function readJson(file: string, spec: DataSpec = {}): Dataset {
   return parseJsonDataset(text, file, {
     label: o.label,
     missing: missingPolicy(o.impute),
-    missingAdvice: o.missingAdvice,
+    missingAdvice: o.missingAdvice ?? spec.missingAdvice,
     unlabeled: spec.unlabeled === true,
   });
 }

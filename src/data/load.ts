@@ -37,6 +37,12 @@ export interface DataSpec {
    * (data larger than memory); other formats are read whole. Labels are always read into memory.
    */
   stream?: boolean | undefined;
+  /**
+   * What the message for a refused missing feature value (a NaN in a .npy or HDF5 file, an empty CSV or
+   * JSON field unless their own options say otherwise) tells the user to do; default: fill it in, or
+   * pass --impute mean. `lnn eval` says instead that the model has no means to fill it with.
+   */
+  missingAdvice?: string | undefined;
 }
 
 /** A reader for one file extension, registered by the data modules. */
@@ -52,33 +58,56 @@ registerReader('npy', (file) => {
   throw new DataError(`${file}: a .npy file holds only X or only Y; pass it as --x ${file} with --y LABELS.npy`, file);
 });
 
-/** Loads and validates a data set: every value finite, as many labels as examples. */
+/**
+ * Loads and validates a data set: every value finite, as many labels as examples. A missing feature
+ * value (NaN in a binary file, an empty field in a table) is refused with `spec.missingAdvice`.
+ */
 export async function loadDataset(spec: DataSpec): Promise<Dataset> {
-  let d: Dataset;
+  const d = await readDataset(spec);
+  validateDataset(d, { advice: spec.missingAdvice });
+  return recordLoaded(d);
+}
+
+/**
+ * loadDataset, except that missing feature values are kept as NaN instead of refused, from every
+ * format that can hold one (an empty field in CSV, TSV and JSON; NaN in .npy and HDF5, in memory or
+ * streamed): for `--impute mean` (split first, then fitImputer(train) and applyImputer to each set) and
+ * for `lnn data`, which counts them. Every other rule of validateDataset still holds: ±Infinity is not
+ * missing, and is refused.
+ */
+export async function loadDatasetKeepingMissing(spec: DataSpec): Promise<Dataset> {
+  const d = await readDataset({
+    ...spec,
+    csv: { ...spec.csv, impute: 'mean' },
+    json: { ...spec.json, impute: 'mean' },
+  });
+  validateDataset(d, { keep: true });
+  return recordLoaded(d);
+}
+
+/** The data set the spec names, as its reader gives it (not validated). */
+async function readDataset(spec: DataSpec): Promise<Dataset> {
   if (spec.x !== undefined || spec.y !== undefined) {
     if (spec.data !== undefined) throw new DataError('give either --data or --x/--y, not both');
-    if (spec.x !== undefined && spec.y === undefined && spec.unlabeled) d = loadNpyFeatures(spec.x, spec.stream);
-    else if (spec.x === undefined || spec.y === undefined)
+    if (spec.x !== undefined && spec.y === undefined && spec.unlabeled) return loadNpyFeatures(spec.x, spec.stream);
+    if (spec.x === undefined || spec.y === undefined)
       throw new DataError(`--x and --y go together: missing --${spec.x === undefined ? 'x' : 'y'}`);
-    else d = loadNpyPair(spec.x, spec.y, spec.stream);
-  } else if (spec.data !== undefined) {
-    if (spec.data.startsWith('builtin:')) d = loadBuiltin(spec.data.slice('builtin:'.length));
-    else {
-      const ext = /\.([A-Za-z0-9]+)$/.exec(spec.data)?.[1]?.toLowerCase();
-      const reader = ext ? readers.get(ext) : undefined;
-      if (!reader)
-        throw new DataError(
-          `${spec.data}: no reader for this file type; use .npy (--x/--y)${[...readers.keys()]
-            .filter((e) => e !== 'npy')
-            .map((e) => `, .${e}`)
-            .join('')} or builtin:mnist, builtin:iris`,
-          spec.data,
-        );
-      d = await reader(spec.data, spec);
-    }
-  } else throw new DataError('no data given: use --data FILE (or builtin:mnist, builtin:iris) or --x X.npy --y Y.npy');
-  validateDataset(d);
-  return recordLoaded(d);
+    return loadNpyPair(spec.x, spec.y, spec.stream);
+  }
+  if (spec.data === undefined)
+    throw new DataError('no data given: use --data FILE (or builtin:mnist, builtin:iris) or --x X.npy --y Y.npy');
+  if (spec.data.startsWith('builtin:')) return loadBuiltin(spec.data.slice('builtin:'.length));
+  const ext = /\.([A-Za-z0-9]+)$/.exec(spec.data)?.[1]?.toLowerCase();
+  const reader = ext ? readers.get(ext) : undefined;
+  if (!reader)
+    throw new DataError(
+      `${spec.data}: no reader for this file type; use .npy (--x/--y)${[...readers.keys()]
+        .filter((e) => e !== 'npy')
+        .map((e) => `, .${e}`)
+        .join('')} or builtin:mnist, builtin:iris`,
+      spec.data,
+    );
+  return reader(spec.data, spec);
 }
 
 /** What the features of a source take in memory, from the headers alone; undefined for formats read whole. */

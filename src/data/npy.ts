@@ -1,5 +1,6 @@
 import { DataError } from '../core/errors.js';
 import { printable } from '../core/text.js';
+import { STORED_TYPES, type StoredArray, type StoredType } from './features.js';
 
 /** Header text for a message: its JSON, at most 80 characters, printable. */
 const shown = (text: string) => printable(JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}...` : text));
@@ -195,8 +196,7 @@ export function encodeNpy(
  * @example npyHeader([3, 2], '<f4').length // => 128
  */
 export function npyHeader(shape: number[], descr: string, length = 128): Uint8Array {
-  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
+  const dict = headerDict(shape, descr);
   const pad = length - 10 - dict.length - 1;
   if (pad < 0 || length % 64 !== 0 || length > 65535)
     throw new RangeError(`npyHeader: the header of shape (${shape.join(', ')}) does not fit in ${length} bytes`);
@@ -208,6 +208,44 @@ export function npyHeader(shape: number[], descr: string, length = 128): Uint8Ar
   new DataView(out.buffer).setUint16(8, text.length, true);
   for (let i = 0; i < text.length; i++) out[10 + i] = text.charCodeAt(i);
   return out;
+}
+
+/** The header's text: numpy's dictionary of descr, order and shape. */
+function headerDict(shape: number[], descr: string): string {
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  return `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
+}
+
+/** numpy's type codes of the stored types, without the byte order. */
+const STORED_CODES: Record<StoredType, string> = {
+  uint8: 'u1',
+  int8: 'i1',
+  uint16: 'u2',
+  int16: 'i2',
+  uint32: 'u4',
+  int32: 'i4',
+  float32: 'f4',
+  float64: 'f8',
+};
+
+/** This machine's byte order as a numpy descr prefix: what a typed array's bytes are in. */
+const NATIVE_ORDER = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? '<' : '>';
+
+/**
+ * A .npy file (version 1.0) of `shape` in a stored type, whole: its bytes, and `values`, a typed array
+ * over its data for the caller to fill (the data starts on a 64-byte boundary, and the header names
+ * this machine's byte order, so the typed array's values are the file's). Every value starts at 0.
+ * @example const { bytes, values } = allocNpy([m, n], 'float32'); values.set(rows); // bytes: the file
+ */
+export function allocNpy(shape: number[], type: StoredType): { bytes: Uint8Array; values: StoredArray } {
+  const code = STORED_CODES[type];
+  const descr = `${code.endsWith('1') ? '|' : NATIVE_ORDER}${code}`;
+  const headerBytes = Math.ceil((10 + headerDict(shape, descr).length + 1) / 64) * 64;
+  const count = shape.reduce((a, b) => a * b, 1);
+  const { bytes: size, view } = STORED_TYPES[type];
+  const bytes = new Uint8Array(headerBytes + count * size);
+  bytes.set(npyHeader(shape, descr, headerBytes));
+  return { bytes, values: view(bytes.buffer, headerBytes, count) };
 }
 
 /**

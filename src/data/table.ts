@@ -1,7 +1,7 @@
 import { DataError, ValueError } from '../core/errors.js';
 import { printable } from '../core/text.js';
 import { zeros } from '../core/matrix.js';
-import { labelsFromStrings, labelsFromValues, type Dataset } from './dataset.js';
+import { IMPUTE_ADVICE, labelsFromStrings, labelsFromValues, type Dataset } from './dataset.js';
 
 /**
  * Tables (CSV, JSON arrays of objects) → data sets: named columns, one example per row; the label
@@ -45,9 +45,7 @@ export interface TableOptions {
 /** Column names tried, in order, when no --label is given. */
 const DEFAULT_LABEL_NAMES = ['label', 'labels', 'y', 'target', 'class', 'Label', 'Y', 'Target', 'Class'];
 
-/** The advice for a refused missing value when the command offers --impute mean (train, split). */
-export const IMPUTE_ADVICE =
-  "fill it in, or pass --impute mean to fill it with the feature's mean over the training set";
+export { IMPUTE_ADVICE };
 
 /** Text that stands for a missing value: an empty field, NA, N/A, NaN, null, ?. */
 const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?']);

@@ -46,10 +46,15 @@ class MatrixTargets implements TargetSource {
       throw new ShapeError(`gather: Y_b must have n[L] = ${Y.rows} rows but is ${fmtShape(dst.rows, b)}`);
     for (let i = 0; i < Y.rows; i++)
       for (let j = 0; j < b; j++) dst.data[i * b + j] = Y.data[i * m + order[start + j]!]!;
-    checkGathered(dst, (row, col) => {
-      const e = order[start + col]!;
-      return { value: Y.data[row * m + e]!, where: describeEntry(Y, row, e, { source: 'Y', rows: 'target' }) };
-    });
+    checkGathered(
+      dst,
+      (row, col) => {
+        const e = order[start + col]!;
+        return { value: Y.data[row * m + e]!, where: describeEntry(Y, row, e, { source: 'Y', rows: 'target' }) };
+      },
+      undefined,
+      'target',
+    );
   }
 }
 
@@ -85,10 +90,15 @@ export class ClassTargets implements TargetSource {
     } else if (this.values) {
       const v = this.values;
       for (let j = 0; j < b; j++) d[j] = v[k[order[start + j]!]!]!;
-      checkGathered(dst, (_row, col) => ({
-        value: v[k[order[start + col]!]!]!,
-        where: `example ${order[start + col]}, the label`,
-      }));
+      checkGathered(
+        dst,
+        (_row, col) => ({
+          value: v[k[order[start + col]!]!]!,
+          where: `example ${order[start + col]}, the label`,
+        }),
+        undefined,
+        'target',
+      );
     } else for (let j = 0; j < b; j++) d[j] = k[order[start + j]!]!;
   }
 }

@@ -369,6 +369,31 @@ describe('without the addon, lnn runs on wasm and says why', () => {
       );
     });
 
+    it('run again with nothing changed (npm ci runs it twice): the reason is recorded, not said again; a changed source or reason is said', () => {
+      const said = (cxx: string) =>
+        `lnn native backend: not built: no C++ compiler (${cxx} is not on PATH). lnn runs on its WebAssembly kernels.\n`;
+      const noCompiler = { PATH: join(dir, 'no-bin'), CXX: '' };
+      assert.equal(build(noCompiler).status, 0);
+      const again = build(noCompiler);
+      assert.equal(again.status, 0, again.stderr);
+      assert.equal(again.stderr, '', 'the same reason for the same Node, arch and sources is said once');
+      assert.equal(status().reason, 'no C++ compiler (g++ is not on PATH)');
+      // A C++ edit is tried again, and its outcome said.
+      writeFileSync(join(dir, 'native/cpu.h'), readFileSync(join(dir, 'native/cpu.h'), 'utf8') + '\n// edited\n');
+      assert.equal(build(noCompiler).stderr, said('g++'));
+      assert.equal(build(noCompiler).stderr, '');
+      assert.equal(build({ CXX: '/nonexistent' }).stderr, said('/nonexistent'));
+      assert.equal(build({ CXX: '/nonexistent' }).stderr, '');
+      // --strict fails the job, so it always says why.
+      const strict = spawnSync(process.execPath, [join(dir, 'scripts/build-native.mjs'), '--strict'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, CXX: '/nonexistent' },
+      });
+      assert.equal(strict.status, 1);
+      assert.equal(strict.stderr, said('/nonexistent'));
+    });
+
     it('when the build fails: exit 0 and the first error; --strict exits 1', () => {
       writeFileSync(join(dir, 'binding.gyp'), '{ "targets": [ { "target_name": "lnn_native", "sources": [ ');
       const r = build({});

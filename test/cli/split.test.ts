@@ -9,6 +9,7 @@ import '../../src/data/register.js';
 import { loadDataset } from '../../src/data/load.js';
 import { lnn, lnnInProcess } from './run.js';
 import { toMatrix, type Features } from '../../src/data/features.js';
+import { encodeNpy, npyHeader, parseNpyHeader } from '../../src/data/npy.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/data/${name}`, import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'lnn-split-'));
@@ -225,5 +226,134 @@ describe('lnn split outputs', () => {
   it('defaults to the seed lnn train uses, so their default splits agree', async () => {
     const r = await lnnInProcess(['split', '--help']);
     assert.match(r.stdout, /--seed N .*\(default: 1\)/s);
+  });
+});
+
+describe('lnn split keeps the dtype of the features', () => {
+  /** A (m, n) .npy of `descr` ('<f4', '|u1', '<f8') holding `values`. */
+  const npy = (name: string, m: number, n: number, descr: '<f4' | '|u1' | '<f8', values: number[]) => {
+    const header = npyHeader([m, n], descr);
+    const Typed = descr === '<f4' ? Float32Array : descr === '|u1' ? Uint8Array : Float64Array;
+    const data = new Uint8Array(Typed.from(values).buffer);
+    const out = new Uint8Array(header.length + data.length);
+    out.set(header);
+    out.set(data, header.length);
+    writeFileSync(join(root, name), out);
+    return join(root, name);
+  };
+  /** The descr and the byte size of the data of a written .npy. */
+  const stored = (file: string) => {
+    const bytes = readFileSync(file);
+    const h = parseNpyHeader(bytes, file);
+    return { descr: h.descr, dataBytes: bytes.length - h.dataOffset };
+  };
+  const m = 40,
+    n = 3;
+  // Example j: (j + 0.25, 2j, 255 - j), with j = 5 missing its first feature.
+  const values = Array.from({ length: m }, (_, j) => [j + 0.25, 2 * j, 255 - j]).flat();
+  const missing = values.map((v, t) => (t === 15 ? NaN : v));
+  const labels = () => {
+    const file = join(root, 'dtype-y.npy');
+    writeFileSync(
+      file,
+      encodeNpy(
+        [m],
+        Array.from({ length: m }, (_, j) => j % 2),
+        '<i8',
+      ),
+    );
+    return file;
+  };
+  const split = (x: string, out: string, ...more: string[]) =>
+    lnnInProcess(['split', '--x', x, '--y', labels(), '--out', join(root, out), '--split', '50,25,25', ...more]);
+
+  it('float32 and uint8 sources give float32 and uint8 files (half and an eighth of float64), holding the same examples', async () => {
+    for (const [descr, data] of [
+      ['<f4', values],
+      ['|u1', values.map(Math.floor)],
+    ] as const) {
+      const x = npy(`dtype-${descr.slice(1)}.npy`, m, n, descr, data);
+      const r = await split(x, `keep-${descr.slice(1)}`, '--json');
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(JSON.parse(r.stdout).dtype, descr === '<f4' ? 'float32' : 'uint8');
+      const dir = join(root, `keep-${descr.slice(1)}`);
+      const sizes = JSON.parse(readFileSync(join(dir, 'split.json'), 'utf8'));
+      assert.equal(sizes.dtype, descr === '<f4' ? 'float32' : 'uint8');
+      const parts = await Promise.all(
+        ['train', 'dev', 'test'].map((s) => loadDataset({ x: join(dir, `${s}_x.npy`), y: join(dir, `${s}_y.npy`) })),
+      );
+      for (const [k, s] of ['train', 'dev', 'test'].entries())
+        assert.deepEqual(stored(join(dir, `${s}_x.npy`)), {
+          descr,
+          dataBytes: parts[k]!.X.cols * n * (descr === '<f4' ? 4 : 1),
+        });
+      const source = await loadDataset({ x, y: labels() });
+      assert.deepEqual(parts.flatMap(examples).sort(), examples(source).sort());
+    }
+  });
+
+  it('--impute mean fills a float32 source in float32; --dtype float64 asks for float64', async () => {
+    const x = npy('dtype-missing.npy', m, n, '<f4', missing);
+    const r = await split(x, 'impute-f4', '--impute', 'mean');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /features as float32 \(the source's dtype\)/);
+    const dir = join(root, 'impute-f4');
+    const meta = JSON.parse(readFileSync(join(dir, 'split.json'), 'utf8'));
+    const all = await Promise.all(
+      ['train', 'dev', 'test'].map((s) => loadDataset({ x: join(dir, `${s}_x.npy`), y: join(dir, `${s}_y.npy`) })),
+    );
+    const firsts = all.flatMap((d) => Array.from(toMatrix(d.X).data.subarray(0, d.X.cols)));
+    assert.ok(
+      firsts.includes(Math.fround(meta.imputer.means[0])),
+      "example 5's first feature is train's mean, in float32",
+    );
+    const wide = await split(x, 'impute-f8', '--impute', 'mean', '--dtype', 'float64');
+    assert.equal(wide.code, 0, wide.stderr);
+    assert.equal(stored(join(root, 'impute-f8', 'train_x.npy')).descr, '<f8');
+  });
+
+  it('a --dtype that cannot hold a value is refused with the value and where it is; nothing is written', async () => {
+    const x = npy('dtype-frac.npy', m, n, '<f4', values);
+    const r = await split(x, 'narrow', '--dtype', 'uint8');
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stderr,
+      /^lnn split: .*dtype-frac\.npy: example \d+, feature 0 is \d+\.25, which --dtype uint8 cannot hold \(integers 0\.\.255\); leave --dtype out to keep the source's float32\n$/,
+    );
+    assert.deepEqual(readdirSync(join(root, 'narrow')), []);
+    const big = npy('dtype-big.npy', 2, 1, '<f8', [1, 1e300]);
+    writeFileSync(join(root, 'dtype-y2.npy'), encodeNpy([2], [0, 1], '<i8'));
+    const b = await lnnInProcess([
+      ...['split', '--x', big, '--y', join(root, 'dtype-y2.npy'), '--out', join(root, 'narrow32')],
+      ...['--split', '50,50,0', '--dtype', 'float32', '--stratify', 'no'],
+    ]);
+    assert.equal(b.code, 1);
+    assert.match(
+      b.stderr,
+      /^lnn split: .*dtype-big\.npy: example 1, feature 0 is 1e\+300, beyond the range of float32 \(±3\.4028e\+38\); leave --dtype out to keep the source's float64\n$/,
+    );
+    assert.deepEqual(readdirSync(join(root, 'narrow32')), []);
+  });
+
+  it('--dtype is for .npy files; a bad one is named', async () => {
+    const x = npy('dtype-csv.npy', m, n, '<f4', values);
+    const csv = await split(x, 'as-csv', '--format', 'csv', '--dtype', 'float32');
+    assert.equal(csv.code, 2);
+    assert.equal(
+      csv.stderr,
+      'lnn split: --dtype sets the dtype of .npy files; --format csv writes the values as text (lnn split --help)\n',
+    );
+    const bad = await split(x, 'bad-dtype', '--dtype', 'int4');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^lnn split: --dtype must be one of source, float32, float64, uint8 but is 'int4'/);
+  });
+
+  it('a CSV source is float64, as before', async () => {
+    const r = await lnnInProcess([
+      ...['split', '--data', fixture('flowers.csv'), '--label', 'species', '--out', join(root, 'csv-f8')],
+      ...['--split', '50,25,25'],
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(stored(join(root, 'csv-f8', 'train_x.npy')).descr, '<f8');
   });
 });

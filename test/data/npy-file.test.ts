@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { toMatrix } from '../../src/data/features.js';
+import { STORED_TYPES, toMatrix, type StoredType } from '../../src/data/features.js';
 import { loadNpyPair } from '../../src/data/load.js';
-import { encodeNpy, npyHeader, parseNpy, parseNpyStrings } from '../../src/data/npy.js';
+import { allocNpy, encodeNpy, npyHeader, parseNpy, parseNpyStrings } from '../../src/data/npy.js';
 import { loadNpyRows, openNpyRows, probeNpy } from '../../src/data/npy-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lnn-npy-file-'));
@@ -118,5 +118,21 @@ describe('text labels as numpy strings', () => {
     const x = join(dir, 'xs.npy');
     writeFileSync(x, Buffer.concat([npyHeader([1], '<U1'), new Uint8Array(4)]));
     assert.throws(() => loadNpyRows(x), { name: 'DataError', message: /dtype "<U1" is not supported/ });
+  });
+});
+
+describe('allocNpy: a .npy of any stored type, filled through a typed array', () => {
+  it('reads back in its own dtype with the values written, the data on a 64-byte boundary', () => {
+    const values = [0, 1, 2, 3, 4, 5, 100, 127];
+    for (const type of Object.keys(STORED_TYPES) as StoredType[]) {
+      const { bytes, values: out } = allocNpy([4, 2], type);
+      out.set(values);
+      const file = join(dir, `alloc-${type}.npy`);
+      writeFileSync(file, bytes);
+      const rows = loadNpyRows(file);
+      assert.equal(rows.stored, type);
+      assert.equal(bytes.length - out.length * STORED_TYPES[type].bytes, 128, type);
+      assert.deepEqual(Array.from(toMatrix(rows).data), [0, 2, 4, 100, 1, 3, 5, 127], type);
+    }
   });
 });

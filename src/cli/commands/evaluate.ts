@@ -40,9 +40,7 @@ export async function modelAndData(args: Parsed, io: Io, unlabeled = false): Pro
   const spec = { ...given, stream: await streamWhenLarge(given) };
   // Only a model trained with --impute mean can fill a missing value (from its training means).
   const missingAdvice = `fill it in; only a model trained with --impute mean fills missing values (with its training means), and ${owner} was trained without it`;
-  const loaded = model.imputer
-    ? await loadDatasetKeepingMissing(spec)
-    : await loadDataset({ ...spec, csv: { ...spec.csv, missingAdvice }, json: { ...spec.json, missingAdvice } });
+  const loaded = model.imputer ? await loadDatasetKeepingMissing(spec) : await loadDataset({ ...spec, missingAdvice });
   const { data: aligned, note } = alignFeatures(loaded, model.featureNames, model.arch.dims[0]!, owner);
   if (note) io.err(`note: ${note}\n`);
   const data = model.imputer ? applyImputer(aligned, model.imputer) : aligned;

@@ -4,10 +4,12 @@ import { DataError, fsReason } from '../../core/errors.js';
 import { planOutputs, type InputFile, type OutputPlan } from '../../io/outputs.js';
 import { commitWithSignals, inputsOf } from '../outputs.js';
 import type { Dataset } from '../../data/dataset.js';
-import { featureSource, STATS_CHUNK, toMatrix } from '../../data/features.js';
+import { CONVERT_DTYPES } from '../../data/convert.js';
+import { featureSource, STATS_CHUNK, toMatrix, type StoredArray, type StoredType } from '../../data/features.js';
+import { FLOAT32_MAX } from '../../data/fits.js';
 import { applyImputer, fitImputer, type Imputer } from '../../data/impute.js';
 import { loadDataset } from '../../data/load.js';
-import { encodeNpy } from '../../data/npy.js';
+import { allocNpy, encodeNpy } from '../../data/npy.js';
 import { loadDatasetKeepingMissing } from '../../data/register.js';
 import { parseSplitOption, trainDevTestSplit } from '../../data/split.js';
 import { choiceOption, numberOption, optionValue, UsageError, type Command } from '../command.js';
@@ -41,14 +43,50 @@ function planSplitOutputs(dir: string, format: 'npy' | 'csv', force: boolean, in
   return planOutputs(requests, inputs, rule);
 }
 
-/** X: (n_x, m) → the (m, n_x) rows of a data file, example j's values at j * n_x (read chunk by chunk). */
-function exampleRows(d: Dataset): Float64Array {
+/** What `--dtype` takes: the source's own dtype (the default), or one of lnn convert's. */
+const SPLIT_DTYPES = ['source', ...CONVERT_DTYPES] as const;
+
+/**
+ * A value of a set that `dtype` cannot hold, as the user finds it in the source, or undefined when
+ * every value fits. Only a dtype the user asked for can narrow the values: the source's own dtype holds
+ * them all (a missing value is filled with a mean of that float dtype's values).
+ */
+function doesNotFit(d: Dataset, dtype: StoredType): string | undefined {
+  if (dtype !== 'uint8' && dtype !== 'float32') return undefined;
   const X = featureSource(d.X);
-  const out = new Float64Array(X.rows * X.cols);
+  if (X.stored === dtype || (dtype === 'float32' && X.stored !== 'float64')) return undefined;
+  let bad: string | undefined;
   X.chunks(STATS_CHUNK, (values, count, start) => {
-    for (let t = 0; t < count * X.rows; t++) out[start * X.rows + t] = values[t]!;
+    for (let t = 0; t < count * X.rows && bad === undefined; t++) {
+      const v = values[t]!;
+      const fits = dtype === 'uint8' ? Number.isInteger(v) && v >= 0 && v <= 255 : !(Math.abs(v) > FLOAT32_MAX);
+      if (fits) continue;
+      const { where } = X.entry(t % X.rows, start + Math.floor(t / X.rows));
+      bad =
+        dtype === 'uint8'
+          ? `${where} is ${v}, which --dtype uint8 cannot hold (integers 0..255)`
+          : `${where} is ${v}, beyond the range of float32 (±${FLOAT32_MAX.toPrecision(5)})`;
+    }
   });
-  return out;
+  return bad && `${bad}; leave --dtype out to keep the source's ${X.stored}`;
+}
+
+/**
+ * X: (n_x, m) → the (m, n_x) .npy of a set's features in `dtype`, example j's values at j · n_x, copied a
+ * chunk at a time straight into the file's bytes (no float64 copy of the set on the way).
+ */
+function featuresFile(set: string, d: Dataset, dtype: StoredType): OutputFile {
+  const X = featureSource(d.X);
+  const bad = doesNotFit(d, dtype);
+  if (bad) throw new DataError(bad);
+  const { bytes, values: out } = allocNpy([X.cols, X.rows], dtype);
+  X.chunks(STATS_CHUNK, (values, count, start) => {
+    const len = count * X.rows,
+      at = start * X.rows;
+    if (ArrayBuffer.isView(values)) out.set((values as StoredArray).subarray(0, len), at);
+    else for (let t = 0; t < len; t++) out[at + t] = values[t]!;
+  });
+  return { name: `${set}_x.npy`, content: bytes };
 }
 
 /** Labels as files hold them: the class's own value when class names are numbers, else the class index. */
@@ -59,9 +97,9 @@ function labelValue(d: Dataset, j: number): number | string {
   return /^-?\d+$/.test(name) ? Number(name) : name;
 }
 
-function npyFiles(set: string, d: Dataset): OutputFile[] {
+function npyFiles(set: string, d: Dataset, dtype: StoredType): OutputFile[] {
   const m = d.X.cols;
-  const x = { name: `${set}_x.npy`, content: encodeNpy([m, d.X.rows], exampleRows(d), '<f8') };
+  const x = featuresFile(set, d, dtype);
   let y: OutputFile;
   if (d.classes) {
     const numeric = d.classes.every((c) => /^-?\d+$/.test(c));
@@ -99,7 +137,7 @@ function csvFile(set: string, d: Dataset, labelName: string): OutputFile {
 export const splitCommand: Command = {
   name: 'split',
   summary: 'split a data set into train / dev / test files (seeded, stratified by class)',
-  usage: '--data FILE --out DIR [--split auto|70,15,15] [--seed N] [--format npy|csv] [--json]',
+  usage: '--data FILE --out DIR [--split auto|70,15,15] [--seed N] [--format npy|csv] [--dtype TYPE] [--json]',
   options: {
     ...dataOptions,
     out: {
@@ -131,6 +169,13 @@ export const splitCommand: Command = {
       description: 'npy: train_x.npy/train_y.npy, ...; csv: train.csv, ... with the header',
       default: 'npy',
     },
+    dtype: {
+      type: 'string',
+      value: 'TYPE',
+      description:
+        "dtype of the *_x.npy files: source (the source's own: float32 stays float32, uint8 stays uint8; float64 for CSV and JSON), float32, float64 or uint8",
+      default: 'source',
+    },
     impute: {
       type: 'string',
       value: 'mean',
@@ -148,6 +193,7 @@ export const splitCommand: Command = {
     '',
     'Examples:',
     '  lnn split --data builtin:mnist --out mnist-split',
+    '  lnn split --x images.npy --y labels.npy --out images-split          # x files keep the dtype of images.npy',
     '  lnn split --data flowers.csv --label species --split 70,15,15 --format csv --out flowers --seed 1',
   ].join('\n'),
   async run(args, io) {
@@ -161,6 +207,9 @@ export const splitCommand: Command = {
     const seed = numberOption(args, 'seed', { integer: true, min: 0, max: 0xffffffff })!;
     const format = choiceOption(args, 'format', ['npy', 'csv'] as const)!;
     const stratifyText = choiceOption(args, 'stratify', ['yes', 'no'] as const)!;
+    const dtypeOption = choiceOption(args, 'dtype', SPLIT_DTYPES)!;
+    if (format === 'csv' && dtypeOption !== 'source')
+      throw new UsageError('--dtype sets the dtype of .npy files; --format csv writes the values as text');
     const impute = args['impute'];
     if (impute !== undefined && impute !== 'mean' && impute !== 'none')
       throw new UsageError(`--impute must be 'mean' or 'none' but is '${impute}'`);
@@ -179,13 +228,15 @@ export const splitCommand: Command = {
         test: applyImputer(s.test, imputer),
       };
     }
+    // The features' dtype: the source's own (the split copies values, it does not convert them), or --dtype.
+    const dtype: StoredType = dtypeOption === 'source' ? featureSource(d.X).stored : dtypeOption;
     const labelName = typeof args['label'] === 'string' && !/^-?\d+$/.test(args['label']) ? args['label'] : 'label';
     const files: OutputFile[] = [];
     const written: Record<string, string[]> = {};
     for (const [name, part] of Object.entries(sets)) {
       // An empty set (e.g. --split 80,20,0) gets no file: a data file with m = 0 could not be loaded.
       if (part.X.cols === 0) continue;
-      const fs = format === 'npy' ? npyFiles(name, part) : [csvFile(name, part, labelName)];
+      const fs = format === 'npy' ? npyFiles(name, part, dtype) : [csvFile(name, part, labelName)];
       files.push(...fs);
       written[name] = fs.map((f) => f.name);
     }
@@ -199,6 +250,7 @@ export const splitCommand: Command = {
       classes: d.classes ?? null,
       featureNames: d.featureNames ?? null,
       imputer: imputer ?? null,
+      dtype: format === 'npy' ? dtype : null,
       files: written,
     };
     files.push({ name: 'split.json', content: new TextEncoder().encode(JSON.stringify(meta, null, 2) + '\n') });
@@ -206,7 +258,7 @@ export const splitCommand: Command = {
     const paths = files.map((f) => join(out, f.name));
     if (args['json']) {
       io.out(
-        `${JSON.stringify({ ...s.sizes, rule: s.rule, seed, out, files: paths, imputed: imputer ? imputer.missingInTrain.reduce((a, b) => a + b, 0) : 0 }, null, 2)}\n`,
+        `${JSON.stringify({ ...s.sizes, rule: s.rule, seed, out, files: paths, dtype: format === 'npy' ? dtype : null, imputed: imputer ? imputer.missingInTrain.reduce((a, b) => a + b, 0) : 0 }, null, 2)}\n`,
       );
       return;
     }
@@ -220,6 +272,8 @@ export const splitCommand: Command = {
       lines.push(
         `  missing values filled with the train set's feature means (${imputer.missingInTrain.reduce((a, b) => a + b, 0)} in train)`,
       );
+    if (format === 'npy')
+      lines.push(`  features as ${dtype}${dtypeOption === 'source' ? " (the source's dtype)" : ''}`);
     lines.push(`  ${join(out, 'split.json')}: sizes, rule, seed and classes`);
     io.out(lines.join('\n') + '\n');
   },
