@@ -56,7 +56,8 @@ export interface Certificates {
   key: string;
 }
 
-const OPENSSL_CONFIG = `[req]
+/** openssl's settings: a CA that signs, and a server certificate for the names in `san`. */
+const opensslConfig = (san: string) => `[req]
 distinguished_name = dn
 prompt = no
 [dn]
@@ -69,7 +70,7 @@ subjectKeyIdentifier = hash
 basicConstraints = CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = serverAuth
-subjectAltName = IP:127.0.0.1, DNS:localhost
+subjectAltName = ${san}
 `;
 
 function openssl(dir: string, args: string[]): void {
@@ -78,13 +79,14 @@ function openssl(dir: string, args: string[]): void {
 }
 
 /**
- * Makes a throwaway CA in `dir` (files NAME-ca.pem, NAME-ca.key) and a certificate it signs for
- * 127.0.0.1 and localhost (NAME-server.pem, NAME-server.key).
+ * Makes a throwaway CA in `dir` (files NAME-ca.pem, NAME-ca.key) and a certificate it signs for the names
+ * in `san` (default 127.0.0.1 and localhost), valid for `days` (0: expired a second later), as
+ * NAME-server.pem and NAME-server.key.
  */
-export function makeCertificates(dir: string, name: string): Certificates {
-  const cnf = join(dir, 'openssl.cnf');
-  writeFileSync(cnf, OPENSSL_CONFIG);
+export function makeCertificates(dir: string, name: string, opts: { san?: string; days?: number } = {}): Certificates {
   const f = (s: string) => join(dir, `${name}-${s}`);
+  const cnf = f('openssl.cnf');
+  writeFileSync(cnf, opensslConfig(opts.san ?? 'IP:127.0.0.1, DNS:localhost'));
   const key = ['-newkey', 'rsa:2048', '-nodes', '-config', cnf];
   openssl(dir, [
     'req',
@@ -112,7 +114,7 @@ export function makeCertificates(dir: string, name: string): Certificates {
     '-set_serial',
     '2',
     '-days',
-    '2',
+    String(opts.days ?? 2),
     '-extfile',
     cnf,
     '-extensions',
