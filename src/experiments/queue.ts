@@ -135,16 +135,19 @@ export class QueueExecutor implements Executor {
       },
     );
     for (;;) {
-      const job = await Job.fromId<TrialJob, TrialRun>(this.queue, id);
-      if (!job) {
+      const state = await this.queue.getJobState(id);
+      this.lostConnection = false;
+      const done = state === 'completed' || state === 'failed';
+      // Read after the state: the move to completed or failed writes the result or the reason in the same
+      // step, so the job read now has it (one read before the state could hold none, the trial done since).
+      const job = done ? await Job.fromId<TrialJob, TrialRun>(this.queue, id) : undefined;
+      if (state === 'unknown' || (done && !job)) {
         // Removed by hand (or by an operator's cleanup): put it back.
         await this.queue.add('trial', { sweep: this.sweep, data: this.data, spec }, { jobId: id, attempts: ATTEMPTS });
         continue;
       }
-      const state = await job.getState();
-      this.lostConnection = false;
-      if (state === 'completed') return job.returnvalue;
-      if (state === 'failed') return failedRun(spec, job.failedReason || 'the job failed', job.processedBy);
+      if (job && state === 'completed') return job.returnvalue;
+      if (job) return failedRun(spec, job.failedReason || 'the job failed', job.processedBy);
       await sleep(POLL_MS);
     }
   }
