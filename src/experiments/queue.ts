@@ -6,11 +6,13 @@
  * Only this mode needs Redis; nothing else in lnn touches the network.
  */
 import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
-import { DataError, ValueError } from '../core/errors.js';
-import { printable } from '../core/text.js';
+import { Redis } from 'ioredis';
+import { DataError } from '../core/errors.js';
+import { CONNECT_TIMEOUT_MS, connectionOf, shownUrl, type RedisTarget } from './redis-target.js';
 import type { SweepData } from './record.js';
 import type { Executor, TrialRun, TrialSpec } from './scheduler.js';
+
+export { connectionOf, shownUrl, type RedisTarget } from './redis-target.js';
 
 /** The one queue every lnn worker serves; jobs of many sweeps share it. */
 export const QUEUE_NAME = 'lnn-trials';
@@ -18,14 +20,6 @@ export const QUEUE_NAME = 'lnn-trials';
 const ATTEMPTS = 3;
 /** How long a trial waits between polls of its job. */
 const POLL_MS = 400;
-/** A first connection that does not answer within this is an unreachable Redis. */
-const CONNECT_TIMEOUT_MS = 4000;
-
-/** Where Redis is: a redis:// or rediss:// (TLS) URL and the password (from --password or REDIS_PASSWORD). */
-export interface RedisTarget {
-  url: string;
-  password?: string;
-}
 
 /** What a job carries: the trial, the options all its sweep's trials share, and the data it must find. */
 export interface TrialJob {
@@ -35,44 +29,10 @@ export interface TrialJob {
 }
 
 /**
- * Connection options for ioredis/BullMQ from the URL: host, port, user, password, database, TLS for
- * rediss://. Requests wait for a reconnect rather than fail (BullMQ's workers require it).
- * @throws ValueError `--queue must be redis://HOST:PORT or rediss://HOST:PORT but is 'x'`
- */
-export function connectionOf(t: RedisTarget): RedisOptions & { host: string; port: number } {
-  let u: URL;
-  try {
-    u = new URL(t.url);
-  } catch {
-    u = new URL('invalid:');
-  }
-  if ((u.protocol !== 'redis:' && u.protocol !== 'rediss:') || u.hostname === '')
-    throw new ValueError(`--queue must be redis://HOST:PORT or rediss://HOST:PORT (TLS) but is '${printable(t.url)}'`);
-  const db = u.pathname.replace(/^\//, '');
-  if (db !== '' && !/^\d+$/.test(db))
-    throw new ValueError(`--queue: the database in '${printable(t.url)}' must be a number`);
-  const password = t.password ?? (u.password ? decodeURIComponent(u.password) : undefined);
-  return {
-    host: u.hostname.replace(/^\[|\]$/g, ''),
-    port: u.port ? Number(u.port) : 6379,
-    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
-    ...(password !== undefined ? { password } : {}),
-    ...(db !== '' ? { db: Number(db) } : {}),
-    ...(u.protocol === 'rediss:' ? { tls: { servername: u.hostname } } : {}),
-    connectTimeout: CONNECT_TIMEOUT_MS,
-    maxRetriesPerRequest: null,
-  };
-}
-
-/** The URL without its password, for messages. */
-export function shownUrl(url: string): string {
-  return printable(url.replace(/\/\/([^@/]*)@/, '//***@'));
-}
-
-/**
- * Connects once and pings, giving up at the first failure: an unreachable or refusing Redis is one clear
- * line within seconds instead of a sweep or worker that waits forever.
- * @throws DataError `cannot reach Redis at redis://127.0.0.1:1 (connect ECONNREFUSED 127.0.0.1:1); is redis-server running there?`
+ * Connects once and pings, giving up at the first failure: an unreachable or refusing Redis, a password
+ * it refuses or a TLS certificate this side does not trust is one clear line within seconds instead of a
+ * sweep or worker that reconnects forever.
+ * @throws DataError `cannot reach Redis at redis://127.0.0.1:1 (connect ECONNREFUSED 127.0.0.1:1); is redis-server running there, and reachable?`
  */
 export async function checkRedis(t: RedisTarget): Promise<void> {
   const client = new Redis({
@@ -90,17 +50,46 @@ export async function checkRedis(t: RedisTarget): Promise<void> {
     await client.ping();
   } catch (e) {
     const err = cause && /closed/i.test((e as Error).message) ? cause : (e as Error);
-    const why = (err.message || String(err)).replace(/\s*\n\s*/g, ' ');
-    const auth = /NOAUTH|WRONGPASS|invalid password|AUTH/i.test(why);
-    throw new DataError(
-      `cannot ${auth ? 'log in to' : 'reach'} Redis at ${shownUrl(t.url)} (${why}); ` +
-        (auth
-          ? 'give its password with --password or REDIS_PASSWORD'
-          : 'is redis-server running there, and reachable?'),
-    );
+    throw new DataError(whyNot(t, err));
   } finally {
     client.disconnect();
   }
+}
+
+/** Node's codes for a certificate chain that ends at no CA this side trusts. */
+const UNTRUSTED = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+]);
+
+/** Why the first connection failed, and what to do: one line (the URL shown without its password). */
+function whyNot(t: RedisTarget, err: Error): string {
+  const why = (err.message || String(err)).replace(/\s*\n\s*/g, ' ');
+  const code = (err as { code?: unknown }).code;
+  const at = `Redis at ${shownUrl(t.url)}`;
+  const tls = t.url.startsWith('rediss:');
+  if (/^NOAUTH/.test(why))
+    return `cannot log in to ${at} (${why}); give its password with --password or REDIS_PASSWORD`;
+  if (/WRONGPASS|invalid password|invalid username-password/i.test(why))
+    return `cannot log in to ${at} (${why}); check the password given with --password or REDIS_PASSWORD`;
+  if (typeof code === 'string' && UNTRUSTED.has(code))
+    return t.ca
+      ? `cannot reach ${at}: its TLS certificate is not signed by a CA of --tls-ca ${t.ca.file} (${why}); give the CA certificate that signed it`
+      : `cannot reach ${at}: its TLS certificate is not trusted (${why}); give the CA certificate that signed it with --tls-ca FILE (PEM)`;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return `cannot reach ${at}: its TLS certificate is for other names (${why}); connect by a name or address it lists`;
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID')
+    return `cannot reach ${at}: its TLS certificate is not valid now (${why}); the server needs a current certificate`;
+  if (!tls && /ECONNRESET|EPIPE|closed/i.test(why))
+    return `cannot reach ${at} (${why}): it closed the connection; if that port takes TLS only, use rediss://`;
+  if (tls && /ETIMEDOUT/.test(why))
+    return `cannot reach ${at} (${why}): no TLS answer within ${CONNECT_TIMEOUT_MS / 1000} s; is redis-server running there, and is that a TLS port (a plain one needs redis://)?`;
+  return `cannot reach ${at} (${why}); is redis-server running there, and reachable?`;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -146,16 +135,19 @@ export class QueueExecutor implements Executor {
       },
     );
     for (;;) {
-      const job = await Job.fromId<TrialJob, TrialRun>(this.queue, id);
-      if (!job) {
+      const state = await this.queue.getJobState(id);
+      this.lostConnection = false;
+      const done = state === 'completed' || state === 'failed';
+      // Read after the state: the move to completed or failed writes the result or the reason in the same
+      // step, so the job read now has it (one read before the state could hold none, the trial done since).
+      const job = done ? await Job.fromId<TrialJob, TrialRun>(this.queue, id) : undefined;
+      if (state === 'unknown' || (done && !job)) {
         // Removed by hand (or by an operator's cleanup): put it back.
         await this.queue.add('trial', { sweep: this.sweep, data: this.data, spec }, { jobId: id, attempts: ATTEMPTS });
         continue;
       }
-      const state = await job.getState();
-      this.lostConnection = false;
-      if (state === 'completed') return job.returnvalue;
-      if (state === 'failed') return failedRun(spec, job.failedReason || 'the job failed', job.processedBy);
+      if (job && state === 'completed') return job.returnvalue;
+      if (job) return failedRun(spec, job.failedReason || 'the job failed', job.processedBy);
       await sleep(POLL_MS);
     }
   }

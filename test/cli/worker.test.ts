@@ -2,45 +2,19 @@
  * lnn sweep --queue and lnn worker against a real Redis (skipped, saying why, without redis-server).
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ROOT } from './run.js';
-import { redisMissing, startRedis, type RedisServer } from './redis.js';
+import { redisMissing, startLnn, startRedis, until, type Proc, type RedisServer } from './redis.js';
 
 const skip = redisMissing();
 let redis: RedisServer;
 let dir = '';
 const f = (name: string) => join(dir, name);
 
-/** A running lnn process with its output so far. */
-interface Proc {
-  child: ChildProcess;
-  out: () => string;
-  err: () => string;
-  exit: Promise<number | null>;
-}
-
 function start(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}src/cli/bin.ts`, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, LNN_THREADS: '1', REDIS_PASSWORD: redis.password, ...env },
-  });
-  let out = '',
-    err = '';
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s));
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (err += s));
-  const exit = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
-  return { child, out: () => out, err: () => err, exit };
-}
-
-async function until(what: string, ok: () => boolean, ms = 90_000): Promise<void> {
-  for (let t = 0; !ok(); t += 50) {
-    if (t > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  return startLnn(args, { REDIS_PASSWORD: redis.password, ...env });
 }
 
 const finishLines = (d: string) =>

@@ -26,6 +26,7 @@ import { finishSweep } from '../sweep/finish.js';
 import { SWEEP_DETAILS, sweepOptions } from '../sweep/options.js';
 import { checkTrial, knownTrials, makePlan } from '../sweep/plan.js';
 import { ThreadExecutor } from '../sweep/pool.js';
+import { redactedArgv } from '../sweep/redis.js';
 import { parseSweepSettings, threadBudget, type SweepSettings } from '../sweep/settings.js';
 import { shareSets } from '../sweep/shared-data.js';
 
@@ -163,7 +164,8 @@ export function identityOf(s: SweepSettings, prepared: PreparedData, invocation:
     version: SWEEP_VERSION,
     id: sweepId(def),
     createdAt: new Date().toISOString(),
-    command: ['lnn', ...invocation.argv],
+    // Without --password's value or a password in --queue's URL: the record is read, copied and reported.
+    command: ['lnn', ...redactedArgv(invocation.argv)],
     ...def,
   };
 }

@@ -9,6 +9,12 @@ export const workerCommand: Command = {
   options: {
     queue: { type: 'string', value: 'redis://HOST:PORT', description: 'the Redis of the sweeps (rediss:// for TLS)' },
     password: { type: 'string', value: 'PASSWORD', description: 'the Redis password (or set REDIS_PASSWORD)' },
+    'tls-ca': {
+      type: 'string',
+      value: 'FILE.pem',
+      description:
+        "rediss://: trust the server's certificate when this CA signed it (PEM; instead of the system's CAs)",
+    },
     'data-root': {
       type: 'string',
       value: 'DIR',
@@ -31,7 +37,7 @@ A worker writes no file. Stop it with Ctrl-C or SIGTERM (it finishes the current
 
 Examples:
   lnn worker --queue redis://queue-host:6379 --data-root /shared/data
-  REDIS_PASSWORD=... lnn worker --queue rediss://queue-host:6380`,
+  REDIS_PASSWORD=... lnn worker --queue rediss://queue-host:6380 --tls-ca ca.pem`,
   run: (args, io, invocation) => runWorker(args, io, invocation),
 };
 

@@ -52,6 +52,11 @@ const sweepOnly: Options = {
     description: 'run the trials on lnn worker processes through a BullMQ queue on this Redis (rediss:// for TLS)',
   },
   password: { type: 'string', value: 'PASSWORD', description: 'the Redis password (or set REDIS_PASSWORD)' },
+  'tls-ca': {
+    type: 'string',
+    value: 'FILE.pem',
+    description: "rediss://: trust the server's certificate when this CA signed it (PEM; instead of the system's CAs)",
+  },
 };
 
 /**
