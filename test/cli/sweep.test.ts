@@ -293,6 +293,19 @@ describe('lnn sweep refuses bad input in one line', { concurrency: true }, () =>
     );
   });
 
+  test('the Redis options without --queue (the sweep would silently run here)', async () => {
+    await fails(
+      [...IRIS, '--lr', '0.1', '--lr', '0.2', '--password', 'secret'],
+      2,
+      /^lnn sweep: --password is for the Redis of --queue; add --queue rediss:\/\/HOST:PORT or drop it \(lnn sweep --help\)\n$/,
+    );
+    await fails(
+      [...IRIS, '--lr', '0.1', '--lr', '0.2', '--tls-ca', f('ca.pem')],
+      2,
+      /^lnn sweep: --tls-ca is for the Redis of --queue; add --queue rediss:\/\/HOST:PORT or drop it \(lnn sweep --help\)\n$/,
+    );
+  });
+
   test('an empty space, and an empty list in --space', async () => {
     await fails([...IRIS, '--dir', f('empty')], 2, /the space is empty: --strategy grid needs hyperparameters to vary/);
     writeFileSync(f('empty-space.json'), JSON.stringify({ lr: [] }));

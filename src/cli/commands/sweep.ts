@@ -52,7 +52,12 @@ async function runSweepCommand(args: Parsed, io: Io, invocation: Invocation): Pr
     'evaluate-test': Boolean(args['evaluate-test']),
   });
   const outputs = planCommandOutputs(args, ['save-best'], SWEEP_INPUTS);
-  if (s.queue !== undefined) {
+  if (s.queue === undefined) {
+    // The Redis options mean nothing without a queue: a forgotten --queue must not run the sweep here.
+    const given = ['password', 'tls-ca'].find((o) => args[o] !== undefined);
+    if (given)
+      throw new UsageError(`--${given} is for the Redis of --queue; add --queue rediss://HOST:PORT or drop it`);
+  } else {
     const { runQueuedSweep } = await import('../sweep/queued.js');
     return runQueuedSweep(args, io, invocation, s, settings, outputs, t0);
   }
