@@ -17,6 +17,11 @@ const io = {
   out: (s: string) => void process.stdout.write(s),
   err: (s: string) => void process.stderr.write(s),
   errIsTTY: Boolean(process.stderr.isTTY),
+  // A closed pipe never drains; its 'error' event exits above.
+  drain: () =>
+    process.stdout.writableNeedDrain
+      ? new Promise<void>((resolve) => process.stdout.once('drain', resolve))
+      : Promise.resolve(),
 };
 const code = await main(process.argv.slice(2), io);
 // Let stdout drain before exiting (a large --json document piped to another program).

@@ -32,6 +32,12 @@ export interface Io {
   err: (text: string) => void;
   /** Whether stderr is a terminal (progress bars only then). */
   errIsTTY: boolean;
+  /**
+   * Resolves once stdout has taken what `out` was given: a command that writes a large output in pieces
+   * (lnn predict) waits on it between pieces, so that a slow reader holds back the writer instead of
+   * the pieces piling up in memory. Absent: nothing to wait for.
+   */
+  drain?: () => Promise<void>;
 }
 
 /** What a command is run with besides its options. */

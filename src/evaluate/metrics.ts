@@ -21,7 +21,7 @@ export interface Architecture {
 }
 
 /** Examples per forward pass when evaluating, so memory stays bounded on large sets. */
-const EVAL_CHUNK = 1024;
+export const EVAL_CHUNK = 1024;
 
 /**
  * Runs the network forward over X: (n[0], m) in chunks of columns and hands each chunk's A[L]:

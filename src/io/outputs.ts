@@ -465,3 +465,75 @@ export class StreamedOutputs {
     this.files.clear();
   }
 }
+
+/**
+ * One output written from its start to its end in pieces, as they are made (`lnn predict`'s rows, a
+ * batch of examples at a time), so that it is never held whole:
+ * - a regular file: through a temporary file beside it (`StreamedOutputs`); `commit` flushes it and
+ *   renames it into place, `abort` (a failure, bad input halfway) removes it, and the file keeps what it
+ *   had — or stays absent;
+ * - a FIFO, a character device or a socket: written through as the pieces come (what went out cannot be
+ *   taken back);
+ * - stdout (`-`, or no target at all): each piece is given to `stdout`, likewise.
+ * Only commands whose output is one sequence of text written in order use this; the plan was checked
+ * before any work, as for every output.
+ */
+export class AppendedOutput {
+  private file?: { outs: StreamedOutputs; key: string; position: number } | undefined;
+  private stream?: { t: Extract<OutputTarget, { kind: 'stream' }>; fd: number } | undefined;
+
+  /**
+   * Opens the target (a temporary file for a regular file; a stream itself); `undefined` is stdout.
+   * @throws DataError naming the option and the path when a stream cannot be opened.
+   */
+  constructor(
+    target: OutputTarget | undefined,
+    private readonly stdout: (text: string) => void,
+  ) {
+    if (target?.kind === 'file')
+      this.file = { outs: new StreamedOutputs({ targets: [target] }), key: target.key, position: 0 };
+    else if (target?.kind === 'stream') {
+      try {
+        this.stream = { t: target, fd: openSync(target.resolved, 'w') };
+      } catch (e) {
+        throw new DataError(`${where(target)}: cannot write (${fsReason(e)})`, target.path);
+      }
+    }
+  }
+
+  /** Writes `text` after everything appended before. */
+  append(text: string): void {
+    if (text === '') return;
+    if (this.file) {
+      const bytes = Buffer.from(text);
+      this.file.outs.write(this.file.key, bytes, this.file.position);
+      this.file.position += bytes.length;
+    } else if (this.stream) {
+      const { t, fd } = this.stream;
+      const bytes = Buffer.from(text);
+      try {
+        for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
+      } catch (e) {
+        throw new DataError(`${where(t)}: cannot write (${fsReason(e)})`, t.path);
+      }
+    } else this.stdout(text);
+  }
+
+  /** Finishes the output: a regular file is flushed and renamed into place; a stream is closed. */
+  commit(): void {
+    if (this.file) this.file.outs.commit();
+    this.close();
+  }
+
+  /** Gives up: a regular file's temporary file is removed (the target keeps what it had); a stream is closed. */
+  abort(): void {
+    this.file?.outs.abort();
+    this.close();
+  }
+
+  private close(): void {
+    this.file = undefined;
+    if (this.stream) closeSync(this.stream.fd);
+    this.stream = undefined;
+  }
+}

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -14,7 +15,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { commitOutputs, planOutputs, writeOutput } from '../../src/io/outputs.js';
+import { AppendedOutput, commitOutputs, planOutputs, writeOutput } from '../../src/io/outputs.js';
 
 const root = mkdtempSync(join(tmpdir(), 'lnn-outputs-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -181,4 +182,69 @@ describe('commitOutputs: all or none, and no temporary file left', () => {
     planOutputs([{ option: '--save', path: join(d, 'm.json') }]);
     assert.deepEqual(hidden(d).sort(), [live, other].sort());
   });
+});
+
+describe('AppendedOutput: one output written in pieces', () => {
+  const target = (path: string) => planOutputs([{ option: '-o', path }]).targets[0];
+
+  it('a regular file: the pieces go to a temporary file, renamed into place by commit (permission bits kept)', () => {
+    const d = fresh();
+    const f = join(d, 'p.csv');
+    writeFileSync(f, 'old');
+    chmodSync(f, 0o640);
+    const out = new AppendedOutput(target(f), () => assert.fail('nothing goes to stdout'));
+    out.append('index,prediction\n');
+    out.append('');
+    out.append('0,0.5\n');
+    assert.equal(readFileSync(f, 'utf8'), 'old', 'the target is untouched until the commit');
+    assert.equal(hidden(d).length, 1);
+    out.commit();
+    assert.equal(readFileSync(f, 'utf8'), 'index,prediction\n0,0.5\n');
+    assert.equal(statSync(f).mode & 0o777, 0o640);
+    assert.deepEqual(hidden(d), []);
+  });
+
+  it('abort leaves the file as it was, or absent, and no temporary file', () => {
+    const d = fresh();
+    writeFileSync(join(d, 'kept.csv'), 'old');
+    for (const name of ['kept.csv', 'new.csv']) {
+      const out = new AppendedOutput(target(join(d, name)), () => {});
+      out.append('half of it\n');
+      out.abort();
+    }
+    assert.equal(readFileSync(join(d, 'kept.csv'), 'utf8'), 'old');
+    assert.deepEqual(readdirSync(d), ['kept.csv']);
+  });
+
+  it('stdout (-, or no target) gets each piece as it comes', () => {
+    for (const t of [target('-'), undefined]) {
+      const got: string[] = [];
+      const out = new AppendedOutput(t, (s) => void got.push(s));
+      out.append('a\n');
+      out.append('b\n');
+      out.commit();
+      assert.deepEqual(got, ['a\n', 'b\n']);
+    }
+  });
+
+  it('a device is written through', () => {
+    const out = new AppendedOutput(target('/dev/null'), () => {});
+    out.append('gone\n');
+    out.commit();
+  });
+
+  it(
+    'a write the device refuses is an error naming the option and the path',
+    {
+      skip: !existsSync('/dev/full') && 'this system has no /dev/full',
+    },
+    () => {
+      const full = new AppendedOutput(target('/dev/full'), () => {});
+      assert.throws(() => full.append('x'), {
+        name: 'DataError',
+        message: '-o /dev/full: cannot write (no space left on the device)',
+      });
+      full.abort();
+    },
+  );
 });

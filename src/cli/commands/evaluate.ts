@@ -28,16 +28,22 @@ export const evalCommand: Command = {
 /**
  * Loads the model the options name and the data, fitted to the model: columns matched by name when
  * both have names (extra ones ignored with a note), missing values filled from the model's training
- * means when it has them, classes indexed as the model indexes them.
+ * means when it has them, classes indexed as the model indexes them. A .npy or HDF5 source's features are
+ * left on disk when `stream` says so, or (undefined) when they exceed half of the free memory.
  */
-export async function modelAndData(args: Parsed, io: Io, unlabeled = false): Promise<{ model: Model; data: Dataset }> {
+export async function modelAndData(
+  args: Parsed,
+  io: Io,
+  unlabeled = false,
+  stream?: boolean,
+): Promise<{ model: Model; data: Dataset }> {
   if (typeof args['model'] !== 'string') throw new UsageError('--model MODEL is required');
   const backend = await chooseBackend(args);
   const owner = `the model ${args['model']}`;
   const model = loadModel(args['model'], backend, (s) => io.err(`note: ${s}\n`));
   const given = dataSpec(args, io, unlabeled);
   // Evaluation reads the examples once, a chunk at a time: features larger than memory stay on disk.
-  const spec = { ...given, stream: await streamWhenLarge(given) };
+  const spec = { ...given, stream: stream ?? (await streamWhenLarge(given)) };
   // Only a model trained with --impute mean can fill a missing value (from its training means).
   const missingAdvice = `fill it in; only a model trained with --impute mean fills missing values (with its training means), and ${owner} was trained without it`;
   const loaded = model.imputer ? await loadDatasetKeepingMissing(spec) : await loadDataset({ ...spec, missingAdvice });

@@ -1,13 +1,17 @@
+import { probeFeatures } from '../../data/load.js';
 import { planOutputs } from '../../io/outputs.js';
-import { commitWithSignals, inputsOf, outputsOf, usesStdout } from '../outputs.js';
-import { choiceOption, type Command, type Io, type Parsed } from '../command.js';
-import { backendOption, dataOptions } from '../shared.js';
+import { inputsOf, outputsOf, usesStdout } from '../outputs.js';
+import { choiceOption, numberOption, UsageError, type Command, type Io, type Parsed } from '../command.js';
+import { PREDICT_FORMATS, predictionText } from '../predict/format.js';
+import { PREDICT_BATCH, writePredictions } from '../predict/write.js';
+import { backendOption, dataOptions, dataSpec } from '../shared.js';
 import { modelAndData } from './evaluate.js';
 
 export const predictCommand: Command = {
   name: 'predict',
   summary: 'one prediction per example from a saved model, as CSV or JSON',
-  usage: '--model MODEL (--data FILE | --x X.npy [--y Y.npy]) [--format csv|json] [-o FILE]',
+  usage:
+    '--model MODEL (--data FILE | --x X.npy [--y Y.npy]) [--format csv|json] [-o FILE] [--stream] [--batch-size N]',
   options: {
     model: { type: 'string', value: 'MODEL', description: 'a model file written by lnn train --save' },
     ...dataOptions,
@@ -20,55 +24,62 @@ export const predictCommand: Command = {
       description: "write to FILE (atomically) instead of stdout; '-' is stdout",
     },
     json: { type: 'boolean', description: 'same as --format json' },
+    stream: {
+      type: 'boolean',
+      description:
+        'leave the .npy or HDF5 features on disk and read them a batch at a time (automatic when they exceed half of the free memory)',
+    },
+    'batch-size': {
+      type: 'string',
+      value: 'N',
+      description: 'examples read, predicted and written at a time (rounded up to a multiple of 1024)',
+      default: String(PREDICT_BATCH),
+    },
   },
+  details: [
+    'Predictions are written a batch of examples at a time, as they are made, so memory holds one batch',
+    'whatever the number of examples. -o FILE is written to a temporary file beside FILE and renamed into',
+    'place at the end: bad input halfway (a non-finite value, a file cut short) leaves FILE as it was.',
+    'On stdout (no -o, or -o -) the batches before the bad one have been printed when the error comes.',
+  ].join('\n'),
   run: async (args, io) => runPredict(args, io),
 };
 
 async function runPredict(args: Parsed, io: Io): Promise<number> {
-  const format = args['json'] ? 'json' : choiceOption(args, 'format', ['csv', 'json'] as const)!;
+  const format = args['json'] ? 'json' : choiceOption(args, 'format', PREDICT_FORMATS)!;
+  const batch = numberOption(args, 'batch-size', { integer: true, min: 1 })!;
   const plan = planOutputs(outputsOf(args, ['output']), inputsOf(args, ['model', 'data', 'x', 'y']));
-  const { model, data } = await modelAndData(args, io, true);
-  const AL = model.forward(data.X);
-  const m = data.X.cols,
-    n = AL.rows;
-  let text: string;
-  if (model.isClassifier) {
-    const cls = model.predictClasses(data.X);
-    const names = model.classes;
-    const prob = (j: number) => (n === 1 ? AL.data[j]! : AL.data[cls[j]! * m + j]!);
-    if (format === 'json') {
-      const rows = Array.from(cls, (c, j) => ({
-        index: j,
-        class: names ? names[c] : c,
-        classIndex: c,
-        probability: prob(j),
-      }));
-      text = JSON.stringify({ predictions: rows }) + '\n';
-    } else {
-      const rows = Array.from(cls, (c, j) => `${j},${csvField(String(names ? names[c] : c))},${prob(j)}`);
-      text = ['index,class,probability', ...rows].join('\n') + '\n';
-    }
-  } else {
-    const row = (j: number) => Array.from({ length: n }, (_, i) => AL.data[i * m + j]!);
-    if (format === 'json')
-      text =
-        JSON.stringify({ predictions: Array.from({ length: m }, (_, j) => (n === 1 ? row(j)[0] : row(j))) }) + '\n';
-    else
-      text =
-        [
-          ['index', ...Array.from({ length: n }, (_, i) => (n === 1 ? 'prediction' : `y${i}`))].join(','),
-          ...Array.from({ length: m }, (_, j) => [j, ...row(j)].join(',')),
-        ].join('\n') + '\n';
+  if (args['stream']) await checkStreamable(args);
+  const { model, data } = await modelAndData(args, io, true, args['stream'] ? true : undefined);
+  let m: number;
+  try {
+    const text = predictionText(format, {
+      units: model.arch.dims[model.depth]!,
+      classifier: model.isClassifier,
+      classes: model.classes,
+    });
+    m = await writePredictions(model, data.X, text, {
+      batch,
+      target: plan.targets[0],
+      stdout: io.out,
+      drain: io.drain,
+    });
+  } finally {
+    model.dispose();
   }
-  model.dispose();
-  if (plan.targets.length === 0) io.out(text);
-  else {
-    await commitWithSignals(plan, { '--output': text }, io.out);
-    if (!usesStdout(plan)) io.err(`wrote ${m} predictions to ${String(args['output'])}\n`);
-  }
+  if (plan.targets.length > 0 && !usesStdout(plan)) io.err(`wrote ${m} predictions to ${String(args['output'])}\n`);
   return 0;
 }
 
-function csvField(s: string): string {
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+/** --stream needs a source read by row ranges: a .npy (--x) or an HDF5 file. */
+async function checkStreamable(args: Parsed): Promise<void> {
+  const spec = dataSpec(args, undefined, true);
+  if ((await probeFeatures(spec)) !== undefined) return;
+  const source = spec.x ?? spec.data ?? 'the data';
+  const convert = /\.(csv|tsv)$/i.test(source)
+    ? `; convert it once (lnn convert --data ${source} --out DIR) and predict on --x DIR/x.npy`
+    : '';
+  throw new UsageError(
+    `--stream reads .npy (--x) and HDF5 files by row ranges, and ${source} can only be read whole${convert}`,
+  );
 }
