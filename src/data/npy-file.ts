@@ -181,7 +181,19 @@ export function truncated(
   );
 }
 
-/** Rows of a .npy file on disk, read with pread at their byte offsets. */
+/**
+ * Closes the file of an NpyFileRows that is no longer reachable: a command ends with its process, but a
+ * program that opens data sets over and over (a server, a notebook) would otherwise run out of descriptors.
+ */
+const closeWhenCollected = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // Already closed: nothing to release.
+  }
+});
+
+/** Rows of a .npy file on disk, read with pread at their byte offsets; the file closes when the rows are collected. */
 class NpyFileRows implements RowBacking {
   readonly m: number;
   readonly n: number;
@@ -195,8 +207,14 @@ class NpyFileRows implements RowBacking {
   constructor(readonly source: string) {
     const o = openNpy(source);
     this.fd = o.fd;
-    ({ m: this.m, n: this.n } = exampleShape(o.header, source));
-    this.layout = npyLayout(o.header.descr, source);
+    try {
+      ({ m: this.m, n: this.n } = exampleShape(o.header, source));
+      this.layout = npyLayout(o.header.descr, source);
+    } catch (e) {
+      closeSync(o.fd);
+      throw e;
+    }
+    closeWhenCollected.register(this, o.fd);
     this.stored = this.layout.stored;
     this.rowBytes = this.n * STORED_TYPES[this.stored].bytes;
     this.dataOffset = o.header.dataOffset;

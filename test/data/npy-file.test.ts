@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { STORED_TYPES, toMatrix, type StoredType } from '../../src/data/features
 import { loadNpyPair } from '../../src/data/load.js';
 import { allocNpy, encodeNpy, npyHeader, parseNpy, parseNpyStrings } from '../../src/data/npy.js';
 import { loadNpyRows, openNpyRows, probeNpy } from '../../src/data/npy-file.js';
+import { repoRoot } from '../helpers/util.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lnn-npy-file-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -134,5 +136,30 @@ describe('allocNpy: a .npy of any stored type, filled through a typed array', ()
       assert.equal(bytes.length - out.length * STORED_TYPES[type].bytes, 128, type);
       assert.deepEqual(Array.from(toMatrix(rows).data), [0, 2, 4, 100, 1, 3, 5, 127], type);
     }
+  });
+});
+
+describe('a .npy left on disk holds its file only while it is used', () => {
+  it('opening the same file 500 times and dropping it does not keep 500 descriptors', () => {
+    const file = npy('fds.npy', [4, 2], '<f4', [1, 2, 3, 4, 5, 6, 7, 8]);
+    const code = `
+      import { readdirSync } from 'node:fs';
+      import { openNpyRows } from './src/data/npy-file.ts';
+      const open = () => readdirSync('/proc/self/fd').length;
+      const before = open();
+      for (let i = 0; i < 500; i++) if (openNpyRows(${JSON.stringify(file)}).cols !== 4) throw new Error('shape');
+      const held = open() - before;
+      for (let round = 0; round < 5; round++) {
+        globalThis.gc();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      console.log(JSON.stringify({ held, after: open() - before }));`;
+    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', code], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+    const { held, after: left } = JSON.parse(out) as { held: number; after: number };
+    assert.ok(held >= 400, `the rows hold their files while reachable (${held})`);
+    assert.ok(left < 50, `${left} descriptors still open after the rows were collected`);
   });
 });
