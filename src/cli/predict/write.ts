@@ -1,13 +1,12 @@
 import { featureSource, type Features } from '../../data/features.js';
 import { EVAL_CHUNK } from '../../evaluate/metrics.js';
-import { AppendedOutput, removeTemporaries, type OutputTarget } from '../../io/outputs.js';
+import { AppendedOutput, type OutputTarget } from '../../io/outputs.js';
 import type { Model } from '../../train/model.js';
+import { withSignalsHandled } from '../outputs.js';
 import type { PredictionText } from './format.js';
 
 /** Examples read, predicted and written at a time by default: a few hundred KB of text, whatever m. */
 export const PREDICT_BATCH = 4 * EVAL_CHUNK;
-
-const SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
 
 /**
  * The batches of m examples for a batch size of `batch`: [start, end) ranges in order. Their starts
@@ -48,43 +47,34 @@ export async function writePredictions(
 ): Promise<number> {
   const src = featureSource(X);
   const m = src.cols;
-  // The handlers come first: from the moment the temporary file exists, a signal removes it.
-  const handlers = Object.entries(SIGNALS).map(([name, code]) => {
-    const handler = () => {
-      removeTemporaries();
-      process.exit(128 + code);
-    };
-    process.on(name, handler);
-    return () => process.off(name, handler);
-  });
-  let out: AppendedOutput | undefined;
-  try {
-    out = new AppendedOutput(options.target, options.stdout);
-    // The head goes out with the first batch: an input that fails in its first batch writes nothing.
-    let head = text.head;
-    for (const { start, end } of predictBatches(m, options.batch)) {
-      const b = end - start;
-      const AL = model.forward(src.take(Int32Array.from({ length: b }, (_, j) => start + j)));
-      let cls: Int32Array | undefined;
-      if (model.isClassifier) {
-        cls = new Int32Array(b);
-        // The rule Model.predictClasses applies: A[L] > 0.5 for a sigmoid, argmax for a softmax.
-        model.backend.predictClasses(AL, cls, 0.5);
+  // The handlers come first: from the moment the temporary file exists, a signal removes it. A signal
+  // during the (synchronous) commit takes effect after it, the output complete.
+  await withSignalsHandled(async () => {
+    let out: AppendedOutput | undefined;
+    try {
+      out = new AppendedOutput(options.target, options.stdout);
+      // The head goes out with the first batch: an input that fails in its first batch writes nothing.
+      let head = text.head;
+      for (const { start, end } of predictBatches(m, options.batch)) {
+        const b = end - start;
+        const AL = model.forward(src.take(Int32Array.from({ length: b }, (_, j) => start + j)));
+        let cls: Int32Array | undefined;
+        if (model.isClassifier) {
+          cls = new Int32Array(b);
+          // The rule Model.predictClasses applies: A[L] > 0.5 for a sigmoid, argmax for a softmax.
+          model.backend.predictClasses(AL, cls, 0.5);
+        }
+        out.append(head + text.rows(AL, cls, start));
+        head = '';
+        await options.drain?.();
+        await new Promise((resolve) => setImmediate(resolve));
       }
-      out.append(head + text.rows(AL, cls, start));
-      head = '';
-      await options.drain?.();
-      await new Promise((resolve) => setImmediate(resolve));
+      out.append(head + text.tail);
+      out.commit();
+    } catch (e) {
+      out?.abort();
+      throw e;
     }
-    out.append(head + text.tail);
-    out.commit();
-    // A signal that came during the (synchronous) commit takes effect now, the output complete.
-    await new Promise((resolve) => setImmediate(resolve));
-  } catch (e) {
-    out?.abort();
-    throw e;
-  } finally {
-    for (const off of handlers) off();
-  }
+  });
   return m;
 }
