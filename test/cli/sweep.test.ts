@@ -403,10 +403,12 @@ describe('lnn sweep refuses bad input in one line', { concurrency: true }, () =>
       1,
       /--save-best .*: cannot write \(the directory .* does not exist\)/,
     );
+    // A file of this test's own: the tests of this suite run concurrently.
+    writeFileSync(f('not-a-dir.json'), '{}');
     await fails(
-      [...IRIS, '--lr', '0.1', '--lr', '0.2', '--dir', f('bad-space.json')],
+      [...IRIS, '--lr', '0.1', '--lr', '0.2', '--dir', f('not-a-dir.json')],
       1,
-      /--dir .*bad-space.json: is a file, not a directory/,
+      /--dir .*not-a-dir.json: is a file, not a directory/,
     );
   });
 });
