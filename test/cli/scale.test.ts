@@ -81,6 +81,26 @@ describe('lnn train --stream', { concurrency: true }, () => {
       assert.ok((JSON.parse(b.stdout) as { streamed?: { buffers: number } }).streamed!.buffers > 0);
     });
 
+  it('lnn eval --stream reads the .npy a chunk at a time and reports what it reports in memory', async () => {
+    const model = join(dir, 'eval-model.json');
+    const t = await lnnInProcess(['train', '--x', p.x, '--y', p.y, ...base, '--save', model]);
+    assert.equal(t.code, 0, t.stderr);
+    const inMemory = await lnnInProcess(['eval', '--model', model, '--x', p.x, '--y', p.y, '--json']);
+    const streamed = await lnnInProcess(['eval', '--model', model, '--x', p.x, '--y', p.y, '--json', '--stream']);
+    assert.equal(inMemory.code, 0, inMemory.stderr);
+    assert.equal(streamed.code, 0, streamed.stderr);
+    assert.equal(JSON.parse(streamed.stdout).m, 3000);
+    assert.equal(streamed.stdout, inMemory.stdout);
+    const csv = join(dir, 'eval.csv');
+    writeFileSync(csv, 'a,b,label\n1,2,x\n');
+    const r = await lnnInProcess(['eval', '--model', model, '--data', csv, '--stream']);
+    assert.equal(r.code, 2);
+    assert.equal(
+      r.stderr,
+      `lnn eval: --stream reads .npy (--x) and HDF5 files by row ranges, and ${csv} can only be read whole; convert it once (lnn convert --data ${csv} --out DIR) and evaluate on --x DIR/x.npy --y DIR/y.npy (lnn eval --help)\n`,
+    );
+  });
+
   it('streams by itself, with a note, when the features exceed --memory; blocks by default', async () => {
     const auto = await lnnInProcess(['train', '--x', p.x, '--y', p.y, ...base, '--memory', '40k']);
     assert.equal(auto.code, 0, auto.stderr);

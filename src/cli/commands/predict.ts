@@ -1,11 +1,10 @@
-import { probeFeatures } from '../../data/load.js';
 import { planOutputs } from '../../io/outputs.js';
 import { inputsOf, outputsOf, usesStdout } from '../outputs.js';
-import { choiceOption, numberOption, UsageError, type Command, type Io, type Parsed } from '../command.js';
+import { choiceOption, numberOption, type Command, type Io, type Parsed } from '../command.js';
 import { PREDICT_FORMATS, predictionText } from '../predict/format.js';
 import { PREDICT_BATCH, writePredictions } from '../predict/write.js';
-import { backendOption, dataOptions, dataSpec } from '../shared.js';
-import { modelAndData } from './evaluate.js';
+import { backendOption, dataOptions } from '../shared.js';
+import { modelAndData, streamOption } from './evaluate.js';
 
 export const predictCommand: Command = {
   name: 'predict',
@@ -24,11 +23,7 @@ export const predictCommand: Command = {
       description: "write to FILE (atomically) instead of stdout; '-' is stdout",
     },
     json: { type: 'boolean', description: 'same as --format json' },
-    stream: {
-      type: 'boolean',
-      description:
-        'leave the .npy or HDF5 features on disk and read them a batch at a time (automatic when they exceed half of the free memory)',
-    },
+    ...streamOption,
     'batch-size': {
       type: 'string',
       value: 'N',
@@ -49,8 +44,7 @@ async function runPredict(args: Parsed, io: Io): Promise<number> {
   const format = args['json'] ? 'json' : choiceOption(args, 'format', PREDICT_FORMATS)!;
   const batch = numberOption(args, 'batch-size', { integer: true, min: 1 })!;
   const plan = planOutputs(outputsOf(args, ['output']), inputsOf(args, ['model', 'data', 'x', 'y']));
-  if (args['stream']) await checkStreamable(args);
-  const { model, data } = await modelAndData(args, io, true, args['stream'] ? true : undefined);
+  const { model, data } = await modelAndData(args, io, true);
   let m: number;
   try {
     const text = predictionText(format, {
@@ -69,17 +63,4 @@ async function runPredict(args: Parsed, io: Io): Promise<number> {
   }
   if (plan.targets.length > 0 && !usesStdout(plan)) io.err(`wrote ${m} predictions to ${String(args['output'])}\n`);
   return 0;
-}
-
-/** --stream needs a source read by row ranges: a .npy (--x) or an HDF5 file. */
-async function checkStreamable(args: Parsed): Promise<void> {
-  const spec = dataSpec(args, undefined, true);
-  if ((await probeFeatures(spec)) !== undefined) return;
-  const source = spec.x ?? spec.data ?? 'the data';
-  const convert = /\.(csv|tsv)$/i.test(source)
-    ? `; convert it once (lnn convert --data ${source} --out DIR) and predict on --x DIR/x.npy`
-    : '';
-  throw new UsageError(
-    `--stream reads .npy (--x) and HDF5 files by row ranges, and ${source} can only be read whole${convert}`,
-  );
 }
