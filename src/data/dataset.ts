@@ -210,14 +210,16 @@ export function validateDataset(d: Dataset, missing: MissingValues = {}): void {
       `${d.source}: X has m = ${X.cols} examples but the labels have ${labels.cols}; they must match one to one`,
     );
   const bad = firstNonFiniteFeature(X, missing.keep === true);
-  if (bad && Number.isNaN(bad.value))
-    throw new DataError(
-      `${d.source}: feature ${bad.row} of example ${bad.col} is NaN (a missing value); features must be finite numbers: ${missing.advice ?? IMPUTE_ADVICE}`,
-    );
-  if (bad)
-    throw new DataError(
-      `${d.source}: feature ${bad.row} of example ${bad.col} is ${bad.value}; features must be finite numbers`,
-    );
+  if (bad) {
+    // Worded as a batch checked while it is read names it (src/data/fits.ts, origin.ts' describeEntry).
+    const name = d.featureNames?.[bad.row];
+    const at = `${d.source}: example ${bad.col}, feature ${name !== undefined ? `'${printable(name)}'` : bad.row}`;
+    if (Number.isNaN(bad.value))
+      throw new DataError(
+        `${at} is NaN (a missing value); features must be finite numbers: ${missing.advice ?? IMPUTE_ADVICE}`,
+      );
+    throw new DataError(`${at} is ${bad.value}; features must be finite numbers`);
+  }
   const badY = firstNonFinite(labels);
   if (badY)
     throw new DataError(`${d.source}: label of example ${badY.col} is ${badY.value}; labels must be finite numbers`);

@@ -17,7 +17,7 @@ import { firstNonFinite } from './gather.js';
  * one, so the advice holds for both.
  */
 const UNFILLED =
-  "values must be finite numbers: fill it in, or pass --impute mean to lnn train to fill it with the feature's mean over the training set";
+  "features must be finite numbers: fill it in, or pass --impute mean to lnn train to fill it with the feature's mean over the training set";
 
 /** The largest finite float32, (2 − 2⁻²³)·2¹²⁷. */
 export const FLOAT32_MAX = 3.4028234663852886e38;
@@ -68,7 +68,8 @@ export function checkGathered(
     col = k % converted.cols;
   const { value, where: at } = rawAt(row, col);
   if (Number.isNaN(value) && rows === 'feature') throw new DataError(`${at} is NaN (a missing value); ${UNFILLED}`);
-  if (!Number.isFinite(value)) throw new DataError(`${at} is ${value}; values must be finite numbers`);
+  if (!Number.isFinite(value))
+    throw new DataError(`${at} is ${value}; ${rows === 'feature' ? 'features' : 'labels'} must be finite numbers`);
   const dtype = converted.dtype;
   const range = dtype === 'float32' ? ` (±${FLOAT32_MAX.toPrecision(5)})` : '';
   const norm = normalization?.kind !== 'none' ? normalization : undefined;

@@ -74,19 +74,19 @@ describe('NaN in a .npy file across commands', { concurrency: false }, () => {
   });
 
   test('without --impute: train and sweep refuse it in memory, naming the file, feature and example; streamed, too', async () => {
-    const message = `${f('x.npy')}: feature 2 of example 17 is NaN (a missing value); features must be finite numbers: ${ADVICE}`;
+    const message = `${f('x.npy')}: example 17, feature 2 is NaN (a missing value); features must be finite numbers: ${ADVICE}`;
     const t = await lnnInProcess(['train', ...NPY(), ...COMMON]);
     assert.equal(t.code, 1);
     assert.equal(t.stderr, `lnn train: ${message}\n`);
     const s = await lnnInProcess(['sweep', ...NPY(), ...COMMON, '--lr', '0.1', '--lr', '0.01', '--dir', f('sw0')]);
     assert.equal(s.code, 1);
     assert.equal(s.stderr, `lnn sweep: ${message}\n`);
-    // Streamed, values are checked as a batch is gathered, feature by feature: feature 0 of example 40 first.
+    // Streamed, values are checked as a batch is gathered, feature by feature: example 40, feature 0 first.
     const st = await lnnInProcess(['train', ...NPY(), ...COMMON, '--stream', '--split', 'none']);
     assert.equal(st.code, 1);
     assert.equal(
       st.stderr,
-      `lnn train: ${f('x.npy')}: example 40, feature 0 is NaN (a missing value); values must be finite numbers: fill it in, or pass --impute mean to lnn train to fill it with the feature's mean over the training set\n`,
+      `lnn train: ${f('x.npy')}: example 40, feature 0 is NaN (a missing value); features must be finite numbers: fill it in, or pass --impute mean to lnn train to fill it with the feature's mean over the training set\n`,
     );
   });
 
@@ -124,7 +124,7 @@ describe('NaN in a .npy file across commands', { concurrency: false }, () => {
     assert.equal(bad.code, 1);
     assert.equal(
       bad.stderr,
-      `lnn eval: ${f('x.npy')}: feature 2 of example 17 is NaN (a missing value); features must be finite numbers: fill it in; only a model trained with --impute mean fills missing values (with its training means), and the model ${plain} was trained without it\n`,
+      `lnn eval: ${f('x.npy')}: example 17, feature 2 is NaN (a missing value); features must be finite numbers: fill it in; only a model trained with --impute mean fills missing values (with its training means), and the model ${plain} was trained without it\n`,
     );
   });
 

@@ -249,7 +249,7 @@ describe('bad input halfway', () => {
       assert.equal(r.code, 1);
       assert.equal(
         r.stderr,
-        `lnn predict: ${f('x-nan.npy')}: example 2100, feature 1 is NaN (a missing value); values must be finite numbers: fill it in, or pass --impute mean to lnn train to fill it with the feature's mean over the training set\n`,
+        `lnn predict: ${f('x-nan.npy')}: example 2100, feature 1 is NaN (a missing value); features must be finite numbers: fill it in, or pass --impute mean to lnn train to fill it with the feature's mean over the training set\n`,
       );
       if (format === 'csv') assert.equal(r.stdout.split('\n').length - 1, 1 + 2048);
       // A cut JSON document is no document: a reader cannot take it for the whole.
@@ -263,7 +263,7 @@ describe('bad input halfway', () => {
       [
         f('x-nan.npy'),
         ['--stream'],
-        `${f('x-nan.npy')}: example 2100, feature 1 is NaN (a missing value); values must be finite numbers: fill it in, or pass --impute mean to lnn train to fill it with the feature's mean over the training set`,
+        `${f('x-nan.npy')}: example 2100, feature 1 is NaN (a missing value); features must be finite numbers: fill it in, or pass --impute mean to lnn train to fill it with the feature's mean over the training set`,
       ],
       [
         f('x-huge.npy'),
@@ -298,7 +298,7 @@ describe('bad input halfway', () => {
     assert.equal(r.code, 1);
     assert.equal(
       r.stderr,
-      `lnn predict: ${f('x-nan.npy')}: feature 1 of example 2100 is NaN (a missing value); features must be finite numbers: fill it in; only a model trained with --impute mean fills missing values (with its training means), and the model ${f('sigmoid.json')} was trained without it\n`,
+      `lnn predict: ${f('x-nan.npy')}: example 2100, feature 1 is NaN (a missing value); features must be finite numbers: fill it in; only a model trained with --impute mean fills missing values (with its training means), and the model ${f('sigmoid.json')} was trained without it\n`,
     );
     assert.deepEqual(r.pieces, []);
   });

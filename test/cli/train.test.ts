@@ -184,7 +184,7 @@ describe('lnn train / eval / predict', { concurrency: false }, () => {
       ],
       [
         ['--x', f('x_nan.npy'), '--y', f('y.npy')],
-        /x_nan\.npy: feature 2 of example 17 is NaN \(a missing value\); features must be finite numbers: fill it in, or pass --impute mean/,
+        /x_nan\.npy: example 17, feature 2 is NaN \(a missing value\); features must be finite numbers: fill it in, or pass --impute mean/,
       ],
       [['--x', f('x.npy'), '--y', f('y_short.npy')], /y_short\.npy: has 199 labels but X has m = 200 examples/],
       [['--x', f('missing.npy'), '--y', f('y.npy')], /missing\.npy: cannot read \(no such file or directory\)/],

@@ -100,7 +100,7 @@ describe('mean imputation fitted on train', () => {
             'inf',
           ),
         ),
-      { message: 'inf: feature 0 of example 1 is Infinity; features must be finite numbers' },
+      { message: "inf: example 1, feature 'f0' is Infinity; features must be finite numbers" },
     );
   });
 });

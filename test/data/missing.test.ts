@@ -66,10 +66,10 @@ describe('NaN in a binary file is a missing value', () => {
     it(`${what}: refused without imputation, naming the file, the feature and the example, and what to do`, async () => {
       await assert.rejects(loadDataset(spec(false)), {
         name: 'DataError',
-        message: `${source}: feature 2 of example 1 is NaN (a missing value); features must be finite numbers: ${ADVICE}`,
+        message: `${source}: example 1, feature 2 is NaN (a missing value); features must be finite numbers: ${ADVICE}`,
       });
       await assert.rejects(loadDataset({ ...spec(false), missingAdvice: 'retrain' }), {
-        message: `${source}: feature 2 of example 1 is NaN (a missing value); features must be finite numbers: retrain`,
+        message: `${source}: example 1, feature 2 is NaN (a missing value); features must be finite numbers: retrain`,
       });
     });
 
@@ -102,10 +102,10 @@ describe('NaN in a binary file is a missing value', () => {
       [{ data: f('x.h5'), hdf5: { xKey: 'xinf', yKey: 'y' } }, `${f('x.h5')}:xinf`],
     ];
     for (const [spec, source] of cases) {
-      const message = `${source}: feature 1 of example 2 is -Infinity; features must be finite numbers`;
+      const message = `${source}: example 2, feature 1 is -Infinity; features must be finite numbers`;
       await assert.rejects(loadDatasetKeepingMissing(spec), { name: 'DataError', message });
       // Without imputation the NaN before it is what is refused first.
-      await assert.rejects(loadDataset(spec), { message: /feature 2 of example 1 is NaN \(a missing value\)/ });
+      await assert.rejects(loadDataset(spec), { message: /example 1, feature 2 is NaN \(a missing value\)/ });
     }
   });
 
@@ -120,12 +120,12 @@ describe('NaN in a binary file is a missing value', () => {
     assert.throws(() => checkGathered(batch, () => ({ value: NaN, where: 'X.npy: example 7, feature 0' })), {
       name: 'DataError',
       message:
-        "X.npy: example 7, feature 0 is NaN (a missing value); values must be finite numbers: fill it in, or pass --impute mean to lnn train to fill it with the feature's mean over the training set",
+        "X.npy: example 7, feature 0 is NaN (a missing value); features must be finite numbers: fill it in, or pass --impute mean to lnn train to fill it with the feature's mean over the training set",
     });
     // Targets are not features: no imputation applies to them.
     assert.throws(
       () => checkGathered(batch, () => ({ value: NaN, where: 'Y: example 7, the label' }), undefined, 'target'),
-      { message: 'Y: example 7, the label is NaN; values must be finite numbers' },
+      { message: 'Y: example 7, the label is NaN; labels must be finite numbers' },
     );
   });
 });
