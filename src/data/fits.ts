@@ -74,7 +74,14 @@ export function checkGathered(
   const range = dtype === 'float32' ? ` (±${FLOAT32_MAX.toPrecision(5)})` : '';
   const norm = normalization?.kind !== 'none' ? normalization : undefined;
   const made = norm ? `, which --normalize ${normalizeName(norm)} makes ${c[k]}` : '';
-  const scaling = norm ? 'use --normalize minmax or standard' : 'scale the data (--normalize minmax or standard)';
+  // A fitted scaling (minmax, standard) is already the advice: the value lies far outside the data it was
+  // fitted on (a dev, test or prediction set unlike the training set). A fixed divisor may be the cause.
+  const fitted = norm?.kind === 'minmax' || norm?.kind === 'standard';
+  const scaling = fitted
+    ? `check the value: it lies far outside the training data, on which --normalize ${normalizeName(norm)} was fitted`
+    : norm
+      ? 'use --normalize minmax or standard'
+      : 'scale the data (--normalize minmax or standard)';
   const advice = dtype === 'float32' ? `train with --dtype float64, or ${scaling}` : scaling;
   throw new DataError(`${at} is ${value}${made}, beyond the range of ${dtype}${range}; ${advice}`);
 }

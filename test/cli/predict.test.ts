@@ -268,7 +268,7 @@ describe('bad input halfway', () => {
       [
         f('x-huge.npy'),
         [],
-        `${f('x-huge.npy')}: example 1500, feature 2 is 1e+300, which --normalize minmax makes Infinity, beyond the range of float32 (±3.4028e+38); train with --dtype float64, or use --normalize minmax or standard`,
+        `${f('x-huge.npy')}: example 1500, feature 2 is 1e+300, which --normalize minmax makes Infinity, beyond the range of float32 (±3.4028e+38); train with --dtype float64, or check the value: it lies far outside the training data, on which --normalize minmax was fitted`,
       ],
     ] as const) {
       for (const out of ['kept.csv', 'new.csv']) {
