@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import { DataError } from '../core/errors.js';
 import { CONNECT_TIMEOUT_MS, connectionOf, shownUrl, type RedisTarget } from './redis-target.js';
 import type { SweepData } from './record.js';
-import type { Executor, TrialRun, TrialSpec } from './scheduler.js';
+import { failedTrial, type Executor, type TrialRun, type TrialSpec } from './scheduler.js';
 
 export { connectionOf, shownUrl, type RedisTarget } from './redis-target.js';
 
@@ -147,7 +147,7 @@ export class QueueExecutor implements Executor {
         continue;
       }
       if (job && state === 'completed') return job.returnvalue;
-      if (job) return failedRun(spec, job.failedReason || 'the job failed', job.processedBy);
+      if (job) return failedTrial(spec, job.failedReason || 'the job failed', job.processedBy ?? 'queue');
       await sleep(POLL_MS);
     }
   }
@@ -161,24 +161,6 @@ export class QueueExecutor implements Executor {
   async close(): Promise<void> {
     await this.queue.close();
   }
-}
-
-function failedRun(spec: TrialSpec, why: string, ranOn: string | undefined): TrialRun {
-  return {
-    result: {
-      id: spec.id,
-      index: spec.index,
-      values: spec.values,
-      ...(spec.reason ? { reason: spec.reason } : {}),
-      ...(spec.parent ? { parent: spec.parent } : {}),
-      ...(spec.move ? { move: spec.move } : {}),
-      status: 'failed',
-      error: why,
-      seconds: 0,
-      ranOn: ranOn ?? 'queue',
-      finishedAt: new Date().toISOString(),
-    },
-  };
 }
 
 /** A job this worker refuses (foreign data, a path outside its data root): it fails at once, no retries. */

@@ -22,6 +22,34 @@ export interface TrialRun {
   model?: string;
 }
 
+/** What a trial's result repeats of its spec: id, index, values, and why and from which trial it was proposed. */
+export function trialIdentity(
+  spec: TrialSpec,
+): Pick<TrialResult, 'id' | 'index' | 'values' | 'reason' | 'parent' | 'move'> {
+  return {
+    id: spec.id,
+    index: spec.index,
+    values: spec.values,
+    ...(spec.reason ? { reason: spec.reason } : {}),
+    ...(spec.parent ? { parent: spec.parent } : {}),
+    ...(spec.move ? { move: spec.move } : {}),
+  };
+}
+
+/** A trial that failed before it trained (its thread died, its job failed): `error` says why, `ranOn` where. */
+export function failedTrial(spec: TrialSpec, error: string, ranOn: string): TrialRun {
+  return {
+    result: {
+      ...trialIdentity(spec),
+      status: 'failed',
+      error,
+      seconds: 0,
+      ranOn,
+      finishedAt: new Date().toISOString(),
+    },
+  };
+}
+
 /** Where trials run. */
 export interface Executor {
   /** How many trials may run at once. */

@@ -4,7 +4,7 @@
  * over cores. A thread that dies (out of memory) fails its trial, not the sweep.
  */
 import { Worker } from 'node:worker_threads';
-import type { Executor, TrialRun, TrialSpec } from '../../experiments/scheduler.js';
+import { failedTrial, type Executor, type TrialRun, type TrialSpec } from '../../experiments/scheduler.js';
 import type { SharedSets } from './shared-data.js';
 
 /** What a trial thread starts with. */
@@ -144,21 +144,7 @@ class Slot {
     this.current = undefined;
     if (!c) return;
     const { spec } = c;
-    c.resolve({
-      result: {
-        id: spec.id,
-        index: spec.index,
-        values: spec.values,
-        ...(spec.reason ? { reason: spec.reason } : {}),
-        ...(spec.parent ? { parent: spec.parent } : {}),
-        ...(spec.move ? { move: spec.move } : {}),
-        status: 'failed',
-        error: `the trial stopped: ${why}`,
-        seconds: 0,
-        ranOn: 'local',
-        finishedAt: new Date().toISOString(),
-      },
-    });
+    c.resolve(failedTrial(spec, `the trial stopped: ${why}`, 'local'));
   }
 
   async terminate(): Promise<void> {

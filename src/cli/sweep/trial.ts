@@ -5,7 +5,7 @@
 import type { Backend } from '../../backend/backend.js';
 import { formatPercent } from '../../core/text.js';
 import { rungIterations } from '../../experiments/prune.js';
-import type { TrialRun, TrialSpec } from '../../experiments/scheduler.js';
+import { trialIdentity, type TrialRun, type TrialSpec } from '../../experiments/scheduler.js';
 import type { TrialResult, TrialStatus } from '../../experiments/trial.js';
 import { modelToJSON } from '../../train/modelFile.js';
 import type { EvalPoint } from '../../train/record.js';
@@ -42,15 +42,7 @@ export function runTrial(
   rung?: RungCheck,
 ): TrialRun {
   const t0 = performance.now();
-  const base = {
-    id: spec.id,
-    index: spec.index,
-    values: spec.values,
-    ...(spec.reason ? { reason: spec.reason } : {}),
-    ...(spec.parent ? { parent: spec.parent } : {}),
-    ...(spec.move ? { move: spec.move } : {}),
-    ranOn,
-  };
+  const base = { ...trialIdentity(spec), ranOn };
   const done = (r: Omit<TrialResult, keyof typeof base | 'seconds' | 'finishedAt'>): TrialResult => ({
     ...base,
     ...r,
