@@ -29,7 +29,7 @@ import { dirname, join, resolve } from 'node:path';
 import { DataError, fsReason } from '../core/errors.js';
 import { parseJsonText } from '../core/json.js';
 import { printable } from '../core/text.js';
-import { writeOutput } from '../io/outputs.js';
+import { processAlive, writeOutput } from '../io/outputs.js';
 import type { RunRecord } from '../train/record.js';
 import { canonicalJson, hashText } from './hash.js';
 import { describeAxis, type Axis, type TrialValues } from './space.js';
@@ -336,7 +336,7 @@ export class SweepRecord {
     for (const name of readdirSync(models)) {
       // Also the temporary file of a model write that a signal cut short: `.ID.json.lnn-tmp-PID-RANDOM`.
       const pid = Number(/\.lnn-tmp-(\d+)-[0-9a-z]+$/.exec(name)?.[1]);
-      const stale = Number.isInteger(pid) && pid > 0 && !alive(pid);
+      const stale = Number.isInteger(pid) && pid > 0 && !processAlive(pid);
       if ((name !== `${keep}.json` && name.endsWith('.json')) || stale) rmSync(join(models, name), { force: true });
     }
   }
@@ -401,7 +401,7 @@ function takeLock(dir: string): void {
       if (code !== 'EEXIST') throw new DataError(`--dir ${dir}: cannot write (${fsReason(e)})`, dir);
     }
     const pid = Number(readLock(file));
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid))
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid))
       throw new DataError(`--dir ${dir}: is in use by another lnn process (pid ${pid})`, dir);
     rmSync(file, { force: true });
   }
@@ -420,15 +420,6 @@ function readLock(file: string): string {
     }
   } catch {
     return '';
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

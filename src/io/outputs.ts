@@ -232,7 +232,8 @@ function removeStaleTemporaries(target: string): void {
   }
 }
 
-function processAlive(pid: number): boolean {
+/** Whether process `pid` exists (one of another user, which may not be signalled, counts). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
