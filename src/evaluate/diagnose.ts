@@ -34,6 +34,13 @@ export interface Diagnosis {
   advice: string[];
 }
 
+/** A diagnosis in a table cell: 'high bias', 'high variance', 'high bias + variance', 'neither'; '—' without one. */
+export function verdictLabel(d: Pick<Diagnosis, 'highBias' | 'highVariance'> | undefined): string {
+  if (!d) return '—';
+  if (d.highBias && d.highVariance) return 'high bias + variance';
+  return d.highBias ? 'high bias' : d.highVariance ? 'high variance' : 'neither';
+}
+
 /** What to try for high bias, most promising first, given what the run already used. */
 function biasAdvice(tried: DiagnoseInput['tried'] = {}): string[] {
   return [

@@ -3,6 +3,7 @@
  * self-contained page — overlaid cost curves, overlaid dev error curves, a results table and the
  * hyperparameters side by side with the ones that differ marked. Browser-safe.
  */
+import { verdictLabel } from '../evaluate/diagnose.js';
 import type { RunRecord } from '../train/record.js';
 import type { Series } from './chart.js';
 import { escapeHtml, formatDuration, formatNumber, formatPercent } from './format.js';
@@ -23,18 +24,6 @@ export interface ComparisonOptions {
 }
 
 const COLORS = 8;
-
-function verdictOf(run: RunRecord): string {
-  const d = run.diagnosis;
-  if (!d) return '—';
-  return d.highBias && d.highVariance
-    ? 'high bias + variance'
-    : d.highBias
-      ? 'high bias'
-      : d.highVariance
-        ? 'high variance'
-        : 'neither';
-}
 
 /**
  * Several runs on one page. Every run gets a colour (`s0` … `s7`, repeating after eight) used in both
@@ -129,7 +118,7 @@ function resultsTable(runs: readonly NamedRun[]): string {
         finalCost === undefined ? '—' : formatNumber(finalCost, 4) + (diverged ? ' (diverged)' : ''),
         String(r.iterations),
         formatDuration(r.seconds),
-        verdictOf(run),
+        verdictLabel(run.diagnosis),
       ];
       return `<tr><td>${swatch(i)}${escapeHtml(label)}</td>${cells.map((c) => `<td class="num">${escapeHtml(c)}</td>`).join('')}</tr>`;
     })

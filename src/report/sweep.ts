@@ -3,6 +3,7 @@
  * each ran, for recipe and depth), dev error against each hyperparameter the sweep varied, and the
  * curves of the best trials. Browser-safe: it takes the record's contents, the caller reads the files.
  */
+import { verdictLabel } from '../evaluate/diagnose.js';
 import type { SweepIdentity } from '../experiments/record.js';
 import type { TrialValues } from '../experiments/space.js';
 import { rankTrials, type TrialResult } from '../experiments/trial.js';
@@ -27,18 +28,6 @@ export interface SweepReportOptions {
 }
 
 const COLORS = 8;
-
-function verdict(t: TrialResult): string {
-  const d = t.diagnosis;
-  if (!d) return '—';
-  return d.highBias && d.highVariance
-    ? 'high bias + variance'
-    : d.highBias
-      ? 'high bias'
-      : d.highVariance
-        ? 'high variance'
-        : 'neither';
-}
 
 function valuesText(v: TrialValues): string {
   return Object.entries(v)
@@ -76,7 +65,7 @@ export function renderSweepReport(sweep: SweepReportInput, opts: SweepReportOpti
         t.status,
         fmt(t.devError),
         fmt(t.trainError),
-        verdict(t),
+        verdictLabel(t.diagnosis),
         formatDuration(t.seconds),
         ...keys.map((k) => t.values[k as keyof TrialValues] ?? ''),
         ...(adaptive ? [t.reason ?? ''] : []),

@@ -6,7 +6,8 @@ import { describeAxis } from '../../experiments/space.js';
 import { bestTrial, rankTrials, type TrialResult } from '../../experiments/trial.js';
 import { formatCommand } from '../../report/html.js';
 import { UsageError, type Command, type Io } from '../command.js';
-import { errorText, rankedTable, trialJson, valuesText, verdictText } from '../sweep/display.js';
+import { verdictLabel } from '../../evaluate/diagnose.js';
+import { errorText, rankedTable, trialJson, valuesText } from '../sweep/display.js';
 
 export const runsCommand: Command = {
   name: 'runs',
@@ -155,7 +156,7 @@ function compareSweeps(sweeps: SweepContents[], io: Io, json: boolean): void {
     ['best trial', (_s, i) => (bests[i] ? `${bests[i].index} (${bests[i].id.slice(0, 8)})` : '—')],
     ['best dev error', (s, i) => errorText(bests[i]?.devError, classificationOf(s))],
     ['its train error', (s, i) => errorText(bests[i]?.trainError, classificationOf(s))],
-    ['its diagnosis', (_s, i) => (bests[i] ? verdictText(bests[i]) : '—')],
+    ['its diagnosis', (_s, i) => (bests[i] ? verdictLabel(bests[i].diagnosis) : '—')],
     ['its values', (_s, i) => (bests[i] ? valuesText(bests[i].values) : '—')],
   ];
   const table = [

@@ -3,6 +3,7 @@
  * ranked table, and the JSON document. `lnn runs` shows a record with the same table.
  */
 import { formatPercent, printable } from '../../core/text.js';
+import { verdictLabel } from '../../evaluate/diagnose.js';
 import type { SweepIdentity } from '../../experiments/record.js';
 import type { TrialValues } from '../../experiments/space.js';
 import { rankTrials, type TrialResult, type TrialSummary } from '../../experiments/trial.js';
@@ -18,19 +19,6 @@ export function valuesText(values: TrialValues): string {
 export function errorText(v: number | undefined, classification: boolean): string {
   if (v === undefined) return '—';
   return classification ? formatPercent(v, 2) : v.toPrecision(4);
-}
-
-/** 'high bias', 'high variance', 'both', 'neither', or '—' without a diagnosis. */
-export function verdictText(t: TrialSummary): string {
-  const d = t.diagnosis;
-  if (!d) return '—';
-  return d.highBias && d.highVariance
-    ? 'bias + variance'
-    : d.highBias
-      ? 'high bias'
-      : d.highVariance
-        ? 'high variance'
-        : 'neither';
 }
 
 /** The keys whose values differ between trials (the ones worth a column), in the order first seen. */
@@ -53,7 +41,7 @@ export function rankedTable(trials: readonly TrialResult[], classification: bool
     t.status,
     errorText(t.devError, classification),
     errorText(t.trainError, classification),
-    verdictText(t),
+    verdictLabel(t.diagnosis),
     `${t.seconds.toFixed(1)} s`,
     ...keys.map((k) => printable(t.values[k as keyof TrialValues] ?? '')),
   ]);
@@ -90,7 +78,7 @@ export class SweepProgress {
 export function trialLine(t: TrialResult, rank: number, of: number, classification: boolean, progress: string): string {
   const what =
     t.status === 'ok'
-      ? `dev ${errorText(t.devError, classification)}, train ${errorText(t.trainError, classification)}, ${verdictText(t)}; rank ${rank} of ${of}`
+      ? `dev ${errorText(t.devError, classification)}, train ${errorText(t.trainError, classification)}, ${verdictLabel(t.diagnosis)}; rank ${rank} of ${of}`
       : `${t.status}: ${printable(t.error ?? '')}`;
   return `trial ${t.index} (${t.id.slice(0, 8)}) ${valuesText(t.values)}: ${what} (${t.seconds.toFixed(1)} s) ${progress}\n`;
 }
