@@ -8,9 +8,15 @@
 import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DataError } from '../core/errors.js';
+import { parseJsonText } from '../core/json.js';
+import { checked } from '../core/schema.js';
+import { printable } from '../core/text.js';
+import { modelFromJSON } from '../train/modelFile.js';
 import { CONNECT_TIMEOUT_MS, connectionOf, shownUrl, type RedisTarget } from './redis-target.js';
-import type { SweepData } from './record.js';
-import { failedTrial, type Executor, type TrialRun, type TrialSpec } from './scheduler.js';
+import { stringifyMeasured, type SweepData } from './record.js';
+import { failedTrial, trialIdentity, type Executor, type TrialRun, type TrialSpec } from './scheduler.js';
+import { workerResult } from './schema.js';
+import { signatureProblem, signJob, signResult, type QueueSecret } from './signing.js';
 
 export { connectionOf, shownUrl, type RedisTarget } from './redis-target.js';
 
@@ -26,7 +32,16 @@ export interface TrialJob {
   sweep: string;
   data: SweepData;
   spec: TrialSpec;
+  /** HMAC-SHA256 of the rest, when the sweep has a queue secret (signing.ts). */
+  sig?: string;
 }
+
+/** A result as it travels: the trial's run, made plain JSON ("NaN" for a diverged cost), and its signature. */
+type WireResult = Record<string, unknown>;
+
+/** The note for a queue without a secret: said once by the sweep and by each worker. */
+export const UNSIGNED_NOTE =
+  'note: no queue secret (LNN_QUEUE_SECRET or --secret-file): any client of this Redis can submit jobs and results; results are still checked before they are recorded\n';
 
 /**
  * Connects once and pings, giving up at the first failure: an unreachable or refusing Redis, a password
@@ -101,66 +116,151 @@ function jobId(sweep: string, trial: string): string {
   return `${sweep}-${trial}`;
 }
 
-/** Runs a sweep's trials on the queue: every trial is a job; results come back as the jobs' return values. */
+/** Where the sweep's executor sends its trials and how it tells its user. */
+export interface QueueExecutorOptions {
+  target: RedisTarget;
+  sweep: string;
+  data: SweepData;
+  capacity: number;
+  /** Signs jobs and checks results' signatures; without one, results are checked by shape alone. */
+  secret?: QueueSecret;
+  onWarning: (text: string) => void;
+}
+
+/**
+ * Runs a sweep's trials on the queue: every trial is a job; results come back as the jobs' return
+ * values. A result is input from another machine: it is checked (signature, shape, model) and, when it
+ * fails, counted as a failed attempt and the job is queued again; after ATTEMPTS, the trial is recorded
+ * as one that no worker could run (`infrastructure`), which `--resume` runs again. The trial's identity
+ * (id, index, values) always comes from the sweep's own spec, never from the result.
+ */
 export class QueueExecutor implements Executor {
   readonly capacity: number;
-  private readonly queue: Queue<TrialJob, TrialRun>;
+  private readonly queue: Queue<TrialJob, WireResult>;
   private lostConnection = false;
 
-  constructor(
-    target: RedisTarget,
-    private readonly sweep: string,
-    private readonly data: SweepData,
-    capacity: number,
-    onWarning: (text: string) => void,
-  ) {
-    this.capacity = capacity;
-    this.queue = new Queue(QUEUE_NAME, { connection: connectionOf(target) });
+  constructor(private readonly o: QueueExecutorOptions) {
+    this.capacity = o.capacity;
+    this.queue = new Queue(QUEUE_NAME, { connection: connectionOf(o.target) });
     this.queue.on('error', (e) => {
       if (this.lostConnection) return;
       this.lostConnection = true;
-      onWarning(`lost the connection to Redis (${e.message}); retrying\n`);
+      o.onWarning(`lost the connection to Redis (${printable(e.message)}); retrying\n`);
     });
   }
 
   async run(spec: TrialSpec): Promise<TrialRun> {
-    const id = jobId(this.sweep, spec.id);
-    await this.queue.add(
-      'trial',
-      { sweep: this.sweep, data: this.data, spec },
-      {
-        jobId: id,
-        attempts: ATTEMPTS,
-        backoff: { type: 'fixed', delay: 1000 },
-      },
-    );
+    const id = jobId(this.o.sweep, spec.id);
+    const body = { sweep: this.o.sweep, data: this.o.data, spec };
+    const job: TrialJob = this.o.secret ? { ...body, sig: signJob(this.o.secret, body) } : body;
+    const add = (delay = 0) =>
+      this.queue.add('trial', job, { jobId: id, attempts: ATTEMPTS, backoff: { type: 'fixed', delay: 1000 }, delay });
+    await add();
+    for (let attempt = 1; ;) {
+      const outcome = await this.outcome(id, add);
+      const verdict = outcome.kind === 'completed' ? this.accept(spec, id, outcome.value) : outcome;
+      if (verdict.kind === 'accepted') return verdict.run;
+      // A job BullMQ already tried ATTEMPTS times (workers that died, or threw) is not tried again here.
+      const last = attempt >= ATTEMPTS || verdict.final === true;
+      const why = `trial ${spec.index}: ${verdict.reason}`;
+      if (last) return infrastructureFailure(spec, verdict.reason, verdict.ranOn ?? 'queue', attempt);
+      this.o.onWarning(`${why}; queued again (attempt ${attempt + 1} of ${ATTEMPTS})\n`);
+      await outcome.job.remove().catch(() => {});
+      await add(1000 * attempt);
+      attempt++;
+    }
+  }
+
+  /** Polls the job until it completes or fails; a job removed by hand is put back. */
+  private async outcome(id: string, add: () => Promise<unknown>): Promise<Outcome> {
     for (;;) {
       const state = await this.queue.getJobState(id);
       this.lostConnection = false;
       const done = state === 'completed' || state === 'failed';
       // Read after the state: the move to completed or failed writes the result or the reason in the same
       // step, so the job read now has it (one read before the state could hold none, the trial done since).
-      const job = done ? await Job.fromId<TrialJob, TrialRun>(this.queue, id) : undefined;
+      const job = done ? await Job.fromId<TrialJob, WireResult>(this.queue, id) : undefined;
       if (state === 'unknown' || (done && !job)) {
         // Removed by hand (or by an operator's cleanup): put it back.
-        await this.queue.add('trial', { sweep: this.sweep, data: this.data, spec }, { jobId: id, attempts: ATTEMPTS });
+        await add();
         continue;
       }
-      if (job && state === 'completed') return job.returnvalue;
-      if (job) return failedTrial(spec, job.failedReason || 'the job failed', job.processedBy ?? 'queue');
+      if (job && state === 'completed') return { kind: 'completed', job, value: job.returnvalue };
+      if (job) {
+        const ranOn = workerName(job.processedBy);
+        const why = printable(job.failedReason || 'the job failed');
+        const final = job.attemptsMade >= ATTEMPTS;
+        return { kind: 'rejected', job, reason: ranOn ? `${ranOn}: ${why}` : why, ranOn, final };
+      }
       await sleep(POLL_MS);
+    }
+  }
+
+  /** The trial's run from a worker's result, or why the result cannot be recorded. */
+  private accept(spec: TrialSpec, id: string, value: unknown): Verdict {
+    const where = `its result`;
+    try {
+      if (!value || typeof value !== 'object' || Array.isArray(value))
+        return {
+          kind: 'rejected',
+          reason: `${where} is not a trial result (${value === null ? 'null' : typeof value})`,
+        };
+      if (this.o.secret) {
+        const problem = signatureProblem(
+          this.o.secret,
+          value as WireResult,
+          (b) => signResult(this.o.secret!, id, b),
+          where,
+        );
+        if (problem) return { kind: 'rejected', reason: problem };
+      }
+      const { sig: _sig, ...body } = value as WireResult;
+      const { result, model } = checked(workerResult, body, where);
+      if (model !== undefined) checkModel(model, `${where}'s model`);
+      const run: TrialRun = { result: { ...trialIdentity(spec), ...result, ranOn: printable(result.ranOn) } };
+      return { kind: 'accepted', run: model !== undefined ? { ...run, model } : run };
+    } catch (e) {
+      if (e instanceof DataError) return { kind: 'rejected', reason: printable(e.message) };
+      throw e;
     }
   }
 
   /** The result is on disk: the job can go (a resumed sweep skips the trial by its record). */
   async recorded(spec: TrialSpec): Promise<void> {
-    const job = await Job.fromId(this.queue, jobId(this.sweep, spec.id));
+    const job = await Job.fromId(this.queue, jobId(this.o.sweep, spec.id));
     await job?.remove().catch(() => {});
   }
 
   async close(): Promise<void> {
     await this.queue.close();
   }
+}
+
+type Outcome =
+  | { kind: 'completed'; job: Job<TrialJob, WireResult>; value: unknown }
+  | { kind: 'rejected'; job: Job<TrialJob, WireResult>; reason: string; ranOn?: string | undefined; final?: boolean };
+
+type Verdict =
+  { kind: 'accepted'; run: TrialRun } | { kind: 'rejected'; reason: string; ranOn?: string; final?: boolean };
+
+/** BullMQ's worker name, as a result shows it (printable, short). */
+function workerName(name: unknown): string | undefined {
+  return typeof name === 'string' ? printable(name.slice(0, 256)) : undefined;
+}
+
+/** A model text from a worker must load: its JSON, every field and its checksum. */
+function checkModel(text: string, where: string): void {
+  modelFromJSON(parseJsonText(text, where), where).dispose();
+}
+
+/** The trial no worker could run: failed, marked so that `--resume` runs it again. */
+function infrastructureFailure(spec: TrialSpec, reason: string, ranOn: string, attempts: number): TrialRun {
+  const { result } = failedTrial(
+    spec,
+    `no worker could run it (${attempts} attempt${attempts === 1 ? '' : 's'}; the last: ${reason}); --resume runs it again`,
+    ranOn,
+  );
+  return { result: { ...result, infrastructure: true } };
 }
 
 /** A job this worker refuses (foreign data, a path outside its data root): it fails at once, no retries. */
@@ -171,21 +271,24 @@ export interface ServeOptions {
   lockSeconds: number;
   /** This worker's name in results: host:pid. */
   name: string;
+  /** Refuse jobs not signed with it, and sign every result with it. */
+  secret?: QueueSecret;
   onError: (text: string) => void;
 }
 
 /**
  * Serves the queue, one trial at a time, until closed. `run` trains the trial (in a worker thread, so
  * the lock on the job keeps being renewed while it trains) and throws `RefusedJob` for a job it must not
- * run. Returns the BullMQ worker (close it to stop).
+ * run; with a secret, a job whose signature does not check is refused before `run` sees it. Each
+ * refusal is one line on `onError` naming the job. Returns the BullMQ worker (close it to stop).
  */
 export function serveTrials(
   target: RedisTarget,
   run: (job: TrialJob) => Promise<TrialRun>,
   o: ServeOptions,
-): Worker<TrialJob, TrialRun> {
+): Worker<TrialJob, WireResult> {
   const lockDuration = o.lockSeconds * 1000;
-  const worker = new Worker<TrialJob, TrialRun>(QUEUE_NAME, async (job) => run(job.data), {
+  const worker = new Worker<TrialJob, WireResult>(QUEUE_NAME, (job) => serveOne(job, run, o), {
     connection: connectionOf(target),
     concurrency: 1,
     lockDuration,
@@ -195,9 +298,32 @@ export function serveTrials(
   });
   let reported = false;
   worker.on('error', (e) => {
-    if (!reported) o.onError(`lnn worker: ${e.message}; retrying\n`);
+    if (!reported) o.onError(`lnn worker: ${printable(e.message)}; retrying\n`);
     reported = true;
   });
   worker.on('active', () => (reported = false));
   return worker;
+}
+
+/** One job: its signature checked, the trial run, the result made plain JSON and signed for this job. */
+async function serveOne(job: Job<TrialJob, WireResult>, run: (job: TrialJob) => Promise<TrialRun>, o: ServeOptions) {
+  const name = printable(String(job.id ?? '?').slice(0, 80));
+  try {
+    const data: unknown = job.data;
+    if (!data || typeof data !== 'object' || Array.isArray(data)) throw new RefusedJob('not a trial of lnn sweep');
+    if (o.secret) {
+      const problem = signatureProblem(
+        o.secret,
+        data as Record<string, unknown>,
+        (b) => signJob(o.secret!, b),
+        'the job',
+      );
+      if (problem) throw new RefusedJob(problem);
+    }
+    const wire = JSON.parse(stringifyMeasured(await run(job.data))) as WireResult;
+    return o.secret ? { ...wire, sig: signResult(o.secret, String(job.id), wire) } : wire;
+  } catch (e) {
+    if (e instanceof RefusedJob) o.onError(`lnn worker: refused job ${name}: ${e.message}\n`);
+    throw e;
+  }
 }

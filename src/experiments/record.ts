@@ -13,25 +13,26 @@
 import {
   closeSync,
   existsSync,
-  fstatSync,
   fsyncSync,
   ftruncateSync,
   mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
-  readSync,
+  realpathSync,
   rmSync,
   statSync,
   writeSync,
 } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { DataError, fsReason } from '../core/errors.js';
 import { parseJsonText } from '../core/json.js';
+import { checked, SchemaError } from '../core/schema.js';
 import { printable } from '../core/text.js';
 import { processAlive, writeOutput } from '../io/outputs.js';
-import type { RunRecord } from '../train/record.js';
+import { releaseLock, takeLock } from './lock.js';
 import { canonicalJson, hashText } from './hash.js';
+import { startEvent, sweepIdentity, trialResult } from './schema.js';
 import { describeAxis, type Axis, type TrialValues } from './space.js';
 import type { Proposal, TrialResult } from './trial.js';
 
@@ -159,12 +160,10 @@ function readIdentity(dir: string): SweepIdentity | undefined {
     throw new DataError(`${file}: not an lnn sweep record (expected "format": "${SWEEP_FORMAT}")`, file);
   if (o.version !== SWEEP_VERSION)
     throw new DataError(
-      `${file}: sweep record version ${o.version} is not supported (this lnn reads ${SWEEP_VERSION})`,
+      `${file}: sweep record version ${printable(String(o.version))} is not supported (this lnn reads ${SWEEP_VERSION})`,
       file,
     );
-  if (typeof o.id !== 'string' || !Array.isArray(o.space) || !o.data || !o.base || typeof o.strategy !== 'string')
-    throw new DataError(`${file}: the sweep record lacks its id, space, strategy, options or data`, file);
-  return o as SweepIdentity;
+  return { format: SWEEP_FORMAT, version: SWEEP_VERSION, ...checked(sweepIdentity, o, file, file) };
 }
 
 /** The events of trials.jsonl; a last line without its newline (a crash mid-write) is left out. */
@@ -183,36 +182,32 @@ function readEvents(file: string): { events: (StartEvent | FinishEvent)[]; torn:
     .slice(0, end)
     .split('\n')
     .forEach((line, i) => {
-      if (line.trim() === '') return;
-      let e: StartEvent | FinishEvent;
-      try {
-        e = JSON.parse(line) as StartEvent | FinishEvent;
-      } catch {
-        throw new DataError(
-          `${file}: line ${i + 1} is not a JSON event; the record is damaged (not touching it)`,
-          file,
-        );
-      }
-      if ((e.event !== 'start' && e.event !== 'finish') || typeof e.id !== 'string' || typeof e.index !== 'number')
-        throw new DataError(
-          `${file}: line ${i + 1} is not a trial event; the record is damaged (not touching it)`,
-          file,
-        );
-      if (e.event === 'finish' && e.run) e.run = reviveRun(e.run);
-      events.push(e);
+      if (line.trim() !== '') events.push(parseEvent(line, `${file}: line ${i + 1}`, file));
     });
   return { events, torn, completeBytes: Buffer.byteLength(text.slice(0, end)) };
 }
 
-/** The numbers a diverged run wrote as "NaN" / "Infinity" become numbers again. */
-function reviveRun(run: RunRecord): RunRecord {
-  const num = (v: unknown) => (typeof v === 'string' ? Number(v) : v) as number;
-  for (const p of run.history?.costs ?? []) p.cost = num(p.cost);
-  for (const p of run.history?.evals ?? [])
-    for (const k of ['trainError', 'devError', 'trainCost', 'devCost'] as const)
-      if (p[k] !== undefined) p[k] = num(p[k]);
-  if (run.result?.finalCost !== undefined) run.result.finalCost = num(run.result.finalCost);
-  return run;
+/** One line of trials.jsonl, checked member by member (a diverged run's "NaN" becomes NaN again). */
+function parseEvent(line: string, where: string, file: string): StartEvent | FinishEvent {
+  let e: unknown;
+  try {
+    e = JSON.parse(line);
+  } catch {
+    throw new DataError(`${where} is not a JSON event; the record is damaged (not touching it)`, file);
+  }
+  const kind = (e as { event?: unknown } | null)?.event;
+  if (kind !== 'start' && kind !== 'finish')
+    throw new DataError(
+      `${where} is not a trial event (its "event" must be "start" or "finish"); the record is damaged (not touching it)`,
+      file,
+    );
+  try {
+    if (kind === 'start') return startEvent(e, '') as StartEvent;
+    return { event: 'finish', ...trialResult(e, '') };
+  } catch (err) {
+    if (!(err instanceof SchemaError)) throw err;
+    throw new DataError(`${where}: ${err.message}; the record is damaged (not touching it)`, file);
+  }
 }
 
 function collect(events: readonly (StartEvent | FinishEvent)[]): { trials: TrialResult[]; halfDone: StartEvent[] } {
@@ -220,8 +215,9 @@ function collect(events: readonly (StartEvent | FinishEvent)[]): { trials: Trial
   const started = new Map<string, StartEvent>();
   for (const e of events) {
     if (e.event === 'start') started.set(e.id, e);
-    // A trial counts once: a second finish line (a duplicated job) is ignored.
-    else if (!finished.has(e.id)) {
+    // A trial counts once: a second finish line (a duplicated job) is ignored, unless the first said
+    // that no worker could run it (a resumed sweep runs such a trial again, and its result takes over).
+    else if (!finished.has(e.id) || finished.get(e.id)!.infrastructure) {
       const { event: _event, ...result } = e;
       finished.set(e.id, result);
     }
@@ -238,6 +234,8 @@ export interface OpenOptions {
 /** An open sweep directory: its finished trials, and the appender of new events. */
 export class SweepRecord {
   readonly finished = new Map<string, TrialResult>();
+  /** Trials an earlier run recorded as failed because no worker could run them: they run again. */
+  unrun = 0;
   private constructor(
     readonly dir: string,
     readonly identity: SweepIdentity,
@@ -284,7 +282,9 @@ export class SweepRecord {
       // A line cut short by a crash would glue itself to the next one: cut it off first.
       if (torn) ftruncateSync(fd, completeBytes);
       const record = new SweepRecord(dir, had ?? identity, fd, halfDone, torn);
-      for (const t of trials) record.finished.set(t.id, t);
+      // A trial no worker could run (refused, lost, unverified) is not finished: it runs again.
+      for (const t of trials) if (!t.infrastructure) record.finished.set(t.id, t);
+      record.unrun = trials.filter((t) => t.infrastructure).length;
       return record;
     } catch (e) {
       releaseLock(dir);
@@ -316,6 +316,25 @@ export class SweepRecord {
     } catch (e) {
       throw new DataError(`${join(this.dir, TRIALS_FILE)}: cannot write (${fsReason(e)})`, this.dir);
     }
+  }
+
+  /**
+   * Whether writing `file` would replace one of the record's own files (sweep.json, trials.jsonl, the
+   * lock, the models directory or a model in it), through any path or symbolic link to the directory.
+   */
+  ownsFile(file: string): boolean {
+    const real = (p: string) => {
+      try {
+        return realpathSync(p);
+      } catch {
+        return undefined;
+      }
+    };
+    const parent = real(dirname(resolve(file)));
+    const dir = real(this.dir);
+    if (parent === undefined || dir === undefined) return false;
+    if (parent === join(dir, 'models')) return true;
+    return parent === dir && [SWEEP_FILE, TRIALS_FILE, 'lock', 'models'].includes(basename(resolve(file)));
   }
 
   /** Where the model of a trial is kept (only the best trial's). */
@@ -383,52 +402,3 @@ function syncDirectory(dir: string): void {
     // Some file systems cannot fsync a directory; the data itself is flushed already.
   }
 }
-
-const held = new Set<string>();
-
-/** DIR/lock holds the pid of the sweep using DIR; a lock whose process is gone (kill -9) is taken over. */
-function takeLock(dir: string): void {
-  const file = join(dir, 'lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(file, 'wx');
-      writeSync(fd, `${process.pid}\n`);
-      closeSync(fd);
-      held.add(file);
-      return;
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') throw new DataError(`--dir ${dir}: cannot write (${fsReason(e)})`, dir);
-    }
-    const pid = Number(readLock(file));
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid))
-      throw new DataError(`--dir ${dir}: is in use by another lnn process (pid ${pid})`, dir);
-    rmSync(file, { force: true });
-  }
-  throw new DataError(`--dir ${dir}: cannot take its lock file`, dir);
-}
-
-function readLock(file: string): string {
-  try {
-    const fd = openSync(file, 'r');
-    try {
-      const buf = Buffer.alloc(Math.min(64, fstatSync(fd).size));
-      readSync(fd, buf, 0, buf.length, 0);
-      return buf.toString('utf8').trim();
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return '';
-  }
-}
-
-function releaseLock(dir: string): void {
-  const file = join(dir, 'lock');
-  if (!held.delete(file)) return;
-  rmSync(file, { force: true });
-}
-
-process.on('exit', () => {
-  for (const file of held) rmSync(file, { force: true });
-});

@@ -33,6 +33,11 @@ export interface TrialSummary {
   move?: string;
   /** Why it failed (a divergence, an error) or where it was pruned. */
   error?: string;
+  /**
+   * The trial itself never ran to a result: no worker could run it (refused, lost three times, or its
+   * results failed their checks). Such a failure says nothing of the configuration; `--resume` runs it again.
+   */
+  infrastructure?: true;
 }
 
 /** A trial as the record keeps it: the summary plus its run record (curves, hyperparameters, result). */

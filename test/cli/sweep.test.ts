@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -395,6 +395,34 @@ describe('lnn sweep refuses bad input in one line', { concurrency: true }, () =>
       /holds another sweep \(its space differs/,
     );
     assert.equal(readFileSync(join(d, 'trials.jsonl'), 'utf8'), kept, 'no finished trial is lost');
+  });
+
+  test("--save-best never replaces a file of the sweep's own record, and never copies a damaged model", async () => {
+    const d = f('own');
+    const args = [...IRIS, '--lr', '0.05', '--lr', '0.01', '--iterations', '100', '--dir', d];
+    const first = await lnn(['sweep', ...args, '--save-best', f('own-best.json')]);
+    assert.equal(first.code, 0, first.stderr);
+    const record = Object.fromEntries(
+      ['sweep.json', 'trials.jsonl'].map((n) => [n, readFileSync(join(d, n), 'utf8')] as const),
+    );
+    for (const target of ['trials.jsonl', 'sweep.json', 'lock', 'models/x.json'])
+      await fails(
+        [...args, '--resume', '--save-best', join(d, target)],
+        2,
+        new RegExp(
+          `--save-best .*own/${target}: is a file of the sweep's own record in .*own; save the model elsewhere`,
+        ),
+      );
+    for (const [n, text] of Object.entries(record)) assert.equal(readFileSync(join(d, n), 'utf8'), text, `${n} kept`);
+    // The kept model, cut short: --save-best refuses to copy it and says why.
+    const kept = join(d, 'models', readdirSync(join(d, 'models'))[0]!);
+    writeFileSync(kept, readFileSync(kept, 'utf8').slice(0, 200));
+    await fails(
+      [...args, '--resume', '--save-best', f('own-copy.json')],
+      1,
+      /models\/[0-9a-f]{16}.json: not valid JSON at line 1, column 201 \(truncated or corrupted\?\)/,
+    );
+    assert.equal(existsSync(f('own-copy.json')), false, 'nothing saved from a damaged model');
   });
 
   test('outputs are checked before the first trial', async () => {

@@ -143,12 +143,20 @@ describe(
       assert.equal(out.best, null);
       for (const t of out.trials) {
         assert.equal(t.status, 'failed');
-        assert.match(t.error, /^--data .*points.csv: outside this worker's --data-root \(/);
+        assert.equal(t.infrastructure, true, 'no worker could run it: not a verdict on the configuration');
+        assert.match(t.error, /the last: .*: --data .*points.csv: outside this worker's --data-root \(/);
       }
+      assert.match(wrong.err(), /lnn worker: refused job [0-9a-f]{16}-[0-9a-f]{16}: --data .*points.csv: outside/);
       wrong.child.kill('SIGTERM');
       assert.equal(await wrong.exit, 0, 'a worker stops cleanly on SIGTERM');
       const right = start(['worker', '--queue', redis.url, '--data-root', data]);
       workers.push(right);
+      // The trials the wrong worker refused run again on --resume, now that a capable worker serves.
+      const resumed = start([...csv, '--dir', f('refused'), '--resume', '--json']);
+      assert.equal(await resumed.exit, 0, resumed.err());
+      const again = JSON.parse(resumed.out());
+      assert.equal(again.ran, 2);
+      assert.ok(again.trials.every((t: { status: string }) => t.status === 'ok'));
       const ok = start([...csv, '--lr', '0.02', '--dir', f('allowed'), '--json']);
       assert.equal(await ok.exit, 0, ok.err());
       assert.ok(JSON.parse(ok.out()).trials.every((t: { status: string }) => t.status === 'ok'));

@@ -24,6 +24,7 @@ import {
   type SweepDefinition,
   type SweepIdentity,
 } from '../../src/experiments/record.js';
+import { processStart, thisProcess } from '../../src/experiments/lock.js';
 import { runSweep, type Executor, type TrialSpec } from '../../src/experiments/scheduler.js';
 import { parseAxis } from '../../src/experiments/space.js';
 import { gridPlan } from '../../src/experiments/strategies.js';
@@ -185,7 +186,7 @@ describe('the sweep record', () => {
   test('a trial finished twice (a duplicated job) counts once', () => {
     const dir = join(root, 'c');
     const rec = SweepRecord.open(dir, identity(), { resume: false });
-    const spec = { id: 'x1', index: 1, values: { lr: '0.1' }, args: {} };
+    const spec = { id: 'a1a1a1a1a1a1a1a1', index: 1, values: { lr: '0.1' }, args: {} };
     assert.equal(rec.finish(result(spec, 0.1)), true);
     assert.equal(rec.finish(result(spec, 0.2)), false);
     rec.close();
@@ -193,6 +194,103 @@ describe('the sweep record', () => {
     const s = readSweep(dir);
     assert.equal(s.trials.length, 1);
     assert.equal(s.trials[0]!.devError, 0.1, 'the first result stands');
+  });
+
+  test('a trial no worker could run is run again on resume, and its new result takes its place', () => {
+    const dir = join(root, 'infra');
+    const rec = SweepRecord.open(dir, identity(), { resume: false });
+    const spec = { id: 'b2b2b2b2b2b2b2b2', index: 1, values: { lr: '0.1' }, args: {} };
+    const refused: TrialResult = {
+      ...result(spec, 0),
+      status: 'failed',
+      error: 'refused by every worker',
+      infrastructure: true,
+    };
+    delete refused.devError;
+    delete refused.trainError;
+    assert.equal(rec.finish(refused), true);
+    rec.close();
+    const again = SweepRecord.open(dir, identity(), { resume: true });
+    assert.equal(again.finished.has(spec.id), false, 'not finished: it runs again');
+    assert.equal(again.unrun, 1);
+    assert.equal(again.finish(result(spec, 0.2)), true);
+    again.close();
+    const s = readSweep(dir);
+    assert.equal(s.trials.length, 1);
+    assert.equal(s.trials[0]!.status, 'ok');
+    assert.equal(s.trials[0]!.devError, 0.2);
+  });
+
+  test('a damaged line of trials.jsonl or sweep.json names the file, the line and the member', () => {
+    const dir = join(root, 'damaged');
+    SweepRecord.open(dir, identity(), { resume: false }).close();
+    const file = join(dir, 'trials.jsonl');
+    const finish = { event: 'finish', ...result({ id: 'c3c3c3c3c3c3c3c3', index: 1, values: {}, args: {} }, 0.1) };
+    const lines: [unknown, RegExp][] = [
+      [null, /line 2 is not a trial event \(its "event" must be "start" or "finish"\)/],
+      [{ ...finish, seconds: 'x' }, /line 2: seconds must be a finite number ≥ 0 but is "x"/],
+      [{ ...finish, id: '../../x' }, /line 2: id must be an id of 16 hex digits but is "..\/..\/x"/],
+      [
+        { ...finish, status: '\u001b[2Jok' },
+        /line 2: status must be one of "ok", "failed", "pruned" but is "\\u001b\[2Jok"/,
+      ],
+      [
+        { ...finish, run: { format: 'lnn-run', version: 1, history: { costs: 5 } } },
+        /line 2: run.createdAt must be present but is missing/,
+      ],
+      [{ ...finish, values: { lrate: '1' } }, /line 2: values.keys must be one of "lr", .* but is "lrate"/],
+    ];
+    for (const [line, message] of lines) {
+      writeFileSync(file, JSON.stringify(finish) + '\n' + JSON.stringify(line) + '\n');
+      for (const read of [() => readSweep(dir), () => SweepRecord.open(dir, identity(), { resume: true })])
+        assert.throws(read, (e: unknown) => {
+          assert.ok(e instanceof DataError, String(e));
+          assert.match(e.message, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: `));
+          assert.match(e.message, message);
+          assert.match(e.message, /the record is damaged \(not touching it\)$|not a trial event/);
+          return true;
+        });
+    }
+    rmSync(file);
+    const sweep = join(dir, 'sweep.json');
+    const doc = JSON.parse(readFileSync(sweep, 'utf8'));
+    writeFileSync(sweep, JSON.stringify({ ...doc, space: [{}] }));
+    assert.throws(() => readSweep(dir), /sweep.json: space\[0\] must be a hyperparameter's values/);
+    writeFileSync(sweep, JSON.stringify({ ...doc, base: { data: { x: 1 } } }));
+    assert.throws(() => readSweep(dir), /sweep.json: base.data must be an option value/);
+  });
+
+  test('the lock names its owner, takes over a provably stale one, and says how to clear one it cannot check', () => {
+    const dir = join(root, 'lock');
+    SweepRecord.open(dir, identity(), { resume: false }).close();
+    const me = thisProcess();
+    const lock = join(dir, 'lock');
+    const open = () => SweepRecord.open(dir, identity(), { resume: true }).close();
+    // A live process (the test runner) with its real start time: in use.
+    const parent = { ...me, pid: process.ppid, start: processStart(process.ppid) };
+    writeFileSync(lock, JSON.stringify(parent));
+    assert.throws(open, /is in use by another lnn process \(pid \d+ on this host\)/);
+    // The same pid, started at another time: the pid was reused, the lock is stale.
+    writeFileSync(lock, JSON.stringify({ ...parent, start: '1' }));
+    assert.doesNotThrow(open);
+    // Another boot of this machine: stale.
+    writeFileSync(lock, JSON.stringify({ ...parent, bootId: 'another-boot' }));
+    assert.doesNotThrow(open);
+    // Another host or PID namespace: lnn cannot look, and says what to do.
+    writeFileSync(lock, JSON.stringify({ ...parent, host: 'elsewhere' }));
+    assert.throws(
+      open,
+      /is locked by an lnn process this one cannot check \(pid \d+ on host elsewhere\); if that process is gone, remove .*lock and run again/,
+    );
+    writeFileSync(lock, JSON.stringify({ ...parent, pidNs: 'pid:[1]' }));
+    assert.throws(open, /cannot check \(pid \d+ on this host, another PID namespace\)/);
+    writeFileSync(lock, 'what\n');
+    assert.throws(open, /its lock file .*lock is not one lnn wrote; if that process is gone, remove/);
+    rmSync(lock);
+    const held = SweepRecord.open(dir, identity(), { resume: true });
+    assert.deepEqual(JSON.parse(readFileSync(lock, 'utf8')), { ...me });
+    held.close();
+    assert.equal(existsSync(lock), false);
   });
 
   test('a directory holding another sweep (data, seed, space) is refused, naming the difference', () => {
@@ -248,7 +346,7 @@ describe('the sweep record', () => {
     writeFileSync(join(h, 'lock'), `${process.ppid}\n`);
     assert.throws(
       () => SweepRecord.open(h, identity(), { resume: true }),
-      /is in use by another lnn process \(pid \d+\)/,
+      /is in use by another lnn process \(pid \d+ on this host\)/,
     );
     writeFileSync(join(h, 'lock'), '999999999\n');
     assert.doesNotThrow(

@@ -1,5 +1,6 @@
 import { toMatrix } from '../../data/features.js';
 import { availableParallelism } from 'node:os';
+import { printable } from '../../core/text.js';
 import { hashArrays } from '../../experiments/hash.js';
 import { Rungs } from '../../experiments/prune.js';
 import {
@@ -54,7 +55,7 @@ async function runSweepCommand(args: Parsed, io: Io, invocation: Invocation): Pr
   const outputs = planCommandOutputs(args, ['save-best'], SWEEP_INPUTS);
   if (s.queue === undefined) {
     // The Redis options mean nothing without a queue: a forgotten --queue must not run the sweep here.
-    const given = ['password', 'tls-ca'].find((o) => args[o] !== undefined);
+    const given = ['password', 'tls-ca', 'secret-file'].find((o) => args[o] !== undefined);
     if (given)
       throw new UsageError(`--${given} is for the Redis of --queue; add --queue rediss://HOST:PORT or drop it`);
   } else {
@@ -106,6 +107,11 @@ export async function sweepWith(
   const identity = identityOf(s, prepared, invocation);
   const record = SweepRecord.open(s.dir ?? `sweep-${identity.id.slice(0, 8)}`, identity, { resume: s.resume });
   try {
+    const saveBest = args['save-best'];
+    if (typeof saveBest === 'string' && record.ownsFile(saveBest))
+      throw new UsageError(
+        `--save-best ${printable(saveBest)}: is a file of the sweep's own record in ${printable(record.dir)}; save the model elsewhere`,
+      );
     const { executor, how } = executorFor({ plan, record, prepared });
     if (!args['quiet']) io.err(announcement(s, plan, prepared, record, how));
     const outcome = await runWithDisplay(plan, record, executor, io, Boolean(args['quiet']), expectedTrials(s, plan));
@@ -206,10 +212,11 @@ export function announcement(
   ];
   if (plan.kind === 'all' && plan.note) lines.push(`note: ${plan.note}`);
   const done = record.finished.size;
-  if (done > 0 || record.halfDone.length > 0)
+  if (done > 0 || record.halfDone.length > 0 || record.unrun > 0)
     lines.push(
       `resuming ${record.dir}: ${done} trial${done === 1 ? '' : 's'} finished and kept` +
         (record.halfDone.length ? `, ${record.halfDone.length} half-done run again from the start` : '') +
+        (record.unrun ? `, ${record.unrun} that no worker could run queued again` : '') +
         (record.repaired ? ' (a last line cut short by a crash was dropped)' : ''),
     );
   return lines.join('\n') + '\n';

@@ -15,6 +15,12 @@ export const workerCommand: Command = {
       description:
         "rediss://: trust the server's certificate when this CA signed it (PEM; instead of the system's CAs)",
     },
+    'secret-file': {
+      type: 'string',
+      value: 'FILE',
+      description:
+        "run only jobs signed with the secret in this file (or set LNN_QUEUE_SECRET), and sign results with it: the sweep's",
+    },
     'data-root': {
       type: 'string',
       value: 'DIR',
@@ -37,17 +43,18 @@ A worker writes no file. Stop it with Ctrl-C or SIGTERM (it finishes the current
 
 Examples:
   lnn worker --queue redis://queue-host:6379 --data-root /shared/data
-  REDIS_PASSWORD=... lnn worker --queue rediss://queue-host:6380 --tls-ca ca.pem`,
+  REDIS_PASSWORD=... LNN_QUEUE_SECRET=... lnn worker --queue rediss://queue-host:6380 --tls-ca ca.pem`,
   run: (args, io, invocation) => runWorker(args, io, invocation),
 };
 
 async function runWorker(args: Parsed, io: Io, invocation: Invocation): Promise<number> {
   if (args['queue'] === undefined) throw new UsageError('give the queue: --queue redis://HOST:PORT');
   // BullMQ and ioredis load only here and in lnn sweep --queue: nothing else in lnn needs them.
-  const { QUEUE_NAME, checkRedis, serveTrials, shownUrl } = await import('../../experiments/queue.js');
-  const { redisTargetOf } = await import('../sweep/redis.js');
+  const { QUEUE_NAME, UNSIGNED_NOTE, checkRedis, serveTrials, shownUrl } = await import('../../experiments/queue.js');
+  const { queueSecretOf, redisTargetOf } = await import('../sweep/redis.js');
   const { TrialServer, dataRoots } = await import('../sweep/serve.js');
   const target = redisTargetOf(args);
+  const secret = queueSecretOf(args);
   const roots = dataRoots(invocation.repeated['data-root'] ?? []);
   const lockSeconds = numberOption(args, 'lock-seconds', { integer: true, min: 1 })!;
   await checkRedis(target);
@@ -61,11 +68,18 @@ async function runWorker(args: Parsed, io: Io, invocation: Invocation): Promise<
     name,
     io,
   );
-  const worker = serveTrials(target, (job) => server.run(job), { lockSeconds, name, onError: io.err });
+  const worker = serveTrials(target, (job) => server.run(job), {
+    lockSeconds,
+    name,
+    ...(secret ? { secret } : {}),
+    onError: io.err,
+  });
   io.err(
     `lnn worker ${name}: serving ${QUEUE_NAME} at ${shownUrl(target.url)}; ${threads} kernel thread${threads === 1 ? '' : 's'} a trial; ` +
-      `data ${roots.length ? `under ${roots.join(', ')}` : 'from builtin: sets only'}\n`,
+      `data ${roots.length ? `under ${roots.join(', ')}` : 'from builtin: sets only'}; ` +
+      (secret ? `jobs signed with the secret of ${secret.source} only\n` : 'unsigned jobs accepted\n'),
   );
+  if (!secret) io.err(UNSIGNED_NOTE);
   const signal = await new Promise<'SIGINT' | 'SIGTERM'>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));

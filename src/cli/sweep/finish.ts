@@ -26,14 +26,20 @@ export interface FinishOptions {
   seconds: number;
 }
 
-/** The best trial's model file, as the record kept it. */
-function bestModelText(record: SweepRecord, best: TrialResult): string {
+/**
+ * The best trial's model file, as the record kept it, checked whole (JSON, every field, the checksum)
+ * before anything copies or uses it: a damaged model is an error, never a saved file.
+ */
+function bestModelText(record: SweepRecord, best: TrialResult, backend: Backend): string {
   const file = record.modelFile(best.id);
+  let text: string;
   try {
-    return readFileSync(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new DataError(`${file}: the best trial's model cannot be read (${fsReason(e)})`, file);
   }
+  modelFromJSON(parseJsonText(text, file), file, backend).dispose();
+  return text;
 }
 
 /** The best model on the test set, once. */
@@ -62,7 +68,7 @@ export async function finishSweep(
   const best = bestTrial(trials);
   const classification = record.identity.data.classes !== undefined;
   // The model is read only when asked for: a record whose model file went missing still lists its trials.
-  const text = best && (o.saveBest !== undefined || o.evaluateTest) ? bestModelText(record, best) : undefined;
+  const text = best && (o.saveBest !== undefined || o.evaluateTest) ? bestModelText(record, best, backend) : undefined;
   const test = best && o.evaluateTest ? testBest(text!, record.modelFile(best.id), prepared, backend) : undefined;
   if (best && o.saveBest !== undefined) await commitWithSignals(plan, { '--save-best': text }, io.out);
   const results = usesStdout(plan) ? io.err : io.out;

@@ -57,6 +57,12 @@ const sweepOnly: Options = {
     value: 'FILE.pem',
     description: "rediss://: trust the server's certificate when this CA signed it (PEM; instead of the system's CAs)",
   },
+  'secret-file': {
+    type: 'string',
+    value: 'FILE',
+    description:
+      'sign every job and accept only results signed with the secret in this file (or set LNN_QUEUE_SECRET); give workers the same',
+  },
 };
 
 /**

@@ -3,13 +3,13 @@
  * BullMQ queue. The sweep still makes the sets (for its identity, the checks before the first trial and
  * --evaluate-test), keeps the record, and can be killed and resumed: finished jobs wait in Redis.
  */
-import { QUEUE_NAME, QueueExecutor, checkRedis, shownUrl } from '../../experiments/queue.js';
+import { QUEUE_NAME, QueueExecutor, UNSIGNED_NOTE, checkRedis, shownUrl } from '../../experiments/queue.js';
 import type { Executor, TrialSpec } from '../../experiments/scheduler.js';
 import type { OutputPlan } from '../../io/outputs.js';
 import { UsageError, type Invocation, type Io, type Parsed } from '../command.js';
 import { sweepWith } from '../commands/sweep.js';
 import type { TrainSettings } from '../train/settings.js';
-import { redisTargetOf, withAbsolutePaths } from './redis.js';
+import { queueSecretOf, redisTargetOf, withAbsolutePaths } from './redis.js';
 import type { SweepSettings } from './settings.js';
 
 export async function runQueuedSweep(
@@ -26,11 +26,20 @@ export async function runQueuedSweep(
   if (s.parallel !== undefined)
     throw new UsageError('--parallel is for trials on this machine; with --queue, start more lnn worker processes');
   const target = redisTargetOf(args);
+  const secret = queueSecretOf(args);
   // Redis first: an unreachable queue is one line within seconds, before any data is read.
   await checkRedis(target);
   return sweepWith(args, io, invocation, s, settings, outputs, t0, ({ plan, record }) => {
     const capacity = plan.kind === 'all' ? Math.max(1, plan.proposals.length) : 1;
-    const queue = new QueueExecutor(target, record.identity.id, record.identity.data, capacity, io.err);
+    const queue = new QueueExecutor({
+      target,
+      sweep: record.identity.id,
+      data: record.identity.data,
+      capacity,
+      ...(secret ? { secret } : {}),
+      onWarning: io.err,
+    });
+    if (!secret && !args['quiet']) io.err(UNSIGNED_NOTE);
     const executor: Executor = {
       capacity,
       // Jobs carry absolute paths: a worker on the same shared storage opens the same files.

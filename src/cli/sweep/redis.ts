@@ -9,6 +9,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fsReason } from '../../core/errors.js';
 import { printable } from '../../core/text.js';
 import { connectionOf, shownUrl, type RedisTarget } from '../../experiments/redis-target.js';
+import { MIN_SECRET_BYTES, type QueueSecret } from '../../experiments/signing.js';
 import { UsageError, optionValue, type Parsed } from '../command.js';
 
 /** `lnn train` options that name files a trial reads. */
@@ -63,6 +64,35 @@ function readCertificates(file: string): string {
     }
   });
   return pem;
+}
+
+/**
+ * The queue's shared secret: the contents of --secret-file (trailing newline dropped), else
+ * LNN_QUEUE_SECRET, else none. One shorter than MIN_SECRET_BYTES is refused: an HMAC key must be hard to guess.
+ * @throws UsageError `--secret-file s.txt: the secret is 5 bytes; use at least 16 (e.g. openssl rand -hex 32 > s.txt)`
+ */
+export function queueSecretOf(args: Parsed): QueueSecret | undefined {
+  const file = args['secret-file'];
+  let text: string | undefined;
+  let source: string;
+  if (typeof file === 'string') {
+    source = `--secret-file ${printable(file)}`;
+    try {
+      text = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (e) {
+      throw new UsageError(`${source}: cannot read (${fsReason(e)})`);
+    }
+  } else {
+    source = 'LNN_QUEUE_SECRET';
+    text = process.env['LNN_QUEUE_SECRET'] || undefined;
+    if (text === undefined) return undefined;
+  }
+  const key = Buffer.from(text, 'utf8');
+  if (key.length < MIN_SECRET_BYTES)
+    throw new UsageError(
+      `${source}: the secret is ${key.length} byte${key.length === 1 ? '' : 's'}; use at least ${MIN_SECRET_BYTES} (e.g. openssl rand -hex 32)`,
+    );
+  return { key, source };
 }
 
 /**

@@ -8,7 +8,9 @@ import { realpathSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
 import { DataError, fsReason } from '../../core/errors.js';
 import { printable } from '../../core/text.js';
+import { checked } from '../../core/schema.js';
 import { canonicalJson, hashArrays } from '../../experiments/hash.js';
+import { trialJob } from '../../experiments/schema.js';
 import { RefusedJob, type TrialJob } from '../../experiments/queue.js';
 import type { TrialRun } from '../../experiments/scheduler.js';
 import { UsageError, type Io, type Parsed } from '../command.js';
@@ -53,26 +55,21 @@ export function dataRoots(given: readonly string[]): string[] {
   });
 }
 
-/** Refuses a job that is not a trial of lnn sweep, or asks for options a worker does not run. */
-function checkShape(job: TrialJob): Record<string, string | boolean> {
-  const spec = job?.spec;
-  const ok =
-    job &&
-    typeof job.sweep === 'string' &&
-    typeof job.data?.hash === 'string' &&
-    spec &&
-    typeof spec.id === 'string' &&
-    Number.isInteger(spec.index) &&
-    spec.values &&
-    typeof spec.values === 'object' &&
-    spec.args &&
-    typeof spec.args === 'object';
-  if (!ok) throw new RefusedJob('not a trial of lnn sweep (the job lacks its sweep, data, id or options)');
-  for (const [k, v] of Object.entries(spec.args)) {
-    if (!JOB_OPTIONS.has(k)) throw new RefusedJob(`the job asks for --${printable(k)}, which a worker does not run`);
-    if (typeof v !== 'string' && v !== true) throw new RefusedJob(`the job's --${printable(k)} is not an option value`);
+/**
+ * Refuses a job that is not a trial of lnn sweep (every member checked: ids of hex digits, values a
+ * sweep varies, option values as texts), or one that asks for options a worker does not run.
+ */
+function checkShape(raw: unknown): TrialJob {
+  let job: TrialJob;
+  try {
+    job = checked(trialJob, raw, 'not a trial of lnn sweep') as TrialJob;
+  } catch (e) {
+    if (e instanceof DataError) throw new RefusedJob(e.message);
+    throw e;
   }
-  return spec.args;
+  for (const k of Object.keys(job.spec.args))
+    if (!JOB_OPTIONS.has(k)) throw new RefusedJob(`the job asks for --${printable(k)}, which a worker does not run`);
+  return job;
 }
 
 /** Every file the trial reads must lie under one of the roots (real paths: a symlink cannot lead out). */
@@ -107,8 +104,9 @@ export class TrialServer {
     private readonly io: Io,
   ) {}
 
-  async run(job: TrialJob): Promise<TrialRun> {
-    const args = checkShape(job);
+  async run(raw: TrialJob): Promise<TrialRun> {
+    const job = checkShape(raw);
+    const args = job.spec.args;
     checkFiles(args, this.roots);
     const executor = await this.executorFor(job, args);
     const { spec } = job;
@@ -119,7 +117,7 @@ export class TrialServer {
     run.result.ranOn = this.name;
     const r = run.result;
     this.io.err(
-      `lnn worker: trial ${spec.index} (${spec.id.slice(0, 8)}) ${r.status}${r.error ? `: ${r.error}` : ''} in ${r.seconds.toFixed(1)} s\n`,
+      `lnn worker: trial ${spec.index} (${spec.id.slice(0, 8)}) ${r.status}${r.error ? `: ${printable(r.error)}` : ''} in ${r.seconds.toFixed(1)} s\n`,
     );
     return run;
   }
