@@ -15,7 +15,7 @@ test("README's library example runs against the built package", () => {
     const data = await loadDataset({ data: 'builtin:iris' });
     const { train, dev } = trainDevTestSplit(data, { seed: 1 });
     const model = Model.create({ dims: [4, 16, 3], output: 'softmax', classes: data.classes, normalize: 'standard' });
-    model.fit(train.X, targets(train, 'softmax'), { learningRate: 0.01, optimizer: 'adam', iterations: 500 });
+    model.fitSync(train.X, targets(train, 'softmax'), { learningRate: 0.01, optimizer: 'adam', iterations: 500 });
     const p = initializeParametersDeep([2, 3, 1], { seed: 1, dtype: 'float32' });
     const X = fromArray([[1, 2], [3, 4]]), Y = fromArray([[0, 1]]);
     const { AL, caches } = modelForward(X, p);

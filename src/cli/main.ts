@@ -2,7 +2,8 @@ import { backendSummary } from '../backend/index.js';
 import { DataError, ShapeError, ValueError } from '../core/errors.js';
 import { printable } from '../core/text.js';
 import { commands } from './commands/index.js';
-import { helpText, parseCommandArgs, UsageError, type Io } from './command.js';
+import { helpText, parseCommandArgs } from './command.js';
+import { UsageError, type Io } from '../workflow/parse.js';
 
 const VERSION = '0.1.0';
 

@@ -7,7 +7,7 @@ import {
   type OutputPlan,
   type OutputRequest,
 } from '../io/outputs.js';
-import { UsageError, type Parsed } from './command.js';
+import { UsageError, type Parsed } from '../workflow/parse.js';
 
 /** The options of `args` that name files a command reads, for the "an output is also an input" check. */
 export function inputsOf(args: Parsed, options: readonly string[]): InputFile[] {

@@ -6,7 +6,7 @@
  *   `iteration 100/2500 cost 0.672053 train err 12.0% dev err 15.3%`
  * With `quiet`: nothing at all. Results never go here; they go to stdout.
  */
-import type { Io } from './command.js';
+import type { Io } from '../workflow/parse.js';
 
 /** Where training stands. Errors are fractions for classification, costs for regression. */
 export interface ProgressState {

@@ -24,6 +24,22 @@ export class DataError extends Error {
   }
 }
 
+/**
+ * An option broke its rule (a flag on the command line, or the same option given to a library call):
+ * the command line prints it as one line with a pointer to --help and exits with code 2.
+ */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/**
+ * Work stopped because its AbortSignal was aborted (`signal` of fit, train, sweep): what was kept is
+ * said by the operation (a model keeps the parameters of its last update).
+ */
+export class AbortError extends Error {
+  override name = 'AbortError';
+}
+
 /** Formats a shape as the course writes it: (5, 3). */
 export function fmtShape(rows: number, cols: number): string {
   return `(${rows}, ${cols})`;

@@ -27,3 +27,36 @@ export function printable(text: string): string {
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }
+
+/** Edits (insertions, deletions, substitutions, swaps of neighbours) that turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * The candidate a mistyped name most likely meant: within 2 edits (1 for names of 4 letters or fewer),
+ * or one that starts with it or it starts with; undefined when none is close.
+ * @example closest('hiden', ['hidden', 'dims']) // => 'hidden'
+ */
+export function closest(name: string, candidates: readonly string[]): string | undefined {
+  const key = name.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(key, c.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  const limit = key.length <= 4 ? 1 : 2;
+  if (best !== undefined && bestDistance <= limit) return best;
+  const prefix = candidates.find((c) => key.length >= 3 && (c.startsWith(key) || key.startsWith(c)));
+  return prefix;
+}

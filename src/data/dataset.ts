@@ -22,6 +22,11 @@ export interface Dataset {
   labels: Matrix;
   /** Class names by index for classification (e.g. ['non-cat', 'cat'] or ['0', ..., '9']); absent for regression. */
   classes?: string[] | undefined;
+  /**
+   * What the labels were before they became class names: numbers (a prediction then answers numbers) or
+   * strings. Absent: as read from a file, names.
+   */
+  classKind?: 'string' | 'number' | undefined;
   /** Feature names when the source has them (CSV header). */
   featureNames?: string[];
   /** Where the data came from, for messages and run records. */

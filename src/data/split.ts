@@ -11,7 +11,7 @@ import { takeExamples, type Dataset } from './dataset.js';
 export interface SplitOptions {
   /** 'auto' (default): dev and test each min(floor(20% of m), 10,000). Or [train, dev, test] fractions summing to 1. */
   ratios?: 'auto' | [number, number, number];
-  /** Seed of the shuffle (default 0); the same seed and data give the same split. */
+  /** Seed of the shuffle (default 1, as the command line's --seed); the same seed and data give the same split. */
   seed?: number;
   /** Split each class in the same proportions (default: true when the data set has classes). */
   stratify?: boolean;
@@ -118,7 +118,7 @@ function checkRatios(r: [number, number, number]): void {
 export function trainDevTestSplit(d: Dataset, opts: SplitOptions = {}): SplitResult {
   const m = d.X.cols;
   const ratios = opts.ratios ?? 'auto';
-  const seed = opts.seed ?? 0;
+  const seed = opts.seed ?? 1;
   const sizes = ratios === 'auto' ? defaultSplitSizes(m) : ratioSplitSizes(m, ratios);
   if (m > 0 && sizes.train <= 0)
     throw new ValueError(

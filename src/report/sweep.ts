@@ -4,9 +4,9 @@
  * curves of the best trials. Browser-safe: it takes the record's contents, the caller reads the files.
  */
 import { verdictLabel } from '../evaluate/diagnose.js';
-import type { SweepIdentity } from '../experiments/record.js';
-import type { TrialValues } from '../experiments/space.js';
-import { rankTrials, type TrialResult } from '../experiments/trial.js';
+import type { SweepIdentity } from '../sweep/record.js';
+import type { TrialValues } from '../sweep/space.js';
+import { rankTrials, type TrialResult } from '../sweep/trial.js';
 import type { Series } from './chart.js';
 import { escapeHtml, formatDuration, formatNumber, formatPercent } from './format.js';
 import { chartFigure, percentTick, renderPage } from './page.js';

@@ -22,7 +22,9 @@ import { checkArchitecture } from '../nn/architecture.js';
 import { initializeParametersDeep, type InitKind } from '../nn/initializers.js';
 import { lossFor } from '../nn/losses.js';
 import { checkParametersFit, layerDims, parametersSource, type Parameters } from '../nn/params.js';
-import { trainOnData, type TrainOptions, type TrainResult } from './trainer.js';
+import { trainOnData, trainOnDataAsync, type TrainOptions, type TrainResult } from './trainer.js';
+import type { Labels, Rows } from '../data/rows-input.js';
+import { columnsOf, labelOf, probabilityRows, targetsFromLabels, valueRows } from './rows-api.js';
 
 const reference = new ReferenceBackend();
 
@@ -31,7 +33,7 @@ export interface ModelConfig {
   dims: number[];
   /** g for hidden layers 1..L-1 (default relu). */
   activation?: ActivationKind;
-  /** g[L] (default sigmoid, the course's). */
+  /** g[L] (default: from `classes`, softmax for more than 2, else sigmoid, the course's). */
   output?: ActivationKind;
   /** g[1..L] in full; overrides activation and output. */
   activations?: ActivationKind[];
@@ -47,10 +49,18 @@ export interface ModelConfig {
   backend?: Backend | string;
   /** Class names by index, for classification. */
   classes?: string[];
+  /** Whether the classes were numbers (predictions then answer numbers) or strings (the default). */
+  classKind?: 'string' | 'number';
   /** A fitted normalization, or the kind to fit on the first fit's X (default none). */
   normalize?: Normalization | NormalizeKind;
   featureNames?: string[];
 }
+
+/** What `fit` takes: the trainer's options, with a raw dev set (read through the model's normalization). */
+export type FitOptions = Omit<TrainOptions, 'dev'> & {
+  dev?: { X: Features; Y: Targets };
+  shuffle?: Shuffle | undefined;
+};
 
 /** The outputs that are classifiers: sigmoid (one unit, 0/1) and softmax (K units, one-hot). */
 export const isClassifier = isClassifierOutput;
@@ -67,6 +77,8 @@ export const isClassifier = isClassifierOutput;
 export class Model {
   /** Mean imputation fitted on the training set (`--impute mean`), applied to new data with missing values. */
   imputer: Imputer | undefined;
+  /** 'number' when the classes were numbers: `predict` then answers numbers, as it was given. */
+  classKind: 'string' | 'number' | undefined;
 
   private constructor(
     readonly arch: Architecture,
@@ -84,8 +96,8 @@ export class Model {
     if (!Array.isArray(dims) || dims.length < 2)
       throw new ValueError(`Model: dims must list n[0..L] with L ≥ 1 but is ${JSON.stringify(dims)}`);
     const L = dims.length - 1;
-    const activations =
-      config.activations ?? layerActivations(L, config.activation ?? 'relu', config.output ?? 'sigmoid');
+    const g = config.output ?? ((config.classes?.length ?? 0) > 2 ? 'softmax' : 'sigmoid');
+    const activations = config.activations ?? layerActivations(L, config.activation ?? 'relu', g);
     checkArchitecture(dims, activations, 'Model');
     const output = activations[L - 1]!;
     const loss = config.loss ?? lossFor(output);
@@ -124,7 +136,7 @@ export class Model {
     const norm = config.normalize;
     const fitted = typeof norm === 'object' && 'kind' in norm ? norm : undefined;
     const pending = fitted ? undefined : (norm as NormalizeKind | undefined);
-    return new Model(
+    const model = new Model(
       { dims: [...dims], activations, alpha, loss },
       dtype,
       backend,
@@ -134,6 +146,8 @@ export class Model {
       config.classes,
       config.featureNames,
     );
+    model.classKind = config.classKind;
+    return model;
   }
 
   /** L, the number of layers with parameters. */
@@ -197,13 +211,25 @@ export class Model {
    * or class indices through `ClassTargets`). Fits the pending normalization on this X first (one
    * streaming pass). X is never copied whole: each batch is gathered and normalized on its way into the
    * backend's memory, from memory or — for a file left on disk — from the disk, read in the background.
-   * `dev` (raw) is evaluated as training goes.
+   * `dev` (raw) is evaluated as training goes. Yields to the event loop between updates (a page stays
+   * responsive); `signal` aborts between updates: the promise rejects with an AbortError and the model
+   * keeps the parameters of its last update.
    */
-  fit(
-    X: Features,
-    Y: Targets,
-    options: Omit<TrainOptions, 'dev'> & { dev?: { X: Features; Y: Targets }; shuffle?: Shuffle | undefined },
-  ): TrainResult {
+  async fit(X: Features | Rows, Y: Targets | Labels, options: FitOptions): Promise<TrainResult> {
+    const { data, labels, trainOptions } = this.fitData(X, Y, options);
+    return trainOnDataAsync(this.parameters, this.arch, data, labels, trainOptions, this.backend);
+  }
+
+  /** `fit`, blocking until done (for scripts and threads of their own, where nothing else waits). */
+  fitSync(X: Features | Rows, Y: Targets | Labels, options: FitOptions): TrainResult {
+    const { data, labels, trainOptions } = this.fitData(X, Y, options);
+    return trainOnData(this.parameters, this.arch, data, labels, trainOptions, this.backend);
+  }
+
+  /** The checked data and options of a fit; the pending normalization is fitted on X here. */
+  private fitData(rows: Features | Rows, given: Targets | Labels, options: FitOptions) {
+    const X = columnsOf(this, rows, 'fit: rows');
+    const Y = Array.isArray(given) ? targetsFromLabels(this, X, given) : (given as Targets);
     const L = this.depth;
     if (Y.rows !== this.arch.dims[L] || Y.cols !== X.cols)
       throw new ShapeError(
@@ -225,7 +251,7 @@ export class Model {
       dev = { X: Xd, Y: Ydv, f, ...(this.isClassifier ? { labels: classLabels(Ydv) } : {}) };
     }
     const data = { X: featureSource(X), Y: targetSource(Y), f, normalization: this.normalization };
-    return trainOnData(this.parameters, this.arch, data, labels, { ...options, dev }, this.backend);
+    return { data, labels, trainOptions: { ...options, dev } };
   }
 
   /** A[L]: (n[L], m) for raw X: (n[0], m), computed a chunk of examples at a time. */
@@ -250,6 +276,27 @@ export class Model {
     return out;
   }
 
+  /**
+   * One prediction per row: the class label for a classifier (as the labels were given: names, or
+   * numbers), the value for a regression (a row of n[L] values when there are several outputs).
+   * @example model.predict([[5.1, 3.5, 1.4, 0.2]]) // => ['setosa']
+   */
+  predict(rows: Rows | Features): (string | number)[] | number[][] {
+    const X = columnsOf(this, rows, 'predict: rows');
+    if (!this.isClassifier) return valueRows(this.forward(X));
+    const label = labelOf(this);
+    return Array.from(this.predictClasses(X), label);
+  }
+
+  /**
+   * One row of class probabilities per example, summing to 1, in the order of `classes`: a softmax's
+   * A[L]; a sigmoid's [P(class 0), P(class 1)].
+   * @example model.predictProba([[5.1, 3.5, 1.4, 0.2]]) // => [[0.98, 0.015, 0.005]]
+   */
+  predictProba(rows: Rows | Features): number[][] {
+    return probabilityRows(this, this.forward(columnsOf(this, rows, 'predictProba: rows')));
+  }
+
   /** Class indices (classification: A[L] > 0.5 for sigmoid, argmax for softmax), one per example. */
   predictClasses(X: Features): Int32Array {
     if (!this.isClassifier)
@@ -260,8 +307,13 @@ export class Model {
     return out;
   }
 
-  /** Cost, error and (classification) accuracy on raw X: (n[0], m) against Y: (n[L], m), in chunks. */
-  evaluate(X: Features, Y: Targets): Evaluation {
+  /**
+   * Cost, error and (classification) accuracy on raw X: (n[0], m) against Y: (n[L], m), in chunks; or
+   * on rows against their labels.
+   */
+  evaluate(rows: Features | Rows, labels: Targets | Labels): Evaluation {
+    const X = columnsOf(this, rows, 'evaluate: rows');
+    const Y = Array.isArray(labels) ? targetsFromLabels(this, X, labels) : (labels as Targets);
     const L = this.depth;
     if (Y.rows !== this.arch.dims[L] || Y.cols !== X.cols)
       throw new ShapeError(

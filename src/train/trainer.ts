@@ -1,5 +1,5 @@
 import type { Backend } from '../backend/backend.js';
-import { ValueError } from '../core/errors.js';
+import { AbortError, ValueError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
 import { formatPercent } from '../core/text.js';
@@ -62,6 +62,14 @@ export interface TrainOptions {
   onEval?: (p: EvalPoint) => void;
   /** Called after every update; return false to stop. */
   onIteration?: (s: { iteration: number; total: number; epoch?: number; cost?: number }) => boolean | void;
+  /** Aborts an asynchronous run between updates (trainOnDataAsync, Model.fit). */
+  signal?: AbortSignal;
+}
+
+/** The error an aborted run rejects with: its reason when that is an Error, else an AbortError saying where. */
+function abortError(signal: AbortSignal, iteration: number, total: number): Error {
+  if (signal.reason instanceof Error && signal.reason.name !== 'AbortError') return signal.reason;
+  return new AbortError(`training aborted after iteration ${iteration} of ${total}`, { cause: signal.reason });
 }
 
 export interface TrainResult {
@@ -133,6 +141,47 @@ export function trainOnData(
   } finally {
     run.dispose();
   }
+}
+
+/**
+ * `trainOnData` that yields to the event loop about every `YIELD_MS` of training (between updates, so a
+ * page or a server stays responsive) and stops between updates when `options.signal` aborts: the promise
+ * then rejects with an AbortError and the parameters are those of the last update.
+ */
+export async function trainOnDataAsync(
+  parameters: Parameters,
+  arch: Architecture,
+  data: TrainingData,
+  labels: Int32Array | undefined,
+  options: TrainOptions,
+  backend: Backend,
+): Promise<TrainResult> {
+  checkTrainOptions(options);
+  options.signal?.throwIfAborted?.();
+  const schedule = makeSchedule(data.X.cols, options);
+  const run = new TrainingRun(parameters, arch, data, labels, options, backend, schedule);
+  try {
+    return await run.executeAsync(options.signal);
+  } finally {
+    run.dispose();
+  }
+}
+
+/** How long training runs between two yields to the event loop. */
+const YIELD_MS = 20;
+
+/** A macrotask turn of the event loop: setImmediate in Node, a MessageChannel message in a page or worker. */
+function nextTurn(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  // setTimeout(0) is clamped to 4 ms once nested; a message is not.
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(undefined);
+  });
 }
 
 /**
@@ -234,25 +283,42 @@ class TrainingRun {
   }
 
   execute(): TrainResult {
-    const { full, iterations: total, perEpoch } = this.schedule;
-    while (this.iteration < total) {
-      const go = full ? this.fullBatchStep() : this.miniBatchStep();
-      if (!go) break;
-      const it = this.iteration;
-      const cost = this.lastStepCost;
-      const info = {
-        iteration: it,
-        total,
-        ...(full ? {} : { epoch: it / perEpoch }),
-        ...(Number.isFinite(cost) ? { cost } : {}),
-      };
-      if (this.options.onIteration?.(info) === false) {
-        this.stopped = `stopped at iteration ${it} by the caller`;
-        break;
-      }
-    }
+    while (this.step());
     this.keepBest();
     return this.result();
+  }
+
+  async executeAsync(signal: AbortSignal | undefined): Promise<TrainResult> {
+    let since = performance.now();
+    while (this.step()) {
+      if (performance.now() - since < YIELD_MS) continue;
+      await nextTurn();
+      since = performance.now();
+      if (signal?.aborted) throw abortError(signal, this.iteration, this.schedule.iterations);
+    }
+    if (signal?.aborted) throw abortError(signal, this.iteration, this.schedule.iterations);
+    this.keepBest();
+    return this.result();
+  }
+
+  /** One update and its bookkeeping; false when the run is over (done, diverged, stopped). */
+  private step(): boolean {
+    const { full, iterations: total, perEpoch } = this.schedule;
+    if (this.iteration >= total) return false;
+    if (!(full ? this.fullBatchStep() : this.miniBatchStep())) return false;
+    const it = this.iteration;
+    const cost = this.lastStepCost;
+    const info = {
+      iteration: it,
+      total,
+      ...(full ? {} : { epoch: it / perEpoch }),
+      ...(Number.isFinite(cost) ? { cost } : {}),
+    };
+    if (this.options.onIteration?.(info) === false) {
+      this.stopped = `stopped at iteration ${it} by the caller`;
+      return false;
+    }
+    return true;
   }
 
   /** The cost of the last forward pass when it was computed for the record (NaN otherwise). */

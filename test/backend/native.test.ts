@@ -332,7 +332,7 @@ describe('without the addon, lnn runs on wasm and says why', () => {
       await initBackends();
       const X = fromArray([[0, 0, 1, 1], [0, 1, 0, 1]]), Y = fromArray([[0, 1, 1, 0]]);
       const model = Model.create({ dims: [2, 8, 1], output: 'sigmoid', seed: 3 });
-      model.fit(X, Y, { learningRate: 0.5, optimizer: 'gd', iterations: 3000 });
+      model.fitSync(X, Y, { learningRate: 0.5, optimizer: 'gd', iterations: 3000 });
       console.log(defaultBackend().name, model.evaluate(X, Y).accuracy);`,
       { LNN_NATIVE: '0' },
     );

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { modelAndData } from '../../src/cli/commands/evaluate.js';
 import { main } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/command.js';
+import type { Io } from '../../src/workflow/parse.js';
 import { encodeNpy, npyHeader } from '../../src/data/npy.js';
 import { lnnInProcess, ROOT } from './run.js';
 

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Queue, Worker } from 'bullmq';
-import { connectionOf } from '../../src/experiments/redis-target.js';
-import { QUEUE_NAME } from '../../src/experiments/queue.js';
-import { signJob } from '../../src/experiments/signing.js';
+import { connectionOf } from '../../src/sweep/redis-target.js';
+import { QUEUE_NAME } from '../../src/sweep/queue.js';
+import { signJob } from '../../src/sweep/signing.js';
 import { lnn } from './run.js';
 import { redisMissing, startLnn, startRedis, until, type Proc, type RedisServer } from './redis.js';
 

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createServer as createTlsServer } from 'node:tls';
-import { connectionOf, shownUrl } from '../../src/experiments/redis-target.js';
-import { redactedArgv } from '../../src/cli/sweep/redis.js';
+import { connectionOf, shownUrl } from '../../src/sweep/redis-target.js';
+import { redactedArgv } from '../../src/sweep/redis-options.js';
 import {
   makeCertificates,
   redisTlsMissing,

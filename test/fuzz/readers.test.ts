@@ -142,7 +142,7 @@ before(() => {
     normalize: 'minmax',
     featureNames: ['u', 'v'],
   });
-  model.fit(
+  model.fitSync(
     X,
     fromArray(
       [

@@ -22,7 +22,7 @@ function saved(): Record<string, unknown> {
     normalize: 'standard',
     featureNames: ['u', 'v'],
   });
-  model.fit(
+  model.fitSync(
     fromArray(
       [
         [0.1, 0.9, 0.4],

@@ -97,7 +97,7 @@ test('Model learns iris (softmax, Adam) and is repeatable from its seed', () => 
       normalize: 'standard',
       classes: d.classes!,
     });
-    const r = model.fit(X, Y, { learningRate: 0.01, optimizer: 'adam', iterations: 300, costEvery: 50, seed });
+    const r = model.fitSync(X, Y, { learningRate: 0.01, optimizer: 'adam', iterations: 300, costEvery: 50, seed });
     return { model, r };
   };
   const a = run(1),
@@ -115,7 +115,7 @@ test('mini-batches: iterations per epoch, one cost per epoch, and the same resul
   const { X, Y } = irisXY();
   const fit = () => {
     const model = Model.create({ dims: [4, 8, 3], output: 'softmax', backend, normalize: 'minmax' });
-    return model.fit(X, Y, { learningRate: 0.05, optimizer: 'momentum', batchSize: 32, epochs: 3, seed: 5 });
+    return model.fitSync(X, Y, { learningRate: 0.05, optimizer: 'momentum', batchSize: 32, epochs: 3, seed: 5 });
   };
   const r = fit();
   assert.equal(r.iterations, 3 * Math.ceil(150 / 32));
@@ -137,7 +137,7 @@ test('early stopping restores the parameters with the best dev error', () => {
     Yd = zeros(1, 60, 'float64');
   for (let j = 0; j < 60; j++) Yd.data[j] = Xd.data[j]! + 0.8 * rng.randn() > 0 ? 1 : 0;
   const model = Model.create({ dims: [5, 64, 64, 1], backend, dtype: 'float64' });
-  const r = model.fit(X, Y, {
+  const r = model.fitSync(X, Y, {
     learningRate: 0.01,
     optimizer: 'adam',
     iterations: 3000,
@@ -156,18 +156,18 @@ test('early stopping restores the parameters with the best dev error', () => {
 test('bad hyperparameters are refused where they enter', () => {
   const { X, Y } = irisXY();
   const model = Model.create({ dims: [4, 3], output: 'softmax', backend });
-  assert.throws(() => model.fit(X, Y, { learningRate: -1 }), {
+  assert.throws(() => model.fitSync(X, Y, { learningRate: -1 }), {
     name: 'ValueError',
     message: 'learning rate must be a number > 0 but is -1',
   });
-  assert.throws(() => model.fit(X, Y, { learningRate: 0.1, keepProb: 0 }), {
+  assert.throws(() => model.fitSync(X, Y, { learningRate: 0.1, keepProb: 0 }), {
     message: 'keep probability must be a number in (0, 1] but is 0',
   });
-  assert.throws(() => model.fit(X, Y, { learningRate: 0.1, earlyStop: { patience: 3 } }), {
+  assert.throws(() => model.fitSync(X, Y, { learningRate: 0.1, earlyStop: { patience: 3 } }), {
     message: 'early stopping needs a dev set to watch',
   });
   assert.throws(
-    () => model.fit(zeros(5, 150, 'float64'), Y, { learningRate: 0.1 }),
+    () => model.fitSync(zeros(5, 150, 'float64'), Y, { learningRate: 0.1 }),
     /the model expects n\[0\] = 4 features per example but the data has 5/,
   );
   assert.throws(() => new Optimizer({ kind: 'adam', learningRate: 0.1, beta1: 1 }), ValueError);
@@ -176,7 +176,7 @@ test('bad hyperparameters are refused where they enter', () => {
 test('a run whose cost becomes non-finite stops at that iteration and suggests a tenth of the rate', () => {
   const { X, Y } = irisXY();
   const model = Model.create({ dims: [4, 16, 3], output: 'linear', backend, dtype: 'float64' });
-  const r = model.fit(X, Y, { learningRate: 10, optimizer: 'gd', iterations: 500, costEvery: 100 });
+  const r = model.fitSync(X, Y, { learningRate: 10, optimizer: 'gd', iterations: 500, costEvery: 100 });
   assert.ok(r.diverged, r.stopped);
   assert.equal(r.diverged.kind, 'non-finite cost');
   assert.equal(r.diverged.suggestedLearningRate, 1);
@@ -196,7 +196,7 @@ test('a cost that stays far above its start is divergence even while it is finit
   const { X, Y } = irisXY();
   // Softmax + cross-entropy clamps log's argument, so a huge rate makes the cost large but finite.
   const model = Model.create({ dims: [4, 8, 3], output: 'softmax', backend, dtype: 'float64' });
-  const r = model.fit(X, Y, { learningRate: 1e6, optimizer: 'gd', iterations: 200, costEvery: 5 });
+  const r = model.fitSync(X, Y, { learningRate: 1e6, optimizer: 'gd', iterations: 200, costEvery: 5 });
   assert.ok(r.diverged, r.stopped);
   assert.ok(r.diverged.kind === 'exploding cost' || r.diverged.kind === 'non-finite cost', r.diverged.kind);
   assert.equal(r.diverged.suggestedLearningRate, 1e5);
@@ -204,7 +204,7 @@ test('a cost that stays far above its start is divergence even while it is finit
   // A healthy run on the same data is not flagged.
   const ok = Model.create({ dims: [4, 8, 3], output: 'softmax', backend, dtype: 'float64' });
   assert.equal(
-    ok.fit(X, Y, { learningRate: 0.05, optimizer: 'gd', iterations: 200, costEvery: 5 }).diverged,
+    ok.fitSync(X, Y, { learningRate: 0.05, optimizer: 'gd', iterations: 200, costEvery: 5 }).diverged,
     undefined,
   );
 });
@@ -212,7 +212,7 @@ test('a cost that stays far above its start is divergence even while it is finit
 test('with early stopping, a diverged run keeps the last finite best parameters', () => {
   const { X, Y } = irisXY();
   const model = Model.create({ dims: [4, 16, 3], output: 'linear', backend, dtype: 'float64' });
-  const r = model.fit(X, Y, {
+  const r = model.fitSync(X, Y, {
     learningRate: 10,
     optimizer: 'gd',
     iterations: 500,
@@ -235,7 +235,7 @@ test('model JSON round trip, and damaged or foreign files are refused', () => {
     normalize: 'standard',
     classes: d.classes!,
   });
-  model.fit(X, Y, { learningRate: 0.01, optimizer: 'adam', iterations: 20 });
+  model.fitSync(X, Y, { learningRate: 0.01, optimizer: 'adam', iterations: 20 });
   const json = JSON.parse(JSON.stringify(modelToJSON(model)));
   const back = modelFromJSON(json, 'm.json', backend);
   assert.deepEqual(back.forward(X).data, model.forward(X).data);

@@ -38,7 +38,7 @@ function fit(p: { x: string; y: string }, stream: boolean, shuffle: Shuffle, onI
     normalize: { scale: 255 },
     seed: 2,
   });
-  const result = model.fit(d.X, leanTargets(d, 'softmax'), {
+  const result = model.fitSync(d.X, leanTargets(d, 'softmax'), {
     learningRate: 0.01,
     optimizer: 'adam',
     batchSize: 32,
@@ -74,7 +74,7 @@ describe('training streamed from disk', () => {
         normalize: 'minmax',
         seed: 2,
       });
-      model.fit(t.X, leanTargets(t, 'softmax'), {
+      model.fitSync(t.X, leanTargets(t, 'softmax'), {
         learningRate: 0.01,
         optimizer: 'adam',
         batchSize: 32,
@@ -93,7 +93,7 @@ describe('training streamed from disk', () => {
     const model = Model.create({ dims: [1, 2, 1], output: 'sigmoid' });
     assert.throws(
       () =>
-        model.fit(X, fromArray([[0, 1, 0, 1]], 'float64'), {
+        model.fitSync(X, fromArray([[0, 1, 0, 1]], 'float64'), {
           learningRate: 0.1,
           batchSize: 2,
           epochs: 1,

@@ -4,7 +4,8 @@ import { DataError, fsReason } from '../../core/errors.js';
 import { CONVERT_DTYPES, convertCsv, type ConvertResult } from '../../data/convert.js';
 import { planOutputs, StreamedOutputs } from '../../io/outputs.js';
 import { formatBytes } from '../../train/memory.js';
-import { choiceOption, UsageError, type Command, type Io, type Parsed } from '../command.js';
+import { type Command } from '../command.js';
+import { choiceOption, UsageError, type Io, type Parsed } from '../../workflow/parse.js';
 import { inputsOf, withSignalsHandled } from '../outputs.js';
 
 export const convertCommand: Command = {

@@ -1,8 +1,9 @@
-import { streamWhenLarge } from '../train/prepare.js';
+import { streamWhenLarge } from '../../workflow/prepare.js';
 import { loadDatasetKeepingMissing } from '../../data/register.js';
 import { formatSummary, summarizeDataset } from '../../data/summary.js';
-import { UsageError, type Command } from '../command.js';
-import { dataOptions, dataSpec } from '../shared.js';
+import { type Command } from '../command.js';
+import { UsageError } from '../../workflow/parse.js';
+import { dataOptions, dataSpec } from '../../workflow/inputs.js';
 
 export const dataCommand: Command = {
   name: 'data',

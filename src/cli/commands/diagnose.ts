@@ -1,7 +1,8 @@
 import { ValueError } from '../../core/errors.js';
 import { diagnose, parseErrorRate, type Diagnosis } from '../../evaluate/diagnose.js';
 import { formatPercent } from '../../core/text.js';
-import { optionValue, UsageError, type Command, type Parsed } from '../command.js';
+import { type Command } from '../command.js';
+import { optionValue, UsageError, type Parsed } from '../../workflow/parse.js';
 
 /** Reads an error-rate option (`0.11` or `11%`); a bad value is a usage error naming the option. */
 function rateOption(args: Parsed, name: string): number | undefined {

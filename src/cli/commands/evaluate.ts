@@ -2,15 +2,16 @@ import { DataError } from '../../core/errors.js';
 import { formatPercent } from '../../core/text.js';
 import { alignClasses, outputUnits, type Dataset, type OutputKind } from '../../data/dataset.js';
 import { leanTargets } from '../../data/targets.js';
-import { streamWhenLarge } from '../train/prepare.js';
+import { streamWhenLarge } from '../../workflow/prepare.js';
 import { loadModel } from '../../io/modelIO.js';
 import { applyImputer } from '../../data/impute.js';
 import type { Model } from '../../train/model.js';
-import { UsageError, type Command, type Io, type Options, type Parsed } from '../command.js';
+import { type Command } from '../command.js';
+import { UsageError, type Io, type Options, type Parsed } from '../../workflow/parse.js';
 import { alignFeatures } from '../../data/align.js';
 import { loadDataset, probeFeatures } from '../../data/load.js';
 import { loadDatasetKeepingMissing } from '../../data/register.js';
-import { backendOption, chooseBackend, dataOptions, dataSpec } from '../shared.js';
+import { backendOption, chooseBackend, dataOptions, dataSpec } from '../../workflow/inputs.js';
 
 /** --stream, for the commands that read a saved model's data once, a chunk at a time (eval, predict). */
 export const streamOption: Options = {

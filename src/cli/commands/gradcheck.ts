@@ -6,15 +6,8 @@ import { checkArchitecture } from '../../nn/architecture.js';
 import { gradientCheck } from '../../nn/gradcheck.js';
 import { initializeParametersDeep, parseInit, type InitKind } from '../../nn/initializers.js';
 import { lossFor } from '../../nn/losses.js';
-import {
-  UsageError,
-  intListOption,
-  numberOption,
-  optionValue,
-  type Command,
-  type Io,
-  type Parsed,
-} from '../command.js';
+import { type Command } from '../command.js';
+import { UsageError, intListOption, numberOption, optionValue, type Io, type Parsed } from '../../workflow/parse.js';
 
 /** Above this many parameters a full check takes long (two forward passes each): a random subset by default. */
 const LARGE = 10_000;

@@ -4,7 +4,8 @@ import { loadModel } from '../../io/modelIO.js';
 import { layerActivations, parseActivation, type ActivationKind } from '../../nn/activations.js';
 import { checkArchitecture } from '../../nn/architecture.js';
 import { parametersToJSON } from '../../nn/params.js';
-import { UsageError, intListOption, optionValue, type Command, type Io, type Parsed } from '../command.js';
+import { type Command } from '../command.js';
+import { UsageError, intListOption, optionValue, type Io, type Parsed } from '../../workflow/parse.js';
 
 export const inspectCommand: Command = {
   name: 'inspect',

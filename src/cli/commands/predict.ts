@@ -1,9 +1,10 @@
 import { planOutputs } from '../../io/outputs.js';
 import { inputsOf, outputsOf, usesStdout } from '../outputs.js';
-import { choiceOption, numberOption, type Command, type Io, type Parsed } from '../command.js';
+import { type Command } from '../command.js';
+import { choiceOption, numberOption, type Io, type Parsed } from '../../workflow/parse.js';
 import { PREDICT_FORMATS, predictionText } from '../predict/format.js';
 import { PREDICT_BATCH, writePredictions } from '../predict/write.js';
-import { backendOption, dataOptions } from '../shared.js';
+import { backendOption, dataOptions } from '../../workflow/inputs.js';
 import { modelAndData, streamOption } from './evaluate.js';
 
 export const predictCommand: Command = {

@@ -7,9 +7,10 @@ import { renderComparisonReport } from '../../report/compare.js';
 import { firstNonFiniteCost, renderReport } from '../../report/html.js';
 import { checkRunRecord, readRunDocument } from '../../report/run-file.js';
 import { renderSweepReport } from '../../report/sweep.js';
-import { readSweep } from '../../experiments/record.js';
+import { readSweep } from '../../sweep/record.js';
 import type { RunRecord } from '../../train/record.js';
-import { UsageError, type Command } from '../command.js';
+import { type Command } from '../command.js';
+import { UsageError } from '../../workflow/parse.js';
 
 /** Reads one run record or model file; every failure names the file. */
 function readRunFile(file: string): RunRecord {

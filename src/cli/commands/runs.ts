@@ -1,11 +1,12 @@
 import { statSync } from 'node:fs';
 import { DataError } from '../../core/errors.js';
 import { printable } from '../../core/text.js';
-import { readSweep, type SweepContents } from '../../experiments/record.js';
-import { describeAxis } from '../../experiments/space.js';
-import { bestTrial, rankTrials, type TrialResult } from '../../experiments/trial.js';
+import { readSweep, type SweepContents } from '../../sweep/record.js';
+import { describeAxis } from '../../sweep/space.js';
+import { bestTrial, rankTrials, type TrialResult } from '../../sweep/trial.js';
 import { formatCommand } from '../../report/html.js';
-import { UsageError, type Command, type Io } from '../command.js';
+import { type Command } from '../command.js';
+import { UsageError, type Io } from '../../workflow/parse.js';
 import { verdictLabel } from '../../evaluate/diagnose.js';
 import { errorText, rankedTable, trialJson, valuesText } from '../sweep/display.js';
 

@@ -12,8 +12,9 @@ import { loadDataset } from '../../data/load.js';
 import { allocNpy, encodeNpy } from '../../data/npy.js';
 import { loadDatasetKeepingMissing } from '../../data/register.js';
 import { parseSplitOption, trainDevTestSplit } from '../../data/split.js';
-import { choiceOption, numberOption, optionValue, UsageError, type Command } from '../command.js';
-import { dataOptions, dataSpec } from '../shared.js';
+import { type Command } from '../command.js';
+import { choiceOption, numberOption, optionValue, UsageError } from '../../workflow/parse.js';
+import { dataOptions, dataSpec } from '../../workflow/inputs.js';
 
 /** One output file: its name inside the output directory and its bytes. */
 export interface OutputFile {

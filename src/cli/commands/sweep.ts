@@ -1,8 +1,8 @@
 import { toMatrix } from '../../data/features.js';
 import { availableParallelism } from 'node:os';
 import { printable } from '../../core/text.js';
-import { hashArrays } from '../../experiments/hash.js';
-import { Rungs } from '../../experiments/prune.js';
+import { hashArrays } from '../../sweep/hash.js';
+import { Rungs } from '../../sweep/prune.js';
 import {
   SWEEP_FORMAT,
   SWEEP_VERSION,
@@ -10,26 +10,27 @@ import {
   sweepId,
   type SweepDefinition,
   type SweepIdentity,
-} from '../../experiments/record.js';
-import { runSweep, specOf, type Executor } from '../../experiments/scheduler.js';
-import { describeAxis } from '../../experiments/space.js';
-import type { Plan } from '../../experiments/strategies.js';
-import { rankTrials } from '../../experiments/trial.js';
-import { UsageError, type Command, type Invocation, type Io, type Parsed } from '../command.js';
+} from '../../sweep/record.js';
+import { runSweep, specOf, type Executor } from '../../sweep/scheduler.js';
+import { describeAxis } from '../../sweep/space.js';
+import type { Plan } from '../../sweep/strategies.js';
+import { rankTrials } from '../../sweep/trial.js';
+import { type Command } from '../command.js';
+import { UsageError, type Invocation, type Io, type Parsed } from '../../workflow/parse.js';
 import { planCommandOutputs } from '../outputs.js';
-import { chooseBackend } from '../shared.js';
-import { prepareData, type PreparedData } from '../train/prepare.js';
-import { TRAIN_INPUTS } from '../train/options.js';
-import { parseTrainSettings, type TrainSettings } from '../train/settings.js';
+import { chooseBackend } from '../../workflow/inputs.js';
+import { prepareData, type PreparedData } from '../../workflow/prepare.js';
+import { TRAIN_INPUTS } from '../../workflow/options.js';
+import { parseTrainSettings, type TrainSettings } from '../../workflow/settings.js';
 import type { OutputPlan } from '../../io/outputs.js';
 import { SweepProgress, trialLine } from '../sweep/display.js';
-import { finishSweep } from '../sweep/finish.js';
-import { SWEEP_DETAILS, sweepOptions } from '../sweep/options.js';
-import { checkTrial, knownTrials, makePlan } from '../sweep/plan.js';
-import { ThreadExecutor } from '../sweep/pool.js';
-import { redactedArgv } from '../sweep/redis.js';
-import { parseSweepSettings, threadBudget, type SweepSettings } from '../sweep/settings.js';
-import { shareSets } from '../sweep/shared-data.js';
+import { finishSweep } from '../../sweep/finish.js';
+import { SWEEP_DETAILS, sweepOptions } from '../../sweep/options.js';
+import { checkTrial, knownTrials, makePlan } from '../../sweep/plan.js';
+import { ThreadExecutor } from '../../sweep/pool.js';
+import { redactedArgv } from '../../sweep/redis-options.js';
+import { parseSweepSettings, threadBudget, type SweepSettings } from '../../sweep/settings.js';
+import { shareSets } from '../../sweep/shared-data.js';
 
 export const sweepCommand: Command = {
   name: 'sweep',
@@ -59,7 +60,7 @@ async function runSweepCommand(args: Parsed, io: Io, invocation: Invocation): Pr
     if (given)
       throw new UsageError(`--${given} is for the Redis of --queue; add --queue rediss://HOST:PORT or drop it`);
   } else {
-    const { runQueuedSweep } = await import('../sweep/queued.js');
+    const { runQueuedSweep } = await import('../../sweep/queued.js');
     return runQueuedSweep(args, io, invocation, s, settings, outputs, t0);
   }
   return sweepWith(args, io, invocation, s, settings, outputs, t0, ({ plan, record, prepared }) => {

@@ -1,6 +1,7 @@
 import { availableParallelism, hostname } from 'node:os';
-import { UsageError, numberOption, type Command, type Invocation, type Io, type Parsed } from '../command.js';
-import { backendOption, chooseBackend, threadsFromEnvironment } from '../shared.js';
+import { type Command } from '../command.js';
+import { UsageError, numberOption, type Invocation, type Io, type Parsed } from '../../workflow/parse.js';
+import { backendOption, chooseBackend, threadsFromEnvironment } from '../../workflow/inputs.js';
 
 export const workerCommand: Command = {
   name: 'worker',
@@ -50,9 +51,9 @@ Examples:
 async function runWorker(args: Parsed, io: Io, invocation: Invocation): Promise<number> {
   if (args['queue'] === undefined) throw new UsageError('give the queue: --queue redis://HOST:PORT');
   // BullMQ and ioredis load only here and in lnn sweep --queue: nothing else in lnn needs them.
-  const { QUEUE_NAME, UNSIGNED_NOTE, checkRedis, serveTrials, shownUrl } = await import('../../experiments/queue.js');
-  const { queueSecretOf, redisTargetOf } = await import('../sweep/redis.js');
-  const { TrialServer, dataRoots } = await import('../sweep/serve.js');
+  const { QUEUE_NAME, UNSIGNED_NOTE, checkRedis, serveTrials, shownUrl } = await import('../../sweep/queue.js');
+  const { queueSecretOf, redisTargetOf } = await import('../../sweep/redis-options.js');
+  const { TrialServer, dataRoots } = await import('../../sweep/serve.js');
   const target = redisTargetOf(args);
   const secret = queueSecretOf(args);
   const roots = dataRoots(invocation.repeated['data-root'] ?? []);

@@ -4,9 +4,9 @@
  */
 import { formatPercent, printable } from '../../core/text.js';
 import { verdictLabel } from '../../evaluate/diagnose.js';
-import type { SweepIdentity } from '../../experiments/record.js';
-import type { TrialValues } from '../../experiments/space.js';
-import { rankTrials, type TrialResult, type TrialSummary } from '../../experiments/trial.js';
+import type { SweepIdentity } from '../../sweep/record.js';
+import type { TrialValues } from '../../sweep/space.js';
+import { rankTrials, type TrialResult, type TrialSummary } from '../../sweep/trial.js';
 import { formatEta } from '../progress.js';
 
 /** `--lr 0.1 --hidden 16,8` (or 'baseline' for a trial with no values of its own). */

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ValueError } from '../../src/core/errors.js';
-import { depthPlan, widthsForDepth } from '../../src/experiments/depth.js';
-import { ETA, Rungs, rungIterations } from '../../src/experiments/prune.js';
-import { applyMove, FIRST_L2, firstL2For, L2_TRIES, recipePlan } from '../../src/experiments/recipe.js';
-import { parseAxis, type TrialValues } from '../../src/experiments/space.js';
-import { gridPlan, oneAtATimePlan, randomPlan, singleValues, type Plan } from '../../src/experiments/strategies.js';
-import { bestTrial, rankTrials, type Proposal, type TrialSummary } from '../../src/experiments/trial.js';
+import { depthPlan, widthsForDepth } from '../../src/sweep/depth.js';
+import { ETA, Rungs, rungIterations } from '../../src/sweep/prune.js';
+import { applyMove, FIRST_L2, firstL2For, L2_TRIES, recipePlan } from '../../src/sweep/recipe.js';
+import { parseAxis, type TrialValues } from '../../src/sweep/space.js';
+import { gridPlan, oneAtATimePlan, randomPlan, singleValues, type Plan } from '../../src/sweep/strategies.js';
+import { bestTrial, rankTrials, type Proposal, type TrialSummary } from '../../src/sweep/trial.js';
 
 const all = (p: Plan): Proposal[] => {
   assert.equal(p.kind, 'all');

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DataError } from '../../src/core/errors.js';
-import { canonicalJson, hashArrays, hashText } from '../../src/experiments/hash.js';
+import { canonicalJson, hashArrays, hashText } from '../../src/sweep/hash.js';
 import {
   readSweep,
   SWEEP_FORMAT,
@@ -23,12 +23,12 @@ import {
   trialId,
   type SweepDefinition,
   type SweepIdentity,
-} from '../../src/experiments/record.js';
-import { processStart, thisProcess } from '../../src/experiments/lock.js';
-import { runSweep, type Executor, type TrialSpec } from '../../src/experiments/scheduler.js';
-import { parseAxis } from '../../src/experiments/space.js';
-import { gridPlan } from '../../src/experiments/strategies.js';
-import type { TrialResult } from '../../src/experiments/trial.js';
+} from '../../src/sweep/record.js';
+import { processStart, thisProcess } from '../../src/sweep/lock.js';
+import { runSweep, type Executor, type TrialSpec } from '../../src/sweep/scheduler.js';
+import { parseAxis } from '../../src/sweep/space.js';
+import { gridPlan } from '../../src/sweep/strategies.js';
+import type { TrialResult } from '../../src/sweep/trial.js';
 
 let root = '';
 before(() => (root = mkdtempSync(join(tmpdir(), 'lnn-record-'))));

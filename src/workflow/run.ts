@@ -1,18 +1,16 @@
 import { totalmem } from 'node:os';
-import type { Backend } from '../../backend/backend.js';
-import { featureSource, STORED_TYPES } from '../../data/features.js';
-import { leanTargets } from '../../data/targets.js';
-import { fitNormalization, normalizeName } from '../../data/normalize.js';
-import { diagnose, type Diagnosis } from '../../evaluate/diagnose.js';
-import type { Evaluation } from '../../evaluate/metrics.js';
-import { Model } from '../../train/model.js';
-import { checkMemory, estimateTrainingMemory } from '../../train/memory.js';
-import { blockLayout, type Shuffle } from '../../train/order.js';
-import { courseBatchSize, makeSchedule, type Schedule } from '../../train/schedule.js';
-import type { EvalPoint } from '../../train/record.js';
-import type { TrainResult } from '../../train/trainer.js';
-import type { Io } from '../command.js';
-import { createProgress } from '../progress.js';
+import type { Backend } from '../backend/backend.js';
+import { featureSource, STORED_TYPES } from '../data/features.js';
+import { leanTargets } from '../data/targets.js';
+import { fitNormalization, normalizeName } from '../data/normalize.js';
+import { diagnose, type Diagnosis } from '../evaluate/diagnose.js';
+import type { Evaluation } from '../evaluate/metrics.js';
+import { Model, type FitOptions } from '../train/model.js';
+import { checkMemory, estimateTrainingMemory } from '../train/memory.js';
+import { blockLayout, type Shuffle } from '../train/order.js';
+import { courseBatchSize, makeSchedule, type Schedule } from '../train/schedule.js';
+import type { CostPoint, EvalPoint } from '../train/record.js';
+import type { TrainResult } from '../train/trainer.js';
 import type { Network, PreparedData } from './prepare.js';
 import type { TrainSettings } from './settings.js';
 
@@ -29,15 +27,21 @@ export interface TrainOutcome {
   hyperparameters: Record<string, unknown>;
 }
 
-/** Progress and logs of a run; `quiet` writes nothing. */
-export interface RunDisplay {
-  io: Io;
-  quiet: boolean;
-  /**
-   * Sees every evaluation; training ends after the current update once `stop()` says so (a sweep
-   * prunes a losing trial this way).
-   */
-  watch?: { onEval(p: EvalPoint): void; stop(): boolean };
+/**
+ * What a run tells as it goes: each recorded cost (`evaluated`: an evaluation of the same iteration
+ * follows), each evaluation, and each update (return false to stop after it: a sweep prunes a losing
+ * trial this way). The command line draws its progress from these; a library caller passes its own.
+ */
+export interface RunCallbacks {
+  onCost?: (p: CostPoint, info: { evaluated: boolean }) => void;
+  onEval?: (p: EvalPoint) => void;
+  onIteration?: (s: { iteration: number; total: number; epoch?: number; cost?: number }) => boolean | void;
+}
+
+/** How a run goes on: synchronously (a sweep's trial in its own thread), or yielding, abortable. */
+export interface RunControl {
+  /** Abort between updates: the run rejects with an AbortError, the model keeping its last update. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -154,18 +158,33 @@ export function hyperparametersOf(
 }
 
 /**
- * Trains the model on the prepared sets with the settings, showing progress, then measures train, dev
- * (and, with --evaluate-test, test) with the kept parameters and reads the bias/variance diagnosis.
+ * Trains the model on the prepared sets with the settings (yielding to the event loop as it goes), then
+ * measures train, dev (and, with --evaluate-test, test) with the kept parameters and reads the
+ * bias/variance diagnosis.
  */
-export function trainModel(
+export async function trainModel(
   settings: TrainSettings,
   prepared: PreparedData,
   model: Model,
   schedule: Schedule,
-  display: RunDisplay,
-): Omit<TrainOutcome, 'hyperparameters' | 'schedule' | 'model'> {
-  const result = fitWithProgress(settings, prepared, model, schedule, display);
+  callbacks: RunCallbacks & RunControl = {},
+): Promise<Omit<TrainOutcome, 'hyperparameters' | 'schedule' | 'model'>> {
+  const result = await model.fit(
+    prepared.sets.train.X,
+    prepared.Y,
+    fitOptions(settings, prepared, schedule, callbacks),
+  );
   if (result.diverged && result.bestIteration === undefined) return { result };
+  return { result, ...measureSets(settings, prepared, model, result) };
+}
+
+/** Train, dev and (with --evaluate-test) test figures of the kept parameters, and the diagnosis. */
+function measureSets(
+  settings: TrainSettings,
+  prepared: PreparedData,
+  model: Model,
+  result: TrainResult,
+): Pick<TrainOutcome, 'train' | 'dev' | 'test' | 'diagnosis'> {
   const { sets, dev, output } = prepared;
   const train = model.evaluate(sets.train.X, prepared.Y);
   const devEval = dev ? model.evaluate(dev.X, dev.Y) : undefined;
@@ -181,7 +200,6 @@ export function trainModel(
         })
       : undefined;
   return {
-    result,
     train,
     ...(devEval ? { dev: devEval } : {}),
     ...(test ? { test } : {}),
@@ -189,65 +207,31 @@ export function trainModel(
   };
 }
 
-function fitWithProgress(
+/** The settings as the trainer's options, with the run's callbacks. */
+function fitOptions(
   settings: TrainSettings,
   prepared: PreparedData,
-  model: Model,
   schedule: Schedule,
-  display: RunDisplay,
-): TrainResult {
-  const { full, perEpoch, iterations } = schedule;
-  const { io, quiet } = display;
-  const progress = createProgress({
-    total: full ? iterations : iterations / perEpoch,
-    unit: full ? 'iteration' : 'epoch',
-    io,
-    quiet,
-    errorFormat: model.isClassifier ? 'percent' : 'value',
-    ...(full ? {} : { throughput: { examplesPerIteration: schedule.batchSize } }),
-  });
+  callbacks: RunCallbacks & RunControl,
+): FitOptions {
+  const { full, iterations } = schedule;
   const { beta, beta1, beta2, evalEvery, earlyStop } = settings;
-  try {
-    return model.fit(prepared.sets.train.X, prepared.Y, {
-      learningRate: settings.learningRate,
-      iterations,
-      ...(full ? {} : { batchSize: schedule.batchSize }),
-      optimizer: settings.optimizer,
-      ...(beta !== undefined ? { beta } : {}),
-      ...(beta1 !== undefined ? { beta1 } : {}),
-      ...(beta2 !== undefined ? { beta2 } : {}),
-      l2: settings.l2,
-      keepProb: settings.keepProb,
-      seed: settings.seed,
-      ...(prepared.shuffle ? { shuffle: prepared.shuffle } : {}),
-      costEvery: settings.costEvery,
-      ...(evalEvery !== undefined ? { evalEvery } : {}),
-      ...(prepared.dev ? { dev: prepared.dev } : {}),
-      ...(earlyStop ? { earlyStop } : {}),
-      onCost: (p, { evaluated }) => {
-        // Off a terminal, an evaluation line at the same iteration already carries the cost.
-        if (full && (io.errIsTTY || !evaluated)) progress.log(`Cost after iteration ${p.iteration}: ${p.cost}`);
-      },
-      onEval: (p) => {
-        progress.evaluation({
-          iteration: p.iteration,
-          ...(p.epoch !== undefined ? { epoch: p.epoch } : {}),
-          ...(p.trainCost !== undefined ? { cost: p.trainCost } : {}),
-          trainError: p.trainError,
-          ...(p.devError !== undefined ? { devError: p.devError } : {}),
-        });
-        display.watch?.onEval(p);
-      },
-      onIteration: (s) => {
-        progress.update({
-          iteration: s.iteration,
-          ...(s.epoch !== undefined ? { epoch: s.epoch } : {}),
-          ...(s.cost !== undefined ? { cost: s.cost } : {}),
-        });
-        return display.watch?.stop() === true ? false : undefined;
-      },
-    });
-  } finally {
-    progress.done();
-  }
+  return {
+    learningRate: settings.learningRate,
+    iterations,
+    ...(full ? {} : { batchSize: schedule.batchSize }),
+    optimizer: settings.optimizer,
+    ...(beta !== undefined ? { beta } : {}),
+    ...(beta1 !== undefined ? { beta1 } : {}),
+    ...(beta2 !== undefined ? { beta2 } : {}),
+    l2: settings.l2,
+    keepProb: settings.keepProb,
+    seed: settings.seed,
+    ...(prepared.shuffle ? { shuffle: prepared.shuffle } : {}),
+    costEvery: settings.costEvery,
+    ...(evalEvery !== undefined ? { evalEvery } : {}),
+    ...(prepared.dev ? { dev: prepared.dev } : {}),
+    ...(earlyStop ? { earlyStop } : {}),
+    ...callbacks,
+  };
 }

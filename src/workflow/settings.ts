@@ -1,15 +1,15 @@
-import type { DType } from '../../core/matrix.js';
-import type { OutputKind } from '../../data/dataset.js';
-import { parseNormalize, type NormalizeKind } from '../../data/normalize.js';
-import { parseSplitOption } from '../../data/split.js';
-import { parseErrorRate } from '../../evaluate/diagnose.js';
-import { OUTPUT_ACTIVATIONS, parseActivation, type ActivationKind } from '../../nn/activations.js';
-import { parseInit, type InitKind } from '../../nn/initializers.js';
-import { OPTIMIZER_INFO, OPTIMIZERS, type OptimizerKind } from '../../nn/update.js';
-import { printable } from '../../core/text.js';
-import { parseByteSize } from '../../train/memory.js';
-import { SHUFFLE_KINDS, type Shuffle, type ShuffleKind } from '../../train/order.js';
-import { UsageError, choiceOption, hyperparameterOption, intListOption, optionValue, type Parsed } from '../command.js';
+import type { DType } from '../core/matrix.js';
+import type { OutputKind } from '../data/dataset.js';
+import { parseNormalize, type NormalizeKind } from '../data/normalize.js';
+import { parseSplitOption } from '../data/split.js';
+import { parseErrorRate } from '../evaluate/diagnose.js';
+import { OUTPUT_ACTIVATIONS, parseActivation, type ActivationKind } from '../nn/activations.js';
+import { parseInit, type InitKind } from '../nn/initializers.js';
+import { OPTIMIZER_INFO, OPTIMIZERS, type OptimizerKind } from '../nn/update.js';
+import { printable } from '../core/text.js';
+import { parseByteSize } from '../train/memory.js';
+import { SHUFFLE_KINDS, type Shuffle, type ShuffleKind } from '../train/order.js';
+import { UsageError, choiceOption, hyperparameterOption, intListOption, optionValue, type Parsed } from './parse.js';
 
 /** Hidden widths when neither --dims nor --hidden is given: reaches ~95% on builtin:mnist in seconds. */
 const DEFAULT_HIDDEN = [256, 128];

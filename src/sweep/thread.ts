@@ -4,11 +4,11 @@
  * (Atomics.wait on a shared flag), so the training loop stays synchronous.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { defaultBackend, getBackend, initBackends } from '../../backend/index.js';
-import type { TrialSpec } from '../../experiments/scheduler.js';
+import { defaultBackend, getBackend, initBackends } from '../backend/index.js';
+import type { TrialSpec } from './scheduler.js';
 import { preparedFrom } from './shared-data.js';
 import type { ThreadData, ToThread } from './pool.js';
-import { runTrial, type RungCheck } from './trial.js';
+import { runTrial, type RungCheck } from './run-trial.js';
 
 const data = workerData as ThreadData;
 const port = parentPort!;
@@ -28,8 +28,8 @@ function askRung(spec: TrialSpec): RungCheck {
   };
 }
 
-port.on('message', (msg: ToThread) => {
-  const run = runTrial(prepared, msg.spec, backend, data.ranOn, msg.prune ? askRung(msg.spec) : undefined);
+port.on('message', async (msg: ToThread) => {
+  const run = await runTrial(prepared, msg.spec, backend, data.ranOn, msg.prune ? askRung(msg.spec) : undefined);
   port.postMessage({ type: 'done', run });
 });
 port.postMessage({ type: 'ready', backend: backend.name, threads: backend.threads });

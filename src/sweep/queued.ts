@@ -3,13 +3,13 @@
  * BullMQ queue. The sweep still makes the sets (for its identity, the checks before the first trial and
  * --evaluate-test), keeps the record, and can be killed and resumed: finished jobs wait in Redis.
  */
-import { QUEUE_NAME, QueueExecutor, UNSIGNED_NOTE, checkRedis, shownUrl } from '../../experiments/queue.js';
-import type { Executor, TrialSpec } from '../../experiments/scheduler.js';
-import type { OutputPlan } from '../../io/outputs.js';
-import { UsageError, type Invocation, type Io, type Parsed } from '../command.js';
-import { sweepWith } from '../commands/sweep.js';
-import type { TrainSettings } from '../train/settings.js';
-import { queueSecretOf, redisTargetOf, withAbsolutePaths } from './redis.js';
+import { QUEUE_NAME, QueueExecutor, UNSIGNED_NOTE, checkRedis, shownUrl } from './queue.js';
+import type { Executor, TrialSpec } from './scheduler.js';
+import type { OutputPlan } from '../io/outputs.js';
+import { UsageError, type Invocation, type Io, type Parsed } from '../workflow/parse.js';
+import { sweepWith } from '../cli/commands/sweep.js';
+import type { TrainSettings } from '../workflow/settings.js';
+import { queueSecretOf, redisTargetOf, withAbsolutePaths } from './redis-options.js';
 import type { SweepSettings } from './settings.js';
 
 export async function runQueuedSweep(

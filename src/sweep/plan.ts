@@ -2,20 +2,20 @@
  * From the parsed sweep to the strategy's plan, and the checks every known trial passes before the
  * first one trains (its options parse as `lnn train`'s, its network fits the data and the memory).
  */
-import type { Backend } from '../../backend/backend.js';
-import { DataError, ValueError } from '../../core/errors.js';
-import { depthPlan } from '../../experiments/depth.js';
-import { firstL2For, recipePlan } from '../../experiments/recipe.js';
-import { trialArgs } from '../../experiments/scheduler.js';
-import { widthsOf, widthsValue, type TrialValues } from '../../experiments/space.js';
-import { gridPlan, oneAtATimePlan, randomPlan, singleValues, type Plan } from '../../experiments/strategies.js';
-import type { Proposal } from '../../experiments/trial.js';
-import { assertNever } from '../../core/assert.js';
-import { asUsageError, UsageError, type Parsed } from '../command.js';
-import { resolveNetwork, type PreparedData } from '../train/prepare.js';
-import { checkRunFits, scheduleFor } from '../train/run.js';
-import { parseTrainSettings, type TrainSettings } from '../train/settings.js';
-import { valuesText } from './display.js';
+import type { Backend } from '../backend/backend.js';
+import { DataError, ValueError } from '../core/errors.js';
+import { depthPlan } from './depth.js';
+import { firstL2For, recipePlan } from './recipe.js';
+import { trialArgs } from './scheduler.js';
+import { widthsOf, widthsValue, type TrialValues } from './space.js';
+import { gridPlan, oneAtATimePlan, randomPlan, singleValues, type Plan } from './strategies.js';
+import type { Proposal } from './trial.js';
+import { assertNever } from '../core/assert.js';
+import { asUsageError, UsageError, type Parsed } from '../workflow/parse.js';
+import { resolveNetwork, type PreparedData } from '../workflow/prepare.js';
+import { checkRunFits, scheduleFor } from '../workflow/run.js';
+import { parseTrainSettings, type TrainSettings } from '../workflow/settings.js';
+import { valuesText } from '../cli/sweep/display.js';
 import type { SweepSettings } from './settings.js';
 
 /** A ValueError of the space or a strategy is a usage error: the command line asked for it. */

@@ -1,22 +1,22 @@
 import { freemem } from 'node:os';
 import { basename } from 'node:path';
-import { DataError } from '../../core/errors.js';
-import { defaultOutput, inFileOrder, outputUnits, type Dataset, type OutputKind } from '../../data/dataset.js';
-import { featureSource, STORED_TYPES, type Features } from '../../data/features.js';
-import { applyImputer, fitImputer, type Imputer } from '../../data/impute.js';
-import { loadDataset, probeFeatures, type DataSpec, type FeaturesProbe } from '../../data/load.js';
-import { loadDatasetKeepingMissing } from '../../data/register.js';
-import { RowFeatures } from '../../data/rows.js';
-import { leanTargets, type Targets } from '../../data/targets.js';
-import { readJsonFile } from '../../io/files.js';
-import { formatBytes } from '../../train/memory.js';
-import type { Shuffle } from '../../train/order.js';
-import { defaultInit, layerActivations, type ActivationKind } from '../../nn/activations.js';
-import { initName, type InitKind } from '../../nn/initializers.js';
-import { parametersFromJSON, type Parameters } from '../../nn/params.js';
-import { UsageError, type Io, type Parsed } from '../command.js';
-import { chooseSets, type Sets } from '../sets.js';
-import { dataSpec } from '../shared.js';
+import { DataError } from '../core/errors.js';
+import { defaultOutput, inFileOrder, outputUnits, type Dataset, type OutputKind } from '../data/dataset.js';
+import { featureSource, STORED_TYPES, type Features } from '../data/features.js';
+import { applyImputer, fitImputer, type Imputer } from '../data/impute.js';
+import { loadDataset, probeFeatures, type DataSpec, type FeaturesProbe } from '../data/load.js';
+import { loadDatasetKeepingMissing } from '../data/register.js';
+import { RowFeatures } from '../data/rows.js';
+import { leanTargets, type Targets } from '../data/targets.js';
+import { readJsonFile } from '../io/files.js';
+import { formatBytes } from '../train/memory.js';
+import type { Shuffle } from '../train/order.js';
+import { defaultInit, layerActivations, type ActivationKind } from '../nn/activations.js';
+import { initName, type InitKind } from '../nn/initializers.js';
+import { parametersFromJSON, type Parameters } from '../nn/params.js';
+import { UsageError, type Io, type Parsed } from './parse.js';
+import { chooseSets, type Sets } from './sets.js';
+import { dataSpec } from './inputs.js';
 import type { TrainSettings } from './settings.js';
 
 /** How the features of a run are held: in memory in their own dtype, or streamed from disk, and why. */
@@ -55,19 +55,21 @@ export interface PreparedData {
  * features stay in their file's dtype; the sets are views on them. A .npy or HDF5 source is left on
  * disk and streamed with --stream, or when its features alone exceed the memory budget (with a note).
  */
-export async function prepareData(args: Parsed, settings: TrainSettings, io: Io): Promise<PreparedData> {
-  const spec = dataSpec(args, io);
+export async function prepareData(
+  args: Parsed,
+  settings: TrainSettings,
+  io: Io,
+  given?: Dataset,
+): Promise<PreparedData> {
   const budget = settings.memory ?? Math.floor(freemem() / 2);
-  const probe = await probeFeatures(spec);
-  const streamed = chooseStreaming(settings, probe, budget, spec);
-  if (streamed.note && !args['quiet']) io.err(`note: ${streamed.note}\n`);
+  const { data, streamed } = given
+    ? { data: given, streamed: { streamed: false } }
+    : await loadForTraining(args, settings, io, budget);
   const shuffle = settings.shuffle ?? { kind: streamed.streamed ? 'blocks' : 'examples' };
   if (streamed.streamed && shuffle.kind === 'examples')
     throw new UsageError(
       '--shuffle examples reads every example at random, which streaming from disk cannot do fast; use --shuffle blocks (the default when streaming) or none',
     );
-  const full = { ...spec, stream: streamed.streamed };
-  const data = settings.impute ? await loadDatasetKeepingMissing(full) : await loadDataset(full);
   const sets = await chooseSets(data, args, settings.split, settings.seed, io);
   // Blocks and file order are drawn over the training set in file order: the same in memory and on disk.
   if (shuffle.kind !== 'examples') sets.train = inFileOrder(sets.train);
@@ -89,6 +91,22 @@ export async function prepareData(args: Parsed, settings: TrainSettings, io: Io)
   const bytes = streamed.streamed ? heldBytes(sets) : featureSource(data.X).memoryBytes;
   const storage: DataStorage = { ...streamed, bytes, budget };
   return { data, sets, ...(imputer ? { imputer } : {}), output, Y, ...(dev ? { dev } : {}), storage, shuffle };
+}
+
+/** The data the options name, left on disk when it is to be streamed (with a note saying why). */
+async function loadForTraining(
+  args: Parsed,
+  settings: TrainSettings,
+  io: Io,
+  budget: number,
+): Promise<{ data: Dataset; streamed: { streamed: boolean; note?: string } }> {
+  const spec = dataSpec(args, io);
+  const probe = await probeFeatures(spec);
+  const streamed = chooseStreaming(settings, probe, budget, spec);
+  if (streamed.note && !args['quiet']) io.err(`note: ${streamed.note}\n`);
+  const full = { ...spec, stream: streamed.streamed };
+  const data = settings.impute ? await loadDatasetKeepingMissing(full) : await loadDataset(full);
+  return { data, streamed };
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   sampleRange,
   SWEEP_KEYS,
   type Axis,
-} from '../../src/experiments/space.js';
+} from '../../src/sweep/space.js';
 import { HYPERPARAMETERS } from '../../src/nn/hyperparameters.js';
 
 const throwsValue = (f: () => unknown, message: RegExp) =>

@@ -2,23 +2,21 @@
  * One trial of a sweep, trained with the pieces of `lnn train` (its settings parser, network, memory
  * check, model, trainer and run record): the same run `lnn train` would make with these options.
  */
-import type { Backend } from '../../backend/backend.js';
-import { formatPercent } from '../../core/text.js';
-import { rungIterations } from '../../experiments/prune.js';
-import { trialIdentity, type TrialRun, type TrialSpec } from '../../experiments/scheduler.js';
-import type { TrialResult, TrialStatus } from '../../experiments/trial.js';
-import { modelToJSON } from '../../train/modelFile.js';
-import type { EvalPoint } from '../../train/record.js';
-import type { Io, Parsed } from '../command.js';
-import { resolveNetwork, type PreparedData } from '../train/prepare.js';
-import { buildModel, checkRunFits, hyperparametersOf, scheduleFor, trainModel } from '../train/run.js';
-import { parseTrainSettings } from '../train/settings.js';
-import { runRecordOf } from '../train/summary.js';
+import type { Backend } from '../backend/backend.js';
+import { formatPercent } from '../core/text.js';
+import { rungIterations } from './prune.js';
+import { trialIdentity, type TrialRun, type TrialSpec } from './scheduler.js';
+import type { TrialResult, TrialStatus } from './trial.js';
+import { modelToJSON } from '../train/modelFile.js';
+import type { EvalPoint } from '../train/record.js';
+import type { Parsed } from '../workflow/parse.js';
+import { resolveNetwork, type PreparedData } from '../workflow/prepare.js';
+import { buildModel, checkRunFits, hyperparametersOf, scheduleFor, trainModel } from '../workflow/run.js';
+import { parseTrainSettings } from '../workflow/settings.js';
+import { runRecordOf } from '../workflow/summary.js';
 
 /** Asks whether a trial that reached rung `r` with this dev error goes on (pruning); absent: always. */
 export type RungCheck = (r: number, devError: number) => boolean;
-
-const silent: Io = { out: () => {}, err: () => {}, errIsTTY: false };
 
 /** `lnn train` options as a command line: the trial's record says how to run it alone. */
 function trainCommandLine(args: Record<string, string | boolean>): string[] {
@@ -34,13 +32,13 @@ function trainCommandLine(args: Record<string, string | boolean>): string[] {
  * Trains one trial on the shared sets and judges it on dev. A diverged trial is a failed trial; an error
  * (a network too large for memory, a bad init file) is one too, with its message; neither throws.
  */
-export function runTrial(
+export async function runTrial(
   prepared: PreparedData,
   spec: TrialSpec,
   backend: Backend,
   ranOn: string,
   rung?: RungCheck,
-): TrialRun {
+): Promise<TrialRun> {
   const t0 = performance.now();
   const base = { ...trialIdentity(spec), ranOn };
   const done = (r: Omit<TrialResult, keyof typeof base | 'seconds' | 'finishedAt'>): TrialResult => ({
@@ -50,20 +48,20 @@ export function runTrial(
     finishedAt: new Date().toISOString(),
   });
   try {
-    return train(prepared, spec, backend, rung, done);
+    return await train(prepared, spec, backend, rung, done);
   } catch (e) {
     const message = ((e as Error)?.message ?? String(e)).replace(/\s*\n\s*/g, ' ');
     return { result: done({ status: 'failed', error: message }) };
   }
 }
 
-function train(
+async function train(
   prepared: PreparedData,
   spec: TrialSpec,
   backend: Backend,
   rung: RungCheck | undefined,
   done: (r: Omit<TrialResult, 'id' | 'index' | 'values' | 'ranOn' | 'seconds' | 'finishedAt'>) => TrialResult,
-): TrialRun {
+): Promise<TrialRun> {
   const settings = parseTrainSettings(spec.args as Parsed);
   const network = resolveNetwork(settings, prepared);
   const schedule = scheduleFor(settings, prepared);
@@ -76,7 +74,10 @@ function train(
       model,
       schedule,
       hyperparameters,
-      ...trainModel(settings, prepared, model, schedule, { io: silent, quiet: true, watch: pruning }),
+      ...(await trainModel(settings, prepared, model, schedule, {
+        onEval: (p) => pruning.onEval(p),
+        onIteration: () => (pruning.stop() ? false : undefined),
+      })),
     };
     const run = runRecordOf(outcome, prepared, trainCommandLine(spec.args));
     const { diverged } = outcome.result;

@@ -6,11 +6,11 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { fsReason } from '../../core/errors.js';
-import { printable } from '../../core/text.js';
-import { connectionOf, shownUrl, type RedisTarget } from '../../experiments/redis-target.js';
-import { MIN_SECRET_BYTES, type QueueSecret } from '../../experiments/signing.js';
-import { UsageError, optionValue, type Parsed } from '../command.js';
+import { fsReason } from '../core/errors.js';
+import { printable } from '../core/text.js';
+import { connectionOf, shownUrl, type RedisTarget } from './redis-target.js';
+import { MIN_SECRET_BYTES, type QueueSecret } from './signing.js';
+import { UsageError, optionValue, type Parsed } from '../workflow/parse.js';
 
 /** `lnn train` options that name files a trial reads. */
 export const FILE_OPTIONS = ['data', 'x', 'y', 'dev', 'test', 'dev-x', 'dev-y', 'test-x', 'test-y', 'init'] as const;

@@ -1,4 +1,4 @@
-import { toMatrix } from '../../data/features.js';
+import { toMatrix } from '../data/features.js';
 /**
  * What `lnn worker` does with a job: checks it as untrusted input (only `lnn train` options, only files
  * under the operator's --data-root, the sweep's exact data), makes the sets once per data set, and
@@ -6,20 +6,20 @@ import { toMatrix } from '../../data/features.js';
  */
 import { realpathSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
-import { DataError, fsReason } from '../../core/errors.js';
-import { printable } from '../../core/text.js';
-import { checked } from '../../core/schema.js';
-import { canonicalJson, hashArrays } from '../../experiments/hash.js';
-import { trialJob } from '../../experiments/schema.js';
-import { RefusedJob, type TrialJob } from '../../experiments/queue.js';
-import type { TrialRun } from '../../experiments/scheduler.js';
-import { UsageError, type Io, type Parsed } from '../command.js';
-import { trainOptions } from '../train/options.js';
-import { prepareData } from '../train/prepare.js';
-import { parseTrainSettings } from '../train/settings.js';
-import { valuesText } from './display.js';
+import { DataError, fsReason } from '../core/errors.js';
+import { printable } from '../core/text.js';
+import { checked } from '../core/schema.js';
+import { canonicalJson, hashArrays } from './hash.js';
+import { trialJob } from './schema.js';
+import { RefusedJob, type TrialJob } from './queue.js';
+import type { TrialRun } from './scheduler.js';
+import { UsageError, type Io, type Parsed } from '../workflow/parse.js';
+import { trainOptions } from '../workflow/options.js';
+import { prepareData } from '../workflow/prepare.js';
+import { parseTrainSettings } from '../workflow/settings.js';
+import { valuesText } from '../cli/sweep/display.js';
 import { ThreadExecutor } from './pool.js';
-import { FILE_OPTIONS, isFileValue } from './redis.js';
+import { FILE_OPTIONS, isFileValue } from './redis-options.js';
 import { shareSets } from './shared-data.js';
 
 /** Options a job may carry: `lnn train`'s, without those that write files or print. */

@@ -2,12 +2,12 @@
  * The sets of a sweep, made once and shared by every trial thread without copies: each matrix moves
  * into a SharedArrayBuffer, and the threads rebuild the same PreparedData over it.
  */
-import { Matrix } from '../../core/matrix.js';
-import type { Dataset, OutputKind } from '../../data/dataset.js';
-import { toMatrix, type Features } from '../../data/features.js';
-import { targetsMatrix, type Targets } from '../../data/targets.js';
-import type { Imputer } from '../../data/impute.js';
-import type { PreparedData } from '../train/prepare.js';
+import { Matrix } from '../core/matrix.js';
+import type { Dataset, OutputKind } from '../data/dataset.js';
+import { toMatrix, type Features } from '../data/features.js';
+import { targetsMatrix, type Targets } from '../data/targets.js';
+import type { Imputer } from '../data/impute.js';
+import type { PreparedData } from '../workflow/prepare.js';
 
 interface SharedMatrix {
   rows: number;

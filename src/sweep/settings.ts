@@ -1,10 +1,17 @@
 import { availableParallelism } from 'node:os';
-import { parseErrorRate } from '../../evaluate/diagnose.js';
-import { axesFromJson, mergeAxes, parseAxis, SWEEP_KEYS, type Axis } from '../../experiments/space.js';
-import { STRATEGIES, type StrategyName } from '../../experiments/strategies.js';
-import { readJsonFile } from '../../io/files.js';
-import { UsageError, choiceOption, numberOption, optionValue, type Invocation, type Parsed } from '../command.js';
-import { threadsFromEnvironment } from '../shared.js';
+import { parseErrorRate } from '../evaluate/diagnose.js';
+import { axesFromJson, mergeAxes, parseAxis, SWEEP_KEYS, type Axis } from './space.js';
+import { STRATEGIES, type StrategyName } from './strategies.js';
+import { readJsonFile } from '../io/files.js';
+import {
+  UsageError,
+  choiceOption,
+  numberOption,
+  optionValue,
+  type Invocation,
+  type Parsed,
+} from '../workflow/parse.js';
+import { threadsFromEnvironment } from '../workflow/inputs.js';
 import { baseArgs } from './options.js';
 
 /** Everything `lnn sweep` was asked, checked before any data is read. */

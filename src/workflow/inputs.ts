@@ -3,7 +3,7 @@ import { printable } from '../core/text.js';
 import type { Backend } from '../backend/backend.js';
 import type { DataSpec } from '../data/load.js';
 import type { ImputeKind } from '../data/table.js';
-import { UsageError, type Options, type Parsed } from './command.js';
+import { UsageError, type Options, type Parsed } from './parse.js';
 
 /** The options every command that reads a data set takes. */
 export const dataOptions: Options = {

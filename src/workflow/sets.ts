@@ -5,7 +5,7 @@ import { loadDataset, type DataSpec } from '../data/load.js';
 import { loadDatasetKeepingMissing } from '../data/register.js';
 import { compareDistributions } from '../data/mismatch.js';
 import { parseSplitOption, trainDevTestSplit } from '../data/split.js';
-import { UsageError, type Io, type Parsed } from './command.js';
+import { UsageError, type Io, type Parsed } from './parse.js';
 
 /** The sets of one training run: train, and dev and test when there are any, with the rule that made them. */
 export interface Sets {

@@ -1,8 +1,11 @@
-import { ACTIVATIONS } from '../../nn/activations.js';
-import { OPTIMIZER_INFO, OPTIMIZERS } from '../../nn/update.js';
-import { DEFAULT_EPOCHS, DEFAULT_MINI_BATCH, FULL_BATCH_LIMIT } from '../../train/schedule.js';
-import type { Options } from '../command.js';
-import { backendOption, dataOptions } from '../shared.js';
+import { ACTIVATIONS } from '../nn/activations.js';
+import { OPTIMIZER_INFO, OPTIMIZERS } from '../nn/update.js';
+import { DEFAULT_EPOCHS, DEFAULT_MINI_BATCH, FULL_BATCH_LIMIT } from '../train/schedule.js';
+import type { Options } from './parse.js';
+import { backendOption, dataOptions } from './inputs.js';
+
+/** `lnn train`'s options that write files or print: the library returns the model and record instead. */
+export const LIBRARY_SKIPS = ['save', 'record', 'json', 'quiet'] as const;
 
 /**
  * The options of `lnn train`: the data, the sets, the network, the optimization, the outputs. Other

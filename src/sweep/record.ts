@@ -31,6 +31,7 @@ import { checked, SchemaError } from '../core/schema.js';
 import { printable } from '../core/text.js';
 import { processAlive, writeOutput } from '../io/outputs.js';
 import { releaseLock, takeLock } from './lock.js';
+import { stringifyMeasured } from '../workflow/summary.js';
 import { canonicalJson, hashText } from './hash.js';
 import { startEvent, sweepIdentity, trialResult } from './schema.js';
 import { describeAxis, type Axis, type TrialValues } from './space.js';
@@ -118,11 +119,6 @@ export interface StartEvent extends Proposal {
 }
 
 export type FinishEvent = TrialResult & { event: 'finish' };
-
-/** JSON in which a diverged number stays what it was ("NaN", "Infinity"), as run records are written. */
-export function stringifyMeasured(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
-}
 
 /** Everything a sweep directory holds, read without changing it (for `lnn runs` and `lnn report`). */
 export interface SweepContents {

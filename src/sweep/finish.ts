@@ -3,21 +3,21 @@
  * and, with --evaluate-test, the best model on the test set once.
  */
 import { readFileSync } from 'node:fs';
-import type { Backend } from '../../backend/backend.js';
-import { DataError, fsReason } from '../../core/errors.js';
-import { parseJsonText } from '../../core/json.js';
-import { targets } from '../../data/dataset.js';
-import type { Evaluation } from '../../evaluate/metrics.js';
-import type { SweepRecord } from '../../experiments/record.js';
-import type { SweepOutcome } from '../../experiments/scheduler.js';
-import { bestTrial, rankTrials, type TrialResult } from '../../experiments/trial.js';
-import { modelFromJSON } from '../../train/modelFile.js';
-import type { OutputPlan } from '../../io/outputs.js';
-import type { Io } from '../command.js';
-import { commitWithSignals, usesStdout } from '../outputs.js';
-import type { PreparedData } from '../train/prepare.js';
-import { setFigures } from '../train/summary.js';
-import { errorText, rankedTable, trialJson, valuesText } from './display.js';
+import type { Backend } from '../backend/backend.js';
+import { DataError, fsReason } from '../core/errors.js';
+import { parseJsonText } from '../core/json.js';
+import { targets } from '../data/dataset.js';
+import type { Evaluation } from '../evaluate/metrics.js';
+import type { SweepRecord } from './record.js';
+import type { SweepOutcome } from './scheduler.js';
+import { bestTrial, rankTrials, type TrialResult } from './trial.js';
+import { modelFromJSON } from '../train/modelFile.js';
+import type { OutputPlan } from '../io/outputs.js';
+import type { Io } from '../workflow/parse.js';
+import { commitWithSignals, usesStdout } from '../cli/outputs.js';
+import type { PreparedData } from '../workflow/prepare.js';
+import { setFigures } from '../workflow/summary.js';
+import { errorText, rankedTable, trialJson, valuesText } from '../cli/sweep/display.js';
 
 export interface FinishOptions {
   json: boolean;

@@ -4,7 +4,7 @@
  * over cores. A thread that dies (out of memory) fails its trial, not the sweep.
  */
 import { Worker } from 'node:worker_threads';
-import { failedTrial, type Executor, type TrialRun, type TrialSpec } from '../../experiments/scheduler.js';
+import { failedTrial, type Executor, type TrialRun, type TrialSpec } from './scheduler.js';
 import type { SharedSets } from './shared-data.js';
 
 /** What a trial thread starts with. */

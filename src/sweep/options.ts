@@ -1,7 +1,7 @@
-import { SWEEPABLE, SWEEP_KEYS, isSweepKey, type SweepKey } from '../../experiments/space.js';
-import { STRATEGIES } from '../../experiments/strategies.js';
-import type { Options } from '../command.js';
-import { trainOptions } from '../train/options.js';
+import { SWEEPABLE, SWEEP_KEYS, isSweepKey, type SweepKey } from './space.js';
+import { STRATEGIES } from './strategies.js';
+import type { Options } from '../workflow/parse.js';
+import { trainOptions } from '../workflow/options.js';
 
 /** `lnn train` options a sweep does not take: each trial's model and record live in the sweep's record. */
 const NOT_FOR_SWEEPS = ['save', 'record'];

@@ -1,0 +1,134 @@
+/**
+ * What `lnn train` prints: the announcement before the run, its progress (from the run's callbacks), the
+ * summary or the --json document after it, and the advice after a divergence.
+ */
+import { formatPercent } from '../core/text.js';
+import type { Evaluation } from '../evaluate/metrics.js';
+import type { Io } from '../workflow/parse.js';
+import type { PreparedData } from '../workflow/prepare.js';
+import type { RunCallbacks, TrainOutcome } from '../workflow/run.js';
+import type { TrainSettings } from '../workflow/settings.js';
+import { setFigures, sizesOf, stringifyMeasured } from '../workflow/summary.js';
+import type { ReadyRun } from '../workflow/train.js';
+import { createProgress } from './progress.js';
+
+/** The `--json` document of `lnn train`. */
+export function trainJson(o: TrainOutcome, prepared: PreparedData, seconds: number, saved: string | undefined): string {
+  const { result } = o;
+  return (
+    stringifyMeasured({
+      costs: result.history.costs,
+      evals: result.history.evals,
+      ...figures(o),
+      ...(o.diagnosis ? { diagnosis: o.diagnosis } : {}),
+      sizes: sizesOf(prepared),
+      splitRule: prepared.sets.rule,
+      hyperparameters: o.hyperparameters,
+      iterations: result.iterations,
+      ...(result.epochs !== undefined ? { epochs: result.epochs } : {}),
+      stopped: result.stopped,
+      ...(result.diverged ? { diverged: result.diverged } : {}),
+      ...(result.bestIteration !== undefined ? { bestIteration: result.bestIteration } : {}),
+      trainingSeconds: result.seconds,
+      ...(result.streamed ? { streamed: result.streamed } : {}),
+      seconds,
+      ...(saved !== undefined ? { model: saved } : {}),
+    }) + '\n'
+  );
+}
+
+/** accuracy 95.50% (1910/2000), or the cost for regression. */
+function describeSet(e: Evaluation): string {
+  return e.accuracy !== undefined
+    ? `accuracy ${formatPercent(e.accuracy, 2)} (${e.correct}/${e.m})`
+    : `cost ${e.cost.toPrecision(6)}`;
+}
+
+/** The text `lnn train` ends with: why it stopped, the figures per set, the diagnosis and its advice. */
+export function trainText(o: TrainOutcome, prepared: PreparedData, saved: string | undefined): string {
+  const { result } = o;
+  const lines = [`${result.stopped} in ${result.seconds.toFixed(2)} s`];
+  if (o.train) lines.push(`train: ${describeSet(o.train)}`);
+  if (o.dev) lines.push(`dev:   ${describeSet(o.dev)}`);
+  const test = prepared.sets.test;
+  if (o.test) lines.push(`test:  ${describeSet(o.test)}`);
+  else if (test && o.train) lines.push(`test:  ${test.X.cols} examples held back (--evaluate-test to use them)`);
+  if (o.diagnosis) lines.push('', o.diagnosis.verdict, ...o.diagnosis.advice.map((a) => `  - ${a}`));
+  if (saved !== undefined) lines.push('', `saved model to ${saved}`);
+  return lines.join('\n') + '\n';
+}
+
+function figures(o: TrainOutcome): Record<string, number> {
+  return { ...setFigures('train', o.train), ...setFigures('dev', o.dev), ...setFigures('test', o.test) };
+}
+
+/** The first line on stderr: the sets, the network, the optimizer, the schedule and where it runs. */
+export function announcement(run: ReadyRun): string {
+  const { settings, prepared, network, schedule, model } = run;
+  const { data, sets, output } = prepared;
+  const sizes = `train ${schedule.m}${sets.dev ? `, dev ${sets.dev.X.cols}` : ''}${sets.test ? `, test ${sets.test.X.cols}` : ''}`;
+  const steps = schedule.full
+    ? `full batch, ${schedule.iterations} iterations`
+    : `batch ${schedule.batchSize}, ${schedule.epochs} epochs`;
+  const be = model.backend;
+  return (
+    `lnn train: ${data.source}: ${sizes} (${sets.rule}); network [${network.dims.join(', ')}] ${settings.activation}/${output}, ` +
+    `${model.parameterCount.toLocaleString('en-US')} parameters; ${settings.optimizer} α=${settings.learningRate}, ${steps}; ` +
+    `${settings.dtype} on ${be.name}${be.threads > 1 ? ` (${be.threads} threads)` : ''}\n`
+  );
+}
+
+/** After a divergence: what was (not) written, and what to try. */
+export function divergenceAdvice(
+  settings: TrainSettings,
+  asked: boolean,
+  saved: boolean,
+  bestIteration: number | undefined,
+): string {
+  const lr = settings.learningRate;
+  const wrote = !asked
+    ? ''
+    : saved
+      ? ` wrote the last finite best model (iteration ${bestIteration}) to --save;`
+      : ' no model was written (the parameters are not finite numbers);';
+  const normalize = settings.normalize === 'none' ? '; or normalize the inputs (--normalize standard)' : '';
+  return `lnn train: the run diverged;${wrote} try --lr ${+(lr / 10).toPrecision(6)} (a tenth of ${lr})${normalize}\n`;
+}
+
+/**
+ * The run's progress on stderr: a bar on a terminal, the course's "Cost after iteration i" lines and one
+ * line per evaluation; `done` ends the display.
+ */
+export function progressOf(run: ReadyRun, io: Io, quiet: boolean): RunCallbacks & { done(): void } {
+  const { schedule, model } = run;
+  const { full, perEpoch, iterations } = schedule;
+  const progress = createProgress({
+    total: full ? iterations : iterations / perEpoch,
+    unit: full ? 'iteration' : 'epoch',
+    io,
+    quiet,
+    errorFormat: model.isClassifier ? 'percent' : 'value',
+    ...(full ? {} : { throughput: { examplesPerIteration: schedule.batchSize } }),
+  });
+  return {
+    onCost: (p, { evaluated }) => {
+      // Off a terminal, an evaluation line at the same iteration already carries the cost.
+      if (full && (io.errIsTTY || !evaluated)) progress.log(`Cost after iteration ${p.iteration}: ${p.cost}`);
+    },
+    onEval: (p) =>
+      progress.evaluation({
+        iteration: p.iteration,
+        ...(p.epoch !== undefined ? { epoch: p.epoch } : {}),
+        ...(p.trainCost !== undefined ? { cost: p.trainCost } : {}),
+        trainError: p.trainError,
+        ...(p.devError !== undefined ? { devError: p.devError } : {}),
+      }),
+    onIteration: (s) =>
+      progress.update({
+        iteration: s.iteration,
+        ...(s.epoch !== undefined ? { epoch: s.epoch } : {}),
+        ...(s.cost !== undefined ? { cost: s.cost } : {}),
+      }),
+    done: () => progress.done(),
+  };
+}
