@@ -357,3 +357,19 @@ describe("a model train would not build is refused by the loader, by train's rul
     assert.throws(() => modelToJSON(mse), { message: /^modelToJSON: the loss of a softmax output must be/ });
   });
 });
+
+describe('lnn report checks a model file as lnn eval does', () => {
+  it('format 1: the parameters against the checksum, with the same note', () => {
+    const doc = fullSaved();
+    const v1: Record<string, any> = { ...doc, version: 1 };
+    v1['checksum'] = parameterChecksum(parametersFromJSON(doc['parameters'], 'float64'), 'float64');
+    const notes: string[] = [];
+    assert.equal(readRunDocument(JSON.stringify(v1), 'old.json', (s) => notes.push(s)).data.source, 'x.csv');
+    assert.match(notes.join('\n'), /^old\.json: written by an older lnn \(model format 1\)/);
+    v1['parameters'].W2[0][0] += 1;
+    assert.throws(() => readRunDocument(JSON.stringify(v1), 'old.json'), {
+      name: 'DataError',
+      message: /^old\.json: the parameters do not match the file's checksum/,
+    });
+  });
+});

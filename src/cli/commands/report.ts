@@ -11,15 +11,15 @@ import { readSweep } from '../../experiments/record.js';
 import type { RunRecord } from '../../train/record.js';
 import { UsageError, type Command } from '../command.js';
 
-/** Reads one run record or model file; every failure names the file. */
-function readRunFile(file: string): RunRecord {
+/** Reads one run record or model file (a model checked against its checksum); every failure names the file. */
+function readRunFile(file: string, onNote: (text: string) => void): RunRecord {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new DataError(`${file}: cannot read (${fsReason(e)})`, file);
   }
-  return readRunDocument(text, file);
+  return readRunDocument(text, file, onNote);
 }
 
 /** Names for the runs of a comparison: the file names, made unique by their folders when they clash. */
@@ -81,7 +81,7 @@ export const reportCommand: Command = {
     );
     if (output === '-' && args['json']) throw new UsageError('-o - and --json both write to stdout; give -o a file');
     const results = output === '-' ? io.err : io.out;
-    const runs = positionals.map((f) => readRunFile(f));
+    const runs = positionals.map((f) => readRunFile(f, (s) => io.err(`note: ${s}\n`)));
     const generatedAt = new Date().toISOString();
     const html =
       runs.length === 1
