@@ -251,6 +251,9 @@ class TrainingRun {
         break;
       }
     }
+    const last = this.history.costs.at(-1);
+    if (!this.diverged && last)
+      this.diverge(this.watch.checkFinal(last, this.parameters, this.backend, this.iteration));
     this.keepBest();
     return this.result();
   }

@@ -2,6 +2,7 @@ import type { Schedule } from '../../train/schedule.js';
 import type { Model } from '../../train/model.js';
 import { modelToJSON } from '../../train/modelFile.js';
 import type { RunRecord } from '../../train/record.js';
+import type { TrainResult } from '../../train/trainer.js';
 import { UsageError, type Command, type Invocation, type Io, type Parsed } from '../command.js';
 import { commitWithSignals, planCommandOutputs, usesStdout } from '../outputs.js';
 import { chooseBackend } from '../shared.js';
@@ -67,7 +68,7 @@ async function runTrain(args: Parsed, io: Io, invocation: Invocation): Promise<n
     const seconds = (performance.now() - t0) / 1000;
     results(args['json'] ? trainJson(outcome, prepared, seconds, save) : trainText(outcome, prepared, save));
     if (!diverged) return 0;
-    io.err(divergenceAdvice(settings, typeof args['save'] === 'string', save !== undefined, bestIteration));
+    io.err(divergenceAdvice(settings, outcome.result, typeof args['save'] === 'string', save !== undefined));
     return 1;
   } finally {
     model.dispose();
@@ -98,16 +99,17 @@ function announcement(
 /** After a divergence: what was (not) written, and what to try. */
 function divergenceAdvice(
   settings: TrainSettings,
+  { diverged, bestIteration }: Pick<TrainResult, 'diverged' | 'bestIteration'>,
   asked: boolean,
   saved: boolean,
-  bestIteration: number | undefined,
 ): string {
   const lr = settings.learningRate;
+  const cost = diverged?.kind === 'exploding cost' || diverged?.kind === 'final cost';
   const wrote = !asked
     ? ''
     : saved
       ? ` wrote the last finite best model (iteration ${bestIteration}) to --save;`
-      : ' no model was written (the parameters are not finite numbers);';
+      : ` no model was written (${cost ? 'its cost rose above 10x its start' : 'the parameters are not finite numbers'});`;
   const normalize = settings.normalize === 'none' ? '; or normalize the inputs (--normalize standard)' : '';
   return `lnn train: the run diverged;${wrote} try --lr ${+(lr / 10).toPrecision(6)} (a tenth of ${lr})${normalize}\n`;
 }
