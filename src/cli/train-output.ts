@@ -7,6 +7,7 @@ import type { Evaluation } from '../evaluate/metrics.js';
 import type { Io } from '../workflow/parse.js';
 import type { PreparedData } from '../workflow/prepare.js';
 import type { RunCallbacks, TrainOutcome } from '../workflow/run.js';
+import type { TrainResult } from '../train/trainer.js';
 import type { TrainSettings } from '../workflow/settings.js';
 import { setFigures, sizesOf, stringifyMeasured } from '../workflow/summary.js';
 import type { ReadyRun } from '../workflow/train.js';
@@ -81,16 +82,17 @@ export function announcement(run: ReadyRun): string {
 /** After a divergence: what was (not) written, and what to try. */
 export function divergenceAdvice(
   settings: TrainSettings,
+  { diverged, bestIteration }: Pick<TrainResult, 'diverged' | 'bestIteration'>,
   asked: boolean,
   saved: boolean,
-  bestIteration: number | undefined,
 ): string {
   const lr = settings.learningRate;
+  const cost = diverged?.kind === 'exploding cost' || diverged?.kind === 'final cost';
   const wrote = !asked
     ? ''
     : saved
       ? ` wrote the last finite best model (iteration ${bestIteration}) to --save;`
-      : ' no model was written (the parameters are not finite numbers);';
+      : ` no model was written (${cost ? 'its cost rose above 10x its start' : 'the parameters are not finite numbers'});`;
   const normalize = settings.normalize === 'none' ? '; or normalize the inputs (--normalize standard)' : '';
   return `lnn train: the run diverged;${wrote} try --lr ${+(lr / 10).toPrecision(6)} (a tenth of ${lr})${normalize}\n`;
 }

@@ -7,6 +7,11 @@ export type { ActivationKind } from '../backend/backend.js';
 export interface ActivationInfo {
   /** The initialization for hidden layers of this kind: He for the ReLU family, Xavier otherwise. */
   readonly init: 'he' | 'xavier';
+  /**
+   * Whether it may be a hidden g[l], l < L. Softmax may not: it ties a layer's units together (each column
+   * sums to 1), which is a K-class output's job; train, sweep and model files refuse it below g[L].
+   */
+  readonly hidden: boolean;
   /** As the output g[L]: the loss that makes dZ[L] = A[L] - Y, and whether it classifies. */
   readonly output?: { readonly loss: LossKind; readonly classifier: boolean };
 }
@@ -17,16 +22,19 @@ export interface ActivationInfo {
  * AssemblyScript code table; the backend tests iterate ACTIVATIONS, so they test it at once.
  */
 const ACTIVATION_INFO = {
-  relu: { init: 'he' },
-  'leaky-relu': { init: 'he' },
-  tanh: { init: 'xavier' },
-  sigmoid: { init: 'xavier', output: { loss: 'binary-cross-entropy', classifier: true } },
-  softmax: { init: 'xavier', output: { loss: 'categorical-cross-entropy', classifier: true } },
-  linear: { init: 'xavier', output: { loss: 'mean-squared-error', classifier: false } },
+  relu: { init: 'he', hidden: true },
+  'leaky-relu': { init: 'he', hidden: true },
+  tanh: { init: 'xavier', hidden: true },
+  sigmoid: { init: 'xavier', hidden: true, output: { loss: 'binary-cross-entropy', classifier: true } },
+  softmax: { init: 'xavier', hidden: false, output: { loss: 'categorical-cross-entropy', classifier: true } },
+  linear: { init: 'xavier', hidden: true, output: { loss: 'mean-squared-error', classifier: false } },
 } as const satisfies Record<ActivationKind, ActivationInfo>;
 
 /** The names `--activation` and `--output` take. */
 export const ACTIVATIONS = Object.keys(ACTIVATION_INFO) as readonly ActivationKind[];
+
+/** The activations that can be a hidden g[l] (`--activation`), l < L. */
+export const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((g) => infoOf(g).hidden);
 
 /** The activations that can be g[L]: each has a matching loss. */
 export const OUTPUT_ACTIVATIONS = ACTIVATIONS.filter((g) => infoOf(g).output !== undefined);

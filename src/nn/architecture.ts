@@ -1,5 +1,7 @@
-import type { ActivationKind } from '../backend/backend.js';
+import type { ActivationKind, LossKind } from '../backend/backend.js';
 import { ValueError } from '../core/errors.js';
+import { HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS } from './activations.js';
+import { isMatchedPair, lossFor } from './losses.js';
 
 /**
  * The rules every network obeys, checked in one place for `train` (Model.create), `gradcheck`,
@@ -17,7 +19,8 @@ export function checkArchitecture(
   if (!Array.isArray(dims) || dims.length < 2)
     throw new ValueError(`${where}: dims must list n[0..L] with L ≥ 1 but is ${JSON.stringify(dims)}`);
   dims.forEach((n, l) => {
-    if (!Number.isInteger(n) || n < 1) throw new ValueError(`${where}: n[${l}] must be a positive integer but is ${n}`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new ValueError(`${where}: n[${l}] must be a positive integer but is ${JSON.stringify(n) ?? String(n)}`);
   });
   const L = dims.length - 1;
   if (activations.length !== L)
@@ -29,4 +32,30 @@ export function checkArchitecture(
           l === L ? 'use a sigmoid output for two classes, or' : 'give the layer'
         } n[${l}] ≥ 2${l === L ? ' units for a softmax' : ''}`,
       );
+}
+
+/**
+ * The roles train gives g[1..L] and the loss, which a model file must keep: each hidden g[l] (l < L) one of
+ * HIDDEN_ACTIVATIONS, g[L] one of OUTPUT_ACTIVATIONS, and the loss the one that matches g[L] (lossFor), the
+ * pair for which dZ[L] = A[L] - Y. The blocks and gradient checks take any activations and loss; a model
+ * file with other roles was not written by train, so the loader refuses it (its cost and errors would mean
+ * something train never measured).
+ * @example checkLayerRoles(['softmax', 'sigmoid'], 'binary-cross-entropy', 'm.json: architecture') // throws: g[1] must be ...
+ * @throws ValueError naming `where`, the layer and the rule.
+ */
+export function checkLayerRoles(activations: readonly ActivationKind[], loss: LossKind, where: string): void {
+  const L = activations.length;
+  activations.slice(0, -1).forEach((g, i) => {
+    if (!HIDDEN_ACTIVATIONS.includes(g))
+      throw new ValueError(
+        `${where}: g[${i + 1}] is a hidden layer's activation, which must be one of ${HIDDEN_ACTIVATIONS.join(', ')} but is ${g}`,
+      );
+  });
+  const output = activations[L - 1]!;
+  if (!OUTPUT_ACTIVATIONS.includes(output))
+    throw new ValueError(
+      `${where}: g[L] = g[${L}] is the output activation, which must be one of ${OUTPUT_ACTIVATIONS.join(', ')} but is ${output}`,
+    );
+  if (!isMatchedPair(output, loss))
+    throw new ValueError(`${where}: the loss of a ${output} output must be ${lossFor(output)} but is ${loss}`);
 }

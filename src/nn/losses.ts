@@ -27,13 +27,13 @@ export function isMatchedPair(output: ActivationKind, loss: LossKind): boolean {
   return infoOf(output).output?.loss === loss;
 }
 
-export function parseLoss(name: string): LossKind {
+export function parseLoss(name: string, what = 'loss'): LossKind {
   const alias: Record<string, LossKind> = {
     bce: 'binary-cross-entropy',
     cce: 'categorical-cross-entropy',
     mse: 'mean-squared-error',
   };
   const kind = (alias[name] ?? name) as LossKind;
-  if (!LOSSES.includes(kind)) throw new ValueError(`loss must be one of ${LOSSES.join(', ')} but is '${name}'`);
+  if (!LOSSES.includes(kind)) throw new ValueError(`${what} must be one of ${LOSSES.join(', ')} but is '${name}'`);
   return kind;
 }

@@ -7,6 +7,7 @@ import { parseJsonText } from '../core/json.js';
 import { DataError } from '../core/errors.js';
 import { printable } from '../core/text.js';
 import type { Diagnosis } from '../evaluate/diagnose.js';
+import { verifyModelChecksum } from '../train/modelFile.js';
 import type { CostPoint, EvalPoint, RunRecord } from '../train/record.js';
 
 /** Where a bad value sits, for messages: `run.history.costs[3].cost`. */
@@ -171,13 +172,15 @@ export function checkRunRecord(value: unknown, file: string, prefix = ''): RunRe
 }
 
 /**
- * Parses the text of a run record file or a model file and returns its run record. Only the record is
- * read from a model file: its parameters (and their checksum) are the business of `lnn eval`/`predict`.
- * @throws DataError naming the file and the rule: not JSON (truncated?), a foreign format, a model
- *   without a record, or a field of the wrong type.
- * @example readRunDocument('{"format":"lnn-model","version":1,"run":{…}}', 'cat.json') // => the RunRecord under run
+ * Parses the text of a run record file or a model file and returns its run record. A model file is first
+ * checked against its checksum as `lnn eval` checks it (verifyModelChecksum), so an edited record is not
+ * reported; `onNote` hears that a format 1 file's checksum covers only its parameters. Run record files
+ * carry no checksum.
+ * @throws DataError naming the file and the rule: not JSON (truncated?), a foreign format, a model that
+ *   does not match its checksum or holds no record, or a field of the wrong type.
+ * @example readRunDocument(readFileSync('cat.json', 'utf8'), 'cat.json') // => the RunRecord under "run" of a saved model
  */
-export function readRunDocument(text: string, file: string): RunRecord {
+export function readRunDocument(text: string, file: string, onNote?: (text: string) => void): RunRecord {
   if (text.trim() === '')
     throw new DataError(`${file}: the file is empty; expected an lnn run record or model (JSON)`, file);
   const doc = parseJsonText(text, file);
@@ -188,12 +191,7 @@ export function readRunDocument(text: string, file: string): RunRecord {
     );
   const format = (doc as Record<string, unknown>)['format'];
   if (format === 'lnn-model') {
-    const version = (doc as Record<string, unknown>)['version'];
-    if (version !== 1 && version !== 2)
-      throw new DataError(
-        `${file}: model format version ${shown(version)} is not supported (this lnn reads versions 1 and 2)`,
-        file,
-      );
+    verifyModelChecksum(doc as Record<string, unknown>, file, onNote);
     const run = (doc as Record<string, unknown>)['run'];
     if (run === undefined || run === null)
       throw new DataError(

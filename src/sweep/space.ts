@@ -7,7 +7,7 @@
 import { ValueError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
 import { printable } from '../core/text.js';
-import { ACTIVATIONS, parseActivation } from '../nn/activations.js';
+import { HIDDEN_ACTIVATIONS, parseActivation } from '../nn/activations.js';
 import { describeRule, HYPERPARAMETERS, satisfies, type HyperparameterName } from '../nn/hyperparameters.js';
 import { parseInit } from '../nn/initializers.js';
 import { OPTIMIZERS } from '../nn/update.js';
@@ -30,7 +30,7 @@ export const SWEEPABLE = {
   epochs: { kind: 'number', rule: 'epochs' },
   'batch-size': { kind: 'number', rule: 'batchSize' },
   hidden: { kind: 'widths' },
-  activation: { kind: 'choice', choices: ACTIVATIONS.filter((a) => a !== 'softmax') },
+  activation: { kind: 'choice', choices: HIDDEN_ACTIVATIONS },
   optimizer: { kind: 'choice', choices: OPTIMIZERS },
   init: { kind: 'init' },
   l2: { kind: 'number', rule: 'l2' },

@@ -9,7 +9,7 @@ const EXPLODING_POINTS = 3;
 export interface Divergence {
   /** The iteration whose forward pass showed it (its parameters are the bad ones). */
   iteration: number;
-  kind: 'non-finite cost' | 'non-finite parameters' | 'exploding cost';
+  kind: 'non-finite cost' | 'non-finite parameters' | 'exploding cost' | 'final cost';
   cost: number;
   /** J before the first update, the yardstick for "exploding". */
   firstCost: number;
@@ -22,6 +22,9 @@ export interface Divergence {
  * Watches a run for divergence: a non-finite cost at any iteration, non-finite parameters, or a cost that
  * stays above 10x its first value for 3 recorded costs in a row (gradient descent overshooting without
  * reaching Infinity yet, e.g. a learning rate of 1e6). Checked where the trainer already has the cost.
+ * At the end, the run's outcome is judged whatever its length (checkFinal): 3 records in a row guard a
+ * long run against stopping on a passing spike, but a run that ends 10x above its start (50 iterations
+ * record 2 costs) or with non-finite parameters (after the last update) has diverged.
  */
 export class DivergenceWatch {
   private firstCost = NaN;
@@ -40,6 +43,22 @@ export class DivergenceWatch {
     const first = this.firstCost;
     this.above = Number.isFinite(first) && first > 0 && cost > EXPLODING_FACTOR * first ? this.above + 1 : 0;
     return this.above >= EXPLODING_POINTS ? this.diverged(iteration, 'exploding cost', cost) : undefined;
+  }
+
+  /**
+   * The end of a run: its last recorded cost (the last full-batch cost, or the last epoch's mean) above
+   * 10x the cost before training, or parameters no longer finite after the last update, is divergence.
+   */
+  checkFinal(
+    at: { iteration: number; cost: number },
+    parameters: Parameters,
+    backend: Backend,
+    updates: number,
+  ): Divergence | undefined {
+    const first = this.firstCost;
+    if (Number.isFinite(first) && first > 0 && at.cost > EXPLODING_FACTOR * first)
+      return this.diverged(at.iteration, 'final cost', at.cost);
+    return this.checkParameters(updates, parameters, backend, at.cost);
   }
 
   /** Σ W² + b² over every parameter must be finite (one pass; done at recorded costs, not every step). */
@@ -71,9 +90,11 @@ export function describeDivergence(d: Divergence): string {
     d.kind === 'exploding cost'
       ? `the cost has stayed above ${EXPLODING_FACTOR}x its start for ${EXPLODING_POINTS} recorded costs ` +
         `(${fmt(d.cost)}; ${fmt(d.firstCost)} before training)`
-      : d.kind === 'non-finite parameters'
-        ? `the parameters are no longer finite numbers (cost ${fmt(d.cost)})`
-        : `the cost is ${fmt(d.cost)} (${fmt(d.firstCost)} before training)`;
+      : d.kind === 'final cost'
+        ? `the run ended with its cost above ${EXPLODING_FACTOR}x its start (${fmt(d.cost)}; ${fmt(d.firstCost)} before training)`
+        : d.kind === 'non-finite parameters'
+          ? `the parameters are no longer finite numbers (cost ${fmt(d.cost)})`
+          : `the cost is ${fmt(d.cost)} (${fmt(d.firstCost)} before training)`;
   return `diverged at iteration ${d.iteration}: ${what}; the learning rate ${d.learningRate} is likely too large: try ${d.suggestedLearningRate}`;
 }
 

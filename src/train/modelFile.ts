@@ -5,10 +5,10 @@ import { canonicalJson } from '../core/json.js';
 import type { DType } from '../core/matrix.js';
 import { printable } from '../core/text.js';
 import { classListMismatch } from '../data/dataset.js';
-import { normalizationFromJSON } from '../data/normalize.js';
-import { parseActivation } from '../nn/activations.js';
-import { checkArchitecture } from '../nn/architecture.js';
-import { parseLoss } from '../nn/losses.js';
+import { normalizationFromJSON, type Normalization } from '../data/normalize.js';
+import { ACTIVATIONS, parseActivation } from '../nn/activations.js';
+import { checkArchitecture, checkLayerRoles } from '../nn/architecture.js';
+import { LOSSES, parseLoss } from '../nn/losses.js';
 import { parametersFromJSON, parametersToJSON, type Parameters } from '../nn/params.js';
 import { Model } from './model.js';
 import type { RunRecord } from './record.js';
@@ -71,7 +71,14 @@ export function parameterChecksum(parameters: Parameters, dtype: DType): string 
   return fnv1a32(all);
 }
 
+/**
+ * The model as its file's document, checksum included. A network train would not build (checkLayerRoles:
+ * a hidden softmax, a relu output, a loss that does not match g[L]) is refused here, as the loader would
+ * refuse the file.
+ * @throws ValueError `modelToJSON: g[1] is a hidden layer's activation, which must be one of ...`
+ */
 export function modelToJSON(model: Model, run?: RunRecord): ModelFile {
+  checkLayerRoles(model.arch.activations, model.arch.loss, 'modelToJSON');
   const p = model.parametersFloat64();
   const doc: Omit<ModelFile, 'checksum'> = {
     format: MODEL_FORMAT,
@@ -99,6 +106,15 @@ function shown(v: unknown): string {
   return printable(text.length > 60 ? `${text.slice(0, 60)}...` : text);
 }
 
+/** A value of the wrong kind, for `... but is X`: missing, null, an object, an array, 'relu', -1, true. */
+function described(v: unknown): string {
+  if (v === undefined) return 'missing';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object' && v !== null) return 'an object';
+  if (typeof v === 'string') return `'${printable(v.length > 60 ? `${v.slice(0, 60)}...` : v)}'`;
+  return String(v);
+}
+
 /** Runs a reader step whose ValueError or ShapeError (from a shared parser) means: this file is wrong. */
 function inFile<T>(where: string, step: () => T): T {
   try {
@@ -109,11 +125,58 @@ function inFile<T>(where: string, step: () => T): T {
   }
 }
 
+/** A failure in the file: `where: rule`, one line. */
+function failIn(where: string, rule: string): never {
+  throw new DataError(`${where}: ${rule}`, where);
+}
+
+/**
+ * Checks a model document against its checksum, the one check `lnn eval`, `predict` and `report` apply:
+ * version 2 over the whole document (documentChecksum), version 1 over its parameters (parameterChecksum,
+ * in the file's dtype), with a note to `onNote` that the rest of a version 1 file is not covered.
+ * @throws DataError `where: the file does not match its checksum ...`
+ */
+export function verifyModelChecksum(
+  doc: Record<string, unknown>,
+  where: string,
+  onNote?: (text: string) => void,
+): void {
+  const version = doc['version'];
+  if (!READS.includes(version as number))
+    failIn(
+      where,
+      `model format version ${shown(version)} is not supported (this lnn reads versions ${READS.join(' and ')})`,
+    );
+  const checksum = doc['checksum'];
+  if (version === 2) {
+    if (typeof checksum !== 'string') failIn(where, 'has no "checksum"; the file was edited or damaged');
+    const sum = documentChecksum(doc, where);
+    if (checksum !== sum)
+      failIn(where, `the file does not match its checksum (${shown(checksum)} vs ${sum}): it was edited or damaged`);
+    return;
+  }
+  const dtype = dtypeOf(doc['dtype'], where);
+  const sum = parameterChecksum(parametersFromJSON(doc['parameters'], dtype, `${where}: parameters`), dtype);
+  if (checksum !== sum)
+    failIn(
+      where,
+      `the parameters do not match the file's checksum (${checksum === undefined ? 'missing' : shown(checksum)} vs ${sum}): the file was edited or damaged`,
+    );
+  onNote?.(
+    `${where}: written by an older lnn (model format 1), whose checksum covers only the parameters: an edit to another field would go unnoticed; models saved by this lnn (format 2) are checked whole`,
+  );
+}
+
+function dtypeOf(v: unknown, where: string): DType {
+  if (v !== 'float32' && v !== 'float64') failIn(where, `dtype must be float32 or float64 but is ${described(v)}`);
+  return v;
+}
+
 /**
  * Rebuilds a model from its file, checking every field: a foreign JSON file, a missing field, a shape that
- * does not chain, a class list that does not fit the output, or contents that no longer match the
- * checksum each give a DataError naming `where` and the rule. Version 1 files (checksum over the
- * parameters only) are still read; `onNote` is told so.
+ * does not chain, a network train would not build (checkLayerRoles), a class list that does not fit the
+ * output, or contents that no longer match the checksum each give a DataError naming `where`, the field
+ * and the rule. Version 1 files (checksum over the parameters only) are still read; `onNote` is told so.
  */
 export function modelFromJSON(
   json: unknown,
@@ -121,62 +184,37 @@ export function modelFromJSON(
   backend: Backend = defaultBackend(),
   onNote?: (text: string) => void,
 ): Model {
-  const fail = (rule: string): never => {
-    throw new DataError(`${where}: ${rule}`, where);
-  };
   if (!json || typeof json !== 'object' || Array.isArray(json))
-    fail(`not an lnn model (expected a JSON object with "format": "${MODEL_FORMAT}")`);
+    failIn(where, `not an lnn model (expected a JSON object with "format": "${MODEL_FORMAT}")`);
   const o = json as Partial<ModelFile> & Record<string, unknown>;
   if (o.format !== MODEL_FORMAT)
-    fail(
+    failIn(
+      where,
       `not an lnn model ("format" is ${o.format === undefined ? 'undefined' : shown(o.format)}, expected "${MODEL_FORMAT}")${o['W1'] ? '; this looks like a parameters file: use it with --init' : ''}`,
     );
-  if (!READS.includes(o.version as number))
-    fail(`model format version ${shown(o.version)} is not supported (this lnn reads versions ${READS.join(' and ')})`);
-  if (o.version === 2) {
-    if (typeof o.checksum !== 'string') fail('has no "checksum"; the file was edited or damaged');
-    const sum = documentChecksum(o, where);
-    if (o.checksum !== sum)
-      fail(`the file does not match its checksum (${shown(o.checksum)} vs ${sum}): it was edited or damaged`);
-  }
-  const a = o.architecture;
-  if (!a || typeof a !== 'object' || !Array.isArray(a.dims) || !Array.isArray(a.activations))
-    fail('"architecture" must hold dims n[0..L] and activations g[1..L]');
-  if (o.dtype !== 'float32' && o.dtype !== 'float64')
-    fail(`"dtype" must be float32 or float64 but is ${shown(o.dtype)}`);
-  const dims = a!.dims;
-  const activations = a!.activations.map((g, l) =>
-    inFile(where, () => parseActivation(printable(String(g)), `${where}: architecture.activations[${l}]`)),
-  );
-  inFile(where, () => checkArchitecture(dims, activations, `${where}: architecture`));
-  const loss = inFile(where, () => parseLoss(printable(String(a!.loss))));
-  if (typeof a!.alpha !== 'number' || !(a!.alpha >= 0)) fail('architecture.alpha must be a number ≥ 0');
-  const params64 = parametersFromJSON(o.parameters, o.dtype!, `${where}: parameters`, dims);
-  if (o.version === 1) {
-    const sum = parameterChecksum(params64, o.dtype!);
-    if (o.checksum !== sum)
-      fail(
-        `the parameters do not match the file's checksum (${o.checksum === undefined ? 'missing' : shown(o.checksum)} vs ${sum}): the file was edited or damaged`,
-      );
-    onNote?.(
-      `${where}: written by an older lnn (model format 1), whose checksum covers only the parameters: an edit to another field would go unnoticed; models saved by this lnn (format 2) are checked whole`,
-    );
-  }
-  const normalization = inFile(where, () => normalizationFromJSON(o.normalization, where, dims[0]!));
+  verifyModelChecksum(o, where, onNote);
+  const arch = architectureOf(o.architecture, where);
+  const dims = arch.dims;
+  const dtype = dtypeOf(o.dtype, where);
+  const params64 = parametersFromJSON(o.parameters, dtype, `${where}: parameters`, dims);
+  const normalization = normalizationOf(o.normalization, where, dims[0]!);
   const classes = stringList(o.classes, 'classes', where);
-  const badClasses = classListMismatch(classes, activations[activations.length - 1]!, dims[dims.length - 1]!);
-  if (badClasses) fail(`${badClasses}; the file was edited or damaged`);
+  const badClasses = classListMismatch(classes, arch.activations.at(-1)!, dims.at(-1)!);
+  if (badClasses) failIn(where, `${badClasses}; the file was edited or damaged`);
   const featureNames = stringList(o.featureNames, 'featureNames', where);
   if (featureNames && featureNames.length !== dims[0])
-    fail(`"featureNames" has ${featureNames.length} names but the network has n[0] = ${dims[0]} inputs`);
+    failIn(
+      where,
+      `featureNames has ${featureNames.length} name${featureNames.length === 1 ? '' : 's'} but the network has n[0] = ${dims[0]} inputs`,
+    );
   const parameters: Parameters = {};
   for (const [k, M] of Object.entries(params64)) {
-    parameters[k] = backend.zeros(M.rows, M.cols, o.dtype!);
+    parameters[k] = backend.zeros(M.rows, M.cols, dtype);
     parameters[k]!.data.set(M.data);
   }
   const model = Model.restore(
-    { dims, activations, alpha: a!.alpha, loss },
-    o.dtype!,
+    arch,
+    dtype,
     backend,
     parameters,
     normalization,
@@ -187,11 +225,56 @@ export function modelFromJSON(
   return model;
 }
 
+/**
+ * `architecture`: dims n[0..L], activations g[1..L], alpha and loss, each checked where it sits
+ * (`m.json: architecture.activations[1] must be ... but is an object`), then by train's rules.
+ */
+function architectureOf(v: unknown, where: string): Model['arch'] {
+  const at = (path: string, rule: string, value: unknown): never =>
+    failIn(where, `architecture${path} must be ${rule} but is ${described(value)}`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    at('', 'an object { dims, activations, alpha, loss }', v);
+  const a = v as Record<string, unknown>;
+  if (!Array.isArray(a['dims'])) at('.dims', 'an array n[0..L]', a['dims']);
+  if (!Array.isArray(a['activations'])) at('.activations', 'an array g[1..L]', a['activations']);
+  const dims = a['dims'] as number[];
+  const activations = (a['activations'] as unknown[]).map((g, l) => {
+    const path = `${where}: architecture.activations[${l}]`;
+    if (typeof g !== 'string') at(`.activations[${l}]`, `one of ${ACTIVATIONS.join(', ')}`, g);
+    return inFile(where, () => parseActivation(printable(g as string), path));
+  });
+  inFile(where, () => checkArchitecture(dims, activations, `${where}: architecture`));
+  const name = a['loss'];
+  if (typeof name !== 'string') at('.loss', `one of ${LOSSES.join(', ')}`, name);
+  const loss = inFile(where, () => parseLoss(printable(name as string), `${where}: architecture.loss`));
+  inFile(where, () => checkLayerRoles(activations, loss, `${where}: architecture`));
+  const alpha = a['alpha'];
+  if (typeof alpha !== 'number' || !(alpha >= 0)) at('.alpha', 'a number ≥ 0', alpha);
+  return { dims, activations, alpha: alpha as number, loss };
+}
+
+/**
+ * The stored normalization, with the rule fitting follows: a standard or minmax scale is a standard
+ * deviation or a range, so positive (fitNormalization gives 1 for a constant feature, never 0 or less).
+ */
+function normalizationOf(v: unknown, where: string, nx: number): Normalization {
+  const normalization = inFile(where, () => normalizationFromJSON(v, where, nx));
+  const scale = normalization.scale ?? [];
+  const i = scale.findIndex((k) => !(k > 0));
+  if (i >= 0)
+    failIn(
+      where,
+      `normalization.scale[${i}] must be > 0 (a ${normalization.kind === 'standard' ? 'standard deviation' : 'range'}; 1 for a constant feature) but is ${scale[i]}`,
+    );
+  return normalization;
+}
+
 /** An optional list of unique strings (class or feature names), or null/undefined when absent. */
 function stringList(v: unknown, key: string, where: string): string[] | undefined {
   if (v === null || v === undefined) return undefined;
-  if (!Array.isArray(v) || !v.every((c) => typeof c === 'string'))
-    throw new DataError(`${where}: "${key}" must be an array of strings or null`, where);
+  if (!Array.isArray(v)) failIn(where, `${key} must be an array of strings or null but is ${described(v)}`);
+  const bad = v.findIndex((c) => typeof c !== 'string');
+  if (bad >= 0) failIn(where, `${key}[${bad}] must be a string but is ${described(v[bad])}`);
   const twice = v.findIndex((c, i) => v.indexOf(c) !== i);
   if (twice >= 0) throw new DataError(`${where}: "${key}" names '${printable(v[twice] as string)}' twice`, where);
   return v as string[];

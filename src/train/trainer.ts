@@ -284,6 +284,7 @@ class TrainingRun {
 
   execute(): TrainResult {
     while (this.step());
+    this.judgeFinal();
     this.keepBest();
     return this.result();
   }
@@ -297,8 +298,16 @@ class TrainingRun {
       if (signal?.aborted) throw abortError(signal, this.iteration, this.schedule.iterations);
     }
     if (signal?.aborted) throw abortError(signal, this.iteration, this.schedule.iterations);
+    this.judgeFinal();
     this.keepBest();
     return this.result();
+  }
+
+  /** However short the run, a last cost far above its start, or non-finite parameters, is a divergence. */
+  private judgeFinal(): void {
+    const last = this.history.costs.at(-1);
+    if (!this.diverged && last)
+      this.diverge(this.watch.checkFinal(last, this.parameters, this.backend, this.iteration));
   }
 
   /** One update and its bookkeeping; false when the run is over (done, diverged, stopped). */

@@ -1,4 +1,4 @@
-import { ACTIVATIONS } from '../nn/activations.js';
+import { HIDDEN_ACTIVATIONS } from '../nn/activations.js';
 import { OPTIMIZER_INFO, OPTIMIZERS } from '../nn/update.js';
 import { DEFAULT_EPOCHS, DEFAULT_MINI_BATCH, FULL_BATCH_LIMIT } from '../train/schedule.js';
 import type { Options } from './parse.js';
@@ -72,7 +72,7 @@ export const trainOptions: Options = {
   activation: {
     type: 'string',
     value: 'G',
-    description: `hidden activation: ${ACTIVATIONS.filter((a) => a !== 'softmax').join(', ')}`,
+    description: `hidden activation: ${HIDDEN_ACTIVATIONS.join(', ')}`,
     default: 'relu',
   },
   output: {

@@ -3,7 +3,7 @@ import type { OutputKind } from '../data/dataset.js';
 import { parseNormalize, type NormalizeKind } from '../data/normalize.js';
 import { parseSplitOption } from '../data/split.js';
 import { parseErrorRate } from '../evaluate/diagnose.js';
-import { OUTPUT_ACTIVATIONS, parseActivation, type ActivationKind } from '../nn/activations.js';
+import { HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, parseActivation, type ActivationKind } from '../nn/activations.js';
 import { parseInit, type InitKind } from '../nn/initializers.js';
 import { OPTIMIZER_INFO, OPTIMIZERS, type OptimizerKind } from '../nn/update.js';
 import { printable } from '../core/text.js';
@@ -72,7 +72,7 @@ export function parseTrainSettings(args: Parsed): TrainSettings {
     seed: hyperparameterOption(args, 'seed')!,
     dtype: choiceOption(args, 'dtype', ['float32', 'float64'] as const)!,
     normalize: optionValue('--normalize', () => parseNormalize(String(args['normalize']))),
-    activation: optionValue('--activation', () => parseActivation(String(args['activation']), '--activation')),
+    activation: parseHiddenActivation(args),
     alpha: hyperparameterOption(args, 'alpha')!,
     hidden: parseHidden(args),
     split: optionValue('--split', () => parseSplitOption(String(args['split']))),
@@ -100,6 +100,13 @@ export function parseTrainSettings(args: Parsed): TrainSettings {
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) Object.assign(s, { [k]: v });
   if (patience !== undefined) s.earlyStop = { patience, minDelta: hyperparameterOption(args, 'minDelta')! };
   return s;
+}
+
+function parseHiddenActivation(args: Parsed): ActivationKind {
+  const g = optionValue('--activation', () => parseActivation(String(args['activation']), '--activation'));
+  if (!HIDDEN_ACTIVATIONS.includes(g))
+    throw new UsageError(`--activation (g[1..L-1]) must be ${HIDDEN_ACTIVATIONS.join(', ')} but is '${g}'`);
+  return g;
 }
 
 function parseOutput(args: Parsed): OutputKind | undefined {

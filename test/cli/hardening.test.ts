@@ -225,6 +225,42 @@ describe('a run that diverges fails, keeps the old model, and can still be repor
     assert.equal(report.code, 0, report.stderr);
   });
 
+  it('a short run (issue 17: 50 iterations record 2 costs) that ends 10x above its start: exit 1, no model', async () => {
+    writeFileSync(f('kept.json'), 'a good model');
+    // The issue's command, on builtin:iris with a small network so that the cost stays finite.
+    const r = await lnnInProcess([
+      'train',
+      '--data',
+      'builtin:iris',
+      '--hidden',
+      '8',
+      '--optimizer',
+      'gd',
+      '--lr',
+      '1e6',
+      '--iterations',
+      '50',
+      '--save',
+      f('kept.json'),
+      '--record',
+      f('short-run.json'),
+    ]);
+    const costs = JSON.parse(readFileSync(f('short-run.json'), 'utf8')).history.costs;
+    assert.equal(costs.length, 2);
+    assert.ok(Number.isFinite(costs[1].cost) && costs[1].cost > 10 * costs[0].cost, JSON.stringify(costs));
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(
+      r.stdout,
+      /^diverged at iteration 49: the run ended with its cost above 10x its start \([\d.]+; [\d.]+ before training\); the learning rate 1000000 is likely too large: try 100000/,
+    );
+    assert.doesNotMatch(r.stdout, /High|bias|variance|saved/);
+    assert.match(
+      r.stderr,
+      /lnn train: the run diverged; no model was written \(its cost rose above 10x its start\); try --lr 100000 \(a tenth of 1000000\)\n$/,
+    );
+    assert.equal(readFileSync(f('kept.json'), 'utf8'), 'a good model');
+  });
+
   it('with early stopping, writes the last finite best model and says so', async () => {
     const r = await lnnInProcess([
       'train',

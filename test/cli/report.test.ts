@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { lnn } from './run.js';
-import { classificationRun, divergedRun, regressionRun } from '../report/fixtures.js';
+import { classificationRun, divergedRun, regressionRun, savedModel } from '../report/fixtures.js';
 
 describe('lnn report', { concurrency: true }, () => {
   let dir: string;
@@ -13,14 +13,15 @@ describe('lnn report', { concurrency: true }, () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'lnn-report-cli-'));
     writeFileSync(path('run.json'), JSON.stringify(classificationRun()));
-    writeFileSync(
-      path('model.json'),
-      JSON.stringify({ format: 'lnn-model', version: 1, layers: [{ n: 2 }], run: divergedRun() }),
-    );
+    writeFileSync(path('model.json'), JSON.stringify(savedModel(divergedRun())));
+    // A model whose record was edited by hand: lnn eval refuses it (checksum), and so must report.
+    const edited = savedModel(classificationRun()) as { run: { result: { devError: number } } };
+    edited.run.result.devError = 0.001;
+    writeFileSync(path('edited-model.json'), JSON.stringify(edited));
     writeFileSync(path('regression.json'), JSON.stringify(regressionRun()));
     writeFileSync(path('truncated.json'), JSON.stringify(classificationRun()).slice(0, 3000));
     writeFileSync(path('foreign.json'), JSON.stringify({ format: 'keras', layers: [] }));
-    writeFileSync(path('bare-model.json'), JSON.stringify({ format: 'lnn-model', version: 1, layers: [] }));
+    writeFileSync(path('bare-model.json'), JSON.stringify(savedModel()));
     writeFileSync(
       path('bad-field.json'),
       JSON.stringify({ ...classificationRun(), result: { iterations: 'many', seconds: 1 } }),
@@ -119,6 +120,12 @@ describe('lnn report', { concurrency: true }, () => {
       ['bare-model.json'],
       1,
       /^lnn report: .*bare-model\.json: this model file holds no training record \("run"\).*\n$/,
+    ],
+    [
+      'a model edited after saving',
+      ['edited-model.json'],
+      1,
+      /^lnn report: .*edited-model\.json: the file does not match its checksum \("fnv1a32:[0-9a-f]{8}" vs fnv1a32:[0-9a-f]{8}\): it was edited or damaged\n$/,
     ],
     [
       'a field of the wrong type',

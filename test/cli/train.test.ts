@@ -193,6 +193,11 @@ describe('lnn train / eval / predict', { concurrency: false }, () => {
         /n\[L\] must be 2 for a softmax output/,
       ],
       [
+        // Softmax ties a layer's units together: an output's job, refused below g[L] (model files too).
+        ['--x', f('x.npy'), '--y', f('y.npy'), '--activation', 'softmax'],
+        /^lnn train: --activation \(g\[1\.\.L-1\]\) must be relu, leaky-relu, tanh, sigmoid, linear but is 'softmax'/,
+      ],
+      [
         ['--x', f('x.npy'), '--y', f('y.npy'), '--optimizer', 'sgd'],
         /--optimizer must be one of gd, momentum, adam but is 'sgd'/,
       ],

@@ -15,7 +15,7 @@ import { readHdf5 } from '../../src/data/hdf5.js';
 import { parseJsonDataset } from '../../src/data/json.js';
 import { parseNpy } from '../../src/data/npy.js';
 import { readRunDocument } from '../../src/report/run-file.js';
-import { modelFromJSON } from '../../src/train/modelFile.js';
+import { documentChecksum, modelFromJSON } from '../../src/train/modelFile.js';
 
 const ESC = '\u001b]0;pwned\u0007';
 const SAFE = '\\x1b]0;pwned\\x07';
@@ -78,12 +78,13 @@ describe('reader messages quote input through printable()', () => {
   });
 
   it('model files and run records', async () => {
-    const model = {
+    const model: Record<string, unknown> = {
       format: 'lnn-model',
-      version: 1,
+      version: 2,
       architecture: { dims: [1, 1], activations: [ESC], alpha: 0, loss: 'mean-squared-error' },
       dtype: 'float64',
     };
+    model['checksum'] = documentChecksum(model); // signed, so that the activation is read
     assert.ok((await refusal(() => modelFromJSON(model, 'm.json', new ReferenceBackend()))).includes(SAFE));
     assert.ok((await refusal(() => modelFromJSON({ format: ESC }, 'm.json'))).includes('\\u001b]0;pwned\\u0007'));
     assert.ok(

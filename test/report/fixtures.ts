@@ -1,6 +1,18 @@
 /** Synthetic run records for the report tests: every shape `lnn report` must draw. */
+import { ReferenceBackend } from '../../src/backend/reference.js';
 import { diagnose } from '../../src/evaluate/diagnose.js';
+import { Model } from '../../src/train/model.js';
+import { modelToJSON } from '../../src/train/modelFile.js';
 import type { RunRecord } from '../../src/train/record.js';
+
+/**
+ * A model file's document as lnn train --save writes it (format 2, checksum over the whole document),
+ * carrying `run` as its record; JSON.parse(JSON.stringify(...)) of it, as read back from disk.
+ */
+export function savedModel(run?: RunRecord): Record<string, unknown> {
+  const model = Model.create({ dims: [2, 3, 1], output: 'sigmoid', backend: new ReferenceBackend(), dtype: 'float64' });
+  return JSON.parse(JSON.stringify(modelToJSON(model, run)));
+}
 
 /** A classification run with a dev set: 2,500 iterations of a smoothly falling cost, evaluations every 100. */
 export function classificationRun(): RunRecord {

@@ -7,7 +7,15 @@ import { renderComparisonReport } from '../../src/report/compare.js';
 import { renderReport } from '../../src/report/html.js';
 import { readRunDocument } from '../../src/report/run-file.js';
 import { ROOT } from '../cli/run.js';
-import { classificationRun, divergedRun, noDevRun, regressionRun, singlePointRun } from './fixtures.js';
+import type { RunRecord } from '../../src/train/record.js';
+import { classificationRun, divergedRun, noDevRun, regressionRun, savedModel, singlePointRun } from './fixtures.js';
+
+/** A copy of `doc` with `edit` applied, as a hand edit of the file would leave it (checksum untouched). */
+function edited(doc: Record<string, unknown>, edit: (d: Record<string, any>) => unknown): Record<string, unknown> {
+  const d = structuredClone(doc);
+  edit(d);
+  return d;
+}
 
 /** Every element and attribute that could fetch something, and where it points. */
 function fetchTargets(html: string): string[] {
@@ -189,7 +197,7 @@ describe('readRunDocument', () => {
     const r = readRunDocument(JSON.stringify(run), 'run.json');
     assert.equal(r.history.costs.length, 2501);
     assert.equal(r.diagnosis?.highVariance, true);
-    const m = readRunDocument(JSON.stringify({ format: 'lnn-model', version: 1, layers: [], run }), 'model.json');
+    const m = readRunDocument(JSON.stringify(savedModel(run)), 'model.json');
     assert.deepEqual(m.data, run.data);
   });
 
@@ -223,15 +231,21 @@ describe('readRunDocument', () => {
       /^e\.json: not an lnn run record or model: "format" must be "lnn-run" or "lnn-model" but is "keras"/,
     ],
     ['no format', '{"a":1}', /"format" must be .* but is missing/],
-    [
-      'model without run',
-      '{"format":"lnn-model","version":1}',
-      /^e\.json: this model file holds no training record \("run"\)/,
-    ],
+    ['model without run', JSON.stringify(savedModel()), /^e\.json: this model file holds no training record \("run"\)/],
     [
       'model with a bad run',
-      JSON.stringify({ format: 'lnn-model', version: 1, run: { ...run, data: { ...run.data, nx: 'many' } } }),
+      JSON.stringify(savedModel({ ...run, data: { ...run.data, nx: 'many' } } as unknown as RunRecord)),
       /^e\.json: run\.data\.nx must be a finite number but is "many"/,
+    ],
+    [
+      'a model whose record was edited after saving',
+      JSON.stringify(edited(savedModel(run), (d) => (d.run.result.devError = 0.001))),
+      /^e\.json: the file does not match its checksum \("fnv1a32:[0-9a-f]{8}" vs fnv1a32:[0-9a-f]{8}\): it was edited or damaged$/,
+    ],
+    [
+      'a model without its checksum',
+      JSON.stringify(edited(savedModel(run), (d) => delete d.checksum)),
+      /^e\.json: has no "checksum"; the file was edited or damaged$/,
     ],
     [
       'a newer model version',
@@ -249,7 +263,11 @@ describe('readRunDocument', () => {
       JSON.stringify({ ...run, result: undefined }),
       /^e\.json: result must be an object but is missing/,
     ],
-    ['run is a string', '{"format":"lnn-model","version":1,"run":"x"}', /^e\.json: run must be an object but is "x"/],
+    [
+      'run is a string',
+      JSON.stringify(savedModel('x' as unknown as RunRecord)),
+      /^e\.json: run must be an object but is "x"/,
+    ],
   ];
   for (const [what, text, message] of bad)
     it(`rejects ${what} with the file and the rule`, () => {

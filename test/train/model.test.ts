@@ -209,6 +209,45 @@ test('a cost that stays far above its start is divergence even while it is finit
   );
 });
 
+test('a short run is judged by how it ends: 2 recorded costs, the last above 10x the start, is divergence', () => {
+  const { X, Y } = irisXY();
+  // 50 full-batch iterations record J at 0 and 49 (costEvery 100): too few for "3 recorded costs in a row".
+  const model = Model.create({ dims: [4, 8, 3], output: 'softmax', backend, dtype: 'float64' });
+  const r = model.fitSync(X, Y, { learningRate: 1e6, optimizer: 'gd', iterations: 50 });
+  const costs = r.history.costs;
+  assert.deepEqual(
+    costs.map((p) => p.iteration),
+    [0, 49],
+  );
+  assert.ok(
+    Number.isFinite(costs[1]!.cost) && costs[1]!.cost > 10 * costs[0]!.cost,
+    `${costs[0]!.cost} → ${costs[1]!.cost}`,
+  );
+  assert.ok(r.diverged, r.stopped);
+  assert.equal(r.diverged.kind, 'final cost');
+  assert.equal(r.diverged.iteration, 49);
+  assert.match(
+    r.stopped,
+    /^diverged at iteration 49: the run ended with its cost above 10x its start \([\d.]+; [\d.]+ before training\); the learning rate 1000000 is likely too large: try 100000$/,
+  );
+  // A healthy run of the same length, and one whose only recorded cost is the first, are not flagged.
+  const ok = Model.create({ dims: [4, 8, 3], output: 'softmax', backend, dtype: 'float64' });
+  assert.equal(ok.fitSync(X, Y, { learningRate: 0.05, optimizer: 'gd', iterations: 50 }).diverged, undefined);
+  const one = Model.create({ dims: [4, 8, 3], output: 'softmax', backend, dtype: 'float64' });
+  assert.equal(one.fitSync(X, Y, { learningRate: 0.05, optimizer: 'gd', iterations: 1 }).diverged, undefined);
+});
+
+test('parameters that the last update made non-finite are divergence, though no cost saw them', () => {
+  const { X, Y } = irisXY();
+  // One iteration: J is recorded before the update; a rate past float32's range makes W infinite after it.
+  const model = Model.create({ dims: [4, 8, 3], output: 'softmax', backend, dtype: 'float32' });
+  const r = model.fitSync(X, Y, { learningRate: 1e39, optimizer: 'gd', iterations: 1 });
+  assert.ok(Number.isFinite(r.history.costs[0]!.cost));
+  assert.ok(r.diverged, r.stopped);
+  assert.equal(r.diverged.kind, 'non-finite parameters');
+  assert.equal(r.diverged.iteration, 1);
+});
+
 test('with early stopping, a diverged run keeps the last finite best parameters', () => {
   const { X, Y } = irisXY();
   const model = Model.create({ dims: [4, 16, 3], output: 'linear', backend, dtype: 'float64' });

@@ -12,15 +12,15 @@ import type { RunRecord } from '../../train/record.js';
 import { type Command } from '../command.js';
 import { UsageError } from '../../workflow/parse.js';
 
-/** Reads one run record or model file; every failure names the file. */
-function readRunFile(file: string): RunRecord {
+/** Reads one run record or model file (a model checked against its checksum); every failure names the file. */
+function readRunFile(file: string, onNote: (text: string) => void): RunRecord {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new DataError(`${file}: cannot read (${fsReason(e)})`, file);
   }
-  return readRunDocument(text, file);
+  return readRunDocument(text, file, onNote);
 }
 
 /** Names for the runs of a comparison: the file names, made unique by their folders when they clash. */
@@ -82,7 +82,7 @@ export const reportCommand: Command = {
     );
     if (output === '-' && args['json']) throw new UsageError('-o - and --json both write to stdout; give -o a file');
     const results = output === '-' ? io.err : io.out;
-    const runs = positionals.map((f) => readRunFile(f));
+    const runs = positionals.map((f) => readRunFile(f, (s) => io.err(`note: ${s}\n`)));
     const generatedAt = new Date().toISOString();
     const html =
       runs.length === 1

@@ -45,7 +45,7 @@ async function runTrain(args: Parsed, io: Io, invocation: Invocation): Promise<n
     const seconds = (performance.now() - t0) / 1000;
     results(args['json'] ? trainJson(run, run.prepared, seconds, save) : trainText(run, run.prepared, save));
     if (!diverged) return 0;
-    io.err(divergenceAdvice(run.settings, typeof args['save'] === 'string', save !== undefined, bestIteration));
+    io.err(divergenceAdvice(run.settings, run.result, typeof args['save'] === 'string', save !== undefined));
     return 1;
   } finally {
     run.model.dispose();
