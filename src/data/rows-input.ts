@@ -40,7 +40,8 @@ export function isRowsAndLabels(d: unknown): d is RowsAndLabels {
 }
 
 export function isShapedRows(rows: unknown): rows is ShapedRows {
-  return !Array.isArray(rows) && typeof rows === 'object' && rows !== null && 'shape' in rows && 'data' in rows;
+  // A Matrix has data and a shape too, but it is the course's (rows, cols) layout: it has `cols`.
+  return typeof rows === 'object' && rows !== null && 'shape' in rows && 'data' in rows && !('cols' in rows);
 }
 
 /**

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
 import { Queue, Worker } from 'bullmq';
 import { connectionOf } from '../../src/sweep/redis-target.js';
 import { QUEUE_NAME } from '../../src/sweep/queue.js';
@@ -25,8 +25,13 @@ const SECRET = 'a-shared-secret-of-enough-bytes';
 /** Two quick trials on iris. */
 const SWEEP = ['sweep', '--data', 'builtin:iris', '--lr', '0.05', '--lr', '0.02', '--iterations', '40'];
 
+/** Every process started, killed after the tests whatever their outcome (a worker left running would take the next test's jobs). */
+const started: Proc[] = [];
+
 function start(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
-  return startLnn(args, { REDIS_PASSWORD: redis.password, ...env });
+  const p = startLnn(args, { REDIS_PASSWORD: redis.password, ...env });
+  started.push(p);
+  return p;
 }
 
 const target = () => ({ url: redis.url, password: redis.password });
@@ -57,7 +62,14 @@ describe('hostile queue peers (a real Redis)', { skip, concurrency: false, timeo
     redis = await startRedis();
     dir = mkdtempSync(join(tmpdir(), 'lnn-rogue-'));
   });
+  // A test that failed halfway leaves its processes; the next one starts without them.
+  beforeEach(async () => {
+    for (const p of started) p.child.kill('SIGKILL');
+    await Promise.all(started.splice(0).map((p) => p.exit));
+  });
   after(async () => {
+    for (const p of started) p.child.kill('SIGKILL');
+    await Promise.all(started.map((p) => p.exit));
     await redis?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
