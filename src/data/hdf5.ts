@@ -3,7 +3,7 @@ import type { Dataset as H5Dataset, File as H5File } from 'h5wasm/node';
 import { DataError, fsReason } from '../core/errors.js';
 import { zeros } from '../core/matrix.js';
 import { printable } from '../core/text.js';
-import { labelsFromValues, type Dataset } from './dataset.js';
+import { inexactLabel, labelsFromValues, type Dataset } from './dataset.js';
 import { allocStored, STORED_TYPES, type StoredArray, type StoredType } from './features.js';
 import type { DataSpec } from './load.js';
 import { MemoryRows, RowFeatures, type RowBacking, type StreamSpec } from './rows.js';
@@ -219,10 +219,16 @@ function chooseKeys(
   );
 }
 
-/** A typed array from h5wasm (uint8 ... float64, or BigInt64 for int64) as plain numbers, read in place. */
-function numbersOf(value: unknown, key: string, file: string): ArrayLike<number> {
-  if (value instanceof BigInt64Array || value instanceof BigUint64Array)
+/**
+ * Labels from h5wasm (uint8 ... float64, or BigInt64 for int64, k values an example) as plain numbers,
+ * read in place; 64-bit integers beyond ±2^53, which float64 cannot tell apart, are refused.
+ */
+function labelNumbers(value: unknown, k: number, key: string, file: string): ArrayLike<number> {
+  if (value instanceof BigInt64Array || value instanceof BigUint64Array) {
+    const inexact = inexactLabel(value, k, file, ` in '${name(key)}'`);
+    if (inexact) throw inexact;
     return Float64Array.from(value, (v) => Number(v));
+  }
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return value as unknown as ArrayLike<number>;
   throw new DataError(`${file}: dataset '${name(key)}' did not read as a numeric array`, file);
 }
@@ -380,8 +386,8 @@ function readHdf5Dataset(
       `${file}: dataset '${name(keys.yKey)}' is ${shape} but X '${name(keys.xKey)}' has m = ${m} examples; labels must be (m,), (m, 1), (m, K) or (1, m) = (1, ${m})`,
       file,
     );
-  const yv = numbersOf(yd.value, keys.yKey, file);
   const k = ys.length === 2 && ys[0] === m ? ys[1]! : 1;
+  const yv = labelNumbers(yd.value, k, keys.yKey, file);
   const source = `${file}:${keys.xKey}`;
   const names = classNames(f, file, keys.classesKey);
   if (k === 1) {

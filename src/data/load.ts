@@ -6,7 +6,14 @@ import type { CsvOptions } from './csv.js';
 import type { Hdf5Options } from './hdf5.js';
 import type { JsonOptions } from './json.js';
 import { recordLoaded } from './origin.js';
-import { examplesToColumns, labelsFromStrings, labelsFromValues, validateDataset, type Dataset } from './dataset.js';
+import {
+  examplesToColumns,
+  inexactLabel,
+  labelsFromStrings,
+  labelsFromValues,
+  validateDataset,
+  type Dataset,
+} from './dataset.js';
 import { parseNpy, parseNpyStrings, type NpyArray } from './npy.js';
 import { loadNpyRows, openNpyRows, probeNpy } from './npy-file.js';
 import type { StoredType } from './features.js';
@@ -189,6 +196,8 @@ function labelsFromNpyStrings(
 function labelsFromNpy(ya: NpyArray, m: number, file: string): Pick<Dataset, 'labels' | 'classes'> {
   const s = ya.shape;
   const flat = s.length === 1 || (s.length === 2 && (s[1] === 1 || (s[0] === 1 && s[1] === m && m !== 1)));
+  const inexact = ya.int64 && inexactLabel(ya.int64, flat ? 1 : (s[1] ?? 1), file);
+  if (inexact) throw inexact;
   if (flat) {
     if (ya.data.length !== m)
       throw new DataError(
