@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -97,6 +108,35 @@ describe('a truncated .npy names the file, the example and its byte offset', () 
     assert.throws(() => toMatrix(X), {
       name: 'DataError',
       message: `${file}: truncated .npy data: example 3 (byte 152) is cut off; the file now ends at byte 154, shorter than its header says (was it changed while lnn read it?)`,
+    });
+  });
+});
+
+describe('a .npy changed while its rows are read from disk stops the reads, naming what changed', () => {
+  it('written over in place: the same size, new contents', () => {
+    const file = npy('rewritten.npy', [4, 2], '<f4', [1, 2, 3, 4, 5, 6, 7, 8]);
+    // A modification time far in the past: the write cannot fall within the same clock tick.
+    utimesSync(file, 1_000_000_000, 1_000_000_000);
+    const X = openNpyRows(file);
+    assert.equal(toMatrix(X).data[1], 3);
+    const fd = openSync(file, 'r+');
+    writeSync(fd, new Uint8Array(8), 0, 8, 128 + 8);
+    closeSync(fd);
+    assert.throws(() => toMatrix(X), {
+      name: 'DataError',
+      message: new RegExp(
+        `^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: changed while lnn read it: it was written to: its modification time went from 2001-09-09T01:46:40\\.000000000Z to \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z; a file cut or changed mid-run stops the run, since the examples read before and after would not be one data set$`,
+      ),
+    });
+  });
+
+  it('appended to', () => {
+    const file = npy('grown.npy', [4, 2], '<f4', [1, 2, 3, 4, 5, 6, 7, 8]);
+    const X = openNpyRows(file);
+    appendFileSync(file, new Uint8Array(8));
+    assert.throws(() => toMatrix(X), {
+      name: 'DataError',
+      message: `${file}: changed while lnn read it: its size went from 160 to 168 bytes; a file cut or changed mid-run stops the run, since the examples read before and after would not be one data set`,
     });
   });
 });

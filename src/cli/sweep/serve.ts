@@ -6,7 +6,7 @@ import { toMatrix } from '../../data/features.js';
  */
 import { realpathSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
-import { DataError, fsReason } from '../../core/errors.js';
+import { DataError, fsReason, RefusedFileError } from '../../core/errors.js';
 import { printable } from '../../core/text.js';
 import { canonicalJson, hashArrays } from '../../experiments/hash.js';
 import { RefusedJob, type TrialJob } from '../../experiments/queue.js';
@@ -109,9 +109,18 @@ export class TrialServer {
 
   async run(job: TrialJob): Promise<TrialRun> {
     const args = checkShape(job);
-    checkFiles(args, this.roots);
-    const executor = await this.executorFor(job, args);
     const { spec } = job;
+    let executor: ThreadExecutor;
+    try {
+      checkFiles(args, this.roots);
+      executor = await this.executorFor(job, args);
+    } catch (e) {
+      if (e instanceof RefusedJob)
+        this.io.err(
+          `lnn worker: trial ${spec.index} (${printable(spec.id.slice(0, 8))}) of sweep ${printable(job.sweep.slice(0, 8))} refused: ${printable(e.message)}\n`,
+        );
+      throw e;
+    }
     this.io.err(
       `lnn worker: trial ${spec.index} (${spec.id.slice(0, 8)}) of sweep ${job.sweep.slice(0, 8)} started: ${valuesText(spec.values)}\n`,
     );
@@ -137,7 +146,14 @@ export class TrialServer {
       throw e;
     }
     const quiet: Io = { out: () => {}, err: () => {}, errIsTTY: false };
-    const prepared = await prepareData({ ...args, quiet: true }, settings, quiet);
+    let prepared;
+    try {
+      // Confined: no file the job names may lead HDF5 to another file (outside the root, or anywhere).
+      prepared = await prepareData({ ...args, quiet: true }, settings, quiet, { confined: true });
+    } catch (e) {
+      if (e instanceof RefusedFileError) throw new RefusedJob(e.message);
+      throw e;
+    }
     const { sets } = prepared;
     const hash = sets.dev
       ? hashArrays([

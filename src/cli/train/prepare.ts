@@ -54,9 +54,15 @@ export interface PreparedData {
  * missing values with train's means when asked, and builds the targets for the output layer. The
  * features stay in their file's dtype; the sets are views on them. A .npy or HDF5 source is left on
  * disk and streamed with --stream, or when its features alone exceed the memory budget (with a note).
+ * `read.confined` (a worker's --data-root) reads only the files named, --dev and --test included.
  */
-export async function prepareData(args: Parsed, settings: TrainSettings, io: Io): Promise<PreparedData> {
-  const spec = dataSpec(args, io);
+export async function prepareData(
+  args: Parsed,
+  settings: TrainSettings,
+  io: Io,
+  read: Pick<DataSpec, 'confined'> = {},
+): Promise<PreparedData> {
+  const spec = { ...dataSpec(args, io), ...read };
   const budget = settings.memory ?? Math.floor(freemem() / 2);
   const probe = await probeFeatures(spec);
   const streamed = chooseStreaming(settings, probe, budget, spec);
@@ -68,7 +74,7 @@ export async function prepareData(args: Parsed, settings: TrainSettings, io: Io)
     );
   const full = { ...spec, stream: streamed.streamed };
   const data = settings.impute ? await loadDatasetKeepingMissing(full) : await loadDataset(full);
-  const sets = await chooseSets(data, args, settings.split, settings.seed, io);
+  const sets = await chooseSets(data, args, io, { split: settings.split, seed: settings.seed, ...read });
   // Blocks and file order are drawn over the training set in file order: the same in memory and on disk.
   if (shuffle.kind !== 'examples') sets.train = inFileOrder(sets.train);
   if (streamed.streamed) keepHeldOutInMemory(sets, budget);
