@@ -40,6 +40,13 @@ export class AbortError extends Error {
   override name = 'AbortError';
 }
 
+/**
+ * A file refused for what it is rather than for what it holds: a FIFO or a device (a read could wait
+ * forever), an HDF5 file that reads other files where only files under a data root may be read. Another
+ * try, or another machine with the same files, would be refused the same way.
+ */
+export class RefusedFileError extends DataError {}
+
 /** Formats a shape as the course writes it: (5, 3). */
 export function fmtShape(rows: number, cols: number): string {
   return `(${rows}, ${cols})`;

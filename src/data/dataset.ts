@@ -256,6 +256,31 @@ function firstNonFinite(M: Matrix, keepNaN = false): { row: number; col: number;
   return undefined;
 }
 
+/** 2^53: beyond it in magnitude a float64 no longer holds every integer (2^53 + 1 reads as 2^53). */
+const EXACT = 2n ** 53n;
+
+/**
+ * The first of 64-bit integer labels (int64 or uint64, k values an example) beyond ±2^53, where two
+ * labels that differ would read as one number and merge into one class: the one line for it, naming
+ * the file, the dataset (`where`, e.g. " in 'train_set_y'") and the example; undefined when all fit.
+ */
+export function inexactLabel(
+  values: BigInt64Array | BigUint64Array,
+  k: number,
+  file: string,
+  where = '',
+): DataError | undefined {
+  for (let t = 0; t < values.length; t++) {
+    const v = values[t]!;
+    if (v > EXACT || v < -EXACT)
+      return new DataError(
+        `${file}: label ${v} of example ${Math.floor(t / k)}${where} is beyond ±2^53 (9007199254740992); 64-bit integer labels must lie within it, where every integer is a distinct float64 (2^53 and 2^53 + 1 would merge into one class)`,
+        file,
+      );
+  }
+  return undefined;
+}
+
 /**
  * Turns raw label values (one per example) into classes when they look like classes (integers, at most
  * `maxClasses` distinct values), else keeps them as regression targets.  values: m → labels: (1, m).

@@ -1,12 +1,14 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import type { Dataset as H5Dataset, File as H5File } from 'h5wasm/node';
-import { DataError, fsReason } from '../core/errors.js';
+import { DataError, RefusedFileError } from '../core/errors.js';
 import { zeros } from '../core/matrix.js';
 import { printable } from '../core/text.js';
-import { labelsFromValues, type Dataset } from './dataset.js';
+import { inexactLabel, labelsFromValues, type Dataset } from './dataset.js';
 import { allocStored, STORED_TYPES, type StoredArray, type StoredType } from './features.js';
+import { notRegular, openRegular, stampAt, stampOf, checkUnchanged } from './file.js';
+import { activeGuard, guarded, guardOpens, reading, type OpenGuard } from './hdf5-guard.js';
 import type { DataSpec } from './load.js';
-import { MemoryRows, RowFeatures, type RowBacking, type StreamSpec } from './rows.js';
+import { MemoryRows, RowFeatures, type FileStamp, type RowBacking, type StreamSpec } from './rows.js';
 
 /**
  * HDF5 as the course ships its data (`train_catvnoncat.h5`: train_set_x (209, 64, 64, 3) uint8,
@@ -48,6 +50,7 @@ function loadH5wasm(): Promise<H5> {
   h5wasmReady ??= import('h5wasm/node').then(async (mod) => {
     const module = await mod.default.ready;
     module.activate_throwing_error_handler();
+    guardOpens(module.FS as unknown as Parameters<typeof guardOpens>[0]);
     h5Loaded = mod.default;
     return mod.default;
   });
@@ -76,26 +79,19 @@ export interface Hdf5Entry {
 }
 
 /**
- * Checks the file before HDF5 sees it (HDF5 would print its error stack to stderr): it must exist and
- * carry the HDF5 signature at offset 0, 512, 1024, ... (a user block may come first).
+ * Checks the file before HDF5 sees it (HDF5 would print its error stack to stderr): it must be a regular
+ * file and carry the HDF5 signature at offset 0, 512, 1024, ... (a user block may come first). Returns
+ * its stamp: which file it is (for a confined read) and how it was (for a streamed one).
  */
-function checkHdf5File(file: string): void {
-  let size: number;
+function checkHdf5File(file: string): FileStamp {
+  const { fd, stat } = openRegular(file);
+  const size = Number(stat.size);
   try {
-    const st = statSync(file);
-    if (st.isDirectory()) throw new DataError(`${file}: cannot read (is a directory)`, file);
-    size = st.size;
-  } catch (e) {
-    if (e instanceof DataError) throw e;
-    throw new DataError(`${file}: cannot read (${fsReason(e)})`, file);
-  }
-  if (size === 0)
-    throw new DataError(`${file}: is empty; an HDF5 file starts with the signature \\x89HDF\\r\\n\\x1a\\n`, file);
-  const fd = openSync(file, 'r');
-  try {
+    if (size === 0)
+      throw new DataError(`${file}: is empty; an HDF5 file starts with the signature \\x89HDF\\r\\n\\x1a\\n`, file);
     const buf = new Uint8Array(8);
     for (let offset = 0; offset + 8 <= size; offset = offset === 0 ? 512 : offset * 2) {
-      if (readSync(fd, buf, 0, 8, offset) === 8 && SIGNATURE.every((b, i) => buf[i] === b)) return;
+      if (readSync(fd, buf, 0, 8, offset) === 8 && SIGNATURE.every((b, i) => buf[i] === b)) return stampOf(stat);
     }
   } finally {
     closeSync(fd);
@@ -106,22 +102,75 @@ function checkHdf5File(file: string): void {
   );
 }
 
-/** Opens an HDF5 file read-only and hands it to `use`, closing it afterwards. */
-async function withHdf5<T>(file: string, use: (f: H5File) => T): Promise<T> {
-  checkHdf5File(file);
+/** What a confined read (DataSpec.confined) refuses, and why: the rule of its messages. */
+const CONFINED_RULE =
+  'under a --data-root an HDF5 file must hold its own data: external links, external storage and virtual datasets read other files, and are refused';
+
+/**
+ * The one line for an open the guard refused (naming the dataset being read): a file that is not a regular one,
+ * or, confined, any file but the data file itself (external storage, or a link HDF5 followed).
+ */
+function refusedOpen(file: string, g: OpenGuard): RefusedFileError {
+  const { path, stat, reading } = g.refused!;
+  const what = reading !== undefined ? `dataset '${name(reading)}' reads` : 'reading it opens';
+  if (!stat.isFile())
+    return new RefusedFileError(`${file}: ${what} ${notRegular(printable(path), stat).message}`, file);
+  return new RefusedFileError(`${file}: ${what} another file, ${printable(path)}; ${CONFINED_RULE}`, file);
+}
+
+/**
+ * Refuses a file that would make HDF5 read other files: an external link anywhere in it (found without
+ * following it), or a virtual dataset over another file. External storage cannot be seen from here; the
+ * guard refuses its open when its values are read.
+ */
+function checkConfined(f: H5File, file: string): void {
+  const paths = f.paths();
+  for (const path of paths) {
+    const link = f.get_external_link(path) as { filename?: string; obj_path?: string } | undefined;
+    if (link?.filename !== undefined)
+      throw new RefusedFileError(
+        `${file}: '${name(path)}' is an HDF5 external link to ${printable(link.filename)} (${printable(link.obj_path ?? '')}); ${CONFINED_RULE}`,
+        file,
+      );
+  }
+  for (const path of paths) {
+    const obj = f.get(path);
+    if (!obj || !('metadata' in obj) || !('shape' in obj)) continue;
+    const other = (obj as H5Dataset).metadata.virtual_sources?.find((v) => v.file_name !== '.');
+    if (other)
+      throw new RefusedFileError(
+        `${file}: dataset '${name(path)}' is an HDF5 virtual dataset over ${printable(other.file_name)} (${printable(other.dset_name)}); ${CONFINED_RULE}`,
+        file,
+      );
+  }
+}
+
+/**
+ * Opens an HDF5 file read-only and hands it to `use`, closing it afterwards. Meanwhile HDF5 opens only
+ * regular files, and with `confined` only this one (see hdf5-guard.ts); file-backed rows made by `use`
+ * keep that guard for their later reads.
+ */
+async function withHdf5<T>(file: string, use: (f: H5File) => T, confined = false): Promise<T> {
+  const stamp = checkHdf5File(file);
   const h5 = await loadH5wasm();
+  const g: OpenGuard = { only: confined ? { dev: stamp.dev, ino: stamp.ino } : undefined };
   let f: H5File;
   try {
-    f = new h5.File(file, 'r');
+    f = guarded(g, () => new h5.File(file, 'r'));
   } catch (e) {
+    if (g.refused) throw refusedOpen(file, g);
     const reason = hdf5Reason(e);
     if (reason === undefined) throw e;
     throw new DataError(`${file}: HDF5 could not open it (corrupted or truncated?): ${reason}`, file);
   }
   if (f.file_id < 0n) throw new DataError(`${file}: HDF5 could not open it (corrupted or truncated?)`, file);
   try {
-    return use(f);
+    return guarded(g, () => {
+      if (confined) checkConfined(f, file);
+      return use(f);
+    });
   } catch (e) {
+    if (g.refused && !(e instanceof RefusedFileError)) throw refusedOpen(file, g);
     const reason = hdf5Reason(e);
     if (reason === undefined) throw e;
     throw new DataError(`${file}: HDF5 could not read it (corrupted or truncated?): ${reason}`, file);
@@ -138,7 +187,7 @@ async function withHdf5<T>(file: string, use: (f: H5File) => T): Promise<T> {
 function listEntries(f: H5File): Hdf5Entry[] {
   const out: Hdf5Entry[] = [];
   for (const path of f.paths()) {
-    const obj = f.get(path);
+    const obj = reading(path, () => f.get(path));
     if (!obj || !('shape' in obj) || !('metadata' in obj)) continue;
     const ds = obj as H5Dataset;
     const type = ds.metadata.type;
@@ -219,10 +268,16 @@ function chooseKeys(
   );
 }
 
-/** A typed array from h5wasm (uint8 ... float64, or BigInt64 for int64) as plain numbers, read in place. */
-function numbersOf(value: unknown, key: string, file: string): ArrayLike<number> {
-  if (value instanceof BigInt64Array || value instanceof BigUint64Array)
+/**
+ * Labels from h5wasm (uint8 ... float64, or BigInt64 for int64, k values an example) as plain numbers,
+ * read in place; 64-bit integers beyond ±2^53, which float64 cannot tell apart, are refused.
+ */
+function labelNumbers(value: unknown, k: number, key: string, file: string): ArrayLike<number> {
+  if (value instanceof BigInt64Array || value instanceof BigUint64Array) {
+    const inexact = inexactLabel(value, k, file, ` in '${name(key)}'`);
+    if (inexact) throw inexact;
     return Float64Array.from(value, (v) => Number(v));
+  }
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return value as unknown as ArrayLike<number>;
   throw new DataError(`${file}: dataset '${name(key)}' did not read as a numeric array`, file);
 }
@@ -299,6 +354,8 @@ class Hdf5Rows implements RowBacking {
   readonly source: string;
   readonly stored: StoredType;
   readonly stream: StreamSpec | undefined;
+  /** The guard of the loader call that made the rows: what HDF5 may open when they are read. */
+  private readonly guard: OpenGuard = activeGuard() ?? {};
 
   constructor(
     private readonly f: H5File,
@@ -317,13 +374,17 @@ class Hdf5Rows implements RowBacking {
   /** The same rows through a handle of their own, kept open for reads long after the reader's handle closed. */
   static reopen(r: Hdf5Rows): Hdf5Rows {
     const h5 = h5Loaded!;
-    const f = new h5.File(r.file, 'r');
+    const stamp = stampAt(r.file);
+    if (!stamp) throw new DataError(`${r.file}: removed while lnn opened it`, r.file);
+    const f = guarded(r.guard, () => new h5.File(r.file, 'r'));
     const spec: StreamSpec = {
       kind: 'hdf5',
       file: r.file,
+      stamp,
       key: r.key,
       h5wasm: import.meta.resolve('h5wasm/node'),
       ...(r.type.int64 ? { int64: r.type.int64 } : {}),
+      ...(r.guard.only ? { confined: true } : {}),
     };
     return new Hdf5Rows(f, r.file, r.key, r.m, r.n, r.type, spec);
   }
@@ -332,8 +393,11 @@ class Hdf5Rows implements RowBacking {
   readRange(r: number, count: number, into: StoredArray, at: number): void {
     let slab: unknown;
     try {
-      slab = (this.f.get(this.key) as H5Dataset).slice([[r, r + count]]);
+      slab = guarded(this.guard, () =>
+        reading(this.key, () => (this.f.get(this.key) as H5Dataset).slice([[r, r + count]])),
+      );
     } catch (e) {
+      if (this.guard.refused) throw refusedOpen(this.file, this.guard);
       const reason = hdf5Reason(e);
       if (reason === undefined) throw e;
       throw new DataError(
@@ -359,6 +423,11 @@ class Hdf5Rows implements RowBacking {
       this.readRange(rows[k]!, end - k, into, k * this.n);
       k = end;
     }
+    // Rows left in the file are read all run long: the file must stay as it was opened.
+    if (this.stream) {
+      const onPath = stampAt(this.file);
+      checkUnchanged(this.file, this.stream.stamp, onPath ?? this.stream.stamp, onPath);
+    }
   }
 }
 
@@ -380,8 +449,13 @@ function readHdf5Dataset(
       `${file}: dataset '${name(keys.yKey)}' is ${shape} but X '${name(keys.xKey)}' has m = ${m} examples; labels must be (m,), (m, 1), (m, K) or (1, m) = (1, ${m})`,
       file,
     );
-  const yv = numbersOf(yd.value, keys.yKey, file);
   const k = ys.length === 2 && ys[0] === m ? ys[1]! : 1;
+  const yv = labelNumbers(
+    reading(keys.yKey, () => yd.value),
+    k,
+    keys.yKey,
+    file,
+  );
   const source = `${file}:${keys.xKey}`;
   const names = classNames(f, file, keys.classesKey);
   if (k === 1) {
@@ -435,7 +509,7 @@ function classNames(
       `${file}: dataset '${name(k)}'${opt} holds numbers, shape (${(ds.shape ?? []).join(', ')}), not class names; class names are strings`,
       file,
     );
-  const v = ds.value;
+  const v = reading(k, () => ds.value);
   const raw = Array.isArray(v) ? v : ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : [v];
   const list = raw.map((s) => (s instanceof Uint8Array ? new TextDecoder().decode(s) : String(s)).replace(/\0+$/, ''));
   if (list.length === 0) throw new DataError(`${file}: dataset '${name(k)}'${opt} holds no class names`, file);
@@ -450,22 +524,27 @@ function classNames(
 
 /**
  * The `--data FILE.h5` reader: spec.hdf5's xKey, yKey, classesKey, and onNote, told which keys were
- * guessed when none were given; spec.unlabeled with only xKey reads features alone.
+ * guessed when none were given; spec.unlabeled with only xKey reads features alone; spec.confined
+ * refuses a file that reads other files (external links, external storage, virtual datasets).
  * @example await readHdf5('train_catvnoncat.h5') // X: (12288, 209), classes ['non-cat', 'cat']
  */
 export async function readHdf5(file: string, spec: DataSpec = {}): Promise<Dataset> {
   const { xKey, yKey, classesKey, onNote } = spec.hdf5 ?? {};
   const stream = spec.stream === true;
-  return withHdf5(file, (f) => {
-    if (spec.unlabeled === true && xKey !== undefined && yKey === undefined)
-      return readHdf5Features(f, file, xKey, stream);
-    const keys = chooseKeys(listEntries(f), file, xKey, yKey);
-    if (keys.guessed && onNote)
-      onNote(
-        `${file}: using --x-key ${name(keys.xKey)} --y-key ${name(keys.yKey)} (the only pair of datasets with one label per example)`,
-      );
-    return readHdf5Dataset(f, file, { ...keys, classesKey }, stream);
-  });
+  return withHdf5(
+    file,
+    (f) => {
+      if (spec.unlabeled === true && xKey !== undefined && yKey === undefined)
+        return readHdf5Features(f, file, xKey, stream);
+      const keys = chooseKeys(listEntries(f), file, xKey, yKey);
+      if (keys.guessed && onNote)
+        onNote(
+          `${file}: using --x-key ${name(keys.xKey)} --y-key ${name(keys.yKey)} (the only pair of datasets with one label per example)`,
+        );
+      return readHdf5Dataset(f, file, { ...keys, classesKey }, stream);
+    },
+    spec.confined,
+  );
 }
 
 /**
@@ -477,17 +556,21 @@ export async function probeHdf5(
   spec: DataSpec = {},
 ): Promise<{ m: number; n: number; stored: StoredType; bytes: number }> {
   const { xKey, yKey } = spec.hdf5 ?? {};
-  return withHdf5(file, (f) => {
-    const key =
-      spec.unlabeled === true && xKey !== undefined && yKey === undefined
-        ? xKey
-        : chooseKeys(listEntries(f), file, xKey, yKey).xKey;
-    const xd = f.get(key) as H5Dataset | null;
-    if (!xd || !('shape' in xd)) throw new DataError(`${file}: no dataset '${name(key)}' for --x-key`, file);
-    const xs = xd.shape ?? [];
-    const m = xs[0] ?? 0,
-      n = xs.slice(1).reduce((a, b) => a * b, 1);
-    const { stored } = hdf5StoredType(xd, key, file);
-    return { m, n, stored, bytes: m * n * STORED_TYPES[stored].bytes };
-  });
+  return withHdf5(
+    file,
+    (f) => {
+      const key =
+        spec.unlabeled === true && xKey !== undefined && yKey === undefined
+          ? xKey
+          : chooseKeys(listEntries(f), file, xKey, yKey).xKey;
+      const xd = f.get(key) as H5Dataset | null;
+      if (!xd || !('shape' in xd)) throw new DataError(`${file}: no dataset '${name(key)}' for --x-key`, file);
+      const xs = xd.shape ?? [];
+      const m = xs[0] ?? 0,
+        n = xs.slice(1).reduce((a, b) => a * b, 1);
+      const { stored } = hdf5StoredType(xd, key, file);
+      return { m, n, stored, bytes: m * n * STORED_TYPES[stored].bytes };
+    },
+    spec.confined,
+  );
 }

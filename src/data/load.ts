@@ -1,12 +1,19 @@
-import { readFileSync } from 'node:fs';
-import { DataError, fsReason } from '../core/errors.js';
+import { DataError } from '../core/errors.js';
 import { zeros } from '../core/matrix.js';
 import { loadBuiltin } from './builtin.js';
+import { readRegularFile } from './file.js';
 import type { CsvOptions } from './csv.js';
 import type { Hdf5Options } from './hdf5.js';
 import type { JsonOptions } from './json.js';
 import { recordLoaded } from './origin.js';
-import { examplesToColumns, labelsFromStrings, labelsFromValues, validateDataset, type Dataset } from './dataset.js';
+import {
+  examplesToColumns,
+  inexactLabel,
+  labelsFromStrings,
+  labelsFromValues,
+  validateDataset,
+  type Dataset,
+} from './dataset.js';
 import { parseNpy, parseNpyStrings, type NpyArray } from './npy.js';
 import { loadNpyRows, openNpyRows, probeNpy } from './npy-file.js';
 import type { StoredType } from './features.js';
@@ -37,6 +44,12 @@ export interface DataSpec {
    * (data larger than memory); other formats are read whole. Labels are always read into memory.
    */
   stream?: boolean | undefined;
+  /**
+   * Read only the files named (a worker's --data-root): an HDF5 file whose external links, external
+   * storage or virtual datasets would read other files is refused, naming the link or dataset. (Every
+   * reader, confined or not, reads regular files only: a FIFO or a device is refused.)
+   */
+  confined?: boolean | undefined;
   /**
    * What the message for a refused missing feature value (a NaN in a .npy or HDF5 file, an empty CSV or
    * JSON field unless their own options say otherwise) tells the user to do; default: fill it in, or
@@ -135,12 +148,9 @@ export async function probeFeatures(spec: DataSpec): Promise<FeaturesProbe | und
   return { source: file, ...(await probeHdf5(file, spec)) };
 }
 
+/** The bytes of a data file read whole: a regular file only (see src/data/file.ts). */
 export function readBytes(file: string): Uint8Array {
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    throw new DataError(`${file}: cannot read (${fsReason(e)})`, file);
-  }
+  return readRegularFile(file);
 }
 
 /**
@@ -189,6 +199,8 @@ function labelsFromNpyStrings(
 function labelsFromNpy(ya: NpyArray, m: number, file: string): Pick<Dataset, 'labels' | 'classes'> {
   const s = ya.shape;
   const flat = s.length === 1 || (s.length === 2 && (s[1] === 1 || (s[0] === 1 && s[1] === m && m !== 1)));
+  const inexact = ya.int64 && inexactLabel(ya.int64, flat ? 1 : (s[1] ?? 1), file);
+  if (inexact) throw inexact;
   if (flat) {
     if (ya.data.length !== m)
       throw new DataError(

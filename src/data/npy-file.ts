@@ -1,8 +1,9 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { DataError, fsReason } from '../core/errors.js';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import { DataError } from '../core/errors.js';
+import { checkUnchanged, openRegular, stampAt, stampOf } from './file.js';
 import { STORED_TYPES, type StoredArray, type StoredType } from './features.js';
 import { checkNpySize, parseNpyHeader, type NpyHeader } from './npy.js';
-import { MemoryRows, RowFeatures, type RowBacking, type StreamSpec } from './rows.js';
+import { MemoryRows, RowFeatures, type FileStamp, type RowBacking, type StreamSpec } from './rows.js';
 
 /**
  * Features from a .npy file in the file's own dtype: read whole into memory (one typed array, the size
@@ -74,36 +75,31 @@ function fixBytes(bytes: Uint8Array, layout: Pick<NpyLayout, 'swap' | 'int64'>):
   }
 }
 
-/** An open .npy file: its header, size and descriptor. */
+/** An open .npy file: its header, size, descriptor, and its stamp as opened. */
 interface OpenNpy {
   fd: number;
   header: NpyHeader;
   fileBytes: number;
+  stamp: FileStamp;
 }
 
-/** Opens a .npy file and reads its header, checking the file size against the shape. */
+/** Opens a .npy file (a regular file only) and reads its header, checking the file size against the shape. */
 function openNpy(file: string): OpenNpy {
-  let fd: number;
+  const { fd, stat } = openRegular(file);
   try {
-    fd = openSync(file, 'r');
-  } catch (e) {
-    throw new DataError(`${file}: cannot read (${fsReason(e)})`, file);
-  }
-  try {
-    const st = fstatSync(fd);
-    if (st.isDirectory()) throw new DataError(`${file}: cannot read (is a directory)`, file);
-    const head = new Uint8Array(Math.min(st.size, 12));
+    const size = Number(stat.size);
+    const head = new Uint8Array(Math.min(size, 12));
     readAll(fd, head, 0, head.length, 0);
     let len = head.length;
     if (head.length >= 10) {
       const view = new DataView(head.buffer);
       len = head[6] === 1 ? 10 + view.getUint16(8, true) : head.length >= 12 ? 12 + view.getUint32(8, true) : 12;
     }
-    const bytes = new Uint8Array(Math.min(st.size, len));
+    const bytes = new Uint8Array(Math.min(size, len));
     readAll(fd, bytes, 0, bytes.length, 0);
-    const header = parseNpyHeader(bytes, file, st.size);
-    checkNpySize(header, st.size, file);
-    return { fd, header, fileBytes: st.size };
+    const header = parseNpyHeader(bytes, file, size);
+    checkNpySize(header, size, file);
+    return { fd, header, fileBytes: size, stamp: stampOf(stat) };
   } catch (e) {
     closeSync(fd);
     throw e;
@@ -203,6 +199,7 @@ class NpyFileRows implements RowBacking {
   private readonly rowBytes: number;
   private readonly fd: number;
   private readonly dataOffset: number;
+  private readonly stamp: FileStamp;
 
   constructor(readonly source: string) {
     const o = openNpy(source);
@@ -218,9 +215,11 @@ class NpyFileRows implements RowBacking {
     this.stored = this.layout.stored;
     this.rowBytes = this.n * STORED_TYPES[this.stored].bytes;
     this.dataOffset = o.header.dataOffset;
+    this.stamp = o.stamp;
     this.stream = {
       kind: 'npy',
       file: source,
+      stamp: o.stamp,
       dataOffset: this.dataOffset,
       swap: this.layout.swap,
       int64: this.layout.int64,
@@ -242,5 +241,10 @@ class NpyFileRows implements RowBacking {
       fixBytes(bytes.subarray(k * rb, end * rb), this.layout);
       k = end;
     }
+    // After the reads, so that what was just read is known to be the file as it was opened.
+    const now = stampOf(fstatSync(this.fd, { bigint: true }));
+    checkUnchanged(this.source, this.stamp, now, stampAt(this.source), (size) =>
+      truncated(this.source, this.dataOffset, rb, 0, Math.max(0, size - this.dataOffset), size),
+    );
   }
 }

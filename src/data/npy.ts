@@ -10,6 +10,8 @@ export interface NpyArray {
   shape: number[];
   dtype: string;
   data: Float64Array;
+  /** The values as stored, for int64 and uint64 (whose float64 values round beyond ±2^53). */
+  int64?: BigInt64Array | BigUint64Array;
 }
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
@@ -121,7 +123,16 @@ export function parseNpy(bytes: Uint8Array, file = '<npy>'): NpyArray {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const data = new Float64Array(count);
   for (let i = 0; i < count; i++) data[i] = reader.read(view, h.dataOffset + i * reader.size);
-  return { shape: h.shape, dtype: h.descr, data };
+  const wide = /^([<>|=])([iu])8$/.exec(h.descr);
+  if (!wide) return { shape: h.shape, dtype: h.descr, data };
+  const little = wide[1] !== '>';
+  const int64 = wide[2] === 'i' ? new BigInt64Array(count) : new BigUint64Array(count);
+  for (let i = 0; i < count; i++)
+    int64[i] =
+      wide[2] === 'i'
+        ? view.getBigInt64(h.dataOffset + 8 * i, little)
+        : view.getBigUint64(h.dataOffset + 8 * i, little);
+  return { shape: h.shape, dtype: h.descr, data, int64 };
 }
 
 function elementReader(descr: string, file: string): { size: number; read: (v: DataView, at: number) => number } {

@@ -42,13 +42,27 @@ export interface RowBacking {
 }
 
 /**
+ * What a file read in pieces must keep while it is read: a change in any of them means the pieces would
+ * come from two versions of the data. (Plain numbers and bigints, so it crosses to a reader thread.)
+ */
+export interface FileStamp {
+  size: number;
+  /** Last modification, in nanoseconds since the epoch. */
+  mtimeNs: bigint;
+  ino: bigint;
+  dev: bigint;
+}
+
+/**
  * How a reader thread reads rows of a file: .npy rows at dataOffset + row · rowBytes, with big-endian
- * values swapped and 64-bit integers turned into float64 after reading; HDF5 rows by hyperslab.
+ * values swapped and 64-bit integers turned into float64 after reading; HDF5 rows by hyperslab. `stamp`
+ * is the file as it was opened: every buffer read is checked against it.
  */
 export type StreamSpec =
   | {
       kind: 'npy';
       file: string;
+      stamp: FileStamp;
       /** Byte offset of row 0. */
       dataOffset: number;
       /** Bytes per value in the file (2, 4, 8) when its byte order is big-endian. */
@@ -56,7 +70,16 @@ export type StreamSpec =
       /** 64-bit integers in the file, converted to float64 in place. */
       int64?: 'signed' | 'unsigned' | undefined;
     }
-  | { kind: 'hdf5'; file: string; key: string; h5wasm: string; int64?: 'signed' | 'unsigned' | undefined };
+  | {
+      kind: 'hdf5';
+      file: string;
+      stamp: FileStamp;
+      key: string;
+      h5wasm: string;
+      int64?: 'signed' | 'unsigned' | undefined;
+      /** The file may read no other file (DataSpec.confined): HDF5 opens only this one. */
+      confined?: boolean | undefined;
+    };
 
 /** Rows held in memory: one typed array of m·n values. */
 export class MemoryRows implements RowBacking {

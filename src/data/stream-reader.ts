@@ -1,9 +1,19 @@
 import { Worker } from 'node:worker_threads';
 import { DataError } from '../core/errors.js';
 import { STORED_TYPES, type StoredArray, type StoredType } from './features.js';
+import { checkUnchanged } from './file.js';
 import { truncated } from './npy-file.js';
-import type { RowStreamer, StreamSpec } from './rows.js';
-import { CONTROL_BYTES, CONTROL_LAYOUT, CTRL, SHORT_READ, streamWorkerSource } from './stream-worker.js';
+import type { FileStamp, RowStreamer, StreamSpec } from './rows.js';
+import { CHANGED, CONTROL_BYTES, CONTROL_LAYOUT, CTRL, SHORT_READ, streamWorkerSource } from './stream-worker.js';
+
+/** A stamp as the reader thread sends it: JSON, so its bigints as decimal strings. */
+type StampText = { size: number; mtimeNs: string; ino: string; dev: string };
+const stampFrom = (t: StampText): FileStamp => ({
+  size: t.size,
+  mtimeNs: BigInt(t.mtimeNs),
+  ino: BigInt(t.ino),
+  dev: BigInt(t.dev),
+});
 
 /**
  * Reads a file's rows in the background with one worker thread (see stream-worker.ts for its side):
@@ -78,8 +88,22 @@ export class WorkerRowStreamer implements RowStreamer {
       const [row, got, end] = this.numbers;
       throw truncated(file, this.spec.dataOffset, this.rowBytes, row!, got!, end!);
     }
+    if (code === CHANGED) this.changed();
     const message = new TextDecoder().decode(this.text.subarray(0, Atomics.load(this.ctrl, CTRL.TEXT_LENGTH)));
     throw new DataError(`${file}: reading in the background failed: ${message.replace(/\s*\n\s*/g, ' ')}`, file);
+  }
+
+  /** Throws what changed in the file, as the reader thread saw it (see checkUnchanged). */
+  private changed(): void {
+    const text = new TextDecoder().decode(this.text.subarray(0, Atomics.load(this.ctrl, CTRL.TEXT_LENGTH)));
+    const seen = JSON.parse(text) as { now: StampText; onPath: StampText | null };
+    const spec = this.spec;
+    const cut =
+      spec.kind === 'npy'
+        ? (size: number) =>
+            truncated(spec.file, spec.dataOffset, this.rowBytes, 0, Math.max(0, size - spec.dataOffset), size)
+        : undefined;
+    checkUnchanged(spec.file, spec.stamp, stampFrom(seen.now), seen.onPath ? stampFrom(seen.onPath) : undefined, cut);
   }
 
   close(): void {

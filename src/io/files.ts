@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { DataError, fsReason } from '../core/errors.js';
 import { parseJsonText } from '../core/json.js';
+import { readRegularFile } from '../data/file.js';
 import { writeOutput } from './outputs.js';
 
 /**
@@ -12,13 +11,10 @@ export function writeFileAtomic(file: string, content: string | Uint8Array): voi
   writeOutput(file, content);
 }
 
-/** Reads and parses a JSON file; a missing, empty or malformed file is a DataError naming file and position. */
+/**
+ * Reads and parses a JSON file; a missing, empty or malformed file, or one that is not a regular file (a
+ * FIFO would block the read), is a DataError naming file and position.
+ */
 export function readJsonFile(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new DataError(`${file}: cannot read (${fsReason(e)})`, file);
-  }
-  return parseJsonText(text, file);
+  return parseJsonText(new TextDecoder('utf-8').decode(readRegularFile(file)), file);
 }

@@ -6,7 +6,7 @@ import { toMatrix } from '../data/features.js';
  */
 import { realpathSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
-import { DataError, fsReason } from '../core/errors.js';
+import { DataError, fsReason, RefusedFileError } from '../core/errors.js';
 import { printable } from '../core/text.js';
 import { checked } from '../core/schema.js';
 import { canonicalJson, hashArrays } from './hash.js';
@@ -107,9 +107,10 @@ export class TrialServer {
   async run(raw: TrialJob): Promise<TrialRun> {
     const job = checkShape(raw);
     const args = job.spec.args;
+    const { spec } = job;
+    // A refusal (RefusedJob) is one line on this terminal, by serveTrials, naming the job.
     checkFiles(args, this.roots);
     const executor = await this.executorFor(job, args);
-    const { spec } = job;
     this.io.err(
       `lnn worker: trial ${spec.index} (${spec.id.slice(0, 8)}) of sweep ${job.sweep.slice(0, 8)} started: ${valuesText(spec.values)}\n`,
     );
@@ -135,7 +136,14 @@ export class TrialServer {
       throw e;
     }
     const quiet: Io = { out: () => {}, err: () => {}, errIsTTY: false };
-    const prepared = await prepareData({ ...args, quiet: true }, settings, quiet);
+    let prepared;
+    try {
+      // Confined: no file the job names may lead HDF5 to another file (outside the root, or anywhere).
+      prepared = await prepareData({ ...args, quiet: true }, settings, quiet, { confined: true });
+    } catch (e) {
+      if (e instanceof RefusedFileError) throw new RefusedJob(e.message);
+      throw e;
+    }
     const { sets } = prepared;
     const hash = sets.dev
       ? hashArrays([

@@ -54,23 +54,28 @@ export interface PreparedData {
  * missing values with train's means when asked, and builds the targets for the output layer. The
  * features stay in their file's dtype; the sets are views on them. A .npy or HDF5 source is left on
  * disk and streamed with --stream, or when its features alone exceed the memory budget (with a note).
+ * `read.confined` (a worker's --data-root) reads only the files named, --dev and --test included.
  */
 export async function prepareData(
   args: Parsed,
   settings: TrainSettings,
   io: Io,
-  given?: Dataset,
+  read: Pick<DataSpec, 'confined'> & { dataset?: Dataset } = {},
 ): Promise<PreparedData> {
   const budget = settings.memory ?? Math.floor(freemem() / 2);
-  const { data, streamed } = given
-    ? { data: given, streamed: { streamed: false } }
-    : await loadForTraining(args, settings, io, budget);
+  const { data, streamed } = read.dataset
+    ? { data: read.dataset, streamed: { streamed: false } }
+    : await loadForTraining(args, settings, io, budget, read.confined);
   const shuffle = settings.shuffle ?? { kind: streamed.streamed ? 'blocks' : 'examples' };
   if (streamed.streamed && shuffle.kind === 'examples')
     throw new UsageError(
       '--shuffle examples reads every example at random, which streaming from disk cannot do fast; use --shuffle blocks (the default when streaming) or none',
     );
-  const sets = await chooseSets(data, args, settings.split, settings.seed, io);
+  const sets = await chooseSets(data, args, io, {
+    split: settings.split,
+    seed: settings.seed,
+    confined: read.confined,
+  });
   // Blocks and file order are drawn over the training set in file order: the same in memory and on disk.
   if (shuffle.kind !== 'examples') sets.train = inFileOrder(sets.train);
   if (streamed.streamed) keepHeldOutInMemory(sets, budget);
@@ -99,8 +104,9 @@ async function loadForTraining(
   settings: TrainSettings,
   io: Io,
   budget: number,
+  confined: boolean | undefined,
 ): Promise<{ data: Dataset; streamed: { streamed: boolean; note?: string } }> {
-  const spec = dataSpec(args, io);
+  const spec = { ...dataSpec(args, io), confined };
   const probe = await probeFeatures(spec);
   const streamed = chooseStreaming(settings, probe, budget, spec);
   if (streamed.note && !args['quiet']) io.err(`note: ${streamed.note}\n`);

@@ -15,16 +15,17 @@ export interface Sets {
   rule: string;
 }
 
+/** How the sets are made: the split rule and its seed, and whether separate files are read confined (DataSpec). */
+export interface SetChoice extends Pick<DataSpec, 'confined'> {
+  split: ReturnType<typeof parseSplitOption>;
+  seed: number;
+}
+
 /** Train / dev / test sets: from separate files when given, else split from the data by `split`. */
-export async function chooseSets(
-  data: Dataset,
-  args: Parsed,
-  split: ReturnType<typeof parseSplitOption>,
-  seed: number,
-  io: Io,
-): Promise<Sets> {
-  const devFile = await separateSet(args, 'dev', data, io);
-  const testFile = await separateSet(args, 'test', data, io);
+export async function chooseSets(data: Dataset, args: Parsed, io: Io, choice: SetChoice): Promise<Sets> {
+  const { split, seed } = choice;
+  const devFile = await separateSet(args, 'dev', data, { io, confined: choice.confined });
+  const testFile = await separateSet(args, 'test', data, { io, confined: choice.confined });
   let sets: Sets;
   if (devFile || testFile) {
     if (devFile && !testFile && split !== 'none' && args['split'] !== 'auto')
@@ -63,7 +64,12 @@ export async function chooseSets(
   };
 }
 
-async function separateSet(args: Parsed, which: 'dev' | 'test', data: Dataset, io: Io): Promise<Dataset | undefined> {
+async function separateSet(
+  args: Parsed,
+  which: 'dev' | 'test',
+  data: Dataset,
+  { io, confined }: { io: Io; confined?: boolean | undefined },
+): Promise<Dataset | undefined> {
   const file = args[which],
     x = args[`${which}-x`],
     y = args[`${which}-y`];
@@ -76,7 +82,8 @@ async function separateSet(args: Parsed, which: 'dev' | 'test', data: Dataset, i
   const keys = typeof args[`${which}-keys`] === 'string' ? String(args[`${which}-keys`]).split(',') : undefined;
   if (keys && (keys.length !== 2 || keys.some((k) => k.trim() === '')))
     throw new UsageError(`--${which}-keys must be two HDF5 dataset names X,Y but is '${args[`${which}-keys`]}'`);
-  const spec: DataSpec = file !== undefined ? { data: String(file) } : { x: String(x), y: String(y) };
+  const spec: DataSpec =
+    file !== undefined ? { data: String(file), confined } : { x: String(x), y: String(y), confined };
   if (typeof args['label'] === 'string') spec.csv = spec.json = { label: args['label'] };
   spec.hdf5 = { xKey: keys?.[0]?.trim(), yKey: keys?.[1]?.trim(), onNote: (s: string) => io.err(`note: ${s}\n`) };
   // With --impute mean, missing values stay NaN here; the training set's means fill them (prepareData).

@@ -71,7 +71,7 @@ export async function runTraining(args: Parsed, ctx: TrainContext = {}): Promise
   const io = ctx.io ?? QUIET;
   const settings = parseTrainSettings(args);
   const backend = await chooseBackend(args);
-  const prepared = await prepareData(args, settings, io, ctx.dataset);
+  const prepared = await prepareData(args, settings, io, ctx.dataset ? { dataset: ctx.dataset } : {});
   if (settings.earlyStop && !prepared.dev)
     throw new UsageError('--early-stop needs a dev set: keep the default --split or give --dev');
   const network = resolveNetwork(settings, prepared);

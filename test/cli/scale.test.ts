@@ -2,7 +2,19 @@
 // streamed or in memory for the same shuffle, the automatic streaming note, a file cut mid-epoch, and
 // the options' rules. Small files; the multi-GB figures are `npm run bench:scale`'s.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -166,6 +178,36 @@ describe('lnn train --stream', { concurrency: true }, () => {
       readdirSync(dir).filter((f) => f.includes('.lnn-tmp-')),
       [],
     );
+  });
+
+  it('a file written over in place mid-run stops the run, naming the file and what changed; no model is written', async () => {
+    const q = pair('zeroed', 4000, 16);
+    // A modification time far in the past: the write cannot fall within the same clock tick.
+    utimesSync(q.x, 1_000_000_000, 1_000_000_000);
+    const save = join(dir, 'zeroed-model.json');
+    const { main } = await import('../../src/cli/main.js');
+    let stderr = '';
+    const args = ['train', '--x', q.x, '--y', q.y, '--hidden', '8', '--epochs', '3', '--stream', '--save', save];
+    const code = await main(args, {
+      out: () => {},
+      // At the end of epoch 1, zeros over examples 1000 to 2999 (the same size: only the contents change).
+      err: (s) => {
+        if (/^epoch 1\/3/m.test(s)) {
+          const fd = openSync(q.x, 'r+');
+          writeSync(fd, new Uint8Array(16 * 2000), 0, 16 * 2000, 128 + 16 * 1000);
+          closeSync(fd);
+        }
+        stderr += s;
+      },
+      errIsTTY: false,
+    });
+    assert.equal(code, 1, stderr);
+    assert.match(
+      stderr,
+      /lnn train: (.*): changed while lnn read it: it was written to: its modification time went from 2001-09-09T01:46:40\.000000000Z to \S+Z; a file cut or changed mid-run stops the run, since the examples read before and after would not be one data set\n$/,
+    );
+    assert.ok(stderr.includes(`lnn train: ${q.x}: changed`), stderr);
+    assert.ok(!existsSync(save), 'no model was written');
   });
 
   it('HDF5: streamed by hyperslab, the same as in memory', async () => {

@@ -135,6 +135,43 @@ describe('HDF5 reader (h5wasm), on a file written here', () => {
   });
 });
 
+describe('HDF5 64-bit integer labels beyond ±2^53 are refused (float64 would merge 2^53 and 2^53 + 1)', () => {
+  let dir = '';
+  before(async () => {
+    await h5wasm.ready;
+    dir = mkdtempSync(join(tmpdir(), 'lnn-h5-int64-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const rule =
+    'is beyond ±2^53 (9007199254740992); 64-bit integer labels must lie within it, where every integer is a distinct float64 (2^53 and 2^53 + 1 would merge into one class)';
+
+  /** x: (4, 1), and y as given. */
+  function write(name: string, y: BigInt64Array | BigUint64Array, shape: number[]): string {
+    const file = join(dir, name);
+    const f = new h5wasm.File(file, 'w');
+    f.create_dataset({ name: 'x', data: new Float64Array([1, 2, 3, 4]), shape: [4, 1] });
+    f.create_dataset({ name: 'y', data: y, shape });
+    f.close();
+    return file;
+  }
+
+  it('int64 (m,) and uint64 (m, K): the file, the example and the dataset', async () => {
+    const two53 = 2n ** 53n;
+    const signed = write('i64.h5', new BigInt64Array([0n, two53, two53 + 1n, 1n]), [4]);
+    await assert.rejects(loadDataset({ data: signed, hdf5: { xKey: 'x', yKey: 'y' } }), {
+      name: 'DataError',
+      message: `${signed}: label 9007199254740993 of example 2 in 'y' ${rule}`,
+    });
+    const unsigned = write('u64.h5', new BigUint64Array([1n, 0n, 0n, 1n, 1n, 0n, 2n ** 64n - 1n, 0n]), [4, 2]);
+    await assert.rejects(loadDataset({ data: unsigned, hdf5: { xKey: 'x', yKey: 'y' } }), {
+      message: `${unsigned}: label 18446744073709551615 of example 3 in 'y' ${rule}`,
+    });
+    const exact = write('exact.h5', new BigInt64Array([-two53, 0n, two53, 0n]), [4]);
+    const d = await loadDataset({ data: exact, hdf5: { xKey: 'x', yKey: 'y' } });
+    assert.deepEqual(d.classes, ['-9007199254740992', '0', '9007199254740992']);
+  });
+});
+
 describe("HDF5 reader on the course's cat/non-cat data", () => {
   const data = courseH5();
   it(

@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -98,6 +109,77 @@ describe('a truncated .npy names the file, the example and its byte offset', () 
       name: 'DataError',
       message: `${file}: truncated .npy data: example 3 (byte 152) is cut off; the file now ends at byte 154, shorter than its header says (was it changed while lnn read it?)`,
     });
+  });
+});
+
+describe('a .npy changed while its rows are read from disk stops the reads, naming what changed', () => {
+  it('written over in place: the same size, new contents', () => {
+    const file = npy('rewritten.npy', [4, 2], '<f4', [1, 2, 3, 4, 5, 6, 7, 8]);
+    // A modification time far in the past: the write cannot fall within the same clock tick.
+    utimesSync(file, 1_000_000_000, 1_000_000_000);
+    const X = openNpyRows(file);
+    assert.equal(toMatrix(X).data[1], 3);
+    const fd = openSync(file, 'r+');
+    writeSync(fd, new Uint8Array(8), 0, 8, 128 + 8);
+    closeSync(fd);
+    assert.throws(() => toMatrix(X), {
+      name: 'DataError',
+      message: new RegExp(
+        `^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: changed while lnn read it: it was written to: its modification time went from 2001-09-09T01:46:40\\.000000000Z to \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z; a file cut or changed mid-run stops the run, since the examples read before and after would not be one data set$`,
+      ),
+    });
+  });
+
+  it('appended to', () => {
+    const file = npy('grown.npy', [4, 2], '<f4', [1, 2, 3, 4, 5, 6, 7, 8]);
+    const X = openNpyRows(file);
+    appendFileSync(file, new Uint8Array(8));
+    assert.throws(() => toMatrix(X), {
+      name: 'DataError',
+      message: `${file}: changed while lnn read it: its size went from 160 to 168 bytes; a file cut or changed mid-run stops the run, since the examples read before and after would not be one data set`,
+    });
+  });
+});
+
+/** A .npy of 64-bit integers given as bigints (beyond what a number holds), in `descr`'s byte order. */
+function npy64(name: string, shape: number[], descr: '<i8' | '>i8' | '<u8', values: bigint[]): string {
+  const data = new DataView(new ArrayBuffer(values.length * 8));
+  values.forEach((v, t) =>
+    descr === '<u8' ? data.setBigUint64(8 * t, v, true) : data.setBigInt64(8 * t, v, descr === '<i8'),
+  );
+  const file = join(dir, name);
+  writeFileSync(file, Buffer.concat([npyHeader(shape, descr), new Uint8Array(data.buffer)]));
+  return file;
+}
+
+describe('64-bit integer labels beyond ±2^53, which float64 cannot tell apart, are refused', () => {
+  const two53 = 2n ** 53n;
+  const x = () => npy('x4.npy', [4, 1], '<f8', [1, 2, 3, 4]);
+  const rule =
+    'is beyond ±2^53 (9007199254740992); 64-bit integer labels must lie within it, where every integer is a distinct float64 (2^53 and 2^53 + 1 would merge into one class)';
+
+  it('int64 2^53 and 2^53 + 1 are two labels: refused at the first beyond, naming the example', () => {
+    for (const descr of ['<i8', '>i8'] as const) {
+      const y = npy64(`y53${descr[0] === '<' ? 'le' : 'be'}.npy`, [4], descr, [0n, two53, two53 + 1n, 1n]);
+      assert.throws(() => loadNpyPair(x(), y), {
+        name: 'DataError',
+        message: `${y}: label 9007199254740993 of example 2 ${rule}`,
+      });
+    }
+    const negative = npy64('yneg.npy', [4], '<i8', [0n, -two53 - 2n, 1n, 1n]);
+    assert.throws(() => loadNpyPair(x(), negative), {
+      message: `${negative}: label -9007199254740994 of example 1 ${rule}`,
+    });
+  });
+
+  it('uint64, one row of K values an example: the example is the row', () => {
+    const y = npy64('yu64.npy', [4, 2], '<u8', [1n, 0n, 0n, 1n, 1n, 0n, 0n, 2n ** 64n - 1n]);
+    assert.throws(() => loadNpyPair(x(), y), { message: `${y}: label 18446744073709551615 of example 3 ${rule}` });
+  });
+
+  it('up to ±2^53 they are exact: three classes', () => {
+    const y = npy64('yok.npy', [4], '<i8', [-two53, 0n, two53, 0n]);
+    assert.deepEqual(loadNpyPair(x(), y).classes, ['-9007199254740992', '0', '9007199254740992']);
   });
 });
 

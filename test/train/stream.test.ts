@@ -1,13 +1,27 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  rmSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import h5wasm from 'h5wasm/node';
 import { fromArray } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
 import { ColumnFeatures } from '../../src/data/features.js';
 import '../../src/data/register.js';
-import { loadNpyPair } from '../../src/data/load.js';
+import { loadDataset, loadNpyPair } from '../../src/data/load.js';
 import { trainDevTestSplit } from '../../src/data/split.js';
 import { encodeNpy } from '../../src/data/npy.js';
 import { leanTargets } from '../../src/data/targets.js';
@@ -128,6 +142,81 @@ describe('training streamed from disk', () => {
         assert.equal(Number(m[3]), 128 + 12 * Number(m[2]));
         assert.equal(Number(m[4]), cut);
         return true;
+      },
+    );
+  });
+
+  // Rows of 12 bytes after a 128-byte header, 3000 of them: 36128 bytes.
+  const changes: [string, (x: string) => void, string][] = [
+    [
+      'written over in place (zeros over 500 examples)',
+      (x) => {
+        const fd = openSync(x, 'r+');
+        writeSync(fd, new Uint8Array(12 * 500), 0, 12 * 500, 128 + 12 * 1000);
+        closeSync(fd);
+      },
+      'it was written to: its modification time went from 2001-09-09T01:46:40.000000000Z to \\S+Z',
+    ],
+    ['appended to', (x) => appendFileSync(x, new Uint8Array(12)), 'its size went from 36128 to 36140 bytes'],
+    [
+      'replaced by another file (renamed over it)',
+      (x) => {
+        writeFileSync(`${x}.new`, readFileSync(x));
+        renameSync(`${x}.new`, x);
+      },
+      'its path names another file now \\(inode \\d+, now \\d+\\)',
+    ],
+  ];
+  for (const [what, change, changed] of changes)
+    it(`stops, naming the file and what changed, when the file is ${what} mid-epoch`, () => {
+      const q = files(`changed-${what.split(' ')[0]}`, 3000, 12);
+      // A modification time far in the past: the change cannot fall within the same clock tick.
+      utimesSync(q.x, 1_000_000_000, 1_000_000_000);
+      assert.throws(
+        () => fit(q, true, { kind: 'none', blockRows: 8 }, (i) => i === 5 && change(q.x)),
+        (e: Error) => {
+          assert.equal(e.name, 'DataError');
+          assert.match(
+            e.message,
+            new RegExp(
+              `^${q.x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: changed while lnn read it: ${changed}; a file cut or changed mid-run stops the run, since the examples read before and after would not be one data set$`,
+            ),
+          );
+          return true;
+        },
+      );
+    });
+
+  it('an HDF5 file streamed by hyperslab: the same check', async () => {
+    await h5wasm.ready;
+    const file = join(dir, 'grown.h5');
+    const rng = new Rng(3);
+    const x = new Uint8Array(3000 * 12).map(() => rng.int(256));
+    const f = new h5wasm.File(file, 'w');
+    f.create_dataset({ name: 'x', data: x, shape: [3000, 12] });
+    f.create_dataset({ name: 'y', data: Float64Array.from({ length: 3000 }, (_, e) => x[e * 12]! % 3), shape: [3000] });
+    f.close();
+    const size = statSync(file).size;
+    const d = await loadDataset({ data: file, hdf5: { xKey: 'x', yKey: 'y' }, stream: true });
+    const model = Model.create({
+      dims: [12, 8, 3],
+      output: 'softmax',
+      classes: d.classes!,
+      normalize: { scale: 255 },
+      seed: 2,
+    });
+    assert.throws(
+      () =>
+        model.fit(d.X, leanTargets(d, 'softmax'), {
+          learningRate: 0.01,
+          batchSize: 32,
+          epochs: 3,
+          shuffle: { kind: 'none', blockRows: 8 },
+          onIteration: (s) => void (s.iteration === 5 && appendFileSync(file, new Uint8Array(8))),
+        }),
+      {
+        name: 'DataError',
+        message: `${file}: changed while lnn read it: its size went from ${size} to ${size + 8} bytes; a file cut or changed mid-run stops the run, since the examples read before and after would not be one data set`,
       },
     );
   });
