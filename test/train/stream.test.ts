@@ -207,7 +207,7 @@ describe('training streamed from disk', () => {
     });
     assert.throws(
       () =>
-        model.fit(d.X, leanTargets(d, 'softmax'), {
+        model.fitSync(d.X, leanTargets(d, 'softmax'), {
           learningRate: 0.01,
           batchSize: 32,
           epochs: 3,
