@@ -5,7 +5,7 @@
 // core
 export { Matrix, zeros, fromArray, columnVector, convert, type DType, type FloatArray } from './core/matrix.js';
 export { Rng } from './core/rng.js';
-export { ShapeError, ValueError, DataError } from './core/errors.js';
+export { ShapeError, ValueError, DataError, UsageError, AbortError } from './core/errors.js';
 // backends
 export {
   ReferenceBackend,
@@ -73,8 +73,17 @@ export { leanTargets, ClassTargets, type Targets } from './data/targets.js';
 export { FeatureStats } from './data/stats.js';
 export { SHUFFLE_KINDS, type Shuffle, type ShuffleKind } from './train/order.js';
 // training, evaluation, diagnosis
-export { Model, labelsOf, type ModelConfig } from './train/model.js';
-export { trainParameters, type TrainOptions, type TrainResult } from './train/trainer.js';
+export { Model, labelsOf, type ModelConfig, type FitOptions } from './train/model.js';
+export {
+  datasetFromRows,
+  rowFeatures,
+  type Rows,
+  type ShapedRows,
+  type Labels,
+  type RowsAndLabels,
+  type DataInput,
+} from './data/rows-input.js';
+export { trainParameters, type TrainOptions as TrainerOptions, type TrainResult } from './train/trainer.js';
 export { modelToJSON, modelFromJSON, type ModelFile } from './train/modelFile.js';
 export type { RunRecord, TrainingHistory, CostPoint, EvalPoint } from './train/record.js';
 export { evaluateNetwork, type Evaluation, type Architecture } from './evaluate/metrics.js';

@@ -1,17 +1,17 @@
 /**
  * lnn: deep L-layer neural networks, correct to the course's formulas.
- * The Node entry: everything in `lnn/browser`, plus the file loaders and model files.
+ * The Node entry: everything in `lnn/browser`, plus the file loaders, model files, and the workflow on
+ * files (`train({ data: 'flowers.csv' })`), sweeps on threads or a queue, and the queue's worker.
+ * Importing it loads the fastest kernels this machine has (native, else WebAssembly on every core;
+ * LNN_THREADS sets the threads): `model.backend.name` says which.
  *
  * @example
- * import { initBackends, loadDataset, trainDevTestSplit, targets, Model } from 'lnn';
- * await initBackends();                                  // WebAssembly SIMD kernels on every core
- * const data = await loadDataset({ data: 'builtin:iris' });
- * const { train, dev } = trainDevTestSplit(data, { seed: 1 });
- * const model = Model.create({ dims: [4, 16, 3], output: 'softmax', classes: data.classes, normalize: 'standard' });
- * model.fit(train.X, targets(train, 'softmax'), { learningRate: 0.01, optimizer: 'adam', iterations: 500 });
- * model.evaluate(dev.X, targets(dev, 'softmax')).accuracy  // => about 0.97
+ * import { train } from 'lnn';
+ * const { model, dev, diagnosis } = await train({ data: { rows, labels }, hidden: [16], epochs: 50 });
+ * model.predict([[5.1, 3.5, 1.4, 0.2]]) // => ['setosa']
  */
 import './data/register.js';
+import './workflow/register.js';
 
 export * from './browser.js';
 export { loadDataset, loadNpyPair, registerReader, type DataSpec } from './data/load.js';
@@ -19,3 +19,6 @@ export { loadBuiltin } from './data/builtin.js';
 export { loadNpyRows, openNpyRows } from './data/npy-file.js';
 export { saveModel, loadModel } from './io/modelIO.js';
 export { writeFileAtomic, readJsonFile } from './io/files.js';
+// the workflow: lnn train, eval and predict as async functions
+export { train, type TrainOptions, type TrainOutput, type EpochLogs } from './workflow/train.js';
+export { evaluate, predict } from './workflow/evaluate.js';

@@ -69,7 +69,7 @@ export function rowFeatures(rows: Rows, source = 'rows'): RowFeatures {
     const row = rows[j];
     if (!Array.isArray(row) || row.length !== n)
       throw new ShapeError(
-        `${source}: row ${j} has ${Array.isArray(row) ? `${row.length} values` : 'no values (not an array)'} but row 0 has ${n}; every example needs the same n_x features`,
+        `${source}: row ${j} has ${Array.isArray(row) ? `${row.length} value${row.length === 1 ? '' : 's'}` : 'no values (not an array)'} but row 0 has ${n}; every example needs the same n_x features`,
       );
     for (let i = 0; i < n; i++) {
       const v = row[i];

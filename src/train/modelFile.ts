@@ -30,6 +30,8 @@ export interface ModelFile {
   normalization: unknown;
   classes: string[] | null;
   featureNames?: string[];
+  /** "number" when the model was trained on numeric class labels: predictions are numbers again. */
+  classKind?: 'number';
   /** { "W1": [[...]], "b1": [[...]], ... } in the (n[l], n[l-1]) layout of DESIGN.md. */
   parameters: Record<string, number[][]>;
   /** Training-set means for missing values, when the model was trained with --impute mean. */
@@ -93,6 +95,7 @@ export function modelToJSON(model: Model, run?: RunRecord): ModelFile {
     normalization: model.normalization ?? { kind: 'none' },
     classes: model.classes ?? null,
     ...(model.featureNames ? { featureNames: model.featureNames } : {}),
+    ...(model.classKind === 'number' && model.classes ? { classKind: 'number' as const } : {}),
     ...(model.imputer ? { imputer: model.imputer } : {}),
     parameters: parametersToJSON(p),
     ...(run ? { run } : {}),
@@ -222,7 +225,16 @@ export function modelFromJSON(
     featureNames ?? undefined,
   );
   if (o.imputer !== undefined) model.imputer = imputerOf(o.imputer, dims[0]!, where);
+  if (o.classKind !== undefined) model.classKind = classKindOf(o.classKind, classes, where);
   return model;
+}
+
+/** `classKind`: "number", for classes that are all numbers (the labels they were trained on). */
+function classKindOf(v: unknown, classes: string[] | undefined, where: string): 'number' {
+  if (v !== 'number') failIn(where, `classKind must be "number" or absent but is ${described(v)}`);
+  if (!classes || classes.some((c) => !Number.isFinite(Number(c))))
+    failIn(where, 'classKind is "number" but the classes are not all numbers');
+  return 'number';
 }
 
 /**

@@ -116,7 +116,7 @@ export function buildModel(settings: TrainSettings, prepared: PreparedData, netw
     seed: settings.seed,
     dtype: settings.dtype,
     backend,
-    ...(data.classes ? { classes: data.classes } : {}),
+    ...(data.classes ? { classes: data.classes, ...(data.classKind ? { classKind: data.classKind } : {}) } : {}),
     ...(data.featureNames ? { featureNames: data.featureNames } : {}),
     normalize: fitNormalization(sets.train.X, settings.normalize),
   });
