@@ -22,3 +22,7 @@ export { writeFileAtomic, readJsonFile } from './io/files.js';
 // the workflow: lnn train, eval and predict as async functions
 export { train, type TrainOptions, type TrainOutput, type EpochLogs } from './workflow/train.js';
 export { evaluate, predict } from './workflow/evaluate.js';
+export { sweep, type SweepOptions, type SweepOutput, type SpaceValues } from './sweep/sweep.js';
+export { runWorker, type WorkerOptions } from './sweep/worker.js';
+export { readSweep, type SweepContents } from './sweep/record.js';
+export { rankTrials, bestTrial, type TrialResult, type TrialSummary } from './sweep/trial.js';

@@ -8,7 +8,8 @@ import { formatCommand } from '../../report/html.js';
 import { type Command } from '../command.js';
 import { UsageError, type Io } from '../../workflow/parse.js';
 import { verdictLabel } from '../../evaluate/diagnose.js';
-import { errorText, rankedTable, trialJson, valuesText } from '../sweep/display.js';
+import { rankedTable, trialJson } from '../sweep/display.js';
+import { errorText, valuesText } from '../../sweep/text.js';
 
 export const runsCommand: Command = {
   name: 'runs',
