@@ -72,7 +72,7 @@ describe('lnn train / eval / predict', { concurrency: false }, () => {
     const p = await lnnInProcess(['predict', '--model', model, '--x', f('x.npy')]);
     assert.equal(p.code, 0, p.stderr);
     const lines = p.stdout.trim().split('\n');
-    assert.equal(lines[0], 'index,class,probability');
+    assert.equal(lines[0], 'index,class,p_0,p_1', 'one probability column per class');
     assert.equal(lines.length, 201);
     const pj = await lnnInProcess(['predict', '--model', model, '--x', f('x.npy'), '--json']);
     assert.equal(JSON.parse(pj.stdout).predictions.length, 200);
