@@ -8,7 +8,7 @@ import { verdictLabel } from '../../evaluate/diagnose.js';
 import type { SweepIdentity } from '../../sweep/record.js';
 import type { TrialValues } from '../../sweep/space.js';
 import { rankTrials, type TrialResult, type TrialSummary } from '../../sweep/trial.js';
-import { formatEta } from '../progress.js';
+import { formatEta } from '../progress-format.js';
 
 export { errorText, valuesText };
 
