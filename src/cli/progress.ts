@@ -87,85 +87,101 @@ function rememberState(latest: ProgressState, s: ProgressState): void {
 }
 
 export function createProgress(opts: ProgressOptions): Progress {
-  const { total, unit, io } = opts;
-  if (!(total >= 0)) throw new RangeError(`createProgress: total must be ≥ 0 but is ${total}`);
+  if (!(opts.total >= 0)) throw new RangeError(`createProgress: total must be ≥ 0 but is ${opts.total}`);
   if (opts.quiet) return { update() {}, evaluation() {}, log() {}, done() {} };
-  const errorFormat = opts.errorFormat ?? 'percent';
-  const tty = opts.tty ?? io.errIsTTY;
-  const now = opts.now ?? (() => performance.now());
-  const interval = opts.intervalMs ?? 100;
-  const columns = Math.max(20, opts.columns ?? 80);
-  const start = now();
-  let finished = false;
-  let lastDraw = -Infinity;
-  let drawn = false;
-  // The latest values seen, so that the bar keeps showing the last error between evaluations.
-  const latest: ProgressState = { iteration: 0 };
+  return new StderrProgress(opts);
+}
 
-  const remember = (s: ProgressState) => rememberState(latest, s);
-  const position = () => (unit === 'epoch' ? (latest.epoch ?? 0) : latest.iteration);
-  const through = opts.throughput;
-  const memory = through?.memory ?? (() => process.memoryUsage.rss());
-  const rateAt = (t: number) =>
-    through
-      ? {
-          examplesPerSecond: (latest.iteration * through.examplesPerIteration) / Math.max(1e-9, (t - start) / 1000),
-          memoryBytes: memory(),
-        }
-      : undefined;
-  let lastLog = start;
-  const draw = (t: number) => {
-    const eta = estimateEta((t - start) / 1000, total > 0 ? position() / total : 0);
-    const rate = rateAt(t);
-    const line = formatBarLine(latest, {
+/** The bar on a terminal, lines off one; `latest` keeps the last values so the bar shows them between evaluations. */
+class StderrProgress implements Progress {
+  private readonly tty: boolean;
+  private readonly now: () => number;
+  private readonly start: number;
+  private readonly errorFormat: 'percent' | 'value';
+  private readonly latest: ProgressState = { iteration: 0 };
+  private finished = false;
+  private lastDraw = -Infinity;
+  private drawn = false;
+  private lastLog: number;
+
+  constructor(private readonly opts: ProgressOptions) {
+    this.tty = opts.tty ?? opts.io.errIsTTY;
+    this.now = opts.now ?? (() => performance.now());
+    this.start = this.now();
+    this.lastLog = this.start;
+    this.errorFormat = opts.errorFormat ?? 'percent';
+  }
+
+  private position(): number {
+    return this.opts.unit === 'epoch' ? (this.latest.epoch ?? 0) : this.latest.iteration;
+  }
+
+  private eta(t: number): number {
+    const { total } = this.opts;
+    return estimateEta((t - this.start) / 1000, total > 0 ? this.position() / total : 0);
+  }
+
+  /** Examples a second and the process's memory, when the run counts examples. */
+  private rateAt(t: number): { examplesPerSecond: number; memoryBytes: number } | undefined {
+    const through = this.opts.throughput;
+    if (!through) return undefined;
+    const perSecond = (this.latest.iteration * through.examplesPerIteration) / Math.max(1e-9, (t - this.start) / 1000);
+    return { examplesPerSecond: perSecond, memoryBytes: (through.memory ?? (() => process.memoryUsage.rss()))() };
+  }
+
+  private draw(t: number): void {
+    const { total, unit } = this.opts;
+    const rate = this.rateAt(t);
+    const line = formatBarLine(this.latest, {
       total,
       unit,
-      etaSeconds: eta,
-      errorFormat,
-      barWidth: opts.barWidth ?? 20,
+      etaSeconds: this.eta(t),
+      errorFormat: this.errorFormat,
+      barWidth: this.opts.barWidth ?? 20,
       ...(rate ? { rate } : {}),
     });
-    io.err(`${CLEAR_LINE}${line.slice(0, columns - 1)}`);
-    lastDraw = t;
-    drawn = true;
-  };
+    const columns = Math.max(20, this.opts.columns ?? 80);
+    this.opts.io.err(`${CLEAR_LINE}${line.slice(0, columns - 1)}`);
+    this.lastDraw = t;
+    this.drawn = true;
+  }
 
-  return {
-    update(state) {
-      if (finished) return;
-      remember(state);
-      const t = now();
-      if (!tty) {
-        // Off a terminal, a long epoch says how fast it goes now and then; evaluations say the rest.
-        if (through && t - lastLog >= 1000 * (through.logEverySeconds ?? 30) && position() < total) {
-          const eta = estimateEta((t - start) / 1000, total > 0 ? position() / total : 0);
-          io.err(`${formatThroughputLine(latest, { total, unit, etaSeconds: eta, ...rateAt(t)! })}\n`);
-          lastLog = t;
-        }
-        return;
-      }
-      if (t - lastDraw >= interval || position() >= total) draw(t);
-    },
-    evaluation(state) {
-      if (finished) return;
-      remember(state);
-      if (tty) draw(now());
-      else {
-        io.err(`${formatEvaluationLine(state, { total, unit, errorFormat })}\n`);
-        lastLog = now();
-      }
-    },
-    log(line) {
-      if (finished) return void io.err(`${line}\n`);
-      if (tty && drawn) {
-        io.err(`${CLEAR_LINE}${line}\n`);
-        draw(now());
-      } else io.err(`${line}\n`);
-    },
-    done() {
-      if (finished) return;
-      finished = true;
-      if (tty && drawn) io.err(CLEAR_LINE);
-    },
-  };
+  update(state: ProgressState): void {
+    if (this.finished) return;
+    rememberState(this.latest, state);
+    const t = this.now();
+    const { total, unit, throughput: through } = this.opts;
+    if (this.tty) {
+      if (t - this.lastDraw >= (this.opts.intervalMs ?? 100) || this.position() >= total) this.draw(t);
+      return;
+    }
+    // Off a terminal, a long epoch says how fast it goes now and then; evaluations say the rest.
+    if (through && t - this.lastLog >= 1000 * (through.logEverySeconds ?? 30) && this.position() < total) {
+      this.opts.io.err(
+        `${formatThroughputLine(this.latest, { total, unit, etaSeconds: this.eta(t), ...this.rateAt(t)! })}\n`,
+      );
+      this.lastLog = t;
+    }
+  }
+
+  evaluation(state: ProgressState): void {
+    if (this.finished) return;
+    rememberState(this.latest, state);
+    if (this.tty) return this.draw(this.now());
+    const { total, unit } = this.opts;
+    this.opts.io.err(`${formatEvaluationLine(state, { total, unit, errorFormat: this.errorFormat })}\n`);
+    this.lastLog = this.now();
+  }
+
+  log(line: string): void {
+    if (this.finished || !(this.tty && this.drawn)) return this.opts.io.err(`${line}\n`);
+    this.opts.io.err(`${CLEAR_LINE}${line}\n`);
+    this.draw(this.now());
+  }
+
+  done(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.tty && this.drawn) this.opts.io.err(CLEAR_LINE);
+  }
 }
