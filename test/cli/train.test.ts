@@ -173,6 +173,14 @@ describe('lnn train / eval / predict', { concurrency: false }, () => {
     const model = f('never.json');
     const cases: [string[], RegExp][] = [
       [['--x', f('x.npy'), '--y', f('y.npy'), '--bogus'], /^lnn train: Unknown option '--bogus' \(lnn train --help\)$/],
+      [
+        ['--x', f('x.npy'), '--y', f('y.npy'), '--epoch', '5'],
+        /^lnn train: Unknown option '--epoch' \(did you mean --epochs\?\) \(lnn train --help\)$/,
+      ],
+      [
+        ['--x', f('x.npy'), '--y', f('y.npy'), '--learning-rate', '0.1'],
+        /Unknown option '--learning-rate' \(did you mean --lr\?\)/,
+      ],
       [['--x', f('x.npy'), '--y', f('y.npy'), '--lr', 'fast'], /^lnn train: --lr must be a number > 0 but is 'fast'/],
       [
         ['--x', f('x.npy'), '--y', f('y.npy'), '--dims', '4,5,1'],
