@@ -209,16 +209,23 @@ export function modelBackward(
     grads[`dA${L}`] = dAL;
     dA = store(L, linearActivationBackward(dAL, last, output, outs(L)));
   }
-  for (let l = L - 1; l >= 1; l--) {
-    const cache = caches[l - 1]!;
-    if (!cache.D) {
-      dA = store(l, linearActivationBackward(dA!, cache, cache.activation, outs(l)));
-      continue;
-    }
-    // Inverted dropout: only the units kept forward pass gradient back, scaled by the same 1/keepProb.
-    const dZ = ws?.layers[l - 1]!.dZ ?? be.zeros(cache.Z.rows, m, AL.dtype);
-    be.dropoutBackward(cache.activation, dA!, cache.Z, cache.A, cache.D, dZ, alpha, cache.keepProb ?? 1);
-    dA = store(l, linearBackward(dZ, cache.linear, outs(l)));
-  }
+  for (let l = L - 1; l >= 1; l--) dA = store(l, hiddenLayerBackward(dA!, caches[l - 1]!, outs(l)));
   return grads;
+}
+
+/**
+ * dZ[l] = dA[l] * g'(Z[l]), then linearBackward, for a hidden layer; with dropout, dA[l] is first masked
+ * and scaled as forward was: only the units kept pass gradient back, scaled by the same 1/keepProb.
+ * dA: (n[l], m) → dA_prev: (n[l-1], m), dW, db.
+ */
+function hiddenLayerBackward(
+  dA: Matrix,
+  cache: LayerCache,
+  o: { backend: Backend; layer: number; alpha: number; dZ?: Matrix; dW?: Matrix; db?: Matrix; dA_prev?: Matrix | null },
+): { dA_prev: Matrix | null; dW: Matrix; db: Matrix } {
+  if (!cache.D) return linearActivationBackward(dA, cache, cache.activation, o);
+  const be = o.backend;
+  const dZ = o.dZ ?? be.zeros(cache.Z.rows, cache.Z.cols, cache.Z.dtype);
+  be.dropoutBackward(cache.activation, dA, cache.Z, cache.A, cache.D, dZ, o.alpha, cache.keepProb ?? 1);
+  return linearBackward(dZ, cache.linear, o);
 }
