@@ -56,10 +56,16 @@ struct Philox {
     return (a & 0xffffffffull) * uint64_t(M);
   }
 
-  /** The high words of a·M, lane by lane. */
-  static LNN_INLINE U mulhi(U a, uint32_t M) {
+  /** The high and low words of a·M, lane by lane. */
+  static LNN_INLINE void mulhilo(U a, uint32_t M, U& hi, U& lo) {
     U2 even = mulEven((U2)a, M), odd = mulEven((U2)a >> 32, M);
-    return (U)((even >> 32) | (odd & 0xffffffff00000000ull));
+    hi = (U)((even >> 32) | (odd & 0xffffffff00000000ull));
+#if defined(__SSE2__) && !defined(__SSE4_1__)
+    // SSE2 has no 32-bit lane multiply (pmulld): the low words are in the products already.
+    lo = (U)((even & 0xffffffffull) | (odd << 32));
+#else
+    lo = a * M;
+#endif
   }
 
   /**
@@ -83,8 +89,9 @@ struct Philox {
     for (int r = 0; r < 10; r++) {
 #pragma GCC unroll 16
       for (int v = 0; v < N; v++) {
-        U hi0 = mulhi(c0[v], kPhiloxM0), lo0 = c0[v] * kPhiloxM0;
-        U hi1 = mulhi(c2[v], kPhiloxM1), lo1 = c2[v] * kPhiloxM1;
+        U hi0, lo0, hi1, lo1;
+        mulhilo(c0[v], kPhiloxM0, hi0, lo0);
+        mulhilo(c2[v], kPhiloxM1, hi1, lo1);
         c0[v] = hi1 ^ c1[v] ^ k0;
         c1[v] = lo1;
         c2[v] = hi0 ^ c3[v] ^ k1;
@@ -115,6 +122,12 @@ template <>
 struct BitsOf<double> {
   typedef int64_t type;
 };
+
+/**
+ * Drawing a unit's word costs about what 8 elementwise passes over it do (ten rounds of two 32×32-bit
+ * multiplications per four words): a drawing call is split across threads from 8 times fewer entries.
+ */
+constexpr int64_t kDrawCost = 8;
 
 /** Rows per strip: the activation of a strip is still in L1 when the mask pass reads it. */
 LNN_INLINE int64_t stripRows(int64_t m) { return m >= 2048 ? 1 : 2048 / (m > 0 ? m : 1); }
@@ -166,22 +179,26 @@ struct Dropout {
   /** Draws and applies the mask of rows [i0, i1) of this call (row row0 + i of the whole), K blocks at a time. */
   static void drawRows(const T* A, uint8_t* D, T* dropped, int64_t i0, int64_t i1, int64_t m, const Keep& k, T s,
                        const uint32_t* key) {
-    int64_t B = ceilDiv(m, 64), total = (i1 - i0) * B;
+    const int64_t B = ceilDiv(m, 64);
     alignas(64) uint32_t u[P::K * 64];
-    for (int64_t t = 0; t < total; t += P::K) {
-      uint32_t rows[P::K], bs[P::K];
-      for (int b = 0; b < P::K; b++) {
-        int64_t q = minOf(t + b, total - 1);
-        rows[b] = uint32_t(key[4] + i0 + q / B);
-        bs[b] = uint32_t(q % B);
+    int64_t rows[P::K], cols[P::K];
+    // (i, b): the next block to draw, walked row by row without a division per block.
+    for (int64_t i = i0, b = 0; i < i1;) {
+      uint32_t keyRows[P::K], keyBlocks[P::K];
+      int count = 0;
+      for (; count < P::K && i < i1; count++) {
+        rows[count] = i, cols[count] = 64 * b;
+        keyRows[count] = uint32_t(key[4] + i), keyBlocks[count] = uint32_t(b);
+        if (++b == B) b = 0, i++;
       }
-      P::blocks(rows, bs, key[0], key[1], key[2], key[3], u);
-      for (int b = 0; b < P::K && t + b < total; b++) {
-        int64_t x = (i0 + (t + b) / B) * m + int64_t(bs[b]) * 64, w = minOf<int64_t>(64, m - int64_t(bs[b]) * 64);
+      for (int c = count; c < P::K; c++) keyRows[c] = keyRows[0], keyBlocks[c] = keyBlocks[0];
+      P::blocks(keyRows, keyBlocks, key[0], key[1], key[2], key[3], u);
+      for (int c = 0; c < count; c++) {
+        int64_t x = rows[c] * m + cols[c], w = minOf<int64_t>(64, m - cols[c]);
         if (w == 64)
-          applyWords<64>(u + 64 * b, A + x, D + x, dropped + x, w, k, s);
+          applyWords<64>(u + 64 * c, A + x, D + x, dropped + x, w, k, s);
         else
-          applyWords<0>(u + 64 * b, A + x, D + x, dropped + x, w, k, s);
+          applyWords<0>(u + 64 * c, A + x, D + x, dropped + x, w, k, s);
       }
     }
   }
@@ -198,7 +215,7 @@ struct Dropout {
     const Keep k(keepProb);
     const uint32_t key[5] = {uint32_t(step), uint32_t(step >> 32), seed, layer, uint32_t(row0)};
     const int64_t strip = stripRows(m);
-    parallelFor(pool, n, n * m, [&, kind](int64_t lo, int64_t hi) {
+    parallelFor(pool, n, (draw ? kDrawCost : 1) * n * m, [&, kind](int64_t lo, int64_t hi) {
       for (int64_t i = lo; i < hi; i += strip) {
         int64_t e = minOf(hi, i + strip);
         if (kind != lnn::SOFTMAX) O::forwardRange(kind, Z, A, i * m, e * m, al);

@@ -39,6 +39,11 @@ function nr(dtype: DType): number {
 
 /** Elementwise and row-wise kernels split from this many entries (W3's activations and weights). */
 const ELEMENTWISE: Threading = { minWork: 1 << 18, granule: () => 1, chunksPerThread: () => 1, minPerThread: 2 };
+/**
+ * dropoutForward draws a 32-bit Philox word per entry (ten rounds of multiplications per four words),
+ * some 8 times an elementwise pass: it splits from 8 times fewer entries.
+ */
+const DRAWING: Threading = { ...ELEMENTWISE, minWork: 1 << 15 };
 
 /** A new split in kernel-spec.ts fails to compile here until it says how it is cut. */
 const THREADING = {
@@ -55,7 +60,7 @@ const THREADING = {
   addBias: ELEMENTWISE,
   activationForward: ELEMENTWISE,
   activationBackward: ELEMENTWISE,
-  dropoutForward: ELEMENTWISE,
+  dropoutForward: DRAWING,
   dropoutBackward: ELEMENTWISE,
   sumColumns: ELEMENTWISE,
   axpby: ELEMENTWISE,
