@@ -184,7 +184,7 @@ struct Dropout {
     int64_t rows[P::K], cols[P::K];
     // (i, b): the next block to draw, walked row by row without a division per block.
     for (int64_t i = i0, b = 0; i < i1;) {
-      uint32_t keyRows[P::K], keyBlocks[P::K];
+      uint32_t keyRows[P::K] = {}, keyBlocks[P::K] = {};
       int count = 0;
       for (; count < P::K && i < i1; count++) {
         rows[count] = i, cols[count] = 64 * b;
