@@ -1,7 +1,7 @@
 """PyTorch with and without nn.Dropout on W1 and W2, the peer of `npm run bench`'s dropout rows: the same
 shapes and batches as ../shared/peers' torch peer (nn.Sequential of Linear + ReLU, float32, optim.SGD),
 with nn.Dropout(p = 1 - keepProb) after each hidden ReLU in train mode (PyTorch draws its masks on the CPU
-with its own generator), a plain step and a step with dropout timed in turns. Run by
+with its own generator), a plain step and a step with dropout timed in turns, each step alone. Run by
 `npm run bench -- --peers DIR` in the same run as lnn, GEMMs on OPENBLAS_NUM_THREADS threads (torch's own
 intra-op threads left at 1, as the torch peer does). Prints one JSON line per workload: median seconds
 per iteration (W1) or examples per second (W2), plain and with dropout, and their ratio.
@@ -61,18 +61,14 @@ for name, w in WORKLOADS.items():
         dropped(xb, yb)
     times = {"plain": [], "dropout": []}
     for _ in range(reps):
-        for kind, step in (("plain", plain), ("dropout", dropped)):
-            if name == "W1":
+        for xb, yb in batches[:1] * 20 if name == "W1" else [b for b in batches if len(b[0]) == bs]:
+            for kind, step in (("plain", plain), ("dropout", dropped)):
                 t = time.perf_counter()
-                for _ in range(20):
-                    step(*batches[0])
-                times[kind].append((time.perf_counter() - t) / 20)
-            else:
-                t = time.perf_counter()
-                for xb, yb in batches:
-                    step(xb, yb)
-                times[kind].append(w["m"] / (time.perf_counter() - t))
+                step(xb, yb)
+                times[kind].append(time.perf_counter() - t)
     p, d = statistics.median(times["plain"]), statistics.median(times["dropout"])
+    ratio = d / p
     metric = "s_per_iter" if name == "W1" else "ex_per_s"
-    ratio = d / p if name == "W1" else p / d
+    if name == "W2":
+        p, d = bs / p, bs / d
     print(json.dumps(dict(peer=f"torch-{torch.__version__}-dropout", workload=name, metric=metric, keepProb=keep, plain=p, dropout=d, ratio=ratio)), flush=True)

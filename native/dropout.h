@@ -138,13 +138,16 @@ struct Dropout {
   typedef Philox<VB> P;
   typedef typename BitsOf<T>::type Bits;
 
-  /** A unit is kept when its word ≤ lim; none is kept when keepProb·2^32 < 1 (every word would be ≥ it). */
+  /**
+   * A unit is kept when its word ≤ lim, and `any` is all ones: when keepProb·2^32 < 1 every word is at
+   * or above ⌊keepProb·2^32⌋ = 0, no unit is kept, and `any` is 0.
+   */
   struct Keep {
     uint32_t lim;
-    Bits none;
+    Bits any;
     explicit Keep(double keepProb) {
       double t = keepProb >= 1 ? 4294967296.0 : floor(keepProb * 4294967296.0);
-      none = t == 0 ? Bits(0) : Bits(-1);
+      any = t == 0 ? Bits(0) : Bits(-1);
       lim = t == 0 ? 0 : uint32_t(uint64_t(t) - 1);
     }
   };
@@ -165,7 +168,7 @@ struct Dropout {
                                     T s) {
     int64_t count = N > 0 ? N : w;
     for (int64_t x = 0; x < count; x++) {
-      Bits keep = -Bits(u[x] <= k.lim) & k.none;
+      Bits keep = -Bits(u[x] <= k.lim) & k.any;
       out[x] = masked(a[x], s, keep);
       d[x] = uint8_t(keep & 1);
     }

@@ -113,6 +113,20 @@ describe('the Philox dropout stream', () => {
     }
   });
 
+  it('the extremes: keepProb 1 keeps every unit (dropped = A), below 2^-32 none (dropped = 0)', () => {
+    for (const be of [ref, ...cases.map((c) => c.backend)]) {
+      const Z = fill(be.zeros(9, 70, 'float64'), 3, -2, 2);
+      const all = forward(be, 'relu', Z, 1),
+        none = forward(be, 'relu', Z, 1e-12);
+      assert.ok(all.D.data.every((d) => d === 1) && none.D.data.every((d) => d === 0), be.name);
+      assert.deepEqual([...all.dropped.data], [...all.A.data], be.name);
+      assert.ok(
+        none.dropped.data.every((v) => Object.is(v, 0)),
+        be.name,
+      );
+    }
+  });
+
   it("a unit's mask depends on its row and column only: not on m, the batch's other columns or its split", () => {
     const whole = forward(ref, 'relu', fill(jsZeros(5, 300, 'float32'), 1), 0.5).D;
     for (const m of [1, 63, 64, 65, 129]) {
