@@ -1,5 +1,6 @@
 // The package as a user imports it: `import ... from 'lnn'` resolves through package.json's exports to the
-// built dist/ (npm test builds first), with the README's library example.
+// built dist/ (npm test builds first), with the course's blocks and the model API (test/docs.test.ts runs the
+// README's own examples).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -7,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from './helpers/util.js';
 
-test("README's library example runs against the built package", () => {
+test('the blocks and the model API run against the built package', () => {
   const script = `
     import { initBackends, loadDataset, trainDevTestSplit, targets, Model, defaultBackend, modelForward,
              initializeParametersDeep, computeCost, modelBackward, updateParameters, fromArray } from 'lnn';

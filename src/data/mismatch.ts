@@ -189,6 +189,12 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const RULE =
   "the course's rule is that dev and test come from the same distribution (the data you want to do well on), or results on one will not carry over to the other";
 
+/** A warning of compareDistributions without the course's rule it ends with: what differs, with its figures. */
+export function mismatchFinding(warning: string): string {
+  const rule = `; ${RULE}.`;
+  return warning.endsWith(rule) ? warning.slice(0, -rule.length) : warning.replace(/\.$/, '');
+}
+
 /**
  * Compares two data sets (a.X: (n_x, m_a), b.X: (n_x, m_b)) and warns in plain words when they look
  * like different distributions.

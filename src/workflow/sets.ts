@@ -3,7 +3,7 @@ import { alignClasses, type Dataset } from '../data/dataset.js';
 import { alignFeatures } from '../data/align.js';
 import { loadDataset, type DataSpec } from '../data/load.js';
 import { loadDatasetKeepingMissing } from '../data/register.js';
-import { compareDistributions } from '../data/mismatch.js';
+import { compareDistributions, mismatchFinding } from '../data/mismatch.js';
 import { parseSplitOption, trainDevTestSplit } from '../data/split.js';
 import { UsageError, type Io, type Parsed } from './parse.js';
 
@@ -108,7 +108,7 @@ function warnMismatch(sets: Sets, io: Io, quiet: boolean): void {
     const first = compareDistributions(sets.train, heldOut, ['train', name]).warnings[0];
     if (first)
       io.err(
-        `note: ${first.split('; ')[0]!.replace(/\.$/, '')}. Training data may come from another source than ${name}, but then part of the ${name} error is data mismatch, not variance.\n`,
+        `note: ${mismatchFinding(first)}. Training data may come from another source than ${name}, but then part of the ${name} error is data mismatch, not variance.\n`,
       );
   }
 }

@@ -27,6 +27,13 @@ before(() => {
   xnan[3 * 17 + 2] = NaN;
   writeFileSync(join(dir, 'x_nan.npy'), encodeNpy([m, 3], xnan));
   writeFileSync(join(dir, 'x4.npy'), encodeNpy([m, 4], [...x, ...x.slice(0, m)]));
+  writeFileSync(
+    join(dir, 'x_shifted.npy'),
+    encodeNpy(
+      [m, 3],
+      x.map((v) => v + 2),
+    ),
+  );
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 const f = (name: string) => join(dir, name);
@@ -121,6 +128,31 @@ describe('lnn train / eval / predict', { concurrency: false }, () => {
     // Iteration 0 is evaluated: off a terminal its evaluation line carries the cost, with no second line.
     assert.doesNotMatch(r.stderr, /Cost after iteration 0: /);
     assert.match(r.stderr, /iteration 0\/200 cost /);
+  });
+
+  test('a dev set from another distribution is a note that says what differs, its parentheses closed', async () => {
+    const r = await lnnInProcess([
+      'train',
+      '--x',
+      f('x.npy'),
+      '--y',
+      f('y.npy'),
+      '--dev-x',
+      f('x_shifted.npy'),
+      '--dev-y',
+      f('y.npy'),
+      '--hidden',
+      '4',
+      '--iterations',
+      '10',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const note = r.stderr.split('\n').find((l) => l.startsWith('note: train and dev differ'));
+    assert.match(
+      note ?? r.stderr,
+      /^note: train and dev differ in 3 of 3 features \(\|standardized mean difference\| > 0\.25; largest: '.+\)\. Training data may come from another source than dev, but then part of the dev error is data mismatch, not variance\.$/,
+    );
+    assert.equal(note!.split('(').length, note!.split(')').length, note);
   });
 
   test('mini-batches, early stopping and --split none', async () => {
