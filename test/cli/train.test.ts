@@ -123,6 +123,29 @@ describe('lnn train / eval / predict', { concurrency: false }, () => {
     assert.match(r.stderr, /iteration 0\/200 cost /);
   });
 
+  test('--epochs N means N passes in mini-batches, also on small sets (a batch size that suits m)', async () => {
+    const r = await lnnInProcess([
+      'train',
+      '--x',
+      f('x.npy'),
+      '--y',
+      f('y.npy'),
+      '--hidden',
+      '4',
+      '--epochs',
+      '3',
+      '--json',
+      '--quiet',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    // 120 training examples: 120/16 = 7.5 → batches of 4, 30 updates an epoch.
+    assert.equal(out.hyperparameters.batchSize, 4);
+    assert.equal(out.hyperparameters.epochs, 3);
+    assert.equal(out.iterations, 90);
+    assert.equal(out.evals.at(-1).epoch, 3);
+  });
+
   test('mini-batches, early stopping and --split none', async () => {
     const r = await lnnInProcess([
       'train',
