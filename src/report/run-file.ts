@@ -91,7 +91,20 @@ function checkDiagnosis(k: Checker, v: unknown): Diagnosis {
     varianceThreshold: k.number(o['varianceThreshold'] ?? 0.02, 'diagnosis.varianceThreshold'),
     verdict: k.string(o['verdict'] ?? '', 'diagnosis.verdict'),
     advice: k.array(o['advice'] ?? [], 'diagnosis.advice').map((a, i) => k.string(a, `diagnosis.advice[${i}]`)),
+    ...checkNoise(k, o),
   };
+}
+
+/** What a diagnosis says of its noise (with the set sizes); absent in records of older runs. */
+function checkNoise(k: Checker, o: Record<string, unknown>): Partial<Diagnosis> {
+  const out: Partial<Diagnosis> = {};
+  for (const f of ['trainSize', 'devSize', 'trainSE', 'devSE', 'biasSE', 'varianceSE'] as const) {
+    const v = k.optNumber(o[f], `diagnosis.${f}`);
+    if (v !== undefined) out[f] = v;
+  }
+  for (const f of ['biasWithinNoise', 'varianceWithinNoise'] as const)
+    if (o[f] !== undefined) out[f] = k.boolean(o[f], `diagnosis.${f}`);
+  return out;
 }
 
 /**

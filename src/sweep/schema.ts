@@ -31,6 +31,18 @@ const COUNT = num({ integer: true, min: 0 });
 const INDEX = num({ integer: true, min: 1 });
 const STRINGS = arrayOf(TEXT, 100_000);
 
+/** What a diagnosis says of its noise when the set sizes were known (diagnose.ts); absent in older records. */
+const noiseMembers = {
+  trainSize: optional(INDEX),
+  devSize: optional(INDEX),
+  trainSE: optional(measured),
+  devSE: optional(measured),
+  biasSE: optional(measured),
+  varianceSE: optional(measured),
+  biasWithinNoise: optional(bool),
+  varianceWithinNoise: optional(bool),
+};
+
 const diagnosis = object({
   trainError: measured,
   devError: measured,
@@ -43,6 +55,7 @@ const diagnosis = object({
   varianceThreshold: measured,
   verdict: TEXT,
   advice: arrayOf(TEXT, 100),
+  ...noiseMembers,
 });
 
 const costPoint = object({ iteration: COUNT, cost: measured, epoch: optional(num({ min: 0 })) });
@@ -105,6 +118,12 @@ const outcomeMembers = {
       variance: measured,
       highBias: bool,
       highVariance: bool,
+      trainSize: noiseMembers.trainSize,
+      devSize: noiseMembers.devSize,
+      biasSE: noiseMembers.biasSE,
+      varianceSE: noiseMembers.varianceSE,
+      biasWithinNoise: noiseMembers.biasWithinNoise,
+      varianceWithinNoise: noiseMembers.varianceWithinNoise,
     }),
   ),
   error: optional(TEXT),

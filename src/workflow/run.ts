@@ -197,6 +197,8 @@ function measureSets(
           trainError: train.error,
           devError: devEval.error,
           humanError: settings.humanError,
+          trainSize: train.m,
+          devSize: devEval.m,
           tried: { optimizer: settings.optimizer, l2: settings.l2, keepProb: settings.keepProb },
         })
       : undefined;

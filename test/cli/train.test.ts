@@ -116,7 +116,7 @@ describe('lnn train / eval / predict', { concurrency: false }, () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^finished 200 iterations in/);
     assert.match(r.stdout, /train: accuracy/);
-    assert.match(r.stdout, /(High bias|High variance|Neither)/);
+    assert.match(r.stdout, /(High bias|High variance|Neither|Within noise)/);
     assert.match(r.stderr, /Cost after iteration 100: /);
     // Iteration 0 is evaluated: off a terminal its evaluation line carries the cost, with no second line.
     assert.doesNotMatch(r.stderr, /Cost after iteration 0: /);

@@ -6,7 +6,16 @@ import { ETA, Rungs, rungIterations } from '../../src/sweep/prune.js';
 import { applyMove, FIRST_L2, firstL2For, L2_TRIES, recipePlan } from '../../src/sweep/recipe.js';
 import { parseAxis, type TrialValues } from '../../src/sweep/space.js';
 import { gridPlan, oneAtATimePlan, randomPlan, singleValues, type Plan } from '../../src/sweep/strategies.js';
-import { bestTrial, rankTrials, type Proposal, type TrialSummary } from '../../src/sweep/trial.js';
+import {
+  bestTrial,
+  nearBest,
+  rankTrials,
+  type Proposal,
+  type TrialResult,
+  type TrialSummary,
+} from '../../src/sweep/trial.js';
+import { rankedTable } from '../../src/cli/sweep/display.js';
+import { renderSweepReport } from '../../src/report/sweep.js';
 
 const all = (p: Plan): Proposal[] => {
   assert.equal(p.kind, 'all');
@@ -252,6 +261,70 @@ describe('ranking and pruning', () => {
     );
     assert.equal(bestTrial(trials)!.index, 4);
     assert.equal(bestTrial([trials[0]!]), undefined);
+  });
+
+  test('trials within one standard error of the best are marked, in the table and with the reason under it', () => {
+    const sized = (t: TrialSummary): TrialResult => ({
+      ...t,
+      diagnosis: { ...t.diagnosis!, trainSize: 90, devSize: 30 },
+      seconds: 1,
+      ranOn: 'local',
+      finishedAt: '2026-12-07T00:00:00.000Z',
+    });
+    // 30 dev examples, best 1/30: one standard error is √(p̃(1 − p̃)/34) with p̃ = 3/34, 4.9%.
+    const trials = [
+      sized(done(1, { lr: '0.1' }, 0, 1 / 30)),
+      sized(done(2, { lr: '0.01' }, 0, 2 / 30)),
+      sized(done(3, { lr: '0.001' }, 0, 3 / 30)),
+      sized({ ...done(4, { lr: '1' }, 0, 1 / 30), status: 'pruned' }),
+    ];
+    const { near, best } = nearBest(trials);
+    assert.deepEqual(
+      [...near].map((t) => t.index),
+      [2],
+    );
+    assert.ok(Math.abs(best!.se - Math.sqrt(((3 / 34) * (31 / 34)) / 34)) < 1e-15);
+    const table = rankedTable(trials, true).split('\n');
+    assert.match(table[2]!, /^2 +2 +t2 +ok +6\.67% ≈ /);
+    assert.doesNotMatch(table[3]!, /≈/);
+    assert.match(
+      table.at(-2)!,
+      /^≈ within one standard error of the best \(3\.33% ± 4\.86% on 30 dev examples\): this dev set does not tell it from the best$/,
+    );
+    // The report page marks the same trials.
+    const page = renderSweepReport(
+      {
+        identity: {
+          id: '0123456789abcdef',
+          strategy: 'grid',
+          space: [],
+          data: {
+            source: 'iris',
+            m: 150,
+            nx: 4,
+            classes: ['a', 'b', 'c'],
+            hash: '0123456789abcdef',
+            train: 90,
+            dev: 30,
+            splitRule: 'auto',
+          },
+        },
+        trials,
+        halfDone: 0,
+      },
+      { generatedAt: null },
+    );
+    assert.match(
+      page,
+      /<tr class="near-best" data-id="t2"><td class="num">2<\/td><td class="num">2<\/td><td class="num">ok<\/td><td class="num">6\.67% ≈<\/td>/,
+    );
+    assert.match(
+      page,
+      /<p class="muted" id="near-best">≈ within one standard error of the best \(3\.33% ± 4\.86% on 30 dev examples\)/,
+    );
+    // Without the dev set's size (older records, regression), nothing is marked.
+    assert.equal(nearBest(trials.map((t) => ({ ...t, diagnosis: done(1, {}, 0, 0).diagnosis! }))).near.size, 0);
+    assert.doesNotMatch(rankedTable([], true), /≈/);
   });
 
   test('rungs at 1/9 and 1/3 of the budget; a trial goes on only among the best 1/η at its rung', () => {
