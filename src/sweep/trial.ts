@@ -3,6 +3,7 @@
  */
 import { errorStandardError, type Diagnosis } from '../evaluate/diagnose.js';
 import type { RunRecord } from '../train/record.js';
+import type { CostTrend } from './curve.js';
 import type { TrialValues } from './space.js';
 
 /** A trial a strategy asks for: its values and, for adaptive strategies, why and from which trial. */
@@ -57,6 +58,8 @@ export interface TrialSummary {
   reason?: string;
   parent?: number;
   move?: string;
+  /** How its cost curve ended (from the run record; strategies read no curves themselves). */
+  cost?: CostTrend;
   /** Why it failed (a divergence, an error) or where it was pruned. */
   error?: string;
   /**
