@@ -21,4 +21,6 @@ export { saveModel, loadModel } from './io/modelIO.js';
 export { writeFileAtomic, readJsonFile } from './io/files.js';
 // the workflow: lnn train, eval and predict as async functions
 export { train, type TrainOptions, type TrainOutput, type EpochLogs } from './workflow/train.js';
-export { evaluate, predict } from './workflow/evaluate.js';
+export { evaluate, predict, type EvaluateOptions } from './workflow/evaluate.js';
+export { SUBSETS, type Subset } from './workflow/held-back.js';
+export type { SplitRecord } from './data/split-record.js';

@@ -70,7 +70,9 @@ export async function finishSweep(
   // The model is read only when asked for: a record whose model file went missing still lists its trials.
   const text = best && (o.saveBest !== undefined || o.evaluateTest) ? bestModelText(record, best, backend) : undefined;
   const test = best && o.evaluateTest ? testBest(text!, record.modelFile(best.id), prepared, backend) : undefined;
-  if (best && o.saveBest !== undefined) await commitWithSignals(plan, { '--save-best': text }, io.out);
+  // The figure survives: in sweep.json and in the best model's record (and so in --save-best's copy).
+  const kept = test ? record.keepTest(best!, test, text!) : text;
+  if (best && o.saveBest !== undefined) await commitWithSignals(plan, { '--save-best': kept }, io.out);
   const results = usesStdout(plan) ? io.err : io.out;
   if (o.json) {
     const entries = ranked.map((t, i) => trialJson(t, i + 1));

@@ -18,6 +18,7 @@ import {
   str,
   type Check,
 } from '../core/schema.js';
+import { splitRecordCheck } from '../data/split-record.js';
 import type { RunRecord } from '../train/record.js';
 import type { SweepData } from './record.js';
 import { isSweepKey, SWEEPABLE, type Axis, type TrialValues } from './space.js';
@@ -85,6 +86,7 @@ export const runRecord: Check<RunRecord> = object({
     dev: optional(COUNT),
     test: optional(COUNT),
     splitRule: optional(TEXT),
+    split: optional(splitRecordCheck),
   }),
   history: object({ costs: arrayOf(costPoint), evals: arrayOf(evalPoint) }),
   result: object({
@@ -204,4 +206,15 @@ export const sweepIdentity = object({
   space: arrayOf(axis, 50),
   base: recordOf(optionValue, 200),
   data: sweepData,
+  test: optional(
+    object({
+      trial: ID,
+      index: INDEX,
+      m: COUNT,
+      error: measured,
+      accuracy: optional(measured),
+      cost: measured,
+      at: TEXT,
+    }),
+  ),
 });

@@ -122,6 +122,7 @@ export function buildModel(settings: TrainSettings, prepared: PreparedData, netw
     normalize: fitNormalization(sets.train.X, settings.normalize),
   });
   model.imputer = prepared.imputer;
+  model.split = sets.split;
   return model;
 }
 

@@ -514,6 +514,8 @@ test('with a separate --test file, the data splits into train and dev only (noth
     f('y.npy'),
     '--iterations',
     '2',
+    '--record',
+    f('test-file-run.json'),
     '--json',
     '--quiet',
   ]);
@@ -521,4 +523,10 @@ test('with a separate --test file, the data splits into train and dev only (noth
   const out = JSON.parse(r.stdout);
   assert.deepEqual(out.sizes, { train: 160, dev: 40, test: 200 });
   assert.match(out.splitRule, /dev takes min\(20% of m, 10,000\); test from its own file/);
+  // The record keeps the split of the data (train and dev only) and names the test file.
+  const split = JSON.parse(readFileSync(f('test-file-run.json'), 'utf8')).data.split;
+  assert.deepEqual(
+    [split.ratios, split.train, split.dev, split.test, split.testFile],
+    [[0.8, 0.2, 0], 160, 40, 0, f('x.npy')],
+  );
 });
