@@ -6,6 +6,7 @@
 // several threads at once on disjoint outputs, each with its own scratch.
 import * as G from './gemm';
 import * as E from './elementwise';
+import * as P from './dropout';
 
 /** First byte the host may use: everything below belongs to this module's static data. */
 export function heapBase(): usize {
@@ -205,4 +206,76 @@ export function predictClasses_f32(A: usize, out: usize, n: i32, m: i32, thresho
 }
 export function predictClasses_f64(A: usize, out: usize, n: i32, m: i32, threshold: f64): void {
   E.predictClasses<f64>(A, out, n, m, threshold);
+}
+
+// A = g(Z), dropped = A ⊙ D / keepProb, D drawn from the Philox stream when `draw`.  All (n, m).
+export function dropoutForward_f32(
+  kind: i32,
+  Z: usize,
+  A: usize,
+  D: usize,
+  dropped: usize,
+  n: i32,
+  m: i32,
+  alpha: f32,
+  keepProb: f64,
+  draw: bool,
+  seed: f64,
+  step: f64,
+  layer: f64,
+  row0: i32,
+  scratch: usize,
+): void {
+  P.dropoutForward<f32>(kind, Z, A, D, dropped, n, m, alpha, keepProb, draw, seed, step, layer, row0, scratch);
+}
+export function dropoutForward_f64(
+  kind: i32,
+  Z: usize,
+  A: usize,
+  D: usize,
+  dropped: usize,
+  n: i32,
+  m: i32,
+  alpha: f64,
+  keepProb: f64,
+  draw: bool,
+  seed: f64,
+  step: f64,
+  layer: f64,
+  row0: i32,
+  scratch: usize,
+): void {
+  P.dropoutForward<f64>(kind, Z, A, D, dropped, n, m, alpha, keepProb, draw, seed, step, layer, row0, scratch);
+}
+
+// dZ = g'(Z) applied to dA ⊙ D / keepProb.  All (n, m).
+export function dropoutBackward_f32(
+  kind: i32,
+  dA: usize,
+  Z: usize,
+  A: usize,
+  D: usize,
+  dZ: usize,
+  n: i32,
+  m: i32,
+  alpha: f32,
+  keepProb: f64,
+  scratch: usize,
+): void {
+  P.dropoutBackward<f32>(kind, dA, Z, A, D, dZ, n, m, alpha, keepProb, scratch);
+}
+export function dropoutBackward_f64(
+  kind: i32,
+  dA: usize,
+  Z: usize,
+  A: usize,
+  D: usize,
+  dZ: usize,
+  n: i32,
+  m: i32,
+  alpha: f64,
+  keepProb: f64,
+  scratch: usize,
+): void {
+  P.dropoutBackward<f64>(kind, dA, Z, A, D, dZ, n, m, alpha, keepProb, scratch);
 }

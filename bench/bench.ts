@@ -1,14 +1,16 @@
-// npm run bench [-- --json] [--backends ts,wasm,native] [--workloads W1,W2,W3,gemm] [--threads N] [--quick]
+// npm run bench [-- --json] [--backends ts,wasm,native] [--workloads W1,W2,W3,gemm,dropout] [--threads N] [--quick]
 //                 [--peers /tmp/peers [--peer torch,tfjs]] [--numpy]
 //
 // Measures, in one process, the issue's workloads through the library's training path, per backend:
 // W1 (course cat model, full batch GD: ms/iteration, float32 and float64), W2 (MNIST-sized, batch 128:
 // examples/s over an epoch), W3 (wide, batch 256: examples/s), and the GEMM shapes inside them in
-// GFLOP/s. Medians of repeated runs after a warm-up. A table goes to stdout, or with --json one JSON
+// GFLOP/s; and (workload `dropout`) W1 and W2 with inverted dropout, keepProb 0.8, timed in turns with
+// the plain steps. Medians of repeated runs after a warm-up. A table goes to stdout, or with --json one JSON
 // document. The plain TypeScript backend runs a few batches only (it is 30-100x slower); a backend that
 // did not load (native without its addon) is skipped, saying why. With --peers, peers from
 // ../shared/peers run right after in the same process tree, so that the comparison is made under the
-// same machine conditions: PyTorch (Debian's python3-torch, BLAS on the same thread count) by default,
+// same machine conditions: PyTorch (Debian's python3-torch, BLAS on the same thread count) by default, with
+// its nn.Dropout on W1 and W2 beside its plain steps (bench/torch_dropout.py),
 // TensorFlow.js's wasm backend with --peer tfjs (installed in that folder). --numpy times numpy's
 // float32 GEMMs (bench/numpy_gemm.py, 1024³ and the W3 shapes) on the same thread count.
 import os from 'node:os';
@@ -17,7 +19,7 @@ import { backendNames as registered, backendSummary, getBackend, initBackends } 
 import type { WasmBackend } from '../src/backend/wasm/index.js';
 import type { DType } from '../src/core/matrix.js';
 import { gemmShapes, timeGemm, type GemmResult } from './gemm.js';
-import { runNumpyGemm, runTfjsWasm, runTorch, type PeerResult } from './peers.js';
+import { runNumpyGemm, runTfjsWasm, runTorch, runTorchDropout, type PeerResult, type TorchDropout } from './peers.js';
 import { makeBatches, stepFlops, Trainer, W1, W2, W3, type Workload } from './workloads.js';
 
 const args = process.argv.slice(2);
@@ -32,7 +34,7 @@ const backendNames = (opt('backends') ?? 'ts,wasm,native').split(',');
 const peersDir = opt('peers');
 const peerNames = (opt('peer') ?? 'torch').split(',');
 const numpy = args.includes('--numpy');
-const only = new Set((opt('workloads') ?? 'W1,W2,W3,gemm').split(','));
+const only = new Set((opt('workloads') ?? 'W1,W2,W3,gemm,dropout').split(','));
 const log = (s: string) => process.stderr.write(s + '\n');
 
 function median(xs: number[]): number {
@@ -87,6 +89,104 @@ function runW1(be: Backend, dtype: DType, iters: number, warm: number): W1Result
     bestMsPerIter: Math.min(...times),
     gflops: stepFlops(W1.dims, 209) / ms / 1e6,
     iterations: iters,
+  };
+}
+
+/** A training step with dropout against the plain one, timed in alternation so that both see the same load. */
+interface DropoutResult {
+  keepProb: number;
+  /** W1: ms per iteration; W2: examples per second. Medians. */
+  plain: number;
+  dropout: number;
+  /** How many times longer a step with dropout takes (≤ 1.15 is the target). */
+  ratio: number;
+  /** Pairs of steps (W1, W2) timed. */
+  rounds: number;
+}
+
+const KEEP_PROB = 0.8;
+
+/**
+ * Times f and g once each, into a and b, in the order f g on even rounds and g f on odd ones: the second
+ * step of a pair finds the batch the first one read in cache, which favours whichever comes second.
+ */
+function timedPair(round: number, f: () => void, g: () => void, a: number[], b: number[]): void {
+  const [first, second, ta, tb] = round % 2 === 0 ? [f, g, a, b] : [g, f, b, a];
+  let t0 = performance.now();
+  first();
+  ta.push(performance.now() - t0);
+  t0 = performance.now();
+  second();
+  tb.push(performance.now() - t0);
+}
+
+/** W1 full batch: a plain step and a step with dropout (keepProb 0.8) in turns, each timed alone. */
+function runW1Dropout(be: Backend, iters: number, warm: number): DropoutResult {
+  const data = makeBatches(W1, be, 'float32');
+  const plain = new Trainer(W1, be, 'float32', 0.0075),
+    dropped = new Trainer(W1, be, 'float32', 0.0075, KEEP_PROB);
+  const until = performance.now() + (warm > 1 ? 500 : 0);
+  for (let i = 0; i < warm || performance.now() < until; i++) {
+    plain.step(data.X[0]!, data.Y[0]!, true);
+    dropped.step(data.X[0]!, data.Y[0]!, true);
+  }
+  const a: number[] = [],
+    b: number[] = [];
+  for (let i = 0; i < iters; i++)
+    timedPair(
+      i,
+      () => plain.step(data.X[0]!, data.Y[0]!, true),
+      () => dropped.step(data.X[0]!, data.Y[0]!, true),
+      a,
+      b,
+    );
+  plain.dispose();
+  dropped.dispose();
+  for (const M of [...data.X, ...data.Y]) be.free(M);
+  const p = median(a),
+    d = median(b);
+  return { keepProb: KEEP_PROB, plain: p, dropout: d, ratio: d / p, rounds: iters };
+}
+
+/**
+ * W2 mini-batches: each batch stepped plain, then with dropout (keepProb 0.8), each step timed alone, over
+ * `epochs` epochs; examples per second from the median step of each kind (alternating step by step keeps
+ * a burst of load elsewhere on the machine from landing on one kind only).
+ */
+function runW2Dropout(be: Backend, epochs: number, maxBatches: number, warmBatches: number): DropoutResult {
+  const data = makeBatches(W2, be, 'float32');
+  const plain = new Trainer(W2, be, 'float32', 0.01),
+    dropped = new Trainer(W2, be, 'float32', 0.01, KEEP_PROB);
+  const nb = Math.min(maxBatches, data.X.length);
+  const until = performance.now() + (warmBatches > 1 ? 500 : 0);
+  for (let i = 0; i < warmBatches || performance.now() < until; i++) {
+    plain.step(data.X[i % nb]!, data.Y[i % nb]!);
+    dropped.step(data.X[i % nb]!, data.Y[i % nb]!);
+  }
+  const a: number[] = [],
+    b: number[] = [];
+  for (let e = 0; e < epochs; e++)
+    for (let i = 0; i < nb; i++) {
+      if (data.X[i]!.cols !== W2.batch) continue; // the short last batch would blur the medians
+      timedPair(
+        e * nb + i,
+        () => plain.step(data.X[i]!, data.Y[i]!),
+        () => dropped.step(data.X[i]!, data.Y[i]!),
+        a,
+        b,
+      );
+    }
+  plain.dispose();
+  dropped.dispose();
+  for (const M of [...data.X, ...data.Y]) be.free(M);
+  const p = median(a),
+    d = median(b);
+  return {
+    keepProb: KEEP_PROB,
+    plain: (1000 * W2.batch) / p,
+    dropout: (1000 * W2.batch) / d,
+    ratio: d / p,
+    rounds: a.length,
   };
 }
 
@@ -159,6 +259,20 @@ function runBackend(be: Backend, gemms: GemmResult[]): Record<string, unknown> {
     r.W2 = runEpochs(W2, be, 'float32', slow ? 1 : quick ? 2 : 5, slow ? 8 : Infinity, slow ? 1 : 80);
     log(`  W2 ${(r.W2 as EpochResult).examplesPerSec.toFixed(0)} examples/s`);
   }
+  if (only.has('dropout') && only.has('W1')) {
+    const d = runW1Dropout(be, slow ? 3 : quick ? 15 : 60, slow ? 1 : 5);
+    r.W1dropout = d;
+    log(
+      `  W1 keepProb ${d.keepProb}: ${d.dropout.toFixed(2)} against ${d.plain.toFixed(2)} ms/iter (${d.ratio.toFixed(3)}x)`,
+    );
+  }
+  if (only.has('dropout') && only.has('W2')) {
+    const d = runW2Dropout(be, slow ? 1 : quick ? 3 : 9, slow ? 8 : Infinity, slow ? 1 : 80);
+    r.W2dropout = d;
+    log(
+      `  W2 keepProb ${d.keepProb}: ${d.dropout.toFixed(0)} against ${d.plain.toFixed(0)} examples/s (${d.ratio.toFixed(3)}x)`,
+    );
+  }
   if (only.has('W3')) {
     r.W3 = runEpochs(W3, be, 'float32', slow ? 1 : quick ? 1 : 3, slow ? 2 : Infinity, slow ? 1 : 4);
     log(`  W3 ${(r.W3 as EpochResult).examplesPerSec.toFixed(0)} examples/s`);
@@ -200,10 +314,15 @@ async function main(): Promise<void> {
   const best = results.native ?? results.wasm ?? Object.values(results)[0]!;
   const peerThreads = threads ?? (best.threads as number);
   const peers: PeerResult[] = [];
+  let torchDropout: TorchDropout | undefined;
   if (peersDir) {
     if (peerNames.includes('torch')) {
       log(`bench: PyTorch peer from ${peersDir}, BLAS on ${peerThreads} thread(s)`);
       peers.push(runTorch(peersDir, peerThreads));
+      if (only.has('dropout')) {
+        log(`bench: PyTorch with nn.Dropout (bench/torch_dropout.py), BLAS on ${peerThreads} thread(s)`);
+        torchDropout = runTorchDropout(peerThreads, KEEP_PROB);
+      }
     }
     if (peerNames.includes('tfjs')) {
       log(`bench: TensorFlow.js wasm peer from ${peersDir}`);
@@ -245,8 +364,9 @@ async function main(): Promise<void> {
         : undefined,
     gemm: gemms,
     peers: peers.map((p) => ({ ...p, speedup: speedups(best, p) })),
+    torchDropout,
     numpyGemm,
-    targets: targets(best, gemms, peers, numpyGemm),
+    targets: [...targets(best, gemms, peers, numpyGemm), ...dropoutTargets(results, best, torchDropout)],
     skipped,
     backends: results,
     rss: { baselineMB: rssBaseline / 2 ** 20, peakMB: peakRss() / 2 ** 20 },
@@ -269,6 +389,7 @@ async function main(): Promise<void> {
           `| lnn ${best.backend as string} speedup | ${p.speedup.W1?.toFixed(2)}x | ${p.speedup.W2?.toFixed(2)}x | ${p.speedup.W3?.toFixed(2)}x |`,
       );
   }
+  printDropout(results, torchDropout);
   if (numpyGemm) {
     if (numpyGemm.error) out(`\nnumpy GEMM: ${numpyGemm.error}`);
     else for (const g of numpyGemm.gemm) out(`numpy ${numpyGemm.threads}T ${g.label}: ${g.gflops.toFixed(1)} GFLOP/s`);
@@ -308,6 +429,52 @@ function targets(
   if (f64?.projected2500s !== undefined)
     out.push({ target: 'W1 float64, 2500 iterations, under 10 s', measured: `${f64.projected2500s.toFixed(1)} s` });
   return out;
+}
+
+/** Issue 18's targets: a step with keepProb 0.8 at most 1.15x the plain one (native, wasm), and ≥ 1.0x PyTorch's. */
+function dropoutTargets(
+  results: Record<string, Record<string, unknown>>,
+  best: Record<string, unknown>,
+  torch: TorchDropout | undefined,
+): { target: string; measured: string }[] {
+  const out: { target: string; measured: string }[] = [];
+  for (const name of ['native', 'wasm']) {
+    const w1 = results[name]?.W1dropout as DropoutResult | undefined,
+      w2 = results[name]?.W2dropout as DropoutResult | undefined;
+    if (w1 || w2)
+      out.push({
+        target: `keepProb ${KEEP_PROB} step ≤ 1.15x the plain step, W1 (full batch), W2 (mini-batch) (${name})`,
+        measured: `${w1 ? `${w1.ratio.toFixed(3)}x` : '-'}, ${w2 ? `${w2.ratio.toFixed(3)}x` : '-'}`,
+      });
+  }
+  const w1 = best.W1dropout as DropoutResult | undefined,
+    w2 = best.W2dropout as DropoutResult | undefined;
+  if (torch && !torch.error && (w1 || w2))
+    out.push({
+      target: `with dropout ≥ 1.0x PyTorch's nn.Dropout on W1, W2 (${best.backend as string})`,
+      measured: `${w1 && torch.W1 ? `${(torch.W1.dropout / w1.dropout).toFixed(2)}x` : '-'}, ${w2 && torch.W2 ? `${(w2.dropout / torch.W2.dropout).toFixed(2)}x` : '-'}`,
+    });
+  return out;
+}
+
+/** The dropout rows: each backend's plain and keepProb 0.8 medians, and PyTorch's. */
+function printDropout(results: Record<string, Record<string, unknown>>, torch: TorchDropout | undefined): void {
+  const rows: string[] = [];
+  const row = (who: string, w1?: { plain: number; dropout: number; ratio: number }, w2?: typeof w1) =>
+    rows.push(
+      `| ${who} | ${w1 ? `${w1.plain.toFixed(2)} → ${w1.dropout.toFixed(2)} (${w1.ratio.toFixed(3)}x)` : '-'} | ` +
+        `${w2 ? `${w2.plain.toFixed(0)} → ${w2.dropout.toFixed(0)} (${w2.ratio.toFixed(3)}x)` : '-'} |`,
+    );
+  for (const r of Object.values(results))
+    if (r.W1dropout || r.W2dropout)
+      row(r.backend as string, r.W1dropout as DropoutResult | undefined, r.W2dropout as DropoutResult | undefined);
+  if (torch?.error) rows.push(`| ${torch.peer ?? 'PyTorch'} | ${torch.error} | |`);
+  else if (torch) row(torch.peer ?? 'PyTorch', torch.W1, torch.W2);
+  if (rows.length === 0) return;
+  const out = (s: string) => process.stdout.write(s + '\n');
+  out(`\n| keepProb ${KEEP_PROB}, plain → dropout | W1 ms/iter | W2 examples/s |`);
+  out('|---|---|---|');
+  for (const r of rows) out(r);
 }
 
 function printTable(

@@ -62,6 +62,43 @@ export function runTorch(dir: string, threads: number): PeerResult {
   });
 }
 
+/** PyTorch with and without nn.Dropout on W1 (ms/iter) and W2 (examples/s), from bench/torch_dropout.py. */
+export interface TorchDropout {
+  peer?: string;
+  W1?: { plain: number; dropout: number; ratio: number };
+  W2?: { plain: number; dropout: number; ratio: number };
+  error?: string;
+}
+
+/** bench/torch_dropout.py on `threads` BLAS threads: PyTorch's steps with nn.Dropout beside its plain ones. */
+export function runTorchDropout(threads: number, keepProb: number): TorchDropout {
+  const script = fileURLToPath(new URL('./torch_dropout.py', import.meta.url));
+  const out: TorchDropout = {};
+  try {
+    const text = execFileSync(PYTHON, [script, String(keepProb)], {
+      timeout: 900_000,
+      env: { ...process.env, OPENBLAS_NUM_THREADS: String(threads) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).toString();
+    for (const line of text.split('\n').filter((l) => l.startsWith('{'))) {
+      const r = JSON.parse(line) as {
+        peer: string;
+        workload: 'W1' | 'W2';
+        plain: number;
+        dropout: number;
+        ratio: number;
+      };
+      const scale = r.workload === 'W1' ? 1000 : 1;
+      out.peer = r.peer;
+      out[r.workload] = { plain: r.plain * scale, dropout: r.dropout * scale, ratio: r.ratio };
+    }
+  } catch (e) {
+    const err = e as Error & { stderr?: Buffer };
+    out.error = (err.stderr?.toString().trim().split('\n').pop() ?? err.message.split('\n')[0])!;
+  }
+  return out;
+}
+
 export interface NumpyGemm {
   label: string;
   gflops: number;

@@ -1,9 +1,10 @@
-// npm run bench:profile [-- --backend native] [--steps N]
+// npm run bench:profile [-- --backend native] [--steps N] [--keep-prob P]
 //
 // Where a training step's time goes: every Backend method is timed around its call while the issue's
 // workloads (bench/workloads.ts) train, and each method's share of the step's wall time is printed with
 // its calls per step and time per call. What is left over is JavaScript (nn's bookkeeping, the checks of
-// kernel-plan.ts). Used to decide what is worth fusing; the figures are in bench/RESULTS.md.
+// kernel-plan.ts). Used to decide what is worth fusing; the figures are in bench/RESULTS.md. With
+// --keep-prob, the hidden layers train with inverted dropout (masks drawn in the kernels).
 import type { Backend } from '../src/backend/backend.js';
 import { getBackend, initBackends } from '../src/backend/index.js';
 import type { DType } from '../src/core/matrix.js';
@@ -22,7 +23,7 @@ function instrument(be: Backend): { ms: Map<string, number>; calls: Map<string, 
   const target = be as unknown as Record<string, unknown>;
   const originals = new Map<string, (...a: unknown[]) => unknown>();
   // Allocation and freeing are not kernels; everything else a step calls is.
-  const skip = new Set(['constructor', 'zeros', 'free', 'call']);
+  const skip = new Set(['constructor', 'zeros', 'zerosMask', 'free', 'call']);
   for (let proto = Object.getPrototypeOf(be); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto))
     for (const name of Object.getOwnPropertyNames(proto)) {
       const f = target[name];
@@ -41,7 +42,7 @@ function instrument(be: Backend): { ms: Map<string, number>; calls: Map<string, 
 }
 
 function profile(be: Backend, w: Workload, dtype: DType, steps: number): void {
-  const trainer = new Trainer(w, be, dtype);
+  const trainer = new Trainer(w, be, dtype, 0.01, keepProb);
   const { X, Y } = makeBatches(w, be, dtype);
   for (let i = 0; i < 20; i++) trainer.step(X[i % X.length]!, Y[i % X.length]!); // warm-up
   const { ms, calls, restore } = instrument(be);
@@ -66,11 +67,12 @@ function profile(be: Backend, w: Workload, dtype: DType, steps: number): void {
 await initBackends({});
 const be = getBackend(opt('backend') ?? 'native');
 const steps = Number(opt('steps') ?? 0);
+const keepProb = Number(opt('keep-prob') ?? 1);
 const runs: [Workload, DType, number][] = [
   [W1, 'float32', 200],
   [W1, 'float64', 200],
   [W2, 'float32', 2 * Math.ceil(W2.examples / W2.batch)],
   [W3, 'float32', 2 * Math.ceil(W3.examples / W3.batch)],
 ];
-console.log(`backend: ${be.name}, ${be.threads} thread(s)`);
+console.log(`backend: ${be.name}, ${be.threads} thread(s)${keepProb < 1 ? `, dropout keepProb ${keepProb}` : ''}`);
 for (const [w, dtype, n] of runs) profile(be, w, dtype, steps > 0 ? steps : n);

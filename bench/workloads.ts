@@ -82,16 +82,21 @@ export function makeBatches(w: Workload, be: Backend, dtype: DType, seed = 7): B
   return { X, Y, bytes };
 }
 
-/** One model being trained: parameters and per-batch-size workspaces in backend memory. */
+/**
+ * One model being trained: parameters and per-batch-size workspaces in backend memory. With keepProb < 1,
+ * inverted dropout on the hidden layers, masks drawn in the kernels (the Philox stream of step `steps`).
+ */
 export class Trainer {
   readonly params: Parameters = {};
   private readonly workspaces = new Map<number, Workspace>();
+  private steps = 0;
 
   constructor(
     readonly w: Workload,
     readonly be: Backend,
     readonly dtype: DType,
     readonly lr = 0.01,
+    readonly keepProb = 1,
   ) {
     const init = initializeParametersDeep(w.dims, { init: 'he', seed: 1, dtype });
     for (const [k, v] of Object.entries(init)) {
@@ -105,9 +110,10 @@ export class Trainer {
   step(X: Matrix, Y: Matrix, withCost = false): number {
     const m = X.cols;
     let ws = this.workspaces.get(m);
-    if (!ws) this.workspaces.set(m, (ws = createWorkspace(this.w.dims, m, this.dtype, this.be)));
+    if (!ws) this.workspaces.set(m, (ws = createWorkspace(this.w.dims, m, this.dtype, this.be, this.keepProb < 1)));
     const opts = { backend: this.be, activations: this.w.activations, workspace: ws };
-    const { AL, caches } = modelForward(X, this.params, opts);
+    const dropout = { keepProb: this.keepProb, dropoutKey: { seed: 1, step: this.steps++ } };
+    const { AL, caches } = modelForward(X, this.params, { ...opts, ...dropout });
     const cost = withCost ? computeCost(AL, Y, { loss: this.w.loss, backend: this.be }) : NaN;
     const grads = modelBackward(AL, Y, caches, { ...opts, loss: this.w.loss, computeDA0: false });
     updateParameters(this.params, grads, this.lr, { backend: this.be });

@@ -3,7 +3,8 @@
 // Module functions: cpu() says which instruction-set variants this CPU runs; describe() gives the codes
 // and parameter orders this build uses (checked against src/backend/kernel-spec.ts); createKernels(threads, isa)
 // returns an object of kernel functions bound to one thread pool and one variant; alloc(count, f64) makes
-// a zeroed, 64-byte aligned Float32Array/Float64Array; release(array) detaches its buffer (frees it).
+// a zeroed, 64-byte aligned Float32Array/Float64Array; allocMask(count) a zeroed, aligned Uint8Array (a dropout
+// mask); release(array) detaches its buffer (frees it).
 //
 // Memory: kernels read and write the JavaScript typed arrays they are given, in place (the data pointer
 // from napi_get_typedarray_info), so no value is copied on the way in or out. The arrays are arguments of
@@ -129,6 +130,31 @@ class Args {
             dtype_ ? "float64" : "float32", name, dt ? "float64" : "float32");
     }
     return b;
+  }
+
+  /** A Uint8Array (a dropout mask: a byte per entry, so `fits` counts it like a matrix). */
+  Buffer bytes(const char* name) {
+    Buffer b;
+    b.name = name;
+    napi_typedarray_type type;
+    if (typedArray(name, &type, &b) && type != napi_uint8_array) failf("type", "%s must be a Uint8Array", name);
+    return b;
+  }
+
+  /** A keep probability in (0, 1]. */
+  double probability(const char* name) {
+    double v = number(name);
+    if (!failed_ && !(v > 0 && v <= 1)) failf("range", "%s must be in (0, 1] but is %g", name, v);
+    return v;
+  }
+
+  /** An integer in [0, 2^bits) (a key's seed and layer: 32; its step: 53). */
+  uint64_t integer(const char* name, int bits) {
+    double v = number(name);
+    if (failed_) return 0;
+    if (!(v >= 0 && v < double(uint64_t(1) << bits)) || double(uint64_t(v)) != v)
+      failf("range", "%s must be an integer from 0 to 2^%d but is %g", name, bits, v);
+    return failed_ ? 0 : uint64_t(v);
   }
 
   /** An Int32Array. */
@@ -319,6 +345,42 @@ napi_value ActivationBackward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+napi_value DropoutForward(napi_env env, napi_callback_info info) {
+  static const Signature& sig = signature("dropoutForward");
+  Args a(env, info, "dropoutForward", sig);
+  int kind = a.code("kind", "activation", lnn::ACTIVATION_COUNT);
+  Buffer bZ = a.matrix("Z"), bA = a.matrix("A"), bD = a.bytes("D"), bdropped = a.matrix("dropped");
+  int64_t n = a.dim("n"), m = a.dim("m");
+  double alpha = a.number("alpha"), keepProb = a.probability("keepProb");
+  bool draw = a.flag("draw");
+  uint64_t seed = a.integer("seed", 32), step = a.integer("step", 53), layer = a.integer("layer", 32);
+  int64_t row0 = a.dim("row0");
+  void* Z = a.fits(bZ, n, m, m);
+  void* A = a.fits(bA, n, m, m);
+  uint8_t* D = static_cast<uint8_t*>(a.fits(bD, n, m, m));
+  void* dropped = a.fits(bdropped, n, m, m);
+  if (a.ok())
+    LNN_DISPATCH(a, dropoutForward, pool, kind, IN(Z), OUT(A), D, OUT(dropped), n, m, alpha, keepProb, draw,
+                 uint32_t(seed), step, uint32_t(layer), row0);
+  return nullptr;
+}
+
+napi_value DropoutBackward(napi_env env, napi_callback_info info) {
+  static const Signature& sig = signature("dropoutBackward");
+  Args a(env, info, "dropoutBackward", sig);
+  int kind = a.code("kind", "activation", lnn::ACTIVATION_COUNT);
+  Buffer bdA = a.matrix("dA"), bZ = a.matrix("Z"), bA = a.matrix("A"), bD = a.bytes("D"), bdZ = a.matrix("dZ");
+  int64_t n = a.dim("n"), m = a.dim("m");
+  double alpha = a.number("alpha"), keepProb = a.probability("keepProb");
+  void* dA = a.fits(bdA, n, m, m);
+  void* Z = a.fits(bZ, n, m, m);
+  void* A = a.fits(bA, n, m, m);
+  const uint8_t* D = static_cast<const uint8_t*>(a.fits(bD, n, m, m));
+  void* dZ = a.fits(bdZ, n, m, m);
+  if (a.ok()) LNN_DISPATCH(a, dropoutBackward, pool, kind, IN(dA), IN(Z), IN(A), D, OUT(dZ), n, m, alpha, keepProb);
+  return nullptr;
+}
+
 napi_value SumColumns(napi_env env, napi_callback_info info) {
   static const Signature& sig = signature("sumColumns");
   Args a(env, info, "sumColumns", sig);
@@ -469,6 +531,8 @@ const Binding kBindings[] = {
     {"addBias", AddBias, "Z b n m"},
     {"activationForward", ActivationForward, "kind Z A n m alpha"},
     {"activationBackward", ActivationBackward, "kind dA Z A dZ n m alpha"},
+    {"dropoutForward", DropoutForward, "kind Z A D dropped n m alpha keepProb draw seed step layer row0"},
+    {"dropoutBackward", DropoutBackward, "kind dA Z A D dZ n m alpha keepProb"},
     {"sumColumns", SumColumns, "X out n m scale"},
     {"lossSum", LossSum, "kind AL Y size eps"},
     {"lossGradient", LossGradient, "kind AL Y dAL size eps"},
@@ -660,6 +724,24 @@ napi_value Alloc(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/** allocMask(count) → a zeroed Uint8Array of `count` bytes whose data is 64-byte aligned (a dropout mask). */
+napi_value AllocMask(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  double count = -1;
+  if (argc != 1 || napi_get_value_double(env, argv[0], &count) != napi_ok || !(count >= 0 && count < double(kMaxDim) * 4) ||
+      double(int64_t(count)) != count)
+    return throwError(env, "native backend: allocMask(count) takes a byte count");
+  void* data = nullptr;
+  napi_value buffer, out;
+  if (napi_create_arraybuffer(env, size_t(count) + 64, &data, &buffer) != napi_ok) return nullptr;  // RangeError thrown
+  size_t offset = (64 - uintptr_t(data) % 64) % 64;
+  memset(static_cast<char*>(data) + offset, 0, size_t(count));
+  if (napi_create_typedarray(env, napi_uint8_array, size_t(count), buffer, offset, &out) != napi_ok) return nullptr;
+  return out;
+}
+
 /** release(array): detaches the array's buffer, which frees its memory; later use is caught by the checks. */
 napi_value Release(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -687,6 +769,7 @@ NAPI_MODULE_INIT() {
                          {"describe", Describe, ""},
                          {"createKernels", CreateKernels, ""},
                          {"alloc", Alloc, ""},
+                         {"allocMask", AllocMask, ""},
                          {"release", Release, ""}};
   for (const Binding& b : fns) {
     napi_value fn;

@@ -8,6 +8,9 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "kernels.h"
 #include "pool.h"
@@ -18,6 +21,7 @@ using lnn::Pool;
 
 #include "gemm.h"
 #include "elementwise.h"
+#include "dropout.h"
 
 typedef Gemm<float, LNN_VB, LNN_F32> GemmF32;
 typedef Gemm<double, LNN_VB, LNN_F64> GemmF64;
@@ -51,10 +55,12 @@ typedef GemmChoice<GemmF64, GemmF64Short> GemmF64Any;
 template <class T, class G>
 constexpr lnn::Kernels<T> table() {
   typedef Ops<T, LNN_VB> O;
+  typedef Dropout<T, LNN_VB> D;
   return lnn::Kernels<T>{
-      &G::template run<T>, &O::addBias,      &O::activationForward, &O::activationBackward, &O::sumColumns,
-      &O::lossSum,    &O::lossGradient, &O::subtract,          &O::axpby,              &O::multiply,
-      &O::sumSquares, &O::momentumStep, &O::adamStep,          &O::predictClasses,
+      &G::template run<T>, &O::addBias,      &O::activationForward, &O::activationBackward,
+      &D::forward,         &D::backward,     &O::sumColumns,        &O::lossSum,
+      &O::lossGradient,    &O::subtract,     &O::axpby,             &O::multiply,
+      &O::sumSquares,      &O::momentumStep, &O::adamStep,          &O::predictClasses,
   };
 }
 

@@ -32,6 +32,16 @@ struct Kernels {
   void (*activationForward)(Pool& pool, int kind, const T* Z, T* A, int64_t n, int64_t m, double alpha);
   void (*activationBackward)(Pool& pool, int kind, const T* dA, const T* Z, const T* A, T* dZ, int64_t n, int64_t m,
                              double alpha);
+  /**
+   * A = g(Z), dropped = A ⊙ D / keepProb; with `draw`, D (bytes) drawn first from the Philox stream of key
+   * (seed, layer) at `step`, this call's row i being row row0 + i of it (dropout.h).  All (n, m).
+   */
+  void (*dropoutForward)(Pool& pool, int kind, const T* Z, T* A, uint8_t* D, T* dropped, int64_t n, int64_t m,
+                         double alpha, double keepProb, bool draw, uint32_t seed, uint64_t step, uint32_t layer,
+                         int64_t row0);
+  /** dZ = g'(Z) applied to dA ⊙ D / keepProb.  All (n, m). */
+  void (*dropoutBackward)(Pool& pool, int kind, const T* dA, const T* Z, const T* A, const uint8_t* D, T* dZ,
+                          int64_t n, int64_t m, double alpha, double keepProb);
   /** out = scale · Σ_columns X.  X: (n, m), out: (n, 1). */
   void (*sumColumns)(Pool& pool, const T* X, T* out, int64_t n, int64_t m, double scale);
   double (*lossSum)(int kind, const T* AL, const T* Y, int64_t size, double eps);

@@ -16,4 +16,5 @@ LD_PRELOAD="$(node -p "require('$dir/build/native-status.json').asan")" \
   ASAN_OPTIONS=detect_leaks=0 \
   LNN_NATIVE_ADDON="$dir/build/Release/lnn_native.node" \
   node scripts/test.mjs test/backend/conformance.test.ts test/backend/kernels.test.ts test/backend/native.test.ts \
+  test/backend/dropout.test.ts \
   test/backend/training.test.ts

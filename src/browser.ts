@@ -3,8 +3,19 @@
  * file I/O and the command line. `import { ... } from 'lnn/browser'`.
  */
 // core
-export { Matrix, zeros, fromArray, columnVector, convert, type DType, type FloatArray } from './core/matrix.js';
+export {
+  Matrix,
+  Mask,
+  zeros,
+  zerosMask,
+  fromArray,
+  columnVector,
+  convert,
+  type DType,
+  type FloatArray,
+} from './core/matrix.js';
 export { Rng } from './core/rng.js';
+export { philox4x32 } from './core/philox.js';
 export { ShapeError, ValueError, DataError, UsageError, AbortError } from './core/errors.js';
 // backends
 export {
@@ -17,13 +28,21 @@ export {
   initBackends,
   type Backend,
   type ActivationKind,
+  type DropoutKey,
   type LossKind,
 } from './backend/index.js';
 // nn: the course's building blocks
 export { initializeParametersDeep, parseInit, type InitKind } from './nn/initializers.js';
 export { linearForward, linearBackward, type LinearCache } from './nn/linear.js';
 export { linearActivationForward, linearActivationBackward, type LayerCache } from './nn/linearActivation.js';
-export { modelForward, modelBackward, courseActivations } from './nn/model.js';
+export {
+  modelForward,
+  modelBackward,
+  courseActivations,
+  DROPOUT_RNGS,
+  type DropoutRng,
+  type DropoutOptions,
+} from './nn/model.js';
 export { computeCost, computeCostWithRegularization, l2Cost } from './nn/cost.js';
 export { updateParameters, Optimizer, type OptimizerKind, type OptimizerConfig } from './nn/update.js';
 export { gradientCheck, type GradCheckResult } from './nn/gradcheck.js';

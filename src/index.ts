@@ -24,3 +24,7 @@ export { train, type TrainOptions, type TrainOutput, type EpochLogs } from './wo
 export { evaluate, predict, type EvaluateOptions } from './workflow/evaluate.js';
 export { SUBSETS, type Subset } from './workflow/held-back.js';
 export type { SplitRecord } from './data/split-record.js';
+export { sweep, type SweepOptions, type SweepOutput, type SpaceValues } from './sweep/sweep.js';
+export { runWorker, type WorkerOptions } from './sweep/worker.js';
+export { readSweep, type SweepContents } from './sweep/record.js';
+export { rankTrials, bestTrial, type TrialResult, type TrialSummary } from './sweep/trial.js';

@@ -2,7 +2,7 @@
 // test/backend/native-arm.test.ts, with Debian's cross compiler) and run there under qemu-user, it shows
 // that the portable path compiles and gives right results where the x86 kernels do not exist. Each
 // kernel is compared with a plain loop in double precision over odd sizes, m = 1 included, on the
-// pool's two threads. Prints "ok: N checks" and exits 0, or the first mismatch and exits 1.
+// pool's two threads; the dropout masks with a scalar Philox4x32-10. Prints "ok: N checks" and exits 0, or the first mismatch and exits 1.
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -126,17 +126,61 @@ void checkElementwise(lnn::Pool& pool, const lnn::Kernels<T>& k, int64_t n, int6
   }
 }
 
+/** Philox4x32-10 of counter c under key (k0, k1), in plain scalar code: src/core/philox.ts's definition. */
+void philox(uint32_t c[4], uint32_t k0, uint32_t k1) {
+  for (int r = 0; r < 10; r++) {
+    if (r > 0) k0 += 0x9E3779B9u, k1 += 0xBB67AE85u;
+    uint64_t p0 = uint64_t(0xD2511F53u) * c[0], p1 = uint64_t(0xCD9E8D57u) * c[2];
+    uint32_t n0 = uint32_t(p1 >> 32) ^ c[1] ^ k0, n2 = uint32_t(p0 >> 32) ^ c[3] ^ k1;
+    c[0] = n0, c[1] = uint32_t(p1), c[2] = n2, c[3] = uint32_t(p0);
+  }
+}
+
+/**
+ * dropoutForward draws the mask of its rows (row row0 + i of the stream), keeps A·(1/keepProb) exactly
+ * where the unit's word is below ⌊keepProb·2^32⌋ and 0 elsewhere; dropoutBackward masks dA the same way.
+ */
+template <class T>
+void checkDropout(lnn::Pool& pool, const lnn::Kernels<T>& k, int64_t n, int64_t m) {
+  const size_t count = static_cast<size_t>(n * m);
+  std::vector<T> Z = randomVector<T>(count, 51), dA = randomVector<T>(count, 52), A(count), dropped(count), dZ(count);
+  std::vector<uint8_t> D(count);
+  const double keep = 0.7;
+  const uint64_t step = (uint64_t(5) << 32) + 17, limit = uint64_t(keep * 4294967296.0);
+  const T s = T(1.0 / keep);
+  k.dropoutForward(pool, lnn::RELU, Z.data(), A.data(), D.data(), dropped.data(), n, m, 0, keep, true, 0xfedcba98u,
+                   step, 2, 3);
+  k.dropoutBackward(pool, lnn::RELU, dA.data(), Z.data(), A.data(), D.data(), dZ.data(), n, m, 0, keep);
+  for (int64_t i = 0; i < n; i++)
+    for (int64_t j = 0; j < m; j++) {
+      uint32_t c[4] = {uint32_t(16 * (j / 64) + j % 16), uint32_t(3 + i), 17, 5};
+      philox(c, 0xfedcba98u, 2);
+      const bool kept = c[(j % 64) / 16] < limit;
+      const size_t x = static_cast<size_t>(i * m + j);
+      const T a = Z[x] > 0 ? Z[x] : T(0);
+      expectClose("dropoutForward: D", double(D[x]), kept ? 1 : 0, 0);
+      expectClose("dropoutForward: dropped", double(dropped[x]), kept ? double(T(a * s)) : 0, 0);
+      expectClose("dropoutBackward", double(dZ[x]), kept && Z[x] > 0 ? double(T(dA[x] * s)) : 0, 0);
+    }
+}
+
 template <class T>
 void checkAll(lnn::Pool& pool, const lnn::Kernels<T>& k) {
   const int64_t shapes[][3] = {{1, 1, 1}, {37, 29, 41}, {20, 209, 300}, {5, 1, 64}, {1, 17, 3}, {130, 70, 9}};
   for (auto& s : shapes) checkGemm(pool, k, s[0], s[1], s[2]);
   const int64_t sizes[][2] = {{1, 1}, {7, 1}, {10, 33}, {64, 2049}};
   for (auto& s : sizes) checkElementwise(pool, k, s[0], s[1]);
+  for (auto& s : sizes) checkDropout(pool, k, s[0], s[1]);
 }
 
 }  // namespace
 
 int main() {
+  // The check's own Philox against Random123's known answer (tests/kat_vectors, counter and key 0).
+  uint32_t c[4] = {0, 0, 0, 0};
+  philox(c, 0, 0);
+  const uint32_t want[4] = {0x6627e8d5u, 0xe169c58du, 0xbc57ac4cu, 0x9b00dbd8u};
+  for (int w = 0; w < 4; w++) expectClose("Philox4x32-10 known answer", double(c[w]), double(want[w]), 0);
   const lnn::Isa* isa = lnn::isaPortable();
   lnn::Pool pool(2, isa->scratchBytes);
   if (pool.failure()) {

@@ -1,4 +1,4 @@
-import type { DType, Matrix } from '../core/matrix.js';
+import type { DType, Mask, Matrix } from '../core/matrix.js';
 
 /** The activations every backend implements, forward and backward. */
 export type ActivationKind = 'relu' | 'leaky-relu' | 'tanh' | 'sigmoid' | 'softmax' | 'linear';
@@ -6,9 +6,20 @@ export type ActivationKind = 'relu' | 'leaky-relu' | 'tanh' | 'sigmoid' | 'softm
 /** Losses, each matched to the output activation that makes dZ[L] = A[L] - Y. */
 export type LossKind = 'binary-cross-entropy' | 'categorical-cross-entropy' | 'mean-squared-error';
 
-/** A source of uniform [0, 1) numbers (core's Rng), for dropout masks. */
+/** A source of uniform [0, 1) numbers (core's Rng), for the course's dropout masks. */
 export interface UniformSource {
   random(): number;
+}
+
+/**
+ * Which dropout mask a kernel draws: the Philox4x32-10 stream keyed by (seed, layer) at training step
+ * `step` (core/philox.ts `dropoutWords`), so that a mask is a function of where it is used and nothing
+ * else. seed and layer are 32-bit integers, step an integer below 2^53.
+ */
+export interface DropoutKey {
+  seed: number;
+  step: number;
+  layer: number;
 }
 
 /**
@@ -31,8 +42,10 @@ export interface Backend {
 
   /** A zero (rows, cols) matrix in this backend's memory. */
   zeros(rows: number, cols: number, dtype: DType): Matrix;
-  /** Gives the storage of a matrix from `zeros` back (a no-op where the garbage collector does it). */
-  free(M: Matrix): void;
+  /** A zero (rows, cols) mask of bytes in this backend's memory (dropout masks). */
+  zerosMask(rows: number, cols: number): Mask;
+  /** Gives the storage of a matrix from `zeros` or a mask from `zerosMask` back (a no-op where the garbage collector does it). */
+  free(M: Matrix | Mask): void;
 
   /**
    * C = alpha · op(A) · op(B) + beta · C, op(X) = Xᵀ when the flag is set (no transpose is materialized).
@@ -75,11 +88,48 @@ export interface Backend {
   /** Y = alpha · X + beta · Y.  X, Y: same shape. */
   axpby(alpha: number, X: Matrix, beta: number, Y: Matrix): void;
 
-  /** out = X * D elementwise (dropout).  out may be X. */
+  /** out = X * D elementwise.  out may be X. */
   multiply(X: Matrix, D: Matrix, out: Matrix): void;
 
-  /** D = (u < keepProb) / keepProb with u uniform from `rng`, the inverted-dropout mask. */
-  dropoutMask(D: Matrix, keepProb: number, rng: UniformSource): void;
+  /**
+   * D = (u < keepProb) with one u uniform from `rng` per entry, in storage order: after
+   * np.random.seed(s), the mask `np.random.rand(n, m) < keepProb` of the course (exact, and slow: the
+   * draws are made one at a time on the calling thread). D: (n, m).
+   */
+  dropoutMask(D: Mask, keepProb: number, rng: UniformSource): void;
+
+  /**
+   * Inverted dropout fused with the activation: A = g(Z) as activationForward, then
+   * dropped = A ⊙ D / keepProb, i.e. A · s where D is 1 (s = 1/keepProb rounded to the dtype) and exactly 0
+   * where D is 0. With a `key` the kernel draws D first, in the same pass: D[i, j] = 1 when the 32-bit word
+   * of unit (i, j) (`dropoutWords`) is below ⌊keepProb · 2^32⌋; with `null` it reads D as given (from
+   * dropoutMask). Z, A, D, dropped: (n, m); A may be Z. keepProb in (0, 1].
+   */
+  dropoutForward(
+    kind: ActivationKind,
+    Z: Matrix,
+    A: Matrix,
+    D: Mask,
+    dropped: Matrix,
+    alpha: number,
+    keepProb: number,
+    key: DropoutKey | null,
+  ): void;
+
+  /**
+   * The backward pass of dropoutForward: dZ = g'(Z) applied to dA ⊙ D / keepProb, i.e. activationBackward
+   * of (dA · s where D is 1, 0 where it is 0). dA, Z, A, D, dZ: (n, m); dZ may be dA.
+   */
+  dropoutBackward(
+    kind: ActivationKind,
+    dA: Matrix,
+    Z: Matrix,
+    A: Matrix,
+    D: Mask,
+    dZ: Matrix,
+    alpha: number,
+    keepProb: number,
+  ): void;
 
   /** Σ X², for the L2 cost term. */
   sumSquares(X: Matrix): number;

@@ -2,7 +2,7 @@ import { ValueError } from '../core/errors.js';
 import type { Backend } from './backend.js';
 import { ReferenceBackend } from './reference.js';
 
-export type { ActivationKind, Backend, LossKind, UniformSource } from './backend.js';
+export type { ActivationKind, Backend, DropoutKey, LossKind, UniformSource } from './backend.js';
 export { ReferenceBackend } from './reference.js';
 
 /**

@@ -21,12 +21,14 @@ import { KERNEL_NAMES, codeOf, kernelSpec } from './kernel-spec.js';
 /** Arguments by name, as a binding reads them. */
 export type Args = Readonly<Record<string, unknown>>;
 
-/** A matrix argument with the slots of its rows and columns as described (-1: the constant 1). */
+/** A matrix or mask argument with the slots of its rows and columns as described (-1: the constant 1). */
 interface PlannedMatrix {
   readonly name: string;
   readonly rows: number;
   readonly cols: number;
   readonly transposedBy: string | undefined;
+  /** A mask of bytes: shaped like the matrices, but no part of the call's dtype. */
+  readonly mask: boolean;
 }
 
 export interface KernelPlan {
@@ -34,7 +36,7 @@ export interface KernelPlan {
   readonly spec: KernelSpec;
   /** The shape variables and counts, by slot. */
   readonly slots: readonly string[];
-  /** The matrix arguments in the order they are checked: `shapeFrom` first, then as listed. */
+  /** The matrix and mask arguments in the order they are checked: `shapeFrom` first, then as listed. */
   readonly matrices: readonly PlannedMatrix[];
   /** Per argument: the slot of a dim or count, -1 for the other kinds. */
   readonly argSlots: readonly number[];
@@ -57,14 +59,15 @@ function buildPlan(kernel: KernelName): KernelPlan {
     const i = slots.indexOf(d);
     return i >= 0 ? i : slots.push(d) - 1;
   };
-  const listed = spec.args.flatMap((a) => (a.kind === 'matrix' ? [a] : []));
+  const listed = spec.args.flatMap((a) => (a.kind === 'matrix' || a.kind === 'mask' ? [a] : []));
   const from = listed.findIndex((a) => a.name === spec.shapeFrom);
   const ordered = from > 0 ? [listed[from]!, ...listed.filter((_, i) => i !== from)] : listed;
   const matrices = ordered.map((a) => ({
     name: a.name,
     rows: slot(a.shape[0]),
     cols: slot(a.shape[1]),
-    transposedBy: a.transposedBy,
+    transposedBy: a.kind === 'matrix' ? a.transposedBy : undefined,
+    mask: a.kind === 'mask',
   }));
   const argSlots = spec.args.map((a) => (a.kind === 'dim' || a.kind === 'count' ? slot(a.name) : -1));
   const countSlots = spec.args.flatMap((a, i) => (a.kind === 'count' ? [argSlots[i]!] : []));
@@ -84,9 +87,9 @@ export function kernelPlan(kernel: KernelName): KernelPlan {
 
 /**
  * Reads the shape variables of a call from its matrices into `dims` (slot by slot; any array, it is
- * overwritten) and checks every matrix against them, the `shapeFrom` matrix first, with expectShape's
- * message (`addBias: b must be (3, 1) but is (2, 1)`); checks that the matrices share one dtype, which
- * it returns, and that `indices` buffers are long enough.
+ * overwritten) and checks every matrix and mask against them, the `shapeFrom` matrix first, with
+ * expectShape's message (`addBias: b must be (3, 1) but is (2, 1)`); checks that the matrices share one
+ * dtype, which it returns, and that `indices` buffers are long enough.
  */
 export function checkShapes(plan: KernelPlan, args: Args, dims: number[]): DType {
   for (let s = 0; s < plan.slots.length; s++) dims[s] = -1;
@@ -95,7 +98,7 @@ export function checkShapes(plan: KernelPlan, args: Args, dims: number[]): DType
   for (let i = 0; i < ms.length; i++) {
     const m = ms[i]!,
       M = args[m.name] as Matrix;
-    if (M.dtype !== first.dtype) expectSameDType(plan.kernel, first, M);
+    if (!m.mask && M.dtype !== first.dtype) expectSameDType(plan.kernel, first, M);
     const t = m.transposedBy !== undefined && args[m.transposedBy] === true;
     const r = t ? m.cols : m.rows,
       c = t ? m.rows : m.cols;
@@ -131,8 +134,9 @@ export function resolveDims<K extends KernelName>(
 
 /**
  * The value of argument i when the compiled call takes it as a plain number: a dimension or count
- * (from `dims`), a stride (its matrix's stored columns), a scalar, a flag (0 or 1) or a code.
- * Matrices, indices and scratch are the binding's to pass.
+ * (from `dims`), a stride (its matrix's stored columns), an origin (0: a whole call starts at the
+ * start), a scalar, a flag (0 or 1) or a code. Matrices, masks, indices and scratch are the binding's
+ * to pass.
  */
 export function numericArg(plan: KernelPlan, i: number, args: Args, dims: readonly number[]): number {
   const a = plan.spec.args[i]!;
@@ -142,6 +146,8 @@ export function numericArg(plan: KernelPlan, i: number, args: Args, dims: readon
       return dims[plan.argSlots[i]!]!;
     case 'stride':
       return (args[a.of] as Matrix).cols;
+    case 'origin':
+      return 0;
     case 'scalar':
       return args[a.name] as number;
     case 'flag':
@@ -149,6 +155,7 @@ export function numericArg(plan: KernelPlan, i: number, args: Args, dims: readon
     case 'code':
       return codeOf(a.set, args[a.name] as never);
     case 'matrix':
+    case 'mask':
     case 'indices':
     case 'scratch':
       throw new Error(`${plan.kernel}: ${a.kind} argument '${a.name}' is not a number`);
@@ -193,14 +200,16 @@ export function splitWork(plan: KernelPlan, dims: readonly number[]): number {
 
 /**
  * For a call cut along the dimension in slot d: how many elements each argument's storage advances
- * per unit of it (0 for arguments that are not matrices and for matrices that do not run along it).
- * A row-major stored (r, c) matrix advances by its row stride along r and by 1 along c; along a count
- * (flat elementwise kernels) every matrix advances by 1.
+ * per unit of it, and how much an origin of d grows (0 for the other arguments, and for matrices that
+ * do not run along d). A row-major stored (r, c) matrix or mask advances by its row stride along r and
+ * by 1 along c; along a count (flat elementwise kernels) every matrix advances by 1. A binding turns
+ * elements into bytes by each argument's element size (1 for a mask).
  */
 export function splitStrides(plan: KernelPlan, d: number, args: Args): number[] {
   const flat = plan.countSlots.includes(d);
   return plan.spec.args.map((a) => {
-    if (a.kind !== 'matrix') return 0;
+    if (a.kind === 'origin') return plan.slots.indexOf(a.of) === d ? 1 : 0;
+    if (a.kind !== 'matrix' && a.kind !== 'mask') return 0;
     if (flat) return 1;
     const m = plan.matrices.find((p) => p.name === a.name)!;
     const t = m.transposedBy !== undefined && args[m.transposedBy] === true;

@@ -17,6 +17,8 @@
  *             dimensions (shape variables such as 'n', 'm', or 1), as stored unless `transposedBy`
  *             names a flag that, when set, means it is stored transposed (gemm's op(A)). `access`:
  *             read, write (every entry overwritten) or update (read, then written).
+ * - `mask`    a (rows, cols) Mask of bytes (a dropout mask), stored row-major, shaped and accessed as a
+ *             matrix is; it takes no part in the dtype.
  * - `indices` an Int32Array of at least `length` entries, written (predictClasses' labels).
  * - `dim`     the value of a shape variable, read from the matrices (i32).
  * - `count`   the number of entries of matrix `of` (i32): elementwise kernels run over flat storage.
@@ -24,17 +26,21 @@
  * - `scalar`  a number, rounded to the kernel's dtype ('T') or kept in double precision ('f64').
  * - `flag`    a boolean (0 or 1).
  * - `code`    a member of a closed set (ActivationKind, LossKind), as its number in KERNEL_CODES.
+ * - `origin`  the index, in the whole call, of the first unit of dimension `of` that this part of it
+ *             covers (i32): 0, or where a chunk of a split call starts. Kernels whose values depend on
+ *             where an entry is (dropout draws) add it, so a split changes nothing they compute.
  * - `scratch` working memory: `per-thread` (its size fixed by the implementation; each thread of a
  *             split call has its own) or `per` bytes per unit of a dimension, needed only for `kinds`.
  *
  * `split`: the dimensions a call may be cut along (the longest is cut; on a tie, the first listed),
  * `work` the dimensions whose product measures the call's cost, and `except` the kinds that work down
  * whole columns and so never split by rows. Cutting dimension d into [lo, hi) gives the extent
- * argument hi - lo and advances every matrix by lo times its stride along d.
+ * argument hi - lo, advances every matrix and mask by lo times its stride along d, and adds lo to
+ * the origin of d.
  *
  * Outputs may alias inputs where the Backend interface allows it (activationForward's A may be Z).
  */
-import type { Matrix } from '../core/matrix.js';
+import type { Mask, Matrix } from '../core/matrix.js';
 import type { ActivationKind, LossKind } from './backend.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -90,6 +96,12 @@ export interface MatrixArg<N extends string = string> {
   /** A flag argument: when set, the matrix is stored as (shape[1], shape[0]). */
   readonly transposedBy?: string;
 }
+export interface MaskArg<N extends string = string> {
+  readonly kind: 'mask';
+  readonly name: N;
+  readonly access: Access;
+  readonly shape: readonly [Dim, Dim];
+}
 export interface IndicesArg<N extends string = string> {
   readonly kind: 'indices';
   readonly name: N;
@@ -115,6 +127,11 @@ export interface ScalarArg<N extends string = string> {
   readonly name: N;
   readonly type: 'T' | 'f64';
 }
+export interface OriginArg<N extends string = string> {
+  readonly kind: 'origin';
+  readonly name: N;
+  readonly of: string;
+}
 export interface FlagArg<N extends string = string> {
   readonly kind: 'flag';
   readonly name: N;
@@ -132,7 +149,17 @@ export interface ScratchArg<N extends string = string> {
   readonly size: ScratchSize;
 }
 export type KernelArg =
-  MatrixArg | IndicesArg | DimArg | CountArg | StrideArg | ScalarArg | FlagArg | CodeArg | ScratchArg;
+  | MatrixArg
+  | MaskArg
+  | IndicesArg
+  | DimArg
+  | CountArg
+  | StrideArg
+  | OriginArg
+  | ScalarArg
+  | FlagArg
+  | CodeArg
+  | ScratchArg;
 
 export interface KernelSplit {
   /** The dimension arguments a call may be cut along: the longest is cut, the first listed on a tie. */
@@ -160,6 +187,13 @@ const matrix = <const N extends string>(
   transposedBy === undefined
     ? { kind: 'matrix', name, access, shape }
     : { kind: 'matrix', name, access, shape, transposedBy };
+const mask = <const N extends string>(name: N, access: Access, shape: readonly [Dim, Dim]): MaskArg<N> => ({
+  kind: 'mask',
+  name,
+  access,
+  shape,
+});
+const origin = <const N extends string>(name: N, of: string): OriginArg<N> => ({ kind: 'origin', name, of });
 const indices = <const N extends string>(name: N, length: string): IndicesArg<N> => ({
   kind: 'indices',
   name,
@@ -315,6 +349,51 @@ export const KERNELS = {
     ],
     returns: 'void',
   },
+  /**
+   * A = g(Z), then dropped = A ⊙ D / keepProb, with D drawn first when `draw` is set (the Philox stream
+   * keyed by seed and layer at `step`; row0 places the rows in the whole matrix); scratch as
+   * activationForward's.
+   */
+  dropoutForward: {
+    args: [
+      code('kind', 'activation'),
+      matrix('Z', 'read', ['n', 'm']),
+      matrix('A', 'write', ['n', 'm']),
+      mask('D', 'update', ['n', 'm']),
+      matrix('dropped', 'write', ['n', 'm']),
+      dim('n'),
+      dim('m'),
+      scalar('alpha'),
+      scalar('keepProb', 'f64'),
+      flag('draw'),
+      scalar('seed', 'f64'),
+      scalar('step', 'f64'),
+      scalar('layer', 'f64'),
+      origin('row0', 'n'),
+      scratch('scratch', { per: 'm', bytes: 16, kinds: COLUMN_WISE }),
+    ],
+    returns: 'void',
+    split: { ...byRows, except: COLUMN_WISE },
+  },
+  /** dZ = g'(Z) applied to dA ⊙ D / keepProb; scratch as activationBackward's. */
+  dropoutBackward: {
+    args: [
+      code('kind', 'activation'),
+      matrix('dA', 'read', ['n', 'm']),
+      matrix('Z', 'read', ['n', 'm']),
+      matrix('A', 'read', ['n', 'm']),
+      mask('D', 'read', ['n', 'm']),
+      matrix('dZ', 'write', ['n', 'm']),
+      dim('n'),
+      dim('m'),
+      scalar('alpha'),
+      scalar('keepProb', 'f64'),
+      scratch('scratch', { per: 'm', bytes: 8, kinds: COLUMN_WISE }),
+    ],
+    returns: 'void',
+    shapeFrom: 'Z',
+    split: { ...byRows, except: COLUMN_WISE },
+  },
   /** Σ X². */
   sumSquares: {
     args: [matrix('X', 'read', ['n', 'm']), count('size', 'X')],
@@ -386,16 +465,18 @@ export function kernelSpec(kernel: KernelName): KernelSpec {
 
 type ValueOf<A> = A extends MatrixArg
   ? Matrix
-  : A extends IndicesArg
-    ? Int32Array
-    : A extends CodeArg<string, infer S>
-      ? CodeSets[S]
-      : A extends FlagArg
-        ? boolean
-        : A extends ScalarArg
-          ? number
-          : never;
-type Given = MatrixArg | IndicesArg | ScalarArg | FlagArg | CodeArg;
+  : A extends MaskArg
+    ? Mask
+    : A extends IndicesArg
+      ? Int32Array
+      : A extends CodeArg<string, infer S>
+        ? CodeSets[S]
+        : A extends FlagArg
+          ? boolean
+          : A extends ScalarArg
+            ? number
+            : never;
+type Given = MatrixArg | MaskArg | IndicesArg | ScalarArg | FlagArg | CodeArg;
 
 /** The arguments of a call by name, e.g. KernelArgs<'addBias'> = { Z: Matrix; b: Matrix }. */
 export type KernelArgs<K extends KernelName> = {

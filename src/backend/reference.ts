@@ -1,9 +1,10 @@
-import type { DType, FloatArray, Matrix } from '../core/matrix.js';
-import { zeros as jsZeros } from '../core/matrix.js';
-import type { ActivationKind, Backend, LossKind, UniformSource } from './backend.js';
+import type { DType, FloatArray, Mask, Matrix } from '../core/matrix.js';
+import { zeros as jsZeros, zerosMask as jsZerosMask } from '../core/matrix.js';
+import type { ActivationKind, Backend, DropoutKey, LossKind, UniformSource } from './backend.js';
 import { assertNever } from '../core/assert.js';
 import { expectShape } from '../core/matrix.js';
-import { checkGemm } from './checks.js';
+import { dropoutWords, keepThreshold } from '../core/philox.js';
+import { checkDropout, checkGemm } from './checks.js';
 
 /**
  * The plain TypeScript backend: the truth every faster backend is tested against. Written for
@@ -19,7 +20,11 @@ export class ReferenceBackend implements Backend {
     return jsZeros(rows, cols, dtype);
   }
 
-  free(_M: Matrix): void {}
+  zerosMask(rows: number, cols: number): Mask {
+    return jsZerosMask(rows, cols);
+  }
+
+  free(_M: Matrix | Mask): void {}
 
   private buffer(n: number): Float64Array {
     if (this.scratch.length < n) this.scratch = new Float64Array(Math.max(n, 2 * this.scratch.length));
@@ -248,8 +253,45 @@ export class ReferenceBackend implements Backend {
     for (let i = 0; i < X.size; i++) o[i] = x[i]! * d[i]!;
   }
 
-  dropoutMask(D: Matrix, keepProb: number, rng: UniformSource): void {
+  dropoutMask(D: Mask, keepProb: number, rng: UniformSource): void {
+    checkDropout('dropoutMask', keepProb, null);
     drawDropoutMask(D, keepProb, rng);
+  }
+
+  dropoutForward(
+    kind: ActivationKind,
+    Z: Matrix,
+    A: Matrix,
+    D: Mask,
+    dropped: Matrix,
+    alpha: number,
+    keepProb: number,
+    key: DropoutKey | null,
+  ): void {
+    checkDropout('dropoutForward', keepProb, key);
+    expectShape('dropoutForward', 'D', D, Z.rows, Z.cols);
+    expectShape('dropoutForward', 'dropped', dropped, Z.rows, Z.cols);
+    this.activationForward(kind, Z, A, alpha);
+    if (key) drawPhiloxMask(D, keepProb, key);
+    applyMask(A, D, keepProb, dropped);
+  }
+
+  dropoutBackward(
+    kind: ActivationKind,
+    dA: Matrix,
+    Z: Matrix,
+    A: Matrix,
+    D: Mask,
+    dZ: Matrix,
+    alpha: number,
+    keepProb: number,
+  ): void {
+    checkDropout('dropoutBackward', keepProb, null);
+    expectShape('dropoutBackward', 'dA', dA, Z.rows, Z.cols);
+    expectShape('dropoutBackward', 'D', D, Z.rows, Z.cols);
+    expectShape('dropoutBackward', 'dZ', dZ, Z.rows, Z.cols);
+    applyMask(dA, D, keepProb, dZ);
+    this.activationBackward(kind, dZ, Z, A, dZ, alpha);
   }
 
   sumSquares(X: Matrix): number {
@@ -343,12 +385,36 @@ function softmaxColumns(z: FloatArray, a: FloatArray, r: number, m: number, buf:
 }
 
 /**
- * D = (u < keepProb) / keepProb, the inverted-dropout mask, with one draw per entry from the caller's
- * generator in storage order. Every backend fills the mask with this (it lives in JS memory they all
- * address), so a seed gives the same mask everywhere.  D: (n[l], m).
+ * D = (u < keepProb), the course's mask, with one draw per entry from the caller's generator in storage
+ * order. Every backend fills the mask with this (on the calling thread: the generator is a sequence),
+ * so a seed gives the same mask everywhere.  D: (n[l], m).
  */
-export function drawDropoutMask(D: Matrix, keepProb: number, rng: UniformSource): void {
-  const d = D.data,
-    inv = 1 / keepProb;
-  for (let i = 0; i < D.size; i++) d[i] = rng.random() < keepProb ? inv : 0;
+export function drawDropoutMask(D: Mask, keepProb: number, rng: UniformSource): void {
+  const d = D.data;
+  for (let i = 0; i < D.size; i++) d[i] = rng.random() < keepProb ? 1 : 0;
+}
+
+/**
+ * D[i, j] = 1 when unit (i, j)'s Philox word is below ⌊keepProb · 2^32⌋ (core/philox.ts), row by row in
+ * blocks of 64 columns: the mask the compiled kernels draw in place.  D: (n[l], m).
+ */
+export function drawPhiloxMask(D: Mask, keepProb: number, key: DropoutKey): void {
+  const T = keepThreshold(keepProb),
+    m = D.cols,
+    d = D.data,
+    u = new Uint32Array(64);
+  for (let i = 0; i < D.rows; i++)
+    for (let j0 = 0; j0 < m; j0 += 64) {
+      dropoutWords(key.seed, key.layer, key.step, i, j0 / 64, u);
+      for (let j = j0, e = Math.min(m, j0 + 64); j < e; j++) d[i * m + j] = u[j - j0]! < T ? 1 : 0;
+    }
+}
+
+/** out = X ⊙ D / keepProb: X · s where D is 1, with s = 1/keepProb rounded to the dtype, and exactly 0 where D is 0. */
+function applyMask(X: Matrix, D: Mask, keepProb: number, out: Matrix): void {
+  const s = X.dtype === 'float32' ? Math.fround(1 / keepProb) : 1 / keepProb;
+  const x = X.data,
+    d = D.data,
+    o = out.data;
+  for (let i = 0; i < X.size; i++) o[i] = d[i] !== 0 ? x[i]! * s : 0;
 }

@@ -1,6 +1,6 @@
-import type { DType, Matrix } from '../core/matrix.js';
-import type { ActivationKind, Backend, LossKind, UniformSource } from './backend.js';
-import { checkGemm } from './checks.js';
+import type { DType, Mask, Matrix } from '../core/matrix.js';
+import type { ActivationKind, Backend, DropoutKey, LossKind, UniformSource } from './backend.js';
+import { checkDropout, checkGemm } from './checks.js';
 import type { KernelArgs, KernelName } from './kernel-spec.js';
 import { drawDropoutMask, logFloor } from './reference.js';
 
@@ -14,7 +14,8 @@ export abstract class SpecBackend implements Backend {
   abstract readonly name: string;
   abstract readonly threads: number;
   abstract zeros(rows: number, cols: number, dtype: DType): Matrix;
-  abstract free(M: Matrix): void;
+  abstract zerosMask(rows: number, cols: number): Mask;
+  abstract free(M: Matrix | Mask): void;
 
   /** Runs kernel `kernel` with its arguments by name; returns what the kernel returns (lossSum, sumSquares). */
   protected abstract call<K extends KernelName>(kernel: K, given: KernelArgs<K>): number | void;
@@ -70,9 +71,41 @@ export abstract class SpecBackend implements Backend {
     this.call('multiply', { X, D, out });
   }
 
-  /** D = (u < keepProb) / keepProb: one draw per entry from the caller's generator, in order, as the reference does. */
-  dropoutMask(D: Matrix, keepProb: number, rng: UniformSource): void {
+  /** D = (u < keepProb): one draw per entry from the caller's generator, in order, as the reference does. */
+  dropoutMask(D: Mask, keepProb: number, rng: UniformSource): void {
+    checkDropout('dropoutMask', keepProb, null);
     drawDropoutMask(D, keepProb, rng);
+  }
+
+  /** A = g(Z), dropped = A ⊙ D / keepProb, D drawn in the kernel from `key` (or given).  All (n, m). */
+  dropoutForward(
+    kind: ActivationKind,
+    Z: Matrix,
+    A: Matrix,
+    D: Mask,
+    dropped: Matrix,
+    alpha: number,
+    keepProb: number,
+    key: DropoutKey | null,
+  ): void {
+    checkDropout('dropoutForward', keepProb, key);
+    const { seed = 0, step = 0, layer = 0 } = key ?? {};
+    this.call('dropoutForward', { kind, Z, A, D, dropped, alpha, keepProb, draw: key !== null, seed, step, layer });
+  }
+
+  /** dZ = g'(Z) applied to dA ⊙ D / keepProb.  All (n, m). */
+  dropoutBackward(
+    kind: ActivationKind,
+    dA: Matrix,
+    Z: Matrix,
+    A: Matrix,
+    D: Mask,
+    dZ: Matrix,
+    alpha: number,
+    keepProb: number,
+  ): void {
+    checkDropout('dropoutBackward', keepProb, null);
+    this.call('dropoutBackward', { kind, dA, Z, A, D, dZ, alpha, keepProb });
   }
 
   /** Σ X². */

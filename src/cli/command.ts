@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { closest } from '../core/text.js';
 import { UsageError, type Io, type Invocation, type Options, type Parsed, type Repeated } from '../workflow/parse.js';
 
 export interface Command {
@@ -30,9 +31,10 @@ export function parseCommandArgs(
   try {
     parsed = parseArgs({ args: attachNegativeValues(cmd, argv), options, strict: true, allowPositionals: true });
   } catch (e) {
-    // node's messages ("Unknown option '--foo'...") are good; keep their first sentence.
+    // node's messages ("Unknown option '--foo'...") are good; keep their first sentence, and name the
+    // option a typo most likely meant.
     const msg = (e as Error).message.split('. ')[0]!.replace(/\.$/, '');
-    throw new UsageError(msg);
+    throw new UsageError(msg + suggestion(cmd, msg));
   }
   const values: Parsed = {};
   const repeated: Repeated = {};
@@ -46,6 +48,31 @@ export function parseCommandArgs(
   if (parsed.positionals.length > 0 && !cmd.positionals)
     throw new UsageError(`unexpected argument '${parsed.positionals[0]}'; lnn ${cmd.name} takes only options`);
   return { values, positionals: parsed.positionals, repeated };
+}
+
+/** What other libraries call lnn's options (Keras, scikit-learn, tfjs). */
+const ALIASES: Record<string, string> = {
+  'learning-rate': 'lr',
+  learning_rate: 'lr',
+  learningrate: 'lr',
+  alpha_l2: 'l2',
+  lambda: 'l2',
+  'weight-decay': 'l2',
+  dropout: 'keep-prob',
+  batch: 'batch-size',
+  'max-iter': 'iterations',
+  layers: 'hidden',
+  units: 'hidden',
+  'hidden-layer-sizes': 'hidden',
+};
+
+/** ' (did you mean --epochs?)' for an unknown option close to one the command has, else ''. */
+function suggestion(cmd: Command, message: string): string {
+  const given = /^Unknown option '-{1,2}([^'=]+)'/.exec(message)?.[1]?.toLowerCase();
+  if (!given) return '';
+  const alias = ALIASES[given];
+  const near = alias && alias in cmd.options ? alias : closest(given, Object.keys(cmd.options));
+  return near ? ` (did you mean --${near}?)` : '';
 }
 
 /** `--seed -1` → `--seed=-1` for string options, so a negative number is read as the value it is. */

@@ -54,6 +54,35 @@ export class Matrix {
   }
 }
 
+/**
+ * A (rows, cols) matrix of bytes stored row-major: a dropout mask D, 1 where a unit is kept and 0 where it
+ * is dropped. Like a Matrix it does not own its storage (a backend hands out views of its own memory).
+ */
+export class Mask {
+  readonly size: number;
+
+  constructor(
+    readonly rows: number,
+    readonly cols: number,
+    readonly data: Uint8Array,
+  ) {
+    this.size = rows * cols;
+    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0)
+      throw new ShapeError(`Mask: shape must be two non-negative integers but is ${fmtShape(rows, cols)}`);
+    if (data.length !== rows * cols)
+      throw new ShapeError(`Mask: ${fmtShape(rows, cols)} needs ${rows * cols} bytes but got ${data.length}`);
+  }
+
+  toString(): string {
+    return `Mask${fmtShape(this.rows, this.cols)}`;
+  }
+}
+
+/** A fresh all-zero (rows, cols) mask in ordinary JavaScript memory. */
+export function zerosMask(rows: number, cols: number): Mask {
+  return new Mask(rows, cols, new Uint8Array(rows * cols));
+}
+
 function allocArray(dtype: DType, n: number): FloatArray {
   return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
 }
@@ -93,7 +122,14 @@ export function columnVector(values: ArrayLike<number>, dtype: DType = 'float32'
 }
 
 /** Throws `op: name must be (rowsName, colsName) = (r, c) but is (r', c')` unless M has the expected shape. */
-export function expectShape(op: string, name: string, M: Matrix, rows: number, cols: number, rule?: string): void {
+export function expectShape(
+  op: string,
+  name: string,
+  M: Pick<Matrix, 'rows' | 'cols'>,
+  rows: number,
+  cols: number,
+  rule?: string,
+): void {
   if (M.rows !== rows || M.cols !== cols) {
     const r = rule ? `${rule} = ` : '';
     throw new ShapeError(`${op}: ${name} must be ${r}${fmtShape(rows, cols)} but is ${fmtShape(M.rows, M.cols)}`);

@@ -140,9 +140,9 @@ export function datasetFromRows(input: RowsAndLabels, source = 'rows', keepMissi
 }
 
 /** Rows for prediction (no labels: labels (0, m)), checked finite. */
-export function unlabeledRows(rows: Rows, source = 'rows'): Dataset {
+export function unlabeledRows(rows: Rows, source = 'rows', keepMissing = false): Dataset {
   const X = rowFeatures(rows, source);
   const d: Dataset = { X, labels: zeros(0, X.cols, 'float64'), source };
-  validateDataset(d, { advice: LIBRARY_IMPUTE });
+  validateDataset(d, { keep: keepMissing, advice: LIBRARY_IMPUTE });
   return d;
 }

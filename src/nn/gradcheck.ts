@@ -22,6 +22,11 @@ export interface GradCheckOptions {
   backend?: Backend;
   /** Told after each checked coordinate (each costs two forward passes over the m examples). */
   onProgress?: (checked: number, total: number) => void;
+  /**
+   * Inverted dropout with one fixed mask: every forward pass draws the masks of this seed and step, so
+   * J(θ ± ε) and backprop see the same units dropped.
+   */
+  dropout?: { keepProb: number; seed: number; step?: number };
 }
 
 export interface GradCheckResult {
@@ -35,8 +40,8 @@ export interface GradCheckResult {
 
 /**
  * Gradient checking: compares backprop's dW, db with two-sided differences
- * (J(θ+ε) - J(θ-ε)) / 2ε, in float64 (the parameters, X and Y must be float64; dropout is off).
- * X: (n[0], m), Y: (n[L], m).
+ * (J(θ+ε) - J(θ-ε)) / 2ε, in float64 (the parameters, X and Y must be float64; dropout off, or with
+ * `dropout` one fixed mask). X: (n[0], m), Y: (n[L], m).
  */
 export function gradientCheck(
   parameters: Parameters,
@@ -45,41 +50,23 @@ export function gradientCheck(
   options: GradCheckOptions,
 ): GradCheckResult {
   const be = options.backend ?? defaultBackend();
-  for (const [name, M] of [['X', X], ['Y', Y], ...Object.entries(parameters)] as [string, Matrix][])
-    if (M.dtype !== 'float64')
-      throw new ValueError(
-        `gradientCheck: ${name} must be float64 (finite differences in float32 are noise) but is ${M.dtype}`,
-      );
+  checkFloat64({ X, Y, ...parameters });
   const { activations, alpha, lambda = 0, epsilon = 1e-7 } = options;
   checkArchitecture(layerDims(parameters, 'gradientCheck'), activations, 'gradientCheck');
   const loss = options.loss ?? lossFor(activations[activations.length - 1]!);
   const m = X.cols;
-  const J = () => {
-    const { AL } = modelForward(X, parameters, { backend: be, activations, ...(alpha !== undefined ? { alpha } : {}) });
-    return compensatedCost(be, loss, AL, Y) + l2Cost(parameters, lambda, m, be);
+  const d = options.dropout;
+  const forward = {
+    backend: be,
+    activations,
+    ...(alpha !== undefined ? { alpha } : {}),
+    ...(d ? { keepProb: d.keepProb, dropoutKey: { seed: d.seed, step: d.step ?? 0 } } : {}),
   };
-  const { AL, caches } = modelForward(X, parameters, {
-    backend: be,
-    activations,
-    ...(alpha !== undefined ? { alpha } : {}),
-  });
-  const grads = modelBackward(AL, Y, caches, {
-    backend: be,
-    loss,
-    lambda,
-    activations,
-    ...(alpha !== undefined ? { alpha } : {}),
-  });
-
-  const coords: { name: string; index: number }[] = [];
-  for (let l = 1; l <= depth(parameters); l++)
-    for (const p of ['W', 'b'])
-      for (let i = 0; i < parameters[`${p}${l}`]!.size; i++) coords.push({ name: `${p}${l}`, index: i });
-  let chosen = coords;
-  if (options.maxChecks !== undefined && options.maxChecks < coords.length) {
-    const perm = new Rng(options.seed ?? 0).permutation(coords.length);
-    chosen = Array.from(perm.subarray(0, options.maxChecks), (k) => coords[k]!);
-  }
+  const J = () =>
+    compensatedCost(be, loss, modelForward(X, parameters, forward).AL, Y) + l2Cost(parameters, lambda, m, be);
+  const { AL, caches } = modelForward(X, parameters, forward);
+  const grads = modelBackward(AL, Y, caches, { ...forward, loss, lambda });
+  const { chosen, total } = coordinates(parameters, options);
   let num = 0,
     sumG = 0,
     sumA = 0,
@@ -109,9 +96,33 @@ export function gradientCheck(
   return {
     relativeDifference: denom === 0 ? 0 : Math.sqrt(num) / denom,
     checked: chosen.length,
-    total: coords.length,
+    total,
     worst,
   };
+}
+
+/** Finite differences in float32 are noise: every matrix of the check must be float64. */
+function checkFloat64(matrices: Record<string, Matrix>): void {
+  for (const [name, M] of Object.entries(matrices))
+    if (M.dtype !== 'float64')
+      throw new ValueError(
+        `gradientCheck: ${name} must be float64 (finite differences in float32 are noise) but is ${M.dtype}`,
+      );
+}
+
+/** Every W[l], b[l] entry as (name, index), or maxChecks of them chosen at random (seeded). */
+function coordinates(
+  parameters: Parameters,
+  options: GradCheckOptions,
+): { chosen: { name: string; index: number }[]; total: number } {
+  const coords: { name: string; index: number }[] = [];
+  for (let l = 1; l <= depth(parameters); l++)
+    for (const p of ['W', 'b'])
+      for (let i = 0; i < parameters[`${p}${l}`]!.size; i++) coords.push({ name: `${p}${l}`, index: i });
+  if (options.maxChecks === undefined || options.maxChecks >= coords.length)
+    return { chosen: coords, total: coords.length };
+  const perm = new Rng(options.seed ?? 0).permutation(coords.length);
+  return { chosen: Array.from(perm.subarray(0, options.maxChecks), (k) => coords[k]!), total: coords.length };
 }
 
 /** Columns per block of compensatedCost: few enough that a block's plain sum loses nothing that matters. */

@@ -1,7 +1,7 @@
 import type { ActivationKind } from '../backend/backend.js';
 import { defaultBackend } from '../backend/index.js';
 import { ShapeError, fmtShape } from '../core/errors.js';
-import type { Matrix } from '../core/matrix.js';
+import type { Mask, Matrix } from '../core/matrix.js';
 import { DEFAULT_LEAKY_SLOPE } from './activations.js';
 import { linearBackward, linearForward, type LayerOptions, type LinearCache } from './linear.js';
 
@@ -13,10 +13,12 @@ export interface LayerCache {
   /** A: (n[l], m), g(Z) */
   A: Matrix;
   activation: ActivationKind;
-  /** D: (n[l], m), the inverted-dropout mask, when dropout is on for this layer. */
-  D?: Matrix;
-  /** A·D: (n[l], m), what the next layer received when dropout is on (A itself stays g(Z) for g'). */
+  /** D: (n[l], m), the inverted-dropout mask (1 kept, 0 dropped), when dropout is on for this layer. */
+  D?: Mask;
+  /** A·D/keepProb: (n[l], m), what the next layer received when dropout is on (A itself stays g(Z) for g'). */
   dropped?: Matrix;
+  /** The keep probability D was drawn with: backward scales the kept gradients by its inverse too. */
+  keepProb?: number;
 }
 
 export interface ActivationOptions extends LayerOptions {

@@ -4,10 +4,10 @@ import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { DEFAULT_LEAKY_SLOPE } from './activations.js';
 import { linearActivationBackward, linearActivationForward, type LayerCache } from './linearActivation.js';
-import { linearBackward } from './linear.js';
+import { linearBackward, linearForward } from './linear.js';
 import { isMatchedPair, lossFor } from './losses.js';
 import { depth, layerDims, type Gradients, type Parameters } from './params.js';
-import type { Workspace } from './workspace.js';
+import type { LayerWorkspace, Workspace } from './workspace.js';
 
 export interface ModelOptions {
   backend?: Backend;
@@ -33,14 +33,37 @@ function activationsFor(parameters: Parameters, options: ModelOptions): Activati
 }
 
 /**
+ * The generators of dropout masks: 'philox', drawn inside the kernels from a key (fast, the default of
+ * training), and 'numpy', the uniforms of numpy's seeded generator drawn one at a time (the course's
+ * exact masks, slow).
+ */
+export const DROPOUT_RNGS = ['philox', 'numpy'] as const;
+export type DropoutRng = (typeof DROPOUT_RNGS)[number];
+
+/**
+ * Where the dropout masks of a forward pass come from (one of the two; see modelForward):
+ * `dropoutKey`, the Philox stream of training step `step` under `seed`, drawn inside the kernels (the
+ * layer completes the key), or `rng`, a uniform generator drawn in order on the host, as the course's
+ * np.random.rand (exact and slow).
+ */
+export interface DropoutOptions {
+  /** Inverted dropout's keep probability for the hidden layers (1: off). */
+  keepProb?: number;
+  dropoutKey?: { seed: number; step: number };
+  rng?: UniformSource;
+}
+
+/**
  * Forward propagation for l = 1..L: A[l] = g[l](W[l]·A[l-1] + b[l]), A[0] = X, with inverted dropout on
- * the hidden layers when keepProb < 1.  X: (n[0], m) → AL: (n[L], m), caches[l-1] for layer l.
+ * the hidden layers when keepProb < 1: layer l passes on A[l] ⊙ D[l] / keepProb, D[l] drawn from
+ * `dropoutKey` with layer l (the fast generator) or from `rng` (numpy's masks).
+ * X: (n[0], m) → AL: (n[L], m), caches[l-1] for layer l.
  * @example modelForward(X, initializeParametersDeep([5, 4, 3, 1])) // => { AL: (1, m), caches: 3 caches }
  */
 export function modelForward(
   X: Matrix,
   parameters: Parameters,
-  options: ModelOptions & { keepProb?: number; rng?: UniformSource } = {},
+  options: ModelOptions & DropoutOptions = {},
 ): { AL: Matrix; caches: LayerCache[] } {
   const be = options.backend ?? defaultBackend();
   const acts = activationsFor(parameters, options);
@@ -50,36 +73,80 @@ export function modelForward(
     throw new ShapeError(
       `modelForward: X must be (n[0], m) = ${fmtShape(dims[0]!, X.cols)} to match W[1]: ${fmtShape(dims[1]!, dims[0]!)} but is ${fmtShape(X.rows, X.cols)}`,
     );
-  const keepProb = options.keepProb ?? 1;
-  if (!(keepProb > 0 && keepProb <= 1))
-    throw new ValueError(`modelForward: keepProb must be in (0, 1] but is ${keepProb}`);
-  if (keepProb < 1 && !options.rng) throw new ValueError('modelForward: dropout (keepProb < 1) needs a seeded rng');
+  const keepProb = checkDropoutOptions(options);
   const ws = options.workspace;
   if (ws && ws.m !== X.cols)
     throw new ShapeError(`modelForward: the workspace is for m = ${ws.m} examples but X has ${X.cols}`);
   const caches: LayerCache[] = [];
   let A = X;
+  const alpha = options.alpha ?? DEFAULT_LEAKY_SLOPE;
   for (let l = 1; l <= L; l++) {
     const layer = ws?.layers[l - 1];
-    const { A: Al, cache } = linearActivationForward(A, parameters[`W${l}`]!, parameters[`b${l}`]!, acts[l - 1]!, {
-      backend: be,
-      layer: l,
-      alpha: options.alpha ?? DEFAULT_LEAKY_SLOPE,
-      ...(layer ? { Z: layer.Z, A: layer.A } : {}),
-    });
-    A = Al;
-    if (keepProb < 1 && l < L) {
-      const D = layer?.D ?? be.zeros(Al.rows, Al.cols, Al.dtype);
-      const dropped = layer?.dropped ?? be.zeros(Al.rows, Al.cols, Al.dtype);
-      be.dropoutMask(D, keepProb, options.rng!);
-      be.multiply(Al, D, dropped);
-      cache.D = D;
-      cache.dropped = dropped;
-      A = dropped;
-    }
-    caches.push(cache);
+    const W = parameters[`W${l}`]!,
+      b = parameters[`b${l}`]!;
+    // One object literal per call: options spread from a shared object here made V8 deoptimize and
+    // re-optimize the layer functions again and again (measured: RSS +13 MB over the 10,000 iterations
+    // of test/backend/native.test.ts).
+    const out =
+      keepProb < 1 && l < L
+        ? dropoutLayerForward(A, W, b, acts[l - 1]!, {
+            backend: be,
+            layer: l,
+            alpha,
+            keepProb,
+            masks: options,
+            ws: layer,
+          })
+        : linearActivationForward(A, W, b, acts[l - 1]!, {
+            backend: be,
+            layer: l,
+            alpha,
+            ...(layer ? { Z: layer.Z, A: layer.A } : {}),
+          });
+    caches.push(out.cache);
+    A = out.A;
   }
   return { AL: A, caches };
+}
+
+/** keepProb in (0, 1], and a source of masks when it is below 1. */
+function checkDropoutOptions(options: DropoutOptions): number {
+  const keepProb = options.keepProb ?? 1;
+  if (!(keepProb > 0 && keepProb <= 1))
+    throw new ValueError(`modelForward: keepProb must be in (0, 1] but is ${keepProb}`);
+  if (keepProb < 1 && !options.rng && !options.dropoutKey)
+    throw new ValueError('modelForward: dropout (keepProb < 1) needs a dropoutKey or a seeded rng');
+  return keepProb;
+}
+
+/**
+ * A hidden layer with inverted dropout: Z = W·A_prev + b, then one fused kernel for A = g(Z), D and
+ * A ⊙ D / keepProb (D drawn in the kernel from the key, or first on the host from `rng`).
+ * A_prev: (n[l-1], m) → A ⊙ D / keepProb: (n[l], m), and the layer's cache (with D and keepProb).
+ */
+function dropoutLayerForward(
+  A_prev: Matrix,
+  W: Matrix,
+  b: Matrix,
+  g: ActivationKind,
+  o: {
+    backend: Backend;
+    layer: number;
+    alpha: number;
+    keepProb: number;
+    masks: DropoutOptions;
+    ws: LayerWorkspace | undefined;
+  },
+): { A: Matrix; cache: LayerCache } {
+  const { backend: be, ws, masks } = o;
+  const { Z, cache: linear } = linearForward(A_prev, W, b, { backend: be, layer: o.layer, ...(ws ? { Z: ws.Z } : {}) });
+  const A = ws?.A ?? be.zeros(Z.rows, Z.cols, Z.dtype);
+  const D = ws?.D ?? be.zerosMask(Z.rows, Z.cols);
+  const dropped = ws?.dropped ?? be.zeros(Z.rows, Z.cols, Z.dtype);
+  if (masks.rng) be.dropoutMask(D, o.keepProb, masks.rng);
+  const key = masks.rng ? null : { ...masks.dropoutKey!, layer: o.layer };
+  be.dropoutForward(g, Z, A, D, dropped, o.alpha, o.keepProb, key);
+  return { A: dropped, cache: { linear, Z, A, activation: g, D, dropped, keepProb: o.keepProb } };
 }
 
 /**
@@ -142,11 +209,23 @@ export function modelBackward(
     grads[`dA${L}`] = dAL;
     dA = store(L, linearActivationBackward(dAL, last, output, outs(L)));
   }
-  for (let l = L - 1; l >= 1; l--) {
-    const cache = caches[l - 1]!;
-    // Inverted dropout: only the units kept forward pass gradient back, scaled by the same 1/keepProb.
-    if (cache.D) be.multiply(dA!, cache.D, dA!);
-    dA = store(l, linearActivationBackward(dA!, cache, cache.activation, outs(l)));
-  }
+  for (let l = L - 1; l >= 1; l--) dA = store(l, hiddenLayerBackward(dA!, caches[l - 1]!, outs(l)));
   return grads;
+}
+
+/**
+ * dZ[l] = dA[l] * g'(Z[l]), then linearBackward, for a hidden layer; with dropout, dA[l] is first masked
+ * and scaled as forward was: only the units kept pass gradient back, scaled by the same 1/keepProb.
+ * dA: (n[l], m) → dA_prev: (n[l-1], m), dW, db.
+ */
+function hiddenLayerBackward(
+  dA: Matrix,
+  cache: LayerCache,
+  o: { backend: Backend; layer: number; alpha: number; dZ?: Matrix; dW?: Matrix; db?: Matrix; dA_prev?: Matrix | null },
+): { dA_prev: Matrix | null; dW: Matrix; db: Matrix } {
+  if (!cache.D) return linearActivationBackward(dA, cache, cache.activation, o);
+  const be = o.backend;
+  const dZ = o.dZ ?? be.zeros(cache.Z.rows, cache.Z.cols, cache.Z.dtype);
+  be.dropoutBackward(cache.activation, dA, cache.Z, cache.A, cache.D, dZ, o.alpha, cache.keepProb ?? 1);
+  return linearBackward(dZ, cache.linear, o);
 }

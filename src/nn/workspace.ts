@@ -1,5 +1,5 @@
 import type { Backend } from '../backend/backend.js';
-import type { DType, Matrix } from '../core/matrix.js';
+import type { DType, Mask, Matrix } from '../core/matrix.js';
 
 /** The matrices one layer needs per iteration for a batch of m examples. */
 export interface LayerWorkspace {
@@ -11,8 +11,8 @@ export interface LayerWorkspace {
   /** dW: (n[l], n[l-1]), db: (n[l], 1) */
   dW: Matrix;
   db: Matrix;
-  /** Dropout mask and A·D, hidden layers only, when dropout is on. */
-  D?: Matrix;
+  /** Dropout mask (bytes) and A·D/keepProb, hidden layers only, when dropout is on. */
+  D?: Mask;
   dropped?: Matrix;
 }
 
@@ -40,7 +40,7 @@ export function createWorkspace(dims: number[], m: number, dtype: DType, backend
       db: backend.zeros(n, 1, dtype),
     };
     if (dropout && l < L) {
-      layer.D = z();
+      layer.D = backend.zerosMask(n, m);
       layer.dropped = z();
     }
     layers.push(layer);

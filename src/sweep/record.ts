@@ -25,7 +25,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { DataError, fsReason } from '../core/errors.js';
+import { DataError, fsReason, UsageError } from '../core/errors.js';
 import { parseJsonText } from '../core/json.js';
 import { checked, SchemaError } from '../core/schema.js';
 import { printable } from '../core/text.js';
@@ -448,4 +448,22 @@ function syncDirectory(dir: string): void {
   } catch {
     // Some file systems cannot fsync a directory; the data itself is flushed already.
   }
+}
+
+/** A trial by its number or the start of its id (at least 4 hex digits). */
+export function findTrial(s: SweepContents, which: string): TrialResult {
+  const byIndex = /^\d+$/.test(which) ? s.trials.find((t) => t.index === Number(which)) : undefined;
+  if (byIndex) return byIndex;
+  const matches = which.length >= 4 ? s.trials.filter((t) => t.id.startsWith(which.toLowerCase())) : [];
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length > 1)
+    throw new UsageError(
+      `trial '${printable(which)}' matches ${matches.length} trials in ${s.dir}; give more of the id`,
+    );
+  const half = s.halfDone.find((h) => String(h.index) === which || h.id.startsWith(which));
+  if (half) throw new DataError(`${s.dir}: trial ${half.index} started but has not finished`, s.dir);
+  throw new DataError(
+    `${s.dir}: no finished trial '${printable(which)}' (trials ${s.trials.map((t) => t.index).join(', ') || 'none'}); give its number or the start of its id`,
+    s.dir,
+  );
 }

@@ -3,6 +3,7 @@
  * workers behind a queue), and writes each start and result to the record as it happens. Trials the
  * record already holds are never run again; a half-done one runs from the start.
  */
+import { AbortError } from '../core/errors.js';
 import type { SweepRecord } from './record.js';
 import { trialId, type SweepDefinition } from './record.js';
 import { costTrend } from './curve.js';
@@ -93,13 +94,17 @@ export async function runSweep(
   record: SweepRecord,
   executor: Executor,
   hooks: SweepHooks = {},
+  signal?: AbortSignal,
 ): Promise<SweepOutcome> {
   const base = record.identity.base;
   const state = { ran: 0 };
   const runOne = async (spec: TrialSpec) => {
+    stopIfAborted(signal, state.ran);
     record.start(spec.id, spec.index, proposalOf(spec));
     hooks.started?.(spec);
     const { result, model } = await executor.run(spec);
+    // A trial cut off by the abort is not a result: its start line stays, and --resume runs it again.
+    stopIfAborted(signal, state.ran);
     keep(record, result, model, state);
     await executor.recorded?.(spec);
     hooks.finished?.(result, true);
@@ -119,6 +124,15 @@ export async function runSweep(
       return { ...state, stopped: `trial ${spec.index} repeats an earlier one; stopping` };
     await runOne(spec);
   }
+}
+
+function stopIfAborted(signal: AbortSignal | undefined, ran: number): void {
+  if (!signal?.aborted) return;
+  if (signal.reason instanceof Error && signal.reason.name !== 'AbortError') throw signal.reason;
+  throw new AbortError(
+    `sweep aborted after ${ran} trial${ran === 1 ? '' : 's'}; those recorded are kept, and resume runs the rest`,
+    { cause: signal.reason },
+  );
 }
 
 /** Records a result; the model goes to disk first when the trial is the new best. */

@@ -17,7 +17,7 @@ import { UsageError, type Io, type Parsed } from '../workflow/parse.js';
 import { trainOptions } from '../workflow/options.js';
 import { prepareData } from '../workflow/prepare.js';
 import { parseTrainSettings } from '../workflow/settings.js';
-import { valuesText } from '../cli/sweep/display.js';
+import { valuesText } from './text.js';
 import { ThreadExecutor } from './pool.js';
 import { FILE_OPTIONS, isFileValue } from './redis-options.js';
 import { shareSets } from './shared-data.js';

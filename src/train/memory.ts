@@ -42,7 +42,7 @@ const STATE_COPIES: Record<OptimizerKind, number> = { gd: 0, momentum: 1, adam: 
 /**
  * Bytes a run needs: W[l], b[l] with dW, db (workspace), optimizer state (momentum v; Adam v and s), a
  * best copy for early stopping, the float64 draw of the initial parameters, the activations of one batch
- * (Z, A, dZ, dA, and D, A·D with dropout) and of one evaluation chunk, the batch X, Y, and the data:
+ * (Z, A, dZ, dA, and with dropout A·D/keepProb and the mask D, a byte an entry) and of one evaluation chunk, the batch X, Y, and the data:
  * the features as held (`dataBytes`: the store in its own dtype, nothing for a streamed file) with the
  * read-ahead ring and the labels — or, without `dataBytes`, normalized copies of the train and dev X.
  * @example estimateTrainingMemory({ dims: [784, 1e9, 10], dtype: 'float32', ... }).largest // => { name: 'W[1]', bytes: 3.1e12 }
@@ -60,14 +60,20 @@ export function estimateTrainingMemory(p: MemoryPlan): MemoryEstimate {
     if (w * size > largest.bytes) largest = { name: `W[${l}]`, bytes: w * size };
   }
   const copies = 2 + STATE_COPIES[p.optimizer] + (p.earlyStop ? 1 : 0);
-  const perExample = units * (4 + (p.dropout ? 2 : 0)) + p.dims[0]! + p.dims[L]!;
+  const perExample = units * (4 + (p.dropout ? 1 : 0)) + p.dims[0]! + p.dims[L]!;
+  const masks = p.dropout ? units * p.batchSize : 0;
   const chunk = Math.min(p.devM ?? 0, p.evalChunk ?? 1024);
   const data =
     p.dataBytes !== undefined
       ? p.dataBytes + (p.streamBytes ?? 0) + (p.labelBytes ?? 0)
       : (p.m + (p.devM ?? 0)) * p.dims[0]! * size;
   const bytes =
-    params * copies * size + params * 8 + perExample * p.batchSize * size + (units + p.dims[0]!) * chunk * size + data;
+    params * copies * size +
+    params * 8 +
+    perExample * p.batchSize * size +
+    masks +
+    (units + p.dims[0]!) * chunk * size +
+    data;
   return { bytes, largest, dtype: p.dtype };
 }
 

@@ -2,10 +2,10 @@ import type { Backend } from '../backend/backend.js';
 import { AbortError, ValueError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
-import { formatPercent } from '../core/text.js';
+import { formatPercent, printable } from '../core/text.js';
 import { ChunkedForward, evaluateNetwork, type Architecture } from '../evaluate/metrics.js';
 import { l2Cost } from '../nn/cost.js';
-import { modelBackward, modelForward } from '../nn/model.js';
+import { DROPOUT_RNGS, modelBackward, modelForward, type DropoutRng } from '../nn/model.js';
 import type { Parameters } from '../nn/params.js';
 import { Optimizer, type OptimizerKind } from '../nn/update.js';
 import { featureSource } from '../data/features.js';
@@ -42,6 +42,12 @@ export interface TrainOptions {
   l2?: number;
   /** Inverted dropout keep probability for the hidden layers (1 = off). */
   keepProb?: number;
+  /**
+   * Dropout masks from 'philox' (default: drawn in the kernels, keyed by the seed, the iteration and the
+   * layer, so a run restarted at iteration i draws the masks it drew there) or 'numpy' (the course's
+   * np.random.rand masks, drawn in order on the calling thread: exact and slow).
+   */
+  dropoutRng?: DropoutRng;
   /** Seeds mini-batch shuffling and dropout masks. */
   seed?: number;
   /** Full batch: record J every N iterations (default 100) and at the last one. Mini-batch: J per epoch. */
@@ -212,6 +218,10 @@ function checkTrainOptions(o: TrainOptions): void {
     throw new ValueError(`learning rate must be a number > 0 but is ${o.learningRate}`);
   for (const k of ['learningRate', 'l2', 'keepProb', 'beta', 'beta1', 'beta2', 'epsilon', 'seed'] as const)
     checkHyperparameter(k, o[k]);
+  if (o.dropoutRng !== undefined && !DROPOUT_RNGS.includes(o.dropoutRng))
+    throw new ValueError(
+      `dropout rng must be ${DROPOUT_RNGS.join(' or ')} but is '${printable(String(o.dropoutRng))}'`,
+    );
   checkHyperparameter('costEvery', o.costEvery);
   checkHyperparameter('evalEvery', o.evalEvery);
   if (o.earlyStop) {
@@ -389,7 +399,9 @@ class TrainingRun {
       alpha: this.arch.alpha,
       workspace: batch.ws,
       keepProb: this.options.keepProb ?? 1,
-      rng: this.dropoutRng,
+      ...(this.options.dropoutRng === 'numpy'
+        ? { rng: this.dropoutRng }
+        : { dropoutKey: { seed: this.options.seed ?? 1, step: this.iteration } }),
     });
     this.caches = caches;
     return AL;

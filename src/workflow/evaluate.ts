@@ -125,7 +125,8 @@ export async function evaluate(
 export async function predict(model: Model | string, rows: Rows): Promise<(string | number)[] | number[][]> {
   try {
     const m = modelOf(model);
-    return m.predict(unlabeledRows(rows).X);
+    // A model trained with impute: 'mean' fills a missing value with its training mean.
+    return m.predict(m.imputer ? applyImputer(unlabeledRows(rows, 'rows', true), m.imputer).X : rows);
   } catch (e) {
     throw inCallersWords(e);
   }

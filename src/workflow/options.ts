@@ -1,4 +1,5 @@
 import { HIDDEN_ACTIVATIONS } from '../nn/activations.js';
+import { DROPOUT_RNGS } from '../nn/model.js';
 import { OPTIMIZER_INFO, OPTIMIZERS } from '../nn/update.js';
 import {
   DEFAULT_EPOCHS,
@@ -126,6 +127,11 @@ export const trainOptions: Options = {
     value: 'P',
     description: 'inverted dropout keep probability for hidden layers (1 = off)',
     default: '1',
+  },
+  'dropout-rng': {
+    type: 'string',
+    value: 'RNG',
+    description: `dropout masks: ${DROPOUT_RNGS[0]} (drawn in the kernels; default) or ${DROPOUT_RNGS[1]} (the course's np.random.rand masks, exact and slow; default with --init course)`,
   },
   seed: {
     type: 'string',

@@ -5,6 +5,7 @@ import { parseSplitOption } from '../data/split.js';
 import { parseErrorRate } from '../evaluate/diagnose.js';
 import { HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, parseActivation, type ActivationKind } from '../nn/activations.js';
 import { parseInit, type InitKind } from '../nn/initializers.js';
+import { DROPOUT_RNGS, type DropoutRng } from '../nn/model.js';
 import { OPTIMIZER_INFO, OPTIMIZERS, type OptimizerKind } from '../nn/update.js';
 import { printable } from '../core/text.js';
 import { parseByteSize } from '../train/memory.js';
@@ -30,6 +31,8 @@ export interface TrainSettings {
   batchSize?: number;
   l2: number;
   keepProb: number;
+  /** --dropout-rng; default 'numpy' with --init course (the course's masks), else 'philox'. */
+  dropoutRng: DropoutRng;
   seed: number;
   dtype: DType;
   normalize: NormalizeKind;
@@ -64,11 +67,13 @@ export function parseTrainSettings(args: Parsed): TrainSettings {
   const epochs = hyperparameterOption(args, 'epochs');
   if (iterations !== undefined && epochs !== undefined) throw new UsageError('give --iterations or --epochs, not both');
   const patience = hyperparameterOption(args, 'patience');
+  const init = parseInitOption(args);
   const s: TrainSettings = {
     optimizer,
     learningRate: hyperparameterOption(args, 'learningRate') ?? OPTIMIZER_INFO[optimizer].learningRate,
     l2: hyperparameterOption(args, 'l2')!,
     keepProb: hyperparameterOption(args, 'keepProb')!,
+    dropoutRng: choiceOption(args, 'dropout-rng', DROPOUT_RNGS) ?? (init === 'course' ? 'numpy' : 'philox'),
     seed: hyperparameterOption(args, 'seed')!,
     dtype: choiceOption(args, 'dtype', ['float32', 'float64'] as const)!,
     normalize: optionValue('--normalize', () => parseNormalize(String(args['normalize']))),
@@ -91,7 +96,7 @@ export function parseTrainSettings(args: Parsed): TrainSettings {
     evalEvery: hyperparameterOption(args, 'evalEvery'),
     output: parseOutput(args),
     dims: parseDims(args),
-    init: parseInitOption(args),
+    init,
     stream: args['stream'] === true ? true : undefined,
     memory:
       args['memory'] !== undefined ? optionValue('--memory', () => parseByteSize(String(args['memory']))) : undefined,

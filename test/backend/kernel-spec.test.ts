@@ -29,12 +29,14 @@ function assemblyExports(): Map<string, { params: [string, string][]; returns: s
 function assemblyType(a: KernelArg, T: 'f32' | 'f64'): string {
   switch (a.kind) {
     case 'matrix':
+    case 'mask':
     case 'indices':
     case 'scratch':
       return 'usize';
     case 'dim':
     case 'count':
     case 'stride':
+    case 'origin':
     case 'code':
       return 'i32';
     case 'flag':
@@ -73,7 +75,9 @@ describe('kernel description: consistency', () => {
       const spec = kernelSpec(name);
       const args = new Map(spec.args.map((a) => [a.name, a]));
       assert.equal(args.size, spec.args.length, 'argument names are distinct');
-      const shapeVars = new Set(spec.args.flatMap((a) => (a.kind === 'matrix' ? a.shape.filter((d) => d !== 1) : [])));
+      const shapeVars = new Set(
+        spec.args.flatMap((a) => (a.kind === 'matrix' || a.kind === 'mask' ? a.shape.filter((d) => d !== 1) : [])),
+      );
       const counts = new Set(spec.args.filter((a) => a.kind === 'count').map((a) => a.name));
       for (const a of spec.args) {
         if (a.kind === 'dim') assert.ok(shapeVars.has(a.name), `dim ${a.name} is some matrix's dimension`);
@@ -81,6 +85,7 @@ describe('kernel description: consistency', () => {
         if (a.kind === 'matrix' && a.transposedBy !== undefined)
           assert.equal(args.get(a.transposedBy)?.kind, 'flag', `${a.name} transposedBy`);
         if (a.kind === 'indices') assert.ok(shapeVars.has(a.length), `${a.name} length`);
+        if (a.kind === 'origin') assert.equal(args.get(a.of)?.kind, 'dim', `origin ${a.name} of a dim argument`);
         if (a.kind === 'scratch' && a.size !== 'per-thread') assert.ok(shapeVars.has(a.size.per), `${a.name} per`);
       }
       if (spec.shapeFrom !== undefined) assert.equal(args.get(spec.shapeFrom)?.kind, 'matrix', 'shapeFrom');

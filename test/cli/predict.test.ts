@@ -93,19 +93,22 @@ async function wholeInMemory(args: Record<string, string>, format: 'csv' | 'json
   if (model.isClassifier) {
     const cls = model.predictClasses(data.X);
     const names = model.classes;
-    const prob = (j: number) => (n === 1 ? AL.data[j]! : AL.data[cls[j]! * m + j]!);
+    const classes = Array.from({ length: Math.max(n, 2) }, (_, c) => (names ? names[c]! : c));
+    // One probability per class: a sigmoid's [1 − a, a], a softmax's column.
+    const probs = (j: number) =>
+      n === 1 ? [1 - AL.data[j]!, AL.data[j]!] : classes.map((_, c) => AL.data[c * m + j]!);
     if (format === 'json') {
       const rows = Array.from(cls, (c, j) => ({
         index: j,
         class: names ? names[c] : c,
         classIndex: c,
-        probability: prob(j),
+        ...Object.fromEntries(probs(j).map((p, k) => [`p_${classes[k]}`, p])),
       }));
       text = JSON.stringify({ predictions: rows }) + '\n';
     } else {
       const csvField = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-      const rows = Array.from(cls, (c, j) => `${j},${csvField(String(names ? names[c] : c))},${prob(j)}`);
-      text = ['index,class,probability', ...rows].join('\n') + '\n';
+      const rows = Array.from(cls, (c, j) => `${j},${csvField(String(names ? names[c] : c))},${probs(j).join(',')}`);
+      text = [['index', 'class', ...classes.map((c) => csvField(`p_${c}`))].join(','), ...rows].join('\n') + '\n';
     }
   } else {
     const row = (j: number) => Array.from({ length: n }, (_, i) => AL.data[i * m + j]!);

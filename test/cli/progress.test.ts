@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { createProgress } from '../../src/cli/progress.js';
 import {
-  createProgress,
   estimateEta,
   formatBarLine,
   formatEta,
   formatEvaluationLine,
   renderBar,
-} from '../../src/cli/progress.js';
+} from '../../src/cli/progress-format.js';
 import { fakeIo } from './fake-io.js';
 
 describe('progress formatting', () => {

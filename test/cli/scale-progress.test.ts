@@ -2,13 +2,8 @@
 // a terminal, in a line now and then between evaluations.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  createProgress,
-  formatBarLine,
-  formatMemory,
-  formatRate,
-  formatThroughputLine,
-} from '../../src/cli/progress.js';
+import { createProgress } from '../../src/cli/progress.js';
+import { formatBarLine, formatMemory, formatRate, formatThroughputLine } from '../../src/cli/progress-format.js';
 import { fakeIo } from './fake-io.js';
 
 describe('throughput in progress', () => {

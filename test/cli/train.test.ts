@@ -72,7 +72,7 @@ describe('lnn train / eval / predict', { concurrency: false }, () => {
     const p = await lnnInProcess(['predict', '--model', model, '--x', f('x.npy')]);
     assert.equal(p.code, 0, p.stderr);
     const lines = p.stdout.trim().split('\n');
-    assert.equal(lines[0], 'index,class,probability');
+    assert.equal(lines[0], 'index,class,p_0,p_1', 'one probability column per class');
     assert.equal(lines.length, 201);
     const pj = await lnnInProcess(['predict', '--model', model, '--x', f('x.npy'), '--json']);
     assert.equal(JSON.parse(pj.stdout).predictions.length, 200);
@@ -192,10 +192,47 @@ describe('lnn train / eval / predict', { concurrency: false }, () => {
     assert.deepEqual(JSON.parse(n.stdout).sizes, { train: 200 });
   });
 
+  test('--keep-prob: masks from philox by default, numpy with --init course or --dropout-rng numpy', async () => {
+    const run = async (...extra: string[]) => {
+      const r = await lnnInProcess([
+        'train',
+        '--x',
+        f('x.npy'),
+        '--y',
+        f('y.npy'),
+        '--iterations',
+        '20',
+        '--json',
+        '--quiet',
+        ...extra,
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout) as { hyperparameters: { dropoutRng?: string }; costs: { cost: number }[] };
+      return { rng: out.hyperparameters.dropoutRng, costs: out.costs.map((c) => c.cost) };
+    };
+    const philox = await run('--keep-prob', '0.8');
+    assert.equal(philox.rng, 'philox');
+    assert.equal((await run('--keep-prob', '0.8', '--init', 'course')).rng, 'numpy');
+    assert.equal((await run('--keep-prob', '0.8', '--init', 'course', '--dropout-rng', 'philox')).rng, 'philox');
+    const numpy = await run('--keep-prob', '0.8', '--dropout-rng', 'numpy');
+    assert.equal(numpy.rng, 'numpy');
+    assert.notDeepEqual(numpy.costs, philox.costs);
+    assert.deepEqual((await run('--keep-prob', '0.8')).costs, philox.costs, 'repeatable');
+    assert.equal((await run()).rng, undefined, 'no dropout, no generator in the record');
+  });
+
   test('bad input: one line naming the file, position or rule, non-zero exit, nothing written', async () => {
     const model = f('never.json');
     const cases: [string[], RegExp][] = [
       [['--x', f('x.npy'), '--y', f('y.npy'), '--bogus'], /^lnn train: Unknown option '--bogus' \(lnn train --help\)$/],
+      [
+        ['--x', f('x.npy'), '--y', f('y.npy'), '--epoch', '5'],
+        /^lnn train: Unknown option '--epoch' \(did you mean --epochs\?\) \(lnn train --help\)$/,
+      ],
+      [
+        ['--x', f('x.npy'), '--y', f('y.npy'), '--learning-rate', '0.1'],
+        /Unknown option '--learning-rate' \(did you mean --lr\?\)/,
+      ],
       [['--x', f('x.npy'), '--y', f('y.npy'), '--lr', 'fast'], /^lnn train: --lr must be a number > 0 but is 'fast'/],
       [
         ['--x', f('x.npy'), '--y', f('y.npy'), '--dims', '4,5,1'],
@@ -226,7 +263,19 @@ describe('lnn train / eval / predict', { concurrency: false }, () => {
       ],
       [
         ['--x', f('x.npy'), '--y', f('y.npy'), '--keep-prob', '0'],
-        /--keep-prob must be a number in \(0, 1\] but is '0'/,
+        /^lnn train: --keep-prob must be a number in \(0, 1\] but is '0' \(lnn train --help\)$/,
+      ],
+      [
+        ['--x', f('x.npy'), '--y', f('y.npy'), '--keep-prob', '1.5'],
+        /^lnn train: --keep-prob must be a number in \(0, 1\] but is '1\.5' \(lnn train --help\)$/,
+      ],
+      [
+        ['--x', f('x.npy'), '--y', f('y.npy'), '--keep-prob', 'NaN'],
+        /^lnn train: --keep-prob must be a number in \(0, 1\] but is 'NaN' \(lnn train --help\)$/,
+      ],
+      [
+        ['--x', f('x.npy'), '--y', f('y.npy'), '--keep-prob', '0.8', '--dropout-rng', 'mt19937'],
+        /^lnn train: --dropout-rng must be one of philox, numpy but is 'mt19937' \(lnn train --help\)$/,
       ],
       [
         ['--x', f('x.npy'), '--y', f('y.npy'), '--init', f('nope.json')],

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertNever } from '../../src/core/assert.js';
 import { fsReason } from '../../src/core/errors.js';
-import { formatPercent, printable } from '../../src/core/text.js';
+import { closest, formatPercent, printable } from '../../src/core/text.js';
 
 test('formatPercent: 1 decimal, 2 below 1%, or as asked; non-finite values in words', () => {
   assert.equal(formatPercent(0.032), '3.2%');
@@ -30,4 +30,15 @@ test('fsReason: one wording for each errno, the message otherwise', () => {
 
 test('assertNever fails loudly on a value outside a closed set', () => {
   assert.throws(() => assertNever('gelu' as never, 'activation'), { message: "unhandled activation 'gelu'" });
+});
+
+test('closest: the name a typo most likely meant, or nothing', () => {
+  const flags = ['epochs', 'hidden', 'lr', 'batch-size', 'keep-prob', 'iterations'];
+  assert.equal(closest('epoch', flags), 'epochs');
+  assert.equal(closest('hiden', flags), 'hidden');
+  assert.equal(closest('batchsize', flags), 'batch-size');
+  assert.equal(closest('lrate', flags), 'lr', 'a name that starts with a candidate');
+  assert.equal(closest('iteratoins', flags), 'iterations', 'two letters swapped is one edit');
+  assert.equal(closest('zzz', flags), undefined);
+  assert.equal(closest('ep', flags), undefined, 'too short to guess');
 });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ReferenceBackend } from '../../src/backend/reference.js';
-import { fromArray } from '../../src/core/matrix.js';
+import { fromArray, type Matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
 import { computeCost } from '../../src/nn/cost.js';
 import { initializeParametersDeep } from '../../src/nn/initializers.js';
@@ -14,6 +14,7 @@ import { linearActivationBackward, linearActivationForward } from '../../src/nn/
 import { modelBackward, modelForward } from '../../src/nn/model.js';
 import { updateParameters } from '../../src/nn/update.js';
 import { assertClose, flat, randn } from '../helpers/util.js';
+import { allBackends } from '../backend/backends.js';
 
 const backend = new ReferenceBackend();
 
@@ -110,3 +111,33 @@ test('modelBackward: the fused dZ[L] = A[L] - Y equals the course route through 
   for (const k of ['dW1', 'db1', 'dW2', 'db2', 'dW3', 'db3', 'dA0', 'dA1', 'dA2'])
     assertClose(fused[k]!.data, viaDA[k]!.data, 1e-12, 1e-15, k);
 });
+
+// C2W1 "Regularization", forward_propagation_with_dropout_test_case: parameters drawn with
+// np.random.seed(1) and randn, then np.random.seed(1) again and D[l] = np.random.rand(...) < 0.7 per
+// hidden layer. The notebook prints A3 = [[0.36974721 0.00305176 0.04565099 0.49683389 0.36974721]];
+// the masks and the full-precision A3 below are numpy's (1.24) for the same steps.
+for (const { label, backend: be } of await allBackends())
+  test(`the course-exact masks (rng): forward_propagation_with_dropout's A3 and numpy's D1, D2, ${label}`, () => {
+    const rng = new Rng(1);
+    const X = randn(rng, 3, 5);
+    const p: Record<string, Matrix> = {};
+    for (const [name, r, c] of [
+      ['W1', 2, 3],
+      ['b1', 2, 1],
+      ['W2', 3, 2],
+      ['b2', 3, 1],
+      ['W3', 1, 3],
+      ['b3', 1, 1],
+    ] as const)
+      p[name] = randn(rng, r, c);
+    const { AL, caches } = modelForward(X, p, { backend: be, keepProb: 0.7, rng: new Rng(1) });
+    assert.deepEqual([...caches[0]!.D!.data], [1, 0, 1, 1, 1, 1, 1, 1, 1, 1], 'D1');
+    assert.deepEqual([...caches[1]!.D!.data], [1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0], 'D2');
+    // numpy divides A·D by keep_prob, lnn multiplies by 1/keep_prob: equal to the last bits.
+    assertClose(
+      AL.data,
+      [0.36974720617815354, 0.00305175813464977, 0.0456509933734419, 0.4968338925883705, 0.36974720617815354],
+      1e-13,
+    );
+    assertClose(AL.data, [0.36974721, 0.00305176, 0.04565099, 0.49683389, 0.36974721], 0, 5e-9);
+  });

@@ -1,5 +1,5 @@
 // Every gradient against two-sided finite differences in float64, for every hidden activation and
-// every output with its loss, with and without L2.
+// every output with its loss, with and without L2, and through a fixed dropout mask on every backend.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ReferenceBackend } from '../../src/backend/reference.js';
@@ -9,6 +9,7 @@ import type { ActivationKind } from '../../src/nn/activations.js';
 import { gradientCheck } from '../../src/nn/gradcheck.js';
 import { initializeParametersDeep } from '../../src/nn/initializers.js';
 import { randn } from '../helpers/util.js';
+import { allBackends } from '../backend/backends.js';
 
 const backend = new ReferenceBackend();
 const hidden: ActivationKind[] = ['relu', 'leaky-relu', 'tanh', 'sigmoid', 'linear', 'softmax'];
@@ -131,4 +132,29 @@ test('a softmax over one unit is refused, not passed vacuously; progress is repo
     onProgress: (k) => seen.push(k),
   });
   assert.deepEqual(seen, [0, 1, 2, 3, 4]);
+});
+
+// Dropout: every forward pass of the check draws the masks of one key, so J(θ ± ε) and backprop see the
+// same units dropped, and the gradient through the kept units (scaled by 1/keepProb) must match.
+for (const { label, backend: be } of await allBackends())
+  test(`gradient check with a fixed dropout mask (keepProb 0.6), ${label}`, () => {
+    for (const g of ['relu', 'leaky-relu', 'tanh', 'sigmoid'] as const) {
+      const { params, X, Y } = problem('sigmoid', 13);
+      const dropout = { keepProb: 0.6, seed: 9, step: 4 };
+      const r = gradientCheck(params, X, Y, { activations: [g, g, 'sigmoid'], alpha: 0.05, backend: be, dropout });
+      assert.ok(r.relativeDifference < 1e-7, `${g}: relative difference ${r.relativeDifference}`);
+    }
+  });
+
+test('gradient check with dropout notices a backward pass that forgets the 1/keepProb scale', () => {
+  class Unscaled extends ReferenceBackend {
+    override dropoutBackward(...args: Parameters<ReferenceBackend['dropoutBackward']>): void {
+      super.dropoutBackward(...args);
+      for (let i = 0; i < args[5].size; i++) args[5].data[i]! *= args[7];
+    }
+  }
+  const { params, X, Y } = problem('sigmoid', 13);
+  const dropout = { keepProb: 0.6, seed: 9 };
+  const r = gradientCheck(params, X, Y, { activations: ['relu', 'relu', 'sigmoid'], backend: new Unscaled(), dropout });
+  assert.ok(r.relativeDifference > 1e-2, `relative difference ${r.relativeDifference}`);
 });

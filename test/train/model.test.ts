@@ -74,11 +74,17 @@ test('momentum and Adam steps follow their formulas', () => {
 });
 
 test('inverted dropout keeps about keepProb of the units and scales them by 1/keepProb', () => {
-  const D = zeros(100, 100, 'float64');
+  const D = backend.zerosMask(100, 100);
   backend.dropoutMask(D, 0.8, new Rng(3));
   const kept = Array.from(D.data).filter((v) => v !== 0);
   assert.ok(Math.abs(kept.length / D.size - 0.8) < 0.02, `kept ${kept.length}`);
-  assert.ok(kept.every((v) => v === 1 / 0.8));
+  assert.ok(kept.every((v) => v === 1));
+  const Z = fromArray([Array.from({ length: 100 }, (_, j) => j + 1)], 'float64');
+  const A = zeros(1, 100, 'float64'),
+    dropped = zeros(1, 100, 'float64'),
+    D1 = backend.zerosMask(1, 100);
+  backend.dropoutForward('linear', Z, A, D1, dropped, 0, 0.8, { seed: 1, step: 0, layer: 1 });
+  for (let j = 0; j < 100; j++) assert.equal(dropped.data[j], D1.data[j] ? (j + 1) * (1 / 0.8) : 0);
 });
 
 function irisXY() {

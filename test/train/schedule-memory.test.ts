@@ -82,6 +82,17 @@ test('the memory a run needs, from the sizes alone', () => {
     earlyStop: false,
   });
   assert.equal(adam.bytes - e.bytes, 2 * 13 * 8);
+  // Dropout keeps A·D/keepProb per unit (a value) and the mask D (a byte).
+  const dropout = estimateTrainingMemory({
+    dims: [2, 3, 1],
+    dtype: 'float64',
+    batchSize: 10,
+    m: 10,
+    optimizer: 'gd',
+    dropout: true,
+    earlyStop: false,
+  });
+  assert.equal(dropout.bytes - e.bytes, 4 * 10 * (8 + 1));
   const huge = estimateTrainingMemory({
     dims: [784, 1e9, 10],
     dtype: 'float32',

@@ -26,8 +26,10 @@ export interface NativeAddon {
   createKernels(threads: number, isa: string): NativeKernels;
   /** A zeroed typed array of `count` values, its data 64-byte aligned. */
   alloc(count: number, f64: boolean): FloatArray;
+  /** A zeroed Uint8Array of `count` bytes (a dropout mask), its data 64-byte aligned. */
+  allocMask(count: number): Uint8Array;
   /** Frees the array's memory by detaching its buffer. */
-  release(array: FloatArray): void;
+  release(array: FloatArray | Uint8Array): void;
 }
 
 export type AddonLoad = { addon: NativeAddon; path: string } | { reason: string };

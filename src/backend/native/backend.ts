@@ -1,5 +1,5 @@
 import type { DType, Matrix } from '../../core/matrix.js';
-import { Matrix as MatrixClass } from '../../core/matrix.js';
+import { Mask, Matrix as MatrixClass } from '../../core/matrix.js';
 import { SpecBackend } from '../spec-backend.js';
 import type { Args, KernelPlan } from '../kernel-plan.js';
 import { checkShapes, kernelPlan, numericArg } from '../kernel-plan.js';
@@ -18,6 +18,20 @@ export class NativeMatrix extends MatrixClass {
     rows: number,
     cols: number,
     data: Float32Array | Float64Array,
+    readonly owner: NativeAddon,
+  ) {
+    super(rows, cols, data);
+  }
+}
+
+/** A dropout mask whose bytes the addon allocated; freed eagerly, like a NativeMatrix. */
+export class NativeMask extends Mask {
+  freed = false;
+
+  constructor(
+    rows: number,
+    cols: number,
+    data: Uint8Array,
     readonly owner: NativeAddon,
   ) {
     super(rows, cols, data);
@@ -71,8 +85,12 @@ export class NativeBackend extends SpecBackend {
     return new NativeMatrix(rows, cols, this.addon.alloc(rows * cols, dtype === 'float64'), this.addon);
   }
 
-  free(M: Matrix): void {
-    if (M instanceof NativeMatrix && M.owner === this.addon && !M.freed) {
+  zerosMask(rows: number, cols: number): Mask {
+    return new NativeMask(rows, cols, this.addon.allocMask(rows * cols), this.addon);
+  }
+
+  free(M: Matrix | Mask): void {
+    if ((M instanceof NativeMatrix || M instanceof NativeMask) && M.owner === this.addon && !M.freed) {
       M.freed = true;
       this.addon.release(M.data);
     }
@@ -87,7 +105,7 @@ export class NativeBackend extends SpecBackend {
     for (let j = 0; j < passed.length; j++) {
       const i = passed[j]!,
         a = plan.spec.args[i]!;
-      if (a.kind === 'matrix') values[j] = (args[a.name] as Matrix).data;
+      if (a.kind === 'matrix' || a.kind === 'mask') values[j] = (args[a.name] as Matrix | Mask).data;
       else if (a.kind === 'indices') values[j] = args[a.name];
       else values[j] = numericArg(plan, i, args, dims);
     }

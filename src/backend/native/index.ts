@@ -2,7 +2,7 @@ import { coreCount, env } from '../wasm/platform.js';
 import { loadAddon } from './addon.js';
 import { NativeBackend } from './backend.js';
 
-export { NativeBackend, NativeMatrix } from './backend.js';
+export { NativeBackend, NativeMask, NativeMatrix } from './backend.js';
 
 export interface NativeBackendOptions {
   /**

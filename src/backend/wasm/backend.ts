@@ -1,4 +1,4 @@
-import type { DType, FloatArray, Matrix } from '../../core/matrix.js';
+import type { DType, FloatArray, Mask, Matrix } from '../../core/matrix.js';
 import { SpecBackend } from '../spec-backend.js';
 import type { Args, KernelPlan } from '../kernel-plan.js';
 import {
@@ -16,7 +16,7 @@ import type { KernelArgs, KernelName, KernelResult, SplitKernelName } from '../k
 import { KERNEL_NAMES } from '../kernel-spec.js';
 import type { Chunking, ThreadPool } from '../threads/pool.js';
 import type { KernelFn } from '../threads/worker.js';
-import { WasmHeap, WasmMatrix } from './heap.js';
+import { WasmHeap, WasmMask, WasmMatrix } from './heap.js';
 import type { KernelExports } from './kernels.js';
 
 /** When and how a split kernel is cut across threads (kernel-spec.ts says along what). */
@@ -39,6 +39,11 @@ function nr(dtype: DType): number {
 
 /** Elementwise and row-wise kernels split from this many entries (W3's activations and weights). */
 const ELEMENTWISE: Threading = { minWork: 1 << 18, granule: () => 1, chunksPerThread: () => 1, minPerThread: 2 };
+/**
+ * dropoutForward draws a 32-bit Philox word per entry (ten rounds of multiplications per four words),
+ * some 8 times an elementwise pass: it splits from 8 times fewer entries.
+ */
+const DRAWING: Threading = { ...ELEMENTWISE, minWork: 1 << 15 };
 
 /** A new split in kernel-spec.ts fails to compile here until it says how it is cut. */
 const THREADING = {
@@ -55,6 +60,8 @@ const THREADING = {
   addBias: ELEMENTWISE,
   activationForward: ELEMENTWISE,
   activationBackward: ELEMENTWISE,
+  dropoutForward: DRAWING,
+  dropoutBackward: ELEMENTWISE,
   sumColumns: ELEMENTWISE,
   axpby: ELEMENTWISE,
   momentumStep: ELEMENTWISE,
@@ -65,7 +72,7 @@ function bytesOf(dtype: DType): number {
   return dtype === 'float64' ? 8 : 4;
 }
 
-type Buffer = FloatArray | Int32Array;
+type Buffer = FloatArray | Int32Array | Uint8Array;
 
 /**
  * The WebAssembly SIMD backend: AssemblyScript kernels (assembly/) over one linear memory, shared
@@ -106,8 +113,14 @@ export class WasmBackend extends SpecBackend {
     return new WasmMatrix(rows, cols, dtype, ptr, this.heap);
   }
 
-  free(M: Matrix): void {
-    if (M instanceof WasmMatrix && M.heap === this.heap && !M.freed) {
+  zerosMask(rows: number, cols: number): Mask {
+    const ptr = this.heap.alloc(rows * cols);
+    new Uint8Array(this.heap.buffer, ptr, rows * cols).fill(0);
+    return new WasmMask(rows, cols, ptr, this.heap);
+  }
+
+  free(M: Matrix | Mask): void {
+    if ((M instanceof WasmMatrix || M instanceof WasmMask) && M.heap === this.heap && !M.freed) {
       M.freed = true;
       this.heap.forget(M);
       this.heap.release(M.ptr, M.bytes);
@@ -153,7 +166,8 @@ export class WasmBackend extends SpecBackend {
     const a = plan.spec.args[i]!;
     switch (a.kind) {
       case 'matrix':
-        return this.pointer(args[a.name] as Matrix, a.access !== 'read');
+      case 'mask':
+        return this.pointer(args[a.name] as Matrix | Mask, a.access !== 'read');
       case 'indices':
         return this.pointer(args[a.name] as Int32Array, true);
       case 'scratch': {
@@ -176,8 +190,9 @@ export class WasmBackend extends SpecBackend {
     const size = Math.ceil(tiles / Math.min(tiles, this.threads * t.chunksPerThread(extent))) * g;
     const S = bytesOf(dtype);
     const offsets: [number, number][] = [];
-    splitStrides(plan, d, args).forEach((elements, i) => {
-      if (elements !== 0) offsets.push([i, elements * S]);
+    // Pointers advance by bytes (a mask's are bytes already); an origin by units.
+    splitStrides(plan, d, args).forEach((units, i) => {
+      if (units !== 0) offsets.push([i, plan.spec.args[i]!.kind === 'matrix' ? units * S : units]);
     });
     const scratchArg = plan.spec.args.findIndex((a) => a.kind === 'scratch' && a.size === 'per-thread');
     return { dim: extent, size, extentArg: extentArg(plan, d), scratchArg, offsets };
@@ -193,11 +208,11 @@ export class WasmBackend extends SpecBackend {
   }
 
   /**
-   * The pointer of a buffer: a matrix's own when it lives in this backend's memory, else a copy's
-   * (copied back after the call when `write`).
+   * The pointer of a buffer: a matrix's or mask's own when it lives in this backend's memory, else a
+   * copy's (copied back after the call when `write`).
    */
-  private pointer(M: Matrix | Int32Array, write: boolean): number {
-    if (M instanceof WasmMatrix && M.heap === this.heap) {
+  private pointer(M: Matrix | Mask | Int32Array, write: boolean): number {
+    if ((M instanceof WasmMatrix || M instanceof WasmMask) && M.heap === this.heap) {
       if (M.freed) throw new Error(`wasm backend: a ${M.toString()} was used after free`);
       return M.ptr;
     }
@@ -218,6 +233,7 @@ export class WasmBackend extends SpecBackend {
   /** A view of the kernels' memory at ptr with the element type and length of `like`. */
   private view(like: Buffer, ptr: number): Buffer {
     if (like instanceof Int32Array) return new Int32Array(this.heap.buffer, ptr, like.length);
+    if (like instanceof Uint8Array) return this.heap.bytes(ptr, like.length);
     return this.heap.view(like instanceof Float64Array ? 'float64' : 'float32', ptr, like.length);
   }
 

@@ -1,5 +1,11 @@
 import type { DType, FloatArray } from '../../core/matrix.js';
-import { Matrix } from '../../core/matrix.js';
+import { Mask, Matrix } from '../../core/matrix.js';
+
+/** A matrix or mask whose `data` view the heap re-derives when the memory grows. */
+interface Tracked {
+  readonly ref: WeakRef<Tracked>;
+  rebind(): void;
+}
 
 const PAGE = 65536;
 const ALIGN = 64;
@@ -14,8 +20,8 @@ export class WasmHeap {
   buffer: ArrayBuffer | SharedArrayBuffer;
   private top: number;
   private readonly freeLists = new Map<number, number[]>();
-  /** Matrices whose `data` views must follow the buffer when the memory grows (weakly held). */
-  private readonly views = new Set<WeakRef<WasmMatrix>>();
+  /** Matrices and masks whose `data` views must follow the buffer when the memory grows (weakly held). */
+  private readonly views = new Set<WeakRef<Tracked>>();
 
   constructor(
     readonly memory: WebAssembly.Memory,
@@ -41,11 +47,11 @@ export class WasmHeap {
   }
 
   /** Keeps M.data over the current buffer from now on, until `forget(M)`. */
-  track(M: WasmMatrix): void {
+  track(M: Tracked): void {
     this.views.add(M.ref);
   }
 
-  forget(M: WasmMatrix): void {
+  forget(M: Tracked): void {
     this.views.delete(M.ref);
   }
 
@@ -77,6 +83,11 @@ export class WasmHeap {
       ? new Float64Array(this.buffer, ptr, length)
       : new Float32Array(this.buffer, ptr, length);
   }
+
+  /** A byte view of `length` bytes at ptr. */
+  bytes(ptr: number, length: number): Uint8Array {
+    return new Uint8Array(this.buffer, ptr, length);
+  }
 }
 
 function roundUp(n: number, a: number): number {
@@ -93,7 +104,7 @@ function roundUp(n: number, a: number): number {
 export class WasmMatrix extends Matrix {
   freed = false;
   /** How the heap refers to this matrix without keeping it alive. */
-  readonly ref: WeakRef<WasmMatrix> = new WeakRef(this);
+  readonly ref: WeakRef<Tracked> = new WeakRef(this);
 
   constructor(
     rows: number,
@@ -113,5 +124,29 @@ export class WasmMatrix extends Matrix {
 
   get bytes(): number {
     return this.size * (this.dtype === 'float64' ? 8 : 4);
+  }
+}
+
+/** A dropout mask whose bytes live in the kernels' memory at byte offset `ptr` (as WasmMatrix). */
+export class WasmMask extends Mask {
+  freed = false;
+  readonly ref: WeakRef<Tracked> = new WeakRef(this);
+
+  constructor(
+    rows: number,
+    cols: number,
+    readonly ptr: number,
+    readonly heap: WasmHeap,
+  ) {
+    super(rows, cols, heap.bytes(ptr, rows * cols));
+    heap.track(this);
+  }
+
+  rebind(): void {
+    (this as { data: Uint8Array }).data = this.heap.bytes(this.ptr, this.size);
+  }
+
+  get bytes(): number {
+    return this.size;
   }
 }

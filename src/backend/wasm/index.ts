@@ -8,7 +8,7 @@ import { compileKernels } from './kernels.js';
 import { coreCount, env, sharedMemoryAvailable } from './platform.js';
 
 export { WasmBackend } from './backend.js';
-export { WasmMatrix } from './heap.js';
+export { WasmMask, WasmMatrix } from './heap.js';
 
 export interface WasmBackendOptions {
   /**

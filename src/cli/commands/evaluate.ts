@@ -1,15 +1,12 @@
-import { DataError } from '../../core/errors.js';
 import { formatPercent } from '../../core/text.js';
-import { alignClasses, outputUnits, type Dataset, type OutputKind } from '../../data/dataset.js';
-import { leanTargets } from '../../data/targets.js';
+import type { Dataset } from '../../data/dataset.js';
 import { streamWhenLarge } from '../../workflow/prepare.js';
 import { loadModel } from '../../io/modelIO.js';
-import { applyImputer } from '../../data/impute.js';
 import type { Model } from '../../train/model.js';
 import { type Command } from '../command.js';
 import { choiceOption, UsageError, type Io, type Options, type Parsed } from '../../workflow/parse.js';
+import { evaluateFitted, fitToModel } from '../../workflow/evaluate.js';
 import { chooseSubset, subsetOption, SUBSETS } from '../../workflow/held-back.js';
-import { alignFeatures } from '../../data/align.js';
 import { loadDataset, probeFeatures } from '../../data/load.js';
 import { loadDatasetKeepingMissing } from '../../data/register.js';
 import { backendOption, chooseBackend, dataOptions, dataSpec } from '../../workflow/inputs.js';
@@ -69,44 +66,35 @@ export async function modelAndData(args: Parsed, io: Io, unlabeled = false): Pro
   // Only a model trained with --impute mean can fill a missing value (from its training means).
   const missingAdvice = `fill it in; only a model trained with --impute mean fills missing values (with its training means), and ${owner} was trained without it`;
   const loaded = model.imputer ? await loadDatasetKeepingMissing(spec) : await loadDataset({ ...spec, missingAdvice });
-  const { data: aligned, note } = alignFeatures(loaded, model.featureNames, model.arch.dims[0]!, owner);
-  if (note) io.err(`note: ${note}\n`);
-  const data = model.imputer ? applyImputer(aligned, model.imputer) : aligned;
-  return { model, data: alignClasses(data, model.classes, owner) };
+  return { model, data: fitToModel(model, loaded, owner, (note) => io.err(`note: ${note}\n`)) };
 }
 
 async function runEval(args: Parsed, io: Io): Promise<number> {
   const asked = choiceOption(args, 'subset', SUBSETS);
   const loaded = await modelAndData(args, io);
   const { model } = loaded;
-  const { data, subset } = chooseSubset(model, loaded.data, asked, `the model ${args['model']}`, io);
-  const output = model.output as OutputKind;
-  if (model.isClassifier && !data.classes)
-    throw new DataError(`${data.source}: the model classifies but the labels are continuous values`);
-  const n = outputUnits({ ...data, classes: model.classes ?? data.classes }, output);
-  if (n !== model.arch.dims[model.depth])
-    throw new DataError(
-      `${data.source}: the labels need ${n} output units but the model has n[L] = ${model.arch.dims[model.depth]}`,
-    );
-  const Y = leanTargets({ ...data, classes: model.classes ?? data.classes }, output);
-  const e = model.evaluate(data.X, Y);
-  if (args['json']) {
-    io.out(
-      JSON.stringify({
-        m: e.m,
-        cost: e.cost,
-        error: e.error,
-        ...(e.accuracy !== undefined ? { accuracy: e.accuracy, correct: e.correct } : {}),
-        model: args['model'],
-        data: data.source,
-        subset,
-      }) + '\n',
-    );
-  } else if (e.accuracy !== undefined) {
-    io.out(
-      `accuracy ${formatPercent(e.accuracy, 2)} (${e.correct}/${e.m}), error ${formatPercent(e.error, 2)}, cost ${e.cost.toPrecision(6)}\n`,
-    );
-  } else io.out(`cost (mean squared error / 2) ${e.cost.toPrecision(6)} on ${e.m} examples\n`);
-  model.dispose();
-  return 0;
+  try {
+    const { data, subset } = chooseSubset(model, loaded.data, asked, `the model ${args['model']}`, io);
+    const e = evaluateFitted(model, data);
+    if (args['json'])
+      io.out(
+        JSON.stringify({
+          m: e.m,
+          cost: e.cost,
+          error: e.error,
+          ...(e.accuracy !== undefined ? { accuracy: e.accuracy, correct: e.correct } : {}),
+          model: args['model'],
+          data: data.source,
+          subset,
+        }) + '\n',
+      );
+    else if (e.accuracy !== undefined)
+      io.out(
+        `accuracy ${formatPercent(e.accuracy, 2)} (${e.correct}/${e.m}), error ${formatPercent(e.error, 2)}, cost ${e.cost.toPrecision(6)}\n`,
+      );
+    else io.out(`cost (mean squared error / 2) ${e.cost.toPrecision(6)} on ${e.m} examples\n`);
+    return 0;
+  } finally {
+    model.dispose();
+  }
 }

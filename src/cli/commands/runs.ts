@@ -1,14 +1,14 @@
 import { statSync } from 'node:fs';
-import { DataError } from '../../core/errors.js';
 import { printable } from '../../core/text.js';
-import { readSweep, type SweepContents } from '../../sweep/record.js';
+import { findTrial, readSweep, type SweepContents } from '../../sweep/record.js';
 import { describeAxis } from '../../sweep/space.js';
-import { bestTrial, rankTrials, type TrialResult } from '../../sweep/trial.js';
+import { bestTrial, rankTrials } from '../../sweep/trial.js';
 import { formatCommand } from '../../report/html.js';
 import { type Command } from '../command.js';
 import { UsageError, type Io } from '../../workflow/parse.js';
 import { verdictLabel } from '../../evaluate/diagnose.js';
-import { errorText, rankedTable, trialJson, valuesText } from '../sweep/display.js';
+import { rankedTable, trialJson } from '../sweep/display.js';
+import { errorText, valuesText } from '../../sweep/text.js';
 
 export const runsCommand: Command = {
   name: 'runs',
@@ -72,24 +72,6 @@ function listTrials(s: SweepContents, io: Io, json: boolean): void {
   for (const h of s.halfDone)
     lines.push(`trial ${h.index} (${h.id.slice(0, 8)}) ${valuesText(h.values)}: started, not finished`);
   io.out(lines.join('\n') + '\n');
-}
-
-/** A trial by its number or the start of its id (at least 4 hex digits). */
-function findTrial(s: SweepContents, which: string): TrialResult {
-  const byIndex = /^\d+$/.test(which) ? s.trials.find((t) => t.index === Number(which)) : undefined;
-  if (byIndex) return byIndex;
-  const matches = which.length >= 4 ? s.trials.filter((t) => t.id.startsWith(which.toLowerCase())) : [];
-  if (matches.length === 1) return matches[0]!;
-  if (matches.length > 1)
-    throw new UsageError(
-      `trial '${printable(which)}' matches ${matches.length} trials in ${s.dir}; give more of the id`,
-    );
-  const half = s.halfDone.find((h) => String(h.index) === which || h.id.startsWith(which));
-  if (half) throw new DataError(`${s.dir}: trial ${half.index} started but has not finished`, s.dir);
-  throw new DataError(
-    `${s.dir}: no finished trial '${printable(which)}' (trials ${s.trials.map((t) => t.index).join(', ') || 'none'}); give its number or the start of its id`,
-    s.dir,
-  );
 }
 
 function showTrial(s: SweepContents, which: string, io: Io, json: boolean): void {

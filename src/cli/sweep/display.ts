@@ -3,23 +3,14 @@
  * ranked table, and the JSON document. `lnn runs` shows a record with the same table.
  */
 import { formatPercent, printable } from '../../core/text.js';
+import { errorText, valuesText } from '../../sweep/text.js';
 import { verdictLabel } from '../../evaluate/diagnose.js';
 import type { SweepIdentity } from '../../sweep/record.js';
 import type { TrialValues } from '../../sweep/space.js';
 import { nearBest, rankTrials, type TrialResult, type TrialSummary } from '../../sweep/trial.js';
-import { formatEta } from '../progress.js';
+import { formatEta } from '../progress-format.js';
 
-/** `--lr 0.1 --hidden 16,8` (or 'baseline' for a trial with no values of its own). */
-export function valuesText(values: TrialValues): string {
-  const parts = Object.entries(values).map(([k, v]) => `--${printable(k)} ${printable(String(v))}`);
-  return parts.length ? parts.join(' ') : '(the shared options)';
-}
-
-/** An error as the record's kind of problem reads it: a percentage, or a cost for regression. */
-export function errorText(v: number | undefined, classification: boolean): string {
-  if (v === undefined) return '—';
-  return classification ? formatPercent(v, 2) : v.toPrecision(4);
-}
+export { errorText, valuesText };
 
 /** The keys whose values differ between trials (the ones worth a column), in the order first seen. */
 function variedKeys(trials: readonly TrialSummary[]): string[] {

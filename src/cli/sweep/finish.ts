@@ -1,0 +1,65 @@
+/**
+ * The end of `lnn sweep`: the ranked table or the JSON document, the best trial, its model written to
+ * --save-best and, with --evaluate-test, the best model on the test set once.
+ */
+import type { OutputPlan } from '../../io/outputs.js';
+import { bestOf } from '../../sweep/finish.js';
+import type { SweepJob } from '../../sweep/run.js';
+import { errorText, valuesText } from '../../sweep/text.js';
+import type { Io } from '../../workflow/parse.js';
+import { setFigures } from '../../workflow/summary.js';
+import { commitWithSignals, usesStdout } from '../outputs.js';
+import { rankedTable, trialJson } from './display.js';
+
+export interface FinishOptions {
+  json: boolean;
+  saveBest: string | undefined;
+  evaluateTest: boolean;
+  seconds: number;
+}
+
+/** Prints the result of a sweep and writes its outputs; returns the exit code (1 when no trial finished). */
+export async function finishSweep(job: SweepJob, plan: OutputPlan, io: Io, o: FinishOptions): Promise<number> {
+  const { record, outcome, prepared, backend } = job;
+  const wantModel = o.saveBest !== undefined;
+  const { ranked, best, modelText, test } = bestOf(record, prepared, backend, {
+    model: wantModel,
+    test: o.evaluateTest,
+  });
+  if (best && wantModel) await commitWithSignals(plan, { '--save-best': modelText }, io.out);
+  const results = usesStdout(plan) ? io.err : io.out;
+  const classification = record.identity.data.classes !== undefined;
+  if (o.json) {
+    const entries = ranked.map((t, i) => trialJson(t, i + 1));
+    const doc = {
+      sweep: record.identity.id,
+      dir: record.dir,
+      strategy: record.identity.strategy,
+      trials: entries,
+      best: best ? entries[ranked.indexOf(best)] : null,
+      ran: outcome.ran,
+      stopped: outcome.stopped,
+      seconds: o.seconds,
+      ...(test ? { test: setFigures('test', test) } : {}),
+      ...(best && wantModel ? { model: o.saveBest } : {}),
+    };
+    results(JSON.stringify(doc) + '\n');
+    return best ? 0 : 1;
+  }
+  const lines = [rankedTable(ranked, classification).trimEnd(), ''];
+  if (best)
+    lines.push(
+      `best: trial ${best.index} (${best.id.slice(0, 8)}) ${valuesText(best.values)}: dev ${errorText(best.devError, classification)}, train ${errorText(best.trainError, classification)}`,
+    );
+  else lines.push('no trial finished: every one failed (see the table)');
+  if (test)
+    lines.push(
+      `test (the best trial, once): error ${errorText(test.error, classification)}${test.accuracy !== undefined ? `, accuracy ${errorText(test.accuracy, true)}` : ''}`,
+    );
+  lines.push(
+    `${outcome.stopped}; ${outcome.ran} trial${outcome.ran === 1 ? '' : 's'} trained now, ${ranked.length} in ${record.dir}`,
+  );
+  if (best && wantModel) lines.push(`saved the best model to ${o.saveBest}`);
+  results(lines.join('\n') + '\n');
+  return best ? 0 : 1;
+}
