@@ -106,6 +106,12 @@ export { trainParameters, type TrainOptions as TrainerOptions, type TrainResult 
 export { modelToJSON, modelFromJSON, type ModelFile } from './train/modelFile.js';
 export type { RunRecord, TrainingHistory, CostPoint, EvalPoint } from './train/record.js';
 export { evaluateNetwork, type Evaluation, type Architecture } from './evaluate/metrics.js';
-export { diagnose, parseErrorRate, type Diagnosis, type DiagnoseInput } from './evaluate/diagnose.js';
+export {
+  diagnose,
+  errorStandardError,
+  parseErrorRate,
+  type Diagnosis,
+  type DiagnoseInput,
+} from './evaluate/diagnose.js';
 // pictures
 export * from './report/index.js';

@@ -21,7 +21,9 @@ export { saveModel, loadModel } from './io/modelIO.js';
 export { writeFileAtomic, readJsonFile } from './io/files.js';
 // the workflow: lnn train, eval and predict as async functions
 export { train, type TrainOptions, type TrainOutput, type EpochLogs } from './workflow/train.js';
-export { evaluate, predict } from './workflow/evaluate.js';
+export { evaluate, predict, type EvaluateOptions } from './workflow/evaluate.js';
+export { SUBSETS, type Subset } from './workflow/held-back.js';
+export type { SplitRecord } from './data/split-record.js';
 export { sweep, type SweepOptions, type SweepOutput, type SpaceValues } from './sweep/sweep.js';
 export { runWorker, type WorkerOptions } from './sweep/worker.js';
 export { readSweep, type SweepContents } from './sweep/record.js';

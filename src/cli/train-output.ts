@@ -3,6 +3,7 @@
  * summary or the --json document after it, and the advice after a divergence.
  */
 import { formatPercent } from '../core/text.js';
+import { errorStandardError } from '../evaluate/diagnose.js';
 import type { Evaluation } from '../evaluate/metrics.js';
 import type { Io } from '../workflow/parse.js';
 import type { PreparedData } from '../workflow/prepare.js';
@@ -38,10 +39,10 @@ export function trainJson(o: TrainOutcome, prepared: PreparedData, seconds: numb
   );
 }
 
-/** accuracy 95.50% (1910/2000), or the cost for regression. */
+/** accuracy 95.50% (1910/2000, standard error 0.46%), or the cost for regression. */
 function describeSet(e: Evaluation): string {
   return e.accuracy !== undefined
-    ? `accuracy ${formatPercent(e.accuracy, 2)} (${e.correct}/${e.m})`
+    ? `accuracy ${formatPercent(e.accuracy, 2)} (${e.correct}/${e.m}, standard error ${formatPercent(errorStandardError(e.error, e.m), 2)})`
     : `cost ${e.cost.toPrecision(6)}`;
 }
 

@@ -1,4 +1,5 @@
 import { ValueError } from '../core/errors.js';
+import { hashArrays } from '../core/hash.js';
 import { Rng } from '../core/rng.js';
 import { takeExamples, type Dataset } from './dataset.js';
 
@@ -27,6 +28,10 @@ export interface SplitResult {
   sizes: { train: number; dev: number; test: number };
   /** The rule that chose the sizes, in words, e.g. 'auto: dev and test each min(20% of m, 10,000) → 60/20/20'. */
   rule: string;
+  /** The examples of each set, by their position in `d` (0-based), in the set's order. */
+  indices: { train: Int32Array; dev: Int32Array; test: Int32Array };
+  /** 16 hex digits of `indices` (train, dev, test): the same split made again has the same order. */
+  order: string;
 }
 
 /** Cap on dev and test under the 'auto' rule. */
@@ -167,19 +172,29 @@ export function trainDevTestSplit(d: Dataset, opts: SplitOptions = {}): SplitRes
     return out;
   };
 
+  const indices = { train: shuffled(trainIdx), dev: shuffled(devIdx), test: shuffled(testIdx) };
+  return {
+    train: takeExamples(d, indices.train, `${d.source} (train)`),
+    dev: takeExamples(d, indices.dev, `${d.source} (dev)`),
+    test: takeExamples(d, indices.test, `${d.source} (test)`),
+    sizes,
+    rule: `${ruleText(ratios, sizes, m)}${stratify ? ', stratified by class' : ''}`,
+    indices,
+    order: hashArrays([indices.train, indices.dev, indices.test]),
+  };
+}
+
+/** The rule that chose the sizes, in words: 'auto: dev and test each min(20% of m, 10,000) → 60/20/20'. */
+function ruleText(
+  ratios: 'auto' | [number, number, number],
+  sizes: { train: number; dev: number; test: number },
+  m: number,
+): string {
   const pct = (n: number) => (m === 0 ? '0' : String(+((100 * n) / m).toFixed(1)));
   const shares = `${pct(sizes.train)}/${pct(sizes.dev)}/${pct(sizes.test)}`;
-  const rule =
-    ratios === 'auto'
-      ? `auto: dev and test each min(20% of m, 10,000) → ${shares}`
-      : `ratios ${ratios.map((r) => +(100 * r).toFixed(4)).join('/')}: dev and test each floor(share × m) → ${shares}`;
-  return {
-    train: takeExamples(d, shuffled(trainIdx), `${d.source} (train)`),
-    dev: takeExamples(d, shuffled(devIdx), `${d.source} (dev)`),
-    test: takeExamples(d, shuffled(testIdx), `${d.source} (test)`),
-    sizes,
-    rule: `${rule}${stratify ? ', stratified by class' : ''}`,
-  };
+  return ratios === 'auto'
+    ? `auto: dev and test each min(20% of m, 10,000) → ${shares}`
+    : `ratios ${ratios.map((r) => +(100 * r).toFixed(4)).join('/')}: dev and test each floor(share × m) → ${shares}`;
 }
 
 /** The examples of each class (stratified), or all examples as one group, in example order. */

@@ -12,6 +12,13 @@ export interface DiagnoseInput {
   biasThreshold?: number;
   /** Variance at or above this is high variance (default 0.02). */
   varianceThreshold?: number;
+  /**
+   * The examples each error was measured on (give both): a difference then counts as high only when the
+   * sizes resolve it too (at least 2 standard errors). Without them the noise is unknown and the
+   * thresholds alone decide, as before.
+   */
+  trainSize?: number;
+  devSize?: number;
   /** What the run already used, so the advice names the next step rather than the current one. */
   tried?: { optimizer?: string; l2?: number; keepProb?: number };
 }
@@ -32,13 +39,41 @@ export interface Diagnosis {
   verdict: string;
   /** What to try next, most promising first. */
   advice: string[];
+  /** With the set sizes (DiagnoseInput.trainSize, devSize): the examples each error was measured on. */
+  trainSize?: number;
+  devSize?: number;
+  /** The standard error of each error rate (errorStandardError), and of avoidable bias and variance. */
+  trainSE?: number;
+  devSE?: number;
+  biasSE?: number;
+  varianceSE?: number;
+  /** At or above its threshold but under 2 standard errors: the sets are too small to tell it from noise. */
+  biasWithinNoise?: boolean;
+  varianceWithinNoise?: boolean;
+}
+
+/** How many standard errors a difference must reach before the diagnosis calls it high. */
+export const RESOLVING_SE = 2;
+
+/**
+ * The standard error of an error rate measured on m examples: √(p̃(1 − p̃)/(m + 4)) with
+ * p̃ = (errors + 2)/(m + 4) (Agresti–Coull: near √(p(1 − p)/m) for large m, and never 0, for 0 errors
+ * out of 30 do not mean an error rate of 0).
+ * @example errorStandardError(2 / 30, 30) // => 0.0499 (one example of 30 is 3.3%)
+ */
+export function errorStandardError(error: number, m: number): number {
+  const p = (error * m + 2) / (m + 4);
+  return Math.sqrt((p * (1 - p)) / (m + 4));
 }
 
 /** A diagnosis in a table cell: 'high bias', 'high variance', 'high bias + variance', 'neither'; '—' without one. */
-export function verdictLabel(d: Pick<Diagnosis, 'highBias' | 'highVariance'> | undefined): string {
+export function verdictLabel(
+  d: Pick<Diagnosis, 'highBias' | 'highVariance' | 'biasWithinNoise' | 'varianceWithinNoise'> | undefined,
+): string {
   if (!d) return '—';
   if (d.highBias && d.highVariance) return 'high bias + variance';
-  return d.highBias ? 'high bias' : d.highVariance ? 'high variance' : 'neither';
+  if (d.highBias || d.highVariance) return d.highBias ? 'high bias' : 'high variance';
+  return d.biasWithinNoise || d.varianceWithinNoise ? 'within noise' : 'neither';
 }
 
 /** What to try for high bias, most promising first, given what the run already used. */
@@ -68,13 +103,13 @@ function varianceAdvice(tried: DiagnoseInput['tried'] = {}): string[] {
   ];
 }
 
-/**
- * The course's bias/variance reading (Course 2, Week 1): avoidable bias = train − human,
- * variance = dev − train; each is high at or above its threshold.
- * @example diagnose({ trainError: 0.01, devError: 0.11 }) // => highVariance: true, highBias: false
- */
-export function diagnose(input: DiagnoseInput): Diagnosis {
-  const { trainError, devError } = input;
+/** The advice when a difference above its threshold is within noise: measure better before changing anything. */
+const NOISE_ADVICE =
+  'Measure more precisely before acting on it: a larger dev set (and training set), or cross-validation (the mean dev error over several train/dev splits of the same examples), so that a difference this small can be told from chance.';
+
+/** The inputs as numbers, checked: each error a fraction, each threshold in (0, 1], the sizes whole and together. */
+function checkInput(input: DiagnoseInput): { humanError: number; biasThreshold: number; varianceThreshold: number } {
+  const { trainError, devError, trainSize, devSize } = input;
   const humanError = input.humanError ?? 0;
   const biasThreshold = input.biasThreshold ?? 0.02;
   const varianceThreshold = input.varianceThreshold ?? 0.02;
@@ -83,13 +118,38 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
       throw new ValueError(`diagnose: ${name} must be a fraction in [0, 1] but is ${v}`);
   for (const [name, v] of Object.entries({ biasThreshold, varianceThreshold }))
     if (!Number.isFinite(v) || v <= 0 || v > 1) throw new ValueError(`diagnose: ${name} must be in (0, 1] but is ${v}`);
-  // Round away binary noise (0.11 - 0.01 = 0.09999999999999999) so thresholds compare as written.
-  const clean = (x: number) => Math.round(x * 1e12) / 1e12;
-  const avoidableBias = clean(trainError - humanError);
-  const variance = clean(devError - trainError);
-  const highBias = avoidableBias >= biasThreshold;
-  const highVariance = variance >= varianceThreshold;
-  const pct = (x: number) => formatPercent(x);
+  for (const [name, v] of Object.entries({ trainSize, devSize }))
+    if (v !== undefined && (!Number.isInteger(v) || v < 1))
+      throw new ValueError(`diagnose: ${name} must be an integer ≥ 1 (examples) but is ${v}`);
+  if ((trainSize === undefined) !== (devSize === undefined))
+    throw new ValueError(
+      `diagnose: trainSize and devSize go together (the noise of variance = dev − train comes from both sets) but only ${trainSize === undefined ? 'devSize' : 'trainSize'} is given`,
+    );
+  return { humanError, biasThreshold, varianceThreshold };
+}
+
+type Noise = Required<Pick<Diagnosis, 'trainSize' | 'devSize' | 'trainSE' | 'devSE' | 'biasSE' | 'varianceSE'>>;
+
+/** The standard errors the set sizes give: of each error, of avoidable bias (train's) and of variance (both). */
+function noiseOf(input: DiagnoseInput): Noise | undefined {
+  const { trainSize, devSize } = input;
+  if (trainSize === undefined || devSize === undefined) return undefined;
+  const trainSE = errorStandardError(input.trainError, trainSize);
+  const devSE = errorStandardError(input.devError, devSize);
+  // Human-level error is taken as given: the noise of avoidable bias is the train error's.
+  return { trainSize, devSize, trainSE, devSE, biasSE: trainSE, varianceSE: Math.hypot(trainSE, devSE) };
+}
+
+const pct = (x: number) => formatPercent(x);
+
+/** 'within noise for m = 30 dev examples: variance 3.3% reaches its 2% threshold but not 2 standard errors (2 × 5.0%)'. */
+function noiseSentence(name: string, value: number, threshold: number, se: number, sizes: string): string {
+  return `${name} ${pct(value)} reaches its ${pct(threshold)} threshold but is within noise for ${sizes}: under ${RESOLVING_SE} standard errors (${RESOLVING_SE} × ${pct(se)} = ${pct(RESOLVING_SE * se)}).`;
+}
+
+/** The verdict: the course's reading, then what the noise leaves open. */
+function verdictOf(d: Omit<Diagnosis, 'verdict' | 'advice'>): string {
+  const { avoidableBias, variance, highBias, highVariance } = d;
   let verdict: string;
   if (highBias && highVariance)
     verdict = `High bias and high variance: avoidable bias ${pct(avoidableBias)} and variance ${pct(variance)} are both at or above the thresholds.`;
@@ -97,35 +157,76 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
     verdict = `High bias: the network underfits the training set (avoidable bias ${pct(avoidableBias)}, variance ${pct(variance)}).`;
   else if (highVariance)
     verdict = `High variance: the network overfits (variance ${pct(variance)}, avoidable bias ${pct(avoidableBias)}).`;
-  else
+  else if (d.biasWithinNoise || d.varianceWithinNoise) {
+    const [m, set] = d.varianceWithinNoise ? [d.devSize!, 'dev'] : [d.trainSize!, 'training'];
+    verdict = `Within noise for m = ${m} ${set} examples (one example is ${pct(1 / m)}): neither high bias nor high variance can be told from chance (avoidable bias ${pct(avoidableBias)}, variance ${pct(variance)}).`;
+  } else
     verdict = `Neither high bias nor high variance (avoidable bias ${pct(avoidableBias)}, variance ${pct(variance)}).`;
+  if (d.biasWithinNoise)
+    verdict += ` ${noiseSentence('Avoidable bias', avoidableBias, d.biasThreshold, d.biasSE!, `m = ${d.trainSize} training examples`)}`;
+  if (d.varianceWithinNoise)
+    verdict += ` ${noiseSentence('Variance', variance, d.varianceThreshold, d.varianceSE!, `m = ${d.trainSize} training and ${d.devSize} dev examples`)}`;
   if (avoidableBias < 0) verdict += ' Training error is below human-level error: check the human-level estimate.';
   if (variance < 0)
     verdict +=
       ' Dev error is below training error: check that dev and train come from the same distribution and that dev is large enough.';
+  return verdict;
+}
+
+/** What to try next, most promising first. */
+function adviceOf(d: Omit<Diagnosis, 'verdict' | 'advice'>, tried: DiagnoseInput['tried']): string[] {
   const advice: string[] = [];
   // Fix bias first: variance remedies do not help a network that cannot fit its training set.
-  if (highBias) advice.push(...biasAdvice(input.tried));
-  if (highVariance) advice.push(...varianceAdvice(input.tried));
-  if (!highBias && !highVariance)
+  if (d.highBias) advice.push(...biasAdvice(tried));
+  if (d.highVariance) advice.push(...varianceAdvice(tried));
+  const noisy = d.biasWithinNoise || d.varianceWithinNoise;
+  if (noisy) advice.push(NOISE_ADVICE);
+  if (!d.highBias && !d.highVariance) {
+    const first = noisy ? 'Until then, the larger of the two is the better guess' : 'Both are small; to go further';
     advice.push(
-      avoidableBias >= variance
-        ? 'Both are small; to go further, reduce avoidable bias first (bigger network, train longer).'
-        : 'Both are small; to go further, reduce variance first (more data, regularization).',
+      d.avoidableBias >= d.variance
+        ? `${first}: reduce avoidable bias first (bigger network, train longer).`
+        : `${first}: reduce variance first (more data, regularization).`,
     );
-  return {
+  }
+  return advice;
+}
+
+/**
+ * The course's bias/variance reading (Course 2, Week 1): avoidable bias = train − human,
+ * variance = dev − train; each is high at or above its threshold and, when the set sizes are given,
+ * at or above 2 standard errors (what sets of that size can resolve): 2 errors out of 90 training
+ * examples (2.2%) is not high bias, for one example is 1.1% and one more or less is chance.
+ * @example diagnose({ trainError: 0.01, devError: 0.11 }) // => highVariance: true, highBias: false
+ * @example diagnose({ trainError: 0, devError: 2 / 30, trainSize: 90, devSize: 30 }) // => varianceWithinNoise: true, verdict 'Within noise for m = 30 dev examples ...'
+ */
+export function diagnose(input: DiagnoseInput): Diagnosis {
+  const { trainError, devError } = input;
+  const { humanError, biasThreshold, varianceThreshold } = checkInput(input);
+  // Round away binary noise (0.11 - 0.01 = 0.09999999999999999) so thresholds compare as written.
+  const clean = (x: number) => Math.round(x * 1e12) / 1e12;
+  const avoidableBias = clean(trainError - humanError);
+  const variance = clean(devError - trainError);
+  const noise = noiseOf(input);
+  const biasOver = avoidableBias >= biasThreshold;
+  const varianceOver = variance >= varianceThreshold;
+  const biasResolved = !noise || avoidableBias >= clean(RESOLVING_SE * noise.biasSE);
+  const varianceResolved = !noise || variance >= clean(RESOLVING_SE * noise.varianceSE);
+  const d: Omit<Diagnosis, 'verdict' | 'advice'> = {
     trainError,
     devError,
     humanError,
     avoidableBias,
     variance,
-    highBias,
-    highVariance,
+    highBias: biasOver && biasResolved,
+    highVariance: varianceOver && varianceResolved,
     biasThreshold,
     varianceThreshold,
-    verdict,
-    advice,
+    ...(noise
+      ? { ...noise, biasWithinNoise: biasOver && !biasResolved, varianceWithinNoise: varianceOver && !varianceResolved }
+      : {}),
   };
+  return { ...d, verdict: verdictOf(d), advice: adviceOf(d, input.tried) };
 }
 
 /** Reads an error as the user writes it: a fraction (`0.11`) or a percentage (`11%`). */

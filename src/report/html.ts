@@ -49,7 +49,9 @@ function diagnosisOf(run: RunRecord): { d: Diagnosis; computed: boolean } | unde
   const { trainError, devError } = run.result;
   if (!isClassification(run) || trainError === undefined || devError === undefined) return undefined;
   try {
-    return { d: diagnose({ trainError, devError }), computed: true };
+    const { train, dev } = run.data;
+    const sizes = dev !== undefined && train > 0 && dev > 0 ? { trainSize: train, devSize: dev } : {};
+    return { d: diagnose({ trainError, devError, ...sizes }), computed: true };
   } catch {
     return undefined;
   }
@@ -113,7 +115,9 @@ function summary(run: RunRecord, diverged: { iteration: number; cost: number } |
             ? 'high bias'
             : d.d.highVariance
               ? 'high variance'
-              : 'neither',
+              : d.d.biasWithinNoise || d.d.varianceWithinNoise
+                ? 'within noise'
+                : 'neither',
         d.d.highBias || d.d.highVariance,
         true,
       ),
@@ -197,6 +201,20 @@ function charts(run: RunRecord): string {
   return `<h2>Curves</h2><section class="charts">${figures.join('\n')}</section>`;
 }
 
+/** '± 2.1% (m = 90)': the standard error of an error measured on m examples; '' when unknown. */
+function seNote(se: number | undefined, m: number | undefined): string {
+  return se === undefined
+    ? ''
+    : `<span class="muted">± ${escapeHtml(formatPercent(se))}${m ? ` (m = ${m})` : ''}</span>`;
+}
+
+/** The badge of avoidable bias or variance (high, within noise, ok), its threshold and what the sizes resolve. */
+function spanCell(high: boolean, noisy: boolean | undefined, threshold: number, se: number | undefined): string {
+  const [cls, label] = high ? ['high', 'high'] : noisy ? ['noise', 'within noise'] : ['ok', 'ok'];
+  const resolve = se === undefined ? '' : `, resolved at ≥ 2 standard errors = ${formatPercent(2 * se)}`;
+  return `<span class="badge ${cls}">${label}</span> <span class="muted">threshold ${escapeHtml(formatPercent(threshold))}${escapeHtml(resolve)}</span>`;
+}
+
 function diagnosisSection(run: RunRecord): string {
   const found = diagnosisOf(run);
   if (!found) {
@@ -210,20 +228,19 @@ function diagnosisSection(run: RunRecord): string {
     return `<h2>Bias and variance</h2><section id="diagnosis"><p class="muted">${escapeHtml(why)}</p></section>`;
   }
   const { d, computed } = found;
-  const badge = (high: boolean) => `<span class="badge ${high ? 'high' : 'ok'}">${high ? 'high' : 'ok'}</span>`;
   const rows = [
     ['Human-level error (≈ Bayes)', formatPercent(d.humanError), ''],
-    ['Train error', formatPercent(d.trainError), ''],
-    ['Dev error', formatPercent(d.devError), ''],
+    ['Train error', formatPercent(d.trainError), seNote(d.trainSE, d.trainSize)],
+    ['Dev error', formatPercent(d.devError), seNote(d.devSE, d.devSize)],
     [
       'Avoidable bias = train − human',
       formatPercent(d.avoidableBias),
-      `${badge(d.highBias)} <span class="muted">threshold ${escapeHtml(formatPercent(d.biasThreshold))}</span>`,
+      spanCell(d.highBias, d.biasWithinNoise, d.biasThreshold, d.biasSE),
     ],
     [
       'Variance = dev − train',
       formatPercent(d.variance),
-      `${badge(d.highVariance)} <span class="muted">threshold ${escapeHtml(formatPercent(d.varianceThreshold))}</span>`,
+      spanCell(d.highVariance, d.varianceWithinNoise, d.varianceThreshold, d.varianceSE),
     ],
   ];
   const tableHtml = `<table class="wide"><tbody>${rows.map(([k, v, extra]) => `<tr><th scope="row">${escapeHtml(k!)}</th><td class="num">${escapeHtml(v!)}</td><td class="nowrap">${extra}</td></tr>`).join('')}</tbody></table>`;
@@ -231,7 +248,7 @@ function diagnosisSection(run: RunRecord): string {
     ? '<p class="banner" id="diagnosis-diverged">This run diverged, so these errors are those of broken parameters: make training converge (a smaller <code>--lr</code>) before reading bias and variance.</p>'
     : '';
   const note = computed
-    ? '<p class="muted">Computed by the report from the final train and dev errors, with human-level error 0% and the default thresholds (2%).</p>'
+    ? '<p class="muted">Computed by the report from the final train and dev errors and the set sizes, with human-level error 0% and the default thresholds (2%).</p>'
     : '';
   return `<h2>Bias and variance</h2>
 <section class="diagnosis" id="diagnosis">

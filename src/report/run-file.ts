@@ -7,6 +7,8 @@ import { parseJsonText } from '../core/json.js';
 import { DataError } from '../core/errors.js';
 import { printable } from '../core/text.js';
 import type { Diagnosis } from '../evaluate/diagnose.js';
+import { splitRecordCheck, type SplitRecord } from '../data/split-record.js';
+import { SchemaError } from '../core/schema.js';
 import { verifyModelChecksum } from '../train/modelFile.js';
 import type { CostPoint, EvalPoint, RunRecord } from '../train/record.js';
 
@@ -29,6 +31,17 @@ class Checker {
   fail(path: Path, rule: string, value: unknown): never {
     const where = `${this.prefix}${path}`.replace(/\.$/, '') || 'the document';
     throw new DataError(`${this.file}: ${where} must be ${rule} but is ${shown(value)}`, this.file);
+  }
+
+  /** The split a run trained on (data.split), by its own schema; its rule broken is this file's message. */
+  split(v: unknown): SplitRecord {
+    const path = `${this.prefix}data.split`;
+    try {
+      return splitRecordCheck(v, path);
+    } catch (e) {
+      if (e instanceof SchemaError) throw new DataError(`${this.file}: ${e.message}`, this.file);
+      throw e;
+    }
   }
 
   object(v: unknown, path: Path): Record<string, unknown> {
@@ -91,7 +104,39 @@ function checkDiagnosis(k: Checker, v: unknown): Diagnosis {
     varianceThreshold: k.number(o['varianceThreshold'] ?? 0.02, 'diagnosis.varianceThreshold'),
     verdict: k.string(o['verdict'] ?? '', 'diagnosis.verdict'),
     advice: k.array(o['advice'] ?? [], 'diagnosis.advice').map((a, i) => k.string(a, `diagnosis.advice[${i}]`)),
+    ...checkNoise(k, o),
   };
+}
+
+/** What a diagnosis says of its noise (with the set sizes); absent in records of older runs. */
+function checkNoise(k: Checker, o: Record<string, unknown>): Partial<Diagnosis> {
+  const out: Partial<Diagnosis> = {};
+  for (const f of ['trainSize', 'devSize', 'trainSE', 'devSE', 'biasSE', 'varianceSE'] as const) {
+    const v = k.optNumber(o[f], `diagnosis.${f}`);
+    if (v !== undefined) out[f] = v;
+  }
+  for (const f of ['biasWithinNoise', 'varianceWithinNoise'] as const)
+    if (o[f] !== undefined) out[f] = k.boolean(o[f], `diagnosis.${f}`);
+  return out;
+}
+
+/** A run record's `data`: the source, the sizes, the classes and the split. */
+function checkData(k: Checker, data: Record<string, unknown>): RunRecord['data'] {
+  const out: RunRecord['data'] = {
+    source: k.optString(data['source'], 'data.source') ?? '',
+    nx: k.number(data['nx'], 'data.nx'),
+    train: k.number(data['train'], 'data.train'),
+  };
+  if (data['classes'] !== undefined)
+    out.classes = k.array(data['classes'], 'data.classes').map((c, i) => k.string(c, `data.classes[${i}]`));
+  for (const f of ['dev', 'test'] as const) {
+    const v = k.optNumber(data[f], `data.${f}`);
+    if (v !== undefined) out[f] = v;
+  }
+  const splitRule = k.optString(data['splitRule'], 'data.splitRule');
+  if (splitRule !== undefined) out.splitRule = splitRule;
+  if (data['split'] !== undefined) out.split = k.split(data['split']);
+  return out;
 }
 
 /**
@@ -105,10 +150,6 @@ export function checkRunRecord(value: unknown, file: string, prefix = ''): RunRe
   if (o['format'] !== 'lnn-run') k.fail('format', "'lnn-run'", o['format']);
   if (o['version'] !== 1) k.fail('version', '1 (the run record version this lnn reads)', o['version']);
   const data = k.object(o['data'], 'data');
-  const classes =
-    data['classes'] === undefined
-      ? undefined
-      : k.array(data['classes'], 'data.classes').map((c, i) => k.string(c, `data.classes[${i}]`));
   const history = k.object(o['history'], 'history');
   const costs: CostPoint[] = k.array(history['costs'], 'history.costs').map((p, i) => {
     const q = k.object(p, `history.costs[${i}]`);
@@ -150,21 +191,10 @@ export function checkRunRecord(value: unknown, file: string, prefix = ''): RunRe
     version: 1,
     createdAt: k.optString(o['createdAt'], 'createdAt') ?? '',
     hyperparameters: o['hyperparameters'] === undefined ? {} : k.object(o['hyperparameters'], 'hyperparameters'),
-    data: {
-      source: k.optString(data['source'], 'data.source') ?? '',
-      nx: k.number(data['nx'], 'data.nx'),
-      train: k.number(data['train'], 'data.train'),
-    },
+    data: checkData(k, data),
     history: { costs, evals },
     result: res,
   };
-  if (classes) run.data.classes = classes;
-  for (const f of ['dev', 'test'] as const) {
-    const v = k.optNumber(data[f], `data.${f}`);
-    if (v !== undefined) run.data[f] = v;
-  }
-  const splitRule = k.optString(data['splitRule'], 'data.splitRule');
-  if (splitRule !== undefined) run.data.splitRule = splitRule;
   if (o['command'] !== undefined)
     run.command = k.array(o['command'], 'command').map((a, i) => k.string(a, `command[${i}]`));
   if (o['diagnosis'] !== undefined && o['diagnosis'] !== null) run.diagnosis = checkDiagnosis(k, o['diagnosis']);

@@ -67,6 +67,7 @@ svg.chart .span.negative { fill-opacity: 0.35; }
 svg.chart .bar-label { fill: var(--fg); font-size: 13px; }
 svg.chart .span-label { fill: var(--fg); font-size: 12px; }
 svg.chart .span-label.high { fill: var(--bad); font-weight: 600; }
+svg.chart .noise { stroke: var(--fg); stroke-width: 1.5; fill: none; }
 .tooltip { position: absolute; pointer-events: none; background: var(--bg); color: var(--fg); border: 1px solid var(--line);
   border-radius: 6px; padding: 6px 8px; font-size: 12px; line-height: 1.4; box-shadow: 0 2px 8px rgba(0,0,0,0.15);
   font-variant-numeric: tabular-nums; white-space: nowrap; z-index: 2; }
@@ -77,7 +78,7 @@ svg.chart .span-label.high { fill: var(--bad); font-weight: 600; }
 @media (max-width: 820px) { .diagnosis, .tables { grid-template-columns: 1fr; } .charts { grid-template-columns: 1fr; } }
 .verdict { font-size: 1.05rem; font-weight: 600; margin: 0 0 8px; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 0.8rem; font-weight: 600; border: 1px solid currentColor; }
-.badge.high { color: var(--bad); } .badge.ok { color: var(--ok); }
+.badge.high { color: var(--bad); } .badge.ok { color: var(--ok); } .badge.noise { color: var(--muted); }
 ol.advice { margin: 8px 0 0; padding-left: 22px; } ol.advice li { margin: 3px 0; }
 .tables { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 20px; align-items: start; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }

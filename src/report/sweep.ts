@@ -6,14 +6,14 @@
 import { verdictLabel } from '../evaluate/diagnose.js';
 import type { SweepIdentity } from '../sweep/record.js';
 import type { TrialValues } from '../sweep/space.js';
-import { rankTrials, type TrialResult } from '../sweep/trial.js';
+import { nearBest, rankTrials, type TrialResult } from '../sweep/trial.js';
 import type { Series } from './chart.js';
 import { escapeHtml, formatDuration, formatNumber, formatPercent } from './format.js';
 import { chartFigure, percentTick, renderPage } from './page.js';
 import { scatterChart } from './sweep-chart.js';
 
 export interface SweepReportInput {
-  identity: Pick<SweepIdentity, 'id' | 'strategy' | 'space' | 'data'>;
+  identity: Pick<SweepIdentity, 'id' | 'strategy' | 'space' | 'data' | 'test'>;
   trials: TrialResult[];
   /** Trials that started and did not finish. */
   halfDone: number;
@@ -54,6 +54,7 @@ export function renderSweepReport(sweep: SweepReportInput, opts: SweepReportOpti
   const fmt = (v: number | undefined) =>
     v === undefined ? '—' : classification ? formatPercent(v, 2) : formatNumber(v, 4);
   const ranked = rankTrials(trials);
+  const { near, best } = nearBest(ranked);
   const keys = varied(ranked);
   const title = opts.title ?? `Sweep ${identity.id.slice(0, 8)}: ${identity.strategy}`;
   const adaptive = ranked.some((t) => t.reason);
@@ -63,14 +64,21 @@ export function renderSweepReport(sweep: SweepReportInput, opts: SweepReportOpti
         String(i + 1),
         `${t.index}`,
         t.status,
-        fmt(t.devError),
+        `${fmt(t.devError)}${near.has(t) ? ' ≈' : ''}`,
         fmt(t.trainError),
         verdictLabel(t.diagnosis),
         formatDuration(t.seconds),
         ...keys.map((k) => t.values[k as keyof TrialValues] ?? ''),
         ...(adaptive ? [t.reason ?? ''] : []),
       ];
-      const cls = i === 0 && t.status === 'ok' ? ' class="best"' : t.status !== 'ok' ? ' class="muted"' : '';
+      const cls =
+        i === 0 && t.status === 'ok'
+          ? ' class="best"'
+          : near.has(t)
+            ? ' class="near-best"'
+            : t.status !== 'ok'
+              ? ' class="muted"'
+              : '';
       return `<tr${cls} data-id="${escapeHtml(t.id)}">${cells.map((x, c) => `<td${c < 7 ? ' class="num"' : ''}>${escapeHtml(x)}</td>`).join('')}</tr>`;
     })
     .join('');
@@ -86,11 +94,29 @@ export function renderSweepReport(sweep: SweepReportInput, opts: SweepReportOpti
     ...(adaptive ? ['why'] : []),
   ];
   const table = `<table class="compare" id="trials"><thead><tr>${head.map((h, c) => `<th${c < 7 ? ' class="num"' : ''}>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>`;
-  const body = `<header><h1>${escapeHtml(title)}</h1><p class="sub">${escapeHtml(summaryLine(sweep))}</p></header>
-<h2>Trials, best first</h2>${trials.length ? table : '<p class="muted">No trial has finished yet.</p>'}
+  const body = `<header><h1>${escapeHtml(title)}</h1><p class="sub">${escapeHtml(summaryLine(sweep))}</p>${testLine(identity.test, classification)}</header>
+<h2>Trials, best first</h2>${trials.length ? table + nearNote(near.size, best, fmt) : '<p class="muted">No trial has finished yet.</p>'}
 <h2>Dev error against each hyperparameter</h2>${scatters(ranked, keys, classification, fmt)}
 <h2>Curves of the best trials</h2><section class="charts">${curves(ranked.filter((t) => t.run).slice(0, opts.curves ?? 5), classification)}</section>`;
   return renderPage(title, body, opts.generatedAt === undefined ? new Date().toISOString() : opts.generatedAt);
+}
+
+/** The held-back test figure `lnn sweep --evaluate-test` kept, when there is one. */
+function testLine(test: SweepReportInput['identity']['test'], classification: boolean): string {
+  if (!test) return '';
+  const figure =
+    classification && test.accuracy !== undefined
+      ? `accuracy ${formatPercent(test.accuracy, 2)}, error ${formatPercent(test.error, 2)}`
+      : `cost ${formatNumber(test.cost, 4)}`;
+  const text = `Test (held back, measured once with --evaluate-test on the model of trial ${test.index}): ${figure} on ${test.m} examples, ${test.at}`;
+  return `<p class="sub" id="test-figure">${escapeHtml(text)}</p>`;
+}
+
+/** Under the table: what ≈ marks, when any trial is within one standard error of the best. */
+function nearNote(count: number, best: ReturnType<typeof nearBest>['best'], fmt: (v: number) => string): string {
+  if (count === 0 || !best) return '';
+  const text = `≈ within one standard error of the best (${fmt(best.devError)} ± ${fmt(best.se)} on ${best.devSize} dev examples): this dev set does not tell ${count === 1 ? 'it' : 'them'} from the best.`;
+  return `<p class="muted" id="near-best">${escapeHtml(text)}</p>`;
 }
 
 function summaryLine(s: SweepReportInput): string {

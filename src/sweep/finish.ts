@@ -1,6 +1,7 @@
 /**
  * What a finished sweep yields: the best trial, its model (checked whole before anything copies or
- * uses it) and, with --evaluate-test, that model on the test set, once.
+ * uses it) and, with --evaluate-test, that model on the test set, once (kept in sweep.json and in the
+ * model's record).
  */
 import { readFileSync } from 'node:fs';
 import type { Backend } from '../backend/backend.js';
@@ -45,7 +46,9 @@ export function bestOf(
   const model = modelFromJSON(parseJsonText(modelText, file), file, backend);
   try {
     const test = ask.test ? testOf(model, prepared) : undefined;
-    return { ranked, best, modelText, ...(ask.keepModel ? { model } : {}), ...(test ? { test } : {}) };
+    // The figure survives: in sweep.json and in the best model's record (and so in --save-best's copy).
+    const kept = test ? record.keepTest(best, test, modelText) : modelText;
+    return { ranked, best, modelText: kept, ...(ask.keepModel ? { model } : {}), ...(test ? { test } : {}) };
   } finally {
     if (!ask.keepModel) model.dispose();
   }

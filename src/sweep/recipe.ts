@@ -1,12 +1,15 @@
 /**
  * The `recipe` strategy: the course's basic recipe for machine learning as a search. Train the
- * baseline; read the best trial's bias/variance diagnosis; high avoidable bias → a bigger network (more
- * units, then another layer) or longer training; high variance → more regularization (L2, then dropout)
- * or a smaller network; neither → stop. Each move starts from the best trial so far; a move that
- * improved dev error is tried again first, one that did not gives way to the next. Browser-safe.
+ * baseline; read the best trial's bias/variance diagnosis; high avoidable bias → train longer while
+ * the cost still falls, then a bigger network (more units, then another layer); high variance → more
+ * regularization (L2, then dropout) or a smaller network; a cost that diverged or stalled → a smaller
+ * learning rate; neither, or a next move whose gain the dev set cannot resolve → stop. Each move starts
+ * from the best trial so far; a move that improved dev error is tried again first, one that did not
+ * gives way to the next. Browser-safe.
  */
 import { assertNever } from '../core/assert.js';
 import { formatPercent } from '../core/text.js';
+import { errorStandardError, RESOLVING_SE } from '../evaluate/diagnose.js';
 import { canonicalJson } from './hash.js';
 import { widthsOf, widthsValue, type SweepKey, type TrialValues } from './space.js';
 import type { Plan } from './strategies.js';
@@ -14,7 +17,8 @@ import { bestTrial, type Proposal, type TrialSummary } from './trial.js';
 
 const BIAS_MOVES = ['units', 'layer', 'longer'] as const;
 const VARIANCE_MOVES = ['l2', 'dropout', 'smaller'] as const;
-export type Move = (typeof BIAS_MOVES)[number] | (typeof VARIANCE_MOVES)[number];
+/** 'lr': a tenth of the learning rate, after a cost that diverged or stalled. */
+export type Move = (typeof BIAS_MOVES)[number] | (typeof VARIANCE_MOVES)[number] | 'lr';
 
 /** The first L2 λ the recipe tries when it is not told one (see `firstL2For`); each later step multiplies it by 10. */
 export const FIRST_L2 = 0.01;
@@ -78,6 +82,10 @@ export function applyMove(move: Move, values: TrialValues, firstL2 = FIRST_L2): 
       return widths.length === 0 || widths.every((w) => w <= 2)
         ? undefined
         : set('hidden', widthsValue(widths.map((w) => Math.max(1, Math.ceil(w / 2)))));
+    case 'lr': {
+      const lr = Number(values.lr);
+      return Number.isFinite(lr) && lr > 0 ? set('lr', String(Number((lr / 10).toPrecision(6)))) : undefined;
+    }
     default:
       return assertNever(move, 'recipe move');
   }
@@ -105,35 +113,122 @@ export function recipePlan(o: RecipeOptions): Plan {
       if (history.length >= o.budget) return { stop: `the budget of ${o.budget} trials is spent` };
       const best = bestTrial(history);
       if (!best) return retryRate(history);
-      const d = best.diagnosis;
-      const figures = d ? `(train ${formatPercent(d.trainError, 2)}, dev ${formatPercent(d.devError, 2)})` : '';
-      if (!d)
-        return {
-          stop: `trial ${best.index} has no bias/variance diagnosis (the recipe needs a classifier and a dev set)`,
-        };
-      if (!d.highBias && !d.highVariance)
-        return { stop: `neither high bias nor high variance in trial ${best.index} ${figures} → stop` };
-      // Fix bias first: variance remedies do not help a network that cannot fit its training set.
-      const kinds: Move[] = d.highBias ? [...BIAS_MOVES] : [...VARIANCE_MOVES];
-      const again = kinds.indexOf(best.move as Move);
-      if (again > 0) kinds.unshift(...kinds.splice(again, 1));
-      const children = history.filter((t) => t.parent === best.index);
-      const tried = new Set(children.map((t) => t.move));
       const seen = new Set(history.map((t) => canonicalJson(t.values)));
-      for (const move of kinds) {
-        const values =
-          move === 'l2'
-            ? nextL2(best, children, o.firstL2)
-            : tried.has(move)
-              ? undefined
-              : applyMove(move, best.values, o.firstL2);
-        if (!values || seen.has(canonicalJson(values))) continue;
-        const reason = `${condition(best)} in trial ${best.index} ${figures} → ${changes(best.values, values)}`;
-        return { values, reason, parent: best.index, move };
-      }
-      return { stop: `no move from trial ${best.index} improved dev error (${condition(best)} ${figures}) → stop` };
+      return afterDivergence(history, seen) ?? movesFrom(best, history, seen, o.firstL2);
     },
   };
+}
+
+/** '(train 12.00%, dev 13.00%)' of a trial's diagnosis. */
+function figuresOf(t: TrialSummary): string {
+  const d = t.diagnosis!;
+  return `(train ${formatPercent(d.trainError, 2)}, dev ${formatPercent(d.devError, 2)})`;
+}
+
+/**
+ * The next move from the best trial: stop when neither is high or when the dev set cannot resolve the
+ * gain the move could bring; else the first move of the condition's list not yet tried from it.
+ */
+function movesFrom(
+  best: TrialSummary,
+  history: readonly TrialSummary[],
+  seen: Set<string>,
+  firstL2: number | undefined,
+): Proposal | { stop: string } {
+  const d = best.diagnosis;
+  if (!d)
+    return { stop: `trial ${best.index} has no bias/variance diagnosis (the recipe needs a classifier and a dev set)` };
+  const figures = figuresOf(best);
+  if (!d.highBias && !d.highVariance)
+    return d.biasWithinNoise || d.varianceWithinNoise
+      ? {
+          stop: `within noise in trial ${best.index} ${figures}: neither avoidable bias nor variance is beyond what m = ${d.devSize} dev examples resolve → stop (a larger dev set or cross-validation would tell smaller differences apart)`,
+        }
+      : { stop: `neither high bias nor high variance in trial ${best.index} ${figures} → stop` };
+  const tooSmall = gainWithinNoise(best);
+  if (tooSmall) return { stop: tooSmall };
+  const children = history.filter((t) => t.parent === best.index);
+  const tried = new Set(children.map((t) => t.move));
+  for (const move of moveOrder(best)) {
+    const values =
+      move === 'l2'
+        ? nextL2(best, children, firstL2)
+        : tried.has(move)
+          ? undefined
+          : applyMove(move, best.values, firstL2);
+    if (!values || seen.has(canonicalJson(values))) continue;
+    const reason = `${condition(best)} in trial ${best.index} ${figures}${trendNote(best, move)} → ${changes(best.values, values)}`;
+    return { values, reason, parent: best.index, move };
+  }
+  return { stop: `no move from trial ${best.index} improved dev error (${condition(best)} ${figures}) → stop` };
+}
+
+/**
+ * The moves for the best trial's condition, most promising first: bias before variance; a move that
+ * made it is tried again first; while the cost still falls, longer training before a bigger network,
+ * and once it is flat, after everything else (the course's "bigger network, train longer", in the order
+ * the curve asks for); a cost that stalled tries a smaller learning rate before anything else.
+ */
+function moveOrder(best: TrialSummary): Move[] {
+  const d = best.diagnosis!;
+  const kinds: Move[] = d.highBias ? [...BIAS_MOVES] : [...VARIANCE_MOVES];
+  const again = kinds.indexOf(best.move as Move);
+  if (again > 0) kinds.unshift(...kinds.splice(again, 1));
+  const longer = kinds.indexOf('longer');
+  if (longer >= 0 && best.cost?.kind === 'falling') kinds.unshift(...kinds.splice(longer, 1));
+  else if (longer >= 0 && best.cost) kinds.push(...kinds.splice(longer, 1));
+  if (best.cost?.kind === 'stalled') kinds.unshift('lr');
+  return kinds;
+}
+
+/** What the curve adds to a move's reason: '; its cost still falling (4.1% over the last fifth of training)'. */
+function trendNote(best: TrialSummary, move: Move): string {
+  const c = best.cost;
+  if (move === 'longer' && c?.kind === 'falling')
+    return `; its cost still falling (${formatPercent(c.lastDrop)} over the last fifth of training)`;
+  if (move === 'lr' && c?.kind === 'stalled') return `; its cost stalled (${c.why})`;
+  return '';
+}
+
+/**
+ * Why the recipe stops although a condition is high: the most the next move can gain (the avoidable
+ * bias it fixes, or the variance) is under 2 standard errors of a difference between two trials' dev
+ * errors, so the dev set could not tell its result from the best's. Undefined when it could, or when
+ * the dev set's size is unknown.
+ */
+function gainWithinNoise(best: TrialSummary): string | undefined {
+  const d = best.diagnosis!;
+  if (d.devSize === undefined) return undefined;
+  const gain = d.highBias ? d.avoidableBias : d.variance;
+  const resolves = RESOLVING_SE * Math.SQRT2 * errorStandardError(d.devError, d.devSize);
+  if (gain >= resolves) return undefined;
+  const what = d.highBias ? 'avoidable bias' : 'variance';
+  return `the next move's gain is within noise: at most the ${what}, ${formatPercent(gain, 2)}, under the ${formatPercent(resolves, 2)} that m = ${d.devSize} dev examples resolve between two trials (${RESOLVING_SE} standard errors of a difference) in trial ${best.index} ${figuresOf(best)} → stop (a larger dev set or cross-validation would resolve it)`;
+}
+
+/**
+ * The last trial diverged: the same values with a tenth of its rate (up to MAX_LR_RETRIES in a row).
+ * Undefined when the last trial did not diverge, or the retries are spent.
+ */
+function afterDivergence(history: readonly TrialSummary[], seen: Set<string>): Proposal | undefined {
+  const last = history.at(-1)!;
+  if (!isDivergence(last)) return undefined;
+  let retries = 0;
+  for (let t: TrialSummary | undefined = last; t && t.move === 'lr' && isDivergence(t); retries++)
+    t = history.find((h) => h.index === t!.parent);
+  const values = retries < MAX_LR_RETRIES ? applyMove('lr', last.values) : undefined;
+  if (!values || seen.has(canonicalJson(values))) return undefined;
+  return {
+    values,
+    reason: `trial ${last.index} diverged (${last.error}) → ${changes(last.values, values)}`,
+    parent: last.index,
+    move: 'lr',
+  };
+}
+
+/** A trial that trained and diverged (not one no worker could run, nor an error before training). */
+function isDivergence(t: TrialSummary): boolean {
+  return t.status === 'failed' && !t.infrastructure && /diverg/i.test(t.error ?? '');
 }
 
 /** L2 steps tried from one trial before the recipe gives up on L2 there. */

@@ -31,7 +31,10 @@ import { checked, SchemaError } from '../core/schema.js';
 import { printable } from '../core/text.js';
 import { processAlive, writeOutput } from '../io/outputs.js';
 import { releaseLock, takeLock } from './lock.js';
-import { stringifyMeasured } from '../workflow/summary.js';
+import { setFigures, stringifyMeasured } from '../workflow/summary.js';
+import type { Evaluation } from '../evaluate/metrics.js';
+import { documentChecksum } from '../train/modelFile.js';
+import type { RunRecord } from '../train/record.js';
 import { canonicalJson, hashText } from './hash.js';
 import { startEvent, sweepIdentity, trialResult } from './schema.js';
 import { describeAxis, type Axis, type TrialValues } from './space.js';
@@ -74,6 +77,21 @@ export interface SweepIdentity extends SweepDefinition {
   id: string;
   createdAt: string;
   command: string[];
+  /** The last `--evaluate-test`: the best trial's model on the test set (kept across --resume). */
+  test?: SweepTest;
+}
+
+/** The test figure of `--evaluate-test`: the best trial's model on the held-back test set, once. */
+export interface SweepTest {
+  /** The trial whose model was tested (the best when it was measured). */
+  trial: string;
+  index: number;
+  m: number;
+  /** Fractions for a classifier (accuracy too), the cost for a regression. */
+  error: number;
+  accuracy?: number;
+  cost: number;
+  at: string;
 }
 
 export function sweepId(def: SweepDefinition): string {
@@ -344,6 +362,28 @@ export class SweepRecord {
     writeOutput(this.modelFile(id), text, undefined, '--dir');
   }
 
+  /**
+   * Keeps the test figure of `--evaluate-test` where it survives the sweep: in sweep.json (rewritten
+   * atomically, its definition unchanged) and in the tested model's run record (its result's test
+   * figures, the checksum made again). Returns the model's new text, for --save-best.
+   */
+  keepTest(trial: Pick<TrialResult, 'id' | 'index'>, e: Evaluation, modelText: string): string {
+    const test: SweepTest = {
+      trial: trial.id,
+      index: trial.index,
+      m: e.m,
+      error: e.error,
+      ...(e.accuracy !== undefined ? { accuracy: e.accuracy } : {}),
+      cost: e.cost,
+      at: new Date().toISOString(),
+    };
+    const text = withTestFigures(modelText, e, this.modelFile(trial.id));
+    this.saveModel(trial.id, text);
+    this.identity.test = test;
+    writeOutput(join(this.dir, SWEEP_FILE), JSON.stringify(this.identity, null, 1) + '\n', undefined, '--dir');
+    return text;
+  }
+
   /** Removes every kept model but `keep`'s (a better trial took its place). */
   pruneModels(keep: string): void {
     const models = join(this.dir, 'models');
@@ -360,6 +400,17 @@ export class SweepRecord {
     closeSync(this.fd);
     releaseLock(this.dir);
   }
+}
+
+/** A model file's text with the test figures in its run record's result, and its checksum made again. */
+function withTestFigures(text: string, e: Evaluation, file: string): string {
+  const doc = parseJsonText(text, file) as Record<string, unknown> & { run?: RunRecord };
+  if (doc.run) {
+    doc.run.result = { ...doc.run.result, ...setFigures('test', e) };
+    doc.run.data = { ...doc.run.data, test: e.m };
+  }
+  doc['checksum'] = documentChecksum(doc);
+  return JSON.stringify(doc) + '\n';
 }
 
 /** The directory exists (or is created, when its parent does) and is writable. */

@@ -6,7 +6,7 @@ import type { Backend } from '../backend/backend.js';
 import { formatPercent } from '../core/text.js';
 import { rungIterations } from './prune.js';
 import { trialIdentity, type TrialRun, type TrialSpec } from './scheduler.js';
-import type { TrialResult, TrialStatus } from './trial.js';
+import { trialDiagnosis, type TrialResult, type TrialStatus } from './trial.js';
 import { modelToJSON } from '../train/modelFile.js';
 import type { EvalPoint } from '../train/record.js';
 import type { Parsed } from '../workflow/parse.js';
@@ -88,18 +88,7 @@ async function train(
       status,
       ...(outcome.train ? { trainError: outcome.train.error } : {}),
       ...(outcome.dev ? { devError: outcome.dev.error } : {}),
-      ...(d && !diverged
-        ? {
-            diagnosis: {
-              trainError: d.trainError,
-              devError: d.devError,
-              avoidableBias: d.avoidableBias,
-              variance: d.variance,
-              highBias: d.highBias,
-              highVariance: d.highVariance,
-            },
-          }
-        : {}),
+      ...(d && !diverged ? { diagnosis: trialDiagnosis(d) } : {}),
       ...(diverged ? { error: outcome.result.stopped } : pruning.pruned ? { error: pruning.pruned } : {}),
       run,
     });

@@ -6,6 +6,7 @@
 import { AbortError } from '../core/errors.js';
 import type { SweepRecord } from './record.js';
 import { trialId, type SweepDefinition } from './record.js';
+import { costTrend } from './curve.js';
 import type { Plan } from './strategies.js';
 import { bestTrial, type Proposal, type TrialResult, type TrialSummary } from './trial.js';
 
@@ -149,10 +150,11 @@ function proposalOf(spec: TrialSpec): Proposal {
   return { values, ...(reason ? { reason } : {}), ...(parent ? { parent } : {}), ...(move ? { move } : {}) };
 }
 
-/** What strategies read of a result (no curves). */
-function summaryOf(t: TrialResult): TrialSummary {
-  const { run: _run, seconds: _s, ranOn: _r, finishedAt: _f, ...summary } = t;
-  return summary;
+/** What strategies read of a result: no curves, but how the cost curve ended. */
+export function summaryOf(t: TrialResult): TrialSummary {
+  const { run, seconds: _s, ranOn: _r, finishedAt: _f, ...summary } = t;
+  const cost = run ? costTrend(run.history.costs) : undefined;
+  return cost ? { ...summary, cost } : summary;
 }
 
 function dedupe(specs: TrialSpec[]): TrialSpec[] {

@@ -18,6 +18,7 @@ import {
   str,
   type Check,
 } from '../core/schema.js';
+import { splitRecordCheck } from '../data/split-record.js';
 import type { RunRecord } from '../train/record.js';
 import type { SweepData } from './record.js';
 import { isSweepKey, SWEEPABLE, type Axis, type TrialValues } from './space.js';
@@ -31,6 +32,18 @@ const COUNT = num({ integer: true, min: 0 });
 const INDEX = num({ integer: true, min: 1 });
 const STRINGS = arrayOf(TEXT, 100_000);
 
+/** What a diagnosis says of its noise when the set sizes were known (diagnose.ts); absent in older records. */
+const noiseMembers = {
+  trainSize: optional(INDEX),
+  devSize: optional(INDEX),
+  trainSE: optional(measured),
+  devSE: optional(measured),
+  biasSE: optional(measured),
+  varianceSE: optional(measured),
+  biasWithinNoise: optional(bool),
+  varianceWithinNoise: optional(bool),
+};
+
 const diagnosis = object({
   trainError: measured,
   devError: measured,
@@ -43,6 +56,7 @@ const diagnosis = object({
   varianceThreshold: measured,
   verdict: TEXT,
   advice: arrayOf(TEXT, 100),
+  ...noiseMembers,
 });
 
 const costPoint = object({ iteration: COUNT, cost: measured, epoch: optional(num({ min: 0 })) });
@@ -72,6 +86,7 @@ export const runRecord: Check<RunRecord> = object({
     dev: optional(COUNT),
     test: optional(COUNT),
     splitRule: optional(TEXT),
+    split: optional(splitRecordCheck),
   }),
   history: object({ costs: arrayOf(costPoint), evals: arrayOf(evalPoint) }),
   result: object({
@@ -105,6 +120,12 @@ const outcomeMembers = {
       variance: measured,
       highBias: bool,
       highVariance: bool,
+      trainSize: noiseMembers.trainSize,
+      devSize: noiseMembers.devSize,
+      biasSE: noiseMembers.biasSE,
+      varianceSE: noiseMembers.varianceSE,
+      biasWithinNoise: noiseMembers.biasWithinNoise,
+      varianceWithinNoise: noiseMembers.varianceWithinNoise,
     }),
   ),
   error: optional(TEXT),
@@ -185,4 +206,15 @@ export const sweepIdentity = object({
   space: arrayOf(axis, 50),
   base: recordOf(optionValue, 200),
   data: sweepData,
+  test: optional(
+    object({
+      trial: ID,
+      index: INDEX,
+      m: COUNT,
+      error: measured,
+      accuracy: optional(measured),
+      cost: measured,
+      at: TEXT,
+    }),
+  ),
 });

@@ -7,6 +7,7 @@ import type { Dataset, OutputKind } from '../data/dataset.js';
 import { toMatrix, type Features } from '../data/features.js';
 import { targetsMatrix, type Targets } from '../data/targets.js';
 import type { Imputer } from '../data/impute.js';
+import type { SplitRecord } from '../data/split-record.js';
 import type { PreparedData } from '../workflow/prepare.js';
 
 interface SharedMatrix {
@@ -22,6 +23,8 @@ export interface SharedSets {
   featureNames?: string[];
   output: OutputKind;
   rule: string;
+  /** The split of the sweep's data, for each trial's run record (and so the best model's). */
+  split?: SplitRecord;
   imputer?: Imputer;
   train: { X: SharedMatrix; labels: SharedMatrix };
   dev?: { X: SharedMatrix; labels: SharedMatrix; Y: SharedMatrix };
@@ -52,6 +55,7 @@ export function shareSets(p: PreparedData): SharedSets {
     ...(data.featureNames ? { featureNames: data.featureNames } : {}),
     output: p.output,
     rule: sets.rule,
+    ...(sets.split ? { split: sets.split } : {}),
     ...(p.imputer ? { imputer: p.imputer } : {}),
     train: { X: share(sets.train.X), labels: share(sets.train.labels) },
     ...(sets.dev && p.dev ? { dev: { X: share(sets.dev.X), labels: share(sets.dev.labels), Y: share(p.dev.Y) } } : {}),
@@ -72,7 +76,7 @@ export function preparedFrom(s: SharedSets): PreparedData {
   const dev = s.dev ? named(unshare(s.dev.X), unshare(s.dev.labels)) : undefined;
   return {
     data: train,
-    sets: { train, ...(dev ? { dev } : {}), rule: s.rule },
+    sets: { train, ...(dev ? { dev } : {}), rule: s.rule, ...(s.split ? { split: s.split } : {}) },
     ...(s.imputer ? { imputer: s.imputer } : {}),
     output: s.output,
     Y: unshare(s.Y),

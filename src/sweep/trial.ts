@@ -1,8 +1,9 @@
 /**
  * What strategies, the scheduler and the record say about one trial. Browser-safe.
  */
-import type { Diagnosis } from '../evaluate/diagnose.js';
+import { errorStandardError, type Diagnosis } from '../evaluate/diagnose.js';
 import type { RunRecord } from '../train/record.js';
+import type { CostTrend } from './curve.js';
 import type { TrialValues } from './space.js';
 
 /** A trial a strategy asks for: its values and, for adaptive strategies, why and from which trial. */
@@ -18,6 +19,32 @@ export interface Proposal {
 
 export type TrialStatus = 'ok' | 'failed' | 'pruned';
 
+/** What a trial keeps of its diagnosis: the reading, and with the set sizes its noise. */
+export type TrialDiagnosis = Pick<
+  Diagnosis,
+  | 'trainError'
+  | 'devError'
+  | 'highBias'
+  | 'highVariance'
+  | 'avoidableBias'
+  | 'variance'
+  | 'trainSize'
+  | 'devSize'
+  | 'biasSE'
+  | 'varianceSE'
+  | 'biasWithinNoise'
+  | 'varianceWithinNoise'
+>;
+
+/** A diagnosis as a trial keeps it (the members of TrialDiagnosis that it has). */
+export function trialDiagnosis(d: Diagnosis): TrialDiagnosis {
+  const keys = ['trainError', 'devError', 'avoidableBias', 'variance', 'highBias', 'highVariance'] as const;
+  const noise = ['trainSize', 'devSize', 'biasSE', 'varianceSE', 'biasWithinNoise', 'varianceWithinNoise'] as const;
+  const out: Record<string, unknown> = {};
+  for (const k of [...keys, ...noise]) if (d[k] !== undefined) out[k] = d[k];
+  return out as TrialDiagnosis;
+}
+
 /** A finished trial as strategies and ranking see it. */
 export interface TrialSummary {
   id: string;
@@ -27,10 +54,12 @@ export interface TrialSummary {
   status: TrialStatus;
   trainError?: number;
   devError?: number;
-  diagnosis?: Pick<Diagnosis, 'trainError' | 'devError' | 'highBias' | 'highVariance' | 'avoidableBias' | 'variance'>;
+  diagnosis?: TrialDiagnosis;
   reason?: string;
   parent?: number;
   move?: string;
+  /** How its cost curve ended (from the run record; strategies read no curves themselves). */
+  cost?: CostTrend;
   /** Why it failed (a divergence, an error) or where it was pruned. */
   error?: string;
   /**
@@ -66,4 +95,29 @@ export function rankTrials<T extends TrialSummary>(trials: readonly T[]): T[] {
 export function bestTrial<T extends TrialSummary>(trials: readonly T[]): T | undefined {
   const first = rankTrials(trials)[0];
   return first && first.status === 'ok' && first.devError !== undefined ? first : undefined;
+}
+
+/** The best trial's dev error and its standard error, from the dev set's size its diagnosis recorded. */
+export interface BestNoise {
+  devError: number;
+  devSize: number;
+  /** errorStandardError(devError, devSize). */
+  se: number;
+}
+
+/**
+ * The finished trials (the best excluded) whose dev error is within one standard error of the best's:
+ * a dev set of that size does not tell them from the best. Empty without a best or without the dev
+ * set's size (regression, records of older runs).
+ * @example 30 dev examples, best 3.3%: one standard error is 3.9%, so a trial at 6.7% is within it
+ */
+export function nearBest<T extends TrialSummary>(trials: readonly T[]): { near: Set<T>; best?: BestNoise } {
+  const best = bestTrial(trials);
+  const devSize = best?.diagnosis?.devSize;
+  if (!best || devSize === undefined) return { near: new Set() };
+  const se = errorStandardError(best.devError!, devSize);
+  const near = trials.filter(
+    (t) => t !== best && t.status === 'ok' && t.devError !== undefined && t.devError - best.devError! <= se,
+  );
+  return { near: new Set(near), best: { devError: best.devError!, devSize, se } };
 }

@@ -1,3 +1,4 @@
+import type { SplitRecord } from '../data/split-record.js';
 import type { ActivationKind, Backend, LossKind } from '../backend/backend.js';
 import { ReferenceBackend, defaultBackend, getBackend } from '../backend/index.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
@@ -79,6 +80,11 @@ export class Model {
   imputer: Imputer | undefined;
   /** 'number' when the classes were numbers: `predict` then answers numbers, as it was given. */
   classKind: 'string' | 'number' | undefined;
+  /**
+   * The seeded split it was trained on (from `train`, or the run record of its file): evaluation on the
+   * same source then scores the test part, and warns about examples it trained on.
+   */
+  split: SplitRecord | undefined;
 
   private constructor(
     readonly arch: Architecture,

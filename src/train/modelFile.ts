@@ -1,3 +1,5 @@
+import { checked } from '../core/schema.js';
+import { splitRecordCheck } from '../data/split-record.js';
 import type { Backend } from '../backend/backend.js';
 import { defaultBackend } from '../backend/index.js';
 import { DataError, ShapeError, ValueError } from '../core/errors.js';
@@ -226,7 +228,15 @@ export function modelFromJSON(
   );
   if (o.imputer !== undefined) model.imputer = imputerOf(o.imputer, dims[0]!, where);
   if (o.classKind !== undefined) model.classKind = classKindOf(o.classKind, classes, where);
+  const split = splitOf(o.run);
+  if (split) model.split = checked((v) => splitRecordCheck(v, 'run.data.split'), split, where);
   return model;
+}
+
+/** `run.data.split` of a model file, when its run record has one (models saved before splits were recorded have none). */
+function splitOf(run: unknown): unknown {
+  const data = run && typeof run === 'object' ? (run as { data?: unknown }).data : undefined;
+  return data && typeof data === 'object' ? (data as { split?: unknown }).split : undefined;
 }
 
 /** `classKind`: "number", for classes that are all numbers (the labels they were trained on). */

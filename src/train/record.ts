@@ -1,3 +1,4 @@
+import type { SplitRecord } from '../data/split-record.js';
 import type { Diagnosis } from '../evaluate/diagnose.js';
 
 /** One point of the cost curve: J after `iteration` updates (0 = before the first). */
@@ -43,6 +44,8 @@ export interface RunRecord {
     dev?: number;
     test?: number;
     splitRule?: string;
+    /** The seeded split the model was trained on: source, seed, rule, a hash of the example order. */
+    split?: SplitRecord;
   };
   history: TrainingHistory;
   result: {

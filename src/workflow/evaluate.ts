@@ -15,6 +15,8 @@ import type { Evaluation } from '../evaluate/metrics.js';
 import type { Model } from '../train/model.js';
 import { inCallersWords } from './camel.js';
 import { UsageError } from './parse.js';
+import { heldBackSubset, SUBSETS, type Subset } from './held-back.js';
+import { printable } from '../core/text.js';
 import { datasetOf } from './train.js';
 import type { DataInput } from '../data/rows-input.js';
 
@@ -72,18 +74,44 @@ async function dataFor(model: Model, data: DataInput, unlabeled: boolean): Promi
   return loaders.data(data, unlabeled, model.imputer !== undefined);
 }
 
+export interface EvaluateOptions {
+  /**
+   * Which examples to score (`lnn eval --subset`): on the source the model was split from, its 'test'
+   * part by default, or 'dev', 'train', 'all'; on other data, all of it.
+   */
+  subset?: Subset;
+  /** What `lnn eval` prints as `note:` and `warning:` (which part was scored; examples it trained on). */
+  onNote?: (text: string) => void;
+  onWarning?: (text: string) => void;
+}
+
 /**
  * A model's figures on data, as `lnn eval`: the model (or a model file) and the data as a path, a
- * Dataset, or rows and labels.
+ * Dataset, or rows and labels. On the source the model was split from (`train` records the split),
+ * only its held-back test part is scored unless `subset` says otherwise.
  * @example
- * const e = await evaluate(model, { rows, labels });  // { m, cost, error, accuracy, correct }
- * @throws DataError for a label the model never saw: `rows: has class 'x' that the model does not have (...)`
+ * const e = await evaluate(model, { rows, labels });  // { m, cost, error, accuracy, correct, subset: 'all' }
+ * await evaluate('iris.json', 'builtin:iris')  // the 30 test examples: { m: 30, ..., subset: 'test' }
+ * @throws DataError for a label the model never saw: `rows: has class 'x' that the model does not have (...)`;
+ *   ValueError for a subset the model's split does not have (`subset test needs the split ...`)
  */
-export async function evaluate(model: Model | string, data: DataInput): Promise<Evaluation> {
+export async function evaluate(
+  model: Model | string,
+  data: DataInput,
+  options: EvaluateOptions = {},
+): Promise<Evaluation & { subset: Subset }> {
   try {
+    if (options.subset !== undefined && !SUBSETS.includes(options.subset))
+      throw new UsageError(
+        `--subset must be one of ${SUBSETS.join(', ')} but is '${printable(String(options.subset))}'`,
+      );
     const m = modelOf(model);
-    const loaded = await dataFor(m, data, false);
-    return evaluateFitted(m, fitToModel(m, loaded, typeof model === 'string' ? `the model ${model}` : 'the model'));
+    const owner = typeof model === 'string' ? `the model ${model}` : 'the model';
+    const fitted = fitToModel(m, await dataFor(m, data, false), owner);
+    const chosen = heldBackSubset(m.split, fitted, options.subset, owner);
+    if (chosen.note) options.onNote?.(chosen.note);
+    if (chosen.warning) options.onWarning?.(chosen.warning);
+    return { ...evaluateFitted(m, chosen.data), subset: chosen.subset };
   } catch (e) {
     throw inCallersWords(e);
   }

@@ -1,7 +1,15 @@
 import { HIDDEN_ACTIVATIONS } from '../nn/activations.js';
 import { DROPOUT_RNGS } from '../nn/model.js';
 import { OPTIMIZER_INFO, OPTIMIZERS } from '../nn/update.js';
-import { DEFAULT_EPOCHS, DEFAULT_MINI_BATCH, FULL_BATCH_LIMIT } from '../train/schedule.js';
+import {
+  DEFAULT_EPOCHS,
+  DEFAULT_ITERATIONS,
+  DEFAULT_MINI_BATCH,
+  FULL_BATCH_LIMIT,
+  MIN_EPOCH_BATCH,
+  SMALL_MINI_BATCH,
+  UPDATES_PER_EPOCH,
+} from '../train/schedule.js';
 import type { Options } from './parse.js';
 import { backendOption, dataOptions } from './inputs.js';
 
@@ -94,16 +102,20 @@ export const trainOptions: Options = {
     value: 'RATE',
     description: `learning rate α (default ${OPTIMIZERS.map((o) => `${OPTIMIZER_INFO[o].learningRate} for ${o}`).join(', ')})`,
   },
-  iterations: { type: 'string', value: 'N', description: 'parameter updates (default 2500 with full batch)' },
+  iterations: {
+    type: 'string',
+    value: 'N',
+    description: `parameter updates: full-batch gradient descent up to m = ${FULL_BATCH_LIMIT} (the course's form), else mini-batches of ${DEFAULT_MINI_BATCH} (default ${DEFAULT_ITERATIONS} with full batch)`,
+  },
   epochs: {
     type: 'string',
     value: 'N',
-    description: `passes over the training set (default ${DEFAULT_EPOCHS} with mini-batches)`,
+    description: `passes over the training set, always in mini-batches (default ${DEFAULT_EPOCHS} above m = ${FULL_BATCH_LIMIT})`,
   },
   'batch-size': {
     type: 'string',
     value: 'N',
-    description: `examples per update; default: all m (batch gradient descent) up to m = ${FULL_BATCH_LIMIT}, else ${DEFAULT_MINI_BATCH}`,
+    description: `examples per update; default with --epochs: ${DEFAULT_MINI_BATCH} above m = ${FULL_BATCH_LIMIT}, else m/${UPDATES_PER_EPOCH} rounded down to a power of two between ${MIN_EPOCH_BATCH} and ${SMALL_MINI_BATCH} (about ${UPDATES_PER_EPOCH} updates an epoch: ${MIN_EPOCH_BATCH} for 90 examples, ${SMALL_MINI_BATCH} from 512); otherwise all m (batch gradient descent) up to m = ${FULL_BATCH_LIMIT}, else ${DEFAULT_MINI_BATCH}`,
   },
   optimizer: { type: 'string', value: 'NAME', description: OPTIMIZERS.join(', '), default: 'adam' },
   beta: { type: 'string', value: 'B', description: "momentum's β (0.9)" },

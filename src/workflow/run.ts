@@ -8,7 +8,7 @@ import type { Evaluation } from '../evaluate/metrics.js';
 import { Model, type FitOptions } from '../train/model.js';
 import { checkMemory, estimateTrainingMemory } from '../train/memory.js';
 import { blockLayout, type Shuffle } from '../train/order.js';
-import { courseBatchSize, makeSchedule, type Schedule } from '../train/schedule.js';
+import { defaultBatchSize, makeSchedule, type Schedule } from '../train/schedule.js';
 import type { CostPoint, EvalPoint } from '../train/record.js';
 import type { TrainResult } from '../train/trainer.js';
 import type { Network, PreparedData } from './prepare.js';
@@ -45,15 +45,16 @@ export interface RunControl {
 }
 
 /**
- * The schedule of a run on these sets: the settings' batch size, or the course's rule for m (full batch
- * up to 2,000 examples, else mini-batches of 64).
+ * The schedule of a run on these sets: the settings' batch size, or for m examples: with epochs,
+ * mini-batches that suit m (epochBatchSize); else the course's rule (full batch up to 2,000 examples,
+ * else mini-batches of 64).
  */
 export function scheduleFor(settings: TrainSettings, prepared: PreparedData): Schedule {
   const m = prepared.sets.train.X.cols;
   return makeSchedule(m, {
     iterations: settings.iterations,
     epochs: settings.epochs,
-    batchSize: settings.batchSize ?? courseBatchSize(m),
+    batchSize: settings.batchSize ?? defaultBatchSize(m, settings),
   });
 }
 
@@ -121,6 +122,7 @@ export function buildModel(settings: TrainSettings, prepared: PreparedData, netw
     normalize: fitNormalization(sets.train.X, settings.normalize),
   });
   model.imputer = prepared.imputer;
+  model.split = sets.split;
   return model;
 }
 
@@ -197,6 +199,8 @@ function measureSets(
           trainError: train.error,
           devError: devEval.error,
           humanError: settings.humanError,
+          trainSize: train.m,
+          devSize: devEval.m,
           tried: { optimizer: settings.optimizer, l2: settings.l2, keepProb: settings.keepProb },
         })
       : undefined;

@@ -5,6 +5,7 @@ import { loadDataset, type DataSpec } from '../data/load.js';
 import { loadDatasetKeepingMissing } from '../data/register.js';
 import { compareDistributions, mismatchFinding } from '../data/mismatch.js';
 import { parseSplitOption, trainDevTestSplit } from '../data/split.js';
+import { splitRecordOf, type SplitRecord } from '../data/split-record.js';
 import { UsageError, type Io, type Parsed } from './parse.js';
 
 /** The sets of one training run: train, and dev and test when there are any, with the rule that made them. */
@@ -13,6 +14,8 @@ export interface Sets {
   dev?: Dataset;
   test?: Dataset;
   rule: string;
+  /** The seeded split of the data, as the run record keeps it (for `lnn eval` to find the test part again). */
+  split?: SplitRecord;
 }
 
 /** How the sets are made: the split rule and its seed, and whether separate files are read confined (DataSpec). */
@@ -26,33 +29,19 @@ export async function chooseSets(data: Dataset, args: Parsed, io: Io, choice: Se
   const { split, seed } = choice;
   const devFile = await separateSet(args, 'dev', data, { io, confined: choice.confined });
   const testFile = await separateSet(args, 'test', data, { io, confined: choice.confined });
-  let sets: Sets;
+  // The split as the record keeps it: trainDevTestSplit's own default for stratifying.
+  const stratified = data.classes !== undefined && data.labels.rows === 1;
   if (devFile || testFile) {
-    if (devFile && !testFile && split !== 'none' && args['split'] !== 'auto')
-      throw new UsageError('--split and --dev exclude each other: the dev set is the given file');
-    sets = {
-      train: data,
-      ...(devFile ? { dev: devFile } : {}),
-      ...(testFile ? { test: testFile } : {}),
-      rule: 'separate files',
-    };
-    if (!devFile && split !== 'none') {
-      // The test set is its own file: split the data into train and dev only, dev as the rule sizes it.
-      const m = data.X.cols;
-      const devShare = split === 'auto' ? Math.min(Math.floor(m / 5), 10_000) / m : split[1];
-      const s = trainDevTestSplit(data, { ratios: [1 - devShare, devShare, 0], seed });
-      const rule = split === 'auto' ? 'auto: dev takes min(20% of m, 10,000)' : `dev ${(100 * devShare).toFixed(0)}%`;
-      sets = {
-        train: s.train,
-        ...(s.sizes.dev > 0 ? { dev: s.dev } : {}),
-        test: testFile!,
-        rule: `${rule}; test from its own file`,
-      };
-    }
+    const sets = separateFileSets(data, { devFile, testFile, args, split, seed, stratified });
     warnMismatch(sets, io, Boolean(args['quiet']));
     return sets;
   }
-  if (split === 'none') return { train: data, rule: 'no split: training on all examples' };
+  if (split === 'none')
+    return {
+      train: data,
+      rule: 'no split: training on all examples',
+      split: splitRecordOf(data, { ratios: 'none', seed, stratified }),
+    };
   const s = trainDevTestSplit(data, { ratios: split, seed });
   if (s.sizes.train === 0)
     throw new DataError(`${data.source}: the split leaves no training examples (m = ${data.X.cols}); use --split none`);
@@ -61,6 +50,52 @@ export async function chooseSets(data: Dataset, args: Parsed, io: Io, choice: Se
     ...(s.sizes.dev > 0 ? { dev: s.dev } : {}),
     ...(s.sizes.test > 0 ? { test: s.test } : {}),
     rule: s.rule,
+    split: splitRecordOf(data, { ratios: split, seed, stratified }, s),
+  };
+}
+
+/**
+ * The sets when --dev or --test is its own file: the data trains whole, or, with only a test file, is
+ * split into train and dev, dev as the rule sizes it.
+ */
+function separateFileSets(
+  data: Dataset,
+  o: {
+    devFile: Dataset | undefined;
+    testFile: Dataset | undefined;
+    args: Parsed;
+    split: SetChoice['split'];
+    seed: number;
+    stratified: boolean;
+  },
+): Sets {
+  const { devFile, testFile, args, split, seed, stratified } = o;
+  if (devFile && !testFile && split !== 'none' && args['split'] !== 'auto')
+    throw new UsageError('--split and --dev exclude each other: the dev set is the given file');
+  const files = {
+    ...(devFile ? { devFile: String(args['dev'] ?? args['dev-x']) } : {}),
+    ...(testFile ? { testFile: String(args['test'] ?? args['test-x']) } : {}),
+  };
+  if (devFile || split === 'none')
+    return {
+      train: data,
+      ...(devFile ? { dev: devFile } : {}),
+      ...(testFile ? { test: testFile } : {}),
+      rule: 'separate files',
+      split: splitRecordOf(data, { ratios: 'none', seed, stratified, ...files }),
+    };
+  // The test set is its own file: split the data into train and dev only, dev as the rule sizes it.
+  const m = data.X.cols;
+  const devShare = split === 'auto' ? Math.min(Math.floor(m / 5), 10_000) / m : split[1];
+  const ratios: [number, number, number] = [1 - devShare, devShare, 0];
+  const s = trainDevTestSplit(data, { ratios, seed });
+  const rule = split === 'auto' ? 'auto: dev takes min(20% of m, 10,000)' : `dev ${(100 * devShare).toFixed(0)}%`;
+  return {
+    train: s.train,
+    ...(s.sizes.dev > 0 ? { dev: s.dev } : {}),
+    test: testFile!,
+    rule: `${rule}; test from its own file`,
+    split: splitRecordOf(data, { ratios, seed, stratified, ...files }, s),
   };
 }
 

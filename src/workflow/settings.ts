@@ -27,7 +27,7 @@ export interface TrainSettings {
   beta2?: number;
   iterations?: number;
   epochs?: number;
-  /** Undefined: the course's rule for m (full batch up to 2,000 examples, else 64). */
+  /** Undefined: with epochs, mini-batches that suit m (epochBatchSize); else the course's rule (full batch up to 2,000 examples, else 64). */
   batchSize?: number;
   l2: number;
   keepProb: number;

@@ -42,6 +42,7 @@ export function runRecordOf(o: TrainOutcome, prepared: PreparedData, argv: reado
       ...(data.classes ? { classes: data.classes } : {}),
       ...sizesOf(prepared),
       splitRule: sets.rule,
+      ...(sets.split ? { split: sets.split } : {}),
     },
     history: result.history,
     result: {

@@ -83,4 +83,45 @@ describe('lnn diagnose', { concurrency: true }, () => {
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /^lnn diagnose: --dev-error is required \(lnn diagnose --help\)\n$/);
   });
+
+  it('takes the set sizes: standard errors from m, and a difference within noise is not high', async () => {
+    const args = ['diagnose', '--train-error', '2.2%', '--dev-error', '6.7%', '--train-size', '90', '--dev-size', '30'];
+    const [text, json] = await Promise.all([lnnInProcess(args), lnnInProcess([...args, '--json'])]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /Train error +2\.2% +± 2\.1% \(m = 90\)/);
+    assert.match(text.stdout, /Variance .*high at ≥ 2% and ≥ 2 standard errors = 11\.8%\)  ← within noise/);
+    assert.match(text.stdout, /^Within noise for m = 30 dev examples/m);
+    assert.match(text.stdout, /a larger dev set .*cross-validation/);
+    assert.doesNotMatch(text.stdout, /Noise: unknown/);
+    const d = JSON.parse(json.stdout);
+    assert.deepEqual(
+      [d.highBias, d.highVariance, d.biasWithinNoise, d.varianceWithinNoise],
+      [false, false, true, true],
+    );
+    assert.deepEqual([d.trainSize, d.devSize], [90, 30]);
+    assert.ok(d.trainSE > 0.02 && d.devSE > 0.05);
+  });
+
+  it('without the sizes: as before, and says that the noise is unknown', async () => {
+    const r = await lnnInProcess(['diagnose', '--train-error', '2.2%', '--dev-error', '2.5%']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /← high/);
+    assert.match(r.stdout, /^Noise: unknown\. Give --train-size and --dev-size/m);
+  });
+
+  it('refuses sizes that are not whole numbers of examples, or only one of them, in one line', async () => {
+    const base = ['diagnose', '--train-error', '1%', '--dev-error', '11%'];
+    const [zero, half, alone] = await Promise.all([
+      lnnInProcess([...base, '--train-size', '0', '--dev-size', '30']),
+      lnnInProcess([...base, '--train-size', '90', '--dev-size', '2.5']),
+      lnnInProcess([...base, '--dev-size', '30']),
+    ]);
+    assert.equal(zero.code, 2);
+    assert.equal(zero.stderr, "lnn diagnose: --train-size must be an integer ≥ 1 but is '0' (lnn diagnose --help)\n");
+    assert.equal(half.stderr, "lnn diagnose: --dev-size must be an integer ≥ 1 but is '2.5' (lnn diagnose --help)\n");
+    assert.equal(
+      alone.stderr,
+      'lnn diagnose: --train-size and --dev-size go together (the noise of variance = dev − train comes from both sets); give --train-size too (lnn diagnose --help)\n',
+    );
+  });
 });

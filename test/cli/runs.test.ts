@@ -38,7 +38,10 @@ describe('lnn runs', () => {
     assert.match(lines[0]!, /: grid over --lr 0.05 \| 0.0005, --iterations 150 on builtin:iris \(train 90, dev 30\)$/);
     assert.match(lines[2]!, /^rank\s+trial\s+id\s+status\s+dev\s+train\s+diagnosis\s+time\s+--lr$/);
     assert.match(lines[3]!, /^1\s+1\s+[0-9a-f]{8}\s+ok\s+[\d.]+%\s+[\d.]+%\s+.*0\.05$/);
-    assert.equal(lines.length, 5);
+    // Two trials on 30 dev examples: the second is within one standard error of the best, and marked so.
+    assert.equal(lines.length, 6);
+    assert.match(lines[4]!, /^2\s+2\s+[0-9a-f]{8}\s+ok\s+[\d.]+% ≈\s/);
+    assert.match(lines[5]!, /^≈ within one standard error of the best \([\d.]+% ± [\d.]+% on 30 dev examples\)/);
     const j = JSON.parse((await lnnInProcess(['runs', a(), '--json'])).stdout);
     assert.equal(j.trials.length, 2);
     assert.equal(j.best, j.trials[0].id);

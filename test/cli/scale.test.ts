@@ -97,12 +97,18 @@ describe('lnn train --stream', { concurrency: true }, () => {
     const model = join(dir, 'eval-model.json');
     const t = await lnnInProcess(['train', '--x', p.x, '--y', p.y, ...base, '--save', model]);
     assert.equal(t.code, 0, t.stderr);
-    const inMemory = await lnnInProcess(['eval', '--model', model, '--x', p.x, '--y', p.y, '--json']);
-    const streamed = await lnnInProcess(['eval', '--model', model, '--x', p.x, '--y', p.y, '--json', '--stream']);
+    const every = ['eval', '--model', model, '--x', p.x, '--y', p.y, '--subset', 'all', '--json'];
+    const inMemory = await lnnInProcess(every);
+    const streamed = await lnnInProcess([...every, '--stream']);
     assert.equal(inMemory.code, 0, inMemory.stderr);
     assert.equal(streamed.code, 0, streamed.stderr);
     assert.equal(JSON.parse(streamed.stdout).m, 3000);
     assert.equal(streamed.stdout, inMemory.stdout);
+    // By default, the 600 test examples the model held back: the same streamed as in memory.
+    const heldBack = ['eval', '--model', model, '--x', p.x, '--y', p.y, '--json'];
+    const [testMemory, testStreamed] = [await lnnInProcess(heldBack), await lnnInProcess([...heldBack, '--stream'])];
+    assert.equal(JSON.parse(testStreamed.stdout).m, 600);
+    assert.equal(testStreamed.stdout, testMemory.stdout);
     const csv = join(dir, 'eval.csv');
     writeFileSync(csv, 'a,b,label\n1,2,x\n');
     const r = await lnnInProcess(['eval', '--model', model, '--data', csv, '--stream']);

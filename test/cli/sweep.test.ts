@@ -176,8 +176,26 @@ describe('lnn sweep', { concurrency: false }, () => {
     assert.equal(typeof out.test!.testError, 'number');
     const e = await lnnInProcess(['eval', '--model', model, '--data', 'builtin:iris', '--json']);
     assert.equal(e.code, 0, e.stderr);
-    assert.ok(JSON.parse(e.stdout).accuracy > 0.8);
+    // On its own source, the model scores its held-back test part by default: the sweep's test figure.
+    const scored = JSON.parse(e.stdout);
+    assert.deepEqual([scored.subset, scored.m, scored.error], ['test', 30, out.test!.testError]);
+    assert.ok(scored.accuracy > 0.8);
     assert.ok(!existsSync(f('best/models')) || readFileSync(model, 'utf8').includes('"lnn-model"'));
+    // The test figure is kept: in sweep.json, in the best model's record (checksum made again), in the report.
+    const kept = JSON.parse(readFileSync(f('best/sweep.json'), 'utf8')).test;
+    assert.deepEqual([kept.index, kept.m, kept.error], [out.best!.index, 30, out.test!.testError]);
+    const saved = JSON.parse(readFileSync(model, 'utf8'));
+    assert.equal(saved.run.result.testError, out.test!.testError);
+    assert.equal(saved.run.data.split.test, 30);
+    const page = await lnnInProcess(['report', f('best'), '-o', f('best.html')]);
+    assert.equal(page.code, 0, page.stderr);
+    assert.match(
+      readFileSync(f('best.html'), 'utf8'),
+      /id="test-figure">Test \(held back, measured once with --evaluate-test on the model of trial \d+\): accuracy/,
+    );
+    // A resumed sweep keeps it.
+    await sweepJson([...IRIS, '--lr', '0.05', '--lr', '0.0005', '--iterations', '200', '--dir', f('best'), '--resume']);
+    assert.deepEqual(JSON.parse(readFileSync(f('best/sweep.json'), 'utf8')).test, kept);
   });
 
   test('a diverged trial is a failed trial, recorded with its reason, never the best', async () => {
@@ -245,7 +263,10 @@ describe('lnn sweep', { concurrency: false }, () => {
     const byIndex = [...out.trials].sort((a, b) => a.index - b.index);
     assert.equal(byIndex[0]!.reason, 'baseline');
     for (const t of byIndex.slice(1))
-      assert.match(t.reason!, /^high (bias|variance).* in trial \d+ \(train [\d.]+%, dev [\d.]+%\) → --/);
+      assert.match(
+        t.reason!,
+        /^(high (bias|variance).* in trial \d+ \(train [\d.]+%, dev [\d.]+%\)(; its cost [^→]*)? → --|trial \d+ diverged)/,
+      );
     assert.ok(byIndex.length <= 3);
   });
 

@@ -123,7 +123,7 @@ describe('lnn train / eval / predict', { concurrency: false }, () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^finished 200 iterations in/);
     assert.match(r.stdout, /train: accuracy/);
-    assert.match(r.stdout, /(High bias|High variance|Neither)/);
+    assert.match(r.stdout, /(High bias|High variance|Neither|Within noise)/);
     assert.match(r.stderr, /Cost after iteration 100: /);
     // Iteration 0 is evaluated: off a terminal its evaluation line carries the cost, with no second line.
     assert.doesNotMatch(r.stderr, /Cost after iteration 0: /);
@@ -153,6 +153,29 @@ describe('lnn train / eval / predict', { concurrency: false }, () => {
       /^note: train and dev differ in 3 of 3 features \(\|standardized mean difference\| > 0\.25; largest: '.+\)\. Training data may come from another source than dev, but then part of the dev error is data mismatch, not variance\.$/,
     );
     assert.equal(note!.split('(').length, note!.split(')').length, note);
+  });
+
+  test('--epochs N means N passes in mini-batches, also on small sets (a batch size that suits m)', async () => {
+    const r = await lnnInProcess([
+      'train',
+      '--x',
+      f('x.npy'),
+      '--y',
+      f('y.npy'),
+      '--hidden',
+      '4',
+      '--epochs',
+      '3',
+      '--json',
+      '--quiet',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    // 120 training examples: 120/16 = 7.5 → batches of 4, 30 updates an epoch.
+    assert.equal(out.hyperparameters.batchSize, 4);
+    assert.equal(out.hyperparameters.epochs, 3);
+    assert.equal(out.iterations, 90);
+    assert.equal(out.evals.at(-1).epoch, 3);
   });
 
   test('mini-batches, early stopping and --split none', async () => {
@@ -572,6 +595,8 @@ test('with a separate --test file, the data splits into train and dev only (noth
     f('y.npy'),
     '--iterations',
     '2',
+    '--record',
+    f('test-file-run.json'),
     '--json',
     '--quiet',
   ]);
@@ -579,4 +604,10 @@ test('with a separate --test file, the data splits into train and dev only (noth
   const out = JSON.parse(r.stdout);
   assert.deepEqual(out.sizes, { train: 160, dev: 40, test: 200 });
   assert.match(out.splitRule, /dev takes min\(20% of m, 10,000\); test from its own file/);
+  // The record keeps the split of the data (train and dev only) and names the test file.
+  const split = JSON.parse(readFileSync(f('test-file-run.json'), 'utf8')).data.split;
+  assert.deepEqual(
+    [split.ratios, split.train, split.dev, split.test, split.testFile],
+    [[0.8, 0.2, 0], 160, 40, 0, f('x.npy')],
+  );
 });

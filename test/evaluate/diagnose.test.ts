@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { diagnose, parseErrorRate } from '../../src/evaluate/diagnose.js';
+import { diagnose, errorStandardError, parseErrorRate } from '../../src/evaluate/diagnose.js';
 
 // The course's four readings (Course 2, Week 1, "Bias / Variance"), human-level error ≈ 0%.
 const cases = [
@@ -60,4 +60,57 @@ test('error rates as people write them: 0.11 or 11%', () => {
     message: "--dev-error must be a fraction (0.11) or a percentage (11%) but is 'abc'",
   });
   assert.throws(() => parseErrorRate('120%', '--dev-error'), { message: /between 0 and 1/ });
+});
+
+test('a diagnosis that knows its noise: 2 errors of 90 training examples is not high bias', () => {
+  // The issue's case: train 2/90 = 2.2% reaches the 2% threshold, but one example is 1.1% of 90.
+  const d = diagnose({ trainError: 2 / 90, devError: 2 / 30, trainSize: 90, devSize: 30 });
+  assert.equal(d.highBias, false);
+  assert.equal(d.highVariance, false);
+  assert.equal(d.biasWithinNoise, true);
+  assert.equal(d.varianceWithinNoise, true);
+  assert.match(d.verdict, /^Within noise for m = 30 dev examples \(one example is 3\.3%\)/);
+  assert.match(d.verdict, /within noise for m = 90 training examples: under 2 standard errors/);
+  assert.match(d.advice[0]!, /a larger dev set .* cross-validation/);
+  assert.doesNotMatch(d.advice.join(' '), /--folds/, 'no flag that does not exist');
+  // Without the sizes the thresholds alone decide, as before.
+  const old = diagnose({ trainError: 2 / 90, devError: 2 / 30 });
+  assert.equal(old.highBias, true);
+  assert.equal(old.trainSE, undefined);
+  assert.equal(old.biasWithinNoise, undefined);
+});
+
+test('standard errors from m (Agresti–Coull: never 0) and the 2-standard-error rule', () => {
+  // p̃ = (2 + 2)/(30 + 4), √(p̃(1 − p̃)/34).
+  const p = 4 / 34;
+  assert.ok(Math.abs(errorStandardError(2 / 30, 30) - Math.sqrt((p * (1 - p)) / 34)) < 1e-15);
+  assert.ok(errorStandardError(0, 30) > 0.04, '0 errors of 30 is not an error rate of 0');
+  const d = diagnose({ trainError: 0.01, devError: 0.11, trainSize: 10_000, devSize: 10_000 });
+  assert.ok(Math.abs(d.varianceSE! - Math.hypot(d.trainSE!, d.devSE!)) < 1e-15);
+  assert.equal(d.biasSE, d.trainSE);
+  // Large sets resolve the course's cases: the readings are the course's.
+  for (const c of cases) {
+    const e = diagnose({ trainError: c.train, devError: c.dev, trainSize: 100_000, devSize: 100_000 });
+    assert.deepEqual([e.highBias, e.highVariance], [c.highBias, c.highVariance], `${c.train}/${c.dev}`);
+    assert.match(e.verdict, c.verdict);
+  }
+  // Above the threshold and resolved on one side, within noise on the other.
+  const mixed = diagnose({ trainError: 0.2, devError: 0.25, trainSize: 1000, devSize: 50 });
+  assert.equal(mixed.highBias, true);
+  assert.equal(mixed.varianceWithinNoise, true);
+  assert.match(mixed.verdict, /^High bias: .* Variance 5\.0% reaches its 2\.0% threshold but is within noise/);
+});
+
+test('set sizes are whole numbers of examples, given together', () => {
+  assert.throws(() => diagnose({ trainError: 0.1, devError: 0.1, trainSize: 0, devSize: 30 }), {
+    name: 'ValueError',
+    message: 'diagnose: trainSize must be an integer ≥ 1 (examples) but is 0',
+  });
+  assert.throws(() => diagnose({ trainError: 0.1, devError: 0.1, trainSize: 90, devSize: 2.5 }), {
+    message: 'diagnose: devSize must be an integer ≥ 1 (examples) but is 2.5',
+  });
+  assert.throws(() => diagnose({ trainError: 0.1, devError: 0.1, devSize: 30 }), {
+    message:
+      'diagnose: trainSize and devSize go together (the noise of variance = dev − train comes from both sets) but only devSize is given',
+  });
 });

@@ -16,3 +16,14 @@ test('bias/variance axis ticks are distinct at every scale (no "2%, 2%" from rou
     assert.equal(new Set(ticks).size, ticks.length, `duplicate tick labels: ${ticks.join(' ')}`);
   }
 });
+
+test('with the set sizes: whiskers of ±2 standard errors on train and dev, and a difference within noise says so', () => {
+  const svg = biasVarianceChart(diagnose({ trainError: 0, devError: 2 / 30, trainSize: 90, devSize: 30 }));
+  assert.equal([...svg.matchAll(/<path class="noise"/g)].length, 2, 'train and dev');
+  assert.match(svg, /variance 6\.7% — within noise/);
+  assert.match(svg, /Dev error: 6\.7% ± 2 standard errors \(11\.1%\)/);
+  // Without them, no whiskers and the threshold alone: high.
+  const old = biasVarianceChart(diagnose({ trainError: 0, devError: 2 / 30 }));
+  assert.doesNotMatch(old, /class="noise"/);
+  assert.match(old, /variance 6\.7% — high/);
+});

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DataError } from '../../src/core/errors.js';
+import { diagnose } from '../../src/evaluate/diagnose.js';
 import { renderComparisonReport } from '../../src/report/compare.js';
 import { renderReport } from '../../src/report/html.js';
 import { readRunDocument } from '../../src/report/run-file.js';
@@ -199,6 +200,28 @@ describe('readRunDocument', () => {
     assert.equal(r.diagnosis?.highVariance, true);
     const m = readRunDocument(JSON.stringify(savedModel(run)), 'model.json');
     assert.deepEqual(m.data, run.data);
+  });
+
+  it('a small run: the diagnosis knows its noise (recorded, or computed from the set sizes)', () => {
+    const small = classificationRun();
+    small.data = { ...small.data, train: 90, dev: 30 };
+    small.result = { ...small.result, trainError: 0, devError: 2 / 30 };
+    delete small.diagnosis;
+    const html = renderReport(small, { generatedAt: null });
+    assert.match(html, /Within noise for m = 30 dev examples/);
+    assert.match(html, /<span class="badge noise">within noise<\/span>/);
+    assert.match(html, /± 1\.5% \(m = 90\)/);
+    assert.match(html, /diagnosis<\/div><div class="v text">within noise/);
+    // A recorded diagnosis with its noise reads back whole, from a run record and from a model file.
+    small.diagnosis = diagnose({ trainError: 0, devError: 2 / 30, trainSize: 90, devSize: 30 });
+    const r = readRunDocument(JSON.stringify(small), 'run.json');
+    assert.deepEqual(r.diagnosis, small.diagnosis);
+    assert.deepEqual(readRunDocument(JSON.stringify(savedModel(small)), 'm.json').diagnosis, small.diagnosis);
+    const bad = JSON.parse(JSON.stringify(small));
+    bad.diagnosis.varianceWithinNoise = 'yes';
+    assert.throws(() => readRunDocument(JSON.stringify(bad), 'run.json'), {
+      message: /^run\.json: diagnosis\.varianceWithinNoise must be true or false but is "yes"/,
+    });
   });
 
   it('reads diverged values written as null or "NaN"/"Infinity"', () => {

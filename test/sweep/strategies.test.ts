@@ -6,7 +6,21 @@ import { ETA, Rungs, rungIterations } from '../../src/sweep/prune.js';
 import { applyMove, FIRST_L2, firstL2For, L2_TRIES, recipePlan } from '../../src/sweep/recipe.js';
 import { parseAxis, type TrialValues } from '../../src/sweep/space.js';
 import { gridPlan, oneAtATimePlan, randomPlan, singleValues, type Plan } from '../../src/sweep/strategies.js';
-import { bestTrial, rankTrials, type Proposal, type TrialSummary } from '../../src/sweep/trial.js';
+import {
+  bestTrial,
+  nearBest,
+  rankTrials,
+  trialDiagnosis,
+  type Proposal,
+  type TrialResult,
+  type TrialSummary,
+} from '../../src/sweep/trial.js';
+import { rankedTable } from '../../src/cli/sweep/display.js';
+import { renderSweepReport } from '../../src/report/sweep.js';
+import { costTrend, type CostTrend } from '../../src/sweep/curve.js';
+import { summaryOf } from '../../src/sweep/scheduler.js';
+import { diagnose } from '../../src/evaluate/diagnose.js';
+import type { RunRecord } from '../../src/train/record.js';
 
 const all = (p: Plan): Proposal[] => {
   assert.equal(p.kind, 'all');
@@ -238,6 +252,116 @@ describe('recipe', () => {
   });
 });
 
+describe('recipe: the curve and the noise', () => {
+  const baseline: TrialValues = { lr: '0.001', hidden: '8', l2: '0', 'keep-prob': '1', epochs: '2' };
+  const plan = recipePlan({ baseline, budget: 10 });
+  const falling: CostTrend = { kind: 'falling', lastDrop: 0.041 };
+  const flat: CostTrend = { kind: 'flat', lastDrop: 0.001 };
+
+  test("the cost curve's end: falling, flat, or stalled (never fell, or rose back above its low)", () => {
+    const curve = (...c: number[]) => c.map((cost, i) => ({ iteration: 100 * i, cost }));
+    const f = costTrend(curve(1, 0.8, 0.6, 0.5, 0.45, 0.4))!;
+    assert.equal(f.kind, 'falling');
+    assert.ok(Math.abs(f.lastDrop - 0.05 / 0.45) < 1e-12);
+    assert.equal(costTrend(curve(1, 0.5, 0.3, 0.3, 0.3, 0.2999))!.kind, 'flat');
+    assert.deepEqual(costTrend(curve(1, 0.5, 0.3, 0.3, 0.3, 0.4)), {
+      kind: 'stalled',
+      lastDrop: (0.3 - 0.4) / 0.3,
+      why: 'it rose 33.3% above its low',
+    });
+    assert.equal(costTrend(curve(0.69, 0.69, 0.68, 0.68, 0.67, 0.67))!.why, 'it never fell below 97.1% of its start');
+    // Two epochs of mini-batches: the second epoch's mean against the first's, scaled to a fifth of training.
+    const epochs = [
+      { iteration: 94, cost: 0.8, epoch: 1 },
+      { iteration: 188, cost: 0.4, epoch: 2 },
+    ];
+    assert.deepEqual(costTrend(epochs), { kind: 'falling', lastDrop: 0.5 / 5 });
+    assert.equal(costTrend([epochs[0]!]), undefined, 'one point: nothing to compare');
+    assert.equal(costTrend([{ iteration: 0, cost: NaN }, epochs[0]!]), undefined);
+  });
+
+  test('high bias while the cost still falls → train longer before a bigger network; then, flat → bigger', () => {
+    const h = [done(1, baseline, 0.12, 0.13, { cost: falling })];
+    const longer = next(plan, h) as Proposal;
+    assert.equal(longer.move, 'longer');
+    assert.equal(
+      longer.reason,
+      'high bias in trial 1 (train 12.00%, dev 13.00%); its cost still falling (4.1% over the last fifth of training) → --epochs 4',
+    );
+    h.push(done(2, longer.values, 0.08, 0.09, { parent: 1, move: 'longer', cost: falling }));
+    assert.equal((next(plan, h) as Proposal).values.epochs, '8', 'still falling: longer again');
+    h.push(done(3, { ...longer.values, epochs: '8' }, 0.06, 0.07, { parent: 2, move: 'longer', cost: flat }));
+    const bigger = next(plan, h) as Proposal;
+    assert.deepEqual([bigger.move, bigger.values.hidden, bigger.parent], ['units', '16', 3]);
+    assert.equal(bigger.reason, 'high bias in trial 3 (train 6.00%, dev 7.00%) → --hidden 16', 'flat: no trend note');
+  });
+
+  test('a trial that diverged or a cost that stalled tries a smaller learning rate', () => {
+    const h: TrialSummary[] = [
+      done(1, baseline, 0.12, 0.13),
+      {
+        id: 'x',
+        index: 2,
+        values: { ...baseline, hidden: '16' },
+        status: 'failed',
+        error: 'diverged at iteration 40: cost NaN',
+        parent: 1,
+        move: 'units',
+      },
+    ];
+    const retry = next(plan, h) as Proposal;
+    assert.deepEqual(retry, {
+      values: { ...baseline, hidden: '16', lr: '0.0001' },
+      reason: 'trial 2 diverged (diverged at iteration 40: cost NaN) → --lr 0.0001',
+      parent: 2,
+      move: 'lr',
+    });
+    // A failure no worker caused is not a divergence: the recipe goes on from the best.
+    const lost = [h[0]!, { ...h[1]!, infrastructure: true as const, error: 'no worker' }];
+    assert.equal((next(plan, lost) as Proposal).move, 'layer');
+    const stalled = [
+      done(1, baseline, 0.3, 0.31, { cost: { kind: 'stalled', lastDrop: -0.2, why: 'it rose 25.0% above its low' } }),
+    ];
+    const lr = next(plan, stalled) as Proposal;
+    assert.deepEqual([lr.move, lr.values.lr], ['lr', '0.0001']);
+    assert.equal(
+      lr.reason,
+      'high bias in trial 1 (train 30.00%, dev 31.00%); its cost stalled (it rose 25.0% above its low) → --lr 0.0001',
+    );
+  });
+
+  test('stops when the difference is within noise, or the next move could not gain beyond it', () => {
+    const sized = (t: TrialSummary, devSize: number) => ({
+      ...t,
+      diagnosis: { ...t.diagnosis!, trainSize: 3 * devSize, devSize },
+    });
+    // Iris: 2 errors of 90 training examples, 2 of 30 dev examples: nothing the sets resolve.
+    const d = diagnose({ trainError: 2 / 90, devError: 2 / 30, trainSize: 90, devSize: 30 });
+    const iris = { ...done(1, baseline, 2 / 90, 2 / 30), diagnosis: trialDiagnosis(d) };
+    assert.deepEqual(next(plan, [iris]), {
+      stop: 'within noise in trial 1 (train 2.22%, dev 6.67%): neither avoidable bias nor variance is beyond what m = 30 dev examples resolve → stop (a larger dev set or cross-validation would tell smaller differences apart)',
+    });
+    // High bias on 200 dev examples, but at most 3% to gain, under the 4.1% they resolve between two trials.
+    const small = sized(done(1, baseline, 0.03, 0.035), 200);
+    assert.match(
+      (next(plan, [small]) as { stop: string }).stop,
+      /^the next move's gain is within noise: at most the avoidable bias, 3\.00%, under the [\d.]+% that m = 200 dev examples resolve between two trials \(2 standard errors of a difference\) in trial 1 \(train 3\.00%, dev 3\.50%\) → stop/,
+    );
+    // The same errors on 20,000 dev examples: resolved, the recipe moves on.
+    assert.equal((next(plan, [sized(done(1, baseline, 0.03, 0.035), 20_000)]) as Proposal).move, 'units');
+  });
+
+  test('a sweep reads the curve from the trial run record (summaryOf), the same on resume', () => {
+    const run = {
+      history: { costs: [0.9, 0.7, 0.6, 0.5, 0.45, 0.4].map((cost, i) => ({ iteration: 100 * i, cost })), evals: [] },
+    } as unknown as RunRecord;
+    const t: TrialResult = { ...done(1, baseline, 0.1, 0.1), run, seconds: 1, ranOn: 'local', finishedAt: '' };
+    const s = summaryOf(t);
+    assert.equal(s.cost?.kind, 'falling');
+    assert.equal('run' in s, false);
+  });
+});
+
 describe('ranking and pruning', () => {
   test('finished trials by dev error; pruned after them; failed (diverged) last, never the best', () => {
     const trials: TrialSummary[] = [
@@ -252,6 +376,70 @@ describe('ranking and pruning', () => {
     );
     assert.equal(bestTrial(trials)!.index, 4);
     assert.equal(bestTrial([trials[0]!]), undefined);
+  });
+
+  test('trials within one standard error of the best are marked, in the table and with the reason under it', () => {
+    const sized = (t: TrialSummary): TrialResult => ({
+      ...t,
+      diagnosis: { ...t.diagnosis!, trainSize: 90, devSize: 30 },
+      seconds: 1,
+      ranOn: 'local',
+      finishedAt: '2026-12-07T00:00:00.000Z',
+    });
+    // 30 dev examples, best 1/30: one standard error is √(p̃(1 − p̃)/34) with p̃ = 3/34, 4.9%.
+    const trials = [
+      sized(done(1, { lr: '0.1' }, 0, 1 / 30)),
+      sized(done(2, { lr: '0.01' }, 0, 2 / 30)),
+      sized(done(3, { lr: '0.001' }, 0, 3 / 30)),
+      sized({ ...done(4, { lr: '1' }, 0, 1 / 30), status: 'pruned' }),
+    ];
+    const { near, best } = nearBest(trials);
+    assert.deepEqual(
+      [...near].map((t) => t.index),
+      [2],
+    );
+    assert.ok(Math.abs(best!.se - Math.sqrt(((3 / 34) * (31 / 34)) / 34)) < 1e-15);
+    const table = rankedTable(trials, true).split('\n');
+    assert.match(table[2]!, /^2 +2 +t2 +ok +6\.67% ≈ /);
+    assert.doesNotMatch(table[3]!, /≈/);
+    assert.match(
+      table.at(-2)!,
+      /^≈ within one standard error of the best \(3\.33% ± 4\.86% on 30 dev examples\): this dev set does not tell it from the best$/,
+    );
+    // The report page marks the same trials.
+    const page = renderSweepReport(
+      {
+        identity: {
+          id: '0123456789abcdef',
+          strategy: 'grid',
+          space: [],
+          data: {
+            source: 'iris',
+            m: 150,
+            nx: 4,
+            classes: ['a', 'b', 'c'],
+            hash: '0123456789abcdef',
+            train: 90,
+            dev: 30,
+            splitRule: 'auto',
+          },
+        },
+        trials,
+        halfDone: 0,
+      },
+      { generatedAt: null },
+    );
+    assert.match(
+      page,
+      /<tr class="near-best" data-id="t2"><td class="num">2<\/td><td class="num">2<\/td><td class="num">ok<\/td><td class="num">6\.67% ≈<\/td>/,
+    );
+    assert.match(
+      page,
+      /<p class="muted" id="near-best">≈ within one standard error of the best \(3\.33% ± 4\.86% on 30 dev examples\)/,
+    );
+    // Without the dev set's size (older records, regression), nothing is marked.
+    assert.equal(nearBest(trials.map((t) => ({ ...t, diagnosis: done(1, {}, 0, 0).diagnosis! }))).near.size, 0);
+    assert.doesNotMatch(rankedTable([], true), /≈/);
   });
 
   test('rungs at 1/9 and 1/3 of the budget; a trial goes on only among the best 1/η at its rung', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkHyperparameter, describeRule, HYPERPARAMETERS } from '../../src/nn/hyperparameters.js';
 import { checkMemory, estimateTrainingMemory, formatBytes, parseByteSize } from '../../src/train/memory.js';
-import { courseBatchSize, makeSchedule } from '../../src/train/schedule.js';
+import { courseBatchSize, defaultBatchSize, epochBatchSize, makeSchedule } from '../../src/train/schedule.js';
 
 test('the schedule: full batch by default 2500 iterations, mini-batches 20 epochs, computed once', () => {
   assert.deepEqual(makeSchedule(209, {}), { m: 209, full: true, batchSize: 209, perEpoch: 1, iterations: 2500 });
@@ -24,6 +24,20 @@ test('the schedule: full batch by default 2500 iterations, mini-batches 20 epoch
   // The course's rule: all m up to 2,000 examples, else 64.
   assert.equal(courseBatchSize(2000), undefined);
   assert.equal(courseBatchSize(2001), 64);
+});
+
+test('epochs are passes in mini-batches: a batch size that suits m, about 16 updates an epoch up to m = 2,000', () => {
+  // m/16 rounded down to a power of two, between 4 and 32; 64 above 2,000 examples.
+  assert.deepEqual(
+    [10, 90, 150, 341, 511, 512, 2000, 2001, 60000].map(epochBatchSize),
+    [4, 4, 8, 16, 16, 32, 32, 64, 64],
+  );
+  // With epochs, always mini-batches; with iterations or neither, the course's rule stays.
+  assert.equal(defaultBatchSize(90, { epochs: 50 }), 4);
+  assert.equal(defaultBatchSize(90, {}), undefined);
+  assert.equal(defaultBatchSize(6000, {}), 64);
+  const s = makeSchedule(90, { epochs: 50, batchSize: defaultBatchSize(90, { epochs: 50 }) });
+  assert.deepEqual([s.full, s.perEpoch, s.iterations, s.epochs], [false, 23, 1150, 50]);
 });
 
 test('every hyperparameter rule reads as the message says', () => {

@@ -207,8 +207,10 @@ describe('bad input is one clear typed error', () => {
         ShapeError,
         /rows has 5 columns but the model takes n\[0\] = 4 features/,
       );
+      // The rows it was split from: its 30 held-back test examples by default, every one on request.
       const e = await evaluate(model, iris);
-      assert.equal(e.m, 150);
+      assert.deepEqual([e.m, e.subset], [30, 'test']);
+      assert.equal((await evaluate(model, iris, { subset: 'all' })).m, 150);
     } finally {
       model.dispose();
     }

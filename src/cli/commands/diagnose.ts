@@ -1,8 +1,8 @@
 import { ValueError } from '../../core/errors.js';
-import { diagnose, parseErrorRate, type Diagnosis } from '../../evaluate/diagnose.js';
+import { diagnose, parseErrorRate, RESOLVING_SE, type Diagnosis } from '../../evaluate/diagnose.js';
 import { formatPercent } from '../../core/text.js';
 import { type Command } from '../command.js';
-import { optionValue, UsageError, type Parsed } from '../../workflow/parse.js';
+import { numberOption, optionValue, UsageError, type Parsed } from '../../workflow/parse.js';
 
 /** Reads an error-rate option (`0.11` or `11%`); a bad value is a usage error naming the option. */
 function rateOption(args: Parsed, name: string): number | undefined {
@@ -14,25 +14,42 @@ function rateOption(args: Parsed, name: string): number | undefined {
 /** Up to 4 decimals, trailing zeros dropped: 11%, 0.5%, 1.2345%. */
 const pct = (x: number) => formatPercent(x, 4).replace(/\.?0+%$/, '%');
 
+/** ' ± 2.1% (m = 90)' after an error measured on known examples; '' when the sizes are unknown. */
+function noise(se: number | undefined, m: number | undefined): string {
+  return se === undefined ? '' : ` ± ${formatPercent(se, 1)}${m !== undefined ? ` (m = ${m})` : ''}`;
+}
+
+/** '(train − human; high at ≥ 2% and ≥ 2 standard errors = 4.2%)  ← high' or '← within noise'. */
+function spanNote(what: string, threshold: number, se: number | undefined, high: boolean, noisy?: boolean): string {
+  const resolve =
+    se === undefined ? '' : ` and ≥ ${RESOLVING_SE} standard errors = ${formatPercent(RESOLVING_SE * se, 1)}`;
+  return `(${what}; high at ≥ ${pct(threshold)}${resolve})${high ? '  ← high' : noisy ? '  ← within noise' : ''}`;
+}
+
 /** The diagnosis as a few aligned lines, then the advice. */
 function formatDiagnosis(d: Diagnosis): string {
   const rows: [string, string, string][] = [
     ['Human-level error', pct(d.humanError), '(proxy for Bayes error)'],
-    ['Train error', pct(d.trainError), ''],
-    ['Dev error', pct(d.devError), ''],
+    ['Train error', pct(d.trainError), noise(d.trainSE, d.trainSize).trim()],
+    ['Dev error', pct(d.devError), noise(d.devSE, d.devSize).trim()],
     [
       'Avoidable bias',
       pct(d.avoidableBias),
-      `(train − human; high at ≥ ${pct(d.biasThreshold)})${d.highBias ? '  ← high' : ''}`,
+      spanNote('train − human', d.biasThreshold, d.biasSE, d.highBias, d.biasWithinNoise),
     ],
     [
       'Variance',
       pct(d.variance),
-      `(dev − train; high at ≥ ${pct(d.varianceThreshold)})${d.highVariance ? '  ← high' : ''}`,
+      spanNote('dev − train', d.varianceThreshold, d.varianceSE, d.highVariance, d.varianceWithinNoise),
     ],
   ];
   const w = Math.max(...rows.map((r) => r[1].length));
   const lines = rows.map(([k, v, note]) => `${k.padEnd(18)}${v.padStart(w)}  ${note}`.trimEnd());
+  if (d.trainSE === undefined)
+    lines.push(
+      '',
+      'Noise: unknown. Give --train-size and --dev-size (the examples each error was measured on) to tell a difference from chance: on 30 dev examples one example is 3.3%.',
+    );
   lines.push('', d.verdict, '', 'Next steps:', ...d.advice.map((a) => `  - ${a}`));
   return lines.join('\n') + '\n';
 }
@@ -52,10 +69,21 @@ function diagnoseOptions(input: Parameters<typeof diagnose>[0]): Diagnosis {
   }
 }
 
+/** --train-size and --dev-size: whole numbers of examples, given together. */
+function sizeOptions(args: Parsed): { trainSize?: number; devSize?: number } {
+  const trainSize = numberOption(args, 'train-size', { integer: true, min: 1 });
+  const devSize = numberOption(args, 'dev-size', { integer: true, min: 1 });
+  if ((trainSize === undefined) !== (devSize === undefined))
+    throw new UsageError(
+      `--train-size and --dev-size go together (the noise of variance = dev − train comes from both sets); give ${trainSize === undefined ? '--train-size' : '--dev-size'} too`,
+    );
+  return trainSize === undefined ? {} : { trainSize, devSize: devSize! };
+}
+
 export const diagnoseCommand: Command = {
   name: 'diagnose',
   summary: 'read bias and variance from train, dev and human-level error, and say what to try next',
-  usage: '--train-error ERR --dev-error ERR [--human-error ERR] [options]',
+  usage: '--train-error ERR --dev-error ERR [--train-size M --dev-size M] [--human-error ERR] [options]',
   options: {
     'train-error': {
       type: 'string',
@@ -81,18 +109,33 @@ export const diagnoseCommand: Command = {
       description: 'variance at or above this is high variance',
       default: '2%',
     },
+    'train-size': {
+      type: 'string',
+      value: 'M',
+      description:
+        'training examples the train error was measured on: with --dev-size, a difference counts as high only at ≥ 2 standard errors too (default: unknown noise, the thresholds alone decide)',
+    },
+    'dev-size': {
+      type: 'string',
+      value: 'M',
+      description: 'dev examples the dev error was measured on (with --train-size)',
+    },
     json: {
       type: 'boolean',
-      description: 'print one JSON document (avoidableBias, variance, highBias, highVariance, advice, ...)',
+      description:
+        'print one JSON document (avoidableBias, variance, highBias, highVariance, advice, standard errors, ...)',
     },
   },
   details: [
     'Avoidable bias = train error − human-level error; variance = dev error − train error (Course 2, Week 1).',
+    'With --train-size and --dev-size, each error gets its standard error from m, and a difference above its',
+    'threshold but under 2 standard errors is reported as within noise (sets too small to resolve it).',
     '',
     'Examples:',
     '  lnn diagnose --train-error 1% --dev-error 11%      # high variance',
     '  lnn diagnose --train-error 15% --dev-error 16%     # high bias',
     '  lnn diagnose --train-error 0.15 --dev-error 0.30 --json',
+    '  lnn diagnose --train-error 2.2% --dev-error 6.7% --train-size 90 --dev-size 30   # within noise',
   ].join('\n'),
   async run(args, io) {
     for (const name of ['train-error', 'dev-error'])
@@ -103,6 +146,7 @@ export const diagnoseCommand: Command = {
       humanError: rateOption(args, 'human-error') ?? 0,
       biasThreshold: rateOption(args, 'bias-threshold')!,
       varianceThreshold: rateOption(args, 'variance-threshold')!,
+      ...sizeOptions(args),
     };
     const d = diagnoseOptions(input);
     io.out(args['json'] ? `${JSON.stringify(d, null, 2)}\n` : formatDiagnosis(d));

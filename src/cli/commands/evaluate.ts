@@ -4,8 +4,9 @@ import { streamWhenLarge } from '../../workflow/prepare.js';
 import { loadModel } from '../../io/modelIO.js';
 import type { Model } from '../../train/model.js';
 import { type Command } from '../command.js';
-import { UsageError, type Io, type Options, type Parsed } from '../../workflow/parse.js';
+import { choiceOption, UsageError, type Io, type Options, type Parsed } from '../../workflow/parse.js';
 import { evaluateFitted, fitToModel } from '../../workflow/evaluate.js';
+import { chooseSubset, subsetOption, SUBSETS } from '../../workflow/held-back.js';
 import { loadDataset, probeFeatures } from '../../data/load.js';
 import { loadDatasetKeepingMissing } from '../../data/register.js';
 import { backendOption, chooseBackend, dataOptions, dataSpec } from '../../workflow/inputs.js';
@@ -22,10 +23,11 @@ export const streamOption: Options = {
 export const evalCommand: Command = {
   name: 'eval',
   summary: 'accuracy, error and cost of a saved model on a data set',
-  usage: '--model MODEL (--data FILE | --x X.npy --y Y.npy) [--stream] [--json]',
+  usage: '--model MODEL (--data FILE | --x X.npy --y Y.npy) [--subset train|dev|test|all] [--stream] [--json]',
   options: {
     model: { type: 'string', value: 'MODEL', description: 'a model file written by lnn train --save' },
     ...dataOptions,
+    ...subsetOption,
     ...streamOption,
     ...backendOption,
     json: { type: 'boolean', description: 'print one JSON document on stdout' },
@@ -68,8 +70,11 @@ export async function modelAndData(args: Parsed, io: Io, unlabeled = false): Pro
 }
 
 async function runEval(args: Parsed, io: Io): Promise<number> {
-  const { model, data } = await modelAndData(args, io);
+  const asked = choiceOption(args, 'subset', SUBSETS);
+  const loaded = await modelAndData(args, io);
+  const { model } = loaded;
   try {
+    const { data, subset } = chooseSubset(model, loaded.data, asked, `the model ${args['model']}`, io);
     const e = evaluateFitted(model, data);
     if (args['json'])
       io.out(
@@ -80,6 +85,7 @@ async function runEval(args: Parsed, io: Io): Promise<number> {
           ...(e.accuracy !== undefined ? { accuracy: e.accuracy, correct: e.correct } : {}),
           model: args['model'],
           data: data.source,
+          subset,
         }) + '\n',
       );
     else if (e.accuracy !== undefined)

@@ -2,12 +2,12 @@
  * What a sweep shows: a line per trial as it finishes (with its rank, the progress and the ETA), the
  * ranked table, and the JSON document. `lnn runs` shows a record with the same table.
  */
-import { printable } from '../../core/text.js';
+import { formatPercent, printable } from '../../core/text.js';
 import { errorText, valuesText } from '../../sweep/text.js';
 import { verdictLabel } from '../../evaluate/diagnose.js';
 import type { SweepIdentity } from '../../sweep/record.js';
 import type { TrialValues } from '../../sweep/space.js';
-import { rankTrials, type TrialResult, type TrialSummary } from '../../sweep/trial.js';
+import { nearBest, rankTrials, type TrialResult, type TrialSummary } from '../../sweep/trial.js';
 import { formatEta } from '../progress-format.js';
 
 export { errorText, valuesText };
@@ -20,9 +20,13 @@ function variedKeys(trials: readonly TrialSummary[]): string[] {
   return keys.filter((k) => trials.length < 2 || trials.some((t) => valueOf(t, k) !== valueOf(trials[0]!, k)));
 }
 
-/** The ranked table: rank, trial, id, status, dev and train error, diagnosis, time, then the values. */
+/**
+ * The ranked table: rank, trial, id, status, dev and train error, diagnosis, time, then the values; a
+ * trial within one standard error of the best is marked ≈, with a line under the table saying why.
+ */
 export function rankedTable(trials: readonly TrialResult[], classification: boolean): string {
   const ranked = rankTrials(trials);
+  const { near, best } = nearBest(ranked);
   const keys = variedKeys(ranked);
   const head = ['rank', 'trial', 'id', 'status', 'dev', 'train', 'diagnosis', 'time', ...keys.map((k) => `--${k}`)];
   const rows = ranked.map((t, i) => [
@@ -30,7 +34,7 @@ export function rankedTable(trials: readonly TrialResult[], classification: bool
     String(t.index),
     t.id.slice(0, 8),
     t.infrastructure ? 'no worker' : t.status,
-    errorText(t.devError, classification),
+    `${errorText(t.devError, classification)}${near.has(t) ? ' ≈' : ''}`,
     errorText(t.trainError, classification),
     verdictLabel(t.diagnosis),
     `${t.seconds.toFixed(1)} s`,
@@ -42,7 +46,13 @@ export function rankedTable(trials: readonly TrialResult[], classification: bool
       .map((s, c) => s.padEnd(width[c]!))
       .join('  ')
       .trimEnd();
-  return [line(head), ...rows.map(line)].join('\n') + '\n';
+  const note =
+    near.size > 0 && best
+      ? [
+          `≈ within one standard error of the best (${formatPercent(best.devError, 2)} ± ${formatPercent(best.se, 2)} on ${best.devSize} dev examples): this dev set does not tell ${near.size === 1 ? 'it' : 'them'} from the best`,
+        ]
+      : [];
+  return [line(head), ...rows.map(line), ...note].join('\n') + '\n';
 }
 
 /** Progress after a trial: how many of how many, time so far and the ETA. */
