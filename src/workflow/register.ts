@@ -1,19 +1,15 @@
 /**
- * The Node entry's side of the workflow: the file loaders `evaluate` and `predict` use for paths, and
- * the fastest kernels this machine has, loaded once when `lnn` is imported (so a program never runs on
- * the plain TypeScript reference without knowing it). Import it once, from the entry.
+ * The Node entry's side of the workflow: the model file loader `evaluate` and `predict` use for paths
+ * (data files come from data/register.ts, which the entry imports too), and the fastest kernels this
+ * machine has, loaded once when `lnn` is imported (so a program never runs on the plain TypeScript
+ * reference without knowing it). Import it once, from the entry.
  */
 import { backendInitError, defaultBackend, initBackends } from '../backend/index.js';
-import { loadDataset } from '../data/load.js';
-import { loadDatasetKeepingMissing } from '../data/register.js';
+import '../data/register.js';
 import { loadModel } from '../io/modelIO.js';
 import { registerLoaders } from './evaluate.js';
 
-registerLoaders({
-  model: loadModel,
-  data: (data, unlabeled, keepMissing) =>
-    keepMissing ? loadDatasetKeepingMissing({ data, unlabeled }) : loadDataset({ data, unlabeled }),
-});
+registerLoaders({ model: loadModel });
 
 await initBackends();
 if (defaultBackend().name === 'ts')
