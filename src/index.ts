@@ -19,6 +19,4 @@ export { loadBuiltin } from './data/builtin.js';
 export { loadNpyRows, openNpyRows } from './data/npy-file.js';
 export { saveModel, loadModel } from './io/modelIO.js';
 export { writeFileAtomic, readJsonFile } from './io/files.js';
-// the workflow: lnn train, eval and predict as async functions
-export { train, type TrainOptions, type TrainOutput, type EpochLogs } from './workflow/train.js';
-export { evaluate, predict } from './workflow/evaluate.js';
+// the workflow (train, evaluate, predict) comes with lnn/browser; here it also reads files
