@@ -1,0 +1,143 @@
+/**
+ * examples/browser in headless chromium: bundled by its own build script, served by its own server (the
+ * COOP/COEP headers), with a model file written by `lnn train --save` beside it. The page must be
+ * cross-origin isolated with the wasm kernels on more than one thread; a loaded model must predict the
+ * classes Node predicts; training runs in a worker with threads while the page's timer keeps firing; Stop
+ * aborts it; and nothing reaches the console as an error or warning. Skips when chromium is missing.
+ *
+ * Responsiveness: a 20 ms interval timer on the page records when it fires during training; the longest
+ * gap must stay under 200 ms (a main thread blocked by training would show gaps as long as the run).
+ */
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { buildExample } from '../../examples/browser/build.mjs';
+import { createExampleServer } from '../../examples/browser/serve.mjs';
+import '../../src/data/register.js';
+import { loadModel } from '../../src/io/modelIO.js';
+import { lnn, ROOT } from '../cli/run.js';
+import { launchChromium, skipWithoutChromium, watchPage } from './chromium.js';
+
+const example = join(ROOT, 'examples/browser');
+
+/** Iris rows and a few between the classes, where a model's decision is least sure. */
+const ROWS = [
+  [5.1, 3.5, 1.4, 0.2],
+  [6.2, 2.9, 4.3, 1.3],
+  [7.7, 3.0, 6.1, 2.3],
+  [6.0, 2.7, 5.1, 1.6],
+  [4.9, 2.5, 4.5, 1.7],
+  [6.3, 2.8, 5.1, 1.5],
+  [5.0, 2.3, 3.3, 1.0],
+];
+
+describe('the browser example in headless chromium', { skip: skipWithoutChromium, timeout: 240_000 }, () => {
+  let dir: string;
+  let server: Server;
+  let base: string;
+  let browser: BrowserContext;
+  let close: () => Promise<void>;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lnn-example-'));
+    await buildExample(join(dir, 'dist'));
+    for (const f of ['index.html', 'iris.json']) copyFileSync(join(example, f), join(dir, f));
+    const saved = await lnn(['train', '--data', 'builtin:iris', '--hidden', '16', '--save', join(dir, 'model.json')]);
+    assert.equal(saved.code, 0, saved.stderr);
+    server = createExampleServer(dir);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    ({ browser, close } = await launchChromium());
+  });
+
+  after(async () => {
+    await close?.();
+    server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function open(): Promise<{ page: Page; problems: string[] }> {
+    const page = await browser.newPage();
+    const problems = watchPage(page);
+    await page.goto(base);
+    await page.waitForSelector('#env[data-ready="true"]');
+    return { page, problems };
+  }
+
+  it('is cross-origin isolated, with the wasm kernels on more than one thread', async () => {
+    const { page, problems } = await open();
+    const env = await page.$eval('#env', (e) => ({ ...(e as HTMLElement).dataset }));
+    assert.equal(env['isolated'], 'true');
+    assert.equal(env['backend'], 'wasm');
+    assert.ok(Number(env['threads']) > 1, `threads ${env['threads']}`);
+    await page.close();
+    assert.deepEqual(problems, []);
+  });
+
+  it('a saved model, chosen as a file or fetched beside the page, predicts the classes Node predicts', async () => {
+    const { page, problems } = await open();
+    const want = loadModel(join(dir, 'model.json')).predict(ROWS);
+    await page.fill('#rows', ROWS.map((r) => r.join(', ')).join('\n'));
+    await page.setInputFiles('#model-file', join(dir, 'model.json'));
+    await page.waitForSelector('#predict:not([disabled])');
+    await page.click('#predict');
+    const got = await page.$$eval('#predictions li', (lis) => lis.map((li) => (li as HTMLElement).dataset['label']));
+    assert.deepEqual(got, want);
+    await page.click('#load-beside');
+    await page.waitForFunction(() => document.querySelector('#model-info')!.textContent!.includes('from model.json'));
+    await page.click('#predict');
+    assert.deepEqual(await page.$$eval('#predictions li', (lis) => lis.length), ROWS.length);
+    await page.close();
+    assert.deepEqual(problems, []);
+  });
+
+  it('trains in a worker with threads while the page stays responsive; the curve is drawn', async (t) => {
+    const { page, problems } = await open();
+    await page.fill('#epochs', '3000');
+    await page.evaluate(() => {
+      const w = window as unknown as { ticks: number[] };
+      w.ticks = [];
+      setInterval(() => w.ticks.push(performance.now()), 20);
+    });
+    await page.click('#train');
+    await page.waitForSelector('#train-status[data-state="done"]', { timeout: 120_000 });
+    const status = await page.$eval('#train-status', (e) => ({ ...(e as HTMLElement).dataset }));
+    const ticks = await page.evaluate(() => (window as unknown as { ticks: number[] }).ticks);
+    const wall = Number(status['wallMs']);
+    const [start, end] = [Number(status['startedAt']), Number(status['finishedAt'])];
+    // The gaps between ticks from the click to the end of the run (the edges count as ticks).
+    const during = [start, ...ticks.filter((t) => t > start && t < end), end];
+    const longest = Math.max(...during.slice(1).map((t, i) => t - during[i]!));
+    t.diagnostic(
+      `${status['iterations']} updates in ${wall} ms; longest pause of the page's timer ${longest.toFixed(1)} ms`,
+    );
+    assert.equal(status['where'], 'worker');
+    assert.ok(Number(status['workerThreads']) > 1, `worker threads ${status['workerThreads']}`);
+    assert.ok(wall > 500, `the run is long enough to judge (${wall} ms)`);
+    assert.ok(longest < 200, `the page's timer paused for ${longest.toFixed(0)} ms during a ${wall} ms run`);
+    const drawn = await page.$eval('#cost-chart path.series', (p) => Number(p.getAttribute('data-points')));
+    assert.ok(drawn > 100, `${drawn} points drawn`);
+    await page.click('#predict');
+    assert.equal(await page.$$eval('#predictions li', (lis) => lis.length), 3);
+    await page.close();
+    assert.deepEqual(problems, []);
+  });
+
+  it('Stop aborts training in the worker', async () => {
+    const { page, problems } = await open();
+    await page.fill('#epochs', '1000000');
+    await page.click('#train');
+    await page.waitForFunction(() => document.querySelector('#train-status')!.textContent!.startsWith('epoch'));
+    await page.click('#stop');
+    await page.waitForSelector('#train-status[data-state="stopped"]', { timeout: 10_000 });
+    assert.equal(await page.$eval('#error', (e) => e.textContent), '');
+    assert.equal(await page.$eval('#train', (b) => (b as HTMLButtonElement).disabled), false);
+    await page.close();
+    assert.deepEqual(problems, []);
+  });
+});
