@@ -83,24 +83,35 @@ async function loadChosen(input: HTMLInputElement): Promise<void> {
 interface Curve {
   train: { x: number; y: number }[];
   dev: { x: number; y: number }[];
-  frame?: number | undefined;
+  last?: EpochLogs;
+  timer?: ReturnType<typeof setTimeout> | undefined;
 }
 
-/** Redraws the curve at most once per frame, however fast epochs arrive. */
-function drawSoon(curve: Curve): void {
-  curve.frame ??= requestAnimationFrame(() => {
-    curve.frame = undefined;
-    byId('curve').innerHTML = lineChart({
-      id: 'cost-chart',
-      title: 'Cost per epoch',
-      xLabel: 'epoch',
-      yLabel: 'cost',
-      series: [
-        { name: 'train', colorClass: 's0', points: curve.train },
-        ...(curve.dev.length ? [{ name: 'dev', colorClass: 's1', points: curve.dev, dashed: true }] : []),
-      ],
-      height: 280,
-    });
+/** How often the curve and the status are redrawn while epochs arrive (a redraw costs the page a few ms). */
+const DRAW_EVERY_MS = 100;
+
+/** Redraws the curve and the status at most every DRAW_EVERY_MS, however fast epochs arrive. */
+function drawSoon(curve: Curve, epochs: number): void {
+  curve.timer ??= setTimeout(() => {
+    curve.timer = undefined;
+    requestAnimationFrame(() => draw(curve, epochs));
+  }, DRAW_EVERY_MS);
+}
+
+function draw(curve: Curve, epochs: number): void {
+  const logs = curve.last;
+  if (logs) show('train-status', `epoch ${logs.epoch} of ${epochs}: cost ${logs.cost?.toFixed(4)}`);
+  byId('curve').innerHTML = lineChart({
+    id: 'cost-chart',
+    title: 'Cost per epoch',
+    xLabel: 'epoch',
+    yLabel: 'cost',
+    series: [
+      { name: 'train', colorClass: 's0', points: curve.train },
+      ...(curve.dev.length ? [{ name: 'dev', colorClass: 's1', points: curve.dev, dashed: true }] : []),
+    ],
+    height: 280,
+    maxPoints: 600,
   });
 }
 
@@ -121,13 +132,14 @@ async function trainIris(signal: AbortSignal): Promise<void> {
   const onEpochEnd = (logs: EpochLogs) => {
     if (logs.cost !== undefined) curve.train.push({ x: logs.epoch ?? logs.iteration, y: logs.cost });
     if (logs.devCost !== undefined) curve.dev.push({ x: logs.epoch ?? logs.iteration, y: logs.devCost });
-    status.textContent = `epoch ${logs.epoch} of ${options.epochs}: cost ${logs.cost?.toFixed(4)}`;
-    drawSoon(curve);
+    curve.last = logs;
+    drawSoon(curve, options.epochs);
   };
   const run = { ...options, data, seed: 1, signal, onEpochEnd };
   const t0 = performance.now();
-  const out = onMain ? await train(run) : await trainInWorker(run);
+  const out = await (onMain ? train(run) : trainInWorker(run)).finally(() => clearTimeout(curve.timer));
   const t1 = performance.now();
+  draw(curve, options.epochs);
   Object.assign(status.dataset, { startedAt: t0.toFixed(1), finishedAt: t1.toFixed(1) });
   finished(out, onMain ? 'main' : 'worker', t1 - t0);
 }
