@@ -3,9 +3,11 @@
 // Fit in a Web Worker (trainInWorker) against fit on the page's main thread (train), in headless
 // chromium, on the example page (examples/browser, built and served as its README says, cross-origin
 // isolated): the same run, the same page, its live cost curve drawn in both. Each configuration runs
-// `runs` times in each place, alternating, on a fresh page each time; medians are reported. `wall` is the
-// page's time around the call (the worker's start-up, module load and kernel compilation included);
-// `fit` is the trainer's own time for the loop (TrainResult.seconds), in the worker or on the page.
+// `runs` times in each place, alternating, on a fresh page each time; medians are reported. The page
+// starts its training worker as it loads (startTrainWorker); the run starts once it is ready, in both
+// places. `wall` is the page's time around the call; `fit` is the trainer's own time for the loop
+// (TrainResult.seconds), in the worker or on the page; `start` is the worker's start-up (module load,
+// kernel compilation, its threads), which trainInWorker without a started worker adds to a run.
 import { mkdtempSync, copyFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -33,6 +35,7 @@ interface Run {
   fitSeconds: number;
   iterations: number;
   threads: number;
+  startMs: number;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -53,7 +56,8 @@ const { browser, close } = await launchChromium();
 async function once(config: (typeof CONFIGS)[number], onMain: boolean): Promise<Run> {
   const page = await browser.newPage();
   await page.goto(base);
-  await page.waitForSelector('#env[data-ready="true"]');
+  await page.waitForSelector('#env[data-worker-threads]');
+  const startMs = Number(await page.$eval('#env', (e) => (e as HTMLElement).dataset['workerStartMs']));
   await page.fill('#hidden', config.hidden);
   await page.fill('#batch-size', String(config.batchSize));
   await page.fill('#epochs', String(config.epochs));
@@ -71,6 +75,7 @@ async function once(config: (typeof CONFIGS)[number], onMain: boolean): Promise<
     fitSeconds: Number(s['fitSeconds']),
     iterations: Number(s['iterations']),
     threads,
+    startMs,
   };
 }
 
@@ -90,6 +95,7 @@ try {
       config: config.name,
       iterations: main[0]!.iterations,
       threads: { main: main[0]!.threads, worker: worker[0]!.threads },
+      workerStartMs: median([...main, ...worker].map((r) => r.startMs)),
       main: m,
       worker: w,
       workerOverMain: { wall: w.wallMs / m.wallMs, fit: w.fitSeconds / m.fitSeconds },
@@ -105,7 +111,8 @@ if (json) console.log(JSON.stringify({ runs, results }, null, 2));
 else
   for (const r of results)
     console.log(
-      `${r.config} (${r.iterations} updates; threads main ${r.threads.main}, worker ${r.threads.worker}): ` +
+      `${r.config} (${r.iterations} updates; threads main ${r.threads.main}, worker ${r.threads.worker}; ` +
+        `the worker's start-up ${r.workerStartMs.toFixed(0)} ms): ` +
         `wall main ${r.main.wallMs.toFixed(0)} ms, worker ${r.worker.wallMs.toFixed(0)} ms (×${r.workerOverMain.wall.toFixed(2)}); ` +
         `fit main ${r.main.fitSeconds.toFixed(3)} s, worker ${r.worker.fitSeconds.toFixed(3)} s (×${r.workerOverMain.fit.toFixed(2)})`,
     );

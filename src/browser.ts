@@ -103,6 +103,9 @@ export { evaluate, predict } from './workflow/evaluate.js';
 // the same in a Web Worker, so that a page stays responsive (train-worker.js is the worker's script)
 export {
   trainInWorker,
+  startTrainWorker,
+  type TrainWorker,
+  type WorkerSource,
   type WorkerTrainOptions,
   type WorkerTrainOutput,
   type WorkerLike,

@@ -11,12 +11,13 @@ import {
   modelFromJSON,
   modelToJSON,
   REPORT_CSS,
+  startTrainWorker,
   train,
   trainInWorker,
   type EpochLogs,
   type Model,
-  type ModelFile,
   type TrainOutput,
+  type TrainWorker,
 } from '../../src/browser.js';
 
 const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -25,10 +26,10 @@ const show = (id: string, text: string) => void (byId(id).textContent = text);
 /** The model predictions use: the last one loaded or trained. */
 let model: Model | undefined;
 
-function useModel(json: unknown, where: string): void {
-  const next = modelFromJSON(json, where);
+function useModel(next: Model, where: string): void {
   model?.dispose();
   model = next;
+  byId('download').hidden = true;
   const { dims, activations } = model.arch;
   const classes = model.classes ? `, classes ${model.classes.join(', ')}` : '';
   show('model-info', `Model from ${where}: n = [${dims.join(', ')}], output ${activations.at(-1)}${classes}.`);
@@ -70,12 +71,12 @@ async function loadBeside(): Promise<void> {
     throw new Error(
       'model.json is not beside the page: make one with `npx lnn train --data builtin:iris --save examples/browser/model.json`',
     );
-  useModel(await res.json(), 'model.json');
+  useModel(modelFromJSON(await res.json(), 'model.json'), 'model.json');
 }
 
 async function loadChosen(input: HTMLInputElement): Promise<void> {
   const file = input.files?.[0];
-  if (file) useModel(JSON.parse(await file.text()), file.name);
+  if (file) useModel(modelFromJSON(JSON.parse(await file.text()), file.name), file.name);
 }
 
 // ---- training, with a live cost curve ----
@@ -123,6 +124,23 @@ function optionsFromInputs() {
 
 let iris: Promise<{ rows: number[][]; labels: string[] }> | undefined;
 
+/** The training worker, started as the page loads so that a run begins at once; restarted if it ended. */
+let worker: Promise<TrainWorker> | undefined;
+
+function startWorker(): Promise<TrainWorker> {
+  const t0 = performance.now();
+  worker = startTrainWorker();
+  void worker.then((w) => {
+    const env = byId('env');
+    env.textContent += ` Training worker: ${w.backend}, ${w.threads} thread${w.threads === 1 ? '' : 's'}.`;
+    Object.assign(env.dataset, {
+      workerThreads: String(w.threads),
+      workerStartMs: (performance.now() - t0).toFixed(1),
+    });
+  }, failed);
+  return worker;
+}
+
 async function trainIris(signal: AbortSignal): Promise<void> {
   const data = await (iris ??= fetch('iris.json').then((r) => r.json()));
   const options = optionsFromInputs();
@@ -137,7 +155,8 @@ async function trainIris(signal: AbortSignal): Promise<void> {
   };
   const run = { ...options, data, seed: 1, signal, onEpochEnd };
   const t0 = performance.now();
-  const out = await (onMain ? train(run) : trainInWorker(run)).finally(() => clearTimeout(curve.timer));
+  const inWorker = async () => trainInWorker({ ...run, worker: await (worker ?? startWorker()) });
+  const out = await (onMain ? train(run) : inWorker()).finally(() => clearTimeout(curve.timer));
   const t1 = performance.now();
   draw(curve, options.epochs);
   Object.assign(status.dataset, { startedAt: t0.toFixed(1), finishedAt: t1.toFixed(1) });
@@ -145,14 +164,18 @@ async function trainIris(signal: AbortSignal): Promise<void> {
 }
 
 /** Shows how the run ended, and makes its model the one predictions use. */
-function finished(out: TrainOutput & { file?: ModelFile; worker?: { threads: number } }, where: string, wall: number) {
-  const file = out.file ?? modelToJSON(out.model, out.record);
-  out.model.dispose();
-  useModel(file, where === 'main' ? 'training on the main thread' : 'training in the worker');
-  const link = byId<HTMLAnchorElement>('download');
-  if (link.href) URL.revokeObjectURL(link.href);
-  link.href = URL.createObjectURL(new Blob([JSON.stringify(file)], { type: 'application/json' }));
-  link.hidden = false;
+function finished(out: TrainOutput & { worker?: { threads: number } }, where: string, wall: number) {
+  useModel(out.model, where === 'main' ? 'training on the main thread' : 'training in the worker');
+  // The model file (what `lnn train --save` writes), made when asked for.
+  const button = byId('download');
+  button.onclick = () => {
+    const file = modelToJSON(out.model, out.record);
+    const a = Object.assign(document.createElement('a'), { download: 'model.json' });
+    a.href = URL.createObjectURL(new Blob([JSON.stringify(file)], { type: 'application/json' }));
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href));
+  };
+  button.hidden = false;
   const status = byId('train-status');
   const accuracy = out.dev?.accuracy !== undefined ? `dev accuracy ${(100 * out.dev.accuracy).toFixed(1)}%, ` : '';
   status.textContent = `Done: ${accuracy}${out.result.iterations} updates in ${(wall / 1000).toFixed(2)} s.`;
@@ -181,6 +204,11 @@ function startTraining(): void {
         status.dataset['state'] = 'stopped';
         status.textContent = 'Stopped.';
       } else failed(e);
+      // A worker cut off after an abort, or broken, is replaced for the next run.
+      void worker?.then(
+        (w) => void (w.ended && startWorker()),
+        () => void startWorker(),
+      );
     })
     .finally(() => {
       trainButton.disabled = false;
@@ -211,6 +239,7 @@ function wire(): void {
   );
   byId('train').addEventListener('click', startTraining);
   env.dataset['ready'] = 'true';
+  void startWorker();
 }
 
 wire();

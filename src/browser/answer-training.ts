@@ -1,15 +1,15 @@
 /**
  * The worker's side of `trainInWorker`: takes one run at a time from the port, trains it with the
  * library's own `train` (the same code as on the page or in Node), posts the progress the page asked
- * for, and answers with the model's file and the figures. Browser-safe; runs on any MessagePort.
+ * for, and answers with the model (its state: parameters as typed arrays) and the figures. Browser-safe; runs on any MessagePort.
  */
-import { modelToJSON } from '../train/modelFile.js';
 import { train, type TrainOptions } from '../workflow/train.js';
-import type { FromWorker, Port, ToWorker } from './protocol.js';
+import { modelState } from './model-state.js';
+import { PROGRESS_EVERY_MS, type FromWorker, type Port, type Progress, type ToWorker } from './protocol.js';
 
 /** Serves training runs on `port` until the worker ends. */
 export function answerTraining(port: Port): void {
-  const post = (m: FromWorker) => port.postMessage(m);
+  const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
   let running: { controller: AbortController; stop: boolean } | undefined;
   port.addEventListener('message', (e) => {
     const msg = e.data as ToWorker;
@@ -27,27 +27,52 @@ export function answerTraining(port: Port): void {
 async function run(
   msg: Extract<ToWorker, { type: 'train' }>,
   state: { controller: AbortController; stop: boolean },
-  post: (m: FromWorker) => void,
+  post: (m: FromWorker, transfer?: ArrayBuffer[]) => void,
 ): Promise<void> {
   const { want } = msg;
+  const progress = batched(post);
   const options: TrainOptions = {
     ...msg.options,
     signal: state.controller.signal,
     onIteration: (s) => {
-      if (want.iterations) post({ type: 'iteration', state: s });
+      if (want.iterations) progress.add({ type: 'iteration', state: s });
       return state.stop ? false : undefined;
     },
-    ...(want.epochs ? { onEpochEnd: (logs) => post({ type: 'epoch', logs }) } : {}),
-    ...(want.costs ? { onCost: (point) => post({ type: 'cost', point }) } : {}),
-    ...(want.notes ? { onNote: (text) => post({ type: 'note', text }) } : {}),
+    ...(want.epochs ? { onEpochEnd: (logs) => progress.add({ type: 'epoch', logs }) } : {}),
+    ...(want.costs ? { onCost: (point) => progress.add({ type: 'cost', point }) } : {}),
+    ...(want.notes ? { onNote: (text) => progress.add({ type: 'note', text }) } : {}),
   };
   try {
     const { model, result, record, ...figures } = await train(options);
-    const file = modelToJSON(model, record);
+    const { state, transfer } = modelState(model);
     model.dispose();
-    post({ type: 'done', file, result, record, ...figures });
+    progress.flush();
+    post({ type: 'done', model: state, result, record, ...figures }, transfer);
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
+    progress.flush();
     post({ type: 'error', name: err.name, message: err.message });
   }
+}
+
+/**
+ * Progress gathered and posted a batch at a time: when PROGRESS_EVERY_MS have passed since the last post
+ * (checked as each report comes, since training runs in slices the worker's timers cannot interrupt),
+ * and at the end.
+ */
+function batched(post: (m: FromWorker) => void): { add(p: Progress): void; flush(): void } {
+  let items: Progress[] = [];
+  let last = performance.now();
+  const flush = () => {
+    if (items.length) post({ type: 'progress', items });
+    items = [];
+    last = performance.now();
+  };
+  return {
+    add: (p) => {
+      items.push(p);
+      if (performance.now() - last >= PROGRESS_EVERY_MS) flush();
+    },
+    flush,
+  };
 }

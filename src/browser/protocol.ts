@@ -1,13 +1,13 @@
 /**
  * The messages between a page and the training worker (`trainInWorker` ⇄ train-worker.ts). Everything
- * in them survives structured cloning: options without functions, the model as its file (ModelFile).
+ * in them survives structured cloning: options without functions, the model as its state (typed arrays).
  */
 import type { Evaluation } from '../evaluate/metrics.js';
 import type { Diagnosis } from '../evaluate/diagnose.js';
-import type { ModelFile } from '../train/modelFile.js';
 import type { CostPoint, RunRecord } from '../train/record.js';
 import type { TrainResult } from '../train/trainer.js';
 import type { EpochLogs, TrainOptions } from '../workflow/train.js';
+import type { ModelState } from './model-state.js';
 
 /** The options of a run as they cross to the worker: the callbacks and signal stay with the page. */
 export type PostedOptions = Omit<TrainOptions, 'signal' | 'onEpochEnd' | 'onIteration' | 'onCost' | 'onNote'>;
@@ -28,10 +28,10 @@ export type ToWorker =
 /** What one update reports (TrainOptions.onIteration's argument). */
 export type IterationState = Parameters<NonNullable<TrainOptions['onIteration']>>[0];
 
-/** The end of a finished run: the model's file, and the figures `train` returns. */
+/** The end of a finished run: the model, and the figures `train` returns. */
 export interface Finished {
   type: 'done';
-  file: ModelFile;
+  model: ModelState;
   result: TrainResult;
   train?: Evaluation;
   dev?: Evaluation;
@@ -40,20 +40,31 @@ export interface Finished {
   record: RunRecord;
 }
 
+/** One report of a run's progress, for one of the page's callbacks. */
+export type Progress =
+  | { type: 'epoch'; logs: EpochLogs }
+  | { type: 'iteration'; state: IterationState }
+  | { type: 'cost'; point: CostPoint }
+  | { type: 'note'; text: string };
+
 /** Worker → page. */
 export type FromWorker =
   /** The worker loaded its kernels and takes a run. */
   | { type: 'ready'; backend: string; threads: number }
-  | { type: 'epoch'; logs: EpochLogs }
-  | { type: 'iteration'; state: IterationState }
-  | { type: 'cost'; point: CostPoint }
-  | { type: 'note'; text: string }
+  /**
+   * Progress in order, a batch at a time (about every PROGRESS_EVERY_MS): a message per epoch or per
+   * update would queue thousands of messages before the run's end, each costing the page tens of µs.
+   */
+  | { type: 'progress'; items: Progress[] }
   | Finished
   /** The run failed (or was aborted): the error's class name and message. */
   | { type: 'error'; name: string; message: string };
 
+/** How often the worker posts the progress it has gathered. */
+export const PROGRESS_EVERY_MS = 16;
+
 /** A message port as both sides use it: a Worker, a worker's global scope, or a MessagePort. */
 export interface Port {
-  postMessage(message: unknown): void;
+  postMessage(message: unknown, transfer?: Transferable[]): void;
   addEventListener(type: 'message', listener: (e: { data: unknown }) => void): void;
 }

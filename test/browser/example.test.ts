@@ -75,6 +75,10 @@ describe('the browser example in headless chromium', { skip: skipWithoutChromium
     assert.equal(env['isolated'], 'true');
     assert.equal(env['backend'], 'wasm');
     assert.ok(Number(env['threads']) > 1, `threads ${env['threads']}`);
+    // The training worker, started as the page loads, has threads of its own.
+    await page.waitForSelector('#env[data-worker-threads]');
+    const workerThreads = await page.$eval('#env', (e) => Number((e as HTMLElement).dataset['workerThreads']));
+    assert.ok(workerThreads > 1, `worker threads ${workerThreads}`);
     await page.close();
     assert.deepEqual(problems, []);
   });
