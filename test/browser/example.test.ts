@@ -5,8 +5,9 @@
  * classes Node predicts; training runs in a worker with threads while the page's timer keeps firing; Stop
  * aborts it; and nothing reaches the console as an error or warning. Skips when chromium is missing.
  *
- * Responsiveness: a 20 ms interval timer on the page records when it fires during training; the longest
- * gap must stay under 200 ms (a main thread blocked by training would show gaps as long as the run).
+ * Responsiveness: a 20 ms interval timer on the page records when it fires during training; its median
+ * gap must stay near 20 ms and its longest under 200 ms (a main thread blocked by training would show a
+ * gap as long as the run; training on the page's thread, which yields every 20 ms, doubles the median).
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -116,13 +117,19 @@ describe('the browser example in headless chromium', { skip: skipWithoutChromium
     const [start, end] = [Number(status['startedAt']), Number(status['finishedAt'])];
     // The gaps between ticks from the click to the end of the run (the edges count as ticks).
     const during = [start, ...ticks.filter((t) => t > start && t < end), end];
-    const longest = Math.max(...during.slice(1).map((t, i) => t - during[i]!));
+    const gaps = during
+      .slice(1)
+      .map((t, i) => t - during[i]!)
+      .sort((a, b) => a - b);
+    const [median, longest] = [gaps[Math.floor(gaps.length / 2)]!, gaps.at(-1)!];
     t.diagnostic(
-      `${status['iterations']} updates in ${wall} ms; longest pause of the page's timer ${longest.toFixed(1)} ms`,
+      `${status['iterations']} updates in ${wall} ms; timer gaps: median ${median.toFixed(1)}, longest ${longest.toFixed(1)} ms`,
     );
     assert.equal(status['where'], 'worker');
     assert.ok(Number(status['workerThreads']) > 1, `worker threads ${status['workerThreads']}`);
     assert.ok(during.length > 10, `the run is long enough to judge (${wall} ms)`);
+    // Training on the page's own thread (yielding every 20 ms) halves the timer's rate: median gaps of 40-50 ms.
+    assert.ok(median < 30, `the page's timer fired every ${median.toFixed(0)} ms (median) instead of 20`);
     assert.ok(longest < 200, `the page's timer paused for ${longest.toFixed(0)} ms during a ${wall} ms run`);
     const drawn = await page.$eval('#cost-chart path.series', (p) => Number(p.getAttribute('data-points')));
     assert.ok(drawn > 100, `${drawn} points drawn`);
