@@ -1,7 +1,7 @@
 /**
  * What the machine can tell of its memory, for the memory check and the streaming budget: Node's free
- * and total memory; in a browser, `navigator.deviceMemory` (total only, rounded by the browser to a
- * power of two, at most 8 GiB) where it exists, else nothing. Detected rather than registered, so that
+ * and total memory; in a browser, `navigator.deviceMemory` (total only, rounded and capped by the
+ * browser: 16 GiB in Chromium 156) where it exists, else nothing. Detected rather than registered, so that
  * every Node thread (a sweep's trials) has the figures. Browser-safe: node:os is imported at run time,
  * under Node only.
  */

@@ -17,6 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
+import { build } from 'esbuild';
 import { buildExample } from '../../examples/browser/build.mjs';
 import { createExampleServer } from '../../examples/browser/serve.mjs';
 import '../../src/data/register.js';
@@ -48,6 +50,13 @@ describe('the browser example in headless chromium', { skip: skipWithoutChromium
     dir = mkdtempSync(join(tmpdir(), 'lnn-example-'));
     await buildExample(join(dir, 'dist'));
     for (const f of ['index.html', 'iris.json']) copyFileSync(join(example, f), join(dir, f));
+    // A page of checks on the workflow without Node, beside the example.
+    const entry = join(ROOT, 'test/browser/workflow-entry.ts');
+    await build({ entryPoints: [entry], bundle: true, format: 'esm', outfile: join(dir, 'dist/checks.js') });
+    writeFileSync(
+      join(dir, 'checks.html'),
+      '<!doctype html><link rel="icon" href="data:,"><script type="module" src="dist/checks.js"></script>',
+    );
     const saved = await lnn(['train', '--data', 'builtin:iris', '--hidden', '16', '--save', join(dir, 'model.json')]);
     assert.equal(saved.code, 0, saved.stderr);
     server = createExampleServer(dir);
@@ -80,6 +89,34 @@ describe('the browser example in headless chromium', { skip: skipWithoutChromium
     await page.waitForSelector('#env[data-worker-threads]');
     const workerThreads = await page.$eval('#env', (e) => Number((e as HTMLElement).dataset['workerThreads']));
     assert.ok(workerThreads > 1, `worker threads ${workerThreads}`);
+    await page.close();
+    assert.deepEqual(problems, []);
+  });
+
+  it('without Node: a path is refused in one line, the memory check takes what the browser tells', async (t) => {
+    const page = await browser.newPage();
+    const problems = watchPage(page);
+    await page.goto(`${base}checks.html`);
+    await page.waitForFunction(() => (globalThis as { lnnChecks?: unknown }).lnnChecks !== undefined);
+    const r = (await page.evaluate(() => (globalThis as unknown as { lnnChecks: Promise<unknown> }).lnnChecks)) as {
+      path: string;
+      init: string;
+      huge: string;
+      memory: { total?: number; free?: number };
+      deviceMemory: number | null;
+      trainedOn: string;
+    };
+    assert.equal(r.path, 'ValueError: data flowers.csv: reading files needs Node; give { rows, labels }');
+    assert.equal(r.init, 'ValueError: init params.json: reading files needs Node; give { rows, labels }');
+    assert.equal(r.trainedOn, 'wasm');
+    // navigator.deviceMemory (GiB) is the machine's memory where the browser has it; free memory is unknown.
+    assert.deepEqual(r.memory, r.deviceMemory === null ? {} : { total: r.deviceMemory * 2 ** 30 });
+    const have =
+      r.deviceMemory === null
+        ? 'the wasm backend can hold 4.3 GB'
+        : `this machine has ${((r.deviceMemory * 2 ** 30) / 1e9).toFixed(1)} GB, the wasm backend 4.3 GB`;
+    assert.match(r.huge, new RegExp(`^ValueError: the network and its batch need .*; ${have}: use fewer`));
+    t.diagnostic(r.huge);
     await page.close();
     assert.deepEqual(problems, []);
   });
