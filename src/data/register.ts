@@ -1,15 +1,13 @@
 /**
  * Registers the file readers of the data layer with `loadDataset`: .csv, .tsv, .json, .h5/.hdf5, and
- * the worker thread that reads streamed files ahead of training; and gives the workflow its file reads
+ * the worker thread that reads streamed files ahead of training; and gives the workflow its data loaders
  * (file-access.ts), which a browser build goes without.
  * Import this module once from an entry point (the CLI, the package index) before calling
  * `loadDataset`. It imports load.js itself, so it must NOT be imported from load.js: in that cycle
  * this module would run before load.js has created its registry, and registerReader would throw.
  */
 import { readCsv } from './csv.js';
-import { parseJsonText } from '../core/json.js';
 import { registerFileAccess } from './file-access.js';
-import { readRegularFile } from './file.js';
 import { readHdf5 } from './hdf5.js';
 import { readJson } from './json.js';
 import { loadDataset, loadDatasetKeepingMissing, probeFeatures, registerReader, type DataSpec } from './load.js';
@@ -29,9 +27,8 @@ export { loadDatasetKeepingMissing };
 // Files streamed from disk are read ahead by a worker thread.
 registerRowStreamer((spec, l) => new WorkerRowStreamer(spec, l.stored, l.rowBytes, l.slotBytes, l.slots));
 
-// The workflow reads files only through these (a page has none).
+// The workflow loads data sets only through these (a page has none).
 registerFileAccess({
   loadDataset: (spec, keepMissing) => (keepMissing ? loadDatasetKeepingMissing(spec) : loadDataset(spec)),
   probeFeatures,
-  readJsonFile: (file) => parseJsonText(new TextDecoder('utf-8').decode(readRegularFile(file)), file),
 });

@@ -2,7 +2,9 @@ import { DataError } from '../core/errors.js';
 import { defaultOutput, inFileOrder, outputUnits, type Dataset, type OutputKind } from '../data/dataset.js';
 import { featureSource, STORED_TYPES, type Features } from '../data/features.js';
 import { applyImputer, fitImputer, type Imputer } from '../data/impute.js';
+import { parseJsonText } from '../core/json.js';
 import { fileAccess } from '../data/file-access.js';
+import { canReadFiles, readRegularFile } from '../data/file.js';
 import type { DataSpec, FeaturesProbe } from '../data/load.js';
 import { RowFeatures } from '../data/rows.js';
 import { leanTargets, type Targets } from '../data/targets.js';
@@ -204,12 +206,17 @@ export function resolveNetwork(settings: TrainSettings, prepared: PreparedData):
   const activations = layerActivations(dims.length - 1, settings.activation, output);
   const init = settings.init;
   if (init !== undefined && typeof init === 'object' && 'file' in init) {
-    const json = fileAccess(`--init ${init.file}`).readJsonFile(init.file);
-    const params = parametersFromJSON(json, 'float64', init.file, dims);
+    const params = parametersFromJSON(readInitFile(init.file), 'float64', init.file, dims);
     return { dims, activations, init: params, initLabel: baseName(init.file) };
   }
   const recipe = init ?? defaultInit(activations.slice(0, -1));
   return { dims, activations, init: recipe, initLabel: initName(recipe) };
+}
+
+/** A parameters file for --init, parsed; read where files can be read (Node: any thread, entry or not). */
+function readInitFile(file: string): unknown {
+  if (!canReadFiles) throw new UsageError(`--init ${file}: reading files needs Node; give { rows, labels }`);
+  return parseJsonText(new TextDecoder('utf-8').decode(readRegularFile(file)), file);
 }
 
 /** The last part of a path, either separator (node:path's basename, which a page has not). */

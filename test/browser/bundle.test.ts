@@ -1,5 +1,5 @@
 // `lnn/browser` must bundle for the browser as it is: no Node built-in may be reachable by a bundler
-// (the wasm backend and the memory figures import them only at run time in Node, through a specifier
+// (the wasm backend, the memory figures and file.ts import them only at run time in Node, through a specifier
 // bundlers leave alone; the file loaders are registered by the Node entry, never imported from here).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -38,7 +38,7 @@ test('src/browser.ts bundles for platform=browser with no externals, the workflo
   for (const name of ['train', 'evaluate', 'predict', 'trainInWorker', 'modelFromJSON'])
     assert.ok(exported.includes(name), `exports ${name}`);
   // None of the Node loaders came along.
-  for (const file of ['src/data/load.ts', 'src/data/register.ts', 'src/io/files.ts', 'src/data/file.ts'])
+  for (const file of ['src/data/load.ts', 'src/data/register.ts', 'src/io/files.ts', 'src/data/npy-file.ts'])
     assert.equal(metafile.inputs[file], undefined, `${file} is not in the browser bundle`);
 });
 
