@@ -93,7 +93,7 @@ export async function trainInWorker(options: WorkerTrainOptions): Promise<Worker
  * const b = await trainInWorker({ data, hidden: [32], worker });
  * worker.terminate();
  */
-export function startTrainWorker(source?: WorkerSource, signal?: AbortSignal): Promise<TrainWorker> {
+export async function startTrainWorker(source?: WorkerSource, signal?: AbortSignal): Promise<TrainWorker> {
   signal?.throwIfAborted();
   const handle = new StartedWorker(startWorker(source), source);
   return new Promise<TrainWorker>((resolve, reject) => {
