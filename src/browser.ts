@@ -1,7 +1,16 @@
 /**
  * lnn for any JavaScript runtime (browsers included): everything but the file loaders, the model
- * file I/O and the command line. `import { ... } from 'lnn/browser'`.
+ * file I/O and the command line. `import { ... } from 'lnn/browser'`. Importing it loads the fastest
+ * kernels the runtime offers (WebAssembly SIMD, on every core where the page is cross-origin isolated;
+ * docs/browser.md says why), so the module has a top-level await: bundle it as an ES module.
+ *
+ * @example
+ * import { train, trainInWorker } from 'lnn/browser';
+ * const { model, dev } = await train({ data: { rows, labels }, hidden: [16], epochs: 50 });
+ * model.predict([[5.1, 3.5, 1.4, 0.2]]) // => ['setosa']
  */
+import { backendInitError, defaultBackend, initBackends } from './backend/index.js';
+
 // core
 export {
   Matrix,
@@ -113,5 +122,26 @@ export {
   type Diagnosis,
   type DiagnoseInput,
 } from './evaluate/diagnose.js';
+// the workflow on data in memory: lnn train, eval and predict as async functions (paths need Node)
+export { train, type TrainOptions, type TrainOutput, type EpochLogs } from './workflow/train.js';
+export { evaluate, predict, type EvaluateOptions } from './workflow/evaluate.js';
+export { SUBSETS, type Subset } from './workflow/held-back.js';
+export type { SplitRecord } from './data/split-record.js';
+// the same in a Web Worker, so that a page stays responsive (train-worker.js is the worker's script)
+export {
+  trainInWorker,
+  startTrainWorker,
+  type TrainWorker,
+  type WorkerSource,
+  type WorkerTrainOptions,
+  type WorkerTrainOutput,
+  type WorkerLike,
+} from './browser/train-in-worker.js';
 // pictures
 export * from './report/index.js';
+
+await initBackends();
+if (defaultBackend().name === 'ts')
+  console.warn(
+    `lnn: running on the plain TypeScript reference kernels, which are slow: the WebAssembly kernels could not load (${(backendInitError() as Error)?.message ?? 'unknown reason'})`,
+  );

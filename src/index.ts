@@ -19,11 +19,7 @@ export { loadBuiltin } from './data/builtin.js';
 export { loadNpyRows, openNpyRows } from './data/npy-file.js';
 export { saveModel, loadModel } from './io/modelIO.js';
 export { writeFileAtomic, readJsonFile } from './io/files.js';
-// the workflow: lnn train, eval and predict as async functions
-export { train, type TrainOptions, type TrainOutput, type EpochLogs } from './workflow/train.js';
-export { evaluate, predict, type EvaluateOptions } from './workflow/evaluate.js';
-export { SUBSETS, type Subset } from './workflow/held-back.js';
-export type { SplitRecord } from './data/split-record.js';
+// the workflow (train, evaluate, predict) comes with lnn/browser; here it also reads files
 export { sweep, type SweepOptions, type SweepOutput, type SpaceValues } from './sweep/sweep.js';
 export { runWorker, type WorkerOptions } from './sweep/worker.js';
 export { readSweep, type SweepContents } from './sweep/record.js';

@@ -1,15 +1,21 @@
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  openSync,
-  readFileSync,
-  statSync,
-  type BigIntStats,
-  type Stats,
-} from 'node:fs';
-import { DataError, fsReason, RefusedFileError } from '../core/errors.js';
+import type { BigIntStats, Stats } from 'node:fs';
+import { importNodeBuiltin, isNode } from '../backend/wasm/platform.js';
+import { DataError, fsReason, RefusedFileError, UsageError } from '../core/errors.js';
 import type { FileStamp } from './rows.js';
+
+/**
+ * Node's fs, imported at run time: this module is part of a page's bundle (a parameters file for --init
+ * is read here, by every Node thread that trains, with or without lnn's entry), where there is no file.
+ */
+const fs = isNode ? await importNodeBuiltin<typeof import('node:fs')>('fs') : undefined;
+
+/** Whether files can be read here (Node), or not (a page). */
+export const canReadFiles = fs !== undefined;
+
+function nodeFs(file: string): typeof import('node:fs') {
+  if (!fs) throw new UsageError(`${file}: reading files needs Node; give { rows, labels }`);
+  return fs;
+}
 
 /**
  * How every reader opens a data file. A FIFO, a device or a socket given as data would make a read wait
@@ -48,6 +54,7 @@ export function notRegular(file: string, st: Stats | BigIntStats): DataError {
  * @throws DataError `data.csv: not a regular file (a FIFO); lnn reads data only from regular files, ...`
  */
 export function openRegular(file: string): { fd: number; stat: BigIntStats } {
+  const { openSync, constants, statSync, fstatSync, closeSync } = nodeFs(file);
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
@@ -68,6 +75,7 @@ export function openRegular(file: string): { fd: number; stat: BigIntStats } {
 /** The whole of a regular file (see `openRegular`). */
 export function readRegularFile(file: string): Uint8Array {
   const { fd } = openRegular(file);
+  const { readFileSync, closeSync } = nodeFs(file);
   try {
     return readFileSync(fd);
   } catch (e) {
@@ -84,7 +92,7 @@ export function stampOf(st: BigIntStats): FileStamp {
 
 /** The stamp of the file at `file` now, or undefined when nothing is there any more. */
 export function stampAt(file: string): FileStamp | undefined {
-  const st = statSync(file, { bigint: true, throwIfNoEntry: false });
+  const st = nodeFs(file).statSync(file, { bigint: true, throwIfNoEntry: false });
   return st ? stampOf(st) : undefined;
 }
 

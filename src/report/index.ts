@@ -10,3 +10,5 @@ export { biasVarianceChart } from './bias-variance.js';
 export { escapeHtml, formatNumber, formatPercent, formatDuration } from './format.js';
 export { renderSweepReport, type SweepReportInput, type SweepReportOptions } from './sweep.js';
 export { scatterChart, type ScatterSpec, type ScatterPoint } from './sweep-chart.js';
+// the style sheet the charts' classes (`series s0`, `grid`, `axis`) are drawn with, for a page of one's own
+export { REPORT_CSS } from './style.js';

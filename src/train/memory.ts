@@ -79,20 +79,22 @@ export function estimateTrainingMemory(p: MemoryPlan): MemoryEstimate {
 
 /**
  * Refuses a run that cannot fit, before it allocates: more than the backend can address, or more than the
- * machine has. The message gives the figures.
+ * machine has (where the runtime tells it: a page may not). The message gives the figures.
  * @throws ValueError `the network needs 14.9 GB (W[1] alone 14.9 GB); this machine has 23.0 GB, the wasm backend 4.0 GB`
  */
 export function checkMemory(
   estimate: MemoryEstimate,
-  limits: { machineBytes: number; backendBytes?: number | undefined; backendName?: string },
+  limits: { machineBytes?: number | undefined; backendBytes?: number | undefined; backendName?: string },
 ): void {
   const { bytes, largest } = estimate;
-  const backend = limits.backendBytes;
-  const over = bytes > limits.machineBytes || (backend !== undefined && bytes > backend);
+  const { machineBytes: machine, backendBytes: backend } = limits;
+  const over = (machine !== undefined && bytes > machine) || (backend !== undefined && bytes > backend);
   if (!over) return;
-  const have = `this machine has ${gb(limits.machineBytes)}${
-    backend !== undefined ? `, the ${limits.backendName ?? 'backend'} backend ${gb(backend)}` : ''
-  }`;
+  const name = `the ${limits.backendName ?? 'backend'} backend`;
+  const have =
+    machine === undefined
+      ? `${name} can hold ${gb(backend!)}`
+      : `this machine has ${gb(machine)}${backend !== undefined ? `, ${name} ${gb(backend)}` : ''}`;
   const alone = ` (${largest.name} alone ${gb(largest.bytes)})`;
   const smaller = `use fewer or smaller layers, a smaller batch${estimate.dtype === 'float64' ? ', or float32' : ''}`;
   throw new ValueError(`the network and its batch need ${gb(bytes)}${alone}; ${have}: ${smaller}`);

@@ -8,6 +8,7 @@ import type { Backend } from '../backend/backend.js';
 import { DataError } from '../core/errors.js';
 import { alignFeatures } from '../data/align.js';
 import { alignClasses, outputUnits, type Dataset, type OutputKind } from '../data/dataset.js';
+import { fileAccess } from '../data/file-access.js';
 import { applyImputer } from '../data/impute.js';
 import { unlabeledRows, type Rows } from '../data/rows-input.js';
 import { leanTargets } from '../data/targets.js';
@@ -20,21 +21,23 @@ import { printable } from '../core/text.js';
 import { datasetOf } from './train.js';
 import type { DataInput } from '../data/rows-input.js';
 
-/** A model file's loader, registered by the Node entry (the browser build reads no files). */
+/**
+ * A model file's loader, registered by the Node entry (the browser build reads no files: a page rebuilds a
+ * model from its JSON with `modelFromJSON`). Data files come through data/file-access.ts.
+ */
 export type ModelLoader = (file: string, backend?: Backend, onNote?: (text: string) => void) => Model;
-/** A data file's loader (the data options of a command), registered by the Node entry. */
-export type DataLoader = (data: string, unlabeled: boolean, keepMissing: boolean) => Promise<Dataset>;
 
-const loaders: { model?: ModelLoader; data?: DataLoader } = {};
+const loaders: { model?: ModelLoader } = {};
 
-/** Lets the Node entry give the workflow its file loaders. */
-export function registerLoaders(l: { model: ModelLoader; data: DataLoader }): void {
+/** Lets the Node entry give the workflow its model file loader. */
+export function registerLoaders(l: { model: ModelLoader }): void {
   Object.assign(loaders, l);
 }
 
 function modelOf(model: Model | string): Model {
   if (typeof model !== 'string') return model;
-  if (!loaders.model) throw new UsageError(`model ${model}: reading model files needs Node (import from 'lnn')`);
+  if (!loaders.model)
+    throw new UsageError(`model ${model}: reading model files needs Node; give a model (modelFromJSON in a page)`);
   return loaders.model(model);
 }
 
@@ -70,8 +73,7 @@ export function evaluateFitted(model: Model, data: Dataset): Evaluation {
 /** Data as evaluate and predict take it: a path (Node), a Dataset, or rows with labels. */
 async function dataFor(model: Model, data: DataInput, unlabeled: boolean): Promise<Dataset> {
   if (typeof data !== 'string') return datasetOf(data, model.imputer !== undefined)!;
-  if (!loaders.data) throw new UsageError(`data ${data}: reading data files needs Node (import from 'lnn')`);
-  return loaders.data(data, unlabeled, model.imputer !== undefined);
+  return fileAccess(`data ${data}`).loadDataset({ data, unlabeled }, model.imputer !== undefined);
 }
 
 export interface EvaluateOptions {

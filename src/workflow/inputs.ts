@@ -82,7 +82,7 @@ const MAX_THREADS = 256;
  * LNN_THREADS, checked: a positive integer up to MAX_THREADS, or unset. A bad value is refused with its own
  * message rather than quietly leaving the fast backends unloaded.
  */
-export function threadsFromEnvironment(env: Record<string, string | undefined> = process.env): number | undefined {
+export function threadsFromEnvironment(env: Record<string, string | undefined> = environment()): number | undefined {
   const raw = env['LNN_THREADS'];
   if (raw === undefined || raw === '') return undefined;
   const n = Number(raw.trim());
@@ -91,6 +91,11 @@ export function threadsFromEnvironment(env: Record<string, string | undefined> =
       `LNN_THREADS must be a whole number of threads from 1 to ${MAX_THREADS} but is '${printable(raw)}' (unset it to use every core)`,
     );
   return n;
+}
+
+/** process.env under Node; nothing in a page (which has no process). */
+function environment(): Record<string, string | undefined> {
+  return typeof process !== 'undefined' && process.env ? process.env : {};
 }
 
 /** The backend `--backend` names (after loading the fast ones), or the fastest available. */

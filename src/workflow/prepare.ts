@@ -1,14 +1,13 @@
-import { freemem } from 'node:os';
-import { basename } from 'node:path';
 import { DataError } from '../core/errors.js';
 import { defaultOutput, inFileOrder, outputUnits, type Dataset, type OutputKind } from '../data/dataset.js';
 import { featureSource, STORED_TYPES, type Features } from '../data/features.js';
 import { applyImputer, fitImputer, type Imputer } from '../data/impute.js';
-import { loadDataset, probeFeatures, type DataSpec, type FeaturesProbe } from '../data/load.js';
-import { loadDatasetKeepingMissing } from '../data/register.js';
+import { parseJsonText } from '../core/json.js';
+import { fileAccess } from '../data/file-access.js';
+import { canReadFiles, readRegularFile } from '../data/file.js';
+import type { DataSpec, FeaturesProbe } from '../data/load.js';
 import { RowFeatures } from '../data/rows.js';
 import { leanTargets, type Targets } from '../data/targets.js';
-import { readJsonFile } from '../io/files.js';
 import { formatBytes } from '../train/memory.js';
 import type { Shuffle } from '../train/order.js';
 import { defaultInit, layerActivations, type ActivationKind } from '../nn/activations.js';
@@ -17,6 +16,7 @@ import { parametersFromJSON, type Parameters } from '../nn/params.js';
 import { UsageError, type Io, type Parsed } from './parse.js';
 import { chooseSets, type Sets } from './sets.js';
 import { dataSpec } from './inputs.js';
+import { machineMemory } from './machine.js';
 import type { TrainSettings } from './settings.js';
 
 /** How the features of a run are held: in memory in their own dtype, or streamed from disk, and why. */
@@ -25,7 +25,7 @@ export interface DataStorage {
   streamed: boolean;
   /** Bytes of features held in memory (the store the sets are views on; 0 for a streamed file). */
   bytes: number;
-  /** The memory budget (--memory, or half of the free memory). */
+  /** The memory budget (--memory, or half of the free memory; unbounded where the runtime does not tell). */
   budget: number;
   /** Why the data is streamed when --stream was not given, for a note. */
   note?: string;
@@ -62,7 +62,7 @@ export async function prepareData(
   io: Io,
   read: Pick<DataSpec, 'confined'> & { dataset?: Dataset } = {},
 ): Promise<PreparedData> {
-  const budget = settings.memory ?? Math.floor(freemem() / 2);
+  const budget = settings.memory ?? halfOfFreeMemory();
   const { data, streamed } = read.dataset
     ? { data: read.dataset, streamed: { streamed: false } }
     : await loadForTraining(args, settings, io, budget, read.confined);
@@ -107,11 +107,11 @@ async function loadForTraining(
   confined: boolean | undefined,
 ): Promise<{ data: Dataset; streamed: { streamed: boolean; note?: string } }> {
   const spec = { ...dataSpec(args, io), confined };
-  const probe = await probeFeatures(spec);
+  const files = fileAccess(spec.data !== undefined ? `--data ${spec.data}` : `--x ${spec.x ?? spec.y}`);
+  const probe = await files.probeFeatures(spec);
   const streamed = chooseStreaming(settings, probe, budget, spec);
   if (streamed.note && !args['quiet']) io.err(`note: ${streamed.note}\n`);
-  const full = { ...spec, stream: streamed.streamed };
-  const data = settings.impute ? await loadDatasetKeepingMissing(full) : await loadDataset(full);
+  const data = await files.loadDataset({ ...spec, stream: streamed.streamed }, settings.impute);
   return { data, streamed };
 }
 
@@ -146,8 +146,14 @@ function chooseStreaming(
  * disk: a .npy or HDF5 source whose features exceed half of the free memory.
  */
 export async function streamWhenLarge(spec: DataSpec): Promise<boolean> {
-  const probe = await probeFeatures(spec);
-  return probe !== undefined && probe.bytes > freemem() / 2;
+  const probe = await fileAccess(`--data ${spec.data ?? spec.x}`).probeFeatures(spec);
+  return probe !== undefined && probe.bytes > halfOfFreeMemory();
+}
+
+/** The default memory budget: half of the free memory, or unbounded where the runtime does not tell it. */
+function halfOfFreeMemory(): number {
+  const { free } = machineMemory();
+  return free !== undefined ? Math.floor(free / 2) : Number.POSITIVE_INFINITY;
 }
 
 /** Held-out sets read often (every evaluation) and small next to the budget are read into memory once. */
@@ -200,9 +206,25 @@ export function resolveNetwork(settings: TrainSettings, prepared: PreparedData):
   const activations = layerActivations(dims.length - 1, settings.activation, output);
   const init = settings.init;
   if (init !== undefined && typeof init === 'object' && 'file' in init) {
-    const params = parametersFromJSON(readJsonFile(init.file), 'float64', init.file, dims);
-    return { dims, activations, init: params, initLabel: basename(init.file) };
+    const params = parametersFromJSON(readInitFile(init.file), 'float64', init.file, dims);
+    return { dims, activations, init: params, initLabel: baseName(init.file) };
   }
   const recipe = init ?? defaultInit(activations.slice(0, -1));
   return { dims, activations, init: recipe, initLabel: initName(recipe) };
+}
+
+/** A parameters file for --init, parsed; read where files can be read (Node: any thread, entry or not). */
+function readInitFile(file: string): unknown {
+  if (!canReadFiles) throw new UsageError(`--init ${file}: reading files needs Node; give { rows, labels }`);
+  return parseJsonText(new TextDecoder('utf-8').decode(readRegularFile(file)), file);
+}
+
+/** The last part of a path, either separator (node:path's basename, which a page has not). */
+function baseName(file: string): string {
+  return (
+    file
+      .replace(/[/\\]+$/, '')
+      .split(/[/\\]/)
+      .pop() ?? file
+  );
 }

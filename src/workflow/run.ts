@@ -1,4 +1,3 @@
-import { totalmem } from 'node:os';
 import type { Backend } from '../backend/backend.js';
 import { featureSource, STORED_TYPES } from '../data/features.js';
 import { leanTargets } from '../data/targets.js';
@@ -11,6 +10,7 @@ import { blockLayout, type Shuffle } from '../train/order.js';
 import { defaultBatchSize, makeSchedule, type Schedule } from '../train/schedule.js';
 import type { CostPoint, EvalPoint } from '../train/record.js';
 import type { TrainResult } from '../train/trainer.js';
+import { machineMemory } from './machine.js';
 import type { Network, PreparedData } from './prepare.js';
 import type { TrainSettings } from './settings.js';
 
@@ -92,7 +92,8 @@ export function checkRunFits(
     // The labels of the whole set and the copies the sets take, and the class of each training example.
     labelBytes: 2 * data.labels.data.byteLength + 4 * schedule.m,
   });
-  checkMemory(estimate, { machineBytes: totalmem(), backendBytes: backend.memoryLimit, backendName: backend.name });
+  const machineBytes = machineMemory().total;
+  checkMemory(estimate, { machineBytes, backendBytes: backend.memoryLimit, backendName: backend.name });
 }
 
 /**

@@ -1,8 +1,8 @@
 import { DataError } from '../core/errors.js';
 import { alignClasses, type Dataset } from '../data/dataset.js';
 import { alignFeatures } from '../data/align.js';
-import { loadDataset, type DataSpec } from '../data/load.js';
-import { loadDatasetKeepingMissing } from '../data/register.js';
+import { fileAccess } from '../data/file-access.js';
+import type { DataSpec } from '../data/load.js';
 import { compareDistributions, mismatchFinding } from '../data/mismatch.js';
 import { parseSplitOption, trainDevTestSplit } from '../data/split.js';
 import { splitRecordOf, type SplitRecord } from '../data/split-record.js';
@@ -122,7 +122,8 @@ async function separateSet(
   if (typeof args['label'] === 'string') spec.csv = spec.json = { label: args['label'] };
   spec.hdf5 = { xKey: keys?.[0]?.trim(), yKey: keys?.[1]?.trim(), onNote: (s: string) => io.err(`note: ${s}\n`) };
   // With --impute mean, missing values stay NaN here; the training set's means fill them (prepareData).
-  const loaded = args['impute'] === 'mean' ? await loadDatasetKeepingMissing(spec) : await loadDataset(spec);
+  const files = fileAccess(file !== undefined ? `--${which} ${file}` : `--${which}-x ${x}`);
+  const loaded = await files.loadDataset(spec, args['impute'] === 'mean');
   // Columns by name when both files have a header (as eval and predict do), else by position.
   const { data: d, note } = alignFeatures(loaded, data.featureNames, data.X.rows, `the training data ${data.source}`);
   if (note && !args['quiet']) io.err(`note: ${note}\n`);

@@ -109,6 +109,12 @@ test('the memory a run needs, from the sizes alone', () => {
       /^the network and its batch need [\d.]+e\+\d GB \(W\[1\] alone 3\.1e\+3 GB\); this machine has 23\.0 GB, the wasm backend 4\.3 GB: use fewer or smaller layers, a smaller batch$/,
   });
   assert.doesNotThrow(() => checkMemory(e, { machineBytes: 23e9, backendBytes: 4 * 2 ** 30 }));
+  // A page that does not tell its memory: the backend's limit alone.
+  assert.throws(() => checkMemory(huge, { backendBytes: 4 * 2 ** 30, backendName: 'wasm' }), {
+    name: 'ValueError',
+    message: /; the wasm backend can hold 4\.3 GB: use fewer or smaller layers, a smaller batch$/,
+  });
+  assert.doesNotThrow(() => checkMemory(huge, {}));
 });
 
 test('the lean estimate: the features as held, the read-ahead ring and the labels, not normalized copies', () => {

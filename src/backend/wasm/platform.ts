@@ -23,7 +23,7 @@ export function sharedMemoryAvailable(): boolean {
  * import() of a Node built-in, written so that bundlers (esbuild, Vite, webpack) leave it alone: the
  * specifier is not a literal, so a browser bundle of lnn needs no `external: ['node:*']`. Only reached in Node.
  */
-export function importNodeBuiltin<T>(name: 'os' | 'v8' | 'worker_threads'): Promise<T> {
+export function importNodeBuiltin<T>(name: 'fs' | 'os' | 'v8' | 'worker_threads'): Promise<T> {
   const specifier = `node:${name}`;
   return import(/* webpackIgnore: true */ /* @vite-ignore */ specifier) as Promise<T>;
 }

@@ -1,0 +1,2 @@
+/** Writes dist/main.js and dist/train-worker.js under `outdir` (default: dist/ beside build.mjs). */
+export function buildExample(outdir?: string): Promise<void>;
