@@ -17,7 +17,7 @@ const labels = rows.map(([a, b]) => (a === b ? 'same' : 'differ'));
 const data = { rows, labels };
 
 test('rows and labels train without the Node entry', async () => {
-  const { model, result } = await train({ data, hidden: [4], epochs: 5, split: 'none' });
+  const { model, result } = await train({ data, hidden: [4], iterations: 5, split: 'none' });
   assert.equal(result.iterations, 5);
   assert.equal(model.predict([[0, 1, 0.5]]).length, 1);
   model.dispose();
