@@ -131,15 +131,18 @@ function loadPrebuiltWith(io: NodeIO): AddonLoad {
   } catch (e) {
     return { reason: (e as Error).message };
   }
-  return 'file' in checked ? loadFile(io, checked.file, 'prebuilt, SHA-256 checked') : checked;
+  return 'file' in checked
+    ? loadFile(io, checked.file, 'prebuilt, SHA-256 checked', 'npm run build:prebuilds')
+    : checked;
 }
 
 /** A file built here (or named): missing is "not built", with the build script's reason when it left one. */
 function loadLocal(io: NodeIO, file: string, how: string): AddonLoad {
-  return io.exists(file) ? loadFile(io, file, how) : { reason: notBuilt(io, file) };
+  return io.exists(file) ? loadFile(io, file, how, 'npm run build:native') : { reason: notBuilt(io, file) };
 }
 
-function loadFile(io: NodeIO, file: string, how: string): AddonLoad {
+/** Loads `file` (`how` it was made, for the origin; `rebuild`: the command that makes it again). */
+function loadFile(io: NodeIO, file: string, how: string, rebuild: string): AddonLoad {
   let addon: NativeAddon;
   try {
     addon = io.require(file) as NativeAddon;
@@ -148,7 +151,7 @@ function loadFile(io: NodeIO, file: string, how: string): AddonLoad {
   }
   const stale = mismatch(addon.describe());
   return stale
-    ? { reason: `${file} is stale (${stale}); rebuild it with npm run build:native` }
+    ? { reason: `${file} is stale (${stale}); rebuild it with ${rebuild}` }
     : { addon, path: file, origin: `from ${file} (${how})` };
 }
 
