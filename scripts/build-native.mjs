@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 // Builds the optional native backend (native/*.cc → build/Release/lnn_native.node) with node-gyp, from
 // source, against the Node headers already on the machine (no download). Run by `npm install` / `npm ci`
-// (the install script) and by `npm run build`.
+// (the install script) and by `npm run build` / `npm run build:native`.
+//
+// The install script passes --unless-prebuilt: a package made by `npm pack` carries a prebuilt addon for
+// this platform and CPU (prebuilds/, scripts/prebuild.mjs), and when lnn's loader accepts it here, there
+// is nothing to build and the script exits at once, silently. Otherwise (a clone, a git dependency, another
+// platform, a prebuild refused: the reason is said) it builds from source as below.
 //
 // It never fails the install: when the build is turned off (LNN_NATIVE=0), when there is no C++
 // compiler or no node-gyp, or when the compile fails, it says why on stderr, records the reason in
@@ -12,20 +17,41 @@
 // build, so an edit to native/ is rebuilt (and its outcome said) the next time.
 // LNN_NATIVE_ASAN=1 builds with AddressSanitizer (binding.gyp); such an addon loads only with the ASan
 // runtime preloaded (LD_PRELOAD, printed here), which is how the CI's ASan job runs the backend tests.
+// LNN_NATIVE_ARCH=arm64 (with CC, CXX, LINK and AR naming a cross compiler) builds for another CPU, as
+// scripts/prebuild.mjs does; such a build is not loaded here.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const statusFile = join(root, 'build', 'native-status.json');
 const strict = process.argv.includes('--strict');
+const arch = process.env.LNN_NATIVE_ARCH || process.arch;
 const log = (s) => process.stderr.write(`lnn native backend: ${s}\n`);
 
 function record(status) {
   mkdirSync(dirname(statusFile), { recursive: true });
-  writeFileSync(statusFile, JSON.stringify({ ...status, node: process.version, arch: process.arch }, null, 2) + '\n');
+  writeFileSync(statusFile, JSON.stringify({ ...status, node: process.version, arch }, null, 2) + '\n');
+}
+
+/**
+ * What lnn's loader makes of this package's prebuild for this platform and CPU (listed in
+ * prebuilds/SHA256SUMS with the same SHA-256, built for this CPU from these sources, loadable): asked of
+ * the loader itself in a separate process, so that the install and the run agree. Undefined when there is
+ * nothing to ask about: no prebuild for this platform, or no dist/ yet (a clone, before `prepare`).
+ */
+function prebuildVerdict() {
+  const loader = join(root, 'dist', 'backend', 'native', 'addon.js');
+  if (!existsSync(join(root, 'prebuilds', `${process.platform}-${process.arch}`)) || !existsSync(loader))
+    return undefined;
+  const { LNN_NATIVE_ADDON: _given, ...env } = process.env;
+  const code = `const { loadPrebuilt } = await import(${JSON.stringify(pathToFileURL(loader).href)});
+    const r = await loadPrebuilt(); console.log(JSON.stringify('addon' in r ? { accepted: true } : r));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', env });
+  if (r.status !== 0) return { reason: `checking it failed: ${firstError(r.stderr)}` };
+  return JSON.parse(r.stdout);
 }
 
 /** The files under `dir` (relative to root), sorted, at any depth. */
@@ -128,6 +154,11 @@ function asanRuntime() {
 }
 
 if (process.env.LNN_NATIVE === '0') skip('turned off by LNN_NATIVE=0');
+if (process.argv.includes('--unless-prebuilt')) {
+  const verdict = prebuildVerdict();
+  if (verdict?.accepted) process.exit(0);
+  if (verdict) log(`the prebuilt addon is not used (${verdict.reason}); building from source`);
+}
 const cxx = process.env.CXX || (process.platform === 'win32' ? 'cl' : 'g++');
 if (!onPath(cxx) && !(cxx === 'g++' && onPath('c++'))) skip(`no C++ compiler (${cxx} is not on PATH)`);
 if (!onPath('make') && process.platform !== 'win32') skip('no make on PATH');
@@ -139,7 +170,7 @@ const common = nodeDir ? [`--nodedir=${nodeDir}`] : [];
 const started = Date.now();
 // Configure once; later builds are incremental (make recompiles what changed).
 if (!existsSync(join(root, 'build', 'Makefile')) && !existsSync(join(root, 'build', 'binding.sln'))) {
-  const c = run(nodeGyp, ['configure', ...common]);
+  const c = run(nodeGyp, ['configure', ...common, ...(arch === process.arch ? [] : [`--arch=${arch}`])]);
   if (!c.ok) skip(`node-gyp configure failed: ${firstError(c.output || String(c.error))}`);
 }
 const b = run(nodeGyp, ['build', '--jobs', 'max', ...common]);
@@ -147,6 +178,11 @@ if (!b.ok) skip(`the compile failed: ${firstError(b.output || String(b.error))}`
 
 // Load it once in a separate process: a binary that builds but cannot load is no better than none.
 const addon = join(root, 'build', 'Release', 'lnn_native.node');
+if (arch !== process.arch) {
+  record({ built: true, cross: true, seconds: (Date.now() - started) / 1000 });
+  log(`built for ${arch} in ${((Date.now() - started) / 1000).toFixed(1)} s (not loaded: this is ${process.arch})`);
+  process.exit(0);
+}
 const asan = process.env.LNN_NATIVE_ASAN === '1' ? asanRuntime() : undefined;
 const probe = spawnSync(
   process.execPath,

@@ -56,6 +56,7 @@ const PRIORITY = { wasm: 10, native: 20 } as const;
 let initializing: Promise<void> | undefined;
 let initError: unknown;
 let nativeReason: string | undefined;
+let nativeOrigin: string | undefined;
 
 /**
  * Loads the fast backends and registers them: the WebAssembly SIMD kernels as 'wasm', and in Node the
@@ -83,8 +84,10 @@ export function initBackends(options: InitBackendsOptions = {}): Promise<void> {
     try {
       const { loadNativeBackend } = await import('./native/index.js');
       const r = await loadNativeBackend(options.threads === undefined ? {} : { threads: options.threads });
-      if ('backend' in r) registerBackend(r.backend, PRIORITY.native);
-      else nativeReason = r.reason;
+      if ('backend' in r) {
+        registerBackend(r.backend, PRIORITY.native);
+        nativeOrigin = r.origin;
+      } else nativeReason = r.reason;
     } catch (e) {
       nativeReason = (e as Error).message;
     }
@@ -104,14 +107,16 @@ export function nativeBackendReason(): string | undefined {
 
 /**
  * One line for `lnn --version` and the bench: the backend in use by default, its instruction set and
- * threads, and why a faster one is not in use.
- * @example await backendSummary() // => 'backend: native (avx2, 2 threads)'
+ * threads; for native, the addon file it loaded and why the other file was passed over (the prebuild,
+ * the local build: src/backend/native/addon.ts); otherwise why a faster one is not in use.
+ * @example await backendSummary() // => 'backend: native (avx2, 2 threads) from …/prebuilds/linux-x64/lnn_native.node (prebuilt, SHA-256 checked)'
  */
 export async function backendSummary(): Promise<string> {
   await initBackends();
   const be = defaultBackend();
   const isa = 'isa' in be && typeof be.isa === 'string' ? `${be.isa}, ` : '';
   let line = `backend: ${be.name} (${isa}${be.threads} thread${be.threads === 1 ? '' : 's'})`;
+  if (be.name === 'native' && nativeOrigin !== undefined) line += ` ${nativeOrigin}`;
   if (nativeReason !== undefined) line += `; native: ${nativeReason}`;
   if (initError !== undefined) line += `; wasm: ${(initError as Error).message}`;
   return line;

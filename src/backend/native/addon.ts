@@ -1,11 +1,17 @@
 /**
- * Finding and loading the native addon (build/Release/lnn_native.node, built from native/ by
- * scripts/build-native.mjs), or saying why it is not there. No Node module is imported statically:
- * this file is reachable from the browser bundle, where it only reports that addons need Node.
+ * Finding and loading the native addon, or saying why there is none. Two files are tried, in order: the
+ * package's prebuild for this platform and CPU (`prebuilds/<platform>-<arch>/lnn_native.node`, made by
+ * `npm pack` through scripts/prebuild.mjs, and checked by prebuilt.ts before it is loaded), then the addon
+ * built here from native/ (`build/Release/lnn_native.node`, by scripts/build-native.mjs: a clone, the
+ * install script where there is no prebuild). The first that loads and matches kernel-spec.ts is used, and
+ * the reasons the other was passed over travel with it, for `lnn --version`. No Node module is imported
+ * statically: this file is reachable from the browser bundle, where it only reports that addons need Node.
  */
 import type { FloatArray } from '../../core/matrix.js';
 import { KERNEL_CODES, KERNEL_NAMES, kernelSpec, type CodeSet, type KernelName } from '../kernel-spec.js';
+import { fsReason } from '../../core/errors.js';
 import { env, isNode } from '../wasm/platform.js';
+import { checkPrebuild, type PrebuildIO } from './prebuilt.js';
 
 /** The kernel functions of one createKernels() call, bound to its thread pool (native/addon.cc). */
 export type NativeKernels = {
@@ -32,46 +38,129 @@ export interface NativeAddon {
   release(array: FloatArray | Uint8Array): void;
 }
 
-export type AddonLoad = { addon: NativeAddon; path: string } | { reason: string };
+/**
+ * An addon that loaded (its file, and `origin`: where it came from and why the other file was passed
+ * over, one line for `lnn --version`), or why none did (one line).
+ */
+export type AddonLoad = { addon: NativeAddon; path: string; origin: string } | { reason: string };
 
-/** The addon's path relative to this module: src/backend/native/ and dist/backend/native/ alike. */
-const RELATIVE = '../../../build/Release/lnn_native.node';
-const STATUS = '../../../build/native-status.json';
+/** Where to look: one file, or a package root's prebuild and local build (default: this package's). */
+export interface AddonSearch {
+  /** This file only (tests; LNN_NATIVE_ADDON does the same from the environment). */
+  file?: string;
+  /** The folder holding prebuilds/ and build/ (tests: a fake package); default the package's root. */
+  root?: string;
+}
+
+/** The package root, relative to this module: src/backend/native/ and dist/backend/native/ alike. */
+const ROOT = '../../../';
+const LOCAL = 'build/Release/lnn_native.node';
+const STATUS = 'build/native-status.json';
 
 function dynamicImport<T>(specifier: string): Promise<T> {
   return import(/* webpackIgnore: true */ /* @vite-ignore */ specifier) as Promise<T>;
 }
 
-/**
- * Loads the addon (`path`, else LNN_NATIVE_ADDON, else build/Release/lnn_native.node; the AddressSanitizer
- * job points LNN_NATIVE_ADDON at its own build), or says in one line why it cannot: turned off
- * (LNN_NATIVE=0), not in Node, not built (with the build script's own reason when it recorded one), not
- * loadable, or built from other sources than this lnn (codes or parameter orders unlike kernel-spec.ts).
- */
-export async function loadAddon(path?: string): Promise<AddonLoad> {
-  if (!isNode) return { reason: 'native addons load only in Node' };
-  if (env('LNN_NATIVE') === '0') return { reason: 'turned off by LNN_NATIVE=0' };
+/** What loading needs from Node, imported on first use. */
+interface NodeIO extends PrebuildIO {
+  root: string;
+  exists(path: string): boolean;
+  require(path: string): unknown;
+}
+
+async function nodeIO(root: string | undefined): Promise<NodeIO> {
   const { createRequire } = await dynamicImport<typeof import('node:module')>('node:module');
   const { existsSync, readFileSync } = await dynamicImport<typeof import('node:fs')>('node:fs');
+  const { createHash } = await dynamicImport<typeof import('node:crypto')>('node:crypto');
   const { fileURLToPath } = await dynamicImport<typeof import('node:url')>('node:url');
-  const file = path ?? env('LNN_NATIVE_ADDON') ?? fileURLToPath(new URL(RELATIVE, import.meta.url));
-  if (!existsSync(file))
-    return { reason: notBuilt(file, readFileSync, fileURLToPath(new URL(STATUS, import.meta.url))) };
+  return {
+    root: (root ?? fileURLToPath(new URL(ROOT, import.meta.url))).replace(/[\\/]+$/, ''),
+    exists: existsSync,
+    require: createRequire(import.meta.url),
+    read(path) {
+      try {
+        return readFileSync(path);
+      } catch (e) {
+        if ((e as { code?: string }).code === 'ENOENT') return undefined;
+        throw new Error(`${path} cannot be read: ${fsReason(e)}`);
+      }
+    },
+    sha256: (bytes) => createHash('sha256').update(bytes).digest('hex'),
+  };
+}
+
+/**
+ * Loads the addon, or says in one line why it cannot: turned off (LNN_NATIVE=0), not in Node, or (for
+ * each file tried) missing, refused by the prebuild checks, not built (with the build script's own reason
+ * when it recorded one), not loadable, or built from other sources than this lnn (codes or parameter
+ * orders unlike kernel-spec.ts). `search.file`, else LNN_NATIVE_ADDON (the AddressSanitizer job points it
+ * at its own build), is the only file tried; otherwise the prebuild, then the local build.
+ */
+export async function loadAddon(search: AddonSearch = {}): Promise<AddonLoad> {
+  if (!isNode) return { reason: 'native addons load only in Node' };
+  if (env('LNN_NATIVE') === '0') return { reason: 'turned off by LNN_NATIVE=0' };
+  const io = await nodeIO(search.root);
+  const given = search.file ?? env('LNN_NATIVE_ADDON');
+  if (given !== undefined) return loadLocal(io, given, search.file ? 'given' : 'LNN_NATIVE_ADDON');
+  const prebuilt = loadPrebuiltWith(io);
+  if ('addon' in prebuilt) {
+    const local = `${io.root}/${LOCAL}`;
+    return io.exists(local)
+      ? { ...prebuilt, origin: `${prebuilt.origin}; ${local} not used: the prebuild comes first` }
+      : prebuilt;
+  }
+  const local = loadLocal(io, `${io.root}/${LOCAL}`, 'built from source');
+  return 'addon' in local
+    ? { ...local, origin: `${local.origin}; ${prebuilt.reason}` }
+    : { reason: `${prebuilt.reason}; ${local.reason}` };
+}
+
+/**
+ * The package's prebuild for this platform and CPU, if it passes the checks (prebuilt.ts) and loads
+ * (the install script asks this before it builds anything).
+ */
+export async function loadPrebuilt(root?: string): Promise<AddonLoad> {
+  if (!isNode) return { reason: 'native addons load only in Node' };
+  return loadPrebuiltWith(await nodeIO(root));
+}
+
+function loadPrebuiltWith(io: NodeIO): AddonLoad {
+  let checked: ReturnType<typeof checkPrebuild>;
+  try {
+    checked = checkPrebuild(io.root, process.platform, process.arch, io);
+  } catch (e) {
+    return { reason: (e as Error).message };
+  }
+  return 'file' in checked
+    ? loadFile(io, checked.file, 'prebuilt, SHA-256 checked', 'npm run build:prebuilds')
+    : checked;
+}
+
+/** A file built here (or named): missing is "not built", with the build script's reason when it left one. */
+function loadLocal(io: NodeIO, file: string, how: string): AddonLoad {
+  return io.exists(file) ? loadFile(io, file, how, 'npm run build:native') : { reason: notBuilt(io, file) };
+}
+
+/** Loads `file` (`how` it was made, for the origin; `rebuild`: the command that makes it again). */
+function loadFile(io: NodeIO, file: string, how: string, rebuild: string): AddonLoad {
   let addon: NativeAddon;
   try {
-    addon = createRequire(import.meta.url)(file) as NativeAddon;
+    addon = io.require(file) as NativeAddon;
   } catch (e) {
     return { reason: `${file} does not load: ${(e as Error).message.split('\n')[0]}` };
   }
   const stale = mismatch(addon.describe());
   return stale
-    ? { reason: `${file} is stale (${stale}); rebuild it with npm run build:native` }
-    : { addon, path: file };
+    ? { reason: `${file} is stale (${stale}); rebuild it with ${rebuild}` }
+    : { addon, path: file, origin: `from ${file} (${how})` };
 }
 
-function notBuilt(file: string, read: (p: string, enc: 'utf8') => string, statusFile: string): string {
+function notBuilt(io: NodeIO, file: string): string {
   try {
-    const status = JSON.parse(read(statusFile, 'utf8')) as { built?: boolean; reason?: string };
+    const status = JSON.parse(new TextDecoder().decode(io.read(`${io.root}/${STATUS}`))) as {
+      built?: boolean;
+      reason?: string;
+    };
     if (status.built === false && status.reason) return `not built: ${status.reason}`;
   } catch {
     // No record: the install script never ran.

@@ -15,12 +15,20 @@ export interface NativeBackendOptions {
    * 'avx2', then 'portable'). 'avx512-layout' runs the AVX-512 kernels' source compiled for AVX2 (tests).
    */
   isa?: string;
-  /** The addon file (tests: a missing one); default build/Release/lnn_native.node. */
+  /**
+   * The addon file, the only one tried (tests: a missing one); default the package's prebuild for this
+   * platform and CPU, else build/Release/lnn_native.node (addon.ts).
+   */
   addonPath?: string;
+  /** The package root whose prebuilds/ and build/ are searched (tests: a fake package). */
+  root?: string;
 }
 
-/** The outcome of loading the native backend: the backend, or why there is none (one line). */
-export type NativeLoad = { backend: NativeBackend } | { reason: string };
+/**
+ * The outcome of loading the native backend: the backend and where its addon came from ("from FILE
+ * (prebuilt, SHA-256 checked)", with why another file was passed over), or why there is none (one line).
+ */
+export type NativeLoad = { backend: NativeBackend; origin: string } | { reason: string };
 
 /** Threads from the option, then LNN_THREADS, then the core count. */
 async function nativeThreads(requested?: number): Promise<number> {
@@ -38,14 +46,17 @@ async function nativeThreads(requested?: number): Promise<number> {
  */
 export async function loadNativeBackend(options: NativeBackendOptions = {}): Promise<NativeLoad> {
   const threads = await nativeThreads(options.threads);
-  const loaded = await loadAddon(options.addonPath);
+  const loaded = await loadAddon({
+    ...(options.addonPath === undefined ? {} : { file: options.addonPath }),
+    ...(options.root === undefined ? {} : { root: options.root }),
+  });
   if (!('addon' in loaded)) return loaded;
   const { isas } = loaded.addon.cpu();
   const requested = options.isa ?? env('LNN_NATIVE_ISA');
   const isa = requested === undefined || requested === '' ? isas[0]! : requested;
   if (!isas.includes(isa))
     throw new RangeError(`native backend: this CPU cannot run the '${isa}' kernels; it runs ${isas.join(', ')}`);
-  return { backend: new NativeBackend(loaded.addon, loaded.addon.createKernels(threads, isa)) };
+  return { backend: new NativeBackend(loaded.addon, loaded.addon.createKernels(threads, isa)), origin: loaded.origin };
 }
 
 /** loadNativeBackend, throwing the reason when there is no addon (tests, benchmarks). */
