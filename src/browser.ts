@@ -103,6 +103,14 @@ export { SHUFFLE_KINDS, type Shuffle, type ShuffleKind } from './train/order.js'
 // training, evaluation, diagnosis
 export { Model, labelsOf, type ModelConfig, type FitOptions } from './train/model.js';
 export {
+  TrainingControl,
+  type TrainingControlOptions,
+  type Snapshot,
+  type ControlCommand,
+  type ControlState,
+} from './train/control.js';
+export { estimateTrainingMemory, formatBytes, type MemoryEstimate, type MemoryPlan } from './train/memory.js';
+export {
   datasetFromRows,
   rowFeatures,
   type Rows,
@@ -137,6 +145,7 @@ export {
   type WorkerTrainOutput,
   type WorkerLike,
 } from './browser/train-in-worker.js';
+export { loadParameters, type ModelState } from './browser/model-state.js';
 // pictures
 export * from './report/index.js';
 

@@ -11,6 +11,7 @@ import type { Evaluation } from '../evaluate/metrics.js';
 import type { Model } from '../train/model.js';
 import type { CostPoint, EvalPoint, RunRecord } from '../train/record.js';
 import type { Schedule } from '../train/schedule.js';
+import type { TrainingControl } from '../train/control.js';
 import type { TrainResult } from '../train/trainer.js';
 import { argsFrom, inCallersWords } from './camel.js';
 import { datasetFromRows, isRowsAndLabels, type DataInput } from '../data/rows-input.js';
@@ -177,6 +178,8 @@ export interface TrainOptions {
   onCost?: (p: CostPoint) => void;
   /** Notes the command line prints as `note: ...` (a guessed HDF5 key, streaming from disk). */
   onNote?: (text: string) => void;
+  /** Pause, step, resume and change the learning rate as the run goes, with snapshots of its parameters. */
+  control?: TrainingControl;
 }
 
 /** What `train` gives back. The model is the caller's: `model.dispose()` frees its backend memory. */
@@ -194,7 +197,7 @@ export interface TrainOutput {
 }
 
 /** Library-only keys of TrainOptions, read here rather than as flags. */
-const OWN_KEYS = ['data', 'signal', 'onEpochEnd', 'onIteration', 'onCost', 'onNote'];
+const OWN_KEYS = ['data', 'signal', 'onEpochEnd', 'onIteration', 'onCost', 'onNote', 'control'];
 
 /**
  * Trains a network as `lnn train` does, from rows and labels, a Dataset or a file, on the fastest
@@ -248,6 +251,7 @@ function callbacksOf(o: TrainOptions): RunCallbacks {
     ...(o.onCost ? { onCost: (p: CostPoint) => o.onCost!(p) } : {}),
     ...(o.onEpochEnd ? { onEval: (p: EvalPoint) => o.onEpochEnd!(logsOf(p)) } : {}),
     ...(o.onIteration ? { onIteration: o.onIteration } : {}),
+    ...(o.control ? { control: o.control } : {}),
   };
 }
 
