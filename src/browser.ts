@@ -87,6 +87,11 @@ export {
 export { fitImputer, applyImputer, type Imputer } from './data/impute.js';
 export { compareDistributions } from './data/mismatch.js';
 export { parseNpy, encodeNpy } from './data/npy.js';
+// the loaders that take what a page holds: a dropped file's text or bytes
+export { parseCsv } from './data/csv-browser.js';
+export type { CsvTextOptions } from './data/csv-text.js';
+export { npyPair, npyLabels } from './data/npy-pair.js';
+export { toySet, TOY_SETS, type ToyKind, type ToyOptions } from './data/toys.js';
 // data held lean (in the file's dtype, views by index) and targets read from class indices
 export {
   toMatrix,
