@@ -63,6 +63,7 @@ export { createWorkspace, type Workspace } from './nn/workspace.js';
 export {
   targets,
   defaultOutput,
+  outputUnits,
   takeExamples,
   labelsFromValues,
   labelsFromStrings,
@@ -114,7 +115,13 @@ export {
   type ControlCommand,
   type ControlState,
 } from './train/control.js';
-export { estimateTrainingMemory, formatBytes, type MemoryEstimate, type MemoryPlan } from './train/memory.js';
+export {
+  estimateTrainingMemory,
+  checkMemory,
+  formatBytes,
+  type MemoryEstimate,
+  type MemoryPlan,
+} from './train/memory.js';
 export {
   datasetFromRows,
   rowFeatures,
@@ -131,6 +138,7 @@ export { evaluateNetwork, type Evaluation, type Architecture } from './evaluate/
 export {
   diagnose,
   errorStandardError,
+  verdictLabel,
   parseErrorRate,
   type Diagnosis,
   type DiagnoseInput,
