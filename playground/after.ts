@@ -23,13 +23,19 @@ export function showRun(run: Run): void {
   button('download-data').hidden = !state.data?.needsDownload;
   show('command', commandLine(run));
   const rates = run.rateChanges.map(([at, lr]) => `α = ${lr} from update ${at}`).join(', ');
-  show(
-    'command-note',
-    (run.settings.lr && rates
-      ? `This run changed its learning rate as it went (${rates}): the command line trains at α = ${run.settings.lr} throughout. `
-      : '') +
-      (state.data?.needsDownload ? `It reads ${state.data.cliData}: download the data beside you first. ` : '') +
-      'Then `npx lnn eval --model model.json --data … --subset dev` scores the model and `npx lnn report run.json` draws the run.',
+  const note = byId('command-note');
+  note.replaceChildren(
+    ...(rates
+      ? [
+          `This run changed its learning rate as it went (${rates}): the command line trains at α = ${run.settings.lr} throughout. `,
+        ]
+      : []),
+    ...(state.data?.needsDownload ? [`It reads ${state.data.cliData}: download the data beside you first. `] : []),
+    'Then ',
+    el('code', {}, 'npx lnn eval --model model.json --data … --subset dev'),
+    ' scores the model as the page did, and ',
+    el('code', {}, 'npx lnn report run.json'),
+    ' draws the run.',
   );
 }
 
@@ -66,13 +72,12 @@ function drawRecipe(run: Run): void {
 /** `npx lnn train …` with the run's options: the same run, from the same data, on the command line. */
 export function commandLine(run: Run): string {
   const s = run.settings;
-  const data = state.runs.length && state.data ? state.data.cliData : '';
   const length =
     s.batching === 'full'
       ? `--iterations ${s.length} --print-cost-every ${recordEvery(s)} --eval-every ${recordEvery(s)}`
       : `--epochs ${s.length} --batch-size ${s.batchSize}`;
   return [
-    `npx lnn train --data ${data}`,
+    `npx lnn train --data ${run.cliData}`,
     `--hidden ${widthsValue(s.hidden)} --activation ${s.activation}`,
     `--optimizer ${s.optimizer} --lr ${s.lr} ${length}`,
     `--l2 ${s.l2} --keep-prob ${s.keepProb} --seed ${s.seed}`,

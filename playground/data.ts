@@ -136,7 +136,15 @@ export async function fileData(files: readonly File[]): Promise<PageData> {
   if (!/\.(csv|tsv)$/i.test(file.name))
     throw new DataError(`${file.name}: not a data file the page reads; it reads ${READS}`, file.name);
   const text = await file.text();
-  return fromDataset(parseCsv(text, file.name, file.name.toLowerCase().endsWith('.tsv') ? { delimiter: '\t' } : {}));
+  const delimiter = file.name.toLowerCase().endsWith('.tsv') ? { delimiter: '\t' } : {};
+  try {
+    return fromDataset(parseCsv(text, file.name, delimiter));
+  } catch (e) {
+    // No column named label, y, class…: the page has no --label, so the last column is the label.
+    if (!(e instanceof DataError) || !e.message.startsWith(`${file.name}: name the label column`)) throw e;
+    const data = fromDataset(parseCsv(text, file.name, { ...delimiter, label: '-1' }));
+    return { ...data, made: 'the last column is the label' };
+  }
 }
 
 async function npyData(files: readonly File[]): Promise<PageData> {

@@ -23,7 +23,7 @@ function chosen(): { X: Matrix; Y: Matrix; what: string } {
   const X = convert(model.prepare(sub.X), 'float64');
   const Y = targets(sub, output, 'float64');
   const label = one
-    ? `dev example #${Math.min(k, pool.length - 1)} (a ${data.labels[index[0]!]})`
+    ? `dev example #${Math.min(k, pool.length - 1)} (label ${data.labels[index[0]!]})`
     : `the first ${index.length} training examples`;
   return { X, Y, what: label };
 }
@@ -82,7 +82,10 @@ function runGradcheck(): void {
     'inside-info',
     `Gradient check on ${what}: relative difference ${r.relativeDifference.toExponential(2)} over ${r.checked} of ${r.total} parameters` +
       `${r.checked < r.total ? ' (chosen at random)' : ''}: ${pass ? 'PASS' : 'FAIL'} (threshold ${GRADCHECK_THRESHOLD}). ` +
-      `Largest gap at ${w.name}[${w.row}, ${w.col}]: backprop ${w.backprop.toPrecision(6)}, numerical ${w.numerical.toPrecision(6)}.`,
+      `Largest gap at ${w.name}[${w.row}, ${w.col}]: backprop ${w.backprop.toPrecision(6)}, numerical ${w.numerical.toPrecision(6)}.` +
+      (r.kinks > 0
+        ? ` ${r.kinks} value${r.kinks === 1 ? '' : 's'} of Z[l] sit at ReLU's kink (within ε of 0), where the two-sided difference is not the derivative: check again after a few updates.`
+        : ''),
   );
   Object.assign(byId('inside-info').dataset, {
     gradcheck: pass ? 'pass' : 'fail',

@@ -108,9 +108,16 @@ export const GRADCHECK_THRESHOLD = 1e-7;
  * The gradient check on the current network and these examples: backprop's dW, db against two-sided
  * differences, in float64, at most `maxChecks` coordinates chosen at random.
  */
-export function checkGradients(model: Model, X: Matrix, Y: Matrix, lambda: number, maxChecks = 400): GradCheckResult {
+export function checkGradients(
+  model: Model,
+  X: Matrix,
+  Y: Matrix,
+  lambda: number,
+  maxChecks = 400,
+): GradCheckResult & { kinks: number } {
   const { activations, alpha, loss } = model.arch;
-  return gradientCheck(parameters64(model), X, Y, {
+  const params = parameters64(model);
+  const r = gradientCheck(params, X, Y, {
     activations,
     alpha,
     loss,
@@ -119,6 +126,25 @@ export function checkGradients(model: Model, X: Matrix, Y: Matrix, lambda: numbe
     maxChecks,
     seed: 1,
   });
+  return { ...r, kinks: kinksOf(params, X, activations, alpha) };
+}
+
+/**
+ * How many Z[l] of the ReLU-family layers lie within ε (1e-7, the check's step) of the kink at 0, where
+ * the two-sided difference sees half of each slope and is not the derivative: zero biases at the
+ * initialization put Z[l] exactly at 0 for an example whose A[l-1] is all zeros.
+ */
+function kinksOf(
+  params: ReturnType<typeof parameters64>,
+  X: Matrix,
+  activations: Model['arch']['activations'],
+  alpha: number,
+): number {
+  const { caches } = modelForward(X, params, { backend: reference, activations, alpha });
+  let n = 0;
+  for (const c of caches)
+    if (c.activation === 'relu' || c.activation === 'leaky-relu') for (const z of c.Z.data) if (Math.abs(z) < 1e-7) n++;
+  return n;
 }
 
 /** A matrix as a float64 Matrix in ordinary memory. */

@@ -126,8 +126,20 @@ async function run(live: Live): Promise<Run | undefined> {
     live.iteration = out.result.iterations;
     redraw.now();
     finish(live, out.result.stopped, out.dev?.error);
+    Object.assign(byId('train-status').dataset, {
+      wallMs: (seconds * 1000).toFixed(1),
+      fitSeconds: String(out.result.seconds),
+    });
     const index = state.runs.length + 1;
-    return { index, data: live.data.name, settings: live.settings, out, rateChanges: live.rateChanges, seconds };
+    return {
+      index,
+      data: live.data.name,
+      cliData: live.data.cliData,
+      settings: live.settings,
+      out,
+      rateChanges: live.rateChanges,
+      seconds,
+    };
   } catch (e) {
     byId('train-status').dataset['state'] = 'failed';
     show('train-status', `The run failed: ${(e as Error).message}`);

@@ -5,7 +5,7 @@
  * numerical is lnn/browser's: this file only keeps the page's state and draws it. An application
  * writes `from 'lnn/browser'` where the page reaches into the repository's source.
  */
-import { defaultBackend, startTrainWorker, type SplitResult } from '../src/browser.js';
+import { defaultBackend, startTrainWorker, ValueError, type SplitResult } from '../src/browser.js';
 import { builtinData, fileData, splitOf, toyData, type PageData } from './data.js';
 import { button, byId, clearError, el, input, select, show, showError } from './dom.js';
 import { layersOf, memoryOf, shapesTable, type Layers } from './network.js';
@@ -122,8 +122,7 @@ function refreshPage(): void {
     `${batch.toLocaleString('en-US')} (${s.batching === 'full' ? 'the training set: one update on all of it' : 'one mini-batch'})`,
   );
   byId('shapes-m').dataset['m'] = String(batch);
-  byId('shapes').innerHTML =
-    `<caption>${byId('shapes').querySelector('caption')!.innerHTML}</caption>${shapesTable(layers, batch)}`;
+  byId('shapes').innerHTML = `<caption>W[l], b[l], Z[l] and A[l] of each layer</caption>${shapesTable(layers, batch)}`;
   const memory = memoryOf(layers.dims, {
     mTrain: train,
     mDev: dev,
@@ -135,11 +134,21 @@ function refreshPage(): void {
   const L = layers.dims.length - 1;
   const kind = L === 1 ? ' — logistic regression' : '';
   show('net-info', `L = ${L}${kind}; n = [${layers.dims.join(', ')}]; ${memory.text}.`);
-  if (memory.refusal) showError(new RangeError(`this network: ${memory.refusal}`));
+  if (memory.refusal) showError(new ValueError(`this network: ${memory.refusal}`));
   button('train').disabled = !!memory.refusal || !state.workerReady;
   button('train').dataset['refused'] = memory.refusal ? 'true' : 'false';
+  if (memory.refusal) return dropModel();
   setInitialModel(data, layers, s.seed);
   drawViews();
+}
+
+/** No model to show (the network cannot be built in the page's memory). */
+function dropModel(): void {
+  if (state.model && state.modelIs !== 'trained') state.model.dispose();
+  state.model = undefined;
+  delete state.modelIs;
+  button('inside-run').disabled = true;
+  button('gradcheck').disabled = true;
 }
 
 /** The model of the initial parameters (the run's own, from the same seed), for the views and "look inside". */
@@ -222,6 +231,7 @@ function startWorker(): void {
       Object.assign(env.dataset, {
         workerThreads: String(w.threads),
         workerStartMs: (performance.now() - t0).toFixed(0),
+        workerReadyMs: performance.now().toFixed(0),
       });
       if (state.data && !state.live) refreshPage();
     },
@@ -237,6 +247,7 @@ function describeKernels(): void {
     `Kernels: ${be.name} on ${be.threads} thread${be.threads === 1 ? '' : 's'}` +
     (isolated ? ' (cross-origin isolated).' : ' (not cross-origin isolated: one thread; serve with COOP/COEP).');
   Object.assign(env.dataset, {
+    readyMs: performance.now().toFixed(0),
     ready: 'true',
     isolated: String(isolated),
     backend: be.name,
@@ -257,6 +268,7 @@ async function boot(): Promise<void> {
     if (run) void run.then((r) => r && showRun(r), showError);
   });
   await chooseSource();
+  byId('env').dataset['drawnMs'] = performance.now().toFixed(0);
 }
 
 boot().catch(showError);

@@ -39,6 +39,8 @@ export interface Settings {
 export interface Run {
   index: number;
   data: string;
+  /** How `lnn train` names the run's data (builtin:iris, or the CSV the page offers). */
+  cliData: string;
   settings: Settings;
   out: WorkerTrainOutput;
   /** The learning rates set during the run: [update, α]. */
@@ -138,12 +140,19 @@ export function diagnosisHtml(run: Run): string {
   const table = rows.map(([k, v, s]) => `<tr><th scope="row">${k}</th><td class="num">${v}${s}</td></tr>`).join('');
   const advice = d.advice.map((a) => `<li>${escapeHtml(a)}</li>`).join('');
   return (
-    `<p class="verdict" id="verdict" data-verdict="${escapeHtml(verdictLabel(d))}">Run ${run.index}: ${escapeHtml(d.verdict)}</p>` +
+    `<p class="verdict" id="verdict" data-verdict="${escapeHtml(verdictLabel(d))}">Run ${run.index}: <span class="badge ${badge(d)}">${escapeHtml(verdictLabel(d))}</span></p>` +
+    `<p>${escapeHtml(d.verdict)}</p>` +
     `<div class="diagnosis"><div><table class="numbers">${table}</table>` +
     `<p class="muted">± one standard error for m = ${d.trainSize ?? '?'} training and ${d.devSize ?? '?'} dev examples.</p>` +
     `<h3>What to try next</h3><ol class="advice">${advice}</ol></div>` +
-    `<figure class="bias-variance">${biasVarianceChart(d, 560)}</figure></div>`
+    `<figure class="bias-variance">${biasVarianceChart(d, 480)}</figure></div>`
   );
+}
+
+/** The badge's class: high (red), neither (green), within noise (grey). */
+function badge(d: NonNullable<Run['out']['diagnosis']>): string {
+  if (d.highBias || d.highVariance) return 'high';
+  return d.biasWithinNoise || d.varianceWithinNoise ? 'noise' : 'ok';
 }
 
 /** Every run: what changed from the one before, and what came of it. */

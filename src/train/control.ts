@@ -144,8 +144,12 @@ export class TrainingControl {
     return this.onSnapshot ? { every: this.snapshotEveryMs } : undefined;
   }
 
-  /** Hands a snapshot made elsewhere (by a worker's run) to this control's `onSnapshot`. */
+  /**
+   * Hands a snapshot made elsewhere (by a worker's run) to this control's `onSnapshot`. A paused one
+   * says that the run has made the updates `step` let through: this control is then paused with none left.
+   */
   deliver(s: Snapshot): void {
+    if (s.paused && this.state.paused) this.state = { ...this.state, allowed: 0 };
     this.onSnapshot?.(s);
   }
 

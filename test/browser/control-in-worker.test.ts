@@ -38,8 +38,9 @@ const options = { data: { rows, labels }, hidden: [6], iterations: 40, lr: 0.05,
  * A control that answers each pause with the next command: step, step 5, a new rate with a step, then
  * resume. Returns the control and the snapshots it saw.
  */
-function scripted(): { control: TrainingControl; seen: Snapshot[] } {
+function scripted(): { control: TrainingControl; seen: Snapshot[]; pausedThen: boolean[] } {
   const seen: Snapshot[] = [];
+  const pausedThen: boolean[] = [];
   const script: ((c: TrainingControl) => void)[] = [
     (c) => c.step(),
     (c) => c.step(5),
@@ -53,11 +54,13 @@ function scripted(): { control: TrainingControl; seen: Snapshot[] } {
     snapshotEveryMs: 1e9,
     onSnapshot: (s) => {
       seen.push(s);
+      // At each pause the control says so, steps or not: a button reading it offers Resume.
+      if (s.paused) pausedThen.push(control.paused);
       if (s.paused) setTimeout(() => script.shift()?.(control));
     },
   });
   control.pause();
-  return { control, seen };
+  return { control, seen, pausedThen };
 }
 
 test('pause, step, a new learning rate and resume reach the run in the worker; snapshots reach the page', async () => {
@@ -73,6 +76,7 @@ test('pause, step, a new learning rate and resume reach the run in the worker; s
     [7, 0.01],
   ]);
   assert.deepEqual(paused(inWorker.seen), paused(here.seen));
+  assert.deepEqual(inWorker.pausedThen, [true, true, true, true]);
   // The snapshot at iteration 6 is the parameters after 6 updates: the same numbers in both.
   const at6 = (seen: Snapshot[]) => seen.find((s) => s.iteration === 6 && s.paused)!.parameters;
   assert.deepEqual(at6(inWorker.seen), at6(here.seen));
