@@ -145,7 +145,7 @@ export function diagnosisHtml(run: Run): string {
     `<div class="diagnosis"><div><table class="numbers">${table}</table>` +
     `<p class="muted">± one standard error for m = ${d.trainSize ?? '?'} training and ${d.devSize ?? '?'} dev examples.</p>` +
     `<h3>What to try next</h3><ol class="advice">${advice}</ol></div>` +
-    `<figure class="bias-variance">${biasVarianceChart(d, 480)}</figure></div>`
+    `<figure class="bias-variance">${biasVarianceChart(d, 640)}</figure></div>`
   );
 }
 
