@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildPlayground } from '../../scripts/build-playground.mjs';
+import { encodeNpy } from '../../src/data/npy.js';
 import { createPlaygroundServer } from '../../src/playground/server.js';
 import { spawn } from 'node:child_process';
 import { ROOT, type CliResult } from '../cli/run.js';
@@ -466,6 +467,24 @@ describe('the playground in headless chromium', { skip: skipWithoutChromium, tim
     );
     assert.equal(await cell(page, 'W1'), '(16, 4)');
     assert.equal(await error(), '');
+    // X.npy with y.npy, dropped together: three examples of 2×2 pictures, read by npyPair in the page.
+    const x = encodeNpy(
+      [6, 2, 2],
+      Array.from({ length: 24 }, (_, i) => i % 7),
+    );
+    const y = encodeNpy([6], [0, 1, 0, 1, 0, 1], '<i8');
+    await page.setInputFiles('#file', [
+      { name: 'x.npy', mimeType: 'application/octet-stream', buffer: Buffer.from(x) },
+      { name: 'y.npy', mimeType: 'application/octet-stream', buffer: Buffer.from(y) },
+    ]);
+    await page.waitForFunction(() => document.getElementById('data-info')!.textContent!.startsWith('x.npy'));
+    assert.match(await text(page, '#data-info'), /^x\.npy: m = 6 examples of n\[0\] = 4 features, 2 classes/);
+    await page.setInputFiles('#file', { name: 'x.npy', mimeType: 'application/octet-stream', buffer: Buffer.from(x) });
+    await page.waitForFunction(() => document.getElementById('error')!.textContent !== '');
+    assert.equal(
+      await error(),
+      'DataError: x.npy: a .npy holds only features or only labels; drop X.npy and y.npy together',
+    );
     await done(opened);
   });
 
