@@ -62,7 +62,6 @@ export class TrainingControl {
   private state: ControlState = { paused: false, allowed: 0 };
   private wake: (() => void) | undefined;
   private lastSnapshot = -Infinity;
-  private heldAt = -1;
   private readonly listeners = new Set<(c: ControlCommand) => void>();
   private readonly onSnapshot: ((s: Snapshot) => void) | undefined;
   private readonly snapshotEveryMs: number;
@@ -155,17 +154,17 @@ export class TrainingControl {
 
   /**
    * The run's side, before each update: undefined to go on now, or a promise that resolves when the
-   * run may go on (it is paused). Makes the snapshots.
+   * run may go on (it is paused), after which the run asks again (`again`: a new rate alone wakes it
+   * without letting an update through). Makes the snapshots: one per pause, and the running ones.
    */
-  hold(iteration: number, parameters: Parameters, learningRate: number): Promise<void> | undefined {
+  hold(iteration: number, parameters: Parameters, learningRate: number, again = false): Promise<void> | undefined {
     const s = this.state;
     if (s.paused && s.allowed > 0) {
       this.state = { ...s, allowed: s.allowed - 1 };
       return this.maybeSnapshot(iteration, parameters, learningRate);
     }
     if (!s.paused) return this.maybeSnapshot(iteration, parameters, learningRate);
-    if (this.heldAt !== iteration) this.snapshot(iteration, parameters, true, learningRate);
-    this.heldAt = iteration;
+    if (!again) this.snapshot(iteration, parameters, true, learningRate);
     return new Promise<void>((resolve) => (this.wake = resolve));
   }
 

@@ -348,7 +348,7 @@ class TrainingRun {
     let waited = false;
     let wait: Promise<void> | undefined;
     // After a wait, ask again: a step lets one update through, a new learning rate alone does not.
-    while ((wait = control.hold(this.iteration, this.parameters, this.optimizer.learningRate))) {
+    while ((wait = control.hold(this.iteration, this.parameters, this.optimizer.learningRate, waited))) {
       waited = true;
       await untilAborted(wait, signal);
       if (signal?.aborted) throw abortError(signal, this.iteration, this.schedule.iterations);

@@ -156,3 +156,20 @@ test('a paused run still aborts; bad commands are refused by their rules; a bloc
     message: 'a TrainingControl steers a run that yields (Model.fit, trainOnDataAsync), not a blocking one',
   });
 });
+
+test('a control steers one run after another: each pause of each run makes its snapshot', async () => {
+  const { X, Y } = blobs();
+  const paused: number[] = [];
+  const control = new TrainingControl({
+    onSnapshot: (s) => {
+      if (!s.paused) return;
+      paused.push(s.iteration);
+      setImmediate(() => control.resume());
+    },
+  });
+  for (let run = 0; run < 2; run++) {
+    control.pause();
+    await model().fit(X, Y, { learningRate: 0.1, iterations: 3, control });
+  }
+  assert.deepEqual(paused, [0, 0]);
+});
