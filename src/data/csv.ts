@@ -3,7 +3,7 @@ import { DataError } from '../core/errors.js';
 import { printable } from '../core/text.js';
 import type { Dataset } from './dataset.js';
 import type { DataSpec } from './load.js';
-import { readBytes } from './load.js';
+import { readRegularFile } from './file.js';
 import { missingPolicy, tableToDataset, type ImputeKind, type Table, type TableOptions } from './table.js';
 
 /**
@@ -73,7 +73,7 @@ export interface CsvOptions {
 
 /** The `--data FILE.csv` reader: spec.csv's label, impute and delimiter; spec.unlabeled for prediction. */
 export function readCsv(file: string, spec: DataSpec = {}): Dataset {
-  const text = new TextDecoder('utf-8').decode(readBytes(file));
+  const text = new TextDecoder('utf-8').decode(readRegularFile(file));
   const o = spec.csv ?? {};
   return parseCsv(text, file, {
     label: o.label,
