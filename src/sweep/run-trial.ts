@@ -4,7 +4,7 @@
  */
 import type { Backend } from '../backend/backend.js';
 import { formatPercent } from '../core/text.js';
-import { rungIterations } from './prune.js';
+import { rungAt, rungFraction, rungIterations } from './prune.js';
 import { trialIdentity, type TrialRun, type TrialSpec } from './scheduler.js';
 import { trialDiagnosis, type TrialResult, type TrialStatus } from './trial.js';
 import { modelToJSON } from '../train/modelFile.js';
@@ -98,26 +98,20 @@ async function train(
   }
 }
 
-/** Watches the evaluations of a trial and stops it at a rung where it is losing. */
+/** Watches the evaluations of a trial and stops it at a rung where it is losing (each evaluation at one rung at most). */
 function pruner(total: number, rung: RungCheck | undefined, percent: boolean) {
   const rungs = rung ? rungIterations(total) : [];
-  let r = 0;
+  let next = 0;
   const state = {
     pruned: undefined as string | undefined,
     onEval(p: EvalPoint) {
-      while (
-        rung &&
-        state.pruned === undefined &&
-        r < rungs.length &&
-        p.iteration >= rungs[r]! &&
-        p.devError !== undefined
-      ) {
-        if (!rung(r, p.devError)) {
-          const err = percent ? formatPercent(p.devError, 2) : p.devError.toPrecision(4);
-          state.pruned = `pruned at iteration ${p.iteration} of ${total} (rung ${r + 1}: dev error ${err} is not among the best third)`;
-        }
-        r++;
-      }
+      if (!rung || state.pruned !== undefined || p.devError === undefined) return;
+      const r = rungAt(rungs, p.iteration, next);
+      if (r < 0) return;
+      next = r + 1;
+      if (rung(r, p.devError)) return;
+      const err = percent ? formatPercent(p.devError, 2) : p.devError.toPrecision(4);
+      state.pruned = `pruned at iteration ${p.iteration} of ${total} (rung ${r + 1}, at ${rungFraction(r)} of the budget: dev error ${err} is not among the best third)`;
     },
     stop: () => state.pruned !== undefined,
   };
