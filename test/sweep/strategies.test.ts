@@ -431,7 +431,7 @@ describe('ranking and pruning', () => {
     );
     assert.match(
       page,
-      /<tr class="near-best" data-id="t2"><td class="num">2<\/td><td class="num">2<\/td><td class="num">ok<\/td><td class="num">6\.67% ≈<\/td>/,
+      /<tr class="near-best" data-t="1" data-id="t2"><td class="num" data-v="2">2<\/td><td class="num" data-v="2">2<\/td><td>ok<\/td><td class="num" data-v="0\.0666\d*">6\.67% ≈<\/td>/,
     );
     assert.match(
       page,
