@@ -13,7 +13,7 @@ const VIRIDIS = ['#440154', '#46327e', '#365c8d', '#277f8e', '#1fa187', '#4ac16d
 const SWEEP_CSS = `
 ${[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `.k-c${i} { --k: var(--s${i}); } .k-q${i} { --k: ${VIRIDIS[i]}; }`).join('\n')}
 .k-both { --k: var(--bad); } .k-bias { --k: var(--bias); } .k-variance { --k: var(--variance); }
-.k-noise { --k: var(--human); } .k-neither { --k: var(--ok); } .k-none { --k: var(--muted); }
+.k-noise { --k: var(--s5); } .k-neither { --k: var(--ok); } .k-none { --k: var(--muted); }
 .k-ok { --k: var(--s0); } .k-pruned { --k: var(--human); } .k-failed { --k: var(--bad); }
 svg.chart .dot[data-t] { fill: var(--k, var(--s0)); stroke: var(--bg); stroke-width: 1; }
 svg.chart .dot[data-t].hollow { fill: var(--bg); stroke: var(--k, var(--s0)); stroke-width: 2; }

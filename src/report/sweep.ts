@@ -237,18 +237,17 @@ function summaryLine(s: SweepReportInput, view: SweepView): string {
     .map((a) => `--${a.key} ${a.kind === 'values' ? a.values.join(' | ') : `${a.min}..${a.max}`}`)
     .join(', ');
   const best = view.trials[0]?.trial;
-  const pruned = view.trials.filter((t) => t.trial.status === 'pruned').length;
-  const failed = view.trials.filter((t) => t.trial.status === 'failed').length;
-  const counts = [
-    pruned ? `${pruned} pruned` : '',
-    failed ? `${failed} failed` : '',
-    s.halfDone ? `${s.halfDone} unfinished` : '',
-  ]
-    .filter(Boolean)
-    .join(', ');
+  const count = (status: string) => view.trials.filter((t) => t.trial.status === status).length;
+  const ok = count('ok');
+  const others = [
+    count('pruned') ? `${count('pruned')} pruned` : '',
+    count('failed') ? `${count('failed')} failed` : '',
+  ];
   return (
     `${s.identity.strategy} over ${space || 'the baseline'} on ${d.source} (train ${d.train}, dev ${d.dev}); ` +
-    `${s.trials.length} trials finished${counts ? ` (${counts})` : ''}` +
+    [`${ok} trial${ok === 1 ? '' : 's'} finished`, ...others, s.halfDone ? `${s.halfDone} unfinished` : '']
+      .filter(Boolean)
+      .join(', ') +
     (best && best.status === 'ok'
       ? `; best: trial ${best.index} (${valuesText(best.values) || 'the shared options'}), dev error ${view.fmt(view.trials[0]!.dev)}`
       : '')
