@@ -199,8 +199,10 @@ describe('lnn report DIR in headless chromium', { skip: skipWithoutChromium, tim
       '#trials',
       ([table], h) => {
         const t = table as HTMLTableElement;
-        const c = [...t.tHead!.rows[0]!.cells].findIndex((th) => th.textContent === h);
-        return [...t.tBodies[0]!.rows].filter((r) => !r.hidden).map((r) => r.cells[c]!.textContent ?? '');
+        const c = Array.from(t.tHead!.rows[0]!.cells).findIndex((th) => th.textContent === h);
+        return Array.from(t.tBodies[0]!.rows)
+          .filter((r) => !r.hidden)
+          .map((r) => r.cells[c]!.textContent ?? '');
       },
       head,
     );
