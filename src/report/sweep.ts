@@ -134,14 +134,7 @@ function classesOf(view: SweepView, key: string): string[] {
 }
 
 /** A figure whose marks a reader can colour: heading, the colour-by menu, the chart, the legends, a note. */
-export function figure(
-  id: string,
-  heading: string,
-  view: SweepView,
-  colour: string,
-  svg: string,
-  note: string,
-): string {
+function figure(id: string, heading: string, view: SweepView, colour: string, svg: string, note: string): string {
   return `<figure id="${id}-figure"><div class="head"><h3>${escapeHtml(heading)}</h3>${colourMenu(view, `${id}-figure`, colour)}</div>
 ${svg}${legendSet(view.colourings, colour)}<p class="note">${escapeHtml(note)}</p></figure>`;
 }

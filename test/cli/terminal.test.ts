@@ -66,7 +66,7 @@ describe('on a terminal', () => {
     for (const f of term.frames) for (const l of f) assert.ok(l.length <= 100);
     const screen = term.screen();
     assert.equal(screen.filter((l) => /^trial \d \([0-9a-f]{8}\) --lr/.test(l)).length, 3, screen.join('\n'));
-    assert.ok(!screen.some((l) => /^trial \d (\[|starting)|^sweep:/.test(l)), screen.join('\n'));
+    assert.ok(!screen.some((l) => /^trial \d (\[|running)|^sweep:/.test(l)), screen.join('\n'));
   });
 
   test('--quiet draws nothing', async () => {

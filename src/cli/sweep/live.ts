@@ -8,7 +8,8 @@
  *   trial 5 [##--------] epoch 0.6/3 0.1 s  --lr 0.00123 --hidden 16
  *   sweep: 3 of 12 trials done, 2 running; 1.4 s elapsed, ETA 4s
  *
- * Off a terminal the sweep prints the finished trials' lines only (src/cli/commands/sweep.ts).
+ * A trial that tells nothing while it runs (on a queue's worker) shows 'running' and its time. Off a
+ * terminal the sweep prints the finished trials' lines only (src/cli/commands/sweep.ts).
  */
 import { errorText, valuesText } from '../../sweep/text.js';
 import type { TrialProgress } from '../../sweep/run-trial.js';
@@ -48,7 +49,7 @@ export function runningLine(r: Running, now: number, classification: boolean): s
     } else parts.push(`iter ${p.iteration}/${p.total}`);
     if (p.devError !== undefined) parts.push(`dev ${errorText(p.devError, classification)}`);
     if (p.trainError !== undefined) parts.push(`train ${errorText(p.trainError, classification)}`);
-  } else parts.push('starting');
+  } else parts.push('running');
   parts.push(`${((now - r.start) / 1000).toFixed(1)} s`);
   const values = valuesText(r.spec.values);
   return `${parts.join(' ')}${values ? `  ${values}` : ''}`;
