@@ -12,7 +12,7 @@ import type { TrainResult } from '../train/trainer.js';
 import type { TrainSettings } from '../workflow/settings.js';
 import { setFigures, sizesOf, stringifyMeasured } from '../workflow/summary.js';
 import type { ReadyRun } from '../workflow/train.js';
-import { createProgress } from './progress.js';
+import { createProgress, terminalColumns } from './progress.js';
 
 /** The `--json` document of `lnn train`. */
 export function trainJson(o: TrainOutcome, prepared: PreparedData, seconds: number, saved: string | undefined): string {
@@ -99,8 +99,9 @@ export function divergenceAdvice(
 }
 
 /**
- * The run's progress on stderr: a bar on a terminal, the course's "Cost after iteration i" lines and one
- * line per evaluation; `done` ends the display.
+ * The run's progress on stderr: one lasting line per evaluation (with the cost, train and dev error), the
+ * course's "Cost after iteration i" lines between evaluations, and on a terminal a bar under them that
+ * fits its width; `done` ends the display.
  */
 export function progressOf(run: ReadyRun, io: Io, quiet: boolean): RunCallbacks & { done(): void } {
   const { schedule, model } = run;
@@ -111,12 +112,13 @@ export function progressOf(run: ReadyRun, io: Io, quiet: boolean): RunCallbacks 
     io,
     quiet,
     errorFormat: model.isClassifier ? 'percent' : 'value',
+    columns: () => terminalColumns(io),
     ...(full ? {} : { throughput: { examplesPerIteration: schedule.batchSize } }),
   });
   return {
     onCost: (p, { evaluated }) => {
-      // Off a terminal, an evaluation line at the same iteration already carries the cost.
-      if (full && (io.errIsTTY || !evaluated)) progress.log(`Cost after iteration ${p.iteration}: ${p.cost}`);
+      // An evaluation line at the same iteration already carries the cost.
+      if (full && !evaluated) progress.log(`Cost after iteration ${p.iteration}: ${p.cost}`);
     },
     onEval: (p) =>
       progress.evaluation({

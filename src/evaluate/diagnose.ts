@@ -76,22 +76,30 @@ export function verdictLabel(
   return d.biasWithinNoise || d.varianceWithinNoise ? 'within noise' : 'neither';
 }
 
-/** What to try for high bias, most promising first, given what the run already used. */
-function biasAdvice(tried: DiagnoseInput['tried'] = {}): string[] {
+/**
+ * What to try for high bias, most promising first, given what the run already used. With high variance
+ * too (`both`), regularization stays (the variance advice asks for more of it, with the bigger network).
+ */
+function biasAdvice(tried: DiagnoseInput['tried'] = {}, both = false): string[] {
+  const regularized = (tried.l2 ?? 0) > 0 || (tried.keepProb ?? 1) < 1;
   return [
     'Train a bigger network: more hidden units (--hidden) or more layers.',
     tried.optimizer === 'adam'
       ? 'Train longer (--iterations / --epochs) or tune the learning rate (--lr).'
       : 'Train longer (--iterations / --epochs) or with a better optimizer (--optimizer adam).',
-    ...((tried.l2 ?? 0) > 0 || (tried.keepProb ?? 1) < 1
+    ...(regularized && !both
       ? ['Regularization raises bias: try a smaller --l2 or a keep probability closer to 1.']
       : []),
     'Try another architecture or activation (--activation).',
   ];
 }
 
-/** What to try for high variance, most promising first, given what the run already used. */
-function varianceAdvice(tried: DiagnoseInput['tried'] = {}): string[] {
+/**
+ * What to try for high variance, most promising first, given what the run already used. With high bias
+ * too (`both`), the bias advice already names another architecture, and a smaller network would undo
+ * the bigger one it asks for.
+ */
+function varianceAdvice(tried: DiagnoseInput['tried'] = {}, both = false): string[] {
   const l2 = tried.l2 ?? 0,
     keep = tried.keepProb ?? 1;
   return [
@@ -99,7 +107,7 @@ function varianceAdvice(tried: DiagnoseInput['tried'] = {}): string[] {
     l2 > 0 || keep < 1
       ? `Regularize more: a larger L2 λ than ${l2} (--l2) or a lower keep probability than ${keep} (--keep-prob).`
       : 'Add regularization: L2 (--l2 LAMBDA) or dropout (--keep-prob P).',
-    'Try another architecture (a smaller network also lowers variance).',
+    ...(both ? [] : ['Try another architecture (a smaller network also lowers variance).']),
   ];
 }
 
@@ -177,8 +185,9 @@ function verdictOf(d: Omit<Diagnosis, 'verdict' | 'advice'>): string {
 function adviceOf(d: Omit<Diagnosis, 'verdict' | 'advice'>, tried: DiagnoseInput['tried']): string[] {
   const advice: string[] = [];
   // Fix bias first: variance remedies do not help a network that cannot fit its training set.
-  if (d.highBias) advice.push(...biasAdvice(tried));
-  if (d.highVariance) advice.push(...varianceAdvice(tried));
+  const both = d.highBias && d.highVariance;
+  if (d.highBias) advice.push(...biasAdvice(tried, both));
+  if (d.highVariance) advice.push(...varianceAdvice(tried, both));
   const noisy = d.biasWithinNoise || d.varianceWithinNoise;
   if (noisy) advice.push(NOISE_ADVICE);
   if (!d.highBias && !d.highVariance) {

@@ -96,7 +96,7 @@ export async function runSweepJob<T>(
       );
     const { executor, how } = queue
       ? queue({ plan, record, io, quiet: Boolean(args['quiet']) })
-      : threadExecutor(s, args, plan, record, prepared);
+      : threadExecutor(s, args, plan, { record, prepared, progress: ctx.hooks?.progress });
     ctx.onAnnounce?.(announcement(s, plan, prepared, record, how));
     const expected = expectedTrials(s, plan);
     ctx.onRecord?.(record, expected);
@@ -124,8 +124,7 @@ function threadExecutor(
   s: SweepSettings,
   args: Parsed,
   plan: Plan,
-  record: SweepRecord,
-  prepared: PreparedData,
+  { record, prepared, progress }: { record: SweepRecord; prepared: PreparedData; progress?: SweepHooks['progress'] },
 ): { executor: Executor; how: string } {
   const todo =
     plan.kind === 'all' ? plan.proposals.filter((p) => !record.finished.has(specOf(s.base, p, 0).id)).length : 1;
@@ -135,6 +134,7 @@ function threadExecutor(
     ...budget,
     ...(typeof args['backend'] === 'string' ? { backend: args['backend'] } : {}),
     ...(rungs ? { prune: (id: string, r: number, e: number) => rungs.report(r, id, e) } : {}),
+    ...(progress ? { progress } : {}),
   });
   const each = `${budget.threadsEach} kernel thread${budget.threadsEach === 1 ? '' : 's'} each`;
   return { executor, how: `${budget.parallel} at a time with ${each} (${availableParallelism()} cores)` };

@@ -7,6 +7,7 @@ import { AbortError } from '../core/errors.js';
 import type { SweepRecord } from './record.js';
 import { trialId, type SweepDefinition } from './record.js';
 import { costTrend } from './curve.js';
+import type { TrialProgress } from './run-trial.js';
 import type { Plan } from './strategies.js';
 import { bestTrial, type Proposal, type TrialResult, type TrialSummary } from './trial.js';
 
@@ -64,6 +65,8 @@ export interface Executor {
 
 export interface SweepHooks {
   started?(spec: TrialSpec): void;
+  /** Where a running trial stands (trials on this machine's threads; a queue's workers do not tell). */
+  progress?(spec: TrialSpec, p: TrialProgress): void;
   /** After the result is on disk. `recorded` is false for a trial the record already held. */
   finished?(result: TrialResult, recorded: boolean): void;
 }

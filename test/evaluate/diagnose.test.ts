@@ -43,6 +43,21 @@ test('the advice names the next step, not what the run already did', () => {
   assert.ok(tried.advice.some((a) => /larger L2 λ than 0\.5/.test(a)));
 });
 
+test('high bias and high variance: no advice twice, none that undoes another', () => {
+  for (const tried of [{}, { optimizer: 'adam' as const, l2: 0.5, keepProb: 0.8 }]) {
+    const d = diagnose({ trainError: 0.15, devError: 0.3, tried });
+    assert.equal(new Set(d.advice).size, d.advice.length, d.advice.join(' | '));
+    assert.equal(d.advice.filter((a) => /another architecture/i.test(a)).length, 1, d.advice.join(' | '));
+    assert.ok(!d.advice.some((a) => /smaller network|smaller --l2/.test(a)), d.advice.join(' | '));
+    assert.match(d.advice[0]!, /bigger network/);
+  }
+  // Alone, each keeps its own: a smaller network for variance, less regularization for bias.
+  const variance = diagnose({ trainError: 0.01, devError: 0.2 });
+  assert.ok(variance.advice.some((a) => /smaller network also lowers variance/.test(a)));
+  const bias = diagnose({ trainError: 0.2, devError: 0.21, tried: { l2: 0.5 } });
+  assert.ok(bias.advice.some((a) => /Regularization raises bias/.test(a)));
+});
+
 test('out-of-range inputs are refused with the field and the rule', () => {
   assert.throws(() => diagnose({ trainError: 1.5, devError: 0.1 }), {
     name: 'ValueError',

@@ -3,6 +3,7 @@ import { printable } from '../../core/text.js';
 import { findTrial, readSweep, type SweepContents } from '../../sweep/record.js';
 import { describeAxis } from '../../sweep/space.js';
 import { bestTrial, rankTrials } from '../../sweep/trial.js';
+import type { EvalPoint } from '../../train/record.js';
 import { formatCommand } from '../../report/html.js';
 import { type Command } from '../command.js';
 import { UsageError, type Io } from '../../workflow/parse.js';
@@ -96,19 +97,32 @@ function showTrial(s: SweepContents, which: string, io: Io, json: boolean): void
     lines.push(
       `network:   [${(hp['dims'] as number[] | undefined)?.join(', ') ?? '?'}] ${String(hp['optimizer'])} α=${String(hp['learningRate'])}, ${String(hp['iterations'])} iterations, batch ${String(hp['batchSize'])}, L2 ${String(hp['l2'])}, keep ${String(hp['keepProb'])}; ${String(hp['backend'])} with ${String(hp['threads'])} thread(s)`,
     );
-    lines.push(`stopped:   ${printable(t.run.result.stopped ?? '—')}`);
-    const evals = t.run.history.evals;
-    if (evals.length)
-      lines.push(
-        `curve:     ${evals.length} evaluations; dev error ${evals
-          .map((e) => errorText(e.devError, c))
-          .slice(-6)
-          .join(' → ')} (last 6)`,
-      );
+    // A pruned trial's stop is its pruning note, already shown.
+    if (t.run.result.stopped !== t.error) lines.push(`stopped:   ${printable(t.run.result.stopped ?? '—')}`);
+    const curve = curveLine(t.run.history.evals, c);
+    if (curve) lines.push(`curve:     ${curve}`);
   }
   if (t.run?.diagnosis) lines.push('', t.run.diagnosis.verdict, ...t.run.diagnosis.advice.map((a) => `  - ${a}`));
   if (t.run?.command) lines.push('', `alone: ${formatCommand(t.run.command)}`);
   io.out(lines.join('\n') + '\n');
+}
+
+/** How many of a curve's dev errors `lnn runs DIR TRIAL` shows, the last ones. */
+const CURVE_SHOWN = 6;
+
+/**
+ * '3 evaluations (iterations 94 to 282); dev error 10.20% → 9.55% → 8.50%', or for a longer curve
+ * '26 evaluations (iterations 0 to 2499); dev error, the last 6: …'; undefined without a dev error.
+ */
+export function curveLine(evals: readonly EvalPoint[], classification: boolean): string | undefined {
+  const dev = evals.filter((e) => e.devError !== undefined);
+  if (dev.length === 0) return undefined;
+  const n = dev.length;
+  const span =
+    n === 1 ? `iteration ${dev[0]!.iteration}` : `iterations ${dev[0]!.iteration} to ${dev[n - 1]!.iteration}`;
+  const shown = dev.slice(-CURVE_SHOWN).map((e) => errorText(e.devError, classification));
+  const which = n > CURVE_SHOWN ? `, the last ${CURVE_SHOWN}:` : '';
+  return `${n} evaluation${n === 1 ? '' : 's'} (${span}); dev error${which} ${shown.join(' → ')}`;
 }
 
 function compareSweeps(sweeps: SweepContents[], io: Io, json: boolean): void {
