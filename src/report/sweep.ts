@@ -13,7 +13,7 @@ import { chartFigure, percentTick, renderPage } from './page.js';
 import { scatterChart } from './sweep-chart.js';
 
 export interface SweepReportInput {
-  identity: Pick<SweepIdentity, 'id' | 'strategy' | 'space' | 'data' | 'test'>;
+  identity: Pick<SweepIdentity, 'id' | 'strategy' | 'space' | 'data' | 'test' | 'refit'>;
   trials: TrialResult[];
   /** Trials that started and did not finish. */
   halfDone: number;
@@ -94,7 +94,7 @@ export function renderSweepReport(sweep: SweepReportInput, opts: SweepReportOpti
     ...(adaptive ? ['why'] : []),
   ];
   const table = `<table class="compare" id="trials"><thead><tr>${head.map((h, c) => `<th${c < 7 ? ' class="num"' : ''}>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>`;
-  const body = `<header><h1>${escapeHtml(title)}</h1><p class="sub">${escapeHtml(summaryLine(sweep))}</p>${testLine(identity.test, classification)}</header>
+  const body = `<header><h1>${escapeHtml(title)}</h1><p class="sub">${escapeHtml(summaryLine(sweep))}</p>${refitLine(identity.refit, classification)}${testLine(identity.test, classification)}</header>
 <h2>Trials, best first</h2>${trials.length ? table + nearNote(near.size, best, fmt) : '<p class="muted">No trial has finished yet.</p>'}
 <h2>Dev error against each hyperparameter</h2>${scatters(ranked, keys, classification, fmt)}
 <h2>Curves of the best trials</h2><section class="charts">${curves(ranked.filter((t) => t.run).slice(0, opts.curves ?? 5), classification)}</section>`;
@@ -108,8 +108,23 @@ function testLine(test: SweepReportInput['identity']['test'], classification: bo
     classification && test.accuracy !== undefined
       ? `accuracy ${formatPercent(test.accuracy, 2)}, error ${formatPercent(test.error, 2)}`
       : `cost ${formatNumber(test.cost, 4)}`;
-  const text = `Test (held back, measured once with --evaluate-test on the model of trial ${test.index}): ${figure} on ${test.m} examples, ${test.at}`;
+  const model = test.refit
+    ? `trial ${test.index}'s configuration refit on train + dev`
+    : `the model of trial ${test.index}`;
+  const text = `Test (held back, measured once with --evaluate-test on ${model}): ${figure} on ${test.m} examples, ${test.at}`;
   return `<p class="sub" id="test-figure">${escapeHtml(text)}</p>`;
+}
+
+/** What `lnn sweep --refit` made, when it ran: the best configuration fit again on train + dev. */
+function refitLine(r: SweepReportInput['identity']['refit'], classification: boolean): string {
+  if (!r) return '';
+  const steps = r.epochs !== undefined ? `${+r.epochs.toFixed(2)} epochs` : `${r.iterations} iterations`;
+  const fit =
+    r.trainError === undefined
+      ? ''
+      : `; train + dev error ${classification ? formatPercent(r.trainError, 2) : formatNumber(r.trainError, 4)}`;
+  const text = `Refit (--refit): trial ${r.index}'s configuration fit again on ${r.sets}, ${r.train} examples, ${steps} (${r.length})${fit}, ${r.at}`;
+  return `<p class="sub" id="refit">${escapeHtml(text)}</p>`;
 }
 
 /** Under the table: what ≈ marks, when any trial is within one standard error of the best. */

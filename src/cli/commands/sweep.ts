@@ -51,6 +51,7 @@ async function runSweepCommand(args: Parsed, io: Io, invocation: Invocation): Pr
     (job) =>
       finishSweep(job, outputs, io, {
         json: Boolean(args['json']),
+        quiet,
         saveBest: typeof args['save-best'] === 'string' ? args['save-best'] : undefined,
         evaluateTest: job.trainSettings.evaluateTest,
         seconds: (performance.now() - t0) / 1000,
