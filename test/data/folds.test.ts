@@ -114,6 +114,9 @@ test('train + dev joined: the examples of one, then of the other, features and l
   assert.equal(u.source, 'iris (train + dev)');
   assert.equal(u.X.cols, 5);
   assert.deepEqual(Array.from(u.labels.data), [0, 0, 2, 1, 0]);
+  assert.throws(() => concatExamples(a, { ...b, X: fromArray([[1, 2, 3]]) }, 'joined'), {
+    message: /^joined: cannot join .* \(n_x = 4\) and .* \(n_x = 1\): their examples differ in shape$/,
+  });
   const X = toMatrix(u.X);
   const whole = toMatrix(d.X);
   [3, 1, 140, 70, 0].forEach((j, p) => {

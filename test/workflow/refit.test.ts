@@ -7,7 +7,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { loadBuiltin, train, trainDevTestSplit, evaluate, ValueError } from '../../src/index.js';
+import { DataError, loadBuiltin, train, trainDevTestSplit, evaluate, ValueError } from '../../src/index.js';
+import { defaultBackend } from '../../src/backend/index.js';
+import { argsFrom } from '../../src/workflow/camel.js';
+import { trainOptions } from '../../src/workflow/options.js';
+import { prepareData, resolveNetwork } from '../../src/workflow/prepare.js';
+import { refitOnTrainDev } from '../../src/workflow/refit.js';
+import { parseTrainSettings } from '../../src/workflow/settings.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lnn-refit-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -128,6 +134,33 @@ describe('train({ refit: true })', { concurrency: true }, () => {
   });
 });
 
+test('a refit that diverges is an error, and keeps nothing', async () => {
+  const args = argsFrom(
+    { data: 'builtin:iris', optimizer: 'gd', lr: 1e6, normalize: 'none', refit: true },
+    trainOptions,
+  );
+  const settings = parseTrainSettings(args);
+  const prepared = await prepareData(args, settings, { out: () => {}, err: () => {}, errIsTTY: false });
+  const network = resolveNetwork(settings, prepared);
+  const plan = {
+    settings,
+    prepared,
+    network,
+    backend: defaultBackend(),
+    first: { full: true, batchSize: 90 },
+    passes: 300,
+    length: 'test',
+  };
+  await assert.rejects(
+    refitOnTrainDev(plan),
+    (e: unknown) =>
+      e instanceof DataError &&
+      /^--refit: the fit on train \+ dev \(120 examples\) diverged \(.*\); the first fit did not: try a smaller --lr, or drop --refit$/.test(
+        (e as Error).message,
+      ),
+  );
+});
+
 describe('train({ folds })', { concurrency: true }, () => {
   test('K folds of train + dev, their figures and mean, then the model fit on all of them', async () => {
     const out = await train({ data: 'builtin:iris', hidden: [8], lr: 0.02, iterations: 200, folds: 4 });
@@ -168,6 +201,15 @@ describe('train({ folds })', { concurrency: true }, () => {
     b.model.dispose();
     const figures = (o: typeof a) => o.folds!.each.map((e) => [e.train, e.dev, e.devError, e.trainError]);
     assert.deepEqual(figures(a), figures(b));
+  });
+
+  test('a fold that diverges ends the run, naming the fold', async () => {
+    await assert.rejects(
+      train({ data: 'builtin:iris', folds: 3, optimizer: 'gd', lr: 1e6, normalize: 'none', iterations: 300 }),
+      (e: unknown) =>
+        e instanceof DataError &&
+        /^--folds: fold 1 of 3 diverged \(.*\); try a smaller --lr$/.test((e as Error).message),
+    );
   });
 
   test('folds outside their rule are refused in one line', async () => {
