@@ -74,7 +74,23 @@ describe('lnn train --refit and --folds', { concurrency: true }, () => {
     );
     assert.equal(out.devError, out.folds.devError);
     assert.equal(out.refit.train, 120);
-    const text = await ok(['train', ...IRIS, '--hidden', '8', '--iterations', '100', '--folds', '3']);
+    const text = await ok([
+      'train',
+      ...IRIS,
+      '--hidden',
+      '8',
+      '--iterations',
+      '100',
+      '--folds',
+      '3',
+      '--record',
+      f('folds-run.json'),
+    ]);
+    await ok(['report', f('folds-run.json'), '-o', f('folds.html')]);
+    assert.match(
+      readFileSync(f('folds.html'), 'utf8'),
+      /id="folds"><strong>3-fold cross-validation:<\/strong> train and dev figures are the means over 3 folds of 120 train \+ dev examples/,
+    );
     assert.match(
       text.stdout,
       /^3-fold cross-validation of 120 train \+ dev examples \(stratified, seed 1\): dev error .* ± .* \(mean ± standard error over the folds\)/m,
