@@ -36,6 +36,29 @@ describe('sweep({ refit, folds })', { concurrency: false }, () => {
     }
   });
 
+  test("refit: an early-stopped best trains to its early-stopping epoch, in the trial's batch size", async () => {
+    const out = await sweep({
+      data: 'builtin:iris',
+      space: { lr: [0.01, 0.003] },
+      hidden: [16],
+      epochs: 60,
+      earlyStop: 3,
+      refit: true,
+      dir: join(dir, 'early'),
+    });
+    try {
+      const run = out.best!.run!;
+      const best = run.result.bestIteration!;
+      assert.ok(best < run.result.iterations, run.result.stopped);
+      const epochs = best / Math.ceil(90 / 4); // batches of 4: 23 updates an epoch on 90 examples
+      assert.equal(out.refit!.length, `the first fit's early-stopping epoch (${epochs})`);
+      assert.equal(out.refit!.epochs, epochs);
+      assert.equal(out.refit!.iterations, epochs * 30, '120 examples in batches of 4');
+    } finally {
+      out.model?.dispose();
+    }
+  });
+
   test('folds: each trial is the mean of its folds (run side by side on the threads), then the refit', async () => {
     const out = await sweep({
       data: 'builtin:iris',
