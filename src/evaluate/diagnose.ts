@@ -20,7 +20,7 @@ export interface DiagnoseInput {
   trainSize?: number;
   devSize?: number;
   /** What the run already used, so the advice names the next step rather than the current one. */
-  tried?: { optimizer?: string; l2?: number; keepProb?: number };
+  tried?: { optimizer?: string; l2?: number; keepProb?: number; folds?: number };
 }
 
 export interface Diagnosis {
@@ -111,9 +111,16 @@ function varianceAdvice(tried: DiagnoseInput['tried'] = {}, both = false): strin
   ];
 }
 
-/** The advice when a difference above its threshold is within noise: measure better before changing anything. */
-const NOISE_ADVICE =
-  'Measure more precisely before acting on it: a larger dev set (and training set), or cross-validation (the mean dev error over several train/dev splits of the same examples), so that a difference this small can be told from chance.';
+/**
+ * The advice when a difference above its threshold is within noise: measure better before changing
+ * anything — with k-fold cross-validation when the run did not use it yet (every example of train + dev
+ * then counts in the dev error, instead of the dev set's share), else with more data.
+ */
+function noiseAdvice(tried: DiagnoseInput['tried'] = {}): string {
+  return tried.folds !== undefined
+    ? `Measure more precisely before acting on it: this dev error is already the mean over ${tried.folds} folds, every example of train + dev judged once; only more data (a larger training and dev set) can tell a difference this small from chance.`
+    : 'Measure more precisely before acting on it: a larger dev set (and training set), or k-fold cross-validation (--folds 5: the mean dev error over 5 folds of train + dev, so every one of those examples is judged once), so that a difference this small can be told from chance.';
+}
 
 /** The inputs as numbers, checked: each error a fraction, each threshold in (0, 1], the sizes whole and together. */
 function checkInput(input: DiagnoseInput): { humanError: number; biasThreshold: number; varianceThreshold: number } {
@@ -189,7 +196,7 @@ function adviceOf(d: Omit<Diagnosis, 'verdict' | 'advice'>, tried: DiagnoseInput
   if (d.highBias) advice.push(...biasAdvice(tried, both));
   if (d.highVariance) advice.push(...varianceAdvice(tried, both));
   const noisy = d.biasWithinNoise || d.varianceWithinNoise;
-  if (noisy) advice.push(NOISE_ADVICE);
+  if (noisy) advice.push(noiseAdvice(tried));
   if (!d.highBias && !d.highVariance) {
     const first = noisy ? 'Until then, the larger of the two is the better guess' : 'Both are small; to go further';
     advice.push(

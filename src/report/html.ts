@@ -84,6 +84,23 @@ function header(run: RunRecord, title: string): string {
   return `<header><h1>${escapeHtml(title)}</h1>${sub.length ? `<p class="sub">${sub.join(' · ')}</p>` : ''}${cmd}</header>`;
 }
 
+/** What --folds and --refit make of the figures above: the folds' means; a model fit again on train + dev. */
+function refitBanners(run: RunRecord): string[] {
+  const out: string[] = [];
+  const f = run.folds;
+  const pct = (x: number) => (isClassification(run) ? formatPercent(x) : formatNumber(x, 4));
+  if (f)
+    out.push(
+      `<div class="banner note" id="folds"><strong>${f.k}-fold cross-validation:</strong> ${escapeHtml(`train and dev figures are the means over ${f.k} folds of ${f.examples} train + dev examples (dev error ${pct(f.devError)} ± ${pct(f.devSE)}, the standard error over the folds: ${f.each.map((e) => pct(e.devError)).join(', ')}); the curves are fold 1's.`)}</div>`,
+    );
+  const r = run.refit;
+  if (r)
+    out.push(
+      `<div class="banner note" id="refit"><strong>Refit:</strong> ${escapeHtml(`the model is this configuration fit again on ${r.sets}, ${r.train} examples, for ${r.length}; the train and dev figures are ${f ? "the folds'" : "the first fit's"} (they estimate the configuration), the test figure is the refit model's.`)}</div>`,
+    );
+  return out;
+}
+
 function summary(run: RunRecord, diverged: { iteration: number; cost: number } | undefined): string {
   const cards: string[] = [];
   const r = run.result;
@@ -130,6 +147,7 @@ function summary(run: RunRecord, diverged: { iteration: number; cost: number } |
     );
   if (r.stopped && !/^finished\b/.test(r.stopped))
     banners.push(`<div class="banner note" id="stopped"><strong>Stopped:</strong> ${escapeHtml(r.stopped)}</div>`);
+  banners.push(...refitBanners(run));
   return `<section class="cards" id="summary">${cards.join('')}</section>${banners.join('')}`;
 }
 

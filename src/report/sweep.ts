@@ -20,7 +20,7 @@ import { sweepView, valueOf, type Colouring, type SweepView } from './sweep-view
 import { bestCurves, importanceFigure } from './sweep-figures.js';
 
 export interface SweepReportInput {
-  identity: Pick<SweepIdentity, 'id' | 'strategy' | 'space' | 'data' | 'test'>;
+  identity: Pick<SweepIdentity, 'id' | 'strategy' | 'space' | 'data' | 'test' | 'refit'>;
   trials: TrialResult[];
   /** Trials that started and did not finish. */
   halfDone: number;
@@ -50,7 +50,7 @@ export function renderSweepReport(sweep: SweepReportInput, opts: SweepReportOpti
   const view = sweepView(trials, identity.data.classes !== undefined);
   const yFormat = view.classification ? percentTick : (v: number) => formatNumber(v, 4);
   const title = opts.title ?? `Sweep ${identity.id.slice(0, 8)}: ${identity.strategy}`;
-  const header = `<header><h1>${escapeHtml(title)}</h1><p class="sub">${escapeHtml(summaryLine(sweep, view))}</p>${testLine(identity.test, view.classification)}</header>`;
+  const header = `<header><h1>${escapeHtml(title)}</h1><p class="sub">${escapeHtml(summaryLine(sweep, view))}</p>${refitLine(identity.refit, view.classification)}${testLine(identity.test, view.classification)}</header>`;
   if (trials.length === 0)
     return renderPage(title, `${header}<p class="muted">No trial has finished yet.</p>`, generated(opts));
   const parallel = parallelChart(view, classesOf(view, 'dev'), yFormat);
@@ -200,8 +200,23 @@ function testLine(test: SweepReportInput['identity']['test'], classification: bo
     classification && test.accuracy !== undefined
       ? `accuracy ${formatPercent(test.accuracy, 2)}, error ${formatPercent(test.error, 2)}`
       : `cost ${formatNumber(test.cost, 4)}`;
-  const text = `Test (held back, measured once with --evaluate-test on the model of trial ${test.index}): ${figure} on ${test.m} examples, ${test.at}`;
+  const model = test.refit
+    ? `trial ${test.index}'s configuration refit on train + dev`
+    : `the model of trial ${test.index}`;
+  const text = `Test (held back, measured once with --evaluate-test on ${model}): ${figure} on ${test.m} examples, ${test.at}`;
   return `<p class="sub" id="test-figure">${escapeHtml(text)}</p>`;
+}
+
+/** What `lnn sweep --refit` made, when it ran: the best configuration fit again on train + dev. */
+function refitLine(r: SweepReportInput['identity']['refit'], classification: boolean): string {
+  if (!r) return '';
+  const steps = r.epochs !== undefined ? `${+r.epochs.toFixed(2)} epochs` : `${r.iterations} iterations`;
+  const fit =
+    r.trainError === undefined
+      ? ''
+      : `; train + dev error ${classification ? formatPercent(r.trainError, 2) : formatNumber(r.trainError, 4)}`;
+  const text = `Refit (--refit): trial ${r.index}'s configuration fit again on ${r.sets}, ${r.train} examples, ${steps} (${r.length})${fit}, ${r.at}`;
+  return `<p class="sub" id="refit">${escapeHtml(text)}</p>`;
 }
 
 /** Under the table: what ≈ marks, when any trial is within one standard error of the best. */

@@ -3,6 +3,7 @@
  * check, model, trainer and run record): the same run `lnn train` would make with these options.
  */
 import type { Backend } from '../backend/backend.js';
+import { DataError } from '../core/errors.js';
 import { formatPercent } from '../core/text.js';
 import { rungAt, rungFraction, rungIterations } from './prune.js';
 import { trialIdentity, type TrialRun, type TrialSpec } from './scheduler.js';
@@ -15,6 +16,7 @@ import { resolveNetwork, type PreparedData } from '../workflow/prepare.js';
 import { buildModel, checkRunFits, hyperparametersOf, scheduleFor, trainModel } from '../workflow/run.js';
 import { parseTrainSettings } from '../workflow/settings.js';
 import { runRecordOf } from '../workflow/summary.js';
+import { foldPlan, foldPrepared } from '../workflow/folds.js';
 
 /** Asks whether a trial that reached rung `r` with this dev error goes on (pruning); absent: always. */
 export type RungCheck = (r: number, devError: number) => boolean;
@@ -83,6 +85,14 @@ async function train(
   done: (r: Omit<TrialResult, 'id' | 'index' | 'values' | 'ranOn' | 'seconds' | 'finishedAt'>) => TrialResult,
 ): Promise<TrialRun> {
   const settings = parseTrainSettings(spec.args as Parsed);
+  // A fold of --folds K: trained on the other folds of train + dev, judged on this one (folds.ts).
+  if (spec.fold !== undefined) {
+    if (settings.folds === undefined || spec.fold > settings.folds)
+      throw new DataError(
+        `fold ${spec.fold} is not a fold of this trial (its options ask for ${settings.folds === undefined ? 'no --folds' : `--folds ${settings.folds}`})`,
+      );
+    prepared = foldPrepared(prepared, foldPlan(prepared, settings), spec.fold, settings);
+  }
   const network = resolveNetwork(settings, prepared);
   const schedule = scheduleFor(settings, prepared);
   checkRunFits(settings, prepared, network, schedule, backend);
@@ -119,7 +129,9 @@ async function train(
       ...(diverged ? { error: outcome.result.stopped } : pruning.pruned ? { error: pruning.pruned } : {}),
       run,
     });
-    return status === 'ok' ? { result, model: JSON.stringify(modelToJSON(model, run)) + '\n' } : { result };
+    // A fold's model is not kept: the trial is the folds' mean, and --refit makes its model.
+    const keep = status === 'ok' && spec.fold === undefined;
+    return keep ? { result, model: JSON.stringify(modelToJSON(model, run)) + '\n' } : { result };
   } finally {
     model.dispose();
   }

@@ -17,6 +17,11 @@ export interface TrialSpec extends Proposal {
   index: number;
   /** The shared options with the trial's values over them, as `lnn train` would parse them. */
   args: Record<string, string | boolean>;
+  /**
+   * With --folds K: the fold (1..K) this run trains on the others and judges on itself; a thread or a
+   * worker rebuilds the same folds from the sets, K and the seed. Absent: the whole trial.
+   */
+  fold?: number;
 }
 
 /** A finished trial and, when it trained to the end, its model (the text of a model file). */

@@ -86,8 +86,21 @@ test('a diagnosis that knows its noise: 2 errors of 90 training examples is not 
   assert.equal(d.varianceWithinNoise, true);
   assert.match(d.verdict, /^Within noise for m = 30 dev examples \(one example is 3\.3%\)/);
   assert.match(d.verdict, /within noise for m = 90 training examples: under 2 standard errors/);
-  assert.match(d.advice[0]!, /a larger dev set .* cross-validation/);
-  assert.doesNotMatch(d.advice.join(' '), /--folds/, 'no flag that does not exist');
+  assert.match(
+    d.advice[0]!,
+    /a larger dev set .* k-fold cross-validation \(--folds 5: the mean dev error over 5 folds/,
+  );
+  // Already cross-validated: the folds cannot be the advice again; more data is.
+  const cv = diagnose({ trainError: 2 / 90, devError: 2 / 30, trainSize: 96, devSize: 120, tried: { folds: 5 } });
+  assert.match(
+    cv.advice[0]!,
+    /already the mean over 5 folds, every example of train \+ dev judged once; only more data/,
+  );
+  assert.doesNotMatch(cv.advice.join(' '), /--folds/);
+  // A difference the sets resolve needs no better measurement: no --folds advice.
+  const clear = diagnose({ trainError: 0, devError: 0.3, trainSize: 90, devSize: 30 });
+  assert.equal(clear.highVariance, true);
+  assert.doesNotMatch(clear.advice.join(' '), /--folds/);
   // Without the sizes the thresholds alone decide, as before.
   const old = diagnose({ trainError: 2 / 90, devError: 2 / 30 });
   assert.equal(old.highBias, true);

@@ -339,7 +339,7 @@ describe('recipe: the curve and the noise', () => {
     const d = diagnose({ trainError: 2 / 90, devError: 2 / 30, trainSize: 90, devSize: 30 });
     const iris = { ...done(1, baseline, 2 / 90, 2 / 30), diagnosis: trialDiagnosis(d) };
     assert.deepEqual(next(plan, [iris]), {
-      stop: 'within noise in trial 1 (train 2.22%, dev 6.67%): neither avoidable bias nor variance is beyond what m = 30 dev examples resolve → stop (a larger dev set or cross-validation would tell smaller differences apart)',
+      stop: 'within noise in trial 1 (train 2.22%, dev 6.67%): neither avoidable bias nor variance is beyond what m = 30 dev examples resolve → stop (a larger dev set, or cross-validation with --folds, would tell smaller differences apart)',
     });
     // High bias on 200 dev examples, but at most 3% to gain, under the 4.1% they resolve between two trials.
     const small = sized(done(1, baseline, 0.03, 0.035), 200);

@@ -77,6 +77,7 @@ async function runSweepCommand(args: Parsed, io: Io, invocation: Invocation): Pr
         display.live?.done();
         return finishSweep(job, outputs, io, {
           json: Boolean(args['json']),
+          quiet,
           saveBest: typeof args['save-best'] === 'string' ? args['save-best'] : undefined,
           evaluateTest: job.trainSettings.evaluateTest,
           seconds: (performance.now() - t0) / 1000,
