@@ -13,6 +13,14 @@
  * The target (issue 16): lnn's test accuracy with no option (seed 1) at least scikit-learn's median over
  * its 5 states on the same split, within one test example. `-- --json` prints one JSON document;
  * `-- --sets iris,wine` runs some of them; `-- --seeds N` (default 5).
+ *
+ * The second target (issue 16, items 4 and 5): a sweep that refits its best configuration on train +
+ * dev, scored on the same held-back test part, at least scikit-learn's GridSearchCV(MLPClassifier, cv=5)
+ * (refit on train + dev, its default) over the same grid, median over its states, within one test
+ * example. Two sweeps on the seed-1 split: `lnn sweep --strategy recipe --refit` (no other option), and
+ * `lnn sweep --folds 5 --refit` over GRID (with --normalize standard, as scikit-learn's pipeline scales);
+ * then `lnn eval` on the test part (bench/quality_gridsearch.py is scikit-learn's side). `-- --only
+ * train` or `-- --only sweep` runs one of the two comparisons.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -26,6 +34,9 @@ const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) 
 const asJson = args.includes('--json');
 const sets = (option('--sets') ?? 'iris,wine,breast-cancer').split(',');
 const seeds = Number(option('--seeds') ?? 5);
+const only = option('--only');
+/** The grid both sides search for the second target: hidden widths, and L2 (scikit-learn's alpha). */
+const GRID = { hidden: ['16', '100', '256,128'], l2: ['0.0001', '0.01', '1'] };
 const bin = join(root, 'bin/lnn.js');
 if (!existsSync(join(root, 'dist/cli/bin.js'))) {
   process.stderr.write('bench:quality: dist/ is missing; run `npm run build` first\n');
@@ -128,6 +139,102 @@ function benchSet(name: string, python: string | undefined): SetResult {
   }
 }
 
+interface SweepRun {
+  how: string;
+  command: string;
+  test: number;
+  m: number;
+  best: string;
+  refit: { train: number; length: string };
+  seconds: number;
+}
+
+/** A sweep that refits its best on train + dev (--save-best), then `lnn eval` on the held-back test part. */
+function sweepRun(file: string, how: string, extra: string[], dir: string): SweepRun {
+  const model = join(dir, `${how}.json`);
+  const argv = ['sweep', '--data', file, '--label', 'y', ...extra, '--refit', '--save-best', model];
+  const t0 = performance.now();
+  const out = JSON.parse(lnn([...argv, '--dir', join(dir, how), '--json', '--quiet']));
+  const seconds = (performance.now() - t0) / 1000;
+  const e = JSON.parse(lnn(['eval', '--model', model, '--data', file, '--json']));
+  if (e.subset !== 'test') throw new Error(`lnn eval scored ${e.subset}, not the test part`);
+  const best = Object.entries(out.best.values as Record<string, string>)
+    .map(([k, v]) => `--${k} ${v}`)
+    .join(' ');
+  const command = ['lnn', ...argv.map((a) => (a === file ? 'FILE' : a === model ? 'M' : a))].join(' ');
+  return {
+    how,
+    command,
+    test: e.accuracy,
+    m: e.m,
+    best,
+    refit: { train: out.refit.train, length: out.refit.length },
+    seconds,
+  };
+}
+
+interface GridSearchRun {
+  m: { trainDev: number; test: number };
+  test: number[];
+  chosen: { hidden: number[]; l2: number }[];
+  cv: number[];
+}
+
+interface SweepResult {
+  set: string;
+  recipe: SweepRun;
+  folds: SweepRun;
+  sklearn?: GridSearchRun;
+  target?: { sklearn: number; oneExample: number; recipe: boolean; folds: boolean };
+}
+
+function benchSweeps(name: string, python: string | undefined): SweepResult {
+  const file = join(root, 'test/fixtures/data', `${name}.csv`);
+  const dir = mkdtempSync(join(os.tmpdir(), `lnn-bench-quality-sweep-${name}-`));
+  try {
+    const recipe = sweepRun(file, 'recipe', ['--strategy', 'recipe'], dir);
+    const grid = [...GRID.hidden.flatMap((h) => ['--hidden', h]), ...GRID.l2.flatMap((l) => ['--l2', l])];
+    const folds = sweepRun(file, 'folds', [...grid, '--normalize', 'standard', '--folds', '5'], dir);
+    let sklearn: GridSearchRun | undefined;
+    if (python) {
+      const split = join(dir, 'split');
+      lnn(['split', '--data', file, '--label', 'y', '--format', 'csv', '--out', split, '--json']);
+      const hidden = GRID.hidden.join(';');
+      sklearn = JSON.parse(
+        run(python, [join(root, 'bench/quality_gridsearch.py'), split, String(seeds), hidden, GRID.l2.join(',')]),
+      ) as GridSearchRun;
+      if (sklearn.m.test !== recipe.m)
+        throw new Error(`${name}: the split's test has ${sklearn.m.test} rows, lnn eval's ${recipe.m}`);
+    }
+    const target = sklearn && {
+      sklearn: median(sklearn.test),
+      oneExample: 1 / recipe.m,
+      recipe: recipe.test >= median(sklearn.test) - 1 / recipe.m - 1e-12,
+      folds: folds.test >= median(sklearn.test) - 1 / recipe.m - 1e-12,
+    };
+    return { set: name, recipe, folds, ...(sklearn ? { sklearn } : {}), ...(target ? { target } : {}) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function sweepTable(results: SweepResult[]): string {
+  const lines = [
+    '| set (test m) | lnn sweep --strategy recipe --refit | lnn sweep --folds 5 --refit, the grid | sklearn GridSearchCV cv=5, the grid (median of states; each) | target |',
+    '|---|---|---|---|---|',
+  ];
+  const cell = (r: SweepRun) => `${pct(r.test)} (${r.best}; ${r.seconds.toFixed(0)} s)`;
+  for (const r of results) {
+    const sk = r.sklearn;
+    const t = r.target;
+    const verdict = (ok: boolean) => (ok ? 'met' : 'not met');
+    lines.push(
+      `| ${r.set} (${r.recipe.m}) | ${cell(r.recipe)} | ${cell(r.folds)} | ${sk ? `${pct(median(sk.test))} (${sk.test.map(pct).join(', ')})` : '–'} | ${t ? `recipe ${verdict(t.recipe)}, folds ${verdict(t.folds)}` : 'no sklearn'} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
 function table(results: SetResult[]): string {
   const lines = [
     '| set (test m) | lnn, no option (seed 1) | lnn, median of --seed 1..5 | sklearn on train, seed 1 split (median of 5 states) | sklearn on train, median over splits 1..5 | sklearn on train + dev, seed 1 split | target |',
@@ -156,7 +263,11 @@ function table(results: SetResult[]): string {
 const python = findPython();
 if (!python)
   process.stderr.write('bench:quality: no python with sklearn (apt-get install python3-sklearn); lnn alone\n');
-const results = sets.map((s) => benchSet(s, python));
+const results = only === 'sweep' ? [] : sets.map((s) => benchSet(s, python));
+const sweeps = only === 'train' ? [] : sets.map((s) => benchSweeps(s, python));
 process.stdout.write(
-  asJson ? JSON.stringify({ seeds, python: python ?? null, results }) + '\n' : table(results) + '\n',
+  asJson
+    ? JSON.stringify({ seeds, python: python ?? null, results, sweeps, grid: GRID }) + '\n'
+    : [results.length ? table(results) : '', sweeps.length ? sweepTable(sweeps) : ''].filter(Boolean).join('\n\n') +
+        '\n',
 );

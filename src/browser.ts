@@ -133,7 +133,15 @@ export {
 } from './data/rows-input.js';
 export { trainParameters, type TrainOptions as TrainerOptions, type TrainResult } from './train/trainer.js';
 export { modelToJSON, modelFromJSON, type ModelFile } from './train/modelFile.js';
-export type { RunRecord, TrainingHistory, CostPoint, EvalPoint } from './train/record.js';
+export type {
+  RunRecord,
+  TrainingHistory,
+  CostPoint,
+  EvalPoint,
+  RefitRecord,
+  FoldRecord,
+  FoldsRecord,
+} from './train/record.js';
 export { evaluateNetwork, type Evaluation, type Architecture } from './evaluate/metrics.js';
 export {
   diagnose,

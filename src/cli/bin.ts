@@ -17,6 +17,8 @@ const io = {
   out: (s: string) => void process.stdout.write(s),
   err: (s: string) => void process.stderr.write(s),
   errIsTTY: Boolean(process.stderr.isTTY),
+  // Read at each draw: the progress bar follows a resized terminal (src/cli/progress.ts, terminalColumns).
+  errColumns: () => process.stderr.columns,
   // A closed pipe never drains; its 'error' event exits above.
   drain: () =>
     process.stdout.writableNeedDrain

@@ -66,11 +66,24 @@ const ALIASES: Record<string, string> = {
   'hidden-layer-sizes': 'hidden',
 };
 
-/** ' (did you mean --epochs?)' for an unknown option close to one the command has, else ''. */
+/** Habits from other libraries that no one lnn option replaces: a pointer to how lnn does it, by option. */
+const POINTERS: Record<string, { needs: string; text: string }> = {
+  'validation-split': {
+    needs: 'split',
+    text: 'lnn keeps a dev set by --split, e.g. --split 80,20,0, or takes one with --dev FILE',
+  },
+  'test-size': { needs: 'split', text: 'lnn splits train/dev/test by --split, e.g. --split 70,15,15' },
+  'validation-data': { needs: 'dev', text: 'give a dev set with --dev FILE (or --dev-x and --dev-y)' },
+  verbose: { needs: 'quiet', text: 'progress goes to stderr; --quiet turns it off' },
+};
+
+/** ' (did you mean --epochs?)' for an unknown option close to one the command has, or a pointer; else ''. */
 function suggestion(cmd: Command, message: string): string {
-  const given = /^Unknown option '-{1,2}([^'=]+)'/.exec(message)?.[1]?.toLowerCase();
+  const given = /^Unknown option '-{1,2}([^'=]+)'/.exec(message)?.[1]?.toLowerCase().replace(/_/g, '-');
   if (!given) return '';
-  const alias = ALIASES[given];
+  const pointer = POINTERS[given] ?? POINTERS[given.replace(/^val-/, 'validation-')];
+  if (pointer && pointer.needs in cmd.options) return ` (${pointer.text})`;
+  const alias = ALIASES[given] ?? ALIASES[given.replace(/-/g, '_')];
   const near = alias && alias in cmd.options ? alias : closest(given, Object.keys(cmd.options));
   return near ? ` (did you mean --${near}?)` : '';
 }

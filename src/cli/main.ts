@@ -1,6 +1,6 @@
 import { backendSummary } from '../backend/index.js';
 import { DataError, ShapeError, ValueError } from '../core/errors.js';
-import { printable } from '../core/text.js';
+import { closest, printable } from '../core/text.js';
 import { commands } from './commands/index.js';
 import { helpText, parseCommandArgs } from './command.js';
 import { UsageError, type Io } from '../workflow/parse.js';
@@ -25,6 +25,18 @@ function mainHelp(): string {
   ].join('\n');
 }
 
+/** What other tools call lnn's commands (Keras's fit and evaluate, hyperparameter tuners' search). */
+const COMMAND_HABITS: Record<string, string> = {
+  fit: 'train',
+  evaluate: 'eval',
+  test: 'eval',
+  tune: 'sweep',
+  search: 'sweep',
+  hparams: 'sweep',
+  ls: 'runs',
+  list: 'runs',
+};
+
 /** Runs `lnn <argv>`; returns the exit code. Errors become one line on stderr. */
 export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
@@ -38,8 +50,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   const cmd = commands.find((c) => c.name === name);
   if (!cmd) {
+    const near =
+      COMMAND_HABITS[name.toLowerCase()] ??
+      closest(
+        name,
+        commands.map((c) => c.name),
+      );
     io.err(
-      `lnn: unknown command '${printable(name)}'; commands: ${commands.map((c) => c.name).join(', ')} (lnn --help)\n`,
+      `lnn: unknown command '${printable(name)}'${near ? ` (did you mean lnn ${near}?)` : ''}; commands: ${commands.map((c) => c.name).join(', ')} (lnn --help)\n`,
     );
     return 2;
   }

@@ -56,39 +56,66 @@ export function positionText(state: ProgressState, unit: 'iteration' | 'epoch', 
   return `${short ? 'iter' : 'iteration'} ${state.iteration}/${total}`;
 }
 
+/** What the bar line shows, besides the bar: for formatBarLine. */
+export interface BarLineOptions {
+  total: number;
+  unit: 'iteration' | 'epoch';
+  etaSeconds: number;
+  /** Cells between the brackets, at most (default 20). */
+  barWidth?: number;
+  errorFormat?: 'percent' | 'value';
+  /** Examples per second and bytes in use, shown before the ETA when given. */
+  rate?: { examplesPerSecond: number; memoryBytes: number };
+  /**
+   * The terminal's width: the line is made to fit in columns − 1 (so it never wraps), by dropping
+   * fields from the right (memory, speed, then cost, train error, dev error) and narrowing the bar; the
+   * percentage, the position and the ETA always stay. Absent: every field, a bar of barWidth.
+   */
+  columns?: number;
+}
+
+/** The fewest cells a bar keeps before the fields around it give way, and under which it goes. */
+const MIN_BAR = 10;
+
 /**
- * The bar line (without \r): bar, percent, position, cost, dev error (train error when there is no dev
- * set), ETA.
- * @example formatBarLine({ iteration: 1125, cost: 0.42131, devError: 0.032 }, { total: 2500, unit: 'iteration', etaSeconds: 12 })
- * // => '[#########-----------] 45% iter 1125/2500 cost 0.4213 dev err 3.2% ETA 12s'
+ * The bar line (without \r): bar, percent, position, cost, train and dev error, speed, ETA.
+ * @example formatBarLine({ iteration: 1125, cost: 0.42131, trainError: 0.021, devError: 0.032 }, { total: 2500, unit: 'iteration', etaSeconds: 12 })
+ * // => '[#########-----------] 45% iter 1125/2500 cost 0.4213 train err 2.1% dev err 3.2% ETA 12s'
  */
-export function formatBarLine(
-  state: ProgressState,
-  opts: {
-    total: number;
-    unit: 'iteration' | 'epoch';
-    etaSeconds: number;
-    barWidth?: number;
-    errorFormat?: 'percent' | 'value';
-    /** Examples per second and bytes in use, shown before the ETA when given. */
-    rate?: { examplesPerSecond: number; memoryBytes: number };
-  },
-): string {
+export function formatBarLine(state: ProgressState, opts: BarLineOptions): string {
   const pos = opts.unit === 'epoch' ? (state.epoch ?? 0) : state.iteration;
   const f = opts.total > 0 ? pos / opts.total : 0;
-  const parts = [
-    renderBar(f, opts.barWidth ?? 20),
+  const head = [
     `${String(Math.floor(Math.min(1, Math.max(0, f)) * 100)).padStart(2)}%`,
     positionText(state, opts.unit, opts.total, true),
   ];
-  if (state.cost !== undefined) parts.push(`cost ${fmtCost(state.cost, 4)}`);
   const ef = opts.errorFormat ?? 'percent';
-  if (state.devError !== undefined) parts.push(`dev err ${fmtError(state.devError, ef)}`);
-  else if (state.trainError !== undefined) parts.push(`train err ${fmtError(state.trainError, ef)}`);
+  // In the order shown; `drop` is the order in which a narrow terminal gives them up (first, first).
+  const fields: { text: string; drop: number }[] = [];
+  if (state.cost !== undefined) fields.push({ text: `cost ${fmtCost(state.cost, 4)}`, drop: 2 });
+  if (state.trainError !== undefined) fields.push({ text: `train err ${fmtError(state.trainError, ef)}`, drop: 3 });
+  if (state.devError !== undefined) fields.push({ text: `dev err ${fmtError(state.devError, ef)}`, drop: 4 });
   if (opts.rate)
-    parts.push(`${formatRate(opts.rate.examplesPerSecond)} ex/s`, `mem ${formatMemory(opts.rate.memoryBytes)}`);
-  parts.push(`ETA ${formatEta(opts.etaSeconds)}`);
-  return parts.join(' ');
+    fields.push(
+      { text: `${formatRate(opts.rate.examplesPerSecond)} ex/s`, drop: 1 },
+      { text: `mem ${formatMemory(opts.rate.memoryBytes)}`, drop: 0 },
+    );
+  const eta = `ETA ${formatEta(opts.etaSeconds)}`;
+  const barWidth = opts.barWidth ?? 20;
+  const line = (dropped: number, bar: number) => {
+    const text = [...head, ...fields.filter((x) => x.drop >= dropped).map((x) => x.text), eta].join(' ');
+    return bar > 0 ? `${renderBar(f, bar)} ${text}` : text;
+  };
+  if (opts.columns === undefined) return line(0, barWidth);
+  const room = opts.columns - 1;
+  // Fields first while the bar is wide; then the bar narrows to MIN_BAR; then the errors go; then the bar.
+  for (let dropped = 0; dropped <= 5; dropped++) {
+    const rest = line(dropped, 0).length;
+    const bar = Math.min(barWidth, room - rest - 3);
+    if (bar >= (dropped < 2 ? barWidth : MIN_BAR)) return line(dropped, bar);
+  }
+  const rest = line(5, 0).length;
+  return rest + 4 <= room ? line(5, room - rest - 3) : line(5, 0).slice(0, room);
 }
 
 /**
@@ -130,20 +157,26 @@ export function formatThroughputLine(
 }
 
 /**
- * One evaluation as a log line (no newline).
+ * One evaluation as a log line (no newline). With `columns` (a terminal), a line that would not fit in
+ * columns − 1 comes in its short form, so that it does not wrap: 'epoch 3/20 cost 0.3000 train 5.0% dev 6.0%'.
  * @example formatEvaluationLine({ iteration: 100, cost: 0.6720534, trainError: 0.12, devError: 0.153 }, { total: 2500, unit: 'iteration' })
  * // => 'iteration 100/2500 cost 0.672053 train err 12.0% dev err 15.3%'
  */
 export function formatEvaluationLine(
   state: ProgressState,
-  opts: { total: number; unit: 'iteration' | 'epoch'; errorFormat?: 'percent' | 'value' },
+  opts: { total: number; unit: 'iteration' | 'epoch'; errorFormat?: 'percent' | 'value'; columns?: number },
 ): string {
-  const parts = [positionText(state, opts.unit, opts.total, false)];
-  if (state.cost !== undefined) parts.push(`cost ${fmtCost(state.cost, 6)}`);
   const ef = opts.errorFormat ?? 'percent';
-  if (state.trainError !== undefined) parts.push(`train err ${fmtError(state.trainError, ef)}`);
-  if (state.devError !== undefined) parts.push(`dev err ${fmtError(state.devError, ef)}`);
-  return parts.join(' ');
+  const line = (short: boolean) => {
+    const parts = [positionText(state, opts.unit, opts.total, short)];
+    if (state.cost !== undefined) parts.push(`cost ${fmtCost(state.cost, short ? 4 : 6)}`);
+    const err = short ? '' : ' err';
+    if (state.trainError !== undefined) parts.push(`train${err} ${fmtError(state.trainError, ef)}`);
+    if (state.devError !== undefined) parts.push(`dev${err} ${fmtError(state.devError, ef)}`);
+    return parts.join(' ');
+  };
+  const full = line(false);
+  return opts.columns !== undefined && full.length > opts.columns - 1 ? line(true) : full;
 }
 
 /**

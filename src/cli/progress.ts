@@ -1,12 +1,13 @@
 /**
- * Training progress on stderr. On a terminal: one bar redrawn in place (at most ~10 times a second) and
- * erased at the end —
- *   `[#########-----------] 45% iter 1125/2500 cost 0.4213 dev err 3.2% ETA 12s`
- * Off a terminal (a log file, a pipe): one line per evaluation instead —
- *   `iteration 100/2500 cost 0.672053 train err 12.0% dev err 15.3%`
+ * Training progress on stderr. Every evaluation prints a line that stays, as Keras prints an epoch —
+ *   `epoch 3/20 (iteration 282) cost 0.300000 train err 5.0% dev err 6.0%`
+ * so the learning curve is still there after the run. On a terminal, a bar under those lines is redrawn
+ * in place (at most ~10 times a second), made to fit the terminal's width, and erased at the end —
+ *   `[#########-----------] 45% epoch 9/20 cost 0.4213 train err 2.1% dev err 3.2% ETA 12s`
  * With `quiet`: nothing at all. Results never go here; they go to stdout.
  */
 import type { Io } from '../workflow/parse.js';
+import { LiveLines } from './live.js';
 import { estimateEta, formatBarLine, formatThroughputLine, formatEvaluationLine } from './progress-format.js';
 
 export {
@@ -21,8 +22,6 @@ export {
 } from './progress-format.js';
 
 /** Where training stands. Errors are fractions for classification, costs for regression. */
-const CLEAR_LINE = '\r\x1b[2K';
-
 export interface ProgressState {
   /** Parameter updates done so far. */
   iteration: number;
@@ -45,9 +44,12 @@ export interface ProgressOptions {
   tty?: boolean;
   /** 'percent' for classification error fractions (default), 'value' for regression costs. */
   errorFormat?: 'percent' | 'value';
-  /** Terminal width; the bar line is cut to columns − 1 so it never wraps (default 80). */
-  columns?: number;
-  /** Characters between the brackets (default 20). */
+  /**
+   * The terminal's width, or how to read it now (it may change during a run): the bar is made to fit
+   * in columns − 1, so it never wraps (default 80).
+   */
+  columns?: number | (() => number | undefined);
+  /** Characters between the brackets, at most (default 20). */
   barWidth?: number;
   /** Minimum time between redraws of the bar, ms (default 100: ~10 Hz). */
   intervalMs?: number;
@@ -69,7 +71,7 @@ export interface ProgressOptions {
 export interface Progress {
   /** After an iteration (or mini-batch): on a terminal, redraws the bar when ~100 ms have passed since the last draw. */
   update(state: ProgressState): void;
-  /** After an evaluation (train/dev error measured): off a terminal, prints its line; on one, redraws the bar now. */
+  /** After an evaluation (train/dev error measured): prints its line (above the bar on a terminal). */
   evaluation(state: ProgressState): void;
   /** A line of text (e.g. the `--print-cost-every` cost lines) printed above the bar without breaking it. */
   log(line: string): void;
@@ -86,6 +88,15 @@ function rememberState(latest: ProgressState, s: ProgressState): void {
   if (s.devError !== undefined) latest.devError = s.devError;
 }
 
+/**
+ * The width of the terminal stderr is: `errColumns` where the caller's io has it (the command line's
+ * reads process.stderr.columns, which follows a resize; tests give a number), else undefined.
+ */
+export function terminalColumns(io: Pick<Io, 'err'>): number | undefined {
+  const read = (io as { errColumns?: () => number | undefined }).errColumns;
+  return typeof read === 'function' ? read() : undefined;
+}
+
 export function createProgress(opts: ProgressOptions): Progress {
   if (!(opts.total >= 0)) throw new RangeError(`createProgress: total must be ≥ 0 but is ${opts.total}`);
   if (opts.quiet) return { update() {}, evaluation() {}, log() {}, done() {} };
@@ -94,18 +105,21 @@ export function createProgress(opts: ProgressOptions): Progress {
 
 /** The bar on a terminal, lines off one; `latest` keeps the last values so the bar shows them between evaluations. */
 class StderrProgress implements Progress {
-  private readonly tty: boolean;
+  private readonly live: LiveLines | undefined;
   private readonly now: () => number;
   private readonly start: number;
   private readonly errorFormat: 'percent' | 'value';
   private readonly latest: ProgressState = { iteration: 0 };
   private finished = false;
   private lastDraw = -Infinity;
-  private drawn = false;
   private lastLog: number;
 
   constructor(private readonly opts: ProgressOptions) {
-    this.tty = opts.tty ?? opts.io.errIsTTY;
+    const columns = opts.columns;
+    this.live =
+      (opts.tty ?? opts.io.errIsTTY)
+        ? new LiveLines(opts.io.err, typeof columns === 'function' ? columns : () => columns)
+        : undefined;
     this.now = opts.now ?? (() => performance.now());
     this.start = this.now();
     this.lastLog = this.start;
@@ -129,21 +143,19 @@ class StderrProgress implements Progress {
     return { examplesPerSecond: perSecond, memoryBytes: (through.memory ?? (() => process.memoryUsage.rss()))() };
   }
 
-  private draw(t: number): void {
+  private bar(live: LiveLines, t: number): string {
     const { total, unit } = this.opts;
     const rate = this.rateAt(t);
-    const line = formatBarLine(this.latest, {
+    this.lastDraw = t;
+    return formatBarLine(this.latest, {
       total,
       unit,
       etaSeconds: this.eta(t),
       errorFormat: this.errorFormat,
       barWidth: this.opts.barWidth ?? 20,
+      columns: live.width(),
       ...(rate ? { rate } : {}),
     });
-    const columns = Math.max(20, this.opts.columns ?? 80);
-    this.opts.io.err(`${CLEAR_LINE}${line.slice(0, columns - 1)}`);
-    this.lastDraw = t;
-    this.drawn = true;
   }
 
   update(state: ProgressState): void {
@@ -151,8 +163,9 @@ class StderrProgress implements Progress {
     rememberState(this.latest, state);
     const t = this.now();
     const { total, unit, throughput: through } = this.opts;
-    if (this.tty) {
-      if (t - this.lastDraw >= (this.opts.intervalMs ?? 100) || this.position() >= total) this.draw(t);
+    if (this.live) {
+      if (t - this.lastDraw >= (this.opts.intervalMs ?? 100) || this.position() >= total)
+        this.live.draw([this.bar(this.live, t)]);
       return;
     }
     // Off a terminal, a long epoch says how fast it goes now and then; evaluations say the rest.
@@ -167,21 +180,20 @@ class StderrProgress implements Progress {
   evaluation(state: ProgressState): void {
     if (this.finished) return;
     rememberState(this.latest, state);
-    if (this.tty) return this.draw(this.now());
     const { total, unit } = this.opts;
-    this.opts.io.err(`${formatEvaluationLine(state, { total, unit, errorFormat: this.errorFormat })}\n`);
+    const columns = this.live ? { columns: this.live.width() } : {};
+    this.log(formatEvaluationLine(state, { total, unit, errorFormat: this.errorFormat, ...columns }));
     this.lastLog = this.now();
   }
 
   log(line: string): void {
-    if (this.finished || !(this.tty && this.drawn)) return this.opts.io.err(`${line}\n`);
-    this.opts.io.err(`${CLEAR_LINE}${line}\n`);
-    this.draw(this.now());
+    if (this.finished || !this.live) return this.opts.io.err(`${line}\n`);
+    this.live.print([line], [this.bar(this.live, this.now())]);
   }
 
   done(): void {
     if (this.finished) return;
     this.finished = true;
-    if (this.tty && this.drawn) this.opts.io.err(CLEAR_LINE);
+    this.live?.clear();
   }
 }

@@ -11,17 +11,25 @@ import type { RunCallbacks, TrainOutcome } from '../workflow/run.js';
 import type { TrainResult } from '../train/trainer.js';
 import type { TrainSettings } from '../workflow/settings.js';
 import { setFigures, sizesOf, stringifyMeasured } from '../workflow/summary.js';
-import type { ReadyRun } from '../workflow/train.js';
-import { createProgress } from './progress.js';
+import type { ReadyRun, TrainRun } from '../workflow/train.js';
+import type { FoldsRecord, RefitRecord } from '../train/record.js';
+import { createProgress, terminalColumns } from './progress.js';
+import { foldsFigures } from '../workflow/folds.js';
 
 /** The `--json` document of `lnn train`. */
-export function trainJson(o: TrainOutcome, prepared: PreparedData, seconds: number, saved: string | undefined): string {
+export function trainJson(
+  o: TrainOutcome & Pick<TrainRun, 'refit' | 'folds'>,
+  prepared: PreparedData,
+  seconds: number,
+  saved: string | undefined,
+): string {
   const { result } = o;
   return (
     stringifyMeasured({
       costs: result.history.costs,
       evals: result.history.evals,
-      ...figures(o),
+      // With --folds, the folds' means are the run's train and dev figures (as in its record).
+      ...(o.folds ? { ...foldsFigures(o.folds), ...setFigures('test', o.test) } : figures(o)),
       ...(o.diagnosis ? { diagnosis: o.diagnosis } : {}),
       sizes: sizesOf(prepared),
       splitRule: prepared.sets.rule,
@@ -34,6 +42,8 @@ export function trainJson(o: TrainOutcome, prepared: PreparedData, seconds: numb
       trainingSeconds: result.seconds,
       ...(result.streamed ? { streamed: result.streamed } : {}),
       seconds,
+      ...(o.folds ? { folds: o.folds } : {}),
+      ...(o.refit ? { refit: o.refit.record } : {}),
       ...(saved !== undefined ? { model: saved } : {}),
     }) + '\n'
   );
@@ -47,17 +57,53 @@ function describeSet(e: Evaluation): string {
 }
 
 /** The text `lnn train` ends with: why it stopped, the figures per set, the diagnosis and its advice. */
-export function trainText(o: TrainOutcome, prepared: PreparedData, saved: string | undefined): string {
+export function trainText(
+  o: TrainOutcome & Pick<TrainRun, 'refit' | 'folds'>,
+  prepared: PreparedData,
+  saved: string | undefined,
+): string {
   const { result } = o;
-  const lines = [`${result.stopped} in ${result.seconds.toFixed(2)} s`];
+  const lines = o.folds
+    ? foldsText(o.folds, o.model.isClassifier)
+    : [`${result.stopped} in ${result.seconds.toFixed(2)} s`];
   if (o.train) lines.push(`train: ${describeSet(o.train)}`);
-  if (o.dev) lines.push(`dev:   ${describeSet(o.dev)}`);
+  if (o.dev) lines.push(`dev:   ${describeSet(o.dev)}${o.refit ? ' (the first fit, on train alone)' : ''}`);
+  if (o.refit) lines.push(refitText(o.refit.record, o.model.isClassifier));
   const test = prepared.sets.test;
   if (o.test) lines.push(`test:  ${describeSet(o.test)}`);
-  else if (test && o.train) lines.push(`test:  ${test.X.cols} examples held back (--evaluate-test to use them)`);
+  else if (test && (o.train || o.folds))
+    lines.push(`test:  ${test.X.cols} examples held back (--evaluate-test to use them)`);
   if (o.diagnosis) lines.push('', o.diagnosis.verdict, ...o.diagnosis.advice.map((a) => `  - ${a}`));
   if (saved !== undefined) lines.push('', `saved model to ${saved}`);
   return lines.join('\n') + '\n';
+}
+
+/** The folds of --folds K: their mean with its standard error, then each fold. */
+function foldsText(f: FoldsRecord, classifier: boolean): string[] {
+  const fmt = (e: number) => (classifier ? formatPercent(e, 2) : e.toPrecision(4));
+  const how = `${f.stratified ? 'stratified, ' : ''}seed ${f.seed}`;
+  return [
+    `${f.k}-fold cross-validation of ${f.examples} train + dev examples (${how}): dev error ${fmt(f.devError)} ± ${fmt(f.devSE)} (mean ± standard error over the folds), train error ${fmt(f.trainError)}`,
+    ...f.each.map(
+      (e) =>
+        `  fold ${e.fold}: trained on ${e.train}, judged on ${e.dev}: dev error ${fmt(e.devError)}, train error ${fmt(e.trainError)}; ${e.stopped}`,
+    ),
+  ];
+}
+
+/** 'refit on train + dev of the split (90 + 30): 120 examples, 50 epochs (the first fit's 50 epochs): ...'. */
+function refitText(r: RefitRecord, classifier: boolean): string {
+  const steps =
+    r.epochs !== undefined
+      ? `${+r.epochs.toFixed(2)} epochs in batches of ${r.batchSize}`
+      : `${r.iterations} full-batch iterations`;
+  const fit =
+    r.trainError === undefined
+      ? ''
+      : classifier && r.trainAccuracy !== undefined
+        ? `: train + dev accuracy ${formatPercent(r.trainAccuracy, 2)}`
+        : `: train + dev cost ${r.trainCost!.toPrecision(6)}`;
+  return `refit: the model kept is fit on ${r.sets}, ${r.train} examples, ${steps} (${r.length}) in ${r.seconds.toFixed(2)} s${fit}`;
 }
 
 function figures(o: TrainOutcome): Record<string, number> {
@@ -66,7 +112,7 @@ function figures(o: TrainOutcome): Record<string, number> {
 
 /** The first line on stderr: the sets, the network, the optimizer, the schedule and where it runs. */
 export function announcement(run: ReadyRun): string {
-  const { settings, prepared, network, schedule, model } = run;
+  const { settings, prepared, network, schedule, model, stage } = run;
   const { data, sets, output } = prepared;
   const sizes = `train ${schedule.m}${sets.dev ? `, dev ${sets.dev.X.cols}` : ''}${sets.test ? `, test ${sets.test.X.cols}` : ''}`;
   const steps = schedule.full
@@ -74,7 +120,7 @@ export function announcement(run: ReadyRun): string {
     : `batch ${schedule.batchSize}, ${schedule.epochs} epochs`;
   const be = model.backend;
   return (
-    `lnn train: ${data.source}: ${sizes} (${sets.rule}); network [${network.dims.join(', ')}] ${settings.activation}/${output}, ` +
+    `lnn train${stage ? `, ${stage}` : ''}: ${data.source}: ${sizes} (${sets.rule}); network [${network.dims.join(', ')}] ${settings.activation}/${output}, ` +
     `${model.parameterCount.toLocaleString('en-US')} parameters; ${settings.optimizer} α=${settings.learningRate}, ${steps}; ` +
     `${settings.dtype} on ${be.name}${be.threads > 1 ? ` (${be.threads} threads)` : ''}\n`
   );
@@ -99,8 +145,9 @@ export function divergenceAdvice(
 }
 
 /**
- * The run's progress on stderr: a bar on a terminal, the course's "Cost after iteration i" lines and one
- * line per evaluation; `done` ends the display.
+ * The run's progress on stderr: one lasting line per evaluation (with the cost, train and dev error), the
+ * course's "Cost after iteration i" lines between evaluations, and on a terminal a bar under them that
+ * fits its width; `done` ends the display.
  */
 export function progressOf(run: ReadyRun, io: Io, quiet: boolean): RunCallbacks & { done(): void } {
   const { schedule, model } = run;
@@ -111,12 +158,13 @@ export function progressOf(run: ReadyRun, io: Io, quiet: boolean): RunCallbacks 
     io,
     quiet,
     errorFormat: model.isClassifier ? 'percent' : 'value',
+    columns: () => terminalColumns(io),
     ...(full ? {} : { throughput: { examplesPerIteration: schedule.batchSize } }),
   });
   return {
     onCost: (p, { evaluated }) => {
-      // Off a terminal, an evaluation line at the same iteration already carries the cost.
-      if (full && (io.errIsTTY || !evaluated)) progress.log(`Cost after iteration ${p.iteration}: ${p.cost}`);
+      // An evaluation line at the same iteration already carries the cost.
+      if (full && !evaluated) progress.log(`Cost after iteration ${p.iteration}: ${p.cost}`);
     },
     onEval: (p) =>
       progress.evaluation({

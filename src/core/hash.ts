@@ -56,24 +56,5 @@ export function hashArrays(arrays: readonly ArrayBufferView[]): string {
   return lanes.hex();
 }
 
-/**
- * JSON with object keys sorted at every level, so that equal values give equal text (and equal hashes)
- * whatever order their keys were built in.
- * @example canonicalJson({ b: 1, a: [2, { d: 3, c: 4 }] }) // => '{"a":[2,{"c":4,"d":3}],"b":1}'
- */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) {
-      const x = (v as Record<string, unknown>)[k];
-      if (x !== undefined) out[k] = sortKeys(x);
-    }
-    return out;
-  }
-  return v;
-}
+// One canonical JSON for checksums, signatures and ids alike (keys sorted, no whitespace).
+export { canonicalJson } from './json.js';

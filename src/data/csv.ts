@@ -1,7 +1,7 @@
 import { parse, CsvError } from 'csv-parse/sync';
 import type { Dataset } from './dataset.js';
 import type { DataSpec } from './load.js';
-import { readBytes } from './load.js';
+import { readRegularFile } from './file.js';
 import { csvReader } from './csv-text.js';
 import { missingPolicy, type ImputeKind } from './table.js';
 
@@ -27,7 +27,7 @@ export interface CsvOptions {
 
 /** The `--data FILE.csv` reader: spec.csv's label, impute and delimiter; spec.unlabeled for prediction. */
 export function readCsv(file: string, spec: DataSpec = {}): Dataset {
-  const text = new TextDecoder('utf-8').decode(readBytes(file));
+  const text = new TextDecoder('utf-8').decode(readRegularFile(file));
   const o = spec.csv ?? {};
   return parseCsv(text, file, {
     label: o.label,

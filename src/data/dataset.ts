@@ -1,7 +1,7 @@
 import { DataError } from '../core/errors.js';
 import { Matrix, zeros, type DType } from '../core/matrix.js';
 import { printable } from '../core/text.js';
-import { featureSource, takeFeatures, type Features } from './features.js';
+import { featureSource, takeFeatures, toMatrix, type Features } from './features.js';
 import { firstNonFinite as firstBad } from './gather.js';
 import { RowFeatures } from './rows.js';
 import { originOf, setOrigin, takeOrigin } from './origin.js';
@@ -174,6 +174,28 @@ export function takeExamples(d: Dataset, index: ArrayLike<number>, source = d.so
     labels = pick(d.labels);
   takeOrigin(d.labels, labels, index);
   return { ...d, X, labels, source };
+}
+
+/**
+ * The examples of `a`, then those of `b`, as one data set: X (n_x, m_a) and (n_x, m_b) → (n_x, m_a + m_b),
+ * copied into float64 (within toMatrix's guard); labels likewise. Both must hold the same features and
+ * the same classes by index (a --dev file is aligned to the training data as it is read).
+ */
+export function concatExamples(a: Dataset, b: Dataset, source: string): Dataset {
+  if (a.X.rows !== b.X.rows || a.labels.rows !== b.labels.rows)
+    throw new DataError(
+      `${source}: cannot join ${a.source} (n_x = ${a.X.rows}) and ${b.source} (n_x = ${b.X.rows}): their examples differ in shape`,
+    );
+  const join = (A: Matrix, B: Matrix): Matrix => {
+    const m = A.cols + B.cols;
+    const out = zeros(A.rows, m, 'float64');
+    for (let i = 0; i < A.rows; i++) {
+      out.data.set(A.data.subarray(i * A.cols, (i + 1) * A.cols), i * m);
+      out.data.set(B.data.subarray(i * B.cols, (i + 1) * B.cols), i * m + A.cols);
+    }
+    return out;
+  };
+  return { ...a, X: join(toMatrix(a.X), toMatrix(b.X)), labels: join(a.labels, b.labels), source };
 }
 
 /**

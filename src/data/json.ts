@@ -3,7 +3,7 @@ import { jsonErrorReason, jsonErrorWhere } from '../core/json.js';
 import { zeros, type Matrix } from '../core/matrix.js';
 import { labelsFromStrings, labelsFromValues, type Dataset } from './dataset.js';
 import type { DataSpec } from './load.js';
-import { readBytes } from './load.js';
+import { readRegularFile } from './file.js';
 import {
   IMPUTE_ADVICE,
   cellNumber,
@@ -176,7 +176,7 @@ export interface JsonOptions {
 
 /** The `--data FILE.json` reader: spec.json's label (arrays of objects) and impute; spec.unlabeled for prediction. */
 export function readJson(file: string, spec: DataSpec = {}): Dataset {
-  const text = new TextDecoder('utf-8').decode(readBytes(file));
+  const text = new TextDecoder('utf-8').decode(readRegularFile(file));
   const o = spec.json ?? {};
   return parseJsonDataset(text, file, {
     label: o.label,

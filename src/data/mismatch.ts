@@ -208,43 +208,73 @@ export function compareDistributions(
   names: [string, string],
   opts: MismatchOptions = {},
 ): DistributionComparison {
-  const smdThreshold = opts.smdThreshold ?? 0.25;
-  const shiftedShare = opts.shiftedShare ?? 0.1;
-  const proportionPoints = opts.proportionPoints ?? 0.1;
-  const alpha = opts.alpha ?? 0.001;
-  const [na, nb] = names;
+  const o = {
+    smdThreshold: opts.smdThreshold ?? 0.25,
+    shiftedShare: opts.shiftedShare ?? 0.1,
+    proportionPoints: opts.proportionPoints ?? 0.1,
+    alpha: opts.alpha ?? 0.001,
+  };
   const warnings: string[] = [];
+  const { features, shifted } = compareFeatures(a, b, names, o, warnings);
+  const { labelProportions, targets } = compareLabelsOrTargets(a, b, names, o, warnings);
+  return {
+    names,
+    sizes: [a.X.cols, b.X.cols],
+    labelProportions,
+    targets,
+    features,
+    shiftedFeatures: shifted,
+    warnings,
+  };
+}
 
-  let features: FeatureComparison[] = [];
+type Thresholds = Required<MismatchOptions>;
+
+/** Each feature's means compared; a warning when enough of them shift by more than the threshold. */
+function compareFeatures(
+  a: Dataset,
+  b: Dataset,
+  [na, nb]: [string, string],
+  o: Thresholds,
+  warnings: string[],
+): { features: FeatureComparison[]; shifted: number } {
   if (a.X.rows !== b.X.rows) {
     warnings.push(
       `${na} has n_x = ${a.X.rows} features but ${nb} has ${b.X.rows}: they cannot come from the same distribution; ${RULE}.`,
     );
-  } else {
-    const sa = rowStats(a.X),
-      sb = rowStats(b.X);
-    for (let i = 0; i < a.X.rows; i++)
-      features.push(compareRows(sa[i]!, sb[i]!, i, a.featureNames?.[i] ?? b.featureNames?.[i] ?? `x${i}`));
+    return { features: [], shifted: 0 };
   }
-  const shifted = features.filter((f) => Math.abs(f.smd) > smdThreshold);
-  if (shifted.length > 0 && shifted.length >= Math.max(1, Math.ceil(shiftedShare * features.length))) {
+  const sa = rowStats(a.X),
+    sb = rowStats(b.X);
+  const features: FeatureComparison[] = [];
+  for (let i = 0; i < a.X.rows; i++)
+    features.push(compareRows(sa[i]!, sb[i]!, i, a.featureNames?.[i] ?? b.featureNames?.[i] ?? `x${i}`));
+  const shifted = features.filter((f) => Math.abs(f.smd) > o.smdThreshold);
+  if (shifted.length > 0 && shifted.length >= Math.max(1, Math.ceil(o.shiftedShare * features.length))) {
     const top = [...shifted].sort((x, y) => Math.abs(y.smd) - Math.abs(x.smd)).slice(0, 3);
     const fmt = (f: FeatureComparison) =>
       `${quoted(f.name)} ${Number.isFinite(f.smd) ? f.smd.toFixed(2) : f.smd > 0 ? '+∞' : '−∞'} (mean ${+f.meanA.toPrecision(4)} vs ${+f.meanB.toPrecision(4)})`;
     warnings.push(
-      `${na} and ${nb} differ in ${shifted.length} of ${features.length} features (|standardized mean difference| > ${smdThreshold}; largest: ${top.map(fmt).join(', ')}); ${RULE}.`,
+      `${na} and ${nb} differ in ${shifted.length} of ${features.length} features (|standardized mean difference| > ${o.smdThreshold}; largest: ${top.map(fmt).join(', ')}); ${RULE}.`,
     );
   }
+  return { features, shifted: shifted.length };
+}
 
-  let labelProportions: LabelComparison | null = null;
-  let targets: FeatureComparison[] | null = null;
+/** Class proportions (chi-square) for classes, target means for regression; a warning when they differ. */
+function compareLabelsOrTargets(
+  a: Dataset,
+  b: Dataset,
+  [na, nb]: [string, string],
+  o: Thresholds,
+  warnings: string[],
+): { labelProportions: LabelComparison | null; targets: FeatureComparison[] | null } {
   const classesA = a.classes !== undefined && a.labels.rows === 1,
     classesB = b.classes !== undefined && b.labels.rows === 1;
   if (classesA && classesB) {
-    labelProportions = compareLabels(a, b);
-    const lp = labelProportions;
+    const lp = compareLabels(a, b);
     const bigTable = a.labels.cols >= 5 && b.labels.cols >= 5;
-    if (lp.maxDifference > proportionPoints || (bigTable && lp.pValue < alpha)) {
+    if (lp.maxDifference > o.proportionPoints || (bigTable && lp.pValue < o.alpha)) {
       const k = lp.proportionsA.reduce(
         (best, p, i) =>
           Math.abs(p - lp.proportionsB[i]!) > Math.abs(lp.proportionsA[best]! - lp.proportionsB[best]!) ? i : best,
@@ -254,30 +284,23 @@ export function compareDistributions(
         `${na} and ${nb} have different label proportions: class ${quoted(lp.classes[k]!)} is ${pct(lp.proportionsA[k]!)} of ${na} but ${pct(lp.proportionsB[k]!)} of ${nb} (chi-square ${lp.chiSquare.toFixed(1)}, df ${lp.df}, p = ${lp.pValue.toPrecision(2)}); ${RULE}.`,
       );
     }
-  } else if (!classesA && !classesB && a.labels.rows === b.labels.rows) {
-    targets = [];
+    return { labelProportions: lp, targets: null };
+  }
+  if (!classesA && !classesB && a.labels.rows === b.labels.rows) {
     const sa = rowStats(a.labels),
       sb = rowStats(b.labels);
-    for (let i = 0; i < a.labels.rows; i++)
-      targets.push(compareRows(sa[i]!, sb[i]!, i, a.labels.rows === 1 ? 'target' : `target ${i}`));
-    const off = targets.filter((t) => Math.abs(t.smd) > smdThreshold);
+    const targets = Array.from({ length: a.labels.rows }, (_, i) =>
+      compareRows(sa[i]!, sb[i]!, i, a.labels.rows === 1 ? 'target' : `target ${i}`),
+    );
+    const off = targets.filter((t) => Math.abs(t.smd) > o.smdThreshold);
     if (off.length > 0)
       warnings.push(
         `${na} and ${nb} have different targets: ${off.map((t) => `${t.name} mean ${+t.meanA.toPrecision(4)} vs ${+t.meanB.toPrecision(4)} (standardized difference ${t.smd.toFixed(2)})`).join(', ')}; ${RULE}.`,
       );
-  } else {
-    warnings.push(
-      `${na} has ${classesA ? 'class labels' : `${a.labels.rows} regression target row(s)`} but ${nb} has ${classesB ? 'class labels' : `${b.labels.rows} regression target row(s)`}: they cannot come from the same distribution; ${RULE}.`,
-    );
+    return { labelProportions: null, targets };
   }
-
-  return {
-    names,
-    sizes: [a.X.cols, b.X.cols],
-    labelProportions,
-    targets,
-    features,
-    shiftedFeatures: shifted.length,
-    warnings,
-  };
+  warnings.push(
+    `${na} has ${classesA ? 'class labels' : `${a.labels.rows} regression target row(s)`} but ${nb} has ${classesB ? 'class labels' : `${b.labels.rows} regression target row(s)`}: they cannot come from the same distribution; ${RULE}.`,
+  );
+  return { labelProportions: null, targets: null };
 }

@@ -30,6 +30,8 @@ export interface SplitRecord {
   /** The dev or test set came from its own file (--dev, --test), not from this source. */
   devFile?: string;
   testFile?: string;
+  /** The model was fit again on train and dev together (--refit, --folds): only test is held back from it. */
+  refit?: true;
 }
 
 /** The examples of each part of a split, by position in the source (file order). */
@@ -117,4 +119,5 @@ export const splitRecordCheck: Check<SplitRecord> = object({
   test: COUNT,
   devFile: optional(str({ max: 4000 })),
   testFile: optional(str({ max: 4000 })),
+  refit: optional(oneOf([true] as const)),
 }) as Check<SplitRecord>;

@@ -20,7 +20,7 @@ export interface DiagnoseInput {
   trainSize?: number;
   devSize?: number;
   /** What the run already used, so the advice names the next step rather than the current one. */
-  tried?: { optimizer?: string; l2?: number; keepProb?: number };
+  tried?: { optimizer?: string; l2?: number; keepProb?: number; folds?: number };
 }
 
 export interface Diagnosis {
@@ -76,22 +76,30 @@ export function verdictLabel(
   return d.biasWithinNoise || d.varianceWithinNoise ? 'within noise' : 'neither';
 }
 
-/** What to try for high bias, most promising first, given what the run already used. */
-function biasAdvice(tried: DiagnoseInput['tried'] = {}): string[] {
+/**
+ * What to try for high bias, most promising first, given what the run already used. With high variance
+ * too (`both`), regularization stays (the variance advice asks for more of it, with the bigger network).
+ */
+function biasAdvice(tried: DiagnoseInput['tried'] = {}, both = false): string[] {
+  const regularized = (tried.l2 ?? 0) > 0 || (tried.keepProb ?? 1) < 1;
   return [
     'Train a bigger network: more hidden units (--hidden) or more layers.',
     tried.optimizer === 'adam'
       ? 'Train longer (--iterations / --epochs) or tune the learning rate (--lr).'
       : 'Train longer (--iterations / --epochs) or with a better optimizer (--optimizer adam).',
-    ...((tried.l2 ?? 0) > 0 || (tried.keepProb ?? 1) < 1
+    ...(regularized && !both
       ? ['Regularization raises bias: try a smaller --l2 or a keep probability closer to 1.']
       : []),
     'Try another architecture or activation (--activation).',
   ];
 }
 
-/** What to try for high variance, most promising first, given what the run already used. */
-function varianceAdvice(tried: DiagnoseInput['tried'] = {}): string[] {
+/**
+ * What to try for high variance, most promising first, given what the run already used. With high bias
+ * too (`both`), the bias advice already names another architecture, and a smaller network would undo
+ * the bigger one it asks for.
+ */
+function varianceAdvice(tried: DiagnoseInput['tried'] = {}, both = false): string[] {
   const l2 = tried.l2 ?? 0,
     keep = tried.keepProb ?? 1;
   return [
@@ -99,13 +107,20 @@ function varianceAdvice(tried: DiagnoseInput['tried'] = {}): string[] {
     l2 > 0 || keep < 1
       ? `Regularize more: a larger L2 λ than ${l2} (--l2) or a lower keep probability than ${keep} (--keep-prob).`
       : 'Add regularization: L2 (--l2 LAMBDA) or dropout (--keep-prob P).',
-    'Try another architecture (a smaller network also lowers variance).',
+    ...(both ? [] : ['Try another architecture (a smaller network also lowers variance).']),
   ];
 }
 
-/** The advice when a difference above its threshold is within noise: measure better before changing anything. */
-const NOISE_ADVICE =
-  'Measure more precisely before acting on it: a larger dev set (and training set), or cross-validation (the mean dev error over several train/dev splits of the same examples), so that a difference this small can be told from chance.';
+/**
+ * The advice when a difference above its threshold is within noise: measure better before changing
+ * anything — with k-fold cross-validation when the run did not use it yet (every example of train + dev
+ * then counts in the dev error, instead of the dev set's share), else with more data.
+ */
+function noiseAdvice(tried: DiagnoseInput['tried'] = {}): string {
+  return tried.folds !== undefined
+    ? `Measure more precisely before acting on it: this dev error is already the mean over ${tried.folds} folds, every example of train + dev judged once; only more data (a larger training and dev set) can tell a difference this small from chance.`
+    : 'Measure more precisely before acting on it: a larger dev set (and training set), or k-fold cross-validation (--folds 5: the mean dev error over 5 folds of train + dev, so every one of those examples is judged once), so that a difference this small can be told from chance.';
+}
 
 /** The inputs as numbers, checked: each error a fraction, each threshold in (0, 1], the sizes whole and together. */
 function checkInput(input: DiagnoseInput): { humanError: number; biasThreshold: number; varianceThreshold: number } {
@@ -177,10 +192,11 @@ function verdictOf(d: Omit<Diagnosis, 'verdict' | 'advice'>): string {
 function adviceOf(d: Omit<Diagnosis, 'verdict' | 'advice'>, tried: DiagnoseInput['tried']): string[] {
   const advice: string[] = [];
   // Fix bias first: variance remedies do not help a network that cannot fit its training set.
-  if (d.highBias) advice.push(...biasAdvice(tried));
-  if (d.highVariance) advice.push(...varianceAdvice(tried));
+  const both = d.highBias && d.highVariance;
+  if (d.highBias) advice.push(...biasAdvice(tried, both));
+  if (d.highVariance) advice.push(...varianceAdvice(tried, both));
   const noisy = d.biasWithinNoise || d.varianceWithinNoise;
-  if (noisy) advice.push(NOISE_ADVICE);
+  if (noisy) advice.push(noiseAdvice(tried));
   if (!d.highBias && !d.highVariance) {
     const first = noisy ? 'Until then, the larger of the two is the better guess' : 'Both are small; to go further';
     advice.push(

@@ -99,30 +99,42 @@ export function parametersFromJSON(
   };
   if (typeof json !== 'object' || json === null || Array.isArray(json))
     fail('parameters must be a JSON object { "W1": [[...]], "b1": [[...]], ... }');
-  const obj = json as Record<string, unknown>;
   const params: Parameters = {};
-  for (const [key, value] of Object.entries(obj)) {
-    if (!/^[Wb][1-9]\d{0,5}$/.test(key))
-      fail(`unexpected key '${printable(key.slice(0, 40))}'; parameters are named W1, b1, W2, b2, ...`);
-    if (!Array.isArray(value) || value.length === 0 || !value.every((r) => Array.isArray(r)))
-      fail(
-        `${key} must be a non-empty array of rows (nested arrays) but is ${Array.isArray(value) ? 'a flat array' : value === null ? 'null' : typeof value}`,
-      );
-    const rows = value as unknown[][];
-    const cols = rows[0]!.length;
-    for (let i = 0; i < rows.length; i++) {
-      if (rows[i]!.length !== cols)
-        fail(`${key}[${i}] has ${rows[i]!.length} values but ${key}[0] has ${cols}; every row needs the same length`);
-      for (let j = 0; j < cols; j++) {
-        const v = rows[i]![j];
-        if (typeof v !== 'number' || !Number.isFinite(v))
-          fail(`${key}[${i}][${j}] must be a finite number but is ${snippet(v)}`);
-      }
-    }
-    if (cols === 0) fail(`${key} has rows without values; ${key} must be (n[l], n[l-1]) with both ≥ 1`);
-    params[key] = fromArray(rows as number[][], 'float64', `${where}: ${key}`);
-  }
+  for (const [key, value] of Object.entries(json as Record<string, unknown>))
+    params[key] = parameterMatrix(key, value, where, fail);
   checkParametersFit(params, dtype, where);
+  checkChain(params, where, fail, expectedDims);
+  const out =
+    dtype === 'float64' ? params : Object.fromEntries(Object.entries(params).map(([k, M]) => [k, convert(M, dtype)]));
+  sources.set(out, where);
+  return out;
+}
+
+/** One parameter, W[l]: (n[l], n[l-1]) or b[l]: (n[l], 1), from its rows: rectangular, finite. */
+function parameterMatrix(key: string, value: unknown, where: string, fail: (text: string) => never): Matrix {
+  if (!/^[Wb][1-9]\d{0,5}$/.test(key))
+    fail(`unexpected key '${printable(key.slice(0, 40))}'; parameters are named W1, b1, W2, b2, ...`);
+  if (!Array.isArray(value) || value.length === 0 || !value.every((r) => Array.isArray(r)))
+    fail(
+      `${key} must be a non-empty array of rows (nested arrays) but is ${Array.isArray(value) ? 'a flat array' : value === null ? 'null' : typeof value}`,
+    );
+  const rows = value as unknown[][];
+  const cols = rows[0]!.length;
+  for (let i = 0; i < rows.length; i++) {
+    if (rows[i]!.length !== cols)
+      fail(`${key}[${i}] has ${rows[i]!.length} values but ${key}[0] has ${cols}; every row needs the same length`);
+    for (let j = 0; j < cols; j++) {
+      const v = rows[i]![j];
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        fail(`${key}[${i}][${j}] must be a finite number but is ${snippet(v)}`);
+    }
+  }
+  if (cols === 0) fail(`${key} has rows without values; ${key} must be (n[l], n[l-1]) with both ≥ 1`);
+  return fromArray(rows as number[][], 'float64', `${where}: ${key}`);
+}
+
+/** The shapes chain W1, b1, ..., WL, bL without gaps, and match `expectedDims` n[0..L] when given. */
+function checkChain(params: Parameters, where: string, fail: (text: string) => never, expectedDims?: number[]): void {
   let dims: number[] = [];
   try {
     dims = layerDims(params, where);
@@ -134,19 +146,14 @@ export function parametersFromJSON(
   for (const key of Object.keys(params))
     if (Number(key.slice(1)) > L)
       fail(`${key} has no W${key.slice(1)} chain from W1; layers must be numbered 1..L without gaps`);
-  if (expectedDims) {
-    if (expectedDims.length !== dims.length)
-      fail(`the network has L = ${expectedDims.length - 1} layers but the parameters have L = ${L}`);
-    for (let l = 1; l <= L; l++) {
-      const W = params[`W${l}`]!;
-      if (W.rows !== expectedDims[l] || W.cols !== expectedDims[l - 1])
-        fail(
-          `W[${l}] must be (n[${l}], n[${l - 1}]) = ${fmtShape(expectedDims[l]!, expectedDims[l - 1]!)} but is ${fmtShape(W.rows, W.cols)}`,
-        );
-    }
+  if (!expectedDims) return;
+  if (expectedDims.length !== dims.length)
+    fail(`the network has L = ${expectedDims.length - 1} layers but the parameters have L = ${L}`);
+  for (let l = 1; l <= L; l++) {
+    const W = params[`W${l}`]!;
+    if (W.rows !== expectedDims[l] || W.cols !== expectedDims[l - 1])
+      fail(
+        `W[${l}] must be (n[${l}], n[${l - 1}]) = ${fmtShape(expectedDims[l]!, expectedDims[l - 1]!)} but is ${fmtShape(W.rows, W.cols)}`,
+      );
   }
-  const out =
-    dtype === 'float64' ? params : Object.fromEntries(Object.entries(params).map(([k, M]) => [k, convert(M, dtype)]));
-  sources.set(out, where);
-  return out;
 }

@@ -22,6 +22,8 @@ export interface Series {
   points: Point[];
   /** Dashed line (e.g. the dev curve beside the train curve). */
   dashed?: boolean;
+  /** The legend's text for it (default: name), or false to leave it out of the legend. */
+  legend?: string | false;
 }
 
 export interface LineChartSpec {
@@ -323,12 +325,14 @@ function legend(series: readonly Series[], frame: Frame, height: number): string
   let lx = frame.left;
   const ly = height - 8;
   for (const s of series) {
+    if (s.legend === false) continue;
+    const name = s.legend ?? s.name;
     const dashed = s.dashed ? ' dashed' : '';
     parts.push(
       `<line class="legend-swatch ${escapeHtml(s.colorClass)}${dashed}" x1="${c(lx)}" x2="${c(lx + 18)}" y1="${ly - 4}" y2="${ly - 4}"/>`,
-      `<text class="legend" x="${c(lx + 23)}" y="${ly}">${escapeHtml(s.name)}</text>`,
+      `<text class="legend" x="${c(lx + 23)}" y="${ly}">${escapeHtml(name)}</text>`,
     );
-    lx += 23 + Math.min(40, s.name.length) * 6.5 + 16;
+    lx += 23 + Math.min(40, name.length) * 6.5 + 16;
   }
   return parts;
 }

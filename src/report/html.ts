@@ -84,6 +84,23 @@ function header(run: RunRecord, title: string): string {
   return `<header><h1>${escapeHtml(title)}</h1>${sub.length ? `<p class="sub">${sub.join(' · ')}</p>` : ''}${cmd}</header>`;
 }
 
+/** What --folds and --refit make of the figures above: the folds' means; a model fit again on train + dev. */
+function refitBanners(run: RunRecord): string[] {
+  const out: string[] = [];
+  const f = run.folds;
+  const pct = (x: number) => (isClassification(run) ? formatPercent(x) : formatNumber(x, 4));
+  if (f)
+    out.push(
+      `<div class="banner note" id="folds"><strong>${f.k}-fold cross-validation:</strong> ${escapeHtml(`train and dev figures are the means over ${f.k} folds of ${f.examples} train + dev examples (dev error ${pct(f.devError)} ± ${pct(f.devSE)}, the standard error over the folds: ${f.each.map((e) => pct(e.devError)).join(', ')}); the curves are fold 1's.`)}</div>`,
+    );
+  const r = run.refit;
+  if (r)
+    out.push(
+      `<div class="banner note" id="refit"><strong>Refit:</strong> ${escapeHtml(`the model is this configuration fit again on ${r.sets}, ${r.train} examples, for ${r.length}; the train and dev figures are ${f ? "the folds'" : "the first fit's"} (they estimate the configuration), the test figure is the refit model's.`)}</div>`,
+    );
+  return out;
+}
+
 function summary(run: RunRecord, diverged: { iteration: number; cost: number } | undefined): string {
   const cards: string[] = [];
   const r = run.result;
@@ -130,12 +147,16 @@ function summary(run: RunRecord, diverged: { iteration: number; cost: number } |
     );
   if (r.stopped && !/^finished\b/.test(r.stopped))
     banners.push(`<div class="banner note" id="stopped"><strong>Stopped:</strong> ${escapeHtml(r.stopped)}</div>`);
+  banners.push(...refitBanners(run));
   return `<section class="cards" id="summary">${cards.join('')}</section>${banners.join('')}`;
 }
 
 function charts(run: RunRecord): string {
-  const classification = isClassification(run);
-  const figures: string[] = [];
+  return `<h2>Curves</h2><section class="charts">${costFigure(run)}\n${errorFigure(run)}</section>`;
+}
+
+/** J per iteration on train (and dev, dashed, when evaluated), or a note that none was recorded. */
+function costFigure(run: RunRecord): string {
   const costSeries: Series[] = [];
   if (run.history.costs.length)
     costSeries.push({
@@ -147,29 +168,25 @@ function charts(run: RunRecord): string {
     .filter((e) => e.devCost !== undefined)
     .map((e) => ({ x: e.iteration, y: e.devCost! }));
   if (devCost.length) costSeries.push({ name: 'cost J (dev)', colorClass: 's1', points: devCost, dashed: true });
-  if (costSeries.length)
-    figures.push(
-      chartFigure(
-        {
-          id: 'cost-chart',
-          title: 'Cost J per iteration',
-          xLabel: 'iteration',
-          yLabel: 'cost J',
-          series: costSeries,
-          logToggle: true,
-          clipOutliers: true,
-        },
-        'Cost J',
-        false,
-      ),
-    );
-  else
-    figures.push(
-      '<figure id="cost-chart-figure"><div class="head"><h3>Cost J</h3></div><p class="muted">No costs were recorded in this run.</p></figure>',
-    );
+  if (!costSeries.length)
+    return '<figure id="cost-chart-figure"><div class="head"><h3>Cost J</h3></div><p class="muted">No costs were recorded in this run.</p></figure>';
+  const spec = {
+    id: 'cost-chart',
+    title: 'Cost J per iteration',
+    xLabel: 'iteration',
+    yLabel: 'cost J',
+    series: costSeries,
+    logToggle: true,
+    clipOutliers: true,
+  };
+  return chartFigure(spec, 'Cost J', false);
+}
 
-  const errSeries: Series[] = [];
+/** Train and dev error per evaluation (errors as fractions for classifiers, costs for regression). */
+function errorFigure(run: RunRecord): string {
+  const classification = isClassification(run);
   const evals = run.history.evals;
+  const errSeries: Series[] = [];
   if (evals.length)
     errSeries.push({
       name: 'train error',
@@ -179,26 +196,18 @@ function charts(run: RunRecord): string {
   const dev = evals.filter((e) => e.devError !== undefined).map((e) => ({ x: e.iteration, y: e.devError! }));
   if (dev.length) errSeries.push({ name: 'dev error', colorClass: 's1', points: dev });
   const errTitle = classification ? 'Train vs dev error' : 'Train vs dev error (cost)';
-  if (errSeries.length)
-    figures.push(
-      chartFigure(
-        {
-          id: 'error-chart',
-          title: `${errTitle} per evaluation`,
-          xLabel: 'iteration',
-          yLabel: classification ? 'error' : 'error (cost)',
-          series: errSeries,
-          ...(classification ? { yFormat: percentTick, yMax: 1 } : { logToggle: true }),
-        },
-        dev.length ? errTitle : `${classification ? 'Train error' : 'Train error (cost)'} — no dev set`,
-        classification,
-      ),
-    );
-  else
-    figures.push(
-      `<figure id="error-chart-figure"><div class="head"><h3>${escapeHtml(errTitle)}</h3></div><p class="muted">No evaluations were recorded in this run.</p></figure>`,
-    );
-  return `<h2>Curves</h2><section class="charts">${figures.join('\n')}</section>`;
+  if (!errSeries.length)
+    return `<figure id="error-chart-figure"><div class="head"><h3>${escapeHtml(errTitle)}</h3></div><p class="muted">No evaluations were recorded in this run.</p></figure>`;
+  const spec = {
+    id: 'error-chart',
+    title: `${errTitle} per evaluation`,
+    xLabel: 'iteration',
+    yLabel: classification ? 'error' : 'error (cost)',
+    series: errSeries,
+    ...(classification ? { yFormat: percentTick, yMax: 1 } : { logToggle: true }),
+  };
+  const caption = dev.length ? errTitle : `${classification ? 'Train error' : 'Train error (cost)'} — no dev set`;
+  return chartFigure(spec, caption, classification);
 }
 
 /** '± 2.1% (m = 90)': the standard error of an error measured on m examples; '' when unknown. */

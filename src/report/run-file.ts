@@ -8,7 +8,8 @@ import { DataError } from '../core/errors.js';
 import { printable } from '../core/text.js';
 import type { Diagnosis } from '../evaluate/diagnose.js';
 import { splitRecordCheck, type SplitRecord } from '../data/split-record.js';
-import { SchemaError } from '../core/schema.js';
+import { SchemaError, type Check } from '../core/schema.js';
+import { foldsRecordCheck, refitRecordCheck } from '../sweep/schema.js';
 import { verifyModelChecksum } from '../train/modelFile.js';
 import type { CostPoint, EvalPoint, RunRecord } from '../train/record.js';
 
@@ -35,9 +36,13 @@ class Checker {
 
   /** The split a run trained on (data.split), by its own schema; its rule broken is this file's message. */
   split(v: unknown): SplitRecord {
-    const path = `${this.prefix}data.split`;
+    return this.with(splitRecordCheck, v, 'data.split');
+  }
+
+  /** A member checked by its own schema (the split, a refit, folds); its rule broken is this file's message. */
+  with<T>(check: Check<T>, v: unknown, path: Path): T {
     try {
-      return splitRecordCheck(v, path);
+      return check(v, `${this.prefix}${path}`);
     } catch (e) {
       if (e instanceof SchemaError) throw new DataError(`${this.file}: ${e.message}`, this.file);
       throw e;
@@ -198,6 +203,9 @@ export function checkRunRecord(value: unknown, file: string, prefix = ''): RunRe
   if (o['command'] !== undefined)
     run.command = k.array(o['command'], 'command').map((a, i) => k.string(a, `command[${i}]`));
   if (o['diagnosis'] !== undefined && o['diagnosis'] !== null) run.diagnosis = checkDiagnosis(k, o['diagnosis']);
+  // --refit and --folds: what the model and the figures are (checked as sweep records check them).
+  if (o['refit'] !== undefined) run.refit = k.with(refitRecordCheck, o['refit'], 'refit');
+  if (o['folds'] !== undefined) run.folds = k.with(foldsRecordCheck, o['folds'], 'folds');
   return run;
 }
 

@@ -2,6 +2,61 @@
  * The report's style sheet, inlined into the page (no fonts or files from the network). System fonts,
  * light and dark colour schemes, series colours `s0` … `s7`. Browser-safe.
  */
+/** Viridis in 8 steps: sequential colourings (dark: low, yellow: high), legible in both schemes. */
+const VIRIDIS = ['#440154', '#46327e', '#365c8d', '#277f8e', '#1fa187', '#4ac16d', '#a0da39', '#fde725'];
+
+/**
+ * The sweep report's marks (dots, lines, × of failed trials), coloured through --k by their class k-…
+ * (k-c0..7 categories, k-q0..7 a sequential scale, the diagnoses, the statuses); dimmed when filtered
+ * out, outlined when hovered; the table's tools, the tooltip and the legends.
+ */
+const SWEEP_CSS = `
+${[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `.k-c${i} { --k: var(--s${i}); } .k-q${i} { --k: ${VIRIDIS[i]}; }`).join('\n')}
+.k-both { --k: var(--bad); } .k-bias { --k: var(--bias); } .k-variance { --k: var(--variance); }
+.k-noise { --k: var(--s5); } .k-neither { --k: var(--ok); } .k-none { --k: var(--muted); }
+.k-ok { --k: var(--s0); } .k-pruned { --k: var(--human); } .k-failed { --k: var(--bad); }
+svg.chart .dot[data-t] { fill: var(--k, var(--s0)); stroke: var(--bg); stroke-width: 1; }
+svg.chart .dot[data-t].hollow { fill: var(--bg); stroke: var(--k, var(--s0)); stroke-width: 2; }
+svg.chart .dot[data-t].off { stroke: var(--fg); stroke-dasharray: 2 2; stroke-width: 1.5; }
+svg.chart .fail-mark { stroke: var(--k, var(--bad)); stroke-width: 2; fill: none; }
+svg.chart .best-line { fill: none; stroke: var(--fg); stroke-width: 1.5; opacity: 0.7; }
+svg.chart .guide { stroke: var(--muted); stroke-width: 1; }
+svg.chart .guide.threshold { stroke-dasharray: 4 4; opacity: 0.7; }
+svg.chart .guide-label { fill: var(--muted); font-size: 11px; }
+svg.chart .pc-line { fill: none; stroke: var(--k, var(--s0)); stroke-width: 1.5; opacity: 0.75; }
+svg.chart .pc-line.pruned { stroke-dasharray: 5 3; opacity: 0.5; }
+svg.chart .pc-hit { fill: transparent; cursor: ns-resize; }
+svg.chart .pc-brush { fill: var(--s0); fill-opacity: 0.18; stroke: var(--s0); stroke-width: 1; pointer-events: none; }
+svg.chart .pc-axis .axis { stroke: var(--muted); }
+svg.chart.parallel .tick, svg.chart.parallel .axis-label { paint-order: stroke; stroke: var(--card); stroke-width: 4px; stroke-linejoin: round; }
+#trials td { min-width: 0; white-space: nowrap; }
+#trials td.why { min-width: 26em; white-space: normal; }
+svg.chart .importance-bar { fill: var(--s0); opacity: 0.85; }
+svg.chart [data-t].dim { opacity: 0.12; }
+svg.chart .dot[data-t].hl { stroke: var(--fg); stroke-width: 2.5; opacity: 1; }
+svg.chart .pc-line.hl { stroke-width: 4; opacity: 1; }
+tr.hl td { background: var(--card); }
+tr.near-best td { font-weight: 500; }
+figure .note { color: var(--muted); font-size: 0.82rem; margin: 6px 0 4px; }
+.colour-label { font-size: 0.8rem; color: var(--muted); white-space: nowrap; }
+.colour-label select { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 1px 4px; }
+.legend-set { font-size: 0.8rem; color: var(--muted); margin-top: 4px; }
+.legend-row .key { display: inline-block; margin-right: 12px; white-space: nowrap; color: var(--fg); }
+.key-swatch { display: inline-block; width: 10px; height: 10px; border-radius: 50%; background: var(--k); margin-right: 4px; vertical-align: -1px; }
+.ramp .key-swatch { border-radius: 0; width: 14px; margin: 0; }
+.slices-head { display: flex; gap: 16px; align-items: baseline; flex-wrap: wrap; margin-bottom: 10px; }
+.table-tools { display: flex; gap: 12px; align-items: center; margin-bottom: 8px; flex-wrap: wrap; }
+.table-tools input { font: inherit; padding: 4px 8px; min-width: 22em; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); }
+.table-tools button { font: inherit; font-size: 0.85rem; padding: 3px 10px; border: 1px solid var(--line); border-radius: 999px; background: var(--bg); color: var(--fg); cursor: pointer; }
+#trial-count { color: var(--muted); font-size: 0.9rem; }
+.table-wrap { max-height: 560px; overflow: auto; border: 1px solid var(--line); border-radius: 8px; }
+.table-wrap thead th { position: sticky; top: 0; background: var(--bg); z-index: 1; }
+th.sortable { cursor: pointer; user-select: none; }
+th.sortable:hover { color: var(--fg); }
+th[aria-sort=ascending]::after { content: ' ▲'; } th[aria-sort=descending]::after { content: ' ▼'; }
+.trial-tip { position: fixed; white-space: normal; max-width: 360px; }
+`;
+
 export const REPORT_CSS = `
 :root {
   --bg: #ffffff; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --grid: #eef1f4; --card: #f6f8fa;
@@ -34,7 +89,9 @@ code { font: 0.86em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace
 .card .v.text { font-size: 1.1rem; line-height: 1.9rem; }
 .banner { margin-top: 20px; padding: 10px 14px; border-radius: 8px; border: 1px solid var(--bad); color: var(--bad); background: var(--card); }
 .banner.note { border-color: var(--line); color: var(--fg); }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); gap: 20px; }
+/* auto-fill, not auto-fit: a lone chart keeps a column's width instead of stretching across the page */
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 20px; }
+.wide { margin-top: 20px; }
 figure { margin: 0; position: relative; background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px 12px 6px; }
 figure > .head { display: flex; justify-content: space-between; align-items: baseline; gap: 12px; }
 figure label { font-size: 0.8rem; color: var(--muted); cursor: pointer; user-select: none; border: 1px solid var(--line);
@@ -92,5 +149,6 @@ tr.best td { font-weight: 600; }
 tr.differs td { background: var(--card); font-weight: 600; }
 .muted { color: var(--muted); }
 .nowrap { white-space: nowrap; }
+${SWEEP_CSS}
 footer { margin-top: 40px; color: var(--muted); font-size: 0.85rem; }
 `;

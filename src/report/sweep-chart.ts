@@ -1,19 +1,40 @@
 /**
- * Dev error against one hyperparameter, one dot per trial: the sweep report's view of where the good
- * values lie. Numeric values get a numeric axis (logarithmic when they span more than a decade, as
- * learning rates do); others (hidden widths, activations) one column each. Browser-safe.
+ * The sweep report's scatter charts, one mark per trial (`data-t`, its colour class `k-…`; pruned trials
+ * hollow, failed ones as a × on the top edge): dev error against one hyperparameter, the optimization
+ * history (dev error by trial, with the best so far), and train against dev error (the bias/variance
+ * map). Browser-safe.
  */
-import { escapeHtml, formatNumber } from './format.js';
-import { linearScale, logScale, type Scale } from './scale.js';
+import { escapeHtml, formatPercent } from './format.js';
+import { linearScale } from './scale.js';
+import {
+  c,
+  clampY,
+  errorScale,
+  failMark,
+  frameAndLabels,
+  jitter,
+  svgOpen,
+  tickText,
+  trialDot,
+  valueAxis,
+  xTicks,
+  yGrid,
+  type Frame,
+} from './plot.js';
+import type { SweepView } from './sweep-view.js';
 
 export interface ScatterPoint {
   /** The hyperparameter's value as written: '0.01', '16,8', 'tanh'. */
   value: string;
   y: number;
-  /** Hover text. */
-  label: string;
+  /** Hover text (a `<title>`), for points that carry no `t`. */
+  label?: string;
   /** Drawn hollow (a pruned trial: its dev error is from a shortened run). */
   hollow?: boolean;
+  /** The trial's position in the page's ranked list (`data-t`): the page's script shows it on hover. */
+  t?: number;
+  /** Its colour class (`k-c0`, `k-bias`, ...); default k-ok. */
+  cls?: string;
 }
 
 export interface ScatterSpec {
@@ -23,73 +44,150 @@ export interface ScatterSpec {
   yLabel: string;
   points: ScatterPoint[];
   yFormat: (v: number) => string;
+  /** Start the y axis at 0 (default), or zoom to the points. */
+  fromZero?: boolean;
 }
 
 const W = 640,
-  H = 300;
-const F = { left: 62, top: 16, right: W - 16, bottom: H - 58 };
+  H = 320;
+const F: Frame = { left: 62, top: 16, right: W - 16, bottom: H - 58 };
 
-function c(v: number): string {
-  return String(Math.round(v * 100) / 100);
-}
-
-/** The x position of each distinct value, and the tick labels. */
-function xAxis(values: readonly string[]): { x: (v: string) => number; ticks: { at: number; text: string }[] } {
-  const distinct = [...new Set(values)];
-  const nums = distinct.map(Number);
-  if (distinct.length > 1 && nums.every((n) => Number.isFinite(n))) {
-    const lo = Math.min(...nums),
-      hi = Math.max(...nums);
-    const pad = (hi - lo) * 0.05;
-    const s: Scale =
-      lo > 0 && hi / lo > 10
-        ? logScale([lo, hi], [F.left + 12, F.right - 12], { nice: false })
-        : linearScale([lo - pad, hi + pad], [F.left, F.right]);
-    return { x: (v) => s(Number(v)), ticks: s.ticks.map((t) => ({ at: s(t), text: formatNumber(t, 4) })) };
-  }
-  // Columns in numeric order where possible ('4' before '16,8'), else as first seen.
-  const order = [...distinct].sort((a, b) => (Number.parseFloat(a) || 0) - (Number.parseFloat(b) || 0));
-  const step = (F.right - F.left) / order.length;
-  const at = (v: string) => F.left + step * (order.indexOf(v) + 0.5);
-  return { x: at, ticks: order.map((v) => ({ at: at(v), text: v })) };
-}
-
-/** `<svg class="chart scatter" id="…">` with one `circle.dot` per point. */
+/** `<svg class="chart scatter" id="…">` with one `circle.dot` per point: dev error against one hyperparameter. */
 export function scatterChart(spec: ScatterSpec): string {
-  const ys = spec.points.map((p) => p.y).filter(Number.isFinite);
-  const top = ys.length ? Math.max(...ys) : 1;
-  const y = linearScale([0, top > 0 ? top * 1.05 : 1], [F.bottom, F.top], { nice: true });
-  const { x, ticks } = xAxis(spec.points.map((p) => p.value));
-  const parts = [
-    `<svg class="chart scatter" id="${escapeHtml(spec.id)}" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="${escapeHtml(spec.id)}-title" xmlns="http://www.w3.org/2000/svg">`,
-    `<title id="${escapeHtml(spec.id)}-title">${escapeHtml(spec.title)}</title>`,
-  ];
-  for (const t of y.ticks) {
-    parts.push(`<line class="grid" x1="${F.left}" x2="${F.right}" y1="${c(y(t))}" y2="${c(y(t))}"/>`);
-    parts.push(
-      `<text class="tick y-tick" x="${F.left - 6}" y="${c(y(t))}" dy="0.32em" text-anchor="end">${escapeHtml(spec.yFormat(t))}</text>`,
-    );
-  }
-  for (const t of ticks)
-    parts.push(
-      `<text class="tick x-tick" x="${c(t.at)}" y="${F.bottom + 16}" text-anchor="middle">${escapeHtml(t.text)}</text>`,
-    );
-  for (const p of spec.points) {
-    if (!Number.isFinite(p.y)) continue;
-    const cls = `dot s0${p.hollow ? ' hollow' : ''}`;
-    parts.push(
-      `<circle class="${cls}" cx="${c(x(p.value))}" cy="${c(y(p.y))}" r="5"><title>${escapeHtml(p.label)}</title></circle>`,
-    );
-  }
-  parts.push(
-    `<rect class="frame" x="${F.left}" y="${F.top}" width="${F.right - F.left}" height="${F.bottom - F.top}"/>`,
+  const { y, clipped } = errorScale(
+    spec.points.map((p) => p.y),
+    F,
+    spec.fromZero ?? true,
   );
-  parts.push(
-    `<text class="axis-label" x="${c((F.left + F.right) / 2)}" y="${H - 12}" text-anchor="middle">${escapeHtml(spec.xLabel)}</text>`,
+  const x = valueAxis(
+    spec.points.map((p) => p.value),
+    F.left,
+    F.right,
+    8,
   );
-  parts.push(
-    `<text class="axis-label" transform="translate(14 ${c((F.top + F.bottom) / 2)}) rotate(-90)" text-anchor="middle">${escapeHtml(spec.yLabel)}</text>`,
-  );
-  parts.push('</svg>');
+  const parts = [svgOpen(spec.id, 'scatter', W, H, spec.title), ...yGrid(y, F, spec.yFormat)];
+  parts.push(...xTicks(x.ticks, F, !x.columns));
+  spec.points.forEach((p, i) => {
+    if (!Number.isFinite(p.y)) return;
+    const v = p.t ?? i;
+    const spread = x.columns ? jitter(v) * Math.min(x.columns * 0.5, 40) : 0;
+    const { py, off } = clampY(y, p.y, F);
+    const dot = trialDot({ v, x: x.at(p.value) + spread, py, off, hollow: Boolean(p.hollow), cls: p.cls ?? 'k-ok' });
+    parts.push(
+      p.t === undefined && p.label ? dot.replace('/>', `><title>${escapeHtml(p.label)}</title></circle>`) : dot,
+    );
+  });
+  parts.push(...frameAndLabels(F, spec.xLabel, spec.yLabel), offNote(clipped), '</svg>');
   return parts.join('');
+}
+
+function offNote(clipped: boolean): string {
+  return clipped
+    ? `<text class="clip-note" x="${c(F.right - 6)}" y="${c(F.top + 14)}" text-anchor="end">dashed: above the scale</text>`
+    : '';
+}
+
+/**
+ * Optimization history: each trial's dev error in the order the trials were proposed, and the best
+ * finished trial so far as a step line (`path.best-line`). Pruned trials are hollow at the dev error of
+ * their rung; failed ones a × on the top edge.
+ */
+export function historyChart(view: SweepView, colour: string[], yFormat: (v: number) => string): string {
+  const trials = view.trials;
+  const { y, clipped } = errorScale(
+    trials.flatMap((t) => (t.dev !== undefined ? [t.dev] : [])),
+    F,
+    false,
+  );
+  const last = Math.max(1, ...trials.map((t) => t.trial.index));
+  const x = linearScale([0.5, last + 0.5], [F.left, F.right], { tickCount: 8 });
+  const ticks = x.ticks.filter((t) => Number.isInteger(t) && t >= 1).map((t) => ({ at: x(t), text: String(t) }));
+  const parts = [svgOpen('history-chart', 'scatter history', W, H, 'Optimization history'), ...yGrid(y, F, yFormat)];
+  parts.push(...xTicks(ticks, F, false));
+  let best = Infinity;
+  let d = '';
+  for (const t of [...trials].sort((a, b) => a.trial.index - b.trial.index)) {
+    if (t.trial.status !== 'ok' || t.dev === undefined || t.dev >= best) continue;
+    const px = x(t.trial.index),
+      py = clampY(y, t.dev, F).py;
+    d += d ? `H${c(px)}V${c(py)}` : `M${c(px)} ${c(py)}`;
+    best = t.dev;
+  }
+  if (d) parts.push(`<path class="best-line" d="${d}H${c(F.right)}"/>`);
+  for (const t of trials) {
+    const px = x(t.trial.index);
+    if (t.dev === undefined) {
+      parts.push(failMark(t.v, px, F, colour[t.v]!));
+      continue;
+    }
+    const { py, off } = clampY(y, t.dev, F);
+    parts.push(trialDot({ v: t.v, x: px, py, off, hollow: t.trial.status === 'pruned', cls: colour[t.v]! }, 4.5));
+  }
+  parts.push(...frameAndLabels(F, 'trial (in the order proposed)', 'dev error'), offNote(clipped), '</svg>');
+  return parts.join('');
+}
+
+/**
+ * Train against dev error, one point per trial, on one scale: the diagonal (dev = train: no variance)
+ * and the human-level line (train = human: no avoidable bias), with the thresholds the diagnoses used
+ * dashed beside them; above the diagonal is variance, right of the human line avoidable bias.
+ */
+export function trainDevMap(view: SweepView, colour: string[], yFormat: (v: number) => string): string {
+  const drawn = view.trials.filter((t) => t.dev !== undefined && t.train !== undefined);
+  const { y, clipped } = errorScale(
+    drawn.flatMap((t) => [t.dev!, t.train!]),
+    F,
+  );
+  const top = y.domain[1];
+  const x = linearScale([0, top], [F.left, F.right], { tickCount: 6 });
+  const parts = [svgOpen('train-dev-chart', 'scatter', W, H, 'Train vs dev error'), ...yGrid(y, F, yFormat)];
+  parts.push(
+    ...xTicks(
+      x.ticks.map((t) => ({ at: x(t), text: view.classification ? yFormat(t) : tickText(t) })),
+      F,
+      true,
+    ),
+  );
+  parts.push(...guides(view, x, y, top));
+  for (const t of drawn) {
+    const px = Math.min(F.right, x(t.train!));
+    const { py, off } = clampY(y, t.dev!, F);
+    parts.push(
+      trialDot({
+        v: t.v,
+        x: px,
+        py,
+        off: off || x(t.train!) > F.right,
+        hollow: t.trial.status === 'pruned',
+        cls: colour[t.v]!,
+      }),
+    );
+  }
+  parts.push(...frameAndLabels(F, 'train error', 'dev error'), offNote(clipped), '</svg>');
+  return parts.join('');
+}
+
+/** The diagonal, the human-level line, the thresholds beside them, and what each side means. */
+function guides(view: SweepView, x: (v: number) => number, y: (v: number) => number, top: number): string[] {
+  const h = view.human;
+  const line = (cls: string, x1: number, y1: number, x2: number, y2: number) =>
+    `<line class="${cls}" x1="${c(x1)}" y1="${c(y1)}" x2="${c(x2)}" y2="${c(y2)}"/>`;
+  const parts = [
+    line('guide diagonal', x(0), y(0), x(top), y(top)),
+    `<text class="guide-label" x="${c(x(top) - 6)}" y="${c(y(top) + 14)}" text-anchor="end">dev = train</text>`,
+    `<text class="guide-label" x="${c(x(top * 0.04))}" y="${c(F.top + 14)}">↑ variance (dev − train)</text>`,
+  ];
+  if (h < top) {
+    const label = `human-level ${view.classification ? formatPercent(h) : tickText(h)}`;
+    parts.push(
+      line('guide human', x(h), F.top, x(h), F.bottom),
+      `<text class="guide-label" x="${c(x(h) + 4)}" y="${c(F.bottom - 6)}">${escapeHtml(label)} → avoidable bias</text>`,
+    );
+  }
+  const th = view.thresholds;
+  if (th) {
+    if (h + th.bias < top) parts.push(line('guide threshold', x(h + th.bias), F.top, x(h + th.bias), F.bottom));
+    if (th.variance < top) parts.push(line('guide threshold', x(0), y(th.variance), x(top - th.variance), y(top)));
+  }
+  return parts;
 }

@@ -1,7 +1,8 @@
 /**
  * What a finished sweep yields: the best trial, its model (checked whole before anything copies or
  * uses it) and, with --evaluate-test, that model on the test set, once (kept in sweep.json and in the
- * model's record).
+ * model's record). With --refit, the model is the best configuration fit again on train + dev
+ * (`refitBest`), and the test figure is that model's.
  */
 import { readFileSync } from 'node:fs';
 import type { Backend } from '../backend/backend.js';
@@ -10,9 +11,15 @@ import { parseJsonText } from '../core/json.js';
 import { leanTargets } from '../data/targets.js';
 import type { Evaluation } from '../evaluate/metrics.js';
 import type { Model } from '../train/model.js';
-import { modelFromJSON } from '../train/modelFile.js';
-import type { PreparedData } from '../workflow/prepare.js';
+import { modelFromJSON, modelToJSON } from '../train/modelFile.js';
+import type { RefitRecord } from '../train/record.js';
+import { UsageError, type Parsed } from '../workflow/parse.js';
+import { resolveNetwork, type PreparedData } from '../workflow/prepare.js';
+import { recordedLength, refitOnTrainDev, refitRecordOf } from '../workflow/refit.js';
+import { parseTrainSettings } from '../workflow/settings.js';
 import type { SweepRecord } from './record.js';
+import type { SweepJob } from './run.js';
+import { trialArgs } from './scheduler.js';
 import { bestTrial, rankTrials, type TrialResult } from './trial.js';
 
 /** The ranked trials and the best one, with its model's text and loaded model when asked. */
@@ -65,4 +72,51 @@ function readModel(file: string): string {
 function testOf(model: Model, prepared: PreparedData): Evaluation {
   const test = prepared.sets.test!;
   return model.evaluate(test.X, leanTargets(test, prepared.output));
+}
+
+/** The refit model (the caller's), its model file's text, the fit, and its test figure when asked. */
+export interface SweepRefitOutcome {
+  model: Model;
+  modelText: string;
+  refit: RefitRecord;
+  test?: Evaluation;
+}
+
+/**
+ * --refit: the best trial's configuration (the sweep's shared options, its values) fit again on train +
+ * dev for as long as it trained — its early-stopping point when it had one, the folds' mean with
+ * --folds — and, with `test`, measured once on the held-back test set; sweep.json keeps both. The
+ * model's record is the trial's (its dev figures estimate the configuration) with the refit in it.
+ * @throws UsageError when no trial finished: there is no configuration to refit.
+ */
+export async function refitBest(
+  job: SweepJob,
+  best: TrialResult | undefined,
+  o: { test: boolean; signal?: AbortSignal | undefined },
+): Promise<SweepRefitOutcome> {
+  const { record, prepared, backend } = job;
+  if (!best?.run) throw new UsageError(noWinner(record));
+  const settings = { ...parseTrainSettings(trialArgs(record.identity.base, best) as Parsed), evaluateTest: o.test };
+  const network = resolveNetwork(settings, prepared);
+  const length = recordedLength(best.run);
+  const refit = await refitOnTrainDev({ settings, prepared, network, backend, ...length }, () =>
+    o.signal ? { signal: o.signal } : {},
+  );
+  try {
+    const run = refitRecordOf(best.run, refit);
+    record.keepRefit(best, refit.record, refit.test);
+    const modelText = JSON.stringify(modelToJSON(refit.model, run)) + '\n';
+    return { model: refit.model, modelText, refit: refit.record, ...(refit.test ? { test: refit.test } : {}) };
+  } catch (e) {
+    refit.model.dispose();
+    throw e;
+  }
+}
+
+/** '--refit needs a sweep winner: ...', with why no trial won. */
+function noWinner(record: SweepRecord): string {
+  const trials = [...record.finished.values()];
+  const pruned = trials.filter((t) => t.status === 'pruned').length;
+  const why = trials.length === 0 ? 'no trial ran' : `all ${trials.length} failed${pruned ? ' or were pruned' : ''}`;
+  return `--refit needs a sweep winner, the best trial to fit again on train + dev, and there is none (${why}; see lnn runs ${record.dir})`;
 }

@@ -80,6 +80,17 @@ export const sweepOptions: Options = {
   ),
   ...sweepOnly,
   'evaluate-test': { type: 'boolean', description: "measure the best trial's model on the test set, once, at the end" },
+  refit: {
+    type: 'boolean',
+    description:
+      "at the end, fit the best trial's configuration again on train + dev (test stays held back) for the epochs (or iterations) it trained — its early-stopping epoch when it stopped early — and keep that model: --save-best writes it, --evaluate-test measures it; noted in sweep.json",
+  },
+  folds: {
+    type: 'string',
+    value: 'K',
+    description:
+      "judge each trial by k-fold cross-validation: K stratified, seeded folds of train + dev, fold × configuration run in parallel; its dev error is the folds' mean (with its standard error); with --save-best or --evaluate-test, needs --refit",
+  },
 };
 
 /** How an option is swept: repeated values, or a range for numbers. */
@@ -88,7 +99,7 @@ function sweepHint(key: SweepKey): string {
 }
 
 /** The options that are not `lnn train`'s, or that do not change what a trial computes. */
-const NOT_TRIAL = new Set([...Object.keys(sweepOnly), 'json', 'quiet', 'evaluate-test', 'backend']);
+const NOT_TRIAL = new Set([...Object.keys(sweepOnly), 'json', 'quiet', 'evaluate-test', 'refit', 'backend']);
 
 /** The `lnn train` options every trial shares: the given ones (and defaults) not swept, not the sweep's own. */
 export function baseArgs(
@@ -111,9 +122,11 @@ export const SWEEP_DETAILS = `Strategies:
                   L2, dropout or a smaller network; neither → stop. Each trial records why it was chosen.
 Sweepable: ${SWEEP_KEYS.map((k) => `--${k}`).join(', ')}.
 Each trial trains on train and is judged on dev (never test); the split is made once, seeded, for all trials.
+--folds K judges each on K folds of train + dev instead (small data); --refit fits the best on train + dev.
 
 Examples:
   lnn sweep --data builtin:iris --lr 0.1 --lr 0.01 --hidden 4 --hidden 16,8
   lnn sweep --data builtin:mnist --strategy random --trials 20 --lr 1e-4..1e-2 --hidden 64 --hidden 128,64 --epochs 3
   lnn sweep --data builtin:mnist --strategy recipe --hidden 8 --epochs 2 --dir recipe --save-best best.json
+  lnn sweep --data flowers.csv --label species --lr 0.01 --lr 0.001 --hidden 8 --hidden 16 --folds 5 --refit --save-best best.json
   lnn sweep --data /shared/digits.csv --label digit --lr 0.01 --lr 0.001 --queue redis://queue-host:6379`;

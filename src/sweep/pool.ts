@@ -5,6 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { failedTrial, type Executor, type TrialRun, type TrialSpec } from './scheduler.js';
+import type { TrialProgress } from './run-trial.js';
 import type { SharedSets } from './shared-data.js';
 
 /** What a trial thread starts with. */
@@ -17,10 +18,11 @@ export interface ThreadData {
   signal: SharedArrayBuffer;
 }
 
-export type ToThread = { type: 'trial'; spec: TrialSpec; prune: boolean };
+export type ToThread = { type: 'trial'; spec: TrialSpec; prune: boolean; progress: boolean };
 type FromThread =
   | { type: 'ready'; backend: string; threads: number }
   | { type: 'rung'; id: string; r: number; devError: number }
+  | { type: 'progress'; id: string; progress: TrialProgress }
   | { type: 'done'; run: TrialRun };
 
 export interface ThreadOptions {
@@ -32,6 +34,8 @@ export interface ThreadOptions {
   ranOn?: string;
   /** Decides at a rung whether a trial goes on; absent: no pruning. */
   prune?: (id: string, r: number, devError: number) => boolean;
+  /** Shown where each running trial stands (its thread tells after each evaluation); absent: nothing sent. */
+  progress?: (spec: TrialSpec, p: TrialProgress) => void;
 }
 
 /** Starts a trial thread: the compiled .js next to this file, or the .ts source through tsx in development. */
@@ -74,7 +78,7 @@ export class ThreadExecutor implements Executor {
       ranOn: this.options.ranOn ?? 'local',
       signal: new SharedArrayBuffer(8),
     };
-    const slot = new Slot(data, this.options.prune);
+    const slot = new Slot(data, this.options.prune, this.options.progress);
     this.all.add(slot);
     return slot;
   }
@@ -97,6 +101,7 @@ class Slot {
   constructor(
     data: ThreadData,
     private readonly prune: ThreadOptions['prune'],
+    private readonly progress: ThreadOptions['progress'],
   ) {
     this.flag = new Int32Array(data.signal);
     this.worker = startThread(data);
@@ -119,13 +124,20 @@ class Slot {
     await this.ready;
     return new Promise<TrialRun>((resolve, reject) => {
       this.current = { spec, resolve, reject };
-      const msg: ToThread = { type: 'trial', spec, prune: this.prune !== undefined };
+      const msg: ToThread = {
+        type: 'trial',
+        spec,
+        prune: this.prune !== undefined,
+        progress: this.progress !== undefined,
+      };
       this.worker.postMessage(msg);
     });
   }
 
   private receive(m: FromThread): void {
-    if (m.type === 'rung') {
+    if (m.type === 'progress') {
+      if (this.current) this.progress?.(this.current.spec, m.progress);
+    } else if (m.type === 'rung') {
       const goOn = this.prune ? this.prune(m.id, m.r, m.devError) : true;
       Atomics.store(this.flag, 1, goOn ? 1 : 0);
       Atomics.store(this.flag, 0, 1);

@@ -18,9 +18,35 @@ export function rungIterations(total: number): number[] {
   );
 }
 
-/** The dev error a trial had at the rung: its first evaluation at or after the rung's iteration. */
-function devErrorAt(evals: readonly EvalPoint[], iteration: number): number | undefined {
-  return evals.find((e) => e.iteration >= iteration && e.devError !== undefined)?.devError;
+/** A rung as a fraction of the budget, for messages: '1/9', '1/3'. */
+export function rungFraction(r: number): string {
+  return `1/${Math.round(1 / RUNG_FRACTIONS[r]!)}`;
+}
+
+/**
+ * The rung an evaluation at `iteration` reports to: the last rung at or before it, from rung `from` on;
+ * -1 for none. One evaluation is one measurement: when it passes several rungs at once (an evaluation
+ * per epoch of a 3-epoch run passes 1/9 and 1/3 together), it counts at the last of them only.
+ */
+export function rungAt(rungs: readonly number[], iteration: number, from = 0): number {
+  let r = -1;
+  for (let i = from; i < rungs.length && rungs[i]! <= iteration; i++) r = i;
+  return r;
+}
+
+/** The rungs a recorded curve reached, each with the evaluation that reported to it (rungAt's rule). */
+export function rungsReached(
+  evals: readonly EvalPoint[],
+  total: number,
+): { rung: number; iteration: number; devError: number }[] {
+  const rungs = rungIterations(total);
+  const out: { rung: number; iteration: number; devError: number }[] = [];
+  for (const e of evals) {
+    if (e.devError === undefined) continue;
+    const r = rungAt(rungs, e.iteration, out.length ? out[out.length - 1]!.rung + 1 : 0);
+    if (r >= 0) out.push({ rung: r, iteration: e.iteration, devError: e.devError });
+  }
+  return out;
 }
 
 /** The dev errors every trial reported at each rung, and the decisions made from them. */
@@ -29,10 +55,8 @@ export class Rungs {
 
   /** What a trial of an earlier run had at each rung (a resumed sweep compares against it too). */
   remember(id: string, evals: readonly EvalPoint[], total: number): void {
-    rungIterations(total).forEach((it, r) => {
-      const e = devErrorAt(evals, it);
-      if (e !== undefined && Number.isFinite(e)) this.seen[r]!.set(id, e);
-    });
+    for (const { rung, devError } of rungsReached(evals, total))
+      if (Number.isFinite(devError)) this.seen[rung]!.set(id, devError);
   }
 
   /**

@@ -112,9 +112,12 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** A job's id: the sweep's and the trial's, so that adding it again (a resumed sweep) adds nothing. */
-function jobId(sweep: string, trial: string): string {
-  return `${sweep}-${trial}`;
+/**
+ * A job's id: the sweep's and the trial's (and the fold's, with --folds), so that adding it again (a
+ * resumed sweep) adds nothing.
+ */
+function jobId(sweep: string, spec: Pick<TrialSpec, 'id' | 'fold'>): string {
+  return `${sweep}-${spec.id}${spec.fold !== undefined ? `-f${spec.fold}` : ''}`;
 }
 
 /** Where the sweep's executor sends its trials and how it tells its user. */
@@ -151,7 +154,7 @@ export class QueueExecutor implements Executor {
   }
 
   async run(spec: TrialSpec): Promise<TrialRun> {
-    const id = jobId(this.o.sweep, spec.id);
+    const id = jobId(this.o.sweep, spec);
     const body = { sweep: this.o.sweep, data: this.o.data, spec };
     const job: TrialJob = this.o.secret ? { ...body, sig: signJob(this.o.secret, body) } : body;
     const add = (delay = 0) =>
@@ -228,7 +231,7 @@ export class QueueExecutor implements Executor {
 
   /** The result is on disk: the job can go (a resumed sweep skips the trial by its record). */
   async recorded(spec: TrialSpec): Promise<void> {
-    const job = await Job.fromId(this.queue, jobId(this.o.sweep, spec.id));
+    const job = await Job.fromId(this.queue, jobId(this.o.sweep, spec));
     await job?.remove().catch(() => {});
   }
 

@@ -142,7 +142,7 @@ function movesFrom(
   if (!d.highBias && !d.highVariance)
     return d.biasWithinNoise || d.varianceWithinNoise
       ? {
-          stop: `within noise in trial ${best.index} ${figures}: neither avoidable bias nor variance is beyond what m = ${d.devSize} dev examples resolve → stop (a larger dev set or cross-validation would tell smaller differences apart)`,
+          stop: `within noise in trial ${best.index} ${figures}: neither avoidable bias nor variance is beyond what m = ${d.devSize} dev examples resolve → stop (a larger dev set, or cross-validation with --folds, would tell smaller differences apart)`,
         }
       : { stop: `neither high bias nor high variance in trial ${best.index} ${figures} → stop` };
   const tooSmall = gainWithinNoise(best);
@@ -203,7 +203,7 @@ function gainWithinNoise(best: TrialSummary): string | undefined {
   const resolves = RESOLVING_SE * Math.SQRT2 * errorStandardError(d.devError, d.devSize);
   if (gain >= resolves) return undefined;
   const what = d.highBias ? 'avoidable bias' : 'variance';
-  return `the next move's gain is within noise: at most the ${what}, ${formatPercent(gain, 2)}, under the ${formatPercent(resolves, 2)} that m = ${d.devSize} dev examples resolve between two trials (${RESOLVING_SE} standard errors of a difference) in trial ${best.index} ${figuresOf(best)} → stop (a larger dev set or cross-validation would resolve it)`;
+  return `the next move's gain is within noise: at most the ${what}, ${formatPercent(gain, 2)}, under the ${formatPercent(resolves, 2)} that m = ${d.devSize} dev examples resolve between two trials (${RESOLVING_SE} standard errors of a difference) in trial ${best.index} ${figuresOf(best)} → stop (a larger dev set, or cross-validation with --folds, would resolve it)`;
 }
 
 /**

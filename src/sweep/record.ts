@@ -34,7 +34,7 @@ import { releaseLock, takeLock } from './lock.js';
 import { setFigures, stringifyMeasured } from '../workflow/summary.js';
 import type { Evaluation } from '../evaluate/metrics.js';
 import { documentChecksum } from '../train/modelFile.js';
-import type { RunRecord } from '../train/record.js';
+import type { RefitRecord, RunRecord } from '../train/record.js';
 import { canonicalJson, hashText } from './hash.js';
 import { startEvent, sweepIdentity, trialResult } from './schema.js';
 import { describeAxis, type Axis, type TrialValues } from './space.js';
@@ -79,6 +79,15 @@ export interface SweepIdentity extends SweepDefinition {
   command: string[];
   /** The last `--evaluate-test`: the best trial's model on the test set (kept across --resume). */
   test?: SweepTest;
+  /** The last `--refit`: the best trial's configuration fit again on train + dev (kept across --resume). */
+  refit?: SweepRefit;
+}
+
+/** What `--refit` made: the trial whose configuration was fit again on train + dev, and that fit. */
+export interface SweepRefit extends RefitRecord {
+  trial: string;
+  index: number;
+  at: string;
 }
 
 /** The test figure of `--evaluate-test`: the best trial's model on the held-back test set, once. */
@@ -92,6 +101,8 @@ export interface SweepTest {
   accuracy?: number;
   cost: number;
   at: string;
+  /** The model tested was the trial's configuration refit on train + dev (--refit), not the trial's own. */
+  refit?: true;
 }
 
 export function sweepId(def: SweepDefinition): string {
@@ -368,20 +379,28 @@ export class SweepRecord {
    * figures, the checksum made again). Returns the model's new text, for --save-best.
    */
   keepTest(trial: Pick<TrialResult, 'id' | 'index'>, e: Evaluation, modelText: string): string {
-    const test: SweepTest = {
-      trial: trial.id,
-      index: trial.index,
-      m: e.m,
-      error: e.error,
-      ...(e.accuracy !== undefined ? { accuracy: e.accuracy } : {}),
-      cost: e.cost,
-      at: new Date().toISOString(),
-    };
     const text = withTestFigures(modelText, e, this.modelFile(trial.id));
     this.saveModel(trial.id, text);
-    this.identity.test = test;
-    writeOutput(join(this.dir, SWEEP_FILE), JSON.stringify(this.identity, null, 1) + '\n', undefined, '--dir');
+    this.identity.test = testFigure(trial, e);
+    this.writeIdentity();
     return text;
+  }
+
+  /**
+   * Keeps what `--refit` made in sweep.json (rewritten atomically, its definition unchanged): the trial
+   * refit and the fit, and the refit model's test figure when it was measured (else an earlier test
+   * figure, of another model, goes). The trial's own model file stays as it was.
+   */
+  keepRefit(trial: Pick<TrialResult, 'id' | 'index'>, refit: RefitRecord, e: Evaluation | undefined): void {
+    const at = new Date().toISOString();
+    this.identity.refit = { trial: trial.id, index: trial.index, ...refit, at };
+    if (e) this.identity.test = { ...testFigure(trial, e), refit: true };
+    else delete this.identity.test;
+    this.writeIdentity();
+  }
+
+  private writeIdentity(): void {
+    writeOutput(join(this.dir, SWEEP_FILE), JSON.stringify(this.identity, null, 1) + '\n', undefined, '--dir');
   }
 
   /** Removes every kept model but `keep`'s (a better trial took its place). */
@@ -400,6 +419,19 @@ export class SweepRecord {
     closeSync(this.fd);
     releaseLock(this.dir);
   }
+}
+
+/** The test figure of a trial's model (or of its refit), measured now. */
+function testFigure(trial: Pick<TrialResult, 'id' | 'index'>, e: Evaluation): SweepTest {
+  return {
+    trial: trial.id,
+    index: trial.index,
+    m: e.m,
+    error: e.error,
+    ...(e.accuracy !== undefined ? { accuracy: e.accuracy } : {}),
+    cost: e.cost,
+    at: new Date().toISOString(),
+  };
 }
 
 /** A model file's text with the test figures in its run record's result, and its checksum made again. */

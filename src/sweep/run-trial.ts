@@ -3,20 +3,42 @@
  * check, model, trainer and run record): the same run `lnn train` would make with these options.
  */
 import type { Backend } from '../backend/backend.js';
+import { DataError } from '../core/errors.js';
 import { formatPercent } from '../core/text.js';
-import { rungIterations } from './prune.js';
+import { rungAt, rungFraction, rungIterations } from './prune.js';
 import { trialIdentity, type TrialRun, type TrialSpec } from './scheduler.js';
 import { trialDiagnosis, type TrialResult, type TrialStatus } from './trial.js';
 import { modelToJSON } from '../train/modelFile.js';
 import type { EvalPoint } from '../train/record.js';
+import type { Schedule } from '../train/schedule.js';
 import type { Parsed } from '../workflow/parse.js';
 import { resolveNetwork, type PreparedData } from '../workflow/prepare.js';
 import { buildModel, checkRunFits, hyperparametersOf, scheduleFor, trainModel } from '../workflow/run.js';
 import { parseTrainSettings } from '../workflow/settings.js';
 import { runRecordOf } from '../workflow/summary.js';
+import { foldPlan, foldPrepared } from '../workflow/folds.js';
 
 /** Asks whether a trial that reached rung `r` with this dev error goes on (pruning); absent: always. */
 export type RungCheck = (r: number, devError: number) => boolean;
+
+/** Where a running trial stands, for a display: after each evaluation, and every ~second between. */
+export interface TrialProgress {
+  iteration: number;
+  /** Updates in all. */
+  total: number;
+  /** Epochs done and in all (mini-batches only). */
+  epoch?: number;
+  epochs?: number;
+  /** The latest evaluation's errors. */
+  trainError?: number;
+  devError?: number;
+}
+
+/** What watches a trial as it trains: the pruning rungs, and a display of its progress. */
+export interface TrialWatch {
+  rung?: RungCheck;
+  progress?: (p: TrialProgress) => void;
+}
 
 /** `lnn train` options as a command line: the trial's record says how to run it alone. */
 function trainCommandLine(args: Record<string, string | boolean>): string[] {
@@ -37,7 +59,7 @@ export async function runTrial(
   spec: TrialSpec,
   backend: Backend,
   ranOn: string,
-  rung?: RungCheck,
+  watch: TrialWatch = {},
 ): Promise<TrialRun> {
   const t0 = performance.now();
   const base = { ...trialIdentity(spec), ranOn };
@@ -48,7 +70,7 @@ export async function runTrial(
     finishedAt: new Date().toISOString(),
   });
   try {
-    return await train(prepared, spec, backend, rung, done);
+    return await train(prepared, spec, backend, watch, done);
   } catch (e) {
     const message = ((e as Error)?.message ?? String(e)).replace(/\s*\n\s*/g, ' ');
     return { result: done({ status: 'failed', error: message }) };
@@ -59,24 +81,39 @@ async function train(
   prepared: PreparedData,
   spec: TrialSpec,
   backend: Backend,
-  rung: RungCheck | undefined,
+  watch: TrialWatch,
   done: (r: Omit<TrialResult, 'id' | 'index' | 'values' | 'ranOn' | 'seconds' | 'finishedAt'>) => TrialResult,
 ): Promise<TrialRun> {
   const settings = parseTrainSettings(spec.args as Parsed);
+  // A fold of --folds K: trained on the other folds of train + dev, judged on this one (folds.ts).
+  if (spec.fold !== undefined) {
+    if (settings.folds === undefined || spec.fold > settings.folds)
+      throw new DataError(
+        `fold ${spec.fold} is not a fold of this trial (its options ask for ${settings.folds === undefined ? 'no --folds' : `--folds ${settings.folds}`})`,
+      );
+    prepared = foldPrepared(prepared, foldPlan(prepared, settings), spec.fold, settings);
+  }
   const network = resolveNetwork(settings, prepared);
   const schedule = scheduleFor(settings, prepared);
   checkRunFits(settings, prepared, network, schedule, backend);
   const model = buildModel(settings, prepared, network, backend);
   try {
     const hyperparameters = hyperparametersOf(settings, network, schedule, model);
-    const pruning = pruner(schedule.iterations, rung, model.isClassifier);
+    const pruning = pruner(schedule.iterations, watch.rung, model.isClassifier);
+    const progress = reporter(schedule, watch.progress);
     const outcome = {
       model,
       schedule,
       hyperparameters,
       ...(await trainModel(settings, prepared, model, schedule, {
-        onEval: (p) => pruning.onEval(p),
-        onIteration: () => (pruning.stop() ? false : undefined),
+        onEval: (p) => {
+          progress.onEval(p);
+          pruning.onEval(p);
+        },
+        onIteration: (s) => {
+          progress.onIteration(s);
+          return pruning.stop() ? false : undefined;
+        },
       })),
     };
     const run = runRecordOf(outcome, prepared, trainCommandLine(spec.args));
@@ -92,32 +129,55 @@ async function train(
       ...(diverged ? { error: outcome.result.stopped } : pruning.pruned ? { error: pruning.pruned } : {}),
       run,
     });
-    return status === 'ok' ? { result, model: JSON.stringify(modelToJSON(model, run)) + '\n' } : { result };
+    // A fold's model is not kept: the trial is the folds' mean, and --refit makes its model.
+    const keep = status === 'ok' && spec.fold === undefined;
+    return keep ? { result, model: JSON.stringify(modelToJSON(model, run)) + '\n' } : { result };
   } finally {
     model.dispose();
   }
 }
 
-/** Watches the evaluations of a trial and stops it at a rung where it is losing. */
+/** Tells `show` where the trial stands: at each evaluation, and between them at most once a second. */
+function reporter(schedule: Schedule, show: TrialWatch['progress']) {
+  const latest: TrialProgress = {
+    iteration: 0,
+    total: schedule.iterations,
+    ...(schedule.epochs !== undefined ? { epochs: schedule.epochs } : {}),
+  };
+  let last = performance.now();
+  const tell = (p: { iteration: number; epoch?: number }) => {
+    latest.iteration = p.iteration;
+    if (p.epoch !== undefined) latest.epoch = p.epoch;
+    last = performance.now();
+    show!({ ...latest });
+  };
+  return {
+    onEval(p: EvalPoint) {
+      if (!show) return;
+      latest.trainError = p.trainError;
+      if (p.devError !== undefined) latest.devError = p.devError;
+      tell(p);
+    },
+    onIteration(s: { iteration: number; epoch?: number }) {
+      if (show && performance.now() - last >= 1000) tell(s);
+    },
+  };
+}
+
+/** Watches the evaluations of a trial and stops it at a rung where it is losing (each evaluation at one rung at most). */
 function pruner(total: number, rung: RungCheck | undefined, percent: boolean) {
   const rungs = rung ? rungIterations(total) : [];
-  let r = 0;
+  let next = 0;
   const state = {
     pruned: undefined as string | undefined,
     onEval(p: EvalPoint) {
-      while (
-        rung &&
-        state.pruned === undefined &&
-        r < rungs.length &&
-        p.iteration >= rungs[r]! &&
-        p.devError !== undefined
-      ) {
-        if (!rung(r, p.devError)) {
-          const err = percent ? formatPercent(p.devError, 2) : p.devError.toPrecision(4);
-          state.pruned = `pruned at iteration ${p.iteration} of ${total} (rung ${r + 1}: dev error ${err} is not among the best third)`;
-        }
-        r++;
-      }
+      if (!rung || state.pruned !== undefined || p.devError === undefined) return;
+      const r = rungAt(rungs, p.iteration, next);
+      if (r < 0) return;
+      next = r + 1;
+      if (rung(r, p.devError)) return;
+      const err = percent ? formatPercent(p.devError, 2) : p.devError.toPrecision(4);
+      state.pruned = `pruned at iteration ${p.iteration} of ${total} (rung ${r + 1}, at ${rungFraction(r)} of the budget: dev error ${err} is not among the best third)`;
     },
     stop: () => state.pruned !== undefined,
   };

@@ -29,6 +29,9 @@ import { redactedArgv } from './redis-options.js';
 import { runSweep, specOf, type Executor, type SweepHooks, type SweepOutcome } from './scheduler.js';
 import { parseSweepSettings, threadBudget, type SweepSettings } from './settings.js';
 import { shareSets } from './shared-data.js';
+import { FoldingExecutor } from './folds.js';
+import { foldPlan } from '../workflow/folds.js';
+import { checkRefitSets } from '../workflow/refit.js';
 import { describeAxis } from './space.js';
 import type { Plan } from './strategies.js';
 
@@ -70,7 +73,13 @@ export async function runSweepJob<T>(
   const io = ctx.io ?? QUIET;
   // Options and the space first: a typo fails before any data is read.
   const s = parseSweepSettings(args, invocation);
-  const trainSettings = parseTrainSettings({ ...s.base, ...baselineValues(s), 'evaluate-test': args['evaluate-test'] });
+  const trainSettings = parseTrainSettings({
+    ...s.base,
+    ...baselineValues(s),
+    'evaluate-test': args['evaluate-test'],
+    refit: args['refit'],
+  });
+  checkFoldOptions(s, trainSettings, args);
   if (s.queue === undefined) {
     // The Redis options mean nothing without a queue: a forgotten --queue must not run the sweep here.
     const given = ['password', 'tls-ca', 'secret-file'].find((o) => args[o] !== undefined);
@@ -84,6 +93,9 @@ export async function runSweepJob<T>(
   const backend = await chooseBackend(args);
   const prepared = await prepareData(args, trainSettings, io, ctx.dataset ? { dataset: ctx.dataset } : {});
   requireDev(prepared);
+  checkRefitSets(trainSettings, prepared);
+  // The classes must allow K folds: one line before any trial, not K failed folds per trial.
+  if (trainSettings.folds !== undefined) foldPlan(prepared, trainSettings);
   const plan = makePlan(s, trainSettings, prepared);
   knownTrials(plan).forEach((p, i) => checkTrial(s.base, p, i + 1, prepared, backend));
   const identity = identityOf(s, prepared, invocation);
@@ -94,9 +106,19 @@ export async function runSweepJob<T>(
       throw new UsageError(
         `--save-best ${printable(saveBest)}: is a file of the sweep's own record in ${printable(record.dir)}; save the model elsewhere`,
       );
-    const { executor, how } = queue
-      ? queue({ plan, record, io, quiet: Boolean(args['quiet']) })
-      : threadExecutor(s, args, plan, record, prepared);
+    const { executor, how } = withFolds(
+      queue
+        ? queue({ plan, record, io, quiet: Boolean(args['quiet']) })
+        : threadExecutor(s, args, plan, {
+            record,
+            prepared,
+            folds: trainSettings.folds ?? 1,
+            progress: ctx.hooks?.progress,
+          }),
+      trainSettings.folds,
+      queue !== undefined,
+      record,
+    );
     ctx.onAnnounce?.(announcement(s, plan, prepared, record, how));
     const expected = expectedTrials(s, plan);
     ctx.onRecord?.(record, expected);
@@ -119,25 +141,68 @@ async function runAndClose(plan: Plan, record: SweepRecord, executor: Executor, 
   }
 }
 
-/** Trials on threads of this machine, each with its share of the cores (and the pruning rungs). */
+/**
+ * Trials on threads of this machine, each with its share of the cores (and the pruning rungs); with
+ * --folds K, K runs a trial, spread over the threads.
+ */
 function threadExecutor(
   s: SweepSettings,
   args: Parsed,
   plan: Plan,
-  record: SweepRecord,
-  prepared: PreparedData,
+  {
+    record,
+    prepared,
+    folds,
+    progress,
+  }: { record: SweepRecord; prepared: PreparedData; folds: number; progress?: SweepHooks['progress'] },
 ): { executor: Executor; how: string } {
   const todo =
     plan.kind === 'all' ? plan.proposals.filter((p) => !record.finished.has(specOf(s.base, p, 0).id)).length : 1;
-  const budget = threadBudget(s, Math.max(1, todo));
+  const budget = threadBudget(s, Math.max(1, todo * folds));
   const rungs = s.prune ? rememberRungs(record) : undefined;
-  const executor = new ThreadExecutor(shareSets(prepared), {
+  const executor = new ThreadExecutor(shareSets(prepared, folds > 1), {
     ...budget,
     ...(typeof args['backend'] === 'string' ? { backend: args['backend'] } : {}),
     ...(rungs ? { prune: (id: string, r: number, e: number) => rungs.report(r, id, e) } : {}),
+    ...(progress ? { progress } : {}),
   });
   const each = `${budget.threadsEach} kernel thread${budget.threadsEach === 1 ? '' : 's'} each`;
   return { executor, how: `${budget.parallel} at a time with ${each} (${availableParallelism()} cores)` };
+}
+
+/**
+ * With --folds K, each trial runs as K fold runs on the executor: as many at once as it has threads (a
+ * queue: K for each trial it would run at once), one result per trial.
+ */
+function withFolds(
+  made: { executor: Executor; how: string },
+  k: number | undefined,
+  queue: boolean,
+  record: SweepRecord,
+): { executor: Executor; how: string } {
+  if (k === undefined) return made;
+  const { train, dev, splitRule } = record.identity.data;
+  const units = made.executor.capacity * (queue ? k : 1);
+  const executor = new FoldingExecutor(made.executor, k, units, { train, dev, splitRule });
+  return { executor, how: `${made.how}; each trial as ${k} folds of train + dev` };
+}
+
+/**
+ * What --folds cannot go with: pruning (a trial's dev error is known only when its folds end), and a
+ * best model without --refit (a cross-validated trial keeps none of its fold models).
+ */
+function checkFoldOptions(s: SweepSettings, settings: TrainSettings, args: Parsed): void {
+  const k = settings.folds;
+  if (k === undefined) return;
+  if (s.prune)
+    throw new UsageError(
+      `--prune compares trials' dev error while they train, and with --folds ${k} a trial's dev error is the mean of its folds, known when they end; drop --prune or --folds`,
+    );
+  for (const option of ['save-best', 'evaluate-test'])
+    if (args[option] !== undefined && args[option] !== false && !settings.refit)
+      throw new UsageError(
+        `--${option} with --folds ${k} needs --refit: a cross-validated trial keeps none of its ${k} fold models, and --refit fits the best configuration on all of train + dev`,
+      );
 }
 
 /** The first listed value of each swept hyperparameter: the settings the sets and the baseline come from. */

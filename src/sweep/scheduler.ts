@@ -7,6 +7,7 @@ import { AbortError } from '../core/errors.js';
 import type { SweepRecord } from './record.js';
 import { trialId, type SweepDefinition } from './record.js';
 import { costTrend } from './curve.js';
+import type { TrialProgress } from './run-trial.js';
 import type { Plan } from './strategies.js';
 import { bestTrial, type Proposal, type TrialResult, type TrialSummary } from './trial.js';
 
@@ -16,6 +17,11 @@ export interface TrialSpec extends Proposal {
   index: number;
   /** The shared options with the trial's values over them, as `lnn train` would parse them. */
   args: Record<string, string | boolean>;
+  /**
+   * With --folds K: the fold (1..K) this run trains on the others and judges on itself; a thread or a
+   * worker rebuilds the same folds from the sets, K and the seed. Absent: the whole trial.
+   */
+  fold?: number;
 }
 
 /** A finished trial and, when it trained to the end, its model (the text of a model file). */
@@ -64,6 +70,8 @@ export interface Executor {
 
 export interface SweepHooks {
   started?(spec: TrialSpec): void;
+  /** Where a running trial stands (trials on this machine's threads; a queue's workers do not tell). */
+  progress?(spec: TrialSpec, p: TrialProgress): void;
   /** After the result is on disk. `recorded` is false for a trial the record already held. */
   finished?(result: TrialResult, recorded: boolean): void;
 }

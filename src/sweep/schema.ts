@@ -19,7 +19,7 @@ import {
   type Check,
 } from '../core/schema.js';
 import { splitRecordCheck } from '../data/split-record.js';
-import type { RunRecord } from '../train/record.js';
+import type { FoldsRecord, RefitRecord, RunRecord } from '../train/record.js';
 import type { SweepData } from './record.js';
 import { isSweepKey, SWEEPABLE, type Axis, type TrialValues } from './space.js';
 import type { TrialResult } from './trial.js';
@@ -71,6 +71,54 @@ const evalPoint = object({
 
 const figures = ['train', 'dev', 'test'].flatMap((s) => ['Accuracy', 'Error', 'Cost'].map((f) => `${s}${f}`));
 
+const refitMembers = {
+  train: COUNT,
+  sets: TEXT,
+  iterations: COUNT,
+  epochs: optional(num({ min: 0 })),
+  batchSize: INDEX,
+  length: TEXT,
+  trainAccuracy: optional(measured),
+  trainError: optional(measured),
+  trainCost: optional(measured),
+  finalCost: measured,
+  seconds: num({ min: 0 }),
+  stopped: TEXT,
+};
+
+/** A run record's `refit`: the fit on train + dev that the model is (RefitRecord). */
+export const refitRecordCheck: Check<RefitRecord> = object(refitMembers) as Check<RefitRecord>;
+
+const foldRecord = object({
+  fold: INDEX,
+  train: COUNT,
+  dev: COUNT,
+  trainAccuracy: optional(measured),
+  trainError: measured,
+  trainCost: measured,
+  devAccuracy: optional(measured),
+  devError: measured,
+  devCost: measured,
+  iterations: COUNT,
+  bestIteration: optional(COUNT),
+  seconds: num({ min: 0 }),
+  stopped: TEXT,
+});
+
+/** A run record's `folds`: each fold's figures and their means (FoldsRecord). */
+export const foldsRecordCheck: Check<FoldsRecord> = object({
+  k: num({ integer: true, min: 2 }),
+  examples: COUNT,
+  seed: num({ integer: true, min: 0 }),
+  stratified: bool,
+  trainError: measured,
+  devError: measured,
+  devSE: measured,
+  devAccuracy: optional(measured),
+  devCost: measured,
+  each: arrayOf(foldRecord, 1000),
+}) as Check<FoldsRecord>;
+
 /** A run record (`lnn train --record`, a model's `run`, a trial's `run`). */
 export const runRecord: Check<RunRecord> = object({
   format: oneOf(['lnn-run'] as const),
@@ -93,10 +141,13 @@ export const runRecord: Check<RunRecord> = object({
     ...Object.fromEntries(figures.map((k) => [k, optional(measured)])),
     finalCost: optional(measured),
     iterations: COUNT,
+    bestIteration: optional(COUNT),
     seconds: num({ min: 0 }),
     stopped: optional(TEXT),
   }),
   diagnosis: optional(diagnosis),
+  refit: optional(refitRecordCheck),
+  folds: optional(foldsRecordCheck),
 }) as Check<RunRecord>;
 
 /** A trial's values: `lnn train` options a sweep varies, each a text. */
@@ -192,7 +243,7 @@ const optionValue = either(TEXT, oneOf([true] as const), 'an option value (a tex
 export const trialJob = object({
   sweep: ID,
   data: sweepData,
-  spec: object({ ...identityMembers, args: recordOf(optionValue, 200) }),
+  spec: object({ ...identityMembers, args: recordOf(optionValue, 200), fold: optional(INDEX) }),
   sig: optional(str({ max: 128 })),
 });
 
@@ -215,6 +266,8 @@ export const sweepIdentity = object({
       accuracy: optional(measured),
       cost: measured,
       at: TEXT,
+      refit: optional(oneOf([true] as const)),
     }),
   ),
+  refit: optional(object({ trial: ID, index: INDEX, ...refitMembers, at: TEXT })),
 });

@@ -24,7 +24,9 @@ import { shareSets } from './shared-data.js';
 
 /** Options a job may carry: `lnn train`'s, without those that write files or print. */
 const JOB_OPTIONS = new Set(
-  Object.keys(trainOptions).filter((k) => !['save', 'record', 'json', 'quiet', 'backend', 'evaluate-test'].includes(k)),
+  Object.keys(trainOptions).filter(
+    (k) => !['save', 'record', 'json', 'quiet', 'backend', 'evaluate-test', 'refit'].includes(k),
+  ),
 );
 /** The options that make a trial's sets (a new value means loading and splitting again). */
 const SET_OPTIONS = [
@@ -39,6 +41,8 @@ const SET_OPTIONS = [
   'split',
   'seed',
   'output',
+  // Folds are rebuilt from train + dev as read (before imputation), which the thread then holds too.
+  'folds',
 ];
 
 /** Each --data-root, as its real path; a missing one, or a file, is refused. */
@@ -111,14 +115,13 @@ export class TrialServer {
     // A refusal (RefusedJob) is one line on this terminal, by serveTrials, naming the job.
     checkFiles(args, this.roots);
     const executor = await this.executorFor(job, args);
-    this.io.err(
-      `lnn worker: trial ${spec.index} (${spec.id.slice(0, 8)}) of sweep ${job.sweep.slice(0, 8)} started: ${valuesText(spec.values)}\n`,
-    );
+    const which = `trial ${spec.index}${spec.fold !== undefined ? `, fold ${spec.fold},` : ''} (${spec.id.slice(0, 8)})`;
+    this.io.err(`lnn worker: ${which} of sweep ${job.sweep.slice(0, 8)} started: ${valuesText(spec.values)}\n`);
     const run = await executor.run(spec);
     run.result.ranOn = this.name;
     const r = run.result;
     this.io.err(
-      `lnn worker: trial ${spec.index} (${spec.id.slice(0, 8)}) ${r.status}${r.error ? `: ${printable(r.error)}` : ''} in ${r.seconds.toFixed(1)} s\n`,
+      `lnn worker: ${which} ${r.status}${r.error ? `: ${printable(r.error)}` : ''} in ${r.seconds.toFixed(1)} s\n`,
     );
     return run;
   }
@@ -157,7 +160,7 @@ export class TrialServer {
       throw new RefusedJob(
         `the data this worker reads for ${printable(prepared.data.source)} (m = ${prepared.data.X.cols}) is not the sweep's (m = ${job.data.m}): give every worker the same files`,
       );
-    const executor = new ThreadExecutor(shareSets(prepared), {
+    const executor = new ThreadExecutor(shareSets(prepared, settings.folds !== undefined), {
       parallel: 1,
       threadsEach: this.threads,
       ranOn: this.name,

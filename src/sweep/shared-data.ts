@@ -29,6 +29,8 @@ export interface SharedSets {
   train: { X: SharedMatrix; labels: SharedMatrix };
   dev?: { X: SharedMatrix; labels: SharedMatrix; Y: SharedMatrix };
   Y: SharedMatrix;
+  /** With --folds and --impute mean: train and dev before imputation, which each fold imputes on its own. */
+  unimputed?: { train: { X: SharedMatrix; labels: SharedMatrix }; dev?: { X: SharedMatrix; labels: SharedMatrix } };
 }
 
 /**
@@ -46,10 +48,16 @@ function unshare(s: SharedMatrix): Matrix {
   return new Matrix(s.rows, s.cols, s.data);
 }
 
-/** The train and dev sets in shared memory (the test set stays with the sweep: trials never see it). */
-export function shareSets(p: PreparedData): SharedSets {
+/**
+ * The train and dev sets in shared memory (the test set stays with the sweep: trials never see it);
+ * with `folds`, also as they were before imputation (each fold fits its own imputer).
+ */
+export function shareSets(p: PreparedData, folds = false): SharedSets {
   const { data, sets } = p;
+  const raw = folds ? p.unimputed : undefined;
+  const pair = (d: Dataset) => ({ X: share(d.X), labels: share(d.labels) });
   return {
+    ...(raw ? { unimputed: { train: pair(raw.train), ...(raw.dev ? { dev: pair(raw.dev) } : {}) } } : {}),
     source: data.source,
     ...(data.classes ? { classes: data.classes } : {}),
     ...(data.featureNames ? { featureNames: data.featureNames } : {}),
@@ -74,7 +82,17 @@ export function preparedFrom(s: SharedSets): PreparedData {
   });
   const train = named(unshare(s.train.X), unshare(s.train.labels));
   const dev = s.dev ? named(unshare(s.dev.X), unshare(s.dev.labels)) : undefined;
+  const raw = s.unimputed;
+  const rawDev = raw?.dev ? named(unshare(raw.dev.X), unshare(raw.dev.labels)) : undefined;
   return {
+    ...(raw
+      ? {
+          unimputed: {
+            train: named(unshare(raw.train.X), unshare(raw.train.labels)),
+            ...(rawDev ? { dev: rawDev } : {}),
+          },
+        }
+      : {}),
     data: train,
     sets: { train, ...(dev ? { dev } : {}), rule: s.rule, ...(s.split ? { split: s.split } : {}) },
     ...(s.imputer ? { imputer: s.imputer } : {}),

@@ -10,7 +10,8 @@ import type { Model } from '../train/model.js';
 import { argsFrom, camel, inCallersWords } from '../workflow/camel.js';
 import { UsageError, type Invocation, type Io, type Parsed } from '../workflow/parse.js';
 import { datasetOf, type TrainOptions } from '../workflow/train.js';
-import { bestOf } from './finish.js';
+import { bestOf, refitBest } from './finish.js';
+import type { RefitRecord } from '../train/record.js';
 import { sweepOptions } from './options.js';
 import { runSweepJob } from './run.js';
 import type { TrialSpec } from './scheduler.js';
@@ -51,10 +52,15 @@ export interface SweepOutput {
   /** Every recorded trial, best first (finished by dev error, then pruned, then failed). */
   trials: TrialResult[];
   best: TrialResult | undefined;
-  /** The best trial's model, loaded. */
+  /**
+   * The best trial's model, loaded; with `refit`, its configuration fit again on train + dev; with
+   * `folds` and without `refit`, none (a cross-validated trial keeps no model).
+   */
   model: Model | undefined;
-  /** The best model on the test set, once (`evaluateTest: true`). */
+  /** The model on the test set, once (`evaluateTest: true`). */
   test?: Evaluation;
+  /** With `refit`: the fit on train + dev that `model` is (also in sweep.json). */
+  refit?: RefitRecord;
   /** Trials trained by this call (a resumed sweep keeps the others). */
   ran: number;
   /** Why the sweep ended, in words. */
@@ -85,14 +91,28 @@ export async function sweep(options: SweepOptions): Promise<SweepOutput> {
     if (typeof options.data === 'string') args['data'] = options.data;
     const invocation: Invocation = { positionals: [], argv: ['sweep'], repeated: spaceArgs(options.space ?? {}, args) };
     return await runSweepJob(args, invocation, contextOf(options, dataset), async (job) => {
-      const { record, outcome, prepared, backend } = job;
+      const { record, outcome, prepared, backend, trainSettings: ts } = job;
+      // With --refit the model is fit at the end; a cross-validated trial keeps no model of its own.
       const got = bestOf(record, prepared, backend, {
-        model: true,
-        test: job.trainSettings.evaluateTest,
+        model: !ts.refit && ts.folds === undefined,
+        test: ts.evaluateTest && !ts.refit,
         keepModel: true,
       });
-      const { ranked, best, model, test } = got;
-      return { trials: ranked, best, model, ...(test ? { test } : {}), ...outcome, dir: record.dir };
+      const { ranked, best } = got;
+      const refit = ts.refit
+        ? await refitBest(job, best, { test: ts.evaluateTest, signal: options.signal })
+        : undefined;
+      const model = refit?.model ?? got.model;
+      const test = refit?.test ?? got.test;
+      return {
+        trials: ranked,
+        best,
+        model,
+        ...(test ? { test } : {}),
+        ...(refit ? { refit: refit.refit } : {}),
+        ...outcome,
+        dir: record.dir,
+      };
     });
   } catch (e) {
     throw inCallersWords(e);

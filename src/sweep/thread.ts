@@ -8,7 +8,7 @@ import { defaultBackend, getBackend, initBackends } from '../backend/index.js';
 import type { TrialSpec } from './scheduler.js';
 import { preparedFrom } from './shared-data.js';
 import type { ThreadData, ToThread } from './pool.js';
-import { runTrial, type RungCheck } from './run-trial.js';
+import { runTrial, type RungCheck, type TrialProgress } from './run-trial.js';
 
 const data = workerData as ThreadData;
 const port = parentPort!;
@@ -29,7 +29,11 @@ function askRung(spec: TrialSpec): RungCheck {
 }
 
 port.on('message', async (msg: ToThread) => {
-  const run = await runTrial(prepared, msg.spec, backend, data.ranOn, msg.prune ? askRung(msg.spec) : undefined);
+  const progress = (p: TrialProgress) => port.postMessage({ type: 'progress', id: msg.spec.id, progress: p });
+  const run = await runTrial(prepared, msg.spec, backend, data.ranOn, {
+    ...(msg.prune ? { rung: askRung(msg.spec) } : {}),
+    ...(msg.progress ? { progress } : {}),
+  });
   port.postMessage({ type: 'done', run });
 });
 port.postMessage({ type: 'ready', backend: backend.name, threads: backend.threads });

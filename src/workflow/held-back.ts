@@ -50,7 +50,12 @@ function noPart(split: SplitRecord, part: 'dev' | 'test'): string {
 /** The warning for scoring all of the source: how many of its examples the model trained on. */
 function mixedWarning(split: SplitRecord, owner: string): string {
   const rest = split.test > 0 ? `; --subset test scores the ${split.test} it never saw` : '';
-  return `${split.train} of these ${split.m} examples are ones ${owner} trained on (${splitWords(split)}): the figure is not an estimate for new data${rest}`;
+  return `${trainedOn(split)} of these ${split.m} examples are ones ${owner} trained on (${splitWords(split)}${split.refit ? ', refit on train + dev' : ''}): the figure is not an estimate for new data${rest}`;
+}
+
+/** How many examples of the source the model trained on: train, and dev too after a refit. */
+function trainedOn(split: SplitRecord): number {
+  return split.train + (split.refit ? split.dev : 0);
 }
 
 /**
@@ -72,7 +77,9 @@ export function heldBackSubset(
       const note = `scoring the test part of ${printable(data.source)}: the ${split.test} of ${split.m} examples ${owner} held back (${splitWords(split)}); --subset all scores every example`;
       return { ...partOf(split, data, 'test', owner), note };
     }
-    return split.train > 0 ? { data, subset: 'all', warning: mixedWarning(split, owner) } : { data, subset: 'all' };
+    return trainedOn(split) > 0
+      ? { data, subset: 'all', warning: mixedWarning(split, owner) }
+      : { data, subset: 'all' };
   }
   if (!split)
     throw new UsageError(
@@ -87,9 +94,15 @@ export function heldBackSubset(
       `--subset ${asked}: ${owner} has no ${asked} part in ${printable(data.source)}: ${noPart(split, asked)}`,
     );
   const choice = partOf(split, data, asked, owner);
-  if (asked !== 'train') return choice;
-  const warning = `these are the ${split.train} examples ${owner} trained on: their error is its training error, not an estimate for new data`;
-  return { ...choice, warning };
+  if (asked === 'train') {
+    const warning = `these are the ${split.train} examples ${owner} trained on: their error is its training error, not an estimate for new data`;
+    return { ...choice, warning };
+  }
+  if (asked === 'dev' && split.refit) {
+    const warning = `these are the ${split.dev} dev examples ${owner} was refit on (train + dev): their error is a training error, not an estimate for new data`;
+    return { ...choice, warning };
+  }
+  return choice;
 }
 
 /** The `part` of the split made again, in file order; refused when it does not come out as recorded. */

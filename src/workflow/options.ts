@@ -54,6 +54,17 @@ export const trainOptions: Options = {
     type: 'boolean',
     description: 'also evaluate the test set at the end (keep it for the final, unbiased estimate)',
   },
+  refit: {
+    type: 'boolean',
+    description:
+      "after the dev evaluation, fit the configuration again on train + dev (the split's train and dev examples together; test stays held back) for as long as the first fit trained (its early-stopping epoch when it had one), normalization and imputation fitted again, and keep that model; the record keeps the first fit's dev figures, labelled",
+  },
+  folds: {
+    type: 'string',
+    value: 'K',
+    description:
+      'k-fold cross-validation for small data: K stratified, seeded folds of train + dev (test stays held back), each judged by a model trained on the others; the dev error is their mean with its standard error, and the model kept is fit on all of train + dev (as --refit)',
+  },
   stream: {
     type: 'boolean',
     description:

@@ -5,7 +5,7 @@
  * options are turned into the same `Parsed` form (camel.ts), so both read one table with one set of rules.
  */
 import { UsageError, ValueError } from '../core/errors.js';
-import { printable } from '../core/text.js';
+import { closest, printable } from '../core/text.js';
 import {
   describeRule,
   HYPERPARAMETERS,
@@ -107,8 +107,12 @@ export function intListOption(args: Parsed, name: string): number[] | undefined 
 export function choiceOption<T extends string>(args: Parsed, name: string, choices: readonly T[]): T | undefined {
   const raw = args[name];
   if (raw === undefined) return undefined;
-  if (!choices.includes(raw as T))
-    throw new UsageError(`--${name} must be one of ${choices.join(', ')} but is '${printable(String(raw))}'`);
+  if (!choices.includes(raw as T)) {
+    const near = closest(String(raw), choices);
+    throw new UsageError(
+      `--${name} must be one of ${choices.join(', ')} but is '${printable(String(raw))}'${near ? ` (did you mean ${near}?)` : ''}`,
+    );
+  }
   return raw as T;
 }
 

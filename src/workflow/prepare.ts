@@ -47,6 +47,11 @@ export interface PreparedData {
   storage?: DataStorage;
   /** The order of the examples in each epoch of mini-batches; absent: a new permutation each epoch. */
   shuffle?: Shuffle;
+  /**
+   * The sets before imputation (with --impute mean): a refit or a fold fits its own imputer on the
+   * examples it trains on. Absent: `sets` are as read.
+   */
+  unimputed?: Pick<Sets, 'train' | 'dev' | 'test'>;
 }
 
 /**
@@ -80,7 +85,13 @@ export async function prepareData(
   if (shuffle.kind !== 'examples') sets.train = inFileOrder(sets.train);
   if (streamed.streamed) keepHeldOutInMemory(sets, budget);
   let imputer: Imputer | undefined;
+  let unimputed: PreparedData['unimputed'];
   if (settings.impute) {
+    unimputed = {
+      train: sets.train,
+      ...(sets.dev ? { dev: sets.dev } : {}),
+      ...(sets.test ? { test: sets.test } : {}),
+    };
     imputer = fitImputer(sets.train);
     sets.train = applyImputer(sets.train, imputer);
     if (sets.dev) sets.dev = applyImputer(sets.dev, imputer);
@@ -95,7 +106,16 @@ export async function prepareData(
   const dev = sets.dev ? { X: sets.dev.X, Y: leanTargets(sets.dev, output) } : undefined;
   const bytes = streamed.streamed ? heldBytes(sets) : featureSource(data.X).memoryBytes;
   const storage: DataStorage = { ...streamed, bytes, budget };
-  return { data, sets, ...(imputer ? { imputer } : {}), output, Y, ...(dev ? { dev } : {}), storage, shuffle };
+  return {
+    data,
+    sets,
+    ...(imputer && unimputed ? { imputer, unimputed } : {}),
+    output,
+    Y,
+    ...(dev ? { dev } : {}),
+    storage,
+    shuffle,
+  };
 }
 
 /** The data the options name, left on disk when it is to be streamed (with a note saying why). */

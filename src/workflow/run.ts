@@ -41,6 +41,17 @@ export interface RunCallbacks {
   control?: TrainingControl;
 }
 
+/** A run about to start: what the command line announces, and what its progress display is made for. */
+export interface ReadyRun {
+  settings: TrainSettings;
+  prepared: PreparedData;
+  network: Network;
+  schedule: Schedule;
+  model: Model;
+  /** Which of several fits this is: 'fold 2 of 5', 'refit on train + dev ...'; absent for a run's one fit. */
+  stage?: string;
+}
+
 /** How a run goes on: synchronously (a sweep's trial in its own thread), or yielding, abortable. */
 export interface RunControl {
   /** Abort between updates: the run rejects with an AbortError, the model keeping its last update. */

@@ -52,6 +52,10 @@ export interface TrainSettings {
   humanError: number;
   impute: boolean;
   evaluateTest: boolean;
+  /** --refit: fit again on train + dev after the dev evaluation, and keep that model. */
+  refit: boolean;
+  /** --folds K: k-fold cross-validation over train + dev (K ≥ 2), then the model fit on all of them. */
+  folds?: number;
   /** --stream: true (asked), or undefined (streamed only when the features exceed `memory`). */
   stream?: boolean;
   /** --memory in bytes; undefined: half of the free memory when the data is read. */
@@ -85,6 +89,7 @@ export function parseTrainSettings(args: Parsed): TrainSettings {
     humanError: optionValue('--human-error', () => parseErrorRate(String(args['human-error']), '--human-error')),
     impute: parseImpute(args),
     evaluateTest: Boolean(args['evaluate-test']),
+    refit: Boolean(args['refit']),
   };
   const optional = {
     beta: hyperparameterOption(args, 'beta'),
@@ -101,6 +106,7 @@ export function parseTrainSettings(args: Parsed): TrainSettings {
     memory:
       args['memory'] !== undefined ? optionValue('--memory', () => parseByteSize(String(args['memory']))) : undefined,
     shuffle: parseShuffle(args),
+    folds: parseFolds(args),
   };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) Object.assign(s, { [k]: v });
   if (patience !== undefined) s.earlyStop = { patience, minDelta: hyperparameterOption(args, 'minDelta')! };
@@ -168,6 +174,19 @@ function parseShuffle(args: Parsed): Shuffle | undefined {
   throw new UsageError(
     `--shuffle must be ${SHUFFLE_KINDS.join(', ')} or blocks:ROWS but is '${printable(String(raw))}'`,
   );
+}
+
+/** --folds K: a whole number ≥ 2 (whether the classes allow K is checked once the data is read). */
+function parseFolds(args: Parsed): number | undefined {
+  const raw = args['folds'];
+  if (raw === undefined) return undefined;
+  const text = String(raw).trim();
+  const k = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(k >= 2))
+    throw new UsageError(
+      `--folds must be an integer ≥ 2 (K folds: each is judged by a model trained on the other K − 1) but is '${printable(String(raw))}'`,
+    );
+  return k;
 }
 
 function parseImpute(args: Parsed): boolean {

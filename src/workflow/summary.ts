@@ -49,6 +49,7 @@ export function runRecordOf(o: TrainOutcome, prepared: PreparedData, argv: reado
       ...figuresOf(o),
       finalCost: result.finalCost,
       iterations: result.iterations,
+      ...(result.bestIteration !== undefined ? { bestIteration: result.bestIteration } : {}),
       seconds: result.seconds,
       stopped: result.stopped,
     },

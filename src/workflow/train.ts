@@ -9,9 +9,9 @@ import type { Dataset } from '../data/dataset.js';
 import type { Diagnosis } from '../evaluate/diagnose.js';
 import type { Evaluation } from '../evaluate/metrics.js';
 import type { Model } from '../train/model.js';
-import type { CostPoint, EvalPoint, RunRecord } from '../train/record.js';
-import type { Schedule } from '../train/schedule.js';
+import type { CostPoint, EvalPoint, FoldRecord, FoldsRecord, RefitRecord, RunRecord } from '../train/record.js';
 import type { TrainingControl } from '../train/control.js';
+import { DataError } from '../core/errors.js';
 import type { TrainResult } from '../train/trainer.js';
 import { argsFrom, inCallersWords } from './camel.js';
 import { datasetFromRows, isRowsAndLabels, type DataInput } from '../data/rows-input.js';
@@ -25,20 +25,25 @@ import {
   hyperparametersOf,
   scheduleFor,
   trainModel,
+  type ReadyRun,
   type RunCallbacks,
+  type RunControl,
   type TrainOutcome,
 } from './run.js';
 import { parseTrainSettings, type TrainSettings } from './settings.js';
 import { runRecordOf } from './summary.js';
+import {
+  checkRefitSets,
+  foldsLength,
+  lengthWords,
+  passesOf,
+  refitOnTrainDev,
+  refitRecordOf,
+  type Refit,
+} from './refit.js';
+import { foldPlan, foldPrepared, foldRecord, foldsDiagnosis, foldsRunRecord, foldsSummary } from './folds.js';
 
-/** A run about to start: what the command line announces, and what its progress display is made for. */
-export interface ReadyRun {
-  settings: TrainSettings;
-  prepared: PreparedData;
-  network: Network;
-  schedule: Schedule;
-  model: Model;
-}
+export type { ReadyRun } from './run.js';
 
 /** Everything a run needs besides its options. */
 export interface TrainContext {
@@ -49,43 +54,70 @@ export interface TrainContext {
   /** The command line, for the record. */
   argv?: readonly string[];
   signal?: AbortSignal;
-  /** The callbacks of the run, made once the model exists (a progress display needs its size). */
+  /**
+   * The callbacks of a fit, made once its model exists (a progress display needs its size): once per
+   * run, or once per fit with --refit (then `stage` names the refit) and --folds (each fold, the refit).
+   */
   onReady?: (run: ReadyRun) => RunCallbacks;
 }
 
-/** A finished run: the outcome, the sets it ran on, and its record. The caller disposes `model`. */
+/**
+ * A finished run: the outcome, the sets it ran on, and its record. The caller disposes `model`. With
+ * --refit, `model` and `test` are the refit's and the rest the first fit's; with --folds, `train` and
+ * `dev` are absent (the folds' means are in `folds`), `result` is fold 1's, `model` the refit.
+ */
 export interface TrainRun extends TrainOutcome {
   settings: TrainSettings;
   prepared: PreparedData;
   network: Network;
   record: RunRecord;
   backend: Backend;
+  refit?: Refit;
+  folds?: FoldsRecord;
 }
 
 const QUIET: Io = { out: () => {}, err: () => {}, errIsTTY: false };
 
 /**
  * One training run from options in the flags' form: parse and check them, read the data and make the
- * sets, build the network (refused before allocation when it cannot fit in memory), train, measure.
+ * sets, build the network (refused before allocation when it cannot fit in memory), train, measure;
+ * with --refit, fit again on train + dev; with --folds, cross-validate, then fit on train + dev.
  */
 export async function runTraining(args: Parsed, ctx: TrainContext = {}): Promise<TrainRun> {
   const io = ctx.io ?? QUIET;
   const settings = parseTrainSettings(args);
   const backend = await chooseBackend(args);
   const prepared = await prepareData(args, settings, io, ctx.dataset ? { dataset: ctx.dataset } : {});
-  if (settings.earlyStop && !prepared.dev)
+  if (settings.earlyStop && !prepared.dev && settings.folds === undefined)
     throw new UsageError('--early-stop needs a dev set: keep the default --split or give --dev');
+  checkRefitSets(settings, prepared);
   const network = resolveNetwork(settings, prepared);
+  if (settings.folds !== undefined) return crossValidated(settings, prepared, network, backend, ctx);
+  // The test set is measured once, on the model kept: the refit's.
+  const first = await fitOnce(
+    settings.refit ? { ...settings, evaluateTest: false } : settings,
+    { prepared, network, backend },
+    ctx,
+  );
+  if (!settings.refit || first.result.diverged) return first;
+  return withRefit(first, settings, ctx);
+}
+
+/** One fit of the settings on the prepared sets, with its record: `lnn train` without --refit and --folds. */
+async function fitOnce(
+  settings: TrainSettings,
+  on: { prepared: PreparedData; network: Network; backend: Backend },
+  ctx: TrainContext,
+  stage?: string,
+): Promise<TrainRun> {
+  const { prepared, network, backend } = on;
   const schedule = scheduleFor(settings, prepared);
   checkRunFits(settings, prepared, network, schedule, backend);
   const model = buildModel(settings, prepared, network, backend);
   try {
     const hyperparameters = hyperparametersOf(settings, network, schedule, model);
-    const callbacks = ctx.onReady?.({ settings, prepared, network, schedule, model }) ?? {};
-    const trained = await trainModel(settings, prepared, model, schedule, {
-      ...callbacks,
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-    });
+    const ready = { settings, prepared, network, schedule, model, ...(stage ? { stage } : {}) };
+    const trained = await trainModel(settings, prepared, model, schedule, readyOf(ctx)(ready));
     const outcome = { model, schedule, hyperparameters, ...trained };
     const record = runRecordOf(outcome, prepared, ctx.argv ?? []);
     return { ...outcome, settings, prepared, network, record, backend };
@@ -93,6 +125,74 @@ export async function runTraining(args: Parsed, ctx: TrainContext = {}): Promise
     model.dispose();
     throw e;
   }
+}
+
+/** The context's callbacks for a fit about to start, with its abort signal. */
+function readyOf(ctx: TrainContext): (run: ReadyRun) => RunCallbacks & RunControl {
+  return (run) => ({ ...(ctx.onReady?.(run) ?? {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
+}
+
+/** --refit: the first fit's configuration fit again on train + dev, for as long; its model replaces the first. */
+async function withRefit(first: TrainRun, settings: TrainSettings, ctx: TrainContext): Promise<TrainRun> {
+  const { prepared, network, backend, schedule, result } = first;
+  try {
+    const plan = { settings, prepared, network, backend, first: schedule };
+    const passes = passesOf(schedule, result);
+    const length = { passes, length: lengthWords(schedule.full, passes, result.bestIteration !== undefined) };
+    const refit = await refitOnTrainDev({ ...plan, ...length }, readyOf(ctx));
+    const record = refitRecordOf(first.record, refit);
+    return { ...first, settings, model: refit.model, ...(refit.test ? { test: refit.test } : {}), record, refit };
+  } finally {
+    first.model.dispose();
+  }
+}
+
+/**
+ * --folds K: each fold trained on the others and judged on itself, one after another; the means with
+ * their standard error and the diagnosis they give; then the configuration fit on all of train + dev
+ * for the folds' mean length, the model kept. A fold that diverges ends the run (no mean means much).
+ */
+async function crossValidated(
+  settings: TrainSettings,
+  prepared: PreparedData,
+  network: Network,
+  backend: Backend,
+  ctx: TrainContext,
+): Promise<TrainRun> {
+  const plan = foldPlan(prepared, settings);
+  const { k } = plan.folds;
+  const each: FoldRecord[] = [];
+  const passes: number[] = [];
+  let first: TrainRun | undefined;
+  for (let f = 1; f <= k; f++) {
+    const on = { prepared: foldPrepared(prepared, plan, f, settings), network, backend };
+    const run = await fitOnce({ ...settings, evaluateTest: false }, on, ctx, `fold ${f} of ${k}`);
+    run.model.dispose();
+    if (run.result.diverged || !run.dev)
+      throw new DataError(`--folds: fold ${f} of ${k} diverged (${run.result.stopped}); try a smaller --lr`);
+    each.push(foldRecord(f, run));
+    passes.push(passesOf(run.schedule, run.result));
+    first ??= run;
+  }
+  const { stratified } = plan.folds;
+  const folds = foldsSummary(each, { k, seed: settings.seed, stratified, examples: plan.union.X.cols });
+  const diagnosis = first!.diagnosis ? foldsDiagnosis(folds, settings) : undefined;
+  const length = foldsLength(passes, settings.earlyStop !== undefined, first!.schedule.full);
+  const refitPlan = { settings, prepared, network, backend, first: first!.schedule, ...length };
+  const refit = await refitOnTrainDev(refitPlan, readyOf(ctx));
+  const { train: _t, dev: _d, ...fold1 } = first!;
+  const outcome = { ...fold1, ...(diagnosis ? { diagnosis } : {}) };
+  const record = refitRecordOf(foldsRunRecord(runRecordOf(outcome, prepared, ctx.argv ?? []), folds), refit);
+  return {
+    ...outcome,
+    settings,
+    prepared,
+    model: refit.model,
+    ...(refit.test ? { test: refit.test } : {}),
+    record,
+    refit,
+    folds,
+  };
 }
 
 /** What one evaluation during training says (Keras's `logs`): errors are fractions for classifiers. */
@@ -105,6 +205,8 @@ export interface EpochLogs {
   trainError: number;
   devError?: number;
   devCost?: number;
+  /** With `refit` or `folds`, which fit: 'fold 2 of 5', 'refit on train + dev ...'. */
+  stage?: string;
 }
 
 /**
@@ -136,6 +238,10 @@ export interface TrainOptions {
   /** 'auto' (default), 'none', or train,dev,test percentages such as '70,15,15'. */
   split?: string;
   evaluateTest?: boolean;
+  /** After the dev evaluation, fit again on train + dev for as long, and return that model (`refit`). */
+  refit?: boolean;
+  /** k-fold cross-validation over train + dev (K ≥ 2): the folds' figures in `folds`, the model fit on all of them. */
+  folds?: number;
   stream?: boolean;
   memory?: string | number;
   shuffle?: string;
@@ -194,6 +300,13 @@ export interface TrainOutput {
   diagnosis?: Diagnosis;
   /** The run record (`lnn train --record`): hyperparameters, data, curves, figures. */
   record: RunRecord;
+  /**
+   * With `refit` or `folds`: the fit on train + dev that `model` is (its training, its figures on those
+   * examples); `result`, `train`, `dev` and `diagnosis` are then the first fit's (fold 1's `result`).
+   */
+  refit?: { result: TrainResult; train?: Evaluation; record: RefitRecord };
+  /** With `folds`: each fold's figures, their means and the dev error's standard error. */
+  folds?: FoldsRecord;
 }
 
 /** Library-only keys of TrainOptions, read here rather than as flags. */
@@ -222,10 +335,11 @@ export async function train(options: TrainOptions): Promise<TrainOutput> {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onNote ? { io: noteSink(options.onNote) } : {}),
       argv: ['train'],
-      onReady: () => callbacksOf(options),
+      onReady: (ready) => callbacksOf(options, ready.stage),
     });
-    const { model, result, train: t, dev, test, diagnosis, record } = run;
-    return { model, result, ...opt({ train: t, dev, test, diagnosis }), record };
+    const { model, result, train: t, dev, test, diagnosis, record, refit, folds } = run;
+    const refitOut = refit && { result: refit.result, ...opt({ train: refit.train }), record: refit.record };
+    return { model, result, ...opt({ train: t, dev, test, diagnosis, refit: refitOut, folds }), record };
   } catch (e) {
     throw inCallersWords(e);
   }
@@ -246,17 +360,18 @@ function noteSink(onNote: (text: string) => void): Io {
   return { out: () => {}, err: (t) => onNote(t.replace(/^(note|warning): /, '').trimEnd()), errIsTTY: false };
 }
 
-function callbacksOf(o: TrainOptions): RunCallbacks {
+function callbacksOf(o: TrainOptions, stage: string | undefined): RunCallbacks {
   return {
     ...(o.onCost ? { onCost: (p: CostPoint) => o.onCost!(p) } : {}),
-    ...(o.onEpochEnd ? { onEval: (p: EvalPoint) => o.onEpochEnd!(logsOf(p)) } : {}),
+    ...(o.onEpochEnd ? { onEval: (p: EvalPoint) => o.onEpochEnd!(logsOf(p, stage)) } : {}),
     ...(o.onIteration ? { onIteration: o.onIteration } : {}),
     ...(o.control ? { control: o.control } : {}),
   };
 }
 
-function logsOf(p: EvalPoint): EpochLogs {
+function logsOf(p: EvalPoint, stage: string | undefined): EpochLogs {
   return {
+    ...(stage !== undefined ? { stage } : {}),
     iteration: p.iteration,
     ...opt({ epoch: p.epoch, cost: p.trainCost, devError: p.devError, devCost: p.devCost }),
     trainError: p.trainError,

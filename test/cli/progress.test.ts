@@ -134,27 +134,58 @@ describe('createProgress', () => {
     assert.equal(f.writes.length, n, 'nothing after done');
   });
 
-  it('on a terminal: keeps the last dev error, shows an ETA, and prints log lines above the bar', () => {
+  it('on a terminal: a lasting line per evaluation above the bar, which keeps the last errors and an ETA', () => {
     const f = fakeIo(true);
     const p = createProgress({ total: 100, unit: 'iteration', io: f.io, now: f.now, columns: 200 });
     f.advance(5000);
     p.evaluation({ iteration: 50, cost: 0.5, trainError: 0.1, devError: 0.2 });
-    assert.equal(f.writes.pop(), '\r\x1b[2K[##########----------] 50% iter 50/100 cost 0.5000 dev err 20.0% ETA 5s');
+    assert.equal(
+      f.writes.pop(),
+      '\r\x1b[2Kiteration 50/100 cost 0.500000 train err 10.0% dev err 20.0%\n' +
+        '[##########----------] 50% iter 50/100 cost 0.5000 train err 10.0% dev err 20.0% ETA 5s',
+    );
     f.advance(1000);
     p.update({ iteration: 60, cost: 0.4 });
-    assert.match(f.writes.pop()!, /60% iter 60\/100 cost 0\.4000 dev err 20\.0% ETA 4s$/);
+    assert.match(f.writes.pop()!, /60% iter 60\/100 cost 0\.4000 train err 10\.0% dev err 20\.0% ETA 4s$/);
     p.log('Cost after iteration 60: 0.4');
     assert.deepEqual(f.writes.splice(0), [
-      '\r\x1b[2KCost after iteration 60: 0.4\n',
-      '\r\x1b[2K[############--------] 60% iter 60/100 cost 0.4000 dev err 20.0% ETA 4s',
+      '\r\x1b[2KCost after iteration 60: 0.4\n[############--------] 60% iter 60/100 cost 0.4000 train err 10.0% dev err 20.0% ETA 4s',
     ]);
+    p.done();
+    assert.deepEqual(f.writes, ['\r\x1b[2K'], 'the bar goes; the lines above it stay');
   });
 
-  it('cuts the bar to the terminal width so it never wraps', () => {
+  it('fits the bar to the terminal: fields go from the right, the ETA stays, it never wraps', () => {
+    const state = { iteration: 1125, epoch: 9, cost: 0.42131, trainError: 0.021, devError: 0.032 };
+    const opts = {
+      total: 20,
+      unit: 'epoch' as const,
+      etaSeconds: 12,
+      rate: { examplesPerSecond: 45000, memoryBytes: 4.3e8 },
+    };
+    const at = (columns: number) => formatBarLine(state, { ...opts, columns });
+    assert.equal(
+      at(160),
+      '[#########-----------] 45% epoch 9/20 cost 0.4213 train err 2.1% dev err 3.2% 45k ex/s mem 430 MB ETA 12s',
+    );
+    for (let columns = 20; columns <= 200; columns++) {
+      const line = at(columns);
+      assert.ok(line.length <= columns - 1, `${columns}: ${line}`);
+      if (columns >= 30) assert.match(line, /ETA 12s$/, `${columns}: ${line}`);
+    }
+  });
+
+  it('reads the terminal width at each draw (a resized terminal)', () => {
     const f = fakeIo(true);
-    const p = createProgress({ total: 100, unit: 'iteration', io: f.io, now: f.now, columns: 30 });
+    let columns = 160;
+    const p = createProgress({ total: 100, unit: 'iteration', io: f.io, now: f.now, columns: () => columns });
     p.update({ iteration: 1, cost: 0.5, devError: 0.25 });
-    assert.equal(f.writes[0]!.length, '\r\x1b[2K'.length + 29);
+    columns = 30;
+    f.advance(200);
+    p.update({ iteration: 2, cost: 0.5, devError: 0.25 });
+    const [wide, narrow] = f.writes.map((w) => w.slice('\r\x1b[2K'.length));
+    assert.match(wide!, /^\[-{20}\]  1% iter 1\/100 cost 0\.5000 dev err 25\.0% ETA \S+$/);
+    assert.ok(narrow!.length <= 29 && /ETA \S+$/.test(narrow!), narrow);
   });
 
   it('counts epochs when the unit is epoch', () => {

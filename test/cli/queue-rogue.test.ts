@@ -189,6 +189,14 @@ describe('hostile queue peers (a real Redis)', { skip, concurrency: false, timeo
         })(),
         /refused job no-options: not a trial of lnn sweep: spec.args must be present but is missing/,
       ],
+      [
+        'fold-zero',
+        (() => {
+          const bad = { ...job, spec: { ...job.spec, fold: 0 } };
+          return { ...bad, sig: signJob(secret, bad) };
+        })(),
+        /refused job fold-zero: not a trial of lnn sweep: spec.fold must be .* but is 0/,
+      ],
     ];
     for (const [id, data] of jobs) await queue.add('trial', data as never, { jobId: id, attempts: 1 });
     await until('every rogue job refused', () => (worker.err().match(/refused job/g) ?? []).length >= jobs.length);

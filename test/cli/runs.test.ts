@@ -3,6 +3,7 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { curveLine } from '../../src/cli/commands/runs.js';
 import { lnnInProcess } from './run.js';
 
 let dir = '';
@@ -54,12 +55,29 @@ describe('lnn runs', () => {
     assert.match(byNumber.stdout, /^trial 2 of .* \(id ([0-9a-f]{16})\), rank \d of 2: ok\n/);
     assert.match(byNumber.stdout, /values: {4}--lr 0.0005 --iterations 150/);
     assert.match(byNumber.stdout, /alone: lnn train --data builtin:iris .*--lr 0.0005 --iterations 150/);
+    // The curve: as many dev errors as evaluations, counted right.
+    const curve = /^curve: {5}(\d+) evaluations \(iterations 0 to 149\); dev error (.*)$/m.exec(byNumber.stdout);
+    assert.ok(curve, byNumber.stdout);
+    assert.equal(curve[2]!.split(' → ').length, Number(curve[1]));
+    assert.doesNotMatch(byNumber.stdout, /last 6/);
     const id = /\(id ([0-9a-f]{16})\)/.exec(byNumber.stdout)![1]!;
     const byId = await lnnInProcess(['runs', a(), id.slice(0, 6), '--json']);
     const t = JSON.parse(byId.stdout);
     assert.equal(t.id, id);
     assert.equal(t.run.format, 'lnn-run');
     assert.ok(t.run.history.evals.length > 0);
+  });
+
+  test('the curve line: one evaluation, a few, and the last 6 of many', () => {
+    const at = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ iteration: 10 * i, trainError: 0.1, devError: i / 100 }));
+    assert.equal(curveLine(at(1), true), '1 evaluation (iteration 0); dev error 0.00%');
+    assert.equal(curveLine(at(3), true), '3 evaluations (iterations 0 to 20); dev error 0.00% → 1.00% → 2.00%');
+    assert.equal(
+      curveLine(at(8), true),
+      '8 evaluations (iterations 0 to 70); dev error, the last 6: 2.00% → 3.00% → 4.00% → 5.00% → 6.00% → 7.00%',
+    );
+    assert.equal(curveLine([{ iteration: 5, trainError: 0.1 }], true), undefined, 'no dev error, no curve');
   });
 
   test('DIR DIR: sweeps side by side', async () => {

@@ -288,11 +288,33 @@ describe('lnn sweep', { concurrency: false }, () => {
     const pruned = out.trials.filter((t) => t.status === 'pruned');
     assert.ok(pruned.length >= 1, JSON.stringify(out.trials.map((t) => [t.values.lr, t.status])));
     for (const t of pruned) {
-      assert.match(t.error!, /^pruned at iteration 100 of 900 \(rung 1: dev error/);
+      assert.match(t.error!, /^pruned at iteration 100 of 900 \(rung 1, at 1\/9 of the budget: dev error/);
       assert.ok(Number(t.values.lr) < 0.001, `lr ${t.values.lr} pruned`);
       assert.equal(t.hyperparameters['iterations'], 900);
     }
     assert.equal(out.best!.status, 'ok');
+  });
+
+  test('--prune with an evaluation per epoch: every pruned trial names the one rung its evaluation reached', async () => {
+    // 3 epochs of 23 updates: rungs at 8 and 23; the first evaluation, at 23, passes both and counts at the second.
+    const lrs = ['0.05', '0.04', '0.00001', '0.00002', '0.03', '0.00003', '0.00004'];
+    const out = await sweepJson([
+      ...IRIS,
+      ...lrs.flatMap((lr) => ['--lr', lr]),
+      '--hidden',
+      '8',
+      '--epochs',
+      '3',
+      '--prune',
+      '--parallel',
+      '1',
+      '--dir',
+      f('prune-epochs'),
+    ]);
+    const pruned = out.trials.filter((t) => t.status === 'pruned');
+    assert.ok(pruned.length >= 2, JSON.stringify(out.trials.map((t) => [t.values.lr, t.status])));
+    for (const t of pruned)
+      assert.match(t.error!, /^pruned at iteration 23 of 69 \(rung 2, at 1\/3 of the budget: dev error/);
   });
 });
 

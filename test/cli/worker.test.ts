@@ -44,6 +44,24 @@ const SWEEP = [
   '--quiet',
 ];
 
+/** Two trials of three folds each, a fraction of a second a fold. */
+const IRIS_FOLDS = [
+  'sweep',
+  '--data',
+  'builtin:iris',
+  '--lr',
+  '0.05',
+  '--lr',
+  '0.01',
+  '--hidden',
+  '8',
+  '--iterations',
+  '200',
+  '--folds',
+  '3',
+  '--quiet',
+];
+
 describe(
   'lnn sweep --queue with lnn worker processes (BullMQ on a real Redis)',
   { skip, concurrency: false, timeout: 240_000 },
@@ -160,6 +178,28 @@ describe(
       const ok = start([...csv, '--lr', '0.02', '--dir', f('allowed'), '--json']);
       assert.equal(await ok.exit, 0, ok.err());
       assert.ok(JSON.parse(ok.out()).trials.every((t: { status: string }) => t.status === 'ok'));
+    });
+
+    test('--folds on the queue: each fold a job carrying its index, the worker rebuilding the same folds', async () => {
+      for (const w of workers) w.child.kill('SIGTERM');
+      await Promise.all(workers.map((w) => w.exit));
+      const worker = start(['worker', '--queue', redis.url]);
+      workers.push(worker);
+      const folds = [...IRIS_FOLDS, '--queue', redis.url, '--dir', f('folds-queue'), '--json'];
+      const queued = start(folds);
+      assert.equal(await queued.exit, 0, queued.err());
+      assert.match(worker.err(), /lnn worker: trial 1, fold 3, \([0-9a-f]{8}\) of sweep [0-9a-f]{8} started/);
+      const local = start([...IRIS_FOLDS, '--dir', f('folds-local'), '--json']);
+      assert.equal(await local.exit, 0, local.err());
+      const each = (d: string) =>
+        finishLines(d)
+          .map((l) => JSON.parse(l))
+          .sort((a, b) => a.index - b.index)
+          .map((t) =>
+            t.run.folds.each.map((e: { train: number; dev: number; devError: number }) => [e.train, e.dev, e.devError]),
+          );
+      assert.equal(each(f('folds-queue')).length, 2);
+      assert.deepEqual(each(f('folds-queue')), each(f('folds-local')), 'the same folds, the same figures');
     });
 
     test('an unreachable Redis, or a missing password, is one clear line within seconds', async () => {

@@ -43,6 +43,21 @@ test('the advice names the next step, not what the run already did', () => {
   assert.ok(tried.advice.some((a) => /larger L2 λ than 0\.5/.test(a)));
 });
 
+test('high bias and high variance: no advice twice, none that undoes another', () => {
+  for (const tried of [{}, { optimizer: 'adam' as const, l2: 0.5, keepProb: 0.8 }]) {
+    const d = diagnose({ trainError: 0.15, devError: 0.3, tried });
+    assert.equal(new Set(d.advice).size, d.advice.length, d.advice.join(' | '));
+    assert.equal(d.advice.filter((a) => /another architecture/i.test(a)).length, 1, d.advice.join(' | '));
+    assert.ok(!d.advice.some((a) => /smaller network|smaller --l2/.test(a)), d.advice.join(' | '));
+    assert.match(d.advice[0]!, /bigger network/);
+  }
+  // Alone, each keeps its own: a smaller network for variance, less regularization for bias.
+  const variance = diagnose({ trainError: 0.01, devError: 0.2 });
+  assert.ok(variance.advice.some((a) => /smaller network also lowers variance/.test(a)));
+  const bias = diagnose({ trainError: 0.2, devError: 0.21, tried: { l2: 0.5 } });
+  assert.ok(bias.advice.some((a) => /Regularization raises bias/.test(a)));
+});
+
 test('out-of-range inputs are refused with the field and the rule', () => {
   assert.throws(() => diagnose({ trainError: 1.5, devError: 0.1 }), {
     name: 'ValueError',
@@ -71,8 +86,21 @@ test('a diagnosis that knows its noise: 2 errors of 90 training examples is not 
   assert.equal(d.varianceWithinNoise, true);
   assert.match(d.verdict, /^Within noise for m = 30 dev examples \(one example is 3\.3%\)/);
   assert.match(d.verdict, /within noise for m = 90 training examples: under 2 standard errors/);
-  assert.match(d.advice[0]!, /a larger dev set .* cross-validation/);
-  assert.doesNotMatch(d.advice.join(' '), /--folds/, 'no flag that does not exist');
+  assert.match(
+    d.advice[0]!,
+    /a larger dev set .* k-fold cross-validation \(--folds 5: the mean dev error over 5 folds/,
+  );
+  // Already cross-validated: the folds cannot be the advice again; more data is.
+  const cv = diagnose({ trainError: 2 / 90, devError: 2 / 30, trainSize: 96, devSize: 120, tried: { folds: 5 } });
+  assert.match(
+    cv.advice[0]!,
+    /already the mean over 5 folds, every example of train \+ dev judged once; only more data/,
+  );
+  assert.doesNotMatch(cv.advice.join(' '), /--folds/);
+  // A difference the sets resolve needs no better measurement: no --folds advice.
+  const clear = diagnose({ trainError: 0, devError: 0.3, trainSize: 90, devSize: 30 });
+  assert.equal(clear.highVariance, true);
+  assert.doesNotMatch(clear.advice.join(' '), /--folds/);
   // Without the sizes the thresholds alone decide, as before.
   const old = diagnose({ trainError: 2 / 90, devError: 2 / 30 });
   assert.equal(old.highBias, true);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ValueError } from '../../src/core/errors.js';
 import { depthPlan, widthsForDepth } from '../../src/sweep/depth.js';
-import { ETA, Rungs, rungIterations } from '../../src/sweep/prune.js';
+import { ETA, Rungs, rungAt, rungIterations, rungsReached } from '../../src/sweep/prune.js';
 import { applyMove, FIRST_L2, firstL2For, L2_TRIES, recipePlan } from '../../src/sweep/recipe.js';
 import { parseAxis, type TrialValues } from '../../src/sweep/space.js';
 import { gridPlan, oneAtATimePlan, randomPlan, singleValues, type Plan } from '../../src/sweep/strategies.js';
@@ -339,7 +339,7 @@ describe('recipe: the curve and the noise', () => {
     const d = diagnose({ trainError: 2 / 90, devError: 2 / 30, trainSize: 90, devSize: 30 });
     const iris = { ...done(1, baseline, 2 / 90, 2 / 30), diagnosis: trialDiagnosis(d) };
     assert.deepEqual(next(plan, [iris]), {
-      stop: 'within noise in trial 1 (train 2.22%, dev 6.67%): neither avoidable bias nor variance is beyond what m = 30 dev examples resolve → stop (a larger dev set or cross-validation would tell smaller differences apart)',
+      stop: 'within noise in trial 1 (train 2.22%, dev 6.67%): neither avoidable bias nor variance is beyond what m = 30 dev examples resolve → stop (a larger dev set, or cross-validation with --folds, would tell smaller differences apart)',
     });
     // High bias on 200 dev examples, but at most 3% to gain, under the 4.1% they resolve between two trials.
     const small = sized(done(1, baseline, 0.03, 0.035), 200);
@@ -431,7 +431,7 @@ describe('ranking and pruning', () => {
     );
     assert.match(
       page,
-      /<tr class="near-best" data-id="t2"><td class="num">2<\/td><td class="num">2<\/td><td class="num">ok<\/td><td class="num">6\.67% ≈<\/td>/,
+      /<tr class="near-best" data-t="1" data-id="t2"><td class="num" data-v="2">2<\/td><td class="num" data-v="2">2<\/td><td>ok<\/td><td class="num" data-v="0\.0666\d*">6\.67% ≈<\/td>/,
     );
     assert.match(
       page,
@@ -452,5 +452,28 @@ describe('ranking and pruning', () => {
     assert.equal(r.report(0, 'c', 0.3), false, 'third of three: not in the best third');
     assert.equal(r.report(0, 'd', 0.05), true, 'the best so far goes on');
     assert.equal(r.report(1, 'd', 0.05), true, 'each rung compares on its own');
+  });
+
+  test('one evaluation reports to one rung: the last it passes (an evaluation per epoch of 3 epochs passes 1/9 and 1/3)', () => {
+    // 3 epochs of 94 updates: rungs at 32 and 94, the first evaluation at 94.
+    assert.deepEqual(rungIterations(282), [32, 94]);
+    assert.equal(rungAt([32, 94], 94), 1);
+    assert.equal(rungAt([32, 94], 40), 0);
+    assert.equal(rungAt([32, 94], 94, 1), 1);
+    assert.equal(rungAt([32, 94], 20), -1);
+    assert.equal(rungAt([32, 94], 188, 2), -1, 'past the last rung');
+    const perEpoch = [94, 188, 282].map((iteration, i) => ({ iteration, trainError: 0.1, devError: 0.2 - i / 100 }));
+    assert.deepEqual(rungsReached(perEpoch, 282), [{ rung: 1, iteration: 94, devError: 0.2 }]);
+    const dense = [10, 40, 100, 200].map((iteration) => ({ iteration, trainError: 0.1, devError: iteration / 1000 }));
+    assert.deepEqual(rungsReached(dense, 282), [
+      { rung: 0, iteration: 40, devError: 0.04 },
+      { rung: 1, iteration: 100, devError: 0.1 },
+    ]);
+    // A resumed sweep remembers the same: the 3-epoch trial at rung 2 only, so rung 1 still has room.
+    const r = new Rungs();
+    r.remember('a', perEpoch, 282);
+    r.remember('b', perEpoch, 282);
+    assert.equal(r.report(0, 'c', 0.9), true, 'rung 1 holds no trial yet');
+    assert.equal(r.report(1, 'c', 0.9), false, 'rung 2 holds a and b, both better');
   });
 });

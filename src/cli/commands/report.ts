@@ -49,7 +49,12 @@ export const reportCommand: Command = {
   details: [
     'RUN_OR_MODEL is a run record (lnn train --record FILE) or a model file saved by lnn train --save (its record is under "run").',
     'With several files, the report compares them: cost and dev-error curves overlaid, hyperparameters side by side.',
-    "SWEEP_DIR is a sweep's record (lnn sweep --dir): the trials ranked by dev error, dev error against each hyperparameter, the curves of the best trials.",
+    "SWEEP_DIR is a sweep's record (lnn sweep --dir): the optimization history (dev error by trial, the best so far),",
+    'hyperparameter importance (the share of the variance of dev error each one explains, η², its method on the page),',
+    'parallel coordinates (drag along an axis to filter the table), the trials in a table you can sort and filter,',
+    'train vs dev error per trial (the bias/variance map), dev error against each hyperparameter, and the best',
+    "trials' train and dev curves; every scatter can be coloured by the diagnosis, the status or a hyperparameter,",
+    'and pruned trials are drawn hollow at the dev error of the rung where they stopped.',
     'The page needs no network: styles, charts (inline SVG) and its small script are all inside the file.',
     '',
     'Examples:',

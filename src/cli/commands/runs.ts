@@ -3,12 +3,14 @@ import { printable } from '../../core/text.js';
 import { findTrial, readSweep, type SweepContents } from '../../sweep/record.js';
 import { describeAxis } from '../../sweep/space.js';
 import { bestTrial, rankTrials } from '../../sweep/trial.js';
+import type { EvalPoint } from '../../train/record.js';
 import { formatCommand } from '../../report/html.js';
 import { type Command } from '../command.js';
 import { UsageError, type Io } from '../../workflow/parse.js';
 import { verdictLabel } from '../../evaluate/diagnose.js';
 import { rankedTable, trialJson } from '../sweep/display.js';
 import { errorText, valuesText } from '../../sweep/text.js';
+import type { FoldsRecord } from '../../train/record.js';
 
 export const runsCommand: Command = {
   name: 'runs',
@@ -63,6 +65,8 @@ function listTrials(s: SweepContents, io: Io, json: boolean): void {
         trials: ranked.map((t, i) => trialJson(t, i + 1)),
         best: bestTrial(s.trials)?.id ?? null,
         halfDone: s.halfDone.map((h) => ({ index: h.index, id: h.id, values: h.values })),
+        ...(s.identity.refit ? { refit: s.identity.refit } : {}),
+        ...(s.identity.test ? { test: s.identity.test } : {}),
       }) + '\n',
     );
     return;
@@ -71,7 +75,26 @@ function listTrials(s: SweepContents, io: Io, json: boolean): void {
   lines.push(s.trials.length ? rankedTable(s.trials, classificationOf(s)).trimEnd() : 'no trial has finished yet');
   for (const h of s.halfDone)
     lines.push(`trial ${h.index} (${h.id.slice(0, 8)}) ${valuesText(h.values)}: started, not finished`);
+  lines.push(...keptLines(s));
   io.out(lines.join('\n') + '\n');
+}
+
+/** What the end of the sweep kept in sweep.json: the refit (--refit) and the test figure (--evaluate-test). */
+function keptLines(s: SweepContents): string[] {
+  const { refit, test } = s.identity;
+  const c = classificationOf(s);
+  const best = bestTrial(s.trials);
+  const stale = (index: number) => (best && best.index !== index ? ` (trial ${best.index} is the best now)` : '');
+  const lines: string[] = [];
+  if (refit)
+    lines.push(
+      `refit: trial ${refit.index}'s configuration fit again on ${printable(refit.sets)}, ${refit.train} examples, ${refit.epochs !== undefined ? `${+refit.epochs.toFixed(2)} epochs` : `${refit.iterations} iterations`} (${printable(refit.length)}): train + dev error ${errorText(refit.trainError, c)}${stale(refit.index)}`,
+    );
+  if (test)
+    lines.push(
+      `test (${test.refit ? 'the refit model' : `trial ${test.index}'s model`}, once): error ${errorText(test.error, c)} on ${test.m} examples${stale(test.index)}`,
+    );
+  return lines.length ? ['', ...lines] : [];
 }
 
 function showTrial(s: SweepContents, which: string, io: Io, json: boolean): void {
@@ -96,19 +119,44 @@ function showTrial(s: SweepContents, which: string, io: Io, json: boolean): void
     lines.push(
       `network:   [${(hp['dims'] as number[] | undefined)?.join(', ') ?? '?'}] ${String(hp['optimizer'])} α=${String(hp['learningRate'])}, ${String(hp['iterations'])} iterations, batch ${String(hp['batchSize'])}, L2 ${String(hp['l2'])}, keep ${String(hp['keepProb'])}; ${String(hp['backend'])} with ${String(hp['threads'])} thread(s)`,
     );
-    lines.push(`stopped:   ${printable(t.run.result.stopped ?? '—')}`);
-    const evals = t.run.history.evals;
-    if (evals.length)
-      lines.push(
-        `curve:     ${evals.length} evaluations; dev error ${evals
-          .map((e) => errorText(e.devError, c))
-          .slice(-6)
-          .join(' → ')} (last 6)`,
-      );
+    // A pruned trial's stop is its pruning note, already shown.
+    if (t.run.result.stopped !== t.error) lines.push(`stopped:   ${printable(t.run.result.stopped ?? '—')}`);
+    const curve = curveLine(t.run.history.evals, c);
+    if (curve) lines.push(`curve:     ${curve}`);
   }
+  if (t.run?.folds) lines.push(...foldLines(t.run.folds, c));
   if (t.run?.diagnosis) lines.push('', t.run.diagnosis.verdict, ...t.run.diagnosis.advice.map((a) => `  - ${a}`));
   if (t.run?.command) lines.push('', `alone: ${formatCommand(t.run.command)}`);
   io.out(lines.join('\n') + '\n');
+}
+
+/** How many of a curve's dev errors `lnn runs DIR TRIAL` shows, the last ones. */
+const CURVE_SHOWN = 6;
+
+/**
+ * '3 evaluations (iterations 94 to 282); dev error 10.20% → 9.55% → 8.50%', or for a longer curve
+ * '26 evaluations (iterations 0 to 2499); dev error, the last 6: …'; undefined without a dev error.
+ */
+export function curveLine(evals: readonly EvalPoint[], classification: boolean): string | undefined {
+  const dev = evals.filter((e) => e.devError !== undefined);
+  if (dev.length === 0) return undefined;
+  const n = dev.length;
+  const span =
+    n === 1 ? `iteration ${dev[0]!.iteration}` : `iterations ${dev[0]!.iteration} to ${dev[n - 1]!.iteration}`;
+  const shown = dev.slice(-CURVE_SHOWN).map((e) => errorText(e.devError, classification));
+  const which = n > CURVE_SHOWN ? `, the last ${CURVE_SHOWN}:` : '';
+  return `${n} evaluation${n === 1 ? '' : 's'} (${span}); dev error${which} ${shown.join(' → ')}`;
+}
+
+/** A cross-validated trial: the folds' mean with its standard error, then each fold. */
+function foldLines(f: FoldsRecord, c: boolean): string[] {
+  return [
+    `folds:     ${f.k} of ${f.examples} train + dev examples${f.stratified ? ', stratified' : ''}: dev error ${errorText(f.devError, c)} ± ${errorText(f.devSE, c)} (mean ± standard error)`,
+    ...f.each.map(
+      (e) =>
+        `  fold ${e.fold}: trained on ${e.train}, judged on ${e.dev}: dev error ${errorText(e.devError, c)}, train error ${errorText(e.trainError, c)}`,
+    ),
+  ];
 }
 
 function compareSweeps(sweeps: SweepContents[], io: Io, json: boolean): void {

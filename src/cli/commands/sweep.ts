@@ -1,4 +1,7 @@
-/** `lnn sweep`: parse → `runSweepJob` (the library's sweep) with a line per trial → the ranked table, the best. */
+/**
+ * `lnn sweep`: parse → `runSweepJob` (the library's sweep) with a line per finished trial (and on a terminal a
+ * live line per running one) → the ranked table, the best.
+ */
 import { rankTrials } from '../../sweep/trial.js';
 import { runSweepJob } from '../../sweep/run.js';
 import { SWEEP_DETAILS, sweepOptions } from '../../sweep/options.js';
@@ -9,6 +12,8 @@ import type { Command } from '../command.js';
 import { planCommandOutputs } from '../outputs.js';
 import { SweepProgress, trialLine } from '../sweep/display.js';
 import { finishSweep } from '../sweep/finish.js';
+import { SweepLive } from '../sweep/live.js';
+import { terminalColumns } from '../progress.js';
 
 export const sweepCommand: Command = {
   name: 'sweep',
@@ -26,34 +31,60 @@ async function runSweepCommand(args: Parsed, io: Io, invocation: Invocation): Pr
   const t0 = performance.now();
   const quiet = Boolean(args['quiet']);
   const outputs = planCommandOutputs(args, ['save-best'], SWEEP_INPUTS);
-  const display: { record?: SweepRecord; progress?: SweepProgress } = {};
-  return runSweepJob(
-    args,
-    invocation,
-    {
-      io,
-      onAnnounce: (text) => void (quiet || io.err(text)),
-      hooks: {
-        started: (spec) => void (!quiet && spec.reason && io.err(`trial ${spec.index}: ${spec.reason}\n`)),
-        finished: (result) => {
-          const { record, progress } = display;
-          if (quiet || !record || !progress) return;
-          const ranked = rankTrials([...record.finished.values()]);
-          const classification = record.identity.data.classes !== undefined;
-          io.err(trialLine(result, ranked.indexOf(result) + 1, ranked.length, classification, progress.step()));
+  const display: { record?: SweepRecord; progress?: SweepProgress; live?: SweepLive } = {};
+  // On a terminal, each running trial gets a live line under the finished trials' lines.
+  const terminal = io.errIsTTY && !quiet;
+  const say = (line: string, finished?: number) =>
+    display.live ? display.live.print(line, finished) : void io.err(line);
+  try {
+    return await runSweepJob(
+      args,
+      invocation,
+      {
+        io,
+        onAnnounce: (text) => void (quiet || io.err(text)),
+        hooks: {
+          started: (spec) => {
+            if (quiet) return;
+            if (spec.reason) say(`trial ${spec.index}: ${spec.reason}\n`);
+            display.live?.started(spec);
+          },
+          ...(terminal ? { progress: (spec, p) => display.live?.progress(spec, p) } : {}),
+          finished: (result) => {
+            const { record, progress } = display;
+            if (quiet || !record || !progress) return;
+            const ranked = rankTrials([...record.finished.values()]);
+            const classification = record.identity.data.classes !== undefined;
+            say(
+              trialLine(result, ranked.indexOf(result) + 1, ranked.length, classification, progress.step()),
+              result.index,
+            );
+          },
+        },
+        onRecord: (record, expected) => {
+          display.record = record;
+          display.progress = new SweepProgress(Math.max(expected, record.finished.size), record.finished.size);
+          if (terminal)
+            display.live = new SweepLive({
+              write: io.err,
+              columns: () => terminalColumns(io),
+              classification: record.identity.data.classes !== undefined,
+              overall: display.progress,
+            });
         },
       },
-      onRecord: (record, expected) => {
-        display.record = record;
-        display.progress = new SweepProgress(Math.max(expected, record.finished.size), record.finished.size);
+      (job) => {
+        display.live?.done();
+        return finishSweep(job, outputs, io, {
+          json: Boolean(args['json']),
+          quiet,
+          saveBest: typeof args['save-best'] === 'string' ? args['save-best'] : undefined,
+          evaluateTest: job.trainSettings.evaluateTest,
+          seconds: (performance.now() - t0) / 1000,
+        });
       },
-    },
-    (job) =>
-      finishSweep(job, outputs, io, {
-        json: Boolean(args['json']),
-        saveBest: typeof args['save-best'] === 'string' ? args['save-best'] : undefined,
-        evaluateTest: job.trainSettings.evaluateTest,
-        seconds: (performance.now() - t0) / 1000,
-      }),
-  );
+    );
+  } finally {
+    display.live?.done();
+  }
 }

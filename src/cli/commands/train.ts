@@ -17,7 +17,17 @@ export const trainCommand: Command = {
   lnn train --data builtin:mnist
   lnn train --x train_x.npy --y train_y.npy --dims 12288,20,7,5,1 --init course --optimizer gd \\
             --lr 0.0075 --iterations 2500 --normalize scale:255 --split none --dtype float64 --save cat.json
-  lnn train --data houses.csv --label price --hidden 64,32 --output linear --epochs 50`,
+  lnn train --data houses.csv --label price --hidden 64,32 --output linear --epochs 50
+  lnn train --data flowers.csv --label species --hidden 16 --epochs 50 --refit --save flowers.json
+  lnn train --data flowers.csv --label species --hidden 16 --epochs 50 --folds 5 --evaluate-test
+
+--refit: after the dev evaluation, the same configuration is fit again on train + dev (the split's
+train and dev examples together, or the training data and the --dev file; test stays held back) for
+as long as the first fit trained (its early-stopping epoch when it had one), normalization and
+imputation fitted again; that is the model saved. The record keeps the first fit's dev figures, labelled.
+--folds K: train + dev dealt into K stratified, seeded folds; each is judged by a model trained on the
+other K - 1; the dev error is their mean with its standard error; then the model is fit on all of train
++ dev (as --refit) for the folds' mean length. For small data: every example is judged once.`,
   run: (args, io, invocation) => runTrain(args, io, invocation),
 };
 
@@ -31,6 +41,8 @@ async function runTrain(args: Parsed, io: Io, invocation: Invocation): Promise<n
     io,
     argv: invocation.argv,
     onReady: (ready) => {
+      // --refit and --folds fit more than once: each fit gets its line and its own progress.
+      progress?.done();
       if (!quiet) io.err(announcement(ready));
       return (progress = progressOf(ready, io, quiet));
     },

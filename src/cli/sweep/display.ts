@@ -57,21 +57,34 @@ export function rankedTable(trials: readonly TrialResult[], classification: bool
 
 /** Progress after a trial: how many of how many, time so far and the ETA. */
 export class SweepProgress {
-  private readonly t0 = performance.now();
+  private readonly t0: number;
   private done = 0;
 
   constructor(
     private readonly total: number,
     private readonly alreadyDone: number,
-  ) {}
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.t0 = now();
+  }
 
-  /** '[3/8] ... | 25 s elapsed, ETA 42 s' after one more trial. */
+  private times(): { elapsed: number; eta: number } {
+    const elapsed = (this.now() - this.t0) / 1000;
+    const left = Math.max(0, this.total - this.alreadyDone - this.done);
+    return { elapsed, eta: left === 0 ? 0 : this.done === 0 ? NaN : (elapsed / this.done) * left };
+  }
+
+  /** '[3/8] 25.0 s elapsed, ETA 42s' after one more trial. */
   step(): string {
     this.done++;
-    const elapsed = (performance.now() - this.t0) / 1000;
-    const left = Math.max(0, this.total - this.alreadyDone - this.done);
-    const eta = left === 0 ? 0 : (elapsed / this.done) * left;
+    const { elapsed, eta } = this.times();
     return `[${this.alreadyDone + this.done}/${this.total}] ${elapsed.toFixed(1)} s elapsed, ETA ${formatEta(eta)}`;
+  }
+
+  /** '3 of 8 trials done, 2 running; 25.0 s elapsed, ETA 42s': the sweep while trials run. */
+  status(running: number): string {
+    const { elapsed, eta } = this.times();
+    return `${this.alreadyDone + this.done} of ${this.total} trials done, ${running} running; ${elapsed.toFixed(1)} s elapsed, ETA ${formatEta(eta)}`;
   }
 }
 
