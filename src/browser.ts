@@ -63,6 +63,7 @@ export { createWorkspace, type Workspace } from './nn/workspace.js';
 export {
   targets,
   defaultOutput,
+  outputUnits,
   takeExamples,
   labelsFromValues,
   labelsFromStrings,
@@ -87,6 +88,11 @@ export {
 export { fitImputer, applyImputer, type Imputer } from './data/impute.js';
 export { compareDistributions } from './data/mismatch.js';
 export { parseNpy, encodeNpy } from './data/npy.js';
+// the loaders that take what a page holds: a dropped file's text or bytes
+export { parseCsv } from './data/csv-browser.js';
+export type { CsvTextOptions } from './data/csv-text.js';
+export { npyPair, npyLabels } from './data/npy-pair.js';
+export { toySet, TOY_SETS, type ToyKind, type ToyOptions } from './data/toys.js';
 // data held lean (in the file's dtype, views by index) and targets read from class indices
 export {
   toMatrix,
@@ -102,6 +108,20 @@ export { FeatureStats } from './data/stats.js';
 export { SHUFFLE_KINDS, type Shuffle, type ShuffleKind } from './train/order.js';
 // training, evaluation, diagnosis
 export { Model, labelsOf, type ModelConfig, type FitOptions } from './train/model.js';
+export {
+  TrainingControl,
+  type TrainingControlOptions,
+  type Snapshot,
+  type ControlCommand,
+  type ControlState,
+} from './train/control.js';
+export {
+  estimateTrainingMemory,
+  checkMemory,
+  formatBytes,
+  type MemoryEstimate,
+  type MemoryPlan,
+} from './train/memory.js';
 export {
   datasetFromRows,
   rowFeatures,
@@ -126,6 +146,7 @@ export { evaluateNetwork, type Evaluation, type Architecture } from './evaluate/
 export {
   diagnose,
   errorStandardError,
+  verdictLabel,
   parseErrorRate,
   type Diagnosis,
   type DiagnoseInput,
@@ -145,6 +166,7 @@ export {
   type WorkerTrainOutput,
   type WorkerLike,
 } from './browser/train-in-worker.js';
+export { loadParameters, type ModelState } from './browser/model-state.js';
 // pictures
 export * from './report/index.js';
 

@@ -16,6 +16,8 @@ import './workflow/register.js';
 export * from './browser.js';
 export { loadDataset, loadNpyPair, registerReader, type DataSpec } from './data/load.js';
 export { loadBuiltin } from './data/builtin.js';
+// Node's csv-parse (lnn/browser's parseCsv is the same over its browser build)
+export { parseCsv } from './data/csv.js';
 export { loadNpyRows, openNpyRows } from './data/npy-file.js';
 export { saveModel, loadModel } from './io/modelIO.js';
 export { writeFileAtomic, readJsonFile } from './io/files.js';

@@ -59,21 +59,50 @@ export function modelFromState(
   const { arch, dtype } = state;
   checkArchitecture(arch.dims, arch.activations, where);
   const parameters: Parameters = {};
-  for (let l = 1; l < arch.dims.length; l++)
-    for (const [name, rows, cols, rule] of [
-      [`W${l}`, arch.dims[l]!, arch.dims[l - 1]!, `(n[${l}], n[${l - 1}])`],
-      [`b${l}`, arch.dims[l]!, 1, `(n[${l}], 1)`],
-    ] as const) {
-      const p = state.parameters[name];
-      if (!p || p.rows !== rows || p.cols !== cols || p.data.length !== rows * cols)
-        throw new DataError(
-          `${where}: ${name} must be ${rule} = ${fmtShape(rows, cols)} but is ${p ? fmtShape(p.rows, p.cols) : 'missing'}`,
-        );
-      parameters[name] = backend.zeros(rows, cols, dtype);
-      parameters[name].data.set(p.data);
-    }
+  for (const [name, rows, cols] of parameterShapes(arch.dims)) parameters[name] = backend.zeros(rows, cols, dtype);
+  try {
+    setParameters(parameters, arch.dims, state.parameters, where);
+  } catch (e) {
+    for (const M of Object.values(parameters)) backend.free(M);
+    throw e;
+  }
   const model = Model.restore(arch, dtype, backend, parameters, state.normalization, state.classes, state.featureNames);
   model.imputer = state.imputer;
   model.classKind = state.classKind;
   return model;
+}
+
+/** [name, rows, cols, rule] of W[l]: (n[l], n[l-1]) and b[l]: (n[l], 1), l = 1..L. */
+function parameterShapes(dims: readonly number[]): [string, number, number, string][] {
+  const out: [string, number, number, string][] = [];
+  for (let l = 1; l < dims.length; l++)
+    out.push([`W${l}`, dims[l]!, dims[l - 1]!, `(n[${l}], n[${l - 1}])`], [`b${l}`, dims[l]!, 1, `(n[${l}], 1)`]);
+  return out;
+}
+
+/** Copies `given` into `parameters` (the backend's memory), each checked against its shape first. */
+function setParameters(
+  parameters: Parameters,
+  dims: readonly number[],
+  given: ModelState['parameters'],
+  where: string,
+): void {
+  const shapes = parameterShapes(dims);
+  for (const [name, rows, cols, rule] of shapes) {
+    const p = given[name];
+    if (!p || p.rows !== rows || p.cols !== cols || p.data.length !== rows * cols)
+      throw new DataError(
+        `${where}: ${name} must be ${rule} = ${fmtShape(rows, cols)} but is ${p ? fmtShape(p.rows, p.cols) : 'missing'}`,
+      );
+  }
+  for (const [name] of shapes) parameters[name]!.data.set(given[name]!.data);
+}
+
+/**
+ * Gives `model` the parameters of a snapshot (TrainingControl's onSnapshot) or a state, in place: a page
+ * keeps one model with the run's architecture and normalization and shows each snapshot through it.
+ * @throws DataError `a snapshot: W2 must be (n[2], n[1]) = (3, 16) but is (3, 8)` (nothing is changed then)
+ */
+export function loadParameters(model: Model, parameters: ModelState['parameters'], where = 'a snapshot'): void {
+  setParameters(model.parameters, model.arch.dims, parameters, where);
 }

@@ -8,9 +8,19 @@ import type { CostPoint, RunRecord } from '../train/record.js';
 import type { TrainResult } from '../train/trainer.js';
 import type { EpochLogs, TrainOptions } from '../workflow/train.js';
 import type { ModelState } from './model-state.js';
+import type { ControlCommand, ControlState, Snapshot } from '../train/control.js';
 
 /** The options of a run as they cross to the worker: the callbacks and signal stay with the page. */
-export type PostedOptions = Omit<TrainOptions, 'signal' | 'onEpochEnd' | 'onIteration' | 'onCost' | 'onNote'>;
+export type PostedOptions = Omit<
+  TrainOptions,
+  'signal' | 'onEpochEnd' | 'onIteration' | 'onCost' | 'onNote' | 'control'
+>;
+
+/** The page's TrainingControl as the worker's run takes it on: its state, and the snapshots it wants. */
+export interface PostedControl {
+  state: ControlState;
+  snapshots?: { every: number };
+}
 
 /** Page → worker. */
 export type ToWorker =
@@ -19,7 +29,11 @@ export type ToWorker =
       options: PostedOptions;
       /** The progress the page listens to (only these are posted). */
       want: { epochs: boolean; iterations: boolean; costs: boolean; notes: boolean };
+      /** The run is steered by a TrainingControl on the page. */
+      control?: PostedControl;
     }
+  /** A command of the page's TrainingControl, for the run in progress. */
+  | { type: 'control'; command: ControlCommand }
   /** Abort the run: it ends with an AbortError. */
   | { type: 'abort' }
   /** The page's onIteration returned false: stop at the next update the worker makes after hearing it. */
@@ -45,7 +59,9 @@ export type Progress =
   | { type: 'epoch'; logs: EpochLogs }
   | { type: 'iteration'; state: IterationState }
   | { type: 'cost'; point: CostPoint }
-  | { type: 'note'; text: string };
+  | { type: 'note'; text: string }
+  /** The run's parameters, for the page's TrainingControl (their buffers are moved, not copied). */
+  | { type: 'snapshot'; snapshot: Snapshot };
 
 /** Worker → page. */
 export type FromWorker =

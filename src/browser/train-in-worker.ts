@@ -9,7 +9,8 @@ import { AbortError, DataError, ShapeError, UsageError, ValueError } from '../co
 import { isRowsAndLabels, type RowsAndLabels } from '../data/rows-input.js';
 import type { TrainOptions, TrainOutput } from '../workflow/train.js';
 import { modelFromState } from './model-state.js';
-import type { Finished, FromWorker, PostedOptions, Progress, ToWorker } from './protocol.js';
+import type { TrainingControl } from '../train/control.js';
+import type { Finished, FromWorker, PostedControl, PostedOptions, Progress, ToWorker } from './protocol.js';
 
 /** A worker as trainInWorker drives it: the DOM's Worker, or anything with its four methods. */
 export interface WorkerLike {
@@ -174,7 +175,7 @@ async function runOn(
   kernels: WorkerTrainOutput['worker'],
   handle: Pick<StartedWorker, 'listen' | 'terminate'>,
 ): Promise<WorkerTrainOutput> {
-  const { signal, onEpochEnd, onIteration, onCost, onNote, ...posted } = options;
+  const { signal, onEpochEnd, onIteration, onCost, onNote, control, ...posted } = options;
   const want = { epochs: !!onEpochEnd, iterations: !!onIteration, costs: !!onCost, notes: !!onNote };
   let stopped = false;
   const relay = (p: Progress) => {
@@ -185,10 +186,15 @@ async function runOn(
         worker.postMessage({ type: 'stop' } satisfies ToWorker);
       }
     } else if (p.type === 'cost') onCost?.(p.point);
+    else if (p.type === 'snapshot') control?.deliver(p.snapshot);
     else onNote?.(p.text);
   };
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
   let abort: (() => void) | undefined;
+  // The page's commands go to the worker's run as they are given.
+  const unsubscribe = control?.subscribe((command) =>
+    worker.postMessage({ type: 'control', command } satisfies ToWorker),
+  );
   try {
     return await new Promise<WorkerTrainOutput>((resolve, reject) => {
       // Asked to abort: the worker's run ends with an AbortError; a worker that does not answer is ended.
@@ -205,13 +211,20 @@ async function runOn(
           else if (msg.type === 'error') reject(errorOf(msg.name, msg.message));
         },
       });
-      worker.postMessage({ type: 'train', options: posted as PostedOptions, want } satisfies ToWorker);
+      const steer = control ? { control: postedControl(control) } : {};
+      worker.postMessage({ type: 'train', options: posted as PostedOptions, want, ...steer } satisfies ToWorker);
     });
   } finally {
+    unsubscribe?.();
     clearTimeout(graceTimer);
     if (abort) signal?.removeEventListener('abort', abort);
     handle.listen(undefined);
   }
+}
+
+function postedControl(control: TrainingControl): PostedControl {
+  const snapshots = control.snapshots;
+  return { state: control.current, ...(snapshots ? { snapshots } : {}) };
 }
 
 function checkData(data: unknown): void {

@@ -6,15 +6,8 @@ import type { CsvOptions } from './csv.js';
 import type { Hdf5Options } from './hdf5.js';
 import type { JsonOptions } from './json.js';
 import { recordLoaded } from './origin.js';
-import {
-  examplesToColumns,
-  inexactLabel,
-  labelsFromStrings,
-  labelsFromValues,
-  validateDataset,
-  type Dataset,
-} from './dataset.js';
-import { parseNpy, parseNpyStrings, type NpyArray } from './npy.js';
+import { validateDataset, type Dataset } from './dataset.js';
+import { npyLabels } from './npy-pair.js';
 import { loadNpyRows, openNpyRows, probeNpy } from './npy-file.js';
 import type { StoredType } from './features.js';
 import type { RowFeatures } from './rows.js';
@@ -174,56 +167,5 @@ function loadNpyFeatures(xFile: string, stream = false): Dataset {
  */
 export function loadNpyPair(xFile: string, yFile: string, stream = false): Dataset {
   const X = npyFeatures(xFile, stream);
-  const bytes = readBytes(yFile);
-  const text = parseNpyStrings(bytes, yFile);
-  if (text) return { X, ...labelsFromNpyStrings(text, X.cols, yFile), source: xFile };
-  const ya = parseNpy(bytes, yFile);
-  return { X, ...labelsFromNpy(ya, X.cols, yFile), source: xFile };
-}
-
-/** Text labels ('<U k' strings, one per example): classes, sorted as labelsFromStrings sorts them. */
-function labelsFromNpyStrings(
-  text: { shape: number[]; strings: string[] },
-  m: number,
-  file: string,
-): Pick<Dataset, 'labels' | 'classes'> {
-  const s = text.shape;
-  if (!(s.length === 1 || (s.length === 2 && (s[1] === 1 || s[0] === 1))) || text.strings.length !== m)
-    throw new DataError(
-      `${file}: has ${text.strings.length} text labels, shape (${s.join(', ')}), but X has m = ${m} examples; text labels must be (m,) and match one to one`,
-      file,
-    );
-  return labelsFromStrings(text.strings.map((t) => t.trim()));
-}
-
-function labelsFromNpy(ya: NpyArray, m: number, file: string): Pick<Dataset, 'labels' | 'classes'> {
-  const s = ya.shape;
-  const flat = s.length === 1 || (s.length === 2 && (s[1] === 1 || (s[0] === 1 && s[1] === m && m !== 1)));
-  const inexact = ya.int64 && inexactLabel(ya.int64, flat ? 1 : (s[1] ?? 1), file);
-  if (inexact) throw inexact;
-  if (flat) {
-    if (ya.data.length !== m)
-      throw new DataError(
-        `${file}: has ${ya.data.length} labels but X has m = ${m} examples; they must match one to one`,
-        file,
-      );
-    return labelsFromValues(ya.data, file);
-  }
-  if (s.length !== 2)
-    throw new DataError(`${file}: labels must be (m,), (m, 1), (m, K) or (1, m) but are (${s.join(', ')})`, file);
-  if (s[0] !== m)
-    throw new DataError(
-      `${file}: has ${s[0]} labels (first axis) but X has m = ${m} examples; they must match one to one`,
-      file,
-    );
-  const k = s[1]!;
-  const oneHot = Array.from({ length: m }, (_, j) => ya.data.subarray(j * k, (j + 1) * k)).every(
-    (row) => row.every((v) => v === 0 || v === 1) && row.reduce((a, b) => a + b, 0) === 1,
-  );
-  if (oneHot) {
-    const labels = zeros(1, m, 'float64');
-    for (let j = 0; j < m; j++) labels.data[j] = ya.data.subarray(j * k, (j + 1) * k).indexOf(1);
-    return { labels, classes: Array.from({ length: k }, (_, i) => String(i)) };
-  }
-  return { labels: examplesToColumns(ya.data, m, k) };
+  return { X, ...npyLabels(readBytes(yFile), yFile, X.cols), source: xFile };
 }

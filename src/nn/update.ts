@@ -80,6 +80,16 @@ export class Optimizer {
     for (const k of ['beta', 'beta1', 'beta2', 'epsilon'] as const) checkHyperparameter(k, this.config[k]);
   }
 
+  /** α of the next step; set between steps (a run's control changes it), checked by the learning rate's rule. */
+  get learningRate(): number {
+    return this.config.learningRate;
+  }
+
+  set learningRate(lr: number) {
+    checkRate(lr);
+    this.config.learningRate = lr;
+  }
+
   /** Steps taken so far (Adam's t). */
   get steps(): number {
     return this.t;

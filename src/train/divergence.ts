@@ -30,7 +30,8 @@ export class DivergenceWatch {
   private firstCost = NaN;
   private above = 0;
 
-  constructor(private readonly learningRate: number) {}
+  /** The learning rate of the updates watched (a run's control may change it): a divergence suggests a tenth of it. */
+  constructor(public learningRate: number) {}
 
   /** The cost of a forward pass (every iteration): NaN or +Infinity is divergence. */
   checkCost(iteration: number, cost: number): Divergence | undefined {

@@ -21,6 +21,7 @@ import { EarlyStopping } from './earlyStop.js';
 import { checkHyperparameter } from '../nn/hyperparameters.js';
 import type { CostPoint, EvalPoint, TrainingHistory } from './record.js';
 import { makeSchedule, type Schedule } from './schedule.js';
+import type { TrainingControl } from './control.js';
 
 export { DEFAULT_EPOCHS, DEFAULT_ITERATIONS } from './schedule.js';
 export { copyParameters } from './earlyStop.js';
@@ -70,6 +71,11 @@ export interface TrainOptions {
   onIteration?: (s: { iteration: number; total: number; epoch?: number; cost?: number }) => boolean | void;
   /** Aborts an asynchronous run between updates (trainOnDataAsync, Model.fit). */
   signal?: AbortSignal;
+  /**
+   * Pause, step, resume and a new learning rate between updates, with snapshots of the parameters
+   * (trainOnDataAsync, Model.fit; a blocking run refuses one).
+   */
+  control?: TrainingControl | undefined;
 }
 
 /** The error an aborted run rejects with: its reason when that is an Error, else an AbortError saying where. */
@@ -140,6 +146,10 @@ export function trainOnData(
   backend: Backend,
 ): TrainResult {
   checkTrainOptions(options);
+  if (options.control)
+    throw new ValueError(
+      'a TrainingControl steers a run that yields (Model.fit, trainOnDataAsync), not a blocking one',
+    );
   const schedule = makeSchedule(data.X.cols, options);
   const run = new TrainingRun(parameters, arch, data, labels, options, backend, schedule);
   try {
@@ -171,6 +181,19 @@ export async function trainOnDataAsync(
   } finally {
     run.dispose();
   }
+}
+
+/** `wait`, cut short when `signal` aborts. */
+function untilAborted(wait: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return wait;
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    void wait.then(done);
+  });
 }
 
 /** How long training runs between two yields to the event loop. */
@@ -301,7 +324,9 @@ class TrainingRun {
 
   async executeAsync(signal: AbortSignal | undefined): Promise<TrainResult> {
     let since = performance.now();
-    while (this.step()) {
+    for (;;) {
+      if (await this.heldByControl(signal)) since = performance.now();
+      if (!this.step()) break;
       if (performance.now() - since < YIELD_MS) continue;
       await nextTurn();
       since = performance.now();
@@ -311,6 +336,29 @@ class TrainingRun {
     this.judgeFinal();
     this.keepBest();
     return this.result();
+  }
+
+  /**
+   * Before an update, what the control says: waits while it holds the run (paused), then takes its
+   * learning rate. True when the run waited.
+   */
+  private async heldByControl(signal: AbortSignal | undefined): Promise<boolean> {
+    const control = this.options.control;
+    if (!control || this.iteration >= this.schedule.iterations) return false;
+    let waited = false;
+    let wait: Promise<void> | undefined;
+    // After a wait, ask again: a step lets one update through, a new learning rate alone does not.
+    while ((wait = control.hold(this.iteration, this.parameters, this.optimizer.learningRate, waited))) {
+      waited = true;
+      await untilAborted(wait, signal);
+      if (signal?.aborted) throw abortError(signal, this.iteration, this.schedule.iterations);
+    }
+    const lr = control.learningRate;
+    if (lr !== undefined && lr !== this.optimizer.learningRate) {
+      this.optimizer.learningRate = lr;
+      this.watch.learningRate = lr;
+    }
+    return waited;
   }
 
   /** However short the run, a last cost far above its start, or non-finite parameters, is a divergence. */

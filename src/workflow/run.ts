@@ -1,3 +1,4 @@
+import type { TrainingControl } from '../train/control.js';
 import type { Backend } from '../backend/backend.js';
 import { featureSource, STORED_TYPES } from '../data/features.js';
 import { leanTargets } from '../data/targets.js';
@@ -36,6 +37,8 @@ export interface RunCallbacks {
   onCost?: (p: CostPoint, info: { evaluated: boolean }) => void;
   onEval?: (p: EvalPoint) => void;
   onIteration?: (s: { iteration: number; total: number; epoch?: number; cost?: number }) => boolean | void;
+  /** Pause, step, resume and a new learning rate between updates (a page's buttons). */
+  control?: TrainingControl;
 }
 
 /** A run about to start: what the command line announces, and what its progress display is made for. */

@@ -10,6 +10,7 @@ import type { Diagnosis } from '../evaluate/diagnose.js';
 import type { Evaluation } from '../evaluate/metrics.js';
 import type { Model } from '../train/model.js';
 import type { CostPoint, EvalPoint, FoldRecord, FoldsRecord, RefitRecord, RunRecord } from '../train/record.js';
+import type { TrainingControl } from '../train/control.js';
 import { DataError } from '../core/errors.js';
 import type { TrainResult } from '../train/trainer.js';
 import { argsFrom, inCallersWords } from './camel.js';
@@ -283,6 +284,8 @@ export interface TrainOptions {
   onCost?: (p: CostPoint) => void;
   /** Notes the command line prints as `note: ...` (a guessed HDF5 key, streaming from disk). */
   onNote?: (text: string) => void;
+  /** Pause, step, resume and change the learning rate as the run goes, with snapshots of its parameters. */
+  control?: TrainingControl;
 }
 
 /** What `train` gives back. The model is the caller's: `model.dispose()` frees its backend memory. */
@@ -307,7 +310,7 @@ export interface TrainOutput {
 }
 
 /** Library-only keys of TrainOptions, read here rather than as flags. */
-const OWN_KEYS = ['data', 'signal', 'onEpochEnd', 'onIteration', 'onCost', 'onNote'];
+const OWN_KEYS = ['data', 'signal', 'onEpochEnd', 'onIteration', 'onCost', 'onNote', 'control'];
 
 /**
  * Trains a network as `lnn train` does, from rows and labels, a Dataset or a file, on the fastest
@@ -362,6 +365,7 @@ function callbacksOf(o: TrainOptions, stage: string | undefined): RunCallbacks {
     ...(o.onCost ? { onCost: (p: CostPoint) => o.onCost!(p) } : {}),
     ...(o.onEpochEnd ? { onEval: (p: EvalPoint) => o.onEpochEnd!(logsOf(p, stage)) } : {}),
     ...(o.onIteration ? { onIteration: o.onIteration } : {}),
+    ...(o.control ? { control: o.control } : {}),
   };
 }
 

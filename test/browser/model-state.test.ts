@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultBackend, initBackends } from '../../src/backend/index.js';
-import { modelFromState, modelState } from '../../src/browser/model-state.js';
+import { loadParameters, modelFromState, modelState } from '../../src/browser/model-state.js';
 import { modelToJSON } from '../../src/train/modelFile.js';
 import { train } from '../../src/workflow/train.js';
 
@@ -40,4 +40,28 @@ test('a state that does not fit its architecture is refused, naming the paramete
     message: 'the trained model: b1 must be (n[1], 1) = (6, 1) but is missing',
   });
   model.dispose();
+});
+
+test('loadParameters gives a model the parameters of a snapshot in place, checked first', async () => {
+  const { model } = await train({ data: { rows: rows.map((r) => r.slice(0, 2)), labels }, hidden: [6], epochs: 1 });
+  const { model: other } = await train({
+    data: { rows: rows.map((r) => r.slice(0, 2)), labels },
+    hidden: [6],
+    epochs: 3,
+    seed: 9,
+  });
+  const { state } = modelState(other);
+  const W1 = model.parameters['W1']!;
+  loadParameters(model, state.parameters);
+  assert.equal(model.parameters['W1'], W1, 'the same matrices, new values');
+  assert.deepEqual(model.predictProba([[1, 2]]), other.predictProba([[1, 2]]));
+  const before = Array.from(model.parameters['W1']!.data);
+  const wrong = { ...state.parameters, b2: { rows: 2, cols: 1, data: new Float32Array(2) } };
+  assert.throws(() => loadParameters(model, wrong), {
+    name: 'DataError',
+    message: 'a snapshot: b2 must be (n[2], 1) = (3, 1) but is (2, 1)',
+  });
+  assert.deepEqual(Array.from(model.parameters['W1']!.data), before, 'nothing changed');
+  model.dispose();
+  other.dispose();
 });

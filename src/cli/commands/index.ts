@@ -14,6 +14,7 @@ import { sweepCommand } from './sweep.js';
 import { runsCommand } from './runs.js';
 import { workerCommand } from './worker.js';
 import { convertCommand } from './convert.js';
+import { playgroundCommand } from './playground.js';
 
 /** Every `lnn` command, in the order `lnn --help` lists them. */
 export const commands: Command[] = [trainCommand, evalCommand, predictCommand, inspectCommand, gradcheckCommand];
@@ -25,3 +26,4 @@ commands.push(sweepCommand);
 commands.push(runsCommand);
 commands.push(workerCommand);
 commands.push(convertCommand);
+commands.push(playgroundCommand);
