@@ -218,7 +218,10 @@ export function drawCharts(live: Pick<Live, 'costs' | 'trainError' | 'devError'>
 function finish(live: Live, stopped: string, devError: number | undefined): void {
   const status = byId('train-status');
   const dev = devError !== undefined ? `; dev error ${formatPercent(devError, 1)}` : '';
-  status.textContent = `Done after ${live.iteration.toLocaleString('en-US')} updates (${stopped})${dev}.`;
+  const updates = `${live.iteration.toLocaleString('en-US')} update${live.iteration === 1 ? '' : 's'}`;
+  // The trainer's reason repeats the count when the run simply finished; say it only when it stopped early.
+  const why = stopped.startsWith('finished ') ? '' : ` (${stopped})`;
+  status.textContent = `Done after ${updates}${why}${dev}.`;
   Object.assign(status.dataset, { state: 'done', iteration: String(live.iteration) });
 }
 

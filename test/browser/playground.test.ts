@@ -185,7 +185,7 @@ describe('the playground in headless chromium', { skip: skipWithoutChromium, tim
     assert.ok(gaps.at(-1)! < 250, `longest gap ${gaps.at(-1)} ms`);
     assert.match(
       await text(page, '#train-status'),
-      /^Done after 6,000 updates \(finished 6000 iterations\); dev error/,
+      /^Done after 6,000 updates; dev error/,
     );
     await shot(page, 'trained-circles');
     await done(opened);
