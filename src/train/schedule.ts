@@ -28,13 +28,14 @@ export interface Schedule {
 export interface ScheduleOptions {
   iterations?: number | undefined;
   epochs?: number | undefined;
-  /** Undefined or ≥ m: full batch. */
+  /** ≥ m: full batch. Undefined: full batch with `iterations` (or neither), epochBatchSize(m) with `epochs`. */
   batchSize?: number | undefined;
 }
 
 /**
- * The schedule for m examples: full batch when batchSize is undefined or ≥ m; `iterations` updates, or
- * `epochs` passes, or by default 2500 iterations (full batch) / 20 epochs (mini-batches).
+ * The schedule for m examples: `iterations` updates, or `epochs` passes in mini-batches (of batchSize, else
+ * epochBatchSize(m)), or by default 2500 iterations (full batch) / 20 epochs (mini-batches). Full batch when
+ * batchSize ≥ m, or when it is undefined without `epochs`.
  * @example makeSchedule(10000, { batchSize: 64, epochs: 2 }) // => { full: false, perEpoch: 157, iterations: 314, epochs: 2, ... }
  */
 export function makeSchedule(m: number, o: ScheduleOptions): Schedule {
@@ -43,8 +44,10 @@ export function makeSchedule(m: number, o: ScheduleOptions): Schedule {
   checkHyperparameter('iterations', o.iterations);
   checkHyperparameter('epochs', o.epochs);
   checkHyperparameter('batchSize', o.batchSize);
-  const full = o.batchSize === undefined || o.batchSize >= m;
-  const batchSize = full ? m : o.batchSize!;
+  // Epochs are passes in mini-batches, here as in `lnn train`: without a batch size, epochBatchSize's.
+  const given = o.batchSize ?? (o.epochs !== undefined ? epochBatchSize(m) : undefined);
+  const full = given === undefined || given >= m;
+  const batchSize = full ? m : given;
   const perEpoch = Math.ceil(m / batchSize);
   const iterations =
     o.iterations ??

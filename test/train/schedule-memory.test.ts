@@ -38,6 +38,10 @@ test('epochs are passes in mini-batches: a batch size that suits m, about 16 upd
   assert.equal(defaultBatchSize(6000, {}), 64);
   const s = makeSchedule(90, { epochs: 50, batchSize: defaultBatchSize(90, { epochs: 50 }) });
   assert.deepEqual([s.full, s.perEpoch, s.iterations, s.epochs], [false, 23, 1150, 50]);
+  // The library's blocks keep the promise too: epochs without a batch size are mini-batch passes.
+  const own = makeSchedule(90, { epochs: 50 });
+  assert.deepEqual([own.full, own.batchSize, own.iterations, own.epochs], [false, 4, 1150, 50]);
+  assert.deepEqual([makeSchedule(3, { epochs: 2 }).full, makeSchedule(3, { epochs: 2 }).iterations], [true, 2]);
 });
 
 test('every hyperparameter rule reads as the message says', () => {
