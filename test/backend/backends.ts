@@ -40,13 +40,14 @@ export async function allBackends(): Promise<Case[]> {
 }
 
 /**
- * Why the native cases are left out, or undefined when the addon loads. Throws when the reason is the
- * sources' rather than the machine's (see machineReason): a stale or broken addon fails, never skips.
+ * Why the native cases are left out, or undefined when the addon loads (of the package at `root`: tests
+ * use a fake one). Throws when the reason is the sources' rather than the machine's (machineReason): a
+ * stale or broken addon fails, never skips.
  */
-export async function nativeUnavailable(): Promise<string | undefined> {
-  const r = await loadAddon();
+export async function nativeUnavailable(root = repoRoot): Promise<string | undefined> {
+  const r = await loadAddon({ root });
   if (!('reason' in r)) return undefined;
-  if (machineReason()) return r.reason;
+  if (machineReason(root)) return r.reason;
   throw new Error(`the native addon was built here but cannot be used: ${r.reason}`);
 }
 
@@ -55,10 +56,10 @@ export async function nativeUnavailable(): Promise<string | undefined> {
  * scripts not run), built for another CPU, or not built for want of a tool, as build/native-status.json
  * records (scripts/build-native.mjs). Not when LNN_NATIVE_ADDON names a file: that one must load.
  */
-function machineReason(): boolean {
+function machineReason(root: string): boolean {
   if (process.env.LNN_NATIVE === '0') return true;
   if (process.env.LNN_NATIVE_ADDON) return false;
-  const file = join(repoRoot, 'build/native-status.json');
+  const file = join(root, 'build/native-status.json');
   if (!existsSync(file)) return true;
   const status = JSON.parse(readFileSync(file, 'utf8')) as { built?: boolean; environment?: boolean; cross?: boolean };
   return status.cross === true || (status.built === false && status.environment === true);

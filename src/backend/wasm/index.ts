@@ -55,7 +55,7 @@ function createMemory(shared: boolean, initialPages: number): { memory: WebAssem
  * committed: an edit to the spec without `npm run build:wasm` would otherwise call them with the wrong
  * arguments or codes).
  */
-function checkFingerprint(ex: KernelExports): void {
+export function checkFingerprint(ex: Pick<KernelExports, 'specFingerprint'>): void {
   const built = ex.specFingerprint() >>> 0,
     want = specFingerprint();
   if (built !== want)
