@@ -48,7 +48,24 @@ export async function nativeUnavailable(root = repoRoot): Promise<string | undef
   const r = await loadAddon({ root });
   if (!('reason' in r)) return undefined;
   if (machineReason(root)) return r.reason;
-  throw new Error(`the native addon was built here but cannot be used: ${r.reason}`);
+  const status = buildStatus(root);
+  // An old addon left by a build that then failed is refused as stale; the compile error is the news.
+  const last =
+    status?.built === false && !r.reason.includes(status.reason ?? '') ? `; last build: ${status.reason}` : '';
+  throw new Error(`the native addon was built here but cannot be used: ${r.reason}${last}`);
+}
+
+interface BuildStatus {
+  built?: boolean;
+  reason?: string;
+  environment?: boolean;
+  cross?: boolean;
+}
+
+/** What scripts/build-native.mjs recorded in build/native-status.json, if it ran. */
+function buildStatus(root: string): BuildStatus | undefined {
+  const file = join(root, 'build/native-status.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BuildStatus) : undefined;
 }
 
 /**
@@ -59,9 +76,8 @@ export async function nativeUnavailable(root = repoRoot): Promise<string | undef
 function machineReason(root: string): boolean {
   if (process.env.LNN_NATIVE === '0') return true;
   if (process.env.LNN_NATIVE_ADDON) return false;
-  const file = join(root, 'build/native-status.json');
-  if (!existsSync(file)) return true;
-  const status = JSON.parse(readFileSync(file, 'utf8')) as { built?: boolean; environment?: boolean; cross?: boolean };
+  const status = buildStatus(root);
+  if (status === undefined) return true;
   return status.cross === true || (status.built === false && status.environment === true);
 }
 

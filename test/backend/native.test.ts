@@ -346,6 +346,16 @@ describe('a stale or broken addon fails the tests, never skips them', () => {
     });
   });
 
+  it('an old addon left by a build that failed: an error with the compile error', { skip: skipRule }, async () => {
+    const reason = "the compile failed: native/elementwise.h:67: error: enumeration value 'GELU' not handled in switch";
+    const root = fakePackage('old-addon', { built: false, environment: false, reason }, 'an old build');
+    await assert.rejects(nativeUnavailable(root), {
+      message: new RegExp(
+        `^the native addon was built here but cannot be used: .* does not load: .*; last build: ${reason}$`,
+      ),
+    });
+  });
+
   it('built, but the file does not load (or is stale): an error', { skip: skipRule }, async () => {
     const root = fakePackage('broken', { built: true }, 'not an ELF object');
     await assert.rejects(nativeUnavailable(root), {
