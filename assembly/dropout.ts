@@ -4,7 +4,8 @@
 // 64b + 16w + q takes word w of counter q. Four lanes hold four consecutive counters, so each of a
 // counter group's four output vectors is the words of four consecutive columns: no shuffle between the
 // generator and the stores. Two groups run interleaved, for the multiplications' latency.
-import { SOFTMAX, activationBackward, activationForward } from './elementwise';
+import { SOFTMAX } from './codes';
+import { activationBackward, activationForward } from './elementwise';
 
 const M0: u32 = 0xd2511f53;
 const M1: u32 = 0xcd9e8d57;

@@ -1,26 +1,17 @@
 // Elementwise and column-wise kernels for f32 and f64. Matrices are row-major (n, m): row i is
 // m contiguous values, so a column j is strided and column-wise work runs over rows with the
 // columns in SIMD lanes. Pointers are byte offsets into linear memory; sizes are element counts.
+import { BINARY_CROSS_ENTROPY, CATEGORICAL_CROSS_ENTROPY, LEAKY_RELU, LINEAR, MEAN_SQUARED_ERROR } from './codes';
+import { RELU, SIGMOID, SOFTMAX, TANH } from './codes';
 import { expT, hsum, lanes, madd, tanhT } from './simd';
 
-export const RELU: i32 = 0;
-export const LEAKY_RELU: i32 = 1;
-export const TANH: i32 = 2;
-export const SIGMOID: i32 = 3;
-export const SOFTMAX: i32 = 4;
-export const LINEAR: i32 = 5;
-
-export const BINARY_CE: i32 = 0;
-export const CATEGORICAL_CE: i32 = 1;
-export const MSE: i32 = 2;
-
-// The codes are src/backend/kernel-spec.ts's ACTIVATION_CODES and LOSS_CODES. A code without a branch
-// here traps (unreachable) rather than taking some other kind's branch: a new kind added on the host
+// The codes are generated from src/backend/kernel-spec.ts (assembly/codes.ts). A code without a branch
+// here traps (unreachable) rather than taking some other kind's branch: a kind added to kernel-spec.ts
 // but not here fails loudly in the backend tests.
 
 /** Traps unless `kind` is a loss code. */
 function checkLoss(kind: i32): void {
-  if (kind != BINARY_CE && kind != CATEGORICAL_CE && kind != MSE) unreachable();
+  if (kind != BINARY_CROSS_ENTROPY && kind != CATEGORICAL_CROSS_ENTROPY && kind != MEAN_SQUARED_ERROR) unreachable();
 }
 
 /** Z += b broadcast over columns.  Z: (n, m), b: (n, 1). */
@@ -219,11 +210,11 @@ export function lossSum<T>(kind: i32, AL: usize, Y: usize, size: i32, eps: f64):
   for (let x = 0; x < size; x++) {
     const a = <f64>load<T>(AL + <usize>x * S);
     const y = <f64>load<T>(Y + <usize>x * S);
-    if (kind == BINARY_CE) {
+    if (kind == BINARY_CROSS_ENTROPY) {
       // Terms with a zero weight are skipped: 0·log(0) is 0 here, not NaN.
       if (y != 0) s -= y * Math.log(Math.max(a, eps));
       if (y != 1) s -= (1 - y) * Math.log(Math.max(1 - a, eps));
-    } else if (kind == CATEGORICAL_CE) {
+    } else if (kind == CATEGORICAL_CROSS_ENTROPY) {
       if (y != 0) s -= y * Math.log(Math.max(a, eps));
     } else {
       s += 0.5 * (a - y) * (a - y); // MSE
@@ -241,8 +232,8 @@ export function lossGradient<T>(kind: i32, AL: usize, Y: usize, dAL: usize, size
     const a = <f64>load<T>(AL + o);
     const y = <f64>load<T>(Y + o);
     let d: f64;
-    if (kind == BINARY_CE) d = -(y / Math.max(a, eps) - (1 - y) / Math.max(1 - a, eps));
-    else if (kind == CATEGORICAL_CE) d = -y / Math.max(a, eps);
+    if (kind == BINARY_CROSS_ENTROPY) d = -(y / Math.max(a, eps) - (1 - y) / Math.max(1 - a, eps));
+    else if (kind == CATEGORICAL_CROSS_ENTROPY) d = -y / Math.max(a, eps);
     else d = a - y; // MSE
     store<T>(dAL + o, <T>d);
   }
@@ -287,6 +278,11 @@ export function multiply<T>(X: usize, D: usize, out: usize, size: i32): void {
     v128.store(out + o, v128.mul<T>(v128.load(X + o), v128.load(D + o)));
   }
   for (; x < size; x++) store<T>(out + <usize>x * S, load<T>(X + <usize>x * S) * load<T>(D + <usize>x * S));
+}
+
+/** dst = src.  `size` values. */
+export function copy<T>(src: usize, dst: usize, size: i32): void {
+  memory.copy(dst, src, <usize>size * sizeof<T>());
 }
 
 /** Σ X² over `size` values, accumulated in f64. */

@@ -61,6 +61,7 @@ constexpr lnn::Kernels<T> table() {
       &D::forward,         &D::backward,     &O::sumColumns,        &O::lossSum,
       &O::lossGradient,    &O::subtract,     &O::axpby,             &O::multiply,
       &O::sumSquares,      &O::momentumStep, &O::adamStep,          &O::predictClasses,
+      &O::copy,
   };
 }
 

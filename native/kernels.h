@@ -5,13 +5,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// The activation and loss codes (enum Activation, enum Loss), generated from src/backend/kernel-spec.ts.
+#include "codes.h"
+
 namespace lnn {
 
 class Pool;
-
-/** Activation and loss codes, in the order of src/backend/native/kernels.ts (checked by a test). */
-enum Activation { RELU = 0, LEAKY_RELU = 1, TANH = 2, SIGMOID = 3, SOFTMAX = 4, LINEAR = 5, ACTIVATION_COUNT = 6 };
-enum Loss { BINARY_CROSS_ENTROPY = 0, CATEGORICAL_CROSS_ENTROPY = 1, MEAN_SQUARED_ERROR = 2, LOSS_COUNT = 3 };
 
 /**
  * The Backend interface's kernels over row-major storage, for one element type T, in the argument
@@ -56,6 +55,8 @@ struct Kernels {
   void (*adamStep)(Pool& pool, T* W, const T* dW, T* v, T* s, int64_t size, double lr, double beta1, double beta2,
                    double eps, double c1, double c2);
   void (*predictClasses)(const T* A, int32_t* out, int64_t n, int64_t m, double threshold);
+  /** dst = src (memmove: they may overlap). */
+  void (*copy)(const T* src, T* dst, int64_t size);
 };
 
 /** One instruction-set variant: its name, the scratch its GEMM needs per thread, its micro-tiles, both dtypes. */

@@ -19,6 +19,10 @@
 // runtime preloaded (LD_PRELOAD, printed here), which is how the CI's ASan job runs the backend tests.
 // LNN_NATIVE_ARCH=arm64 (with CC, CXX, LINK and AR naming a cross compiler) builds for another CPU, as
 // scripts/prebuild.mjs does; such a build is not loaded here.
+// In a clone it first brings native/codes.h and native/bindings.h up to date with
+// src/backend/kernel-spec.ts (scripts/gen-kernels.mjs); a package has no src/ and builds the committed ones.
+// The recorded status says whether a failure is the machine's (`environment`: the addon is turned off, or
+// a tool is missing, so tests skip it) or the sources' (a compile that fails: tests fail, saying why).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -89,10 +93,11 @@ function lastStatus() {
 }
 
 /**
- * Gives up on the addon: says why, records it, and exits 0 (1 with --strict). The same reason already
- * recorded for the same Node, architecture and sources (npm ci's second run) is recorded, not said again.
+ * Gives up on the addon: says why, records it (`environment`: the machine's doing, not the sources'), and
+ * exits 0 (1 with --strict). The same reason already recorded for the same Node, architecture and sources
+ * (npm ci's second run) is recorded, not said again.
  */
-function skip(reason) {
+function skip(reason, environment = false) {
   const sources = sourcesHash();
   const last = lastStatus();
   const said =
@@ -101,7 +106,7 @@ function skip(reason) {
     last.node === process.version &&
     last.arch === process.arch &&
     last.sources === sources;
-  record({ built: false, reason, sources });
+  record({ built: false, reason, environment, sources });
   if (!said || strict) log(`not built: ${reason}. lnn runs on its WebAssembly kernels.`);
   process.exit(strict ? 1 : 0);
 }
@@ -149,21 +154,30 @@ function firstError(output) {
 function asanRuntime() {
   const r = spawnSync(cxx, ['-print-file-name=libasan.so'], { encoding: 'utf8' });
   const path = r.stdout?.trim();
-  if (r.status !== 0 || !path || !existsSync(path)) skip(`no AddressSanitizer runtime for ${cxx}`);
+  if (r.status !== 0 || !path || !existsSync(path)) skip(`no AddressSanitizer runtime for ${cxx}`, true);
   return path;
 }
 
-if (process.env.LNN_NATIVE === '0') skip('turned off by LNN_NATIVE=0');
+if (process.env.LNN_NATIVE === '0') skip('turned off by LNN_NATIVE=0', true);
+if (existsSync(join(root, 'src/backend/kernel-spec.ts'))) {
+  // A clone: the bindings follow kernel-spec.ts (the generator comes with the sources, not the package).
+  try {
+    const { generate } = await import('./gen-kernels.mjs');
+    for (const file of await generate()) log(`generated ${file} from kernel-spec.ts`);
+  } catch (e) {
+    skip(`generating the bindings from kernel-spec.ts failed: ${String(e?.message ?? e).split('\n')[0]}`);
+  }
+}
 if (process.argv.includes('--unless-prebuilt')) {
   const verdict = prebuildVerdict();
   if (verdict?.accepted) process.exit(0);
   if (verdict) log(`the prebuilt addon is not used (${verdict.reason}); building from source`);
 }
 const cxx = process.env.CXX || (process.platform === 'win32' ? 'cl' : 'g++');
-if (!onPath(cxx) && !(cxx === 'g++' && onPath('c++'))) skip(`no C++ compiler (${cxx} is not on PATH)`);
-if (!onPath('make') && process.platform !== 'win32') skip('no make on PATH');
+if (!onPath(cxx) && !(cxx === 'g++' && onPath('c++'))) skip(`no C++ compiler (${cxx} is not on PATH)`, true);
+if (!onPath('make') && process.platform !== 'win32') skip('no make on PATH', true);
 const nodeGyp = findNodeGyp();
-if (!nodeGyp) skip('node-gyp not found (it comes with npm)');
+if (!nodeGyp) skip('node-gyp not found (it comes with npm)', true);
 const nodeDir = findNodeDir();
 const common = nodeDir ? [`--nodedir=${nodeDir}`] : [];
 
@@ -171,7 +185,7 @@ const started = Date.now();
 // Configure once; later builds are incremental (make recompiles what changed).
 if (!existsSync(join(root, 'build', 'Makefile')) && !existsSync(join(root, 'build', 'binding.sln'))) {
   const c = run(nodeGyp, ['configure', ...common, ...(arch === process.arch ? [] : [`--arch=${arch}`])]);
-  if (!c.ok) skip(`node-gyp configure failed: ${firstError(c.output || String(c.error))}`);
+  if (!c.ok) skip(`node-gyp configure failed: ${firstError(c.output || String(c.error))}`, true);
 }
 const b = run(nodeGyp, ['build', '--jobs', 'max', ...common]);
 if (!b.ok) skip(`the compile failed: ${firstError(b.output || String(b.error))}`);

@@ -2,7 +2,10 @@
 // test/backend/native-arm.test.ts, with Debian's cross compiler) and run there under qemu-user, it shows
 // that the portable path compiles and gives right results where the x86 kernels do not exist. Each
 // kernel is compared with a plain loop in double precision over odd sizes, m = 1 included, on the
-// pool's two threads; the dropout masks with a scalar Philox4x32-10. Prints "ok: N checks" and exits 0, or the first mismatch and exits 1.
+// pool's two threads; the dropout masks with a scalar Philox4x32-10. The activations are compared with
+// the TypeScript reference's values (activation_samples.h, which test/backend/native-arm.test.ts writes
+// from it for every code of kernel-spec.ts: a kind the kernels lack fails here by name), then at odd sizes
+// with themselves column by column. Prints "ok: N checks" and exits 0, or the first mismatch and exits 1.
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +15,7 @@
 
 #include "../kernels.h"
 #include "../pool.h"
+#include "activation_samples.h"
 
 namespace {
 
@@ -77,24 +81,20 @@ void checkElementwise(lnn::Pool& pool, const lnn::Kernels<T>& k, int64_t n, int6
   k.addBias(pool, Zb.data(), b.data(), n, m);
   for (int64_t x = 0; x < size; x++) expectClose("addBias", double(Zb[x]), double(T(Z[x] + b[x / m])), 0);
 
+  // Every activation over the whole matrix on two threads against the same kernel on each column alone
+  // (the vector remainders, the column blocks and the split change no value).
   const double slope = 0.01;
-  for (int kind = lnn::RELU; kind < lnn::ACTIVATION_COUNT; kind++) {
+  std::vector<T> dA = randomVector<T>(count, 23), dZ(count), z(rows), a(rows), da(rows), dz(rows);
+  for (int kind = 0; kind < lnn::ACTIVATION_COUNT; kind++) {
     k.activationForward(pool, kind, Z.data(), A.data(), n, m, slope);
+    k.activationBackward(pool, kind, dA.data(), Z.data(), A.data(), dZ.data(), n, m, slope);
     for (int64_t j = 0; j < m; j++) {
-      double mx = -HUGE_VAL, sum = 0;
-      for (int64_t i = 0; i < n; i++) mx = fmax(mx, double(Z[i * m + j]));
-      for (int64_t i = 0; i < n; i++) sum += exp(double(Z[i * m + j]) - mx);
+      for (int64_t i = 0; i < n; i++) z[size_t(i)] = Z[size_t(i * m + j)], da[size_t(i)] = dA[size_t(i * m + j)];
+      k.activationForward(pool, kind, z.data(), a.data(), n, 1, slope);
+      k.activationBackward(pool, kind, da.data(), z.data(), a.data(), dz.data(), n, 1, slope);
       for (int64_t i = 0; i < n; i++) {
-        double z = double(Z[i * m + j]), want = 0;
-        switch (kind) {
-          case lnn::RELU: want = z > 0 ? z : 0; break;
-          case lnn::LEAKY_RELU: want = z > 0 ? z : double(T(slope)) * z; break;
-          case lnn::TANH: want = tanh(z); break;
-          case lnn::SIGMOID: want = 1 / (1 + exp(-z)); break;
-          case lnn::SOFTMAX: want = exp(z - mx) / sum; break;
-          default: want = z;
-        }
-        expectClose("activationForward", double(A[i * m + j]), want, tolerance<T>());
+        expectClose("activationForward by columns", double(A[size_t(i * m + j)]), double(a[size_t(i)]), 0);
+        expectClose("activationBackward by columns", double(dZ[size_t(i * m + j)]), double(dz[size_t(i)]), 0);
       }
     }
   }
@@ -164,8 +164,34 @@ void checkDropout(lnn::Pool& pool, const lnn::Kernels<T>& k, int64_t n, int64_t 
     }
 }
 
+/** A = g(Z) and dZ = dA·g'(Z) of every activation against the TypeScript reference's values. */
+template <class T>
+void checkActivationSamples(lnn::Pool& pool, const lnn::Kernels<T>& k) {
+  using namespace samples;
+  const int cases = int(sizeof kCases / sizeof kCases[0]);
+  if (cases != lnn::ACTIVATION_COUNT) {
+    fprintf(stderr, "mismatch: the samples hold %d activations but codes.h has %d\n", cases, lnn::ACTIVATION_COUNT);
+    exit(1);
+  }
+  const size_t count = size_t(kRows * kCols);
+  std::vector<T> Z(count), dA(count), A(count), dZ(count);
+  for (size_t x = 0; x < count; x++) Z[x] = T(kZ[x]), dA[x] = T(kdA[x]);
+  char what[96];
+  for (const Case& c : kCases) {
+    k.activationForward(pool, c.code, Z.data(), A.data(), kRows, kCols, kAlpha);
+    k.activationBackward(pool, c.code, dA.data(), Z.data(), A.data(), dZ.data(), kRows, kCols, kAlpha);
+    for (size_t x = 0; x < count; x++) {
+      snprintf(what, sizeof what, "activationForward %s", c.name);
+      expectClose(what, double(A[x]), c.A[x], tolerance<T>());
+      snprintf(what, sizeof what, "activationBackward %s", c.name);
+      expectClose(what, double(dZ[x]), c.dZ[x], tolerance<T>());
+    }
+  }
+}
+
 template <class T>
 void checkAll(lnn::Pool& pool, const lnn::Kernels<T>& k) {
+  checkActivationSamples(pool, k);
   const int64_t shapes[][3] = {{1, 1, 1}, {37, 29, 41}, {20, 209, 300}, {5, 1, 64}, {1, 17, 3}, {130, 70, 9}};
   for (auto& s : shapes) checkGemm(pool, k, s[0], s[1], s[2]);
   const int64_t sizes[][2] = {{1, 1}, {7, 1}, {10, 33}, {64, 2049}};

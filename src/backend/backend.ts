@@ -1,10 +1,8 @@
 import type { DType, Mask, Matrix } from '../core/matrix.js';
+import type { ActivationKind, KernelName, KernelParams, LossKind } from './kernel-spec.js';
 
-/** The activations every backend implements, forward and backward. */
-export type ActivationKind = 'relu' | 'leaky-relu' | 'tanh' | 'sigmoid' | 'softmax' | 'linear';
-
-/** Losses, each matched to the output activation that makes dZ[L] = A[L] - Y. */
-export type LossKind = 'binary-cross-entropy' | 'categorical-cross-entropy' | 'mean-squared-error';
+/** The closed sets, declared by their code tables in kernel-spec.ts (a new row there is a new kind). */
+export type { ActivationKind, LossKind } from './kernel-spec.js';
 
 /** A source of uniform [0, 1) numbers (core's Rng), for the course's dropout masks. */
 export interface UniformSource {
@@ -159,3 +157,14 @@ export interface Backend {
   /** out[j] = argmax_i A[i, j] (first on ties), or for one row (sigmoid) 1 where A[0, j] > threshold. */
   predictClasses(A: Matrix, out: Int32Array, threshold: number): void;
 }
+
+/**
+ * The methods that take exactly their kernel's given arguments (kernel-spec.ts), in the same order.
+ * The others differ on purpose: the losses add the dtype's log floor, dropoutForward takes a key
+ * object, adamStep takes t and computes the bias corrections, dropoutMask is no kernel.
+ */
+type DirectKernel = Exclude<KernelName, 'lossSum' | 'lossGradient' | 'dropoutForward' | 'adamStep'>;
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type AllTrue<T extends Record<string, true>> = T;
+/** Compiles only while each of those methods' parameters are its kernel's arguments, by type and position. */
+export type BackendMatchesSpec = AllTrue<{ [K in DirectKernel]: Same<Parameters<Backend[K]>, KernelParams<K>> }>;

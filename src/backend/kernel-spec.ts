@@ -3,7 +3,9 @@
  * the order the compiled function takes them, each by name and kind, the kind of value it returns,
  * and which dimension a threaded backend may split. Fast backends derive their calls from this table
  * instead of writing argument positions by hand, so reordering a parameter means reordering one
- * line here (test/backend/kernel-spec.test.ts holds assembly/index.ts to it, name by name):
+ * line here. The compiled side is generated from it (scripts/gen-kernels.mjs, run by the build): the
+ * AssemblyScript exports (assembly/index.ts), the codes (assembly/codes.ts, native/codes.h) and the
+ * addon's Node-API bindings (native/bindings.h); test/backend/generated.test.ts fails when they are stale.
  *
  * - the WebAssembly binding (src/backend/wasm/backend.ts) turns matrices into pointers into its
  *   memory, fills in the dimensions and strides, and cuts a split kernel into chunks for its threads;
@@ -41,12 +43,18 @@
  * Outputs may alias inputs where the Backend interface allows it (activationForward's A may be Z).
  */
 import type { Mask, Matrix } from '../core/matrix.js';
-import type { ActivationKind, LossKind } from './backend.js';
 
 // ---------------------------------------------------------------------------------------------
-// Codes of the closed sets, as the compiled kernels know them (assembly/elementwise.ts).
+// The closed sets and their codes, as the compiled kernels know them. scripts/gen-kernels.mjs writes
+// them into assembly/codes.ts and native/codes.h (and the addon's names), so a row here is the whole of
+// a new kind's declaration: ActivationKind and LossKind are these tables' keys.
 
-/** Activation codes. A new ActivationKind fails to compile here until it has a code. */
+/**
+ * Activation codes, 0, 1, 2, ... in order. A new row makes a new ActivationKind: the compiler then asks
+ * for its ACTIVATION_INFO (src/nn/activations.ts), its reference kernels (reference.ts) and its formula
+ * in test/backend/kernels.test.ts; the compiled kernels fail their build (C++) or their tests
+ * (AssemblyScript traps on an unknown code) until they have it.
+ */
 export const ACTIVATION_CODES = {
   relu: 0,
   'leaky-relu': 1,
@@ -54,14 +62,19 @@ export const ACTIVATION_CODES = {
   sigmoid: 3,
   softmax: 4,
   linear: 5,
-} as const satisfies Record<ActivationKind, number>;
+} as const;
 
-/** Loss codes. A new LossKind fails to compile here until it has a code. */
+/** Loss codes, 0, 1, 2, ... in order; a new row makes a new LossKind, as for activations. */
 export const LOSS_CODES = {
   'binary-cross-entropy': 0,
   'categorical-cross-entropy': 1,
   'mean-squared-error': 2,
-} as const satisfies Record<LossKind, number>;
+} as const;
+
+/** The activations every backend implements, forward and backward. */
+export type ActivationKind = keyof typeof ACTIVATION_CODES;
+/** Losses, each matched to the output activation that makes dZ[L] = A[L] - Y. */
+export type LossKind = keyof typeof LOSS_CODES;
 
 /** The closed sets a `code` argument may take, by name. */
 export interface CodeSets {
@@ -122,10 +135,14 @@ export interface StrideArg<N extends string = string> {
   readonly name: N;
   readonly of: string;
 }
+/** What a scalar may hold beyond being a number, checked by the native addon as it reads it. */
+export type ScalarRange = 'probability' | 'uint32' | 'uint53';
 export interface ScalarArg<N extends string = string> {
   readonly kind: 'scalar';
   readonly name: N;
   readonly type: 'T' | 'f64';
+  /** A keep probability in (0, 1], or an integer below 2^32 or 2^53 (a dropout key's seed, layer, step). */
+  readonly range?: ScalarRange;
 }
 export interface OriginArg<N extends string = string> {
   readonly kind: 'origin';
@@ -203,11 +220,8 @@ const indices = <const N extends string>(name: N, length: string): IndicesArg<N>
 const dim = <const N extends string>(name: N): DimArg<N> => ({ kind: 'dim', name });
 const count = <const N extends string>(name: N, of: string): CountArg<N> => ({ kind: 'count', name, of });
 const stride = <const N extends string>(name: N, of: string): StrideArg<N> => ({ kind: 'stride', name, of });
-const scalar = <const N extends string>(name: N, type: 'T' | 'f64' = 'T'): ScalarArg<N> => ({
-  kind: 'scalar',
-  name,
-  type,
-});
+const scalar = <const N extends string>(name: N, type: 'T' | 'f64' = 'T', range?: ScalarRange): ScalarArg<N> =>
+  range === undefined ? { kind: 'scalar', name, type } : { kind: 'scalar', name, type, range };
 const flag = <const N extends string>(name: N): FlagArg<N> => ({ kind: 'flag', name });
 const code = <const N extends string, const S extends CodeSet>(name: N, set: S): CodeArg<N, S> => ({
   kind: 'code',
@@ -364,11 +378,11 @@ export const KERNELS = {
       dim('n'),
       dim('m'),
       scalar('alpha'),
-      scalar('keepProb', 'f64'),
+      scalar('keepProb', 'f64', 'probability'),
       flag('draw'),
-      scalar('seed', 'f64'),
-      scalar('step', 'f64'),
-      scalar('layer', 'f64'),
+      scalar('seed', 'f64', 'uint32'),
+      scalar('step', 'f64', 'uint53'),
+      scalar('layer', 'f64', 'uint32'),
       origin('row0', 'n'),
       scratch('scratch', { per: 'm', bytes: 16, kinds: COLUMN_WISE }),
     ],
@@ -387,7 +401,7 @@ export const KERNELS = {
       dim('n'),
       dim('m'),
       scalar('alpha'),
-      scalar('keepProb', 'f64'),
+      scalar('keepProb', 'f64', 'probability'),
       scratch('scratch', { per: 'm', bytes: 8, kinds: COLUMN_WISE }),
     ],
     returns: 'void',
@@ -482,3 +496,31 @@ type Given = MatrixArg | MaskArg | IndicesArg | ScalarArg | FlagArg | CodeArg;
 export type KernelArgs<K extends KernelName> = {
   readonly [A in Extract<(typeof KERNELS)[K]['args'][number], Given> as A['name']]: ValueOf<A>;
 };
+
+/**
+ * The arguments a caller passes, by position: KernelParams<'addBias'> = [Matrix, Matrix]. backend.ts
+ * holds each Backend method that takes exactly these to them (a reordered spec fails to compile there).
+ */
+export type KernelParams<K extends KernelName> = GivenTuple<(typeof KERNELS)[K]['args']>;
+type GivenTuple<T> = T extends readonly [infer A, ...infer R]
+  ? A extends Given
+    ? [ValueOf<A>, ...GivenTuple<R>]
+    : GivenTuple<R>
+  : [];
+
+/**
+ * A 32-bit FNV-1a hash of the codes and of every kernel's arguments (names, kinds, scalar types) and
+ * result: the generator compiles it into the WebAssembly kernels, and the wasm loader compares, so a
+ * module built from another kernel-spec.ts is refused by name instead of being called wrongly.
+ */
+export function specFingerprint(): number {
+  const kernels = KERNEL_NAMES.map((k) => {
+    const spec = kernelSpec(k);
+    const args = spec.args.map((a) => `${a.kind}:${a.name}${a.kind === 'scalar' ? `:${a.type}` : ''}`);
+    return `${k}(${args.join(',')})${spec.returns}`;
+  });
+  const text = JSON.stringify(KERNEL_CODES) + kernels.join(';');
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}

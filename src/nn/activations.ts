@@ -17,9 +17,11 @@ export interface ActivationInfo {
 }
 
 /**
- * Every activation. A new member of ActivationKind must be added here (`satisfies` makes a missing one a
- * compile error), to each backend's kernels (their switches end in `assertNever`) and to the
- * AssemblyScript code table; the backend tests iterate ACTIVATIONS, so they test it at once.
+ * Every activation. A new member of ActivationKind (a row of ACTIVATION_CODES in kernel-spec.ts) must be
+ * added here (`satisfies` makes a missing one a compile error) and to each backend's kernels: the
+ * reference's switches end in `assertNever` (a compile error), the C++ switches over the generated enum
+ * have no default (a build error), and the AssemblyScript ones trap on an unknown code (a test failure).
+ * The backend tests iterate ACTIVATIONS, so they test it at once.
  */
 const ACTIVATION_INFO = {
   relu: { init: 'he', hidden: true },

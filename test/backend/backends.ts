@@ -2,14 +2,19 @@
 // backend single-threaded and with two threads (the machine's cores; LNN_TEST_THREADS overrides),
 // with relaxed-SIMD where the runtime has it, and once with plain SIMD over unshared memory; then,
 // where the addon is built, the native backend with every instruction-set variant this CPU runs (its
-// best one also single-threaded). Without the addon the native cases are left out, and
-// test/backend/native.test.ts skips, saying why.
+// best one also single-threaded). Only the machine may leave the native cases out (the addon turned
+// off, or not built for want of a tool: test/backend/native.test.ts then skips, saying why); an addon
+// that was built but is stale or does not load, or sources that did not compile, fail every test file
+// that asks for the backends.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Backend } from '../../src/backend/backend.js';
 import { ReferenceBackend } from '../../src/backend/reference.js';
 import { loadNativeBackend } from '../../src/backend/native/index.js';
 import { loadAddon } from '../../src/backend/native/addon.js';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
 import type { DType, Matrix } from '../../src/core/matrix.js';
+import { repoRoot } from '../helpers/util.js';
 
 export const reference = new ReferenceBackend();
 
@@ -34,16 +39,52 @@ export async function allBackends(): Promise<Case[]> {
   ];
 }
 
-/** Why the native cases are left out (the addon is not built, or LNN_NATIVE=0), or undefined. */
-export async function nativeUnavailable(): Promise<string | undefined> {
-  const r = await loadAddon();
-  return 'reason' in r ? r.reason : undefined;
+/**
+ * Why the native cases are left out, or undefined when the addon loads (of the package at `root`: tests
+ * use a fake one). Throws when the reason is the sources' rather than the machine's (machineReason): a
+ * stale or broken addon fails, never skips.
+ */
+export async function nativeUnavailable(root = repoRoot): Promise<string | undefined> {
+  const r = await loadAddon({ root });
+  if (!('reason' in r)) return undefined;
+  if (machineReason(root)) return r.reason;
+  const status = buildStatus(root);
+  // An old addon left by a build that then failed is refused as stale; the compile error is the news.
+  const last =
+    status?.built === false && !r.reason.includes(status.reason ?? '') ? `; last build: ${status.reason}` : '';
+  throw new Error(`the native addon was built here but cannot be used: ${r.reason}${last}`);
+}
+
+interface BuildStatus {
+  built?: boolean;
+  reason?: string;
+  environment?: boolean;
+  cross?: boolean;
+}
+
+/** What scripts/build-native.mjs recorded in build/native-status.json, if it ran. */
+function buildStatus(root: string): BuildStatus | undefined {
+  const file = join(root, 'build/native-status.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BuildStatus) : undefined;
+}
+
+/**
+ * Whether the addon is missing for the machine's sake: turned off (LNN_NATIVE=0), never built (install
+ * scripts not run), built for another CPU, or not built for want of a tool, as build/native-status.json
+ * records (scripts/build-native.mjs). Not when LNN_NATIVE_ADDON names a file: that one must load.
+ */
+function machineReason(root: string): boolean {
+  if (process.env.LNN_NATIVE === '0') return true;
+  if (process.env.LNN_NATIVE_ADDON) return false;
+  const status = buildStatus(root);
+  if (status === undefined) return true;
+  return status.cross === true || (status.built === false && status.environment === true);
 }
 
 /** Native backends: every variant this CPU runs with `threads` threads, and the best with one. */
 async function nativeBackends(threads: number): Promise<Case[]> {
-  const r = await loadAddon();
-  if ('reason' in r) return [];
+  if ((await nativeUnavailable()) !== undefined) return [];
+  const r = (await loadAddon()) as Extract<Awaited<ReturnType<typeof loadAddon>>, { addon: unknown }>;
   const [best, ...others] = r.addon.cpu().isas;
   const out: Case[] = [];
   for (const [isa, t] of [[best!, threads], [best!, 1], ...others.map((i) => [i, threads] as const)] as const) {

@@ -1,7 +1,8 @@
 // The native backend off x86-64: on arm64 only the portable kernels are built (binding.gyp), with no x86
 // unit and no cpuid. No arm64 Node runs here, so the kernels are checked without Node: Debian's cross
 // compiler builds native/check/portable_check.cc with the portable unit and the thread pool, and
-// qemu-user runs it (every kernel against a plain double loop, odd sizes, m = 1, two threads); the
+// qemu-user runs it (every kernel against a plain double loop, every activation against the TypeScript
+// reference's values, odd sizes, m = 1, two threads); the
 // addon's Node-API unit is compiled for arm64 too. The same check also runs natively, so that a
 // failure on arm64 is told apart from a broken check. The arm64 prebuild a package carries
 // (scripts/prebuild.mjs) is checked the same way: built twice to the same bytes, then loaded by arm64's
@@ -10,12 +11,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { foreignReason, parseSums } from '../../src/backend/native/prebuilt.js';
 import { repoRoot } from '../helpers/util.js';
+import { activationSamplesHeader } from './activation-samples.js';
 
 const CROSS = process.env.LNN_ARM_CXX ?? 'aarch64-linux-gnu-g++';
 const QEMU = 'qemu-aarch64';
@@ -24,6 +26,8 @@ const has = (cmd: string, arg = '--version') => spawnSync(cmd, [arg]).status ===
 
 const dir = mkdtempSync(join(tmpdir(), 'lnn-native-arm-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
+// The reference's values of every activation, which the check program includes (-I dir).
+writeFileSync(join(dir, 'activation_samples.h'), activationSamplesHeader());
 
 // binding.gyp's flags for every unit (the portable unit takes no -m flag), warnings as errors.
 const FLAGS = ['-std=gnu++17', '-O3', '-ffp-contract=fast', '-Wall', '-Wextra', '-Wno-psabi', '-Werror'];
@@ -45,7 +49,7 @@ function build(cxx: string, exe: string, extra: string[] = []): void {
     compile(cxx, [...extra, '-c', unit, '-o', o]);
     return o;
   });
-  compile(cxx, [...extra, '-O1', '-pthread', CHECK, ...objects, '-o', exe]);
+  compile(cxx, [...extra, '-O1', '-pthread', `-I${dir}`, CHECK, ...objects, '-o', exe]);
 }
 
 function expectChecksPass(r: ReturnType<typeof spawnSync>): void {
@@ -136,6 +140,7 @@ describe('the arm64 prebuild', () => {
     compile(CROSS, [
       '-O1',
       '-pthread',
+      `-I${dir}`,
       CHECK,
       file,
       '-Wl,--unresolved-symbols=ignore-in-shared-libs',

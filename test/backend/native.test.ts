@@ -5,7 +5,7 @@
 // every other backend in kernels.test.ts and random.test.ts.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -314,6 +314,54 @@ describe('the build keeps each instruction set in its own units', { skip }, () =
       }
     },
   );
+});
+
+describe('a stale or broken addon fails the tests, never skips them', () => {
+  const overridden = process.env.LNN_NATIVE_ADDON || process.env.LNN_NATIVE === '0';
+  const skipRule = overridden ? 'LNN_NATIVE_ADDON or LNN_NATIVE=0 decides for every package' : false;
+  const dir = mkdtempSync(join(tmpdir(), 'lnn-native-rule-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  /** A fake package whose build recorded `status`, with an addon file of `addon` bytes if given. */
+  const fakePackage = (name: string, status: object, addon?: string) => {
+    const root = join(dir, name);
+    mkdirSync(join(root, 'build/Release'), { recursive: true });
+    writeFileSync(join(root, 'build/native-status.json'), JSON.stringify(status));
+    if (addon !== undefined) writeFileSync(join(root, 'build/Release/lnn_native.node'), addon);
+    return root;
+  };
+
+  it('not built for want of a tool: the native cases are left out, saying why', { skip: skipRule }, async () => {
+    const reason = 'no C++ compiler (g++ is not on PATH)';
+    const root = fakePackage('no-compiler', { built: false, environment: true, reason });
+    assert.match((await nativeUnavailable(root))!, /not built: no C\+\+ compiler \(g\+\+ is not on PATH\)$/);
+  });
+
+  it('sources that did not compile: an error naming the compiler message', { skip: skipRule }, async () => {
+    const reason = "the compile failed: native/elementwise.h:84: error: enumeration value 'GELU' not handled in switch";
+    const root = fakePackage('compile-failed', { built: false, environment: false, reason });
+    await assert.rejects(nativeUnavailable(root), (e: Error) => {
+      assert.match(e.message, /^the native addon was built here but cannot be used: /);
+      assert.ok(e.message.endsWith(`; not built: ${reason}`), e.message);
+      return true;
+    });
+  });
+
+  it('an old addon left by a build that failed: an error with the compile error', { skip: skipRule }, async () => {
+    const reason = "the compile failed: native/elementwise.h:67: error: enumeration value 'GELU' not handled in switch";
+    const root = fakePackage('old-addon', { built: false, environment: false, reason }, 'an old build');
+    await assert.rejects(nativeUnavailable(root), {
+      message: new RegExp(
+        `^the native addon was built here but cannot be used: .* does not load: .*; last build: ${reason}$`,
+      ),
+    });
+  });
+
+  it('built, but the file does not load (or is stale): an error', { skip: skipRule }, async () => {
+    const root = fakePackage('broken', { built: true }, 'not an ELF object');
+    await assert.rejects(nativeUnavailable(root), {
+      message: /^the native addon was built here but cannot be used: .*lnn_native\.node does not load: /,
+    });
+  });
 });
 
 describe('without the addon, lnn runs on wasm and says why', () => {

@@ -6,9 +6,23 @@ import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { defaultBackend, getBackend, initBackends, nativeBackendReason } from '../../src/backend/index.js';
 import { ThreadPool } from '../../src/backend/threads/pool.js';
-import { createWasmBackend, WasmMatrix } from '../../src/backend/wasm/index.js';
+import { checkFingerprint, createWasmBackend, WasmMatrix } from '../../src/backend/wasm/index.js';
+import { specFingerprint } from '../../src/backend/kernel-spec.js';
 import { zeros as jsZeros } from '../../src/core/matrix.js';
 import { fill } from './backends.js';
+
+describe('wasm kernels and the kernel description', () => {
+  it('kernels compiled from another kernel-spec.ts are refused, naming the rebuild', () => {
+    const want = specFingerprint();
+    checkFingerprint({ specFingerprint: () => want | 0 }); // as an i32 export returns it
+    const other = (want ^ 1) >>> 0;
+    assert.throws(() => checkFingerprint({ specFingerprint: () => other }), {
+      message:
+        `wasm backend: the compiled kernels were built from another kernel-spec.ts (fingerprint ` +
+        `${other.toString(16)}, not ${want.toString(16)}); rebuild them with npm run build:wasm`,
+    });
+  });
+});
 
 describe('wasm backend memory', () => {
   it('zeros live in wasm memory, and memory stays flat over thousands of reused iterations', async () => {

@@ -1,5 +1,5 @@
 import { ThreadPool } from '../threads/pool.js';
-import { SPLIT_KERNEL_NAMES } from '../kernel-spec.js';
+import { SPLIT_KERNEL_NAMES, specFingerprint } from '../kernel-spec.js';
 import { kernelImports } from '../threads/worker.js';
 import { WasmBackend } from './backend.js';
 import { WasmHeap } from './heap.js';
@@ -51,6 +51,21 @@ function createMemory(shared: boolean, initialPages: number): { memory: WebAssem
 }
 
 /**
+ * Refuses kernels compiled from another kernel-spec.ts (src/backend/wasm/generated/ is built, not
+ * committed: an edit to the spec without `npm run build:wasm` would otherwise call them with the wrong
+ * arguments or codes).
+ */
+export function checkFingerprint(ex: Pick<KernelExports, 'specFingerprint'>): void {
+  const built = ex.specFingerprint() >>> 0,
+    want = specFingerprint();
+  if (built !== want)
+    throw new Error(
+      `wasm backend: the compiled kernels were built from another kernel-spec.ts ` +
+        `(fingerprint ${built.toString(16)}, not ${want.toString(16)}); rebuild them with npm run build:wasm`,
+    );
+}
+
+/**
  * Compiles and instantiates the kernels (relaxed-SIMD where the runtime validates it), creates the
  * memory (shared when threads are possible) and starts threads - 1 workers.
  * @example const wasm = await createWasmBackend({ threads: 2 }); wasm.threads // => 2
@@ -65,6 +80,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const { memory, limit } = createMemory(shared, initialPages);
   const instance = await WebAssembly.instantiate(module, kernelImports(memory));
   const ex = instance.exports as unknown as KernelExports;
+  checkFingerprint(ex);
   const heap = new WasmHeap(memory, ex.heapBase());
   const names = SPLIT_KERNEL_NAMES.flatMap((k) => [`${k}_f32`, `${k}_f64`]);
   const scratchBytes = ex.gemmScratchBytes();

@@ -2,13 +2,15 @@ import * as compiled from './generated/kernels.js';
 import { decodeBase64, env, importNodeBuiltin, isNode } from './platform.js';
 
 /**
- * The exports of assembly/index.ts: for each kernel of kernel-spec.ts, `<name>_f32` and `<name>_f64`
- * (pointers are byte offsets into the kernels' memory, flags travel as 0/1), and these three.
+ * The exports of assembly/index.ts (generated from kernel-spec.ts): for each kernel, `<name>_f32` and
+ * `<name>_f64` (pointers are byte offsets into the kernels' memory, flags travel as 0/1), and these four.
  */
 export interface KernelExports {
   heapBase(): number;
   gemmScratchBytes(): number;
   relaxed(): number;
+  /** kernel-spec.ts's specFingerprint() when the module was generated (as a signed i32). */
+  specFingerprint(): number;
   [name: string]: ((...args: number[]) => number | void) | WebAssembly.Memory | WebAssembly.Global;
 }
 
