@@ -49,27 +49,47 @@ import type { Mask, Matrix } from '../core/matrix.js';
 // them into assembly/codes.ts and native/codes.h (and the addon's names), so a row here is the whole of
 // a new kind's declaration: ActivationKind and LossKind are these tables' keys.
 
-/**
- * Activation codes, 0, 1, 2, ... in order. A new row makes a new ActivationKind: the compiler then asks
- * for its ACTIVATION_INFO (src/nn/activations.ts), its reference kernels (reference.ts) and its formula
- * in test/backend/kernels.test.ts; the compiled kernels fail their build (C++) or their tests
- * (AssemblyScript traps on an unknown code) until they have it.
- */
-export const ACTIVATION_CODES = {
-  relu: 0,
-  'leaky-relu': 1,
-  tanh: 2,
-  sigmoid: 3,
-  softmax: 4,
-  linear: 5,
-} as const;
-
 /** Loss codes, 0, 1, 2, ... in order; a new row makes a new LossKind, as for activations. */
 export const LOSS_CODES = {
   'binary-cross-entropy': 0,
   'categorical-cross-entropy': 1,
   'mean-squared-error': 2,
 } as const;
+
+/** An activation's row: its code, and what it means beyond its kernel (read by src/nn/activations.ts). */
+export interface ActivationRow {
+  /** Its number in the compiled kernels: 0, 1, 2, ... in order. */
+  readonly code: number;
+  /** The initialization for hidden layers of this kind: He for the ReLU family, Xavier otherwise. */
+  readonly init: 'he' | 'xavier';
+  /**
+   * Whether it may be a hidden g[l], l < L. Softmax may not: it ties a layer's units together (each column
+   * sums to 1), which is a K-class output's job; train, sweep and model files refuse it below g[L].
+   */
+  readonly hidden: boolean;
+  /** As the output g[L]: the loss that makes dZ[L] = A[L] - Y, and whether it classifies. */
+  readonly output?: { readonly loss: keyof typeof LOSS_CODES; readonly classifier: boolean };
+}
+
+/**
+ * Every activation, a row each. A new row makes a new ActivationKind: the compiler then asks for its
+ * reference kernels (reference.ts) and its formula in test/backend/kernels.test.ts; the compiled kernels
+ * fail their build (C++: a switch over the generated enum has no default) or their tests (AssemblyScript
+ * traps on an unknown code) until they have it.
+ */
+export const ACTIVATION_TABLE = {
+  relu: { code: 0, init: 'he', hidden: true },
+  'leaky-relu': { code: 1, init: 'he', hidden: true },
+  tanh: { code: 2, init: 'xavier', hidden: true },
+  sigmoid: { code: 3, init: 'xavier', hidden: true, output: { loss: 'binary-cross-entropy', classifier: true } },
+  softmax: { code: 4, init: 'xavier', hidden: false, output: { loss: 'categorical-cross-entropy', classifier: true } },
+  linear: { code: 5, init: 'xavier', hidden: true, output: { loss: 'mean-squared-error', classifier: false } },
+} as const satisfies Record<string, ActivationRow>;
+
+/** Activation codes, as the compiled kernels know them: ACTIVATION_TABLE's `code`s. */
+export const ACTIVATION_CODES = Object.fromEntries(
+  Object.entries(ACTIVATION_TABLE).map(([kind, row]) => [kind, row.code]),
+) as { readonly [K in keyof typeof ACTIVATION_TABLE]: (typeof ACTIVATION_TABLE)[K]['code'] };
 
 /** The activations every backend implements, forward and backward. */
 export type ActivationKind = keyof typeof ACTIVATION_CODES;

@@ -1,36 +1,20 @@
-import type { ActivationKind, LossKind } from '../backend/backend.js';
+import type { ActivationKind } from '../backend/backend.js';
+import { ACTIVATION_TABLE, type ActivationRow } from '../backend/kernel-spec.js';
 import { ValueError } from '../core/errors.js';
 
 export type { ActivationKind } from '../backend/backend.js';
 
 /** What an activation means beyond its kernel: the initialization it wants, and its use as g[L]. */
-export interface ActivationInfo {
-  /** The initialization for hidden layers of this kind: He for the ReLU family, Xavier otherwise. */
-  readonly init: 'he' | 'xavier';
-  /**
-   * Whether it may be a hidden g[l], l < L. Softmax may not: it ties a layer's units together (each column
-   * sums to 1), which is a K-class output's job; train, sweep and model files refuse it below g[L].
-   */
-  readonly hidden: boolean;
-  /** As the output g[L]: the loss that makes dZ[L] = A[L] - Y, and whether it classifies. */
-  readonly output?: { readonly loss: LossKind; readonly classifier: boolean };
-}
+export type ActivationInfo = ActivationRow;
 
 /**
- * Every activation. A new member of ActivationKind (a row of ACTIVATION_CODES in kernel-spec.ts) must be
- * added here (`satisfies` makes a missing one a compile error) and to each backend's kernels: the
- * reference's switches end in `assertNever` (a compile error), the C++ switches over the generated enum
- * have no default (a build error), and the AssemblyScript ones trap on an unknown code (a test failure).
- * The backend tests iterate ACTIVATIONS, so they test it at once.
+ * Every activation: ACTIVATION_TABLE's rows (src/backend/kernel-spec.ts), one per kind, its code beside
+ * its meaning, so that a new activation is one row there plus its kernels: the reference's switches end
+ * in `assertNever` (a compile error), the C++ switches over the generated enum have no default (a build
+ * error), and the AssemblyScript ones trap on an unknown code (a test failure). The backend tests iterate
+ * ACTIVATIONS, so they test it at once.
  */
-const ACTIVATION_INFO = {
-  relu: { init: 'he', hidden: true },
-  'leaky-relu': { init: 'he', hidden: true },
-  tanh: { init: 'xavier', hidden: true },
-  sigmoid: { init: 'xavier', hidden: true, output: { loss: 'binary-cross-entropy', classifier: true } },
-  softmax: { init: 'xavier', hidden: false, output: { loss: 'categorical-cross-entropy', classifier: true } },
-  linear: { init: 'xavier', hidden: true, output: { loss: 'mean-squared-error', classifier: false } },
-} as const satisfies Record<ActivationKind, ActivationInfo>;
+const ACTIVATION_INFO: Readonly<Record<ActivationKind, ActivationInfo>> = ACTIVATION_TABLE;
 
 /** The names `--activation` and `--output` take. */
 export const ACTIVATIONS = Object.keys(ACTIVATION_INFO) as readonly ActivationKind[];
