@@ -12,7 +12,8 @@ import {
   SWEEP_KEYS,
   type Axis,
 } from '../../src/sweep/space.js';
-import { HYPERPARAMETERS } from '../../src/nn/hyperparameters.js';
+import { describeRule, HYPERPARAMETERS } from '../../src/nn/hyperparameters.js';
+import { OPTIMIZER_HYPERPARAMETERS } from '../../src/nn/update.js';
 
 const throwsValue = (f: () => unknown, message: RegExp) =>
   assert.throws(f, (e: unknown) => e instanceof ValueError && message.test((e as Error).message));
@@ -133,6 +134,26 @@ describe('the search space', () => {
       () => mergeAxes([{ where: 'x', axes: [parseAxis('iterations', ['100']), parseAxis('epochs', ['2'])] }]),
       /varies both --iterations and --epochs/,
     );
+  });
+
+  test("every optimizer's hyperparameter is sweepable by its flag and its rule; ε's range is sampled on a log scale", () => {
+    for (const k of OPTIMIZER_HYPERPARAMETERS) {
+      const rule = HYPERPARAMETERS[k];
+      const key = checkSweepKey(rule.flag, '');
+      throwsValue(
+        () => parseAxis(key, ['-1']),
+        new RegExp(`^--${rule.flag} must be ${describeRule(rule).replace(/[()[\]]/g, '\\$&')} but is '-1'$`),
+      );
+    }
+    assert.deepEqual(parseAxis('epsilon', ['1e-8..1e-4']), {
+      key: 'epsilon',
+      kind: 'range',
+      min: 1e-8,
+      max: 1e-4,
+      integer: false,
+      log: true,
+    });
+    assert.equal((parseAxis('beta1', ['0.8..0.99']) as { log: boolean }).log, false);
   });
 
   test('every sweepable numeric option has a rule in the one table', () => {
