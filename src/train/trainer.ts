@@ -27,8 +27,8 @@ export { DEFAULT_EPOCHS, DEFAULT_ITERATIONS } from './schedule.js';
 export { copyParameters } from './earlyStop.js';
 
 /**
- * A run's options. The optimizer's own hyperparameters (`beta`, `beta1`, `beta2`, `epsilon`: OptimizerValues,
- * from OPTIMIZER_INFO) sit beside `optimizer`; an absent one takes its optimizer's default.
+ * A run's options. The optimizer's own hyperparameters (OptimizerValues: the names in OPTIMIZER_INFO's rows,
+ * `beta1`, ...) sit beside `optimizer`; an absent one takes its optimizer's default.
  */
 export interface TrainOptions extends OptimizerValues {
   learningRate: number;

@@ -258,7 +258,7 @@ export interface TrainOptions extends OptimizerValues {
   iterations?: number;
   epochs?: number;
   batchSize?: number;
-  /** 'gd', 'momentum' or 'adam' (default); its own hyperparameters (`beta1`, ...: OptimizerValues) beside it. */
+  /** One of OPTIMIZERS (default 'adam'); its own hyperparameters (`beta1`, ...: OptimizerValues) sit beside it. */
   optimizer?: OptimizerKind;
   l2?: number;
   keepProb?: number;
