@@ -15,10 +15,12 @@ export interface NumberRule {
   readonly max?: number;
   readonly exclusiveMin?: boolean;
   readonly exclusiveMax?: boolean;
+  /** Its values span decades: a sweep samples its range log-uniformly. */
+  readonly log?: boolean;
 }
 
 export const HYPERPARAMETERS = {
-  learningRate: { name: 'learning rate', flag: 'lr', min: 0, exclusiveMin: true },
+  learningRate: { name: 'learning rate', flag: 'lr', min: 0, exclusiveMin: true, log: true },
   iterations: { name: 'iterations', flag: 'iterations', integer: true, min: 1 },
   epochs: { name: 'epochs', flag: 'epochs', integer: true, min: 1 },
   batchSize: { name: 'batch size', flag: 'batch-size', integer: true, min: 1 },
@@ -27,7 +29,7 @@ export const HYPERPARAMETERS = {
   beta: { name: "momentum's beta", flag: 'beta', min: 0, max: 1, exclusiveMax: true },
   beta1: { name: "Adam's beta1", flag: 'beta1', min: 0, max: 1, exclusiveMax: true },
   beta2: { name: "Adam's beta2", flag: 'beta2', min: 0, max: 1, exclusiveMax: true },
-  epsilon: { name: "Adam's epsilon", flag: 'epsilon', min: 0, exclusiveMin: true },
+  epsilon: { name: "Adam's epsilon", flag: 'epsilon', min: 0, exclusiveMin: true, log: true },
   alpha: { name: "leaky ReLU's slope alpha", flag: 'alpha', min: 0 },
   seed: { name: 'seed', flag: 'seed', integer: true, min: 0, max: 0xffffffff },
   costEvery: { name: 'costEvery', flag: 'print-cost-every', integer: true, min: 1 },

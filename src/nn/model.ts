@@ -3,6 +3,7 @@ import { defaultBackend } from '../backend/index.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { DEFAULT_LEAKY_SLOPE } from './activations.js';
+import { checkHyperparameter } from './hyperparameters.js';
 import { linearActivationBackward, linearActivationForward, type LayerCache } from './linearActivation.js';
 import { linearBackward, linearForward } from './linear.js';
 import { isMatchedPair, lossFor } from './losses.js';
@@ -109,11 +110,10 @@ export function modelForward(
   return { AL: A, caches };
 }
 
-/** keepProb in (0, 1], and a source of masks when it is below 1. */
+/** keepProb by its rule in HYPERPARAMETERS (the words of every door), and a source of masks when it is below 1. */
 function checkDropoutOptions(options: DropoutOptions): number {
   const keepProb = options.keepProb ?? 1;
-  if (!(keepProb > 0 && keepProb <= 1))
-    throw new ValueError(`modelForward: keepProb must be in (0, 1] but is ${keepProb}`);
+  checkHyperparameter('keepProb', keepProb);
   if (keepProb < 1 && !options.rng && !options.dropoutKey)
     throw new ValueError('modelForward: dropout (keepProb < 1) needs a dropoutKey or a seeded rng');
   return keepProb;

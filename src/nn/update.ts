@@ -1,9 +1,8 @@
 import type { Backend } from '../backend/backend.js';
 import { defaultBackend } from '../backend/index.js';
-import { assertNever } from '../core/assert.js';
 import { ValueError } from '../core/errors.js';
 import type { DType, Matrix } from '../core/matrix.js';
-import { checkHyperparameter } from './hyperparameters.js';
+import { checkHyperparameter, type HyperparameterName } from './hyperparameters.js';
 import { depth, type Gradients, type Parameters } from './params.js';
 
 /**
@@ -36,39 +35,139 @@ function checkRate(lr: number): void {
 export type OptimizerKind = 'gd' | 'momentum' | 'adam';
 
 /**
- * Every optimizer, with what the command line and the docs say of it. A new member of OptimizerKind
- * must be added here (the `satisfies` makes a missing one a compile error) and to `Optimizer.step`'s
- * switch (its `assertNever` default makes a missing case a compile error).
+ * What one step of an optimizer reads and updates, for one parameter P (W[l] or b[l]) with its gradient
+ * G (dP, the same shape): `state` holds the matrices the optimizer keeps for P (its row's `state`, each
+ * shaped like P, zeros before the first step), `h` its hyperparameters (defaults filled in), `t` the step
+ * number from 1 (Adam's bias correction).
  */
-export const OPTIMIZER_INFO = {
-  gd: { description: "gradient descent, the course's update_parameters", learningRate: 0.0075 },
-  momentum: { description: 'gradient descent with momentum (β)', learningRate: 0.01 },
-  adam: { description: 'Adam (β1, β2, ε), bias-corrected', learningRate: 0.001 },
-} as const satisfies Record<OptimizerKind, { description: string; learningRate: number }>;
-
-export const OPTIMIZERS = Object.keys(OPTIMIZER_INFO) as readonly OptimizerKind[];
-
-export interface OptimizerConfig {
-  kind: OptimizerKind;
+export interface StepInput<H extends string, S extends string> {
+  backend: Backend;
+  P: Matrix;
+  G: Matrix;
+  state: { readonly [K in S]: Matrix };
+  h: { readonly [K in H]: number };
   learningRate: number;
-  /** Momentum's β (default 0.9). */
-  beta?: number;
-  /** Adam's β1, β2, ε (defaults 0.9, 0.999, 1e-8). */
-  beta1?: number;
-  beta2?: number;
-  epsilon?: number;
+  t: number;
 }
 
 /**
- * An optimizer keeps its state (velocities v, squared averages s) per parameter and applies one step:
- * gd: W -= α·dW; momentum: v = β·v + (1-β)·dW, W -= α·v; Adam: bias-corrected v and s, W -= α·v̂/(√ŝ + ε).
+ * One optimizer: what `--help` says of it, its default learning rate, its own hyperparameters with their
+ * defaults (each name's rule, the range, is in HYPERPARAMETERS: a flag two optimizers share has one
+ * rule), the matrices it keeps per parameter (the memory estimate counts them), and its step.
+ */
+export interface OptimizerRow<H extends HyperparameterName, S extends string> {
+  description: string;
+  learningRate: number;
+  hyperparameters: { readonly [K in H]: number };
+  state: readonly S[];
+  step(input: StepInput<H, S>): void;
+}
+
+/** A row with its hyperparameters' and state's names inferred, so its step reads `h.beta`, `state.v` typed. */
+function optimizer<H extends HyperparameterName = never, const S extends string = never>(
+  row: OptimizerRow<H, S>,
+): OptimizerRow<H, S> {
+  return row;
+}
+
+/**
+ * Every optimizer, one row each: the command line's flags and --help, the sweep space, the memory
+ * estimate and `Optimizer.step` all read it. A new member of OptimizerKind must be added here (the
+ * `satisfies` makes a missing one a compile error).
+ */
+export const OPTIMIZER_INFO = {
+  gd: optimizer({
+    description: "gradient descent, the course's update_parameters: W -= α·dW",
+    learningRate: 0.0075,
+    hyperparameters: {},
+    state: [],
+    step: ({ backend, P, G, learningRate }) => backend.axpby(-learningRate, G, 1, P),
+  }),
+  momentum: optimizer({
+    description: 'gradient descent with momentum: v = β·v + (1-β)·dW, W -= α·v',
+    learningRate: 0.01,
+    hyperparameters: { beta: 0.9 },
+    state: ['v'],
+    step: ({ backend, P, G, state, h, learningRate }) => backend.momentumStep(P, G, state.v, learningRate, h.beta),
+  }),
+  adam: optimizer({
+    description: 'Adam: momentum (β1) and RMSprop (β2, ε), bias-corrected',
+    learningRate: 0.001,
+    hyperparameters: { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+    state: ['v', 's'],
+    step: ({ backend, P, G, state, h, learningRate, t }) =>
+      backend.adamStep(P, G, state.v, state.s, learningRate, h.beta1, h.beta2, h.epsilon, t),
+  }),
+} satisfies Record<OptimizerKind, OptimizerRow<never, string>>;
+
+export const OPTIMIZERS = Object.keys(OPTIMIZER_INFO) as readonly OptimizerKind[];
+
+/** The hyperparameters optimizers take besides α: beta, beta1, beta2, epsilon. */
+export type OptimizerHyperparameter = {
+  [K in OptimizerKind]: keyof (typeof OPTIMIZER_INFO)[K]['hyperparameters'];
+}[OptimizerKind];
+
+/** Each of them once, in the table's order (a name two optimizers share is one flag). */
+export const OPTIMIZER_HYPERPARAMETERS = [
+  ...new Set(OPTIMIZERS.flatMap((k) => Object.keys(OPTIMIZER_INFO[k].hyperparameters))),
+] as readonly OptimizerHyperparameter[];
+
+/** Values given for them (the flags' and the library's flat options); an absent one takes its optimizer's default. */
+export type OptimizerValues = { [K in OptimizerHyperparameter]?: number };
+
+/** An optimizer and its values: `{ kind: 'adam', learningRate: 0.001, beta1: 0.95 }`. */
+export interface OptimizerConfig extends OptimizerValues {
+  kind: OptimizerKind;
+  learningRate: number;
+}
+
+/** The optimizers that take a hyperparameter, with their defaults: [['adam', 0.999]]. */
+export function defaultsOf(name: OptimizerHyperparameter): [OptimizerKind, number][] {
+  return OPTIMIZERS.flatMap((k) => {
+    const d = (OPTIMIZER_INFO[k].hyperparameters as OptimizerValues)[name];
+    return d === undefined ? [] : [[k, d] as [OptimizerKind, number]];
+  });
+}
+
+/** The values among `o`'s fields that are given (defined), by the table's names. */
+export function optimizerValues(o: OptimizerValues): OptimizerValues {
+  const out: OptimizerValues = {};
+  for (const k of OPTIMIZER_HYPERPARAMETERS) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
+/**
+ * Checks the values given for `kind`: each by its rule, and each one that `kind` takes. `word` names a
+ * hyperparameter as the caller knows it (`--beta1` on the command line).
+ * @throws ValueError `beta does not apply to optimizer adam; adam takes beta1, beta2, epsilon`
+ */
+export function checkOptimizerValues(
+  kind: OptimizerKind,
+  values: OptimizerValues,
+  word: (name: string) => string = (name) => name,
+): void {
+  const takes = Object.keys(OPTIMIZER_INFO[kind].hyperparameters);
+  for (const k of OPTIMIZER_HYPERPARAMETERS) {
+    if (values[k] === undefined) continue;
+    if (!takes.includes(k))
+      throw new ValueError(
+        `${word(k)} does not apply to ${word('optimizer')} ${kind}; ${kind} takes ${takes.length > 0 ? takes.map(word).join(', ') : 'none besides the learning rate'}`,
+      );
+    checkHyperparameter(k, values[k]);
+  }
+}
+
+/**
+ * An optimizer keeps its state (its row's `state`: momentum's v, Adam's v and s) per parameter and applies
+ * its row's step to every W[l] and b[l] in place.
  */
 export class Optimizer {
-  readonly config: Required<OptimizerConfig>;
+  /** The kind, α, and the kind's hyperparameters with their defaults filled in. */
+  readonly config: OptimizerConfig;
   private t = 0;
-  private readonly v = new Map<string, Matrix>();
-  private readonly s = new Map<string, Matrix>();
+  private readonly state = new Map<string, Record<string, Matrix>>();
 
+  /** @throws ValueError for an unknown kind, α ≤ 0, a value outside its rule or one the kind does not take. */
   constructor(
     config: OptimizerConfig,
     private readonly backend: Backend = defaultBackend(),
@@ -76,8 +175,14 @@ export class Optimizer {
     if (!OPTIMIZERS.includes(config.kind))
       throw new ValueError(`optimizer must be one of ${OPTIMIZERS.join(', ')} but is '${config.kind}'`);
     checkRate(config.learningRate);
-    this.config = { beta: 0.9, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, ...config };
-    for (const k of ['beta', 'beta1', 'beta2', 'epsilon'] as const) checkHyperparameter(k, this.config[k]);
+    const given = optimizerValues(config);
+    checkOptimizerValues(config.kind, given);
+    this.config = {
+      ...OPTIMIZER_INFO[config.kind].hyperparameters,
+      ...given,
+      kind: config.kind,
+      learningRate: config.learningRate,
+    };
   }
 
   /** α of the next step; set between steps (a run's control changes it), checked by the learning rate's rule. */
@@ -96,8 +201,8 @@ export class Optimizer {
   }
 
   step(parameters: Parameters, grads: Gradients): void {
-    const { kind, learningRate: lr, beta, beta1, beta2, epsilon } = this.config;
-    const be = this.backend;
+    const row: OptimizerRow<never, string> = OPTIMIZER_INFO[this.config.kind];
+    const h = this.config as Record<never, number>;
     this.t++;
     const L = depth(parameters);
     for (let l = 1; l <= L; l++)
@@ -106,41 +211,23 @@ export class Optimizer {
         const P = parameters[name]!,
           G = grads[`d${name}`];
         if (!G) throw new ValueError(`optimizer: grads has no d${name}`);
-        switch (kind) {
-          case 'gd':
-            be.axpby(-lr, G, 1, P);
-            break;
-          case 'momentum':
-            be.momentumStep(P, G, this.state(this.v, name, P), lr, beta);
-            break;
-          case 'adam':
-            be.adamStep(
-              P,
-              G,
-              this.state(this.v, name, P),
-              this.state(this.s, name, P),
-              lr,
-              beta1,
-              beta2,
-              epsilon,
-              this.t,
-            );
-            break;
-          default:
-            assertNever(kind, 'optimizer');
-        }
+        const state = this.stateOf(name, P, row.state);
+        row.step({ backend: this.backend, P, G, state, h, learningRate: this.config.learningRate, t: this.t });
       }
   }
 
-  private state(map: Map<string, Matrix>, name: string, like: Matrix): Matrix {
-    let M = map.get(name);
-    if (!M) map.set(name, (M = this.backend.zeros(like.rows, like.cols, like.dtype as DType)));
-    return M;
+  /** P's state matrices by name, zeros at the first step. */
+  private stateOf(name: string, like: Matrix, names: readonly string[]): Record<string, Matrix> {
+    let S = this.state.get(name);
+    if (!S) {
+      S = Object.fromEntries(names.map((s) => [s, this.backend.zeros(like.rows, like.cols, like.dtype as DType)]));
+      this.state.set(name, S);
+    }
+    return S;
   }
 
   dispose(): void {
-    for (const M of [...this.v.values(), ...this.s.values()]) this.backend.free(M);
-    this.v.clear();
-    this.s.clear();
+    for (const S of this.state.values()) for (const M of Object.values(S)) this.backend.free(M);
+    this.state.clear();
   }
 }

@@ -10,22 +10,27 @@ import { printable } from '../core/text.js';
 import { HIDDEN_ACTIVATIONS, parseActivation } from '../nn/activations.js';
 import { describeRule, HYPERPARAMETERS, satisfies, type HyperparameterName } from '../nn/hyperparameters.js';
 import { parseInit } from '../nn/initializers.js';
-import { OPTIMIZERS } from '../nn/update.js';
+import { OPTIMIZER_HYPERPARAMETERS, OPTIMIZERS, type OptimizerHyperparameter } from '../nn/update.js';
 
 /** What kind of value a sweepable option takes. */
 type Kind =
-  | { kind: 'number'; rule: HyperparameterName; log?: boolean }
+  | { kind: 'number'; rule: HyperparameterName }
   | { kind: 'widths' }
   | { kind: 'choice'; choices: readonly string[] }
   | { kind: 'init' };
 
+/** Each optimizer's hyperparameters (OPTIMIZER_INFO), by their flag: `beta1: { kind: 'number', rule: 'beta1' }`. */
+const OPTIMIZER_AXES = Object.fromEntries(
+  OPTIMIZER_HYPERPARAMETERS.map((k) => [HYPERPARAMETERS[k].flag, { kind: 'number', rule: k }]),
+) as { [K in OptimizerHyperparameter as (typeof HYPERPARAMETERS)[K]['flag']]: { kind: 'number'; rule: K } };
+
 /**
  * The hyperparameters a sweep may vary, by their `lnn train` option: the course's (learning rate,
- * iterations or epochs, hidden layers and units, activation) and the others train takes. Rates are
- * sampled log-uniformly from a range (they span decades); everything else uniformly.
+ * iterations or epochs, hidden layers and units, activation) and the others train takes. A range is
+ * sampled log-uniformly when its rule says the values span decades (the learning rate, ε), else uniformly.
  */
 export const SWEEPABLE = {
-  lr: { kind: 'number', rule: 'learningRate', log: true },
+  lr: { kind: 'number', rule: 'learningRate' },
   iterations: { kind: 'number', rule: 'iterations' },
   epochs: { kind: 'number', rule: 'epochs' },
   'batch-size': { kind: 'number', rule: 'batchSize' },
@@ -35,9 +40,7 @@ export const SWEEPABLE = {
   init: { kind: 'init' },
   l2: { kind: 'number', rule: 'l2' },
   'keep-prob': { kind: 'number', rule: 'keepProb' },
-  beta: { kind: 'number', rule: 'beta' },
-  beta1: { kind: 'number', rule: 'beta1' },
-  beta2: { kind: 'number', rule: 'beta2' },
+  ...OPTIMIZER_AXES,
   alpha: { kind: 'number', rule: 'alpha' },
 } as const satisfies Record<string, Kind>;
 
@@ -111,11 +114,9 @@ function parseRange(key: SweepKey, text: string): Axis {
   const min = read(a!, 'min'),
     max = read(b!, 'max');
   if (min > max) throw new ValueError(`${flag} ${printable(text)}: the range's min ${min} is above its max ${max}`);
-  const log = 'log' in spec && spec.log === true;
+  const log = 'log' in rule && rule.log === true;
   if (log && min <= 0)
-    throw new ValueError(
-      `${flag} ${printable(text)}: a rate's range is sampled on a log scale, so its min must be > 0`,
-    );
+    throw new ValueError(`${flag} ${printable(text)}: this range is sampled on a log scale, so its min must be > 0`);
   return { key, kind: 'range', min, max, integer, log };
 }
 

@@ -1,6 +1,6 @@
 import { ValueError } from '../core/errors.js';
 import type { DType } from '../core/matrix.js';
-import type { OptimizerKind } from '../nn/update.js';
+import { OPTIMIZER_INFO, type OptimizerKind } from '../nn/update.js';
 
 /** What a training run will allocate, computed from the sizes alone, before anything is allocated. */
 export interface MemoryEstimate {
@@ -37,11 +37,10 @@ export interface MemoryPlan {
   labelBytes?: number;
 }
 
-const STATE_COPIES: Record<OptimizerKind, number> = { gd: 0, momentum: 1, adam: 2 };
-
 /**
- * Bytes a run needs: W[l], b[l] with dW, db (workspace), optimizer state (momentum v; Adam v and s), a
- * best copy for early stopping, the float64 draw of the initial parameters, the activations of one batch
+ * Bytes a run needs: W[l], b[l] with dW, db (workspace), optimizer state (one copy of the parameters per
+ * matrix its OPTIMIZER_INFO row keeps: momentum's v, Adam's v and s), a best copy for early stopping, the
+ * float64 draw of the initial parameters, the activations of one batch
  * (Z, A, dZ, dA, and with dropout A·D/keepProb and the mask D, a byte an entry) and of one evaluation chunk, the batch X, Y, and the data:
  * the features as held (`dataBytes`: the store in its own dtype, nothing for a streamed file) with the
  * read-ahead ring and the labels — or, without `dataBytes`, normalized copies of the train and dev X.
@@ -59,7 +58,7 @@ export function estimateTrainingMemory(p: MemoryPlan): MemoryEstimate {
     units += p.dims[l]!;
     if (w * size > largest.bytes) largest = { name: `W[${l}]`, bytes: w * size };
   }
-  const copies = 2 + STATE_COPIES[p.optimizer] + (p.earlyStop ? 1 : 0);
+  const copies = 2 + OPTIMIZER_INFO[p.optimizer].state.length + (p.earlyStop ? 1 : 0);
   const perExample = units * (4 + (p.dropout ? 1 : 0)) + p.dims[0]! + p.dims[L]!;
   const masks = p.dropout ? units * p.batchSize : 0;
   const chunk = Math.min(p.devM ?? 0, p.evalChunk ?? 1024);

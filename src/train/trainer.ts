@@ -7,7 +7,7 @@ import { ChunkedForward, evaluateNetwork, type Architecture } from '../evaluate/
 import { l2Cost } from '../nn/cost.js';
 import { DROPOUT_RNGS, modelBackward, modelForward, type DropoutRng } from '../nn/model.js';
 import type { Parameters } from '../nn/params.js';
-import { Optimizer, type OptimizerKind } from '../nn/update.js';
+import { Optimizer, optimizerValues, type OptimizerKind, type OptimizerValues } from '../nn/update.js';
 import { featureSource } from '../data/features.js';
 import { identityAffine, type Affine } from '../data/gather.js';
 import type { Normalization } from '../data/normalize.js';
@@ -26,7 +26,11 @@ import type { TrainingControl } from './control.js';
 export { DEFAULT_EPOCHS, DEFAULT_ITERATIONS } from './schedule.js';
 export { copyParameters } from './earlyStop.js';
 
-export interface TrainOptions {
+/**
+ * A run's options. The optimizer's own hyperparameters (OptimizerValues: the names in OPTIMIZER_INFO's rows,
+ * `beta1`, ...) sit beside `optimizer`; an absent one takes its optimizer's default.
+ */
+export interface TrainOptions extends OptimizerValues {
   learningRate: number;
   /** Parameter updates to make (full batch: the course's num_iterations). */
   iterations?: number;
@@ -34,11 +38,8 @@ export interface TrainOptions {
   epochs?: number;
   /** Examples per update; undefined or ≥ m: full batch (one iteration = one step on all m examples). */
   batchSize?: number;
+  /** Default 'gd'. */
   optimizer?: OptimizerKind;
-  beta?: number;
-  beta1?: number;
-  beta2?: number;
-  epsilon?: number;
   /** L2 regularization λ (cost + (λ/2m) Σ||W||², dW += (λ/m) W). */
   l2?: number;
   /** Inverted dropout keep probability for the hidden layers (1 = off). */
@@ -235,12 +236,12 @@ function batchesFor(
   return new StreamedBatches(data, schedule, arch.dims, dtype, backend, dropout, rng, shuffle, factory);
 }
 
-/** The domain of every option, checked where training starts (the CLI parses its options by the same rules). */
+/**
+ * The domain of every option, checked where training starts (the CLI parses its options by the same rules);
+ * the optimizer's (its kind, α, its own hyperparameters) are checked by `Optimizer`, made before any batch.
+ */
 function checkTrainOptions(o: TrainOptions): void {
-  if (typeof o.learningRate !== 'number')
-    throw new ValueError(`learning rate must be a number > 0 but is ${o.learningRate}`);
-  for (const k of ['learningRate', 'l2', 'keepProb', 'beta', 'beta1', 'beta2', 'epsilon', 'seed'] as const)
-    checkHyperparameter(k, o[k]);
+  for (const k of ['l2', 'keepProb', 'seed'] as const) checkHyperparameter(k, o[k]);
   if (o.dropoutRng !== undefined && !DROPOUT_RNGS.includes(o.dropoutRng))
     throw new ValueError(
       `dropout rng must be ${DROPOUT_RNGS.join(' or ')} but is '${printable(String(o.dropoutRng))}'`,
@@ -288,16 +289,8 @@ class TrainingRun {
     const rng = new Rng(options.seed ?? 1);
     const shuffleRng = rng.fork();
     this.dropoutRng = rng.fork();
-    const { beta, beta1, beta2, epsilon } = options;
     this.optimizer = new Optimizer(
-      {
-        kind: options.optimizer ?? 'gd',
-        learningRate: options.learningRate,
-        ...(beta !== undefined ? { beta } : {}),
-        ...(beta1 !== undefined ? { beta1 } : {}),
-        ...(beta2 !== undefined ? { beta2 } : {}),
-        ...(epsilon !== undefined ? { epsilon } : {}),
-      },
+      { kind: options.optimizer ?? 'gd', learningRate: options.learningRate, ...optimizerValues(options) },
       backend,
     );
     this.evaluator = new ChunkedForward(backend, arch, dtype);

@@ -1,6 +1,7 @@
 import { HIDDEN_ACTIVATIONS } from '../nn/activations.js';
 import { DROPOUT_RNGS } from '../nn/model.js';
-import { OPTIMIZER_INFO, OPTIMIZERS } from '../nn/update.js';
+import { describeRule, HYPERPARAMETERS } from '../nn/hyperparameters.js';
+import { defaultsOf, OPTIMIZER_HYPERPARAMETERS, OPTIMIZER_INFO, OPTIMIZERS } from '../nn/update.js';
 import {
   DEFAULT_EPOCHS,
   DEFAULT_ITERATIONS,
@@ -10,7 +11,7 @@ import {
   SMALL_MINI_BATCH,
   UPDATES_PER_EPOCH,
 } from '../train/schedule.js';
-import type { Options } from './parse.js';
+import type { Options, OptionSpec } from './parse.js';
 import { backendOption, dataOptions } from './inputs.js';
 
 /** `lnn train`'s options that write files or print: the library returns the model and record instead. */
@@ -128,10 +129,13 @@ export const trainOptions: Options = {
     value: 'N',
     description: `examples per update; default with --epochs: ${DEFAULT_MINI_BATCH} above m = ${FULL_BATCH_LIMIT}, else m/${UPDATES_PER_EPOCH} rounded down to a power of two between ${MIN_EPOCH_BATCH} and ${SMALL_MINI_BATCH} (about ${UPDATES_PER_EPOCH} updates an epoch: ${MIN_EPOCH_BATCH} for 90 examples, ${SMALL_MINI_BATCH} from 512); otherwise all m (batch gradient descent) up to m = ${FULL_BATCH_LIMIT}, else ${DEFAULT_MINI_BATCH}`,
   },
-  optimizer: { type: 'string', value: 'NAME', description: OPTIMIZERS.join(', '), default: 'adam' },
-  beta: { type: 'string', value: 'B', description: "momentum's β (0.9)" },
-  beta1: { type: 'string', value: 'B1', description: "Adam's β1 (0.9)" },
-  beta2: { type: 'string', value: 'B2', description: "Adam's β2 (0.999)" },
+  optimizer: {
+    type: 'string',
+    value: 'NAME',
+    description: OPTIMIZERS.map((o) => `${o} (${OPTIMIZER_INFO[o].description})`).join('; '),
+    default: 'adam',
+  },
+  ...optimizerOptions(),
   l2: { type: 'string', value: 'LAMBDA', description: 'L2 regularization λ', default: '0' },
   'keep-prob': {
     type: 'string',
@@ -195,6 +199,27 @@ export const trainOptions: Options = {
   json: { type: 'boolean', description: 'print one JSON document with the results on stdout' },
   quiet: { type: 'boolean', description: 'no progress output on stderr' },
 };
+
+/**
+ * A flag for each optimizer hyperparameter in OPTIMIZER_INFO, in its words with its rule and the default of
+ * each optimizer that takes it: `--beta1 BETA1  Adam's beta1, a number in [0, 1) (default 0.9 for adam)`. No default
+ * here: an absent flag leaves its optimizer's own, and a given one must apply to the chosen optimizer.
+ */
+function optimizerOptions(): Options {
+  const entries = OPTIMIZER_HYPERPARAMETERS.map((k) => {
+    const rule = HYPERPARAMETERS[k];
+    const defaults = defaultsOf(k)
+      .map(([o, d]) => `${d} for ${o}`)
+      .join(', ');
+    const spec: OptionSpec = {
+      type: 'string',
+      value: rule.flag.toUpperCase(),
+      description: `${rule.name}, ${describeRule(rule)} (default ${defaults})`,
+    };
+    return [rule.flag, spec];
+  });
+  return Object.fromEntries(entries);
+}
 
 /** The options of trainOptions that name files a run reads: an output equal to one of them is refused. */
 export const TRAIN_INPUTS = ['data', 'x', 'y', 'dev', 'test', 'dev-x', 'dev-y', 'test-x', 'test-y', 'init'] as const;

@@ -148,7 +148,6 @@ export function hyperparametersOf(
   schedule: Schedule,
   model: Model,
 ): Record<string, unknown> {
-  const { beta, beta1, beta2 } = settings;
   return {
     dims: network.dims,
     activations: network.activations,
@@ -160,9 +159,7 @@ export function hyperparametersOf(
     threads: model.backend.threads,
     optimizer: settings.optimizer,
     learningRate: settings.learningRate,
-    ...(beta !== undefined ? { beta } : {}),
-    ...(beta1 !== undefined ? { beta1 } : {}),
-    ...(beta2 !== undefined ? { beta2 } : {}),
+    ...settings.optimizerValues,
     batchSize: schedule.batchSize,
     iterations: schedule.iterations,
     ...(schedule.epochs !== undefined ? { epochs: schedule.epochs } : {}),
@@ -235,15 +232,13 @@ function fitOptions(
   callbacks: RunCallbacks & RunControl,
 ): FitOptions {
   const { full, iterations } = schedule;
-  const { beta, beta1, beta2, evalEvery, earlyStop } = settings;
+  const { evalEvery, earlyStop } = settings;
   return {
     learningRate: settings.learningRate,
     iterations,
     ...(full ? {} : { batchSize: schedule.batchSize }),
     optimizer: settings.optimizer,
-    ...(beta !== undefined ? { beta } : {}),
-    ...(beta1 !== undefined ? { beta1 } : {}),
-    ...(beta2 !== undefined ? { beta2 } : {}),
+    ...settings.optimizerValues,
     l2: settings.l2,
     keepProb: settings.keepProb,
     dropoutRng: settings.dropoutRng,

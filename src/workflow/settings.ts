@@ -6,11 +6,26 @@ import { parseErrorRate } from '../evaluate/diagnose.js';
 import { HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, parseActivation, type ActivationKind } from '../nn/activations.js';
 import { parseInit, type InitKind } from '../nn/initializers.js';
 import { DROPOUT_RNGS, type DropoutRng } from '../nn/model.js';
-import { OPTIMIZER_INFO, OPTIMIZERS, type OptimizerKind } from '../nn/update.js';
+import {
+  checkOptimizerValues,
+  OPTIMIZER_HYPERPARAMETERS,
+  OPTIMIZER_INFO,
+  OPTIMIZERS,
+  type OptimizerKind,
+  type OptimizerValues,
+} from '../nn/update.js';
 import { printable } from '../core/text.js';
 import { parseByteSize } from '../train/memory.js';
 import { SHUFFLE_KINDS, type Shuffle, type ShuffleKind } from '../train/order.js';
-import { UsageError, choiceOption, hyperparameterOption, intListOption, optionValue, type Parsed } from './parse.js';
+import {
+  UsageError,
+  asUsageError,
+  choiceOption,
+  hyperparameterOption,
+  intListOption,
+  optionValue,
+  type Parsed,
+} from './parse.js';
 
 /** Hidden widths when neither --dims nor --hidden is given: reaches ~95% on builtin:mnist in seconds. */
 const DEFAULT_HIDDEN = [256, 128];
@@ -22,9 +37,8 @@ const DEFAULT_HIDDEN = [256, 128];
 export interface TrainSettings {
   optimizer: OptimizerKind;
   learningRate: number;
-  beta?: number;
-  beta1?: number;
-  beta2?: number;
+  /** The optimizer's own hyperparameters given (--beta1 0.95): only those it takes; absent ones take its defaults. */
+  optimizerValues: OptimizerValues;
   iterations?: number;
   epochs?: number;
   /** Undefined: with epochs, mini-batches that suit m (epochBatchSize); else the course's rule (full batch up to 2,000 examples, else 64). */
@@ -75,6 +89,7 @@ export function parseTrainSettings(args: Parsed): TrainSettings {
   const s: TrainSettings = {
     optimizer,
     learningRate: hyperparameterOption(args, 'learningRate') ?? OPTIMIZER_INFO[optimizer].learningRate,
+    optimizerValues: parseOptimizerValues(args, optimizer),
     l2: hyperparameterOption(args, 'l2')!,
     keepProb: hyperparameterOption(args, 'keepProb')!,
     dropoutRng: choiceOption(args, 'dropout-rng', DROPOUT_RNGS) ?? (init === 'course' ? 'numpy' : 'philox'),
@@ -92,9 +107,6 @@ export function parseTrainSettings(args: Parsed): TrainSettings {
     refit: Boolean(args['refit']),
   };
   const optional = {
-    beta: hyperparameterOption(args, 'beta'),
-    beta1: hyperparameterOption(args, 'beta1'),
-    beta2: hyperparameterOption(args, 'beta2'),
     iterations,
     epochs,
     batchSize: hyperparameterOption(args, 'batchSize'),
@@ -111,6 +123,20 @@ export function parseTrainSettings(args: Parsed): TrainSettings {
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) Object.assign(s, { [k]: v });
   if (patience !== undefined) s.earlyStop = { patience, minDelta: hyperparameterOption(args, 'minDelta')! };
   return s;
+}
+
+/**
+ * --beta, --beta1, ... (OPTIMIZER_HYPERPARAMETERS): each by its rule, and only those the optimizer takes.
+ * @throws UsageError `--beta does not apply to --optimizer adam; adam takes --beta1, --beta2, --epsilon`
+ */
+function parseOptimizerValues(args: Parsed, optimizer: OptimizerKind): OptimizerValues {
+  const values: OptimizerValues = {};
+  for (const k of OPTIMIZER_HYPERPARAMETERS) {
+    const v = hyperparameterOption(args, k);
+    if (v !== undefined) values[k] = v;
+  }
+  asUsageError(() => checkOptimizerValues(optimizer, values, (name) => `--${name}`));
+  return values;
 }
 
 function parseHiddenActivation(args: Parsed): ActivationKind {

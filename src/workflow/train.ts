@@ -9,6 +9,7 @@ import type { Dataset } from '../data/dataset.js';
 import type { Diagnosis } from '../evaluate/diagnose.js';
 import type { Evaluation } from '../evaluate/metrics.js';
 import type { Model } from '../train/model.js';
+import type { OptimizerKind, OptimizerValues } from '../nn/update.js';
 import type { CostPoint, EvalPoint, FoldRecord, FoldsRecord, RefitRecord, RunRecord } from '../train/record.js';
 import type { TrainingControl } from '../train/control.js';
 import { DataError } from '../core/errors.js';
@@ -213,7 +214,7 @@ export interface EpochLogs {
  * The options of `train`: `lnn train`'s flags in camelCase, with the same defaults (`lnn train --help`
  * lists them); numbers and lists as values, not texts. Then the library's own: `signal` and callbacks.
  */
-export interface TrainOptions {
+export interface TrainOptions extends OptimizerValues {
   /** A path or `builtin:iris` (as --data), a Dataset, or rows and labels. */
   data: DataInput;
   /** --x / --y: features and labels as separate .npy files (instead of data). */
@@ -257,10 +258,8 @@ export interface TrainOptions {
   iterations?: number;
   epochs?: number;
   batchSize?: number;
-  optimizer?: 'gd' | 'momentum' | 'adam';
-  beta?: number;
-  beta1?: number;
-  beta2?: number;
+  /** One of OPTIMIZERS (default 'adam'); its own hyperparameters (`beta1`, ...: OptimizerValues) sit beside it. */
+  optimizer?: OptimizerKind;
   l2?: number;
   keepProb?: number;
   seed?: number;

@@ -12,7 +12,8 @@ import {
   SWEEP_KEYS,
   type Axis,
 } from '../../src/sweep/space.js';
-import { HYPERPARAMETERS } from '../../src/nn/hyperparameters.js';
+import { describeRule, HYPERPARAMETERS } from '../../src/nn/hyperparameters.js';
+import { OPTIMIZER_HYPERPARAMETERS, OPTIMIZERS } from '../../src/nn/update.js';
 
 const throwsValue = (f: () => unknown, message: RegExp) =>
   assert.throws(f, (e: unknown) => e instanceof ValueError && message.test((e as Error).message));
@@ -35,7 +36,10 @@ describe('the search space', () => {
     throwsValue(() => parseAxis('epochs', ['2.5']), /^--epochs must be an integer ≥ 1 but is '2.5'$/);
     throwsValue(() => parseAxis('epochs', ['1e3']), /--epochs must be an integer/);
     throwsValue(() => parseAxis('hidden', ['16,x']), /^--hidden must be positive integers separated by commas/);
-    throwsValue(() => parseAxis('optimizer', ['sgd']), /^--optimizer must be one of gd, momentum, adam but is 'sgd'$/);
+    throwsValue(
+      () => parseAxis('optimizer', ['sgd']),
+      new RegExp(`^--optimizer must be one of ${OPTIMIZERS.join(', ')} but is 'sgd'$`),
+    );
     throwsValue(() => parseAxis('init', ['glorot']), /^--init: init must be he, xavier, course/);
     throwsValue(() => parseAxis('lr', ['0.1', '0.10']), /^--lr 0.1 is listed twice/);
   });
@@ -133,6 +137,26 @@ describe('the search space', () => {
       () => mergeAxes([{ where: 'x', axes: [parseAxis('iterations', ['100']), parseAxis('epochs', ['2'])] }]),
       /varies both --iterations and --epochs/,
     );
+  });
+
+  test("every optimizer's hyperparameter is sweepable by its flag and its rule; ε's range is sampled on a log scale", () => {
+    for (const k of OPTIMIZER_HYPERPARAMETERS) {
+      const rule = HYPERPARAMETERS[k];
+      const key = checkSweepKey(rule.flag, '');
+      throwsValue(
+        () => parseAxis(key, ['-1']),
+        new RegExp(`^--${rule.flag} must be ${describeRule(rule).replace(/[()[\]]/g, '\\$&')} but is '-1'$`),
+      );
+    }
+    assert.deepEqual(parseAxis('epsilon', ['1e-8..1e-4']), {
+      key: 'epsilon',
+      kind: 'range',
+      min: 1e-8,
+      max: 1e-4,
+      integer: false,
+      log: true,
+    });
+    assert.equal((parseAxis('beta1', ['0.8..0.99']) as { log: boolean }).log, false);
   });
 
   test('every sweepable numeric option has a rule in the one table', () => {

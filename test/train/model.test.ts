@@ -169,6 +169,14 @@ test('bad hyperparameters are refused where they enter', () => {
   assert.throws(() => model.fitSync(X, Y, { learningRate: 0.1, keepProb: 0 }), {
     message: 'keep probability must be a number in (0, 1] but is 0',
   });
+  // The blocks take it by the same rule, in the same words.
+  assert.throws(
+    () => modelForward(zeros(4, 5, 'float64'), model.parameters, { backend, keepProb: 1.5, rng: new Rng(1) }),
+    {
+      name: 'ValueError',
+      message: 'keep probability must be a number in (0, 1] but is 1.5',
+    },
+  );
   assert.throws(() => model.fitSync(X, Y, { learningRate: 0.1, earlyStop: { patience: 3 } }), {
     message: 'early stopping needs a dev set to watch',
   });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkHyperparameter, describeRule, HYPERPARAMETERS } from '../../src/nn/hyperparameters.js';
 import { checkMemory, estimateTrainingMemory, formatBytes, parseByteSize } from '../../src/train/memory.js';
+import { OPTIMIZER_INFO, OPTIMIZERS } from '../../src/nn/update.js';
 import { courseBatchSize, defaultBatchSize, epochBatchSize, makeSchedule } from '../../src/train/schedule.js';
 
 test('the schedule: full batch by default 2500 iterations, mini-batches 20 epochs, computed once', () => {
@@ -119,6 +120,18 @@ test('the memory a run needs, from the sizes alone', () => {
     message: /; the wasm backend can hold 4\.3 GB: use fewer or smaller layers, a smaller batch$/,
   });
   assert.doesNotThrow(() => checkMemory(huge, {}));
+});
+
+test("the estimate counts each optimizer's state from its row: a copy of the parameters per matrix it keeps", () => {
+  const plan = { dims: [2, 3, 1], dtype: 'float32' as const, batchSize: 10, m: 10, dropout: false, earlyStop: false };
+  const gd = estimateTrainingMemory({ ...plan, optimizer: 'gd' }).bytes;
+  for (const optimizer of OPTIMIZERS)
+    // 13 parameters of 4 bytes per matrix of the row's state.
+    assert.equal(
+      estimateTrainingMemory({ ...plan, optimizer }).bytes - gd,
+      OPTIMIZER_INFO[optimizer].state.length * 13 * 4,
+      optimizer,
+    );
 });
 
 test('the lean estimate: the features as held, the read-ahead ring and the labels, not normalized copies', () => {
