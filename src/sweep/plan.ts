@@ -4,6 +4,7 @@
  */
 import type { Backend } from '../backend/backend.js';
 import { DataError, ValueError } from '../core/errors.js';
+import { conditionalPlan } from './conditional.js';
 import { depthPlan } from './depth.js';
 import { firstL2For, recipePlan } from './recipe.js';
 import { trialArgs } from './scheduler.js';
@@ -27,11 +28,11 @@ function usage<T>(f: () => T): T {
 export function makePlan(s: SweepSettings, settings: TrainSettings, prepared: PreparedData): Plan {
   switch (s.strategy) {
     case 'grid':
-      return usage(() => gridPlan(s.axes));
+      return usage(() => conditionalPlan(gridPlan(s.axes)));
     case 'random':
-      return usage(() => randomPlan(s.axes, s.trials, settings.seed));
+      return usage(() => conditionalPlan(randomPlan(s.axes, s.trials, settings.seed)));
     case 'one-at-a-time':
-      return usage(() => oneAtATimePlan(s.axes));
+      return usage(() => conditionalPlan(oneAtATimePlan(s.axes)));
     case 'depth': {
       const baseline = adaptiveBaseline(s, settings, 'depth');
       const widths = widthsOf(baseline.hidden ?? widthsValue(settings.hidden));

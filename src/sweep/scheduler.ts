@@ -3,6 +3,7 @@
  * workers behind a queue), and writes each start and result to the record as it happens. Trials the
  * record already holds are never run again; a half-done one runs from the start.
  */
+import { applicableArgs } from './conditional.js';
 import { AbortError } from '../core/errors.js';
 import type { SweepRecord } from './record.js';
 import { trialId, type SweepDefinition } from './record.js';
@@ -85,7 +86,7 @@ export interface SweepOutcome {
 
 /** The `lnn train` options of a trial: the shared ones, its values over them. */
 export function trialArgs(base: SweepDefinition['base'], p: Proposal): Record<string, string | boolean> {
-  return { ...base, ...p.values };
+  return applicableArgs({ ...base, ...p.values }, p.values.optimizer !== undefined);
 }
 
 export function specOf(base: SweepDefinition['base'], p: Proposal, index: number): TrialSpec {
