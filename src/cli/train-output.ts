@@ -10,11 +10,11 @@ import type { PreparedData } from '../workflow/prepare.js';
 import type { RunCallbacks, TrainOutcome } from '../workflow/run.js';
 import type { TrainResult } from '../train/trainer.js';
 import type { TrainSettings } from '../workflow/settings.js';
-import { setFigures, sizesOf, stringifyMeasured } from '../workflow/summary.js';
+import { setFigures, sizesOf, stringifyMeasured } from '../workflow/run-summary.js';
 import type { ReadyRun, TrainRun } from '../workflow/train.js';
-import type { FoldsRecord, RefitRecord } from '../train/record.js';
+import type { FoldsRecord, RefitRecord } from '../train/run-record.js';
 import { createProgress, terminalColumns } from './progress.js';
-import { foldsFigures } from '../workflow/folds.js';
+import { foldsFigures } from '../workflow/cross-validate.js';
 
 /** The `--json` document of `lnn train`. */
 export function trainJson(

@@ -5,7 +5,7 @@ import { zeros, type Matrix } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
 import { l2Cost } from './cost.js';
 import { lossFor } from './losses.js';
-import { modelBackward, modelForward } from './model.js';
+import { modelBackward, modelForward } from './propagation.js';
 import { checkArchitecture } from './architecture.js';
 import { depth, layerDims, type Parameters } from './params.js';
 

@@ -7,11 +7,11 @@ import { parseJsonText } from '../core/json.js';
 import { DataError } from '../core/errors.js';
 import { printable } from '../core/text.js';
 import type { Diagnosis } from '../evaluate/diagnose.js';
-import { splitRecordCheck, type SplitRecord } from '../data/split-record.js';
+import { splitRecordCheck, type SplitRecord } from '../data/prepare/split-record.js';
 import { SchemaError, type Check } from '../core/schema.js';
-import { foldsRecordCheck, refitRecordCheck } from '../sweep/schema.js';
-import { verifyModelChecksum } from '../train/modelFile.js';
-import type { CostPoint, EvalPoint, RunRecord } from '../train/record.js';
+import { foldsRecordCheck, refitRecordCheck } from '../sweep/record-schema.js';
+import { verifyModelChecksum } from '../train/model-json.js';
+import type { CostPoint, EvalPoint, RunRecord } from '../train/run-record.js';
 
 /** Where a bad value sits, for messages: `run.history.costs[3].cost`. */
 type Path = string;

@@ -8,15 +8,15 @@ import { formatPercent } from '../core/text.js';
 import { rungAt, rungFraction, rungIterations } from './prune.js';
 import { trialIdentity, type TrialRun, type TrialSpec } from './scheduler.js';
 import { trialDiagnosis, type TrialResult, type TrialStatus } from './trial.js';
-import { modelToJSON } from '../train/modelFile.js';
-import type { EvalPoint } from '../train/record.js';
+import { modelToJSON } from '../train/model-json.js';
+import type { EvalPoint } from '../train/run-record.js';
 import type { Schedule } from '../train/schedule.js';
 import type { Parsed } from '../workflow/parse.js';
 import { resolveNetwork, type PreparedData } from '../workflow/prepare.js';
 import { buildModel, checkRunFits, hyperparametersOf, scheduleFor, trainModel } from '../workflow/run.js';
 import { parseTrainSettings } from '../workflow/settings.js';
-import { runRecordOf } from '../workflow/summary.js';
-import { foldPlan, foldPrepared } from '../workflow/folds.js';
+import { runRecordOf } from '../workflow/run-summary.js';
+import { foldPlan, foldPrepared } from '../workflow/cross-validate.js';
 
 /** Asks whether a trial that reached rung `r` with this dev error goes on (pruning); absent: always. */
 export type RungCheck = (r: number, devError: number) => boolean;

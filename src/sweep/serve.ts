@@ -10,15 +10,15 @@ import { DataError, fsReason, RefusedFileError } from '../core/errors.js';
 import { printable } from '../core/text.js';
 import { checked } from '../core/schema.js';
 import { canonicalJson, hashArrays } from './hash.js';
-import { trialJob } from './schema.js';
+import { trialJob } from './record-schema.js';
 import { RefusedJob, type TrialJob } from './queue.js';
 import type { TrialRun } from './scheduler.js';
 import { UsageError, type Io, type Parsed } from '../workflow/parse.js';
 import { trainOptions } from '../workflow/options.js';
 import { prepareData } from '../workflow/prepare.js';
 import { parseTrainSettings } from '../workflow/settings.js';
-import { valuesText } from './text.js';
-import { ThreadExecutor } from './pool.js';
+import { valuesText } from './trial-text.js';
+import { ThreadExecutor } from './trial-pool.js';
 import { FILE_OPTIONS, isFileValue } from './redis-options.js';
 import { shareSets } from './shared-data.js';
 

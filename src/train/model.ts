@@ -1,4 +1,4 @@
-import type { SplitRecord } from '../data/split-record.js';
+import type { SplitRecord } from '../data/prepare/split-record.js';
 import type { ActivationKind, Backend, LossKind } from '../backend/backend.js';
 import { ReferenceBackend, defaultBackend, getBackend } from '../backend/index.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
@@ -7,14 +7,14 @@ import { classListMismatch } from '../data/dataset.js';
 import { featureSource, type Features } from '../data/features.js';
 import { checkConverted, checkGathered } from '../data/fits.js';
 import type { Affine } from '../data/gather.js';
-import type { Imputer } from '../data/impute.js';
+import type { Imputer } from '../data/prepare/impute.js';
 import {
   applyNormalization,
   fitNormalization,
   normalizationAffine,
   type NormalizeKind,
   type Normalization,
-} from '../data/normalize.js';
+} from '../data/prepare/normalize.js';
 import { ClassTargets, targetSource, targetsMatrix, type Targets } from '../data/targets.js';
 import type { Shuffle } from './order.js';
 import { ChunkedForward, evaluateNetwork, type Architecture, type Evaluation } from '../evaluate/metrics.js';
@@ -24,7 +24,7 @@ import { initializeParametersDeep, type InitKind } from '../nn/initializers.js';
 import { lossFor } from '../nn/losses.js';
 import { checkParametersFit, layerDims, parametersSource, type Parameters } from '../nn/params.js';
 import { trainOnData, trainOnDataAsync, type TrainOptions, type TrainResult } from './trainer.js';
-import type { Labels, Rows } from '../data/rows-input.js';
+import type { Labels, Rows } from '../data/read/rows-input.js';
 import { columnsOf, labelOf, probabilityRows, targetsFromLabels, valueRows } from './rows-api.js';
 
 const reference = new ReferenceBackend();

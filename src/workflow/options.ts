@@ -1,5 +1,5 @@
 import { HIDDEN_ACTIVATIONS } from '../nn/activations.js';
-import { DROPOUT_RNGS } from '../nn/model.js';
+import { DROPOUT_RNGS } from '../nn/propagation.js';
 import { OPTIMIZER_INFO, OPTIMIZERS } from '../nn/update.js';
 import {
   DEFAULT_EPOCHS,

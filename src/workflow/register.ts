@@ -3,8 +3,8 @@
  * (data files come from data/register.ts, which the entry imports too). Import it once, from the entry.
  * The fastest kernels are loaded by browser.ts, which the entry re-exports, with the same warning.
  */
-import '../data/register.js';
-import { loadModel } from '../io/modelIO.js';
+import '../data/read/register.js';
+import { loadModel } from '../train/model-io.js';
 import { registerLoaders } from './evaluate.js';
 
 registerLoaders({ model: loadModel });

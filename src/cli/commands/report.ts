@@ -2,13 +2,13 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { DataError, fsReason } from '../../core/errors.js';
 import { planOutputs } from '../../io/outputs.js';
-import { commitWithSignals } from '../outputs.js';
+import { commitWithSignals } from '../command-outputs.js';
 import { renderComparisonReport } from '../../report/compare.js';
 import { firstNonFiniteCost, renderReport } from '../../report/html.js';
 import { checkRunRecord, readRunDocument } from '../../report/run-file.js';
-import { renderSweepReport } from '../../report/sweep.js';
+import { renderSweepReport } from '../../report/sweep-page.js';
 import { readSweep } from '../../sweep/record.js';
-import type { RunRecord } from '../../train/record.js';
+import type { RunRecord } from '../../train/run-record.js';
 import { type Command } from '../command.js';
 import { UsageError } from '../../workflow/parse.js';
 

@@ -3,13 +3,13 @@
  * live line per running one) → the ranked table, the best.
  */
 import { rankTrials } from '../../sweep/trial.js';
-import { runSweepJob } from '../../sweep/run.js';
+import { runSweepJob } from '../../sweep/run-sweep.js';
 import { SWEEP_DETAILS, sweepOptions } from '../../sweep/options.js';
 import type { SweepRecord } from '../../sweep/record.js';
 import { TRAIN_INPUTS } from '../../workflow/options.js';
 import type { Invocation, Io, Parsed } from '../../workflow/parse.js';
 import type { Command } from '../command.js';
-import { planCommandOutputs } from '../outputs.js';
+import { planCommandOutputs } from '../command-outputs.js';
 import { SweepProgress, trialLine } from '../sweep/display.js';
 import { finishSweep } from '../sweep/finish.js';
 import { SweepLive } from '../sweep/live.js';

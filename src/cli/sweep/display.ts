@@ -3,7 +3,7 @@
  * ranked table, and the JSON document. `lnn runs` shows a record with the same table.
  */
 import { formatPercent, printable } from '../../core/text.js';
-import { errorText, valuesText } from '../../sweep/text.js';
+import { errorText, valuesText } from '../../sweep/trial-text.js';
 import { verdictLabel } from '../../evaluate/diagnose.js';
 import type { SweepIdentity } from '../../sweep/record.js';
 import type { TrialValues } from '../../sweep/space.js';
