@@ -257,7 +257,7 @@ export class RowFeatures implements FeatureSource {
  * Reads buffers of rows of a file in the background, into a ring of `slots` slots of `slotBytes` bytes
  * each, so that training rarely waits for the disk. Buffers are numbered in the order they are posted
  * (0, 1, 2, ... over the whole run); buffer s goes into slot s % slots. Implemented in Node by a worker
- * thread (src/data/stream-reader.ts); the trainer uses it through this interface.
+ * thread (src/data/stream/reader.ts); the trainer uses it through this interface.
  */
 export interface RowStreamer {
   /** The whole ring as the stored type's values (slot s starts at value s · slotBytes / bytes per value). */
@@ -286,7 +286,7 @@ export type RowStreamerFactory = (
 
 let streamerFactory: RowStreamerFactory | undefined;
 
-/** Registers how files are read in the background (src/data/register.ts does, in Node). */
+/** Registers how files are read in the background (src/data/read/register.ts does, in Node). */
 export function registerRowStreamer(factory: RowStreamerFactory): void {
   streamerFactory = factory;
 }

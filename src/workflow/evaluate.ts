@@ -23,7 +23,7 @@ import type { DataInput } from '../data/read/rows-input.js';
 
 /**
  * A model file's loader, registered by the Node entry (the browser build reads no files: a page rebuilds a
- * model from its JSON with `modelFromJSON`). Data files come through data/file-access.ts.
+ * model from its JSON with `modelFromJSON`). Data files come through data/read/file-access.ts.
  */
 export type ModelLoader = (file: string, backend?: Backend, onNote?: (text: string) => void) => Model;
 

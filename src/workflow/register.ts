@@ -1,6 +1,6 @@
 /**
  * The Node entry's side of the workflow: the model file loader `evaluate` and `predict` use for paths
- * (data files come from data/register.ts, which the entry imports too). Import it once, from the entry.
+ * (data files come from data/read/register.ts, which the entry imports too). Import it once, from the entry.
  * The fastest kernels are loaded by browser.ts, which the entry re-exports, with the same warning.
  */
 import '../data/read/register.js';

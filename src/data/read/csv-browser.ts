@@ -1,5 +1,5 @@
 /**
- * parseCsv for a page: the same rules and messages as Node's (src/data/csv-text.ts), over csv-parse's
+ * parseCsv for a page: the same rules and messages as Node's (src/data/read/csv-text.ts), over csv-parse's
  * browser build, which needs no Node Buffer. Browser-safe.
  */
 import { parse, CsvError } from 'csv-parse/browser/esm/sync';

@@ -1,6 +1,6 @@
 /**
  * CSV text → a data set, with csv-parse's synchronous parser handed in: Node's build (`csv-parse/sync`,
- * src/data/csv.ts) or its browser build (`csv-parse/browser/esm/sync`, src/data/csv-browser.ts), which
+ * src/data/read/csv.ts) or its browser build (`csv-parse/browser/esm/sync`, src/data/read/csv-browser.ts), which
  * carries its own Buffer. The rules and messages are the same for both. Browser-safe.
  */
 import { DataError } from '../../core/errors.js';

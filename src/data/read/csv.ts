@@ -8,7 +8,7 @@ import { missingPolicy, type ImputeKind } from './table.js';
 /**
  * Reads a CSV data set: header names the columns, `label` picks the label column (name or 0-based
  * index), the others are numeric features. → X: (n_x, m), labels: (1, m). Node's csv-parse; a page
- * has the same function from lnn/browser (src/data/csv-browser.ts).
+ * has the same function from lnn/browser (src/data/read/csv-browser.ts).
  * @example parseCsv('x1,x2,label\n1,2,cat\n3,4,dog\n', 'pets.csv', { label: 'label' }).classes // => ['cat', 'dog']
  */
 export const parseCsv = csvReader({ parse, CsvError });

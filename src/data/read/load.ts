@@ -141,7 +141,7 @@ export async function probeFeatures(spec: DataSpec): Promise<FeaturesProbe | und
   return { source: file, ...(await probeHdf5(file, spec)) };
 }
 
-/** The bytes of a data file read whole: a regular file only (see src/data/file.ts). */
+/** The bytes of a data file read whole: a regular file only (see src/io/regular-file.ts). */
 export function readBytes(file: string): Uint8Array {
   return readRegularFile(file);
 }

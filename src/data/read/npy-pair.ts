@@ -1,6 +1,6 @@
 /**
  * A pair of .npy files as a data set, from their bytes: X.npy: (m, ...) one example per first-axis
- * entry, Y.npy: the labels. The labels' rules are the `--x X.npy --y Y.npy` reader's (src/data/load.ts
+ * entry, Y.npy: the labels. The labels' rules are the `--x X.npy --y Y.npy` reader's (src/data/read/load.ts
  * reads the files, this reads what is in them). Browser-safe: a page hands in the bytes of dropped files.
  */
 import { DataError } from '../../core/errors.js';

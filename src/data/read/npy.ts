@@ -113,7 +113,7 @@ export function checkNpySize(h: NpyHeader, fileBytes: number, file: string): voi
 /**
  * Parses a .npy file (format versions 1–3): uint8/int8/16/32/64, uint16/32/64, float32/float64, bool,
  * little or big endian, C order, into float64 values. For labels and small arrays: features are read
- * in their own dtype by src/data/npy-file.ts.
+ * in their own dtype by src/data/read/npy-file.ts.
  */
 export function parseNpy(bytes: Uint8Array, file = '<npy>'): NpyArray {
   const h = parseNpyHeader(bytes, file);

@@ -1,5 +1,5 @@
 /**
- * The source of the reader thread of `src/data/stream-reader.ts`, as plain CommonJS run with
+ * The source of the reader thread of `src/data/stream/reader.ts`, as plain CommonJS run with
  * `new Worker(source, { eval: true })` (no loader, no build step, so it runs the same from source under
  * tsx and from dist). It reads buffers of rows, each a list of spans (first file row, row count, byte
  * offset in the slot), into slot seq % slots of a SharedArrayBuffer ring, and hands them over with

@@ -16,7 +16,7 @@ const stampFrom = (t: StampText): FileStamp => ({
 });
 
 /**
- * Reads a file's rows in the background with one worker thread (see stream-worker.ts for its side):
+ * Reads a file's rows in the background with one worker thread (see reader-thread.ts for its side):
  * the trainer's thread posts the buffers of the next epoch, the reader fills ring slots ahead of it, and
  * `wait` blocks (Atomics.wait) only when the reader has fallen behind. The ring's memory is
  * slots · slotBytes, whatever the size of the file.
