@@ -10,8 +10,8 @@
  * const { model, dev, diagnosis } = await train({ data: { rows, labels }, hidden: [16], epochs: 50 });
  * model.predict([[5.1, 3.5, 1.4, 0.2]]) // => ['setosa']
  */
-import './data/read/register.js';
-import './workflow/register.js';
+import './data/read/register-readers.js';
+import './workflow/register-loaders.js';
 
 export * from './browser.js';
 export { loadDataset, loadNpyPair, registerReader, type DataSpec } from './data/read/load.js';

@@ -286,7 +286,7 @@ export type RowStreamerFactory = (
 
 let streamerFactory: RowStreamerFactory | undefined;
 
-/** Registers how files are read in the background (src/data/read/register.ts does, in Node). */
+/** Registers how files are read in the background (src/data/read/register-readers.ts does, in Node). */
 export function registerRowStreamer(factory: RowStreamerFactory): void {
   streamerFactory = factory;
 }

@@ -16,7 +16,7 @@ import { resolveNetwork, type PreparedData } from '../workflow/prepare.js';
 import { checkRunFits, scheduleFor } from '../workflow/run.js';
 import { parseTrainSettings, type TrainSettings } from '../workflow/settings.js';
 import { valuesText } from './trial-text.js';
-import type { SweepSettings } from './settings.js';
+import type { SweepSettings } from './sweep-settings.js';
 
 /** A ValueError of the space or a strategy is a usage error: the command line asked for it. */
 function usage<T>(f: () => T): T {

@@ -27,7 +27,7 @@ import {
 } from './record.js';
 import { redactedArgv } from './redis-options.js';
 import { runSweep, specOf, type Executor, type SweepHooks, type SweepOutcome } from './scheduler.js';
-import { parseSweepSettings, threadBudget, type SweepSettings } from './settings.js';
+import { parseSweepSettings, threadBudget, type SweepSettings } from './sweep-settings.js';
 import { shareSets } from './shared-data.js';
 import { FoldingExecutor } from './fold-trials.js';
 import { foldPlan } from '../workflow/cross-validate.js';

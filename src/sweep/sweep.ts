@@ -12,7 +12,7 @@ import { UsageError, type Invocation, type Io, type Parsed } from '../workflow/p
 import { datasetOf, type TrainOptions } from '../workflow/train.js';
 import { bestOf, refitBest } from './finish.js';
 import type { RefitRecord } from '../train/run-record.js';
-import { sweepOptions } from './options.js';
+import { sweepOptions } from './sweep-options.js';
 import { runSweepJob } from './run-sweep.js';
 import type { TrialSpec } from './scheduler.js';
 import { SWEEP_KEYS, isSweepKey } from './space.js';

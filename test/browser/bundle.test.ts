@@ -40,7 +40,7 @@ test('src/browser.ts bundles for platform=browser with no externals, the workflo
   // None of the Node loaders came along.
   for (const file of [
     'src/data/read/load.ts',
-    'src/data/read/register.ts',
+    'src/data/read/register-readers.ts',
     'src/io/files.ts',
     'src/data/read/npy-file.ts',
   ])

@@ -8,7 +8,7 @@ import { Rng } from '../../src/core/rng.js';
 import { toMatrix } from '../../src/data/features.js';
 import { loadDataset } from '../../src/data/read/load.js';
 import { parseNpy, parseNpyStrings } from '../../src/data/read/npy.js';
-import '../../src/data/read/register.js';
+import '../../src/data/read/register-readers.js';
 import { lnnInProcess } from './run.js';
 
 const root = mkdtempSync(join(tmpdir(), 'lnn-convert-'));

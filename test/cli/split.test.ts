@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadBuiltin } from '../../src/data/read/builtin.js';
-import '../../src/data/read/register.js';
+import '../../src/data/read/register-readers.js';
 import { loadDataset } from '../../src/data/read/load.js';
 import { lnn, lnnInProcess } from './run.js';
 import { toMatrix, type Features } from '../../src/data/features.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseJsonDataset, readJson } from '../../src/data/read/json-data.js';
-import '../../src/data/read/register.js';
+import '../../src/data/read/register-readers.js';
 import { loadDataset } from '../../src/data/read/load.js';
 import { toMatrix } from '../../src/data/features.js';
 

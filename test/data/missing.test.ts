@@ -11,7 +11,7 @@ import { checkGathered } from '../../src/data/fits.js';
 import { applyImputer, fitImputer } from '../../src/data/prepare/impute.js';
 import { loadDataset, type DataSpec } from '../../src/data/read/load.js';
 import { encodeNpy, npyHeader } from '../../src/data/read/npy.js';
-import { loadDatasetKeepingMissing } from '../../src/data/read/register.js';
+import { loadDatasetKeepingMissing } from '../../src/data/read/register-readers.js';
 
 /**
  * NaN in a binary file (.npy, HDF5) is a missing value, as an empty CSV or JSON field is: kept for an

@@ -20,7 +20,7 @@ import { readHdf5 } from '../../src/data/read/hdf5.js';
 import { parseJsonDataset } from '../../src/data/read/json-data.js';
 import { loadDataset } from '../../src/data/read/load.js';
 import { encodeNpy } from '../../src/data/read/npy.js';
-import '../../src/data/read/register.js';
+import '../../src/data/read/register-readers.js';
 import { parametersFromJSON } from '../../src/nn/params.js';
 import { checkRunRecord, readRunDocument } from '../../src/report/run-file.js';
 import { Model } from '../../src/train/model.js';

@@ -20,7 +20,7 @@ import h5wasm from 'h5wasm/node';
 import { fromArray } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
 import { ColumnFeatures } from '../../src/data/features.js';
-import '../../src/data/read/register.js';
+import '../../src/data/read/register-readers.js';
 import { loadDataset, loadNpyPair } from '../../src/data/read/load.js';
 import { trainDevTestSplit } from '../../src/data/prepare/split.js';
 import { encodeNpy } from '../../src/data/read/npy.js';

@@ -1,5 +1,5 @@
 import { streamWhenLarge } from '../../workflow/prepare.js';
-import { loadDatasetKeepingMissing } from '../../data/read/register.js';
+import { loadDatasetKeepingMissing } from '../../data/read/register-readers.js';
 import { formatSummary, summarizeDataset } from '../../data/describe/summary.js';
 import { type Command } from '../command.js';
 import { UsageError } from '../../workflow/parse.js';

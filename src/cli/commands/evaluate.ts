@@ -8,7 +8,7 @@ import { choiceOption, UsageError, type Io, type Options, type Parsed } from '..
 import { evaluateFitted, fitToModel } from '../../workflow/evaluate.js';
 import { chooseSubset, subsetOption, SUBSETS } from '../../workflow/held-back.js';
 import { loadDataset, probeFeatures } from '../../data/read/load.js';
-import { loadDatasetKeepingMissing } from '../../data/read/register.js';
+import { loadDatasetKeepingMissing } from '../../data/read/register-readers.js';
 import { backendOption, chooseBackend, dataOptions, dataSpec } from '../../workflow/inputs.js';
 
 /** --stream, for the commands that read a saved model's data once, a chunk at a time (eval, predict). */

@@ -5,7 +5,7 @@ import { DataError, fsReason } from '../../core/errors.js';
 import { planOutputs, type InputFile, type OutputPlan } from '../../io/outputs.js';
 import { commitWithSignals, inputsOf } from '../command-outputs.js';
 import { loadDataset } from '../../data/read/load.js';
-import { loadDatasetKeepingMissing } from '../../data/read/register.js';
+import { loadDatasetKeepingMissing } from '../../data/read/register-readers.js';
 import { parseSplitOption } from '../../data/prepare/split.js';
 import { type Command } from '../command.js';
 import { choiceOption, numberOption, optionValue, UsageError, type Io, type Parsed } from '../../workflow/parse.js';

@@ -4,7 +4,7 @@
  */
 import { rankTrials } from '../../sweep/trial.js';
 import { runSweepJob } from '../../sweep/run-sweep.js';
-import { SWEEP_DETAILS, sweepOptions } from '../../sweep/options.js';
+import { SWEEP_DETAILS, sweepOptions } from '../../sweep/sweep-options.js';
 import type { SweepRecord } from '../../sweep/record.js';
 import { TRAIN_INPUTS } from '../../workflow/options.js';
 import type { Invocation, Io, Parsed } from '../../workflow/parse.js';

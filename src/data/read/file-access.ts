@@ -1,6 +1,6 @@
 /**
  * The data loaders as the workflow reaches them (data sets, --dev/--test files), given by the Node side:
- * `data/read/register.ts`, which `lnn`'s entry and the command line import, registers them. A page has none:
+ * `data/read/register-readers.ts`, which `lnn`'s entry and the command line import, registers them. A page has none:
  * a path there is refused in one line, naming the option. Browser-safe: this module imports no loader.
  * (A parameters file for --init is read by io/regular-file.ts directly, so that a sweep's trial threads read it.)
  */
@@ -18,7 +18,7 @@ export interface FileAccess {
 
 let access: FileAccess | undefined;
 
-/** Lets the Node side give the workflow its data loaders (once, from data/read/register.ts). */
+/** Lets the Node side give the workflow its data loaders (once, from data/read/register-readers.ts). */
 export function registerFileAccess(a: FileAccess): void {
   access = a;
 }

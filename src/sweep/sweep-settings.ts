@@ -12,7 +12,7 @@ import {
   type Parsed,
 } from '../workflow/parse.js';
 import { threadsFromEnvironment } from '../workflow/inputs.js';
-import { baseArgs } from './options.js';
+import { baseArgs } from './sweep-options.js';
 
 /** Everything `lnn sweep` was asked, checked before any data is read. */
 export interface SweepSettings {
