@@ -66,7 +66,15 @@ export function modelFromState(
     for (const M of Object.values(parameters)) backend.free(M);
     throw e;
   }
-  const model = Model.restore(arch, dtype, backend, parameters, state.normalization, state.classes, state.featureNames);
+  const model = Model.restore({
+    arch,
+    dtype,
+    backend,
+    parameters,
+    normalization: state.normalization,
+    classes: state.classes,
+    featureNames: state.featureNames,
+  });
   model.imputer = state.imputer;
   model.classKind = state.classKind;
   return model;

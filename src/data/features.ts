@@ -157,7 +157,7 @@ export class ColumnFeatures implements FeatureSource {
     const b = dst.cols;
     const cols = new Int32Array(b);
     for (let j = 0; j < b; j++) cols[j] = this.column(order[start + j]!);
-    gatherMatrixColumns(this.matrix.data, this.matrix.cols, cols, b, this.rows, dst.data, f);
+    gatherMatrixColumns(this.matrix, cols, dst, f);
   }
 
   chunks(size: number, visit: (values: ArrayLike<number>, count: number, start: number) => void): void {

@@ -217,15 +217,15 @@ export function modelFromJSON(
     parameters[k] = backend.zeros(M.rows, M.cols, dtype);
     parameters[k]!.data.set(M.data);
   }
-  const model = Model.restore(
+  const model = Model.restore({
     arch,
     dtype,
     backend,
     parameters,
     normalization,
-    classes ?? undefined,
-    featureNames ?? undefined,
-  );
+    classes: classes ?? undefined,
+    featureNames: featureNames ?? undefined,
+  });
   if (o.imputer !== undefined) model.imputer = imputerOf(o.imputer, dims[0]!, where);
   if (o.classKind !== undefined) model.classKind = classKindOf(o.classKind, classes, where);
   const split = splitOf(o.run);

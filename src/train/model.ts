@@ -67,6 +67,20 @@ export type FitOptions = Omit<TrainOptions, 'dev'> & {
 export const isClassifier = isClassifierOutput;
 
 /**
+ * What a model is made of: the network, its parameters W[l]: (n[l], n[l-1]) and b[l]: (n[l], 1) on a
+ * backend, and what it learned of its data (the normalization, the class names, the feature names).
+ */
+export interface ModelParts {
+  arch: Architecture;
+  dtype: DType;
+  backend: Backend;
+  parameters: Parameters;
+  normalization?: Normalization | undefined;
+  classes?: string[] | undefined;
+  featureNames?: string[] | undefined;
+}
+
+/**
  * A deep L-layer network with its hyperparameters and its data preprocessing, built on the course's
  * blocks: fit runs the training loop, predict and evaluate run forward propagation.
  *
@@ -86,16 +100,26 @@ export class Model {
    */
   split: SplitRecord | undefined;
 
+  readonly arch: Architecture;
+  readonly dtype: DType;
+  readonly backend: Backend;
+  readonly parameters: Parameters;
+  normalization: Normalization | undefined;
+  classes: string[] | undefined;
+  featureNames: string[] | undefined;
+
   private constructor(
-    readonly arch: Architecture,
-    readonly dtype: DType,
-    readonly backend: Backend,
-    readonly parameters: Parameters,
-    public normalization: Normalization | undefined,
-    private pendingNormalize: NormalizeKind | undefined,
-    public classes: string[] | undefined,
-    public featureNames: string[] | undefined,
-  ) {}
+    parts: ModelParts,
+    private pendingNormalize?: NormalizeKind,
+  ) {
+    this.arch = parts.arch;
+    this.dtype = parts.dtype;
+    this.backend = parts.backend;
+    this.parameters = parts.parameters;
+    this.normalization = parts.normalization;
+    this.classes = parts.classes;
+    this.featureNames = parts.featureNames;
+  }
 
   static create(config: ModelConfig): Model {
     const dims = config.dims;
@@ -142,15 +166,11 @@ export class Model {
     const norm = config.normalize;
     const fitted = typeof norm === 'object' && 'kind' in norm ? norm : undefined;
     const pending = fitted ? undefined : (norm as NormalizeKind | undefined);
+    const arch = { dims: [...dims], activations, alpha, loss };
+    const { classes, featureNames } = config;
     const model = new Model(
-      { dims: [...dims], activations, alpha, loss },
-      dtype,
-      backend,
-      parameters,
-      fitted,
+      { arch, dtype, backend, parameters, normalization: fitted, classes, featureNames },
       pending,
-      config.classes,
-      config.featureNames,
     );
     model.classKind = config.classKind;
     return model;
@@ -363,17 +383,9 @@ export class Model {
     return s;
   }
 
-  /** @internal for the model file reader */
-  static restore(
-    arch: Architecture,
-    dtype: DType,
-    backend: Backend,
-    parameters: Parameters,
-    normalization: Normalization | undefined,
-    classes: string[] | undefined,
-    featureNames: string[] | undefined,
-  ): Model {
-    return new Model(arch, dtype, backend, parameters, normalization, undefined, classes, featureNames);
+  /** @internal for the model file reader and a page's model state: a model from parts already checked. */
+  static restore(parts: ModelParts): Model {
+    return new Model(parts);
   }
 }
 

@@ -311,7 +311,7 @@ function featuresOf(f: H5File, xd: H5Dataset, key: string, file: string, stream 
   if (m === 0) throw new DataError(`${file}: dataset '${name(key)}' has no examples (m = 0)`, file);
   const n = xs.slice(1).reduce((a, b) => a * b, 1);
   const type = hdf5StoredType(xd, key, file);
-  const rows = new Hdf5Rows(f, file, key, m, n, type);
+  const rows = new Hdf5Rows(f, { file, key, m, n, type });
   if (stream) return new RowFeatures(Hdf5Rows.reopen(rows));
   const values = allocStored(type.stored, m * n);
   const slab = Math.max(1, Math.floor(SLAB_BYTES / (n * STORED_TYPES[type.stored].bytes)));
@@ -349,25 +349,36 @@ function hdf5StoredType(
   );
 }
 
+/** Where an HDF5 dataset's rows are and what they hold: m examples of n values each, of one type. */
+interface Hdf5Place {
+  file: string;
+  key: string;
+  m: number;
+  n: number;
+  type: { stored: StoredType; int64?: 'signed' | 'unsigned' };
+}
+
 /** Rows of an HDF5 dataset, read by hyperslab: [r, r + count) of the first axis, every other axis whole. */
 class Hdf5Rows implements RowBacking {
   readonly source: string;
   readonly stored: StoredType;
   readonly stream: StreamSpec | undefined;
+  readonly file: string;
+  readonly key: string;
+  readonly m: number;
+  readonly n: number;
+  private readonly type: Hdf5Place['type'];
   /** The guard of the loader call that made the rows: what HDF5 may open when they are read. */
   private readonly guard: OpenGuard = activeGuard() ?? {};
 
   constructor(
     private readonly f: H5File,
-    readonly file: string,
-    readonly key: string,
-    readonly m: number,
-    readonly n: number,
-    private readonly type: { stored: StoredType; int64?: 'signed' | 'unsigned' },
+    private readonly place: Hdf5Place,
     stream?: StreamSpec,
   ) {
-    this.source = `${file}:${key}`;
-    this.stored = type.stored;
+    ({ file: this.file, key: this.key, m: this.m, n: this.n, type: this.type } = place);
+    this.source = `${this.file}:${this.key}`;
+    this.stored = this.type.stored;
     this.stream = stream;
   }
 
@@ -386,7 +397,7 @@ class Hdf5Rows implements RowBacking {
       ...(r.type.int64 ? { int64: r.type.int64 } : {}),
       ...(r.guard.only ? { confined: true } : {}),
     };
-    return new Hdf5Rows(f, r.file, r.key, r.m, r.n, r.type, spec);
+    return new Hdf5Rows(f, r.place, spec);
   }
 
   /** Rows [r, r + count) into into[at ...]. */
