@@ -5,6 +5,7 @@
  * diagnosis of the means. No fold's model is kept; --refit fits the best configuration on all of train
  * + dev at the end.
  */
+import { defined } from '../core/defined.js';
 import { parseTrainSettings } from '../workflow/settings.js';
 import type { Parsed } from '../workflow/parse.js';
 import { foldsDiagnosis, foldsRunRecord, foldsSummary } from '../workflow/cross-validate.js';
@@ -70,14 +71,14 @@ function foldOf(fold: number, run: RunRecord): FoldRecord {
     fold,
     train: run.data.train,
     dev: run.data.dev ?? 0,
-    ...(r.trainAccuracy !== undefined ? { trainAccuracy: r.trainAccuracy } : {}),
+    ...defined({ trainAccuracy: r.trainAccuracy }),
     trainError: r.trainError!,
     trainCost: r.trainCost!,
-    ...(r.devAccuracy !== undefined ? { devAccuracy: r.devAccuracy } : {}),
+    ...defined({ devAccuracy: r.devAccuracy }),
     devError: r.devError!,
     devCost: r.devCost!,
     iterations: r.iterations,
-    ...(r.bestIteration !== undefined ? { bestIteration: r.bestIteration } : {}),
+    ...defined({ bestIteration: r.bestIteration }),
     seconds: r.seconds,
     stopped: r.stopped ?? '',
   };
@@ -111,7 +112,7 @@ export function combineFolds(spec: TrialSpec, runs: TrialRun[], sets: SweepSets,
   const run: RunRecord = {
     ...foldsRunRecord(first, folds),
     data: { ...first.data, ...sets },
-    ...(diagnosis ? { diagnosis } : {}),
+    ...defined({ diagnosis }),
   };
   const result: TrialResult = {
     ...base,

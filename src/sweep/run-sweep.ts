@@ -4,6 +4,7 @@
  * resumed), the trials run, then the caller's `finish` with the record still held. `lnn sweep` and the
  * library's `sweep()` are both this function with their own `finish`.
  */
+import { defined } from '../core/defined.js';
 import { availableParallelism } from 'node:os';
 import type { Backend } from '../backend/backend.js';
 import { printable } from '../core/text.js';
@@ -236,7 +237,7 @@ function identityOf(s: SweepSettings, prepared: PreparedData, invocation: Invoca
       source: data.source,
       m: data.X.cols,
       nx: data.X.rows,
-      ...(data.classes ? { classes: data.classes } : {}),
+      ...defined({ classes: data.classes }),
       hash: hashArrays([
         toMatrix(sets.train.X).data,
         sets.train.labels.data,
@@ -245,7 +246,7 @@ function identityOf(s: SweepSettings, prepared: PreparedData, invocation: Invoca
       ]),
       train: sets.train.X.cols,
       dev: sets.dev!.X.cols,
-      ...(sets.test ? { test: sets.test.X.cols } : {}),
+      ...defined({ test: sets.test?.X.cols }),
       splitRule: sets.rule,
     },
   };

@@ -2,6 +2,7 @@
  * One trial of a sweep, trained with the pieces of `lnn train` (its settings parser, network, memory
  * check, model, trainer and run record): the same run `lnn train` would make with these options.
  */
+import { defined } from '../core/defined.js';
 import type { Backend } from '../backend/backend.js';
 import { DataError } from '../core/errors.js';
 import { formatPercent } from '../core/text.js';
@@ -123,8 +124,7 @@ async function train(
     const d = outcome.diagnosis;
     const result = done({
       status,
-      ...(outcome.train ? { trainError: outcome.train.error } : {}),
-      ...(outcome.dev ? { devError: outcome.dev.error } : {}),
+      ...defined({ trainError: outcome.train?.error, devError: outcome.dev?.error }),
       ...(d && !diverged ? { diagnosis: trialDiagnosis(d) } : {}),
       ...(diverged ? { error: outcome.result.stopped } : pruning.pruned ? { error: pruning.pruned } : {}),
       run,
@@ -142,7 +142,7 @@ function reporter(schedule: Schedule, show: TrialWatch['progress']) {
   const latest: TrialProgress = {
     iteration: 0,
     total: schedule.iterations,
-    ...(schedule.epochs !== undefined ? { epochs: schedule.epochs } : {}),
+    ...defined({ epochs: schedule.epochs }),
   };
   let last = performance.now();
   const tell = (p: { iteration: number; epoch?: number }) => {

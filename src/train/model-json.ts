@@ -1,3 +1,4 @@
+import { defined } from '../core/defined.js';
 import { checked } from '../core/schema.js';
 import { splitRecordCheck } from '../data/prepare/split-record.js';
 import type { Backend } from '../backend/backend.js';
@@ -96,11 +97,11 @@ export function modelToJSON(model: Model, run?: RunRecord): ModelFile {
     dtype: model.dtype,
     normalization: model.normalization ?? { kind: 'none' },
     classes: model.classes ?? null,
-    ...(model.featureNames ? { featureNames: model.featureNames } : {}),
+    ...defined({ featureNames: model.featureNames }),
     ...(model.classKind === 'number' && model.classes ? { classKind: 'number' as const } : {}),
-    ...(model.imputer ? { imputer: model.imputer } : {}),
+    ...defined({ imputer: model.imputer }),
     parameters: parametersToJSON(p),
-    ...(run ? { run } : {}),
+    ...defined({ run }),
   };
   return { ...doc, checksum: documentChecksum(doc) };
 }

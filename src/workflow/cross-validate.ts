@@ -7,6 +7,7 @@
  * on its threads or its queue, each fold rebuilt from its index (same examples, K and seed: same folds).
  * Browser-safe.
  */
+import { defined } from '../core/defined.js';
 import type { Dataset } from '../data/dataset.js';
 import { foldSets, kFolds, type Folds } from '../data/prepare/folds.js';
 import { diagnose, type Diagnosis } from '../evaluate/diagnose.js';
@@ -58,14 +59,14 @@ export function foldRecord(
     fold,
     train: train!.m,
     dev: dev!.m,
-    ...(train!.accuracy !== undefined ? { trainAccuracy: train!.accuracy } : {}),
+    ...defined({ trainAccuracy: train!.accuracy }),
     trainError: train!.error,
     trainCost: train!.cost,
-    ...(dev!.accuracy !== undefined ? { devAccuracy: dev!.accuracy } : {}),
+    ...defined({ devAccuracy: dev!.accuracy }),
     devError: dev!.error,
     devCost: dev!.cost,
     iterations: result.iterations,
-    ...(result.bestIteration !== undefined ? { bestIteration: result.bestIteration } : {}),
+    ...defined({ bestIteration: result.bestIteration }),
     seconds: result.seconds,
     stopped: result.stopped,
   };
@@ -129,7 +130,7 @@ export function foldsFigures(s: FoldsRecord): Record<string, number> {
     ...trainAccuracy,
     trainError: s.trainError,
     trainCost: mean(s.each.map((f) => f.trainCost)),
-    ...(s.devAccuracy !== undefined ? { devAccuracy: s.devAccuracy } : {}),
+    ...defined({ devAccuracy: s.devAccuracy }),
     devError: s.devError,
     devCost: s.devCost,
   };

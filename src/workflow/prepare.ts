@@ -1,3 +1,4 @@
+import { defined } from '../core/defined.js';
 import { DataError } from '../core/errors.js';
 import { defaultOutput, inFileOrder, outputUnits, type Dataset, type OutputKind } from '../data/dataset.js';
 import { featureSource, STORED_TYPES, type Features } from '../data/features.js';
@@ -89,8 +90,7 @@ export async function prepareData(
   if (settings.impute) {
     unimputed = {
       train: sets.train,
-      ...(sets.dev ? { dev: sets.dev } : {}),
-      ...(sets.test ? { test: sets.test } : {}),
+      ...defined({ dev: sets.dev, test: sets.test }),
     };
     imputer = fitImputer(sets.train);
     sets.train = applyImputer(sets.train, imputer);
@@ -112,7 +112,7 @@ export async function prepareData(
     ...(imputer && unimputed ? { imputer, unimputed } : {}),
     output,
     Y,
-    ...(dev ? { dev } : {}),
+    ...defined({ dev }),
     storage,
     shuffle,
   };

@@ -1,3 +1,4 @@
+import { defined } from '../core/defined.js';
 import type { Evaluation } from '../evaluate/metrics.js';
 import type { RunRecord } from '../train/run-record.js';
 import type { PreparedData } from './prepare.js';
@@ -21,8 +22,7 @@ export function sizesOf(prepared: PreparedData): { train: number; dev?: number; 
   const { sets } = prepared;
   return {
     train: sets.train.X.cols,
-    ...(sets.dev ? { dev: sets.dev.X.cols } : {}),
-    ...(sets.test ? { test: sets.test.X.cols } : {}),
+    ...defined({ dev: sets.dev?.X.cols, test: sets.test?.X.cols }),
   };
 }
 
@@ -36,24 +36,24 @@ export function runRecordOf(o: TrainOutcome, prepared: PreparedData, argv: reado
     createdAt: new Date().toISOString(),
     command: ['lnn', ...argv],
     hyperparameters: o.hyperparameters,
-    data: {
+    data: defined({
       source: data.source,
       nx: data.X.rows,
-      ...(data.classes ? { classes: data.classes } : {}),
+      classes: data.classes,
       ...sizesOf(prepared),
       splitRule: sets.rule,
-      ...(sets.split ? { split: sets.split } : {}),
-    },
+      split: sets.split,
+    }),
     history: result.history,
     result: {
       ...figuresOf(o),
       finalCost: result.finalCost,
       iterations: result.iterations,
-      ...(result.bestIteration !== undefined ? { bestIteration: result.bestIteration } : {}),
+      ...defined({ bestIteration: result.bestIteration }),
       seconds: result.seconds,
       stopped: result.stopped,
     },
-    ...(o.diagnosis ? { diagnosis: o.diagnosis } : {}),
+    ...defined({ diagnosis: o.diagnosis }),
   };
 }
 

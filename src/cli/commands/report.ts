@@ -1,3 +1,4 @@
+import { defined } from '../../core/defined.js';
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { DataError, fsReason } from '../../core/errors.js';
@@ -91,10 +92,10 @@ export const reportCommand: Command = {
     const generatedAt = new Date().toISOString();
     const html =
       runs.length === 1
-        ? renderReport(runs[0]!, { generatedAt, ...(title !== undefined ? { title } : {}) })
+        ? renderReport(runs[0]!, defined({ generatedAt, title }))
         : renderComparisonReport(
             labels(positionals).map((label, i) => ({ label, run: runs[i]! })),
-            { generatedAt, ...(title !== undefined ? { title } : {}) },
+            defined({ generatedAt, title }),
           );
     await commitWithSignals(plan, { '-o': html }, io.out);
     const bytes = Buffer.byteLength(html);
@@ -141,7 +142,7 @@ async function reportSweep(
     if (t.run) t.run = checkRunRecord(t.run, join(dir, 'trials.jsonl'), `trial ${t.index}: run.`);
   const html = renderSweepReport(
     { identity: sweep.identity, trials: sweep.trials, halfDone: sweep.halfDone.length },
-    { generatedAt: new Date().toISOString(), ...(title !== undefined ? { title } : {}) },
+    defined({ generatedAt: new Date().toISOString(), title }),
   );
   await commitWithSignals(plan, { '-o': html }, io.out);
   const bytes = Buffer.byteLength(html);
