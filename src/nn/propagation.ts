@@ -152,7 +152,7 @@ function dropoutLayerForward(
 /**
  * Backward propagation for l = L..1. dZ[L] = A[L] - Y when the loss matches the output (sigmoid + binary
  * cross-entropy, softmax + categorical cross-entropy, linear + mean squared error); otherwise the course's
- * route, dA[L] = ∂loss/∂A[L] then dZ[L] = dA[L] * g'(Z[L]). With L2 (lambda), dW[l] += (λ/m) W[l].
+ * route, dA[L] = ∂loss/∂A[L] then dZ[L] = dA[L] * g'(Z[L]). With L2 (`lambda`, the l2 option elsewhere), dW[l] += (λ/m) W[l].
  * AL, Y: (n[L], m) → grads { dA{l-1}: (n[l-1], m), dW{l}: (n[l], n[l-1]), db{l}: (n[l], 1) }.
  * `fused: false` takes the course route even for matched pairs (for tests and teaching).
  * `computeDA0: false` skips dA0 = W[1]ᵀ·dZ[1], which training never uses.
@@ -173,13 +173,13 @@ export function modelBackward(
   const output = caches[L - 1]!.activation;
   const loss = options.loss ?? lossFor(output);
   const alpha = options.alpha ?? DEFAULT_LEAKY_SLOPE;
-  const lambda = options.lambda ?? 0;
+  const l2 = options.lambda ?? 0;
   const m = AL.cols;
   const ws = options.workspace;
   const grads: Gradients = {};
   const store = (l: number, r: { dA_prev: Matrix | null; dW: Matrix; db: Matrix }) => {
     const W = caches[l - 1]!.linear.W;
-    if (lambda > 0) be.axpby(lambda / m, W, 1, r.dW);
+    if (l2 > 0) be.axpby(l2 / m, W, 1, r.dW);
     grads[`dW${l}`] = r.dW;
     grads[`db${l}`] = r.db;
     if (r.dA_prev) grads[`dA${l - 1}`] = r.dA_prev;
