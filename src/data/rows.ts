@@ -3,6 +3,7 @@ import { Matrix, zeros } from '../core/matrix.js';
 import { printable } from '../core/text.js';
 import {
   checkBatch,
+  takenPositions,
   checkMaterialize,
   allocStored,
   type FeatureSource,
@@ -143,13 +144,10 @@ export class RowFeatures implements FeatureSource {
   }
 
   take(index: ArrayLike<number>): RowFeatures {
-    const rows = new Int32Array(index.length);
-    for (let p = 0; p < rows.length; p++) {
-      const q = index[p]!;
-      if (!(q >= 0 && q < this.cols)) throw new ShapeError(`take: example ${q} is outside 0..${this.cols - 1}`);
-      rows[p] = this.row(q);
-    }
-    return new RowFeatures(this.backing, rows);
+    return new RowFeatures(
+      this.backing,
+      takenPositions(index, this.cols, (q) => this.row(q)),
+    );
   }
 
   gather(order: ArrayLike<number>, start: number, dst: Matrix, f: Affine): void {

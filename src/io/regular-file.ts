@@ -131,3 +131,12 @@ export function checkUnchanged(
     file,
   );
 }
+
+/** Whether `path` names a directory (false when it names nothing, or nothing Node can look at). */
+export function isDirectory(path: string): boolean {
+  try {
+    return nodeFs(path).statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -8,8 +8,8 @@
  * trials are hollow. Browser-safe: it takes the record's contents, the caller reads the files.
  */
 import type { SweepIdentity } from '../sweep/record.js';
-import type { TrialValues } from '../sweep/space.js';
 import { type TrialResult } from '../sweep/trial.js';
+import { valuesText } from '../sweep/trial-text.js';
 import { escapeHtml, formatNumber, formatPercent, jsonForScript } from './format.js';
 import { percentTick, renderPage } from './page.js';
 import { parallelChart } from './parallel.js';
@@ -32,12 +32,6 @@ export interface SweepReportOptions {
   generatedAt?: string | null;
   /** How many of the best trials get their curves drawn (default 5). */
   curves?: number;
-}
-
-function valuesText(v: TrialValues): string {
-  return Object.entries(v)
-    .map(([k, x]) => `--${k} ${x}`)
-    .join(' ');
 }
 
 /**
@@ -257,7 +251,7 @@ function summaryLine(s: SweepReportInput, view: SweepView): string {
       .filter(Boolean)
       .join(', ') +
     (best && best.status === 'ok'
-      ? `; best: trial ${best.index} (${valuesText(best.values) || 'the shared options'}), dev error ${view.fmt(view.trials[0]!.dev)}`
+      ? `; best: trial ${best.index} (${Object.keys(best.values).length ? valuesText(best.values) : 'the shared options'}), dev error ${view.fmt(view.trials[0]!.dev)}`
       : '')
   );
 }

@@ -35,7 +35,7 @@ import { setFigures, stringifyMeasured } from '../workflow/run-summary.js';
 import type { Evaluation } from '../evaluate/metrics.js';
 import { documentChecksum } from '../train/model-json.js';
 import type { RefitRecord, RunRecord } from '../train/run-record.js';
-import { canonicalJson, hashText } from './hash.js';
+import { canonicalJson, hashText } from '../core/hash.js';
 import { startEvent, sweepIdentity, trialResult } from './record-schema.js';
 import { describeAxis, type Axis, type TrialValues } from './space.js';
 import type { Proposal, TrialResult } from './trial.js';

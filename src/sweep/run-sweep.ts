@@ -14,7 +14,7 @@ import { chooseBackend } from '../workflow/inputs.js';
 import { UsageError, type Invocation, type Io, type Parsed } from '../workflow/parse.js';
 import { prepareData, type PreparedData } from '../workflow/prepare.js';
 import { parseTrainSettings, type TrainSettings } from '../workflow/settings.js';
-import { hashArrays } from './hash.js';
+import { hashArrays } from '../core/hash.js';
 import { checkTrial, knownTrials, makePlan } from './plan.js';
 import { ThreadExecutor } from './trial-pool.js';
 import { Rungs } from './prune.js';

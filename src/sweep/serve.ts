@@ -9,7 +9,7 @@ import { sep } from 'node:path';
 import { DataError, fsReason, RefusedFileError } from '../core/errors.js';
 import { printable } from '../core/text.js';
 import { checked } from '../core/schema.js';
-import { canonicalJson, hashArrays } from './hash.js';
+import { canonicalJson, hashArrays } from '../core/hash.js';
 import { trialJob } from './record-schema.js';
 import { RefusedJob, type TrialJob } from './queue.js';
 import type { TrialRun } from './scheduler.js';

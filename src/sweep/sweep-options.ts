@@ -7,6 +7,16 @@ import { trainOptions } from '../workflow/options.js';
 const NOT_FOR_SWEEPS = ['save', 'record'];
 
 /** The options of `lnn sweep` itself. */
+/** How a sweep and a worker reach the queue's Redis, beyond its address: the same options for both. */
+export const redisAccessOptions: Options = {
+  password: { type: 'string', value: 'PASSWORD', description: 'the Redis password (or set REDIS_PASSWORD)' },
+  'tls-ca': {
+    type: 'string',
+    value: 'FILE.pem',
+    description: "rediss://: trust the server's certificate when this CA signed it (PEM; instead of the system's CAs)",
+  },
+};
+
 const sweepOnly: Options = {
   strategy: {
     type: 'string',
@@ -51,12 +61,7 @@ const sweepOnly: Options = {
     value: 'redis://HOST:PORT',
     description: 'run the trials on lnn worker processes through a BullMQ queue on this Redis (rediss:// for TLS)',
   },
-  password: { type: 'string', value: 'PASSWORD', description: 'the Redis password (or set REDIS_PASSWORD)' },
-  'tls-ca': {
-    type: 'string',
-    value: 'FILE.pem',
-    description: "rediss://: trust the server's certificate when this CA signed it (PEM; instead of the system's CAs)",
-  },
+  ...redisAccessOptions,
   'secret-file': {
     type: 'string',
     value: 'FILE',

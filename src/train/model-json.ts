@@ -6,7 +6,7 @@ import { defaultBackend } from '../backend/index.js';
 import { DataError, ShapeError, ValueError } from '../core/errors.js';
 import { canonicalJson } from '../core/json.js';
 import type { DType } from '../core/matrix.js';
-import { printable } from '../core/text.js';
+import { printable, shown } from '../core/text.js';
 import { classListMismatch } from '../data/dataset.js';
 import { normalizationFromJSON, type Normalization } from '../data/prepare/normalize.js';
 import { ACTIVATIONS, parseActivation } from '../nn/activations.js';
@@ -106,12 +106,6 @@ export function modelToJSON(model: Model, run?: RunRecord): ModelFile {
   return { ...doc, checksum: documentChecksum(doc) };
 }
 
-/** A value from the file, short and printable, for a message. */
-function shown(v: unknown): string {
-  const text = JSON.stringify(v) ?? String(v);
-  return printable(text.length > 60 ? `${text.slice(0, 60)}...` : text);
-}
-
 /** A value of the wrong kind, for `... but is X`: missing, null, an object, an array, 'relu', -1, true. */
 function described(v: unknown): string {
   if (v === undefined) return 'missing';
@@ -151,7 +145,7 @@ export function verifyModelChecksum(
   if (!READS.includes(version as number))
     failIn(
       where,
-      `model format version ${shown(version)} is not supported (this lnn reads versions ${READS.join(' and ')})`,
+      `model format version ${version === undefined ? 'undefined' : shown(version)} is not supported (this lnn reads versions ${READS.join(' and ')})`,
     );
   const checksum = doc['checksum'];
   if (version === 2) {
@@ -166,7 +160,7 @@ export function verifyModelChecksum(
   if (checksum !== sum)
     failIn(
       where,
-      `the parameters do not match the file's checksum (${checksum === undefined ? 'missing' : shown(checksum)} vs ${sum}): the file was edited or damaged`,
+      `the parameters do not match the file's checksum (${shown(checksum)} vs ${sum}): the file was edited or damaged`,
     );
   onNote?.(
     `${where}: written by an older lnn (model format 1), whose checksum covers only the parameters: an edit to another field would go unnoticed; models saved by this lnn (format 2) are checked whole`,

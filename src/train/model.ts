@@ -252,15 +252,21 @@ export class Model {
     return trainOnData(this.parameters, this.arch, data, labels, trainOptions, this.backend);
   }
 
-  /** The checked data and options of a fit; the pending normalization is fitted on X here. */
-  private fitData(rows: Features | Rows, given: Targets | Labels, options: FitOptions) {
-    const X = columnsOf(this, rows, 'fit: rows');
+  /** X: (n[0], m) and Y: (n[L], m) from what the caller of `op` gave, Y's shape checked against the network. */
+  private examples(op: 'fit' | 'evaluate', rows: Features | Rows, given: Targets | Labels) {
+    const X = columnsOf(this, rows, `${op}: rows`);
     const Y = Array.isArray(given) ? targetsFromLabels(this, X, given) : (given as Targets);
     const L = this.depth;
     if (Y.rows !== this.arch.dims[L] || Y.cols !== X.cols)
       throw new ShapeError(
-        `fit: Y must be (n[${L}], m) = ${fmtShape(this.arch.dims[L]!, X.cols)} but is ${fmtShape(Y.rows, Y.cols)}`,
+        `${op}: Y must be (n[${L}], m) = ${fmtShape(this.arch.dims[L]!, X.cols)} but is ${fmtShape(Y.rows, Y.cols)}`,
       );
+    return { X, Y };
+  }
+
+  /** The checked data and options of a fit; the pending normalization is fitted on X here. */
+  private fitData(rows: Features | Rows, given: Targets | Labels, options: FitOptions) {
+    const { X, Y } = this.examples('fit', rows, given);
     this.checkInputs(X, 'fit: X');
     if (this.pendingNormalize !== undefined) {
       this.normalization = fitNormalization(X, this.pendingNormalize);
@@ -338,13 +344,7 @@ export class Model {
    * on rows against their labels.
    */
   evaluate(rows: Features | Rows, labels: Targets | Labels): Evaluation {
-    const X = columnsOf(this, rows, 'evaluate: rows');
-    const Y = Array.isArray(labels) ? targetsFromLabels(this, X, labels) : (labels as Targets);
-    const L = this.depth;
-    if (Y.rows !== this.arch.dims[L] || Y.cols !== X.cols)
-      throw new ShapeError(
-        `evaluate: Y must be (n[${L}], m) = ${fmtShape(this.arch.dims[L]!, X.cols)} but is ${fmtShape(Y.rows, Y.cols)}`,
-      );
+    const { X, Y } = this.examples('evaluate', rows, labels);
     this.checkInputs(X, 'X');
     const fwd = new ChunkedForward(this.backend, this.arch, this.dtype);
     try {

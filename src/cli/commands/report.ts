@@ -1,7 +1,8 @@
-import { defined } from '../../core/defined.js';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
+import { defined } from '../../core/defined.js';
 import { DataError, fsReason } from '../../core/errors.js';
+import { isDirectory } from '../../io/regular-file.js';
 import { planOutputs } from '../../io/outputs.js';
 import { commitWithSignals } from '../command-outputs.js';
 import { renderComparisonReport } from '../../report/compare.js';
@@ -117,14 +118,6 @@ export const reportCommand: Command = {
     }
   },
 };
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 /** `lnn report DIR`: the page of a sweep, every trial's run record checked as a run file's would be. */
 async function reportSweep(

@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs';
 import { printable } from '../../core/text.js';
+import { isDirectory } from '../../io/regular-file.js';
 import { findTrial, readSweep, type SweepContents } from '../../sweep/record.js';
 import { describeAxis } from '../../sweep/space.js';
 import { bestTrial, rankTrials } from '../../sweep/trial.js';
@@ -36,14 +36,6 @@ Examples:
     return compareSweeps(sweeps, io, Boolean(args['json']));
   },
 };
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 const classificationOf = (s: SweepContents) => s.identity.data.classes !== undefined;
 

@@ -129,13 +129,8 @@ function findLabel(columns: string[], opts: TableOptions, file: string): number 
   return DEFAULT_LABEL_NAMES.map((n) => columns.indexOf(n)).find((i) => i >= 0) ?? -1;
 }
 
-/**
- * A table → a data set. The label column's cells become labels (numbers → labelsFromValues, any text →
- * sorted classes); the other columns, in order, become the rows of X: (n_x, m), one example per column.
- * A missing or non-numeric feature is a DataError naming the file, the row and the column.
- */
-export function tableToDataset(table: Table, file: string, opts: TableOptions = {}): Dataset {
-  const { columns, rows } = table;
+/** Column names must be unique: a feature or the label is found by its name. */
+export function checkColumns(columns: readonly string[], file: string): void {
   const seen = new Map<string, number>();
   columns.forEach((c, i) => {
     if (seen.has(c))
@@ -145,6 +140,16 @@ export function tableToDataset(table: Table, file: string, opts: TableOptions = 
       );
     seen.set(c, i);
   });
+}
+
+/**
+ * A table → a data set. The label column's cells become labels (numbers → labelsFromValues, any text →
+ * sorted classes); the other columns, in order, become the rows of X: (n_x, m), one example per column.
+ * A missing or non-numeric feature is a DataError naming the file, the row and the column.
+ */
+export function tableToDataset(table: Table, file: string, opts: TableOptions = {}): Dataset {
+  const { columns, rows } = table;
+  checkColumns(columns, file);
   if (rows.length === 0) throw new DataError(`${file}: has a header but no examples (m = 0)`, file);
   const y = findLabel(columns, opts, file);
   const features = columns.map((_, i) => i).filter((i) => i !== y);

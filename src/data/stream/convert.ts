@@ -4,7 +4,7 @@ import { DataError, fsReason } from '../../core/errors.js';
 import { printable } from '../../core/text.js';
 import { FLOAT32_MAX } from '../fits.js';
 import { npyHeader } from '../read/npy.js';
-import { cellNumber, isMissing, labelColumn, quoted, shownValue } from '../read/table.js';
+import { cellNumber, checkColumns, isMissing, labelColumn, quoted, shownValue } from '../read/table.js';
 
 /**
  * CSV → .npy, streaming: a CSV cannot be read by row ranges (a row's byte offset is known only by
@@ -155,19 +155,6 @@ export async function convertCsv(file: string, sink: ConvertSink, opts: ConvertO
     labels: text === undefined ? 'numbers' : 'text',
     ...(text !== undefined ? { classes: text } : {}),
   };
-}
-
-/** Column names must be unique, as the CSV reader requires. */
-function checkColumns(columns: string[], file: string): void {
-  const seen = new Map<string, number>();
-  columns.forEach((c, i) => {
-    if (seen.has(c))
-      throw new DataError(
-        `${file}: column name ${quoted(c)} appears twice in the header (columns ${seen.get(c)! + 1} and ${i + 1}); names must be unique`,
-        file,
-      );
-    seen.set(c, i);
-  });
 }
 
 /** X rows into x.npy, a buffer of about 1 MiB at a time. */
