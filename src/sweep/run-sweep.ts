@@ -73,21 +73,7 @@ export async function runSweepJob<T>(
 ): Promise<T> {
   const io = ctx.io ?? QUIET;
   // Options and the space first: a typo fails before any data is read.
-  const s = parseSweepSettings(args, invocation);
-  const trainSettings = parseTrainSettings({
-    ...s.base,
-    ...baselineValues(s),
-    'evaluate-test': args['evaluate-test'],
-    refit: args['refit'],
-  });
-  checkFoldOptions(s, trainSettings, args);
-  if (s.queue === undefined) {
-    // The Redis options mean nothing without a queue: a forgotten --queue must not run the sweep here.
-    const given = ['password', 'tls-ca', 'secret-file'].find((o) => args[o] !== undefined);
-    if (given)
-      throw new UsageError(`--${given} is for the Redis of --queue; add --queue rediss://HOST:PORT or drop it`);
-  } else if (ctx.dataset)
-    throw new UsageError('--queue sends each trial to workers that read the data by path: give data as a file path');
+  const { s, trainSettings } = sweepSettingsOf(args, invocation, ctx);
   // Redis first: an unreachable queue is one line within seconds, before any data is read.
   // BullMQ and ioredis load only for a queue: nothing else in lnn needs them.
   const queue = s.queue !== undefined ? await (await import('./queued.js')).queueExecutor(args, s) : undefined;
@@ -128,6 +114,30 @@ export async function runSweepJob<T>(
   } finally {
     record.close();
   }
+}
+
+/** The sweep's settings and its trials' shared training settings, checked together before any data is read. */
+function sweepSettingsOf(
+  args: Parsed,
+  invocation: Invocation,
+  ctx: SweepContext,
+): { s: SweepSettings; trainSettings: TrainSettings } {
+  const s = parseSweepSettings(args, invocation);
+  const trainSettings = parseTrainSettings({
+    ...s.base,
+    ...baselineValues(s),
+    'evaluate-test': args['evaluate-test'],
+    refit: args['refit'],
+  });
+  checkFoldOptions(s, trainSettings, args);
+  if (s.queue === undefined) {
+    // The Redis options mean nothing without a queue: a forgotten --queue must not run the sweep here.
+    const given = ['password', 'tls-ca', 'secret-file'].find((o) => args[o] !== undefined);
+    if (given)
+      throw new UsageError(`--${given} is for the Redis of --queue; add --queue rediss://HOST:PORT or drop it`);
+  } else if (ctx.dataset)
+    throw new UsageError('--queue sends each trial to workers that read the data by path: give data as a file path');
+  return { s, trainSettings };
 }
 
 async function runAndClose(plan: Plan, record: SweepRecord, executor: Executor, ctx: SweepContext) {

@@ -139,7 +139,27 @@ export function trainDevTestSplit(d: Dataset, opts: SplitOptions = {}): SplitRes
 
   // Groups to split: one per class when stratifying, else all examples in one group. Typed arrays: a
   // split of millions of examples holds 4 bytes an example, not a JavaScript array's 8 or more.
-  const groups = exampleGroups(d, m, stratify);
+  const indices = dealExamples(exampleGroups(d, m, stratify), sizes, rng);
+  return {
+    train: takeExamples(d, indices.train, `${d.source} (train)`),
+    dev: takeExamples(d, indices.dev, `${d.source} (dev)`),
+    test: takeExamples(d, indices.test, `${d.source} (test)`),
+    sizes,
+    rule: `${ruleText(ratios, sizes, m)}${stratify ? ', stratified by class' : ''}`,
+    indices,
+    order: hashArrays([indices.train, indices.dev, indices.test]),
+  };
+}
+
+/**
+ * The examples of each group dealt into dev, test and train in proportion to the group's size (each
+ * group in a seeded random order), then each set shuffled: positions into the data set.
+ */
+function dealExamples(
+  groups: Int32Array[],
+  sizes: { train: number; dev: number; test: number },
+  rng: Rng,
+): { train: Int32Array; dev: Int32Array; test: Int32Array } {
   const weights = groups.map((g) => g.length);
   const devPer = apportion(sizes.dev, weights, weights);
   const testPer = apportion(
@@ -171,17 +191,7 @@ export function trainDevTestSplit(d: Dataset, opts: SplitOptions = {}): SplitRes
     for (let i = 0; i < out.length; i++) out[i] = idx[p[i]!]!;
     return out;
   };
-
-  const indices = { train: shuffled(trainIdx), dev: shuffled(devIdx), test: shuffled(testIdx) };
-  return {
-    train: takeExamples(d, indices.train, `${d.source} (train)`),
-    dev: takeExamples(d, indices.dev, `${d.source} (dev)`),
-    test: takeExamples(d, indices.test, `${d.source} (test)`),
-    sizes,
-    rule: `${ruleText(ratios, sizes, m)}${stratify ? ', stratified by class' : ''}`,
-    indices,
-    order: hashArrays([indices.train, indices.dev, indices.test]),
-  };
+  return { train: shuffled(trainIdx), dev: shuffled(devIdx), test: shuffled(testIdx) };
 }
 
 /** The rule that chose the sizes, in words: 'auto: dev and test each min(20% of m, 10,000) → 60/20/20'. */
