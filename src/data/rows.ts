@@ -1,4 +1,5 @@
 import { ShapeError } from '../core/errors.js';
+import type { FileStamp } from '../io/regular-file.js';
 import { Matrix, zeros } from '../core/matrix.js';
 import { printable } from '../core/text.js';
 import {
@@ -42,17 +43,7 @@ export interface RowBacking {
   readonly stream?: StreamSpec | undefined;
 }
 
-/**
- * What a file read in pieces must keep while it is read: a change in any of them means the pieces would
- * come from two versions of the data. (Plain numbers and bigints, so it crosses to a reader thread.)
- */
-export interface FileStamp {
-  size: number;
-  /** Last modification, in nanoseconds since the epoch. */
-  mtimeNs: bigint;
-  ino: bigint;
-  dev: bigint;
-}
+export type { FileStamp } from '../io/regular-file.js';
 
 /**
  * How a reader thread reads rows of a file: .npy rows at dataOffset + row · rowBytes, with big-endian

@@ -1,7 +1,6 @@
 import type { BigIntStats, Stats } from 'node:fs';
 import { importNodeBuiltin, isNode } from '../backend/wasm/platform.js';
 import { DataError, fsReason, RefusedFileError, UsageError } from '../core/errors.js';
-import type { FileStamp } from '../data/rows.js';
 
 /**
  * Node's fs, imported at run time: this module is part of a page's bundle (a parameters file for --init
@@ -83,6 +82,18 @@ export function readRegularFile(file: string): Uint8Array {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * What a file read in pieces must keep while it is read: a change in any of them means the pieces would
+ * come from two versions of the data. (Plain numbers and bigints, so it crosses to a reader thread.)
+ */
+export interface FileStamp {
+  size: number;
+  /** Last modification, in nanoseconds since the epoch. */
+  mtimeNs: bigint;
+  ino: bigint;
+  dev: bigint;
 }
 
 /** The stamp of an open file: what must stay the same while it is read in pieces. */
