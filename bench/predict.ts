@@ -13,7 +13,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSy
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { npyHeader } from '../src/data/npy.js';
+import { npyHeader } from '../src/data/read/npy.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => {

@@ -11,9 +11,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { renderSweepReport } from '../src/report/sweep.js';
+import { renderSweepReport } from '../src/report/sweep-page.js';
 import type { TrialResult } from '../src/sweep/trial.js';
-import type { RunRecord } from '../src/train/record.js';
+import type { RunRecord } from '../src/train/run-record.js';
 import { launchChromium, skipWithoutChromium } from '../test/browser/chromium.js';
 
 const args = process.argv.slice(2);

@@ -5,7 +5,7 @@ import type { DType, Matrix } from '../src/core/matrix.js';
 import { Rng } from '../src/core/rng.js';
 import { computeCost } from '../src/nn/cost.js';
 import { initializeParametersDeep } from '../src/nn/initializers.js';
-import { modelBackward, modelForward } from '../src/nn/model.js';
+import { modelBackward, modelForward } from '../src/nn/propagation.js';
 import type { Parameters } from '../src/nn/params.js';
 import { updateParameters } from '../src/nn/update.js';
 import { createWorkspace, freeWorkspace, type Workspace } from '../src/nn/workspace.js';

@@ -43,7 +43,7 @@ export {
 // nn: the course's building blocks
 export { initializeParametersDeep, parseInit, type InitKind } from './nn/initializers.js';
 export { linearForward, linearBackward, type LinearCache } from './nn/linear.js';
-export { linearActivationForward, linearActivationBackward, type LayerCache } from './nn/linearActivation.js';
+export { linearActivationForward, linearActivationBackward, type LayerCache } from './nn/linear-activation.js';
 export {
   modelForward,
   modelBackward,
@@ -51,7 +51,7 @@ export {
   DROPOUT_RNGS,
   type DropoutRng,
   type DropoutOptions,
-} from './nn/model.js';
+} from './nn/propagation.js';
 export { computeCost, computeCostWithRegularization, l2Cost } from './nn/cost.js';
 export { updateParameters, Optimizer, type OptimizerKind, type OptimizerConfig } from './nn/update.js';
 export { gradientCheck, type GradCheckResult } from './nn/gradcheck.js';
@@ -77,22 +77,22 @@ export {
   parseSplitOption,
   type SplitOptions,
   type SplitResult,
-} from './data/split.js';
+} from './data/prepare/split.js';
 export {
   fitNormalization,
   applyNormalization,
   parseNormalize,
   type Normalization,
   type NormalizeKind,
-} from './data/normalize.js';
-export { fitImputer, applyImputer, type Imputer } from './data/impute.js';
-export { compareDistributions } from './data/mismatch.js';
-export { parseNpy, encodeNpy } from './data/npy.js';
+} from './data/prepare/normalize.js';
+export { fitImputer, applyImputer, type Imputer } from './data/prepare/impute.js';
+export { compareDistributions } from './data/describe/mismatch.js';
+export { parseNpy, encodeNpy } from './data/read/npy.js';
 // the loaders that take what a page holds: a dropped file's text or bytes
-export { parseCsv } from './data/csv-browser.js';
-export type { CsvTextOptions } from './data/csv-text.js';
-export { npyPair, npyLabels } from './data/npy-pair.js';
-export { toySet, TOY_SETS, type ToyKind, type ToyOptions } from './data/toys.js';
+export { parseCsv } from './data/read/csv-browser.js';
+export type { CsvTextOptions } from './data/read/csv-text.js';
+export { npyPair, npyLabels } from './data/read/npy-pair.js';
+export { toySet, TOY_SETS, type ToyKind, type ToyOptions } from './data/read/toys.js';
 // data held lean (in the file's dtype, views by index) and targets read from class indices
 export {
   toMatrix,
@@ -130,9 +130,9 @@ export {
   type Labels,
   type RowsAndLabels,
   type DataInput,
-} from './data/rows-input.js';
+} from './data/read/rows-input.js';
 export { trainParameters, type TrainOptions as TrainerOptions, type TrainResult } from './train/trainer.js';
-export { modelToJSON, modelFromJSON, type ModelFile } from './train/modelFile.js';
+export { modelToJSON, modelFromJSON, type ModelFile } from './train/model-json.js';
 export type {
   RunRecord,
   TrainingHistory,
@@ -141,7 +141,7 @@ export type {
   RefitRecord,
   FoldRecord,
   FoldsRecord,
-} from './train/record.js';
+} from './train/run-record.js';
 export { evaluateNetwork, type Evaluation, type Architecture } from './evaluate/metrics.js';
 export {
   diagnose,
@@ -155,7 +155,7 @@ export {
 export { train, type TrainOptions, type TrainOutput, type EpochLogs } from './workflow/train.js';
 export { evaluate, predict, type EvaluateOptions } from './workflow/evaluate.js';
 export { SUBSETS, type Subset } from './workflow/held-back.js';
-export type { SplitRecord } from './data/split-record.js';
+export type { SplitRecord } from './data/prepare/split-record.js';
 // the same in a Web Worker, so that a page stays responsive (train-worker.js is the worker's script)
 export {
   trainInWorker,

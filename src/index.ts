@@ -10,16 +10,16 @@
  * const { model, dev, diagnosis } = await train({ data: { rows, labels }, hidden: [16], epochs: 50 });
  * model.predict([[5.1, 3.5, 1.4, 0.2]]) // => ['setosa']
  */
-import './data/register.js';
-import './workflow/register.js';
+import './data/read/register-readers.js';
+import './workflow/register-loaders.js';
 
 export * from './browser.js';
-export { loadDataset, loadNpyPair, registerReader, type DataSpec } from './data/load.js';
-export { loadBuiltin } from './data/builtin.js';
+export { loadDataset, loadNpyPair, registerReader, type DataSpec } from './data/read/load.js';
+export { loadBuiltin } from './data/read/builtin.js';
 // Node's csv-parse (lnn/browser's parseCsv is the same over its browser build)
-export { parseCsv } from './data/csv.js';
-export { loadNpyRows, openNpyRows } from './data/npy-file.js';
-export { saveModel, loadModel } from './io/modelIO.js';
+export { parseCsv } from './data/read/csv.js';
+export { loadNpyRows, openNpyRows } from './data/read/npy-file.js';
+export { saveModel, loadModel } from './train/model-io.js';
 export { writeFileAtomic, readJsonFile } from './io/files.js';
 // the workflow (train, evaluate, predict) comes with lnn/browser; here it also reads files
 export { sweep, type SweepOptions, type SweepOutput, type SpaceValues } from './sweep/sweep.js';

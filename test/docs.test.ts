@@ -38,7 +38,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { encodeNpy } from '../src/data/npy.js';
+import { encodeNpy } from '../src/data/read/npy.js';
 import {
   extractBlocks,
   matchesLoosely,

@@ -8,8 +8,8 @@ import type { Backend } from '../backend/backend.js';
 import { defaultBackend } from '../backend/index.js';
 import { DataError, fmtShape } from '../core/errors.js';
 import type { DType } from '../core/matrix.js';
-import type { Imputer } from '../data/impute.js';
-import type { Normalization } from '../data/normalize.js';
+import type { Imputer } from '../data/prepare/impute.js';
+import type { Normalization } from '../data/prepare/normalize.js';
 import type { Architecture } from '../evaluate/metrics.js';
 import { checkArchitecture } from '../nn/architecture.js';
 import type { Parameters } from '../nn/params.js';
@@ -66,7 +66,15 @@ export function modelFromState(
     for (const M of Object.values(parameters)) backend.free(M);
     throw e;
   }
-  const model = Model.restore(arch, dtype, backend, parameters, state.normalization, state.classes, state.featureNames);
+  const model = Model.restore({
+    arch,
+    dtype,
+    backend,
+    parameters,
+    normalization: state.normalization,
+    classes: state.classes,
+    featureNames: state.featureNames,
+  });
   model.imputer = state.imputer;
   model.classKind = state.classKind;
   return model;

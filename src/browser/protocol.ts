@@ -4,7 +4,7 @@
  */
 import type { Evaluation } from '../evaluate/metrics.js';
 import type { Diagnosis } from '../evaluate/diagnose.js';
-import type { CostPoint, RunRecord } from '../train/record.js';
+import type { CostPoint, RunRecord } from '../train/run-record.js';
 import type { TrainResult } from '../train/trainer.js';
 import type { EpochLogs, TrainOptions } from '../workflow/train.js';
 import type { ModelState } from './model-state.js';

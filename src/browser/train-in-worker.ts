@@ -6,7 +6,7 @@
  */
 import { defaultBackend } from '../backend/index.js';
 import { AbortError, DataError, ShapeError, UsageError, ValueError } from '../core/errors.js';
-import { isRowsAndLabels, type RowsAndLabels } from '../data/rows-input.js';
+import { isRowsAndLabels, type RowsAndLabels } from '../data/read/rows-input.js';
 import type { TrainOptions, TrainOutput } from '../workflow/train.js';
 import { modelFromState } from './model-state.js';
 import type { TrainingControl } from '../train/control.js';

@@ -7,7 +7,7 @@
  * With `quiet`: nothing at all. Results never go here; they go to stdout.
  */
 import type { Io } from '../workflow/parse.js';
-import { LiveLines } from './live.js';
+import { LiveLines } from './live-lines.js';
 import { estimateEta, formatBarLine, formatThroughputLine, formatEvaluationLine } from './progress-format.js';
 
 export {

@@ -2,6 +2,7 @@
  * What `lnn train` prints: the announcement before the run, its progress (from the run's callbacks), the
  * summary or the --json document after it, and the advice after a divergence.
  */
+import { defined } from '../core/defined.js';
 import { formatPercent } from '../core/text.js';
 import { errorStandardError } from '../evaluate/diagnose.js';
 import type { Evaluation } from '../evaluate/metrics.js';
@@ -10,11 +11,11 @@ import type { PreparedData } from '../workflow/prepare.js';
 import type { RunCallbacks, TrainOutcome } from '../workflow/run.js';
 import type { TrainResult } from '../train/trainer.js';
 import type { TrainSettings } from '../workflow/settings.js';
-import { setFigures, sizesOf, stringifyMeasured } from '../workflow/summary.js';
+import { setFigures, sizesOf, stringifyMeasured } from '../workflow/run-summary.js';
 import type { ReadyRun, TrainRun } from '../workflow/train.js';
-import type { FoldsRecord, RefitRecord } from '../train/record.js';
+import type { FoldsRecord, RefitRecord } from '../train/run-record.js';
 import { createProgress, terminalColumns } from './progress.js';
-import { foldsFigures } from '../workflow/folds.js';
+import { foldsFigures } from '../workflow/cross-validate.js';
 
 /** The `--json` document of `lnn train`. */
 export function trainJson(
@@ -25,27 +26,29 @@ export function trainJson(
 ): string {
   const { result } = o;
   return (
-    stringifyMeasured({
-      costs: result.history.costs,
-      evals: result.history.evals,
-      // With --folds, the folds' means are the run's train and dev figures (as in its record).
-      ...(o.folds ? { ...foldsFigures(o.folds), ...setFigures('test', o.test) } : figures(o)),
-      ...(o.diagnosis ? { diagnosis: o.diagnosis } : {}),
-      sizes: sizesOf(prepared),
-      splitRule: prepared.sets.rule,
-      hyperparameters: o.hyperparameters,
-      iterations: result.iterations,
-      ...(result.epochs !== undefined ? { epochs: result.epochs } : {}),
-      stopped: result.stopped,
-      ...(result.diverged ? { diverged: result.diverged } : {}),
-      ...(result.bestIteration !== undefined ? { bestIteration: result.bestIteration } : {}),
-      trainingSeconds: result.seconds,
-      ...(result.streamed ? { streamed: result.streamed } : {}),
-      seconds,
-      ...(o.folds ? { folds: o.folds } : {}),
-      ...(o.refit ? { refit: o.refit.record } : {}),
-      ...(saved !== undefined ? { model: saved } : {}),
-    }) + '\n'
+    stringifyMeasured(
+      defined({
+        costs: result.history.costs,
+        evals: result.history.evals,
+        // With --folds, the folds' means are the run's train and dev figures (as in its record).
+        ...(o.folds ? { ...foldsFigures(o.folds), ...setFigures('test', o.test) } : figures(o)),
+        diagnosis: o.diagnosis,
+        sizes: sizesOf(prepared),
+        splitRule: prepared.sets.rule,
+        hyperparameters: o.hyperparameters,
+        iterations: result.iterations,
+        epochs: result.epochs,
+        stopped: result.stopped,
+        diverged: result.diverged,
+        bestIteration: result.bestIteration,
+        trainingSeconds: result.seconds,
+        streamed: result.streamed,
+        seconds,
+        folds: o.folds,
+        refit: o.refit?.record,
+        model: saved,
+      }),
+    ) + '\n'
   );
 }
 
@@ -167,19 +170,16 @@ export function progressOf(run: ReadyRun, io: Io, quiet: boolean): RunCallbacks 
       if (full && !evaluated) progress.log(`Cost after iteration ${p.iteration}: ${p.cost}`);
     },
     onEval: (p) =>
-      progress.evaluation({
-        iteration: p.iteration,
-        ...(p.epoch !== undefined ? { epoch: p.epoch } : {}),
-        ...(p.trainCost !== undefined ? { cost: p.trainCost } : {}),
-        trainError: p.trainError,
-        ...(p.devError !== undefined ? { devError: p.devError } : {}),
-      }),
-    onIteration: (s) =>
-      progress.update({
-        iteration: s.iteration,
-        ...(s.epoch !== undefined ? { epoch: s.epoch } : {}),
-        ...(s.cost !== undefined ? { cost: s.cost } : {}),
-      }),
+      progress.evaluation(
+        defined({
+          iteration: p.iteration,
+          epoch: p.epoch,
+          cost: p.trainCost,
+          trainError: p.trainError,
+          devError: p.devError,
+        }),
+      ),
+    onIteration: (s) => progress.update(defined({ iteration: s.iteration, epoch: s.epoch, cost: s.cost })),
     done: () => progress.done(),
   };
 }

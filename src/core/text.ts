@@ -28,6 +28,17 @@ export function printable(text: string): string {
   });
 }
 
+/**
+ * A value from a file, for a message: 'missing' when absent, else at most 60 characters of its JSON,
+ * printable (a file cannot drive the terminal).
+ * @example shown('relu') // => '"relu"'
+ */
+export function shown(value: unknown): string {
+  if (value === undefined) return 'missing';
+  const text = JSON.stringify(value) ?? String(value);
+  return printable(text.length > 60 ? `${text.slice(0, 60)}...` : text);
+}
+
 /** Edits (insertions, deletions, substitutions, swaps of neighbours) that turn `a` into `b`. */
 function editDistance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);

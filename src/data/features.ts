@@ -143,13 +143,10 @@ export class ColumnFeatures implements FeatureSource {
   }
 
   take(index: ArrayLike<number>): FeatureSource {
-    const cols = new Int32Array(index.length);
-    for (let p = 0; p < cols.length; p++) {
-      const q = index[p]!;
-      if (!(q >= 0 && q < this.cols)) throw new ShapeError(`take: example ${q} is outside 0..${this.cols - 1}`);
-      cols[p] = this.column(q);
-    }
-    return new ColumnFeatures(this.matrix, cols);
+    return new ColumnFeatures(
+      this.matrix,
+      takenPositions(index, this.cols, (q) => this.column(q)),
+    );
   }
 
   gather(order: ArrayLike<number>, start: number, dst: Matrix, f: Affine): void {
@@ -157,7 +154,7 @@ export class ColumnFeatures implements FeatureSource {
     const b = dst.cols;
     const cols = new Int32Array(b);
     for (let j = 0; j < b; j++) cols[j] = this.column(order[start + j]!);
-    gatherMatrixColumns(this.matrix.data, this.matrix.cols, cols, b, this.rows, dst.data, f);
+    gatherMatrixColumns(this.matrix, cols, dst, f);
   }
 
   chunks(size: number, visit: (values: ArrayLike<number>, count: number, start: number) => void): void {
@@ -208,6 +205,20 @@ export class ColumnFeatures implements FeatureSource {
 }
 
 /** A batch matrix dst: (n_x, b) must have X's n_x rows (the pipeline's contract with every holder). */
+/**
+ * Where examples index[0..] of m sit in their holder (`at(q)`: a matrix column, a file row), each
+ * checked to be an example there is.
+ */
+export function takenPositions(index: ArrayLike<number>, m: number, at: (q: number) => number): Int32Array {
+  const out = new Int32Array(index.length);
+  for (let p = 0; p < out.length; p++) {
+    const q = index[p]!;
+    if (!(q >= 0 && q < m)) throw new ShapeError(`take: example ${q} is outside 0..${m - 1}`);
+    out[p] = at(q);
+  }
+  return out;
+}
+
 export function checkBatch(X: FeatureSource, dst: Matrix): void {
   if (dst.rows !== X.rows)
     throw new ShapeError(`gather: the batch must have n_x = ${X.rows} rows but is ${fmtShape(dst.rows, dst.cols)}`);

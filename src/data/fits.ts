@@ -1,6 +1,6 @@
 import { DataError } from '../core/errors.js';
 import { zeros, type DType, type Matrix } from '../core/matrix.js';
-import { normalizeName, type Normalization } from './normalize.js';
+import { normalizeName, type Normalization } from './prepare/normalize.js';
 import { describeEntry } from './origin.js';
 import { firstNonFinite } from './gather.js';
 

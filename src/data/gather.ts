@@ -1,4 +1,4 @@
-import type { FloatArray } from '../core/matrix.js';
+import type { FloatArray, Matrix } from '../core/matrix.js';
 
 /**
  * The inner loops of the data pipeline: examples gathered into a batch's columns with their
@@ -52,18 +52,13 @@ export function gatherRows(
 }
 
 /**
- * dst(i, j) = f_i(src(i, cols[j])) for a (n, srcCols) matrix in the course's layout (row-major, one
- * example per column): the columns of one batch, as `gatherColumns` takes them, preprocessed.
+ * dst(i, j) = f_i(src(i, cols[j])) for src: (n, m) in the course's layout (row-major, one example per
+ * column) and dst: (n, b), b = cols.length: the columns of one batch, as `gatherColumns` takes them,
+ * preprocessed.
  */
-export function gatherMatrixColumns(
-  src: ArrayLike<number>,
-  srcCols: number,
-  cols: ArrayLike<number>,
-  b: number,
-  n: number,
-  dst: FloatArray,
-  f: Affine,
-): void {
+export function gatherMatrixColumns(source: Matrix, cols: ArrayLike<number>, batch: Matrix, f: Affine): void {
+  const { data: src, rows: n, cols: srcCols } = source;
+  const { data: dst, cols: b } = batch;
   const { shift, scale, fill } = f;
   for (let i = 0; i < n; i++) {
     const s = shift[i]!,

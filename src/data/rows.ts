@@ -1,8 +1,10 @@
 import { ShapeError } from '../core/errors.js';
+import type { FileStamp } from '../io/regular-file.js';
 import { Matrix, zeros } from '../core/matrix.js';
 import { printable } from '../core/text.js';
 import {
   checkBatch,
+  takenPositions,
   checkMaterialize,
   allocStored,
   type FeatureSource,
@@ -41,17 +43,7 @@ export interface RowBacking {
   readonly stream?: StreamSpec | undefined;
 }
 
-/**
- * What a file read in pieces must keep while it is read: a change in any of them means the pieces would
- * come from two versions of the data. (Plain numbers and bigints, so it crosses to a reader thread.)
- */
-export interface FileStamp {
-  size: number;
-  /** Last modification, in nanoseconds since the epoch. */
-  mtimeNs: bigint;
-  ino: bigint;
-  dev: bigint;
-}
+export type { FileStamp } from '../io/regular-file.js';
 
 /**
  * How a reader thread reads rows of a file: .npy rows at dataOffset + row · rowBytes, with big-endian
@@ -143,13 +135,10 @@ export class RowFeatures implements FeatureSource {
   }
 
   take(index: ArrayLike<number>): RowFeatures {
-    const rows = new Int32Array(index.length);
-    for (let p = 0; p < rows.length; p++) {
-      const q = index[p]!;
-      if (!(q >= 0 && q < this.cols)) throw new ShapeError(`take: example ${q} is outside 0..${this.cols - 1}`);
-      rows[p] = this.row(q);
-    }
-    return new RowFeatures(this.backing, rows);
+    return new RowFeatures(
+      this.backing,
+      takenPositions(index, this.cols, (q) => this.row(q)),
+    );
   }
 
   gather(order: ArrayLike<number>, start: number, dst: Matrix, f: Affine): void {
@@ -257,7 +246,7 @@ export class RowFeatures implements FeatureSource {
  * Reads buffers of rows of a file in the background, into a ring of `slots` slots of `slotBytes` bytes
  * each, so that training rarely waits for the disk. Buffers are numbered in the order they are posted
  * (0, 1, 2, ... over the whole run); buffer s goes into slot s % slots. Implemented in Node by a worker
- * thread (src/data/stream-reader.ts); the trainer uses it through this interface.
+ * thread (src/data/stream/reader.ts); the trainer uses it through this interface.
  */
 export interface RowStreamer {
   /** The whole ring as the stored type's values (slot s starts at value s · slotBytes / bytes per value). */
@@ -286,7 +275,7 @@ export type RowStreamerFactory = (
 
 let streamerFactory: RowStreamerFactory | undefined;
 
-/** Registers how files are read in the background (src/data/register.ts does, in Node). */
+/** Registers how files are read in the background (src/data/read/register-readers.ts does, in Node). */
 export function registerRowStreamer(factory: RowStreamerFactory): void {
   streamerFactory = factory;
 }

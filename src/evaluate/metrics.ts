@@ -3,9 +3,9 @@ import type { DType, Matrix } from '../core/matrix.js';
 import { featureSource, type Features } from '../data/features.js';
 import { checkGathered } from '../data/fits.js';
 import { identityAffine, type Affine } from '../data/gather.js';
-import type { Normalization } from '../data/normalize.js';
+import type { Normalization } from '../data/prepare/normalize.js';
 import { targetSource, type Targets } from '../data/targets.js';
-import { modelForward } from '../nn/model.js';
+import { modelForward } from '../nn/propagation.js';
 import type { Parameters } from '../nn/params.js';
 import { createWorkspace, freeWorkspace, type Workspace } from '../nn/workspace.js';
 

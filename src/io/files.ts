@@ -1,5 +1,5 @@
 import { parseJsonText } from '../core/json.js';
-import { readRegularFile } from '../data/file.js';
+import { readRegularFile } from './regular-file.js';
 import { writeOutput } from './outputs.js';
 
 /**

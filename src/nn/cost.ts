@@ -1,7 +1,8 @@
 import type { Backend, LossKind } from '../backend/backend.js';
 import { defaultBackend } from '../backend/index.js';
-import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
+import { ShapeError, fmtShape } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
+import { checkHyperparameter } from './hyperparameters.js';
 import { depth, type Parameters } from './params.js';
 
 /**
@@ -18,22 +19,28 @@ export function computeCost(AL: Matrix, Y: Matrix, options: { loss?: LossKind; b
   return be.lossSum(options.loss ?? 'binary-cross-entropy', AL, Y) / AL.cols;
 }
 
-/** The L2 term of the cost: (λ / 2m) Σ_l ||W[l]||²_F. */
-export function l2Cost(parameters: Parameters, lambda: number, m: number, backend: Backend = defaultBackend()): number {
-  if (!(lambda >= 0)) throw new ValueError(`l2: lambda must be ≥ 0 but is ${lambda}`);
-  if (lambda === 0) return 0;
+/**
+ * The L2 term of the cost: (λ / 2m) Σ_l ||W[l]||²_F, with λ = `l2` (the course's `lambd`). W[l]: (n[l], n[l-1]).
+ * @throws ValueError `l2 (lambda) must be a number ≥ 0 but is -1`
+ */
+export function l2Cost(parameters: Parameters, l2: number, m: number, backend: Backend = defaultBackend()): number {
+  checkHyperparameter('l2', l2);
+  if (l2 === 0) return 0;
   let s = 0;
   for (let l = 1; l <= depth(parameters); l++) s += backend.sumSquares(parameters[`W${l}`]!);
-  return (lambda / (2 * m)) * s;
+  return (l2 / (2 * m)) * s;
 }
 
-/** J with L2 regularization: computeCost + (λ / 2m) Σ_l ||W[l]||²_F.  AL, Y: (n[L], m), W[l]: (n[l], n[l-1]). */
+/**
+ * J with L2 regularization, the course's `compute_cost_with_regularization(A3, Y, parameters, lambd)`:
+ * computeCost + (λ / 2m) Σ_l ||W[l]||²_F with λ = `l2`.  AL, Y: (n[L], m), W[l]: (n[l], n[l-1]).
+ */
 export function computeCostWithRegularization(
   AL: Matrix,
   Y: Matrix,
   parameters: Parameters,
-  lambda: number,
+  l2: number,
   options: { loss?: LossKind; backend?: Backend } = {},
 ): number {
-  return computeCost(AL, Y, options) + l2Cost(parameters, lambda, AL.cols, options.backend);
+  return computeCost(AL, Y, options) + l2Cost(parameters, l2, AL.cols, options.backend);
 }

@@ -5,7 +5,7 @@ import { zeros, type Matrix } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
 import { l2Cost } from './cost.js';
 import { lossFor } from './losses.js';
-import { modelBackward, modelForward } from './model.js';
+import { modelBackward, modelForward } from './propagation.js';
 import { checkArchitecture } from './architecture.js';
 import { depth, layerDims, type Parameters } from './params.js';
 
@@ -13,6 +13,7 @@ export interface GradCheckOptions {
   activations: ActivationKind[];
   loss?: LossKind;
   alpha?: number;
+  /** λ of the L2 term (the l2 option elsewhere; default 0). */
   lambda?: number;
   /** Two-sided difference step (default 1e-7). */
   epsilon?: number;
@@ -51,7 +52,7 @@ export function gradientCheck(
 ): GradCheckResult {
   const be = options.backend ?? defaultBackend();
   checkFloat64({ X, Y, ...parameters });
-  const { activations, alpha, lambda = 0, epsilon = 1e-7 } = options;
+  const { activations, alpha, lambda: l2 = 0, epsilon = 1e-7 } = options;
   checkArchitecture(layerDims(parameters, 'gradientCheck'), activations, 'gradientCheck');
   const loss = options.loss ?? lossFor(activations[activations.length - 1]!);
   const m = X.cols;
@@ -62,10 +63,9 @@ export function gradientCheck(
     ...(alpha !== undefined ? { alpha } : {}),
     ...(d ? { keepProb: d.keepProb, dropoutKey: { seed: d.seed, step: d.step ?? 0 } } : {}),
   };
-  const J = () =>
-    compensatedCost(be, loss, modelForward(X, parameters, forward).AL, Y) + l2Cost(parameters, lambda, m, be);
+  const J = () => compensatedCost(be, loss, modelForward(X, parameters, forward).AL, Y) + l2Cost(parameters, l2, m, be);
   const { AL, caches } = modelForward(X, parameters, forward);
-  const grads = modelBackward(AL, Y, caches, { ...forward, loss, lambda });
+  const grads = modelBackward(AL, Y, caches, { ...forward, loss, lambda: l2 });
   const { chosen, total } = coordinates(parameters, options);
   let num = 0,
     sumG = 0,

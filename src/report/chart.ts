@@ -160,16 +160,17 @@ function xScaleFor(series: readonly Series[], frame: Frame): Scale {
   return x;
 }
 
+/** What every y scale of one chart draws with: the chart, its series, the x scale, the frame, the number format. */
+interface Plot {
+  spec: LineChartSpec;
+  series: readonly Series[];
+  x: Scale;
+  frame: Frame;
+  fmt: (v: number) => string;
+}
+
 /** Y axis, grid and series paths for one y scale (linear or log), as a `<g class="scale-…">`. */
-function plotLayer(
-  spec: LineChartSpec,
-  series: readonly Series[],
-  x: Scale,
-  y: Scale,
-  frame: Frame,
-  fmt: (v: number) => string,
-  note = '',
-): string {
+function plotLayer({ spec, series, x, frame, fmt }: Plot, y: Scale, note = ''): string {
   const clip = `clip-path="url(#${escapeHtml(spec.id)}-clip)"`;
   const parts: string[] = [`<g class="scale-${y.kind}">`];
   if (note)
@@ -250,6 +251,7 @@ export function lineChart(spec: LineChartSpec): string {
     nice: true,
   });
   const id = escapeHtml(spec.id);
+  const plot: Plot = { spec, series, x, frame, fmt };
   const parts: string[] = [
     `<svg class="chart" id="${id}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${id}-title" ` +
       `data-x="${c(x.domain[0])},${c(x.domain[1])},${c(frame.left)},${c(frame.right)}" data-top="${frame.top}" ` +
@@ -258,10 +260,10 @@ export function lineChart(spec: LineChartSpec): string {
     ...xAxis(x, frame),
     `<defs><clipPath id="${id}-clip"><rect x="${c(frame.left - 4)}" y="${c(frame.top - 4)}" ` +
       `width="${c(frame.right - frame.left + 8)}" height="${c(frame.bottom - frame.top + 8)}"/></clipPath></defs>`,
-    plotLayer(spec, series, x, yLin, frame, fmt, note),
+    plotLayer(plot, yLin, note),
   ];
   if (spec.logToggle && ys.length > 0 && ylo > 0)
-    parts.push(plotLayer(spec, series, x, logScale([ylo, yhi], [frame.bottom, frame.top], { nice: true }), frame, fmt));
+    parts.push(plotLayer(plot, logScale([ylo, yhi], [frame.bottom, frame.top], { nice: true })));
   parts.push(
     nonFiniteMarks(series, x, frame, spec.yLabel),
     ...frameAndLabels(spec, frame),

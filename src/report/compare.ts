@@ -4,7 +4,7 @@
  * hyperparameters side by side with the ones that differ marked. Browser-safe.
  */
 import { verdictLabel } from '../evaluate/diagnose.js';
-import type { RunRecord } from '../train/record.js';
+import type { RunRecord } from '../train/run-record.js';
 import type { Series } from './chart.js';
 import { escapeHtml, formatDuration, formatNumber, formatPercent } from './format.js';
 import { formatValue, isClassification, firstNonFiniteCost } from './html.js';

@@ -4,7 +4,7 @@
  * imports): the page is a string; writing it is the caller's business.
  */
 import { diagnose, type Diagnosis } from '../evaluate/diagnose.js';
-import type { RunRecord } from '../train/record.js';
+import type { RunRecord } from '../train/run-record.js';
 import { biasVarianceChart } from './bias-variance.js';
 import type { Point, Series } from './chart.js';
 import { escapeHtml, formatCount, formatDuration, formatNumber, formatPercent } from './format.js';

@@ -5,23 +5,16 @@
  */
 import { parseJsonText } from '../core/json.js';
 import { DataError } from '../core/errors.js';
-import { printable } from '../core/text.js';
+import { shown } from '../core/text.js';
 import type { Diagnosis } from '../evaluate/diagnose.js';
-import { splitRecordCheck, type SplitRecord } from '../data/split-record.js';
+import { splitRecordCheck, type SplitRecord } from '../data/prepare/split-record.js';
 import { SchemaError, type Check } from '../core/schema.js';
-import { foldsRecordCheck, refitRecordCheck } from '../sweep/schema.js';
-import { verifyModelChecksum } from '../train/modelFile.js';
-import type { CostPoint, EvalPoint, RunRecord } from '../train/record.js';
+import { foldsRecordCheck, refitRecordCheck } from '../sweep/record-schema.js';
+import { verifyModelChecksum } from '../train/model-json.js';
+import type { CostPoint, EvalPoint, RunRecord } from '../train/run-record.js';
 
 /** Where a bad value sits, for messages: `run.history.costs[3].cost`. */
 type Path = string;
-
-/** A value from the file, at most 60 characters of its JSON, printable (a file cannot drive the terminal). */
-function shown(value: unknown): string {
-  if (value === undefined) return 'missing';
-  const text = JSON.stringify(value) ?? String(value);
-  return printable(text.length > 60 ? `${text.slice(0, 60)}...` : text);
-}
 
 class Checker {
   constructor(

@@ -4,6 +4,7 @@
  * a reader can pick for the points and lines (diagnosis, status, dev error, trial number, each varied
  * hyperparameter). Browser-safe.
  */
+import { defined } from '../core/defined.js';
 import { verdictLabel } from '../evaluate/diagnose.js';
 import { rungsReached } from '../sweep/prune.js';
 import type { TrialValues } from '../sweep/space.js';
@@ -125,8 +126,7 @@ export function sweepView(trials: readonly TrialResult[], classification: boolea
       trial: t,
       v,
       near: near.near.has(t),
-      ...(dev !== undefined ? { dev } : {}),
-      ...(train !== undefined ? { train } : {}),
+      ...defined({ dev, train }),
       diagnosis: diagnosisKind(t),
       ...(rung ? { rung } : {}),
       lines,

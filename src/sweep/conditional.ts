@@ -6,7 +6,7 @@
  * optimizer does not take is refused. Browser-safe.
  */
 import { OPTIMIZER_HYPERPARAMETERS, OPTIMIZER_INFO, type OptimizerKind } from '../nn/update.js';
-import { canonicalJson } from './hash.js';
+import { canonicalJson } from '../core/json.js';
 import type { Plan } from './strategies.js';
 import type { Proposal } from './trial.js';
 

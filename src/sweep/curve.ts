@@ -4,7 +4,7 @@
  * back above its low: a smaller learning rate). Read from the run record's costs, so a resumed sweep
  * reads the same. Browser-safe.
  */
-import type { CostPoint } from '../train/record.js';
+import type { CostPoint } from '../train/run-record.js';
 
 export type CostTrendKind = 'falling' | 'flat' | 'stalled';
 

@@ -11,14 +11,14 @@ import { parseJsonText } from '../core/json.js';
 import { leanTargets } from '../data/targets.js';
 import type { Evaluation } from '../evaluate/metrics.js';
 import type { Model } from '../train/model.js';
-import { modelFromJSON, modelToJSON } from '../train/modelFile.js';
-import type { RefitRecord } from '../train/record.js';
+import { modelFromJSON, modelToJSON } from '../train/model-json.js';
+import type { RefitRecord } from '../train/run-record.js';
 import { UsageError, type Parsed } from '../workflow/parse.js';
 import { resolveNetwork, type PreparedData } from '../workflow/prepare.js';
 import { recordedLength, refitOnTrainDev, refitRecordOf } from '../workflow/refit.js';
 import { parseTrainSettings } from '../workflow/settings.js';
 import type { SweepRecord } from './record.js';
-import type { SweepJob } from './run.js';
+import type { SweepJob } from './run-sweep.js';
 import { trialArgs } from './scheduler.js';
 import { bestTrial, rankTrials, type TrialResult } from './trial.js';
 

@@ -2,6 +2,7 @@
  * From the parsed sweep to the strategy's plan, and the checks every known trial passes before the
  * first one trains (its options parse as `lnn train`'s, its network fits the data and the memory).
  */
+import { defined } from '../core/defined.js';
 import type { Backend } from '../backend/backend.js';
 import { DataError, ValueError } from '../core/errors.js';
 import { conditionalPlan } from './conditional.js';
@@ -16,8 +17,8 @@ import { asUsageError, UsageError, type Parsed } from '../workflow/parse.js';
 import { resolveNetwork, type PreparedData } from '../workflow/prepare.js';
 import { checkRunFits, scheduleFor } from '../workflow/run.js';
 import { parseTrainSettings, type TrainSettings } from '../workflow/settings.js';
-import { valuesText } from './text.js';
-import type { SweepSettings } from './settings.js';
+import { valuesText } from './trial-text.js';
+import type { SweepSettings } from './sweep-settings.js';
 
 /** A ValueError of the space or a strategy is a usage error: the command line asked for it. */
 function usage<T>(f: () => T): T {
@@ -79,11 +80,8 @@ function recipeBaseline(s: SweepSettings, settings: TrainSettings, prepared: Pre
 }
 
 function scheduleOverrides(v: TrialValues): Partial<TrainSettings> {
-  return {
-    ...(v.epochs !== undefined ? { epochs: Number(v.epochs) } : {}),
-    ...(v.iterations !== undefined ? { iterations: Number(v.iterations) } : {}),
-    ...(v['batch-size'] !== undefined ? { batchSize: Number(v['batch-size']) } : {}),
-  };
+  const number = (x: unknown): number | undefined => (x === undefined ? undefined : Number(x));
+  return defined({ epochs: number(v.epochs), iterations: number(v.iterations), batchSize: number(v['batch-size']) });
 }
 
 /**

@@ -4,7 +4,7 @@
  * goes on only if it is among the best 1/η of the trials that reached that rung so far. Until η trials
  * have reached a rung there is nothing to compare, and every trial goes on. Browser-safe.
  */
-import type { EvalPoint } from '../train/record.js';
+import type { EvalPoint } from '../train/run-record.js';
 
 /** The rungs, as fractions of a trial's iterations (η = 3: 1/9, then 1/3 of the budget). */
 const RUNG_FRACTIONS = [1 / 9, 1 / 3] as const;

@@ -11,12 +11,12 @@ import { DataError } from '../core/errors.js';
 import { parseJsonText } from '../core/json.js';
 import { checked } from '../core/schema.js';
 import { printable } from '../core/text.js';
-import { modelFromJSON } from '../train/modelFile.js';
+import { modelFromJSON } from '../train/model-json.js';
 import { CONNECT_TIMEOUT_MS, connectionOf, shownUrl, type RedisTarget } from './redis-target.js';
-import { stringifyMeasured } from '../workflow/summary.js';
+import { stringifyMeasured } from '../workflow/run-summary.js';
 import type { SweepData } from './record.js';
 import { failedTrial, trialIdentity, type Executor, type TrialRun, type TrialSpec } from './scheduler.js';
-import { workerResult } from './schema.js';
+import { workerResult } from './record-schema.js';
 import { signatureProblem, signJob, signResult, type QueueSecret } from './signing.js';
 
 export { connectionOf, shownUrl, type RedisTarget } from './redis-target.js';

@@ -8,7 +8,7 @@ import { QUEUE_NAME, QueueExecutor, UNSIGNED_NOTE, checkRedis, shownUrl } from '
 import type { SweepRecord } from './record.js';
 import { queueSecretOf, redisTargetOf, withAbsolutePaths } from './redis-options.js';
 import type { Executor, TrialSpec } from './scheduler.js';
-import type { SweepSettings } from './settings.js';
+import type { SweepSettings } from './sweep-settings.js';
 import type { Plan } from './strategies.js';
 
 /** Makes the queue's executor once the record exists (the jobs carry the sweep's id and data). */

@@ -10,7 +10,7 @@
 import { assertNever } from '../core/assert.js';
 import { formatPercent } from '../core/text.js';
 import { errorStandardError, RESOLVING_SE } from '../evaluate/diagnose.js';
-import { canonicalJson } from './hash.js';
+import { canonicalJson } from '../core/hash.js';
 import { widthsOf, widthsValue, type SweepKey, type TrialValues } from './space.js';
 import type { Plan } from './strategies.js';
 import { bestTrial, type Proposal, type TrialSummary } from './trial.js';

@@ -31,12 +31,12 @@ import { checked, SchemaError } from '../core/schema.js';
 import { printable } from '../core/text.js';
 import { processAlive, writeOutput } from '../io/outputs.js';
 import { releaseLock, takeLock } from './lock.js';
-import { setFigures, stringifyMeasured } from '../workflow/summary.js';
+import { setFigures, stringifyMeasured } from '../workflow/run-summary.js';
 import type { Evaluation } from '../evaluate/metrics.js';
-import { documentChecksum } from '../train/modelFile.js';
-import type { RefitRecord, RunRecord } from '../train/record.js';
-import { canonicalJson, hashText } from './hash.js';
-import { startEvent, sweepIdentity, trialResult } from './schema.js';
+import { documentChecksum } from '../train/model-json.js';
+import type { RefitRecord, RunRecord } from '../train/run-record.js';
+import { canonicalJson, hashText } from '../core/hash.js';
+import { startEvent, sweepIdentity, trialResult } from './record-schema.js';
 import { describeAxis, type Axis, type TrialValues } from './space.js';
 import type { Proposal, TrialResult } from './trial.js';
 

@@ -2,21 +2,22 @@
  * One trial of a sweep, trained with the pieces of `lnn train` (its settings parser, network, memory
  * check, model, trainer and run record): the same run `lnn train` would make with these options.
  */
+import { defined } from '../core/defined.js';
 import type { Backend } from '../backend/backend.js';
 import { DataError } from '../core/errors.js';
 import { formatPercent } from '../core/text.js';
 import { rungAt, rungFraction, rungIterations } from './prune.js';
 import { trialIdentity, type TrialRun, type TrialSpec } from './scheduler.js';
 import { trialDiagnosis, type TrialResult, type TrialStatus } from './trial.js';
-import { modelToJSON } from '../train/modelFile.js';
-import type { EvalPoint } from '../train/record.js';
+import { modelToJSON } from '../train/model-json.js';
+import type { EvalPoint } from '../train/run-record.js';
 import type { Schedule } from '../train/schedule.js';
 import type { Parsed } from '../workflow/parse.js';
 import { resolveNetwork, type PreparedData } from '../workflow/prepare.js';
 import { buildModel, checkRunFits, hyperparametersOf, scheduleFor, trainModel } from '../workflow/run.js';
 import { parseTrainSettings } from '../workflow/settings.js';
-import { runRecordOf } from '../workflow/summary.js';
-import { foldPlan, foldPrepared } from '../workflow/folds.js';
+import { runRecordOf } from '../workflow/run-summary.js';
+import { foldPlan, foldPrepared } from '../workflow/cross-validate.js';
 
 /** Asks whether a trial that reached rung `r` with this dev error goes on (pruning); absent: always. */
 export type RungCheck = (r: number, devError: number) => boolean;
@@ -123,8 +124,7 @@ async function train(
     const d = outcome.diagnosis;
     const result = done({
       status,
-      ...(outcome.train ? { trainError: outcome.train.error } : {}),
-      ...(outcome.dev ? { devError: outcome.dev.error } : {}),
+      ...defined({ trainError: outcome.train?.error, devError: outcome.dev?.error }),
       ...(d && !diverged ? { diagnosis: trialDiagnosis(d) } : {}),
       ...(diverged ? { error: outcome.result.stopped } : pruning.pruned ? { error: pruning.pruned } : {}),
       run,
@@ -142,7 +142,7 @@ function reporter(schedule: Schedule, show: TrialWatch['progress']) {
   const latest: TrialProgress = {
     iteration: 0,
     total: schedule.iterations,
-    ...(schedule.epochs !== undefined ? { epochs: schedule.epochs } : {}),
+    ...defined({ epochs: schedule.epochs }),
   };
   let last = performance.now();
   const tell = (p: { iteration: number; epoch?: number }) => {

@@ -6,8 +6,8 @@ import { Matrix } from '../core/matrix.js';
 import type { Dataset, OutputKind } from '../data/dataset.js';
 import { toMatrix, type Features } from '../data/features.js';
 import { targetsMatrix, type Targets } from '../data/targets.js';
-import type { Imputer } from '../data/impute.js';
-import type { SplitRecord } from '../data/split-record.js';
+import type { Imputer } from '../data/prepare/impute.js';
+import type { SplitRecord } from '../data/prepare/split-record.js';
 import type { PreparedData } from '../workflow/prepare.js';
 
 interface SharedMatrix {

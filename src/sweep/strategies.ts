@@ -6,7 +6,7 @@
  */
 import { ValueError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
-import { canonicalJson } from './hash.js';
+import { canonicalJson } from '../core/hash.js';
 import { describeAxis, sampleRange, type Axis, type TrialValues } from './space.js';
 import type { Proposal, TrialSummary } from './trial.js';
 

@@ -4,6 +4,7 @@
  * for random search). Trials run on the threads of this machine, or on `lnn worker` processes through a
  * queue, into a crash-safe record that `resume` continues.
  */
+import { defined } from '../core/defined.js';
 import { closest, printable } from '../core/text.js';
 import type { Evaluation } from '../evaluate/metrics.js';
 import type { Model } from '../train/model.js';
@@ -11,9 +12,9 @@ import { argsFrom, camel, inCallersWords } from '../workflow/camel.js';
 import { UsageError, type Invocation, type Io, type Parsed } from '../workflow/parse.js';
 import { datasetOf, type TrainOptions } from '../workflow/train.js';
 import { bestOf, refitBest } from './finish.js';
-import type { RefitRecord } from '../train/record.js';
-import { sweepOptions } from './options.js';
-import { runSweepJob } from './run.js';
+import type { RefitRecord } from '../train/run-record.js';
+import { sweepOptions } from './sweep-options.js';
+import { runSweepJob } from './run-sweep.js';
 import type { TrialSpec } from './scheduler.js';
 import { SWEEP_KEYS, isSweepKey } from './space.js';
 import type { TrialResult } from './trial.js';
@@ -108,8 +109,7 @@ export async function sweep(options: SweepOptions): Promise<SweepOutput> {
         trials: ranked,
         best,
         model,
-        ...(test ? { test } : {}),
-        ...(refit ? { refit: refit.refit } : {}),
+        ...defined({ test, refit: refit?.refit }),
         ...outcome,
         dir: record.dir,
       };
@@ -124,9 +124,7 @@ function contextOf(o: SweepOptions, dataset: ReturnType<typeof datasetOf>) {
     ? { out: () => {}, err: (t) => o.onNote!(t.replace(/^(note|warning): /, '').trimEnd()), errIsTTY: false }
     : undefined;
   return {
-    ...(io ? { io } : {}),
-    ...(dataset ? { dataset } : {}),
-    ...(o.signal ? { signal: o.signal } : {}),
+    ...defined({ io, dataset, signal: o.signal }),
     hooks: {
       started: (spec: TrialSpec) =>
         o.onTrialStart?.({ index: spec.index, values: spec.values, ...(spec.reason ? { reason: spec.reason } : {}) }),

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { defaultBackend, getBackend, initBackends } from '../backend/index.js';
 import type { TrialSpec } from './scheduler.js';
 import { preparedFrom } from './shared-data.js';
-import type { ThreadData, ToThread } from './pool.js';
+import type { ThreadData, ToThread } from './trial-pool.js';
 import { runTrial, type RungCheck, type TrialProgress } from './run-trial.js';
 
 const data = workerData as ThreadData;

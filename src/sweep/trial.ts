@@ -2,7 +2,7 @@
  * What strategies, the scheduler and the record say about one trial. Browser-safe.
  */
 import { errorStandardError, type Diagnosis } from '../evaluate/diagnose.js';
-import type { RunRecord } from '../train/record.js';
+import type { RunRecord } from '../train/run-record.js';
 import type { CostTrend } from './curve.js';
 import type { TrialValues } from './space.js';
 

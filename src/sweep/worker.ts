@@ -5,18 +5,14 @@
  */
 import { availableParallelism, hostname } from 'node:os';
 import { argsFrom, inCallersWords } from '../workflow/camel.js';
+import { redisAccessOptions } from './sweep-options.js';
 import { backendOption, chooseBackend, threadsFromEnvironment } from '../workflow/inputs.js';
 import { numberOption, UsageError, type Io, type Options, type Parsed } from '../workflow/parse.js';
 
 /** The options of `lnn worker`; `runWorker` takes them in camelCase (`dataRoot: ['/data']`). */
 export const workerOptions: Options = {
   queue: { type: 'string', value: 'redis://HOST:PORT', description: 'the Redis of the sweeps (rediss:// for TLS)' },
-  password: { type: 'string', value: 'PASSWORD', description: 'the Redis password (or set REDIS_PASSWORD)' },
-  'tls-ca': {
-    type: 'string',
-    value: 'FILE.pem',
-    description: "rediss://: trust the server's certificate when this CA signed it (PEM; instead of the system's CAs)",
-  },
+  ...redisAccessOptions,
   'secret-file': {
     type: 'string',
     value: 'FILE',

@@ -5,7 +5,7 @@ import type { Rng } from '../core/rng.js';
 import { STORED_TYPES, type FeatureSource } from '../data/features.js';
 import { checkGathered } from '../data/fits.js';
 import { gatherRows, type Affine } from '../data/gather.js';
-import type { Normalization } from '../data/normalize.js';
+import type { Normalization } from '../data/prepare/normalize.js';
 import { RowFeatures, type RowStreamer, type RowStreamerFactory } from '../data/rows.js';
 import type { TargetSource } from '../data/targets.js';
 import { createWorkspace, freeWorkspace, type Workspace } from '../nn/workspace.js';

@@ -1,4 +1,4 @@
-import type { SplitRecord } from '../data/split-record.js';
+import type { SplitRecord } from '../data/prepare/split-record.js';
 import type { ActivationKind, Backend, LossKind } from '../backend/backend.js';
 import { ReferenceBackend, defaultBackend, getBackend } from '../backend/index.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
@@ -7,14 +7,14 @@ import { classListMismatch } from '../data/dataset.js';
 import { featureSource, type Features } from '../data/features.js';
 import { checkConverted, checkGathered } from '../data/fits.js';
 import type { Affine } from '../data/gather.js';
-import type { Imputer } from '../data/impute.js';
+import type { Imputer } from '../data/prepare/impute.js';
 import {
   applyNormalization,
   fitNormalization,
   normalizationAffine,
   type NormalizeKind,
   type Normalization,
-} from '../data/normalize.js';
+} from '../data/prepare/normalize.js';
 import { ClassTargets, targetSource, targetsMatrix, type Targets } from '../data/targets.js';
 import type { Shuffle } from './order.js';
 import { ChunkedForward, evaluateNetwork, type Architecture, type Evaluation } from '../evaluate/metrics.js';
@@ -24,7 +24,7 @@ import { initializeParametersDeep, type InitKind } from '../nn/initializers.js';
 import { lossFor } from '../nn/losses.js';
 import { checkParametersFit, layerDims, parametersSource, type Parameters } from '../nn/params.js';
 import { trainOnData, trainOnDataAsync, type TrainOptions, type TrainResult } from './trainer.js';
-import type { Labels, Rows } from '../data/rows-input.js';
+import type { Labels, Rows } from '../data/read/rows-input.js';
 import { columnsOf, labelOf, probabilityRows, targetsFromLabels, valueRows } from './rows-api.js';
 
 const reference = new ReferenceBackend();
@@ -67,6 +67,20 @@ export type FitOptions = Omit<TrainOptions, 'dev'> & {
 export const isClassifier = isClassifierOutput;
 
 /**
+ * What a model is made of: the network, its parameters W[l]: (n[l], n[l-1]) and b[l]: (n[l], 1) on a
+ * backend, and what it learned of its data (the normalization, the class names, the feature names).
+ */
+export interface ModelParts {
+  arch: Architecture;
+  dtype: DType;
+  backend: Backend;
+  parameters: Parameters;
+  normalization?: Normalization | undefined;
+  classes?: string[] | undefined;
+  featureNames?: string[] | undefined;
+}
+
+/**
  * A deep L-layer network with its hyperparameters and its data preprocessing, built on the course's
  * blocks: fit runs the training loop, predict and evaluate run forward propagation.
  *
@@ -86,16 +100,26 @@ export class Model {
    */
   split: SplitRecord | undefined;
 
+  readonly arch: Architecture;
+  readonly dtype: DType;
+  readonly backend: Backend;
+  readonly parameters: Parameters;
+  normalization: Normalization | undefined;
+  classes: string[] | undefined;
+  featureNames: string[] | undefined;
+
   private constructor(
-    readonly arch: Architecture,
-    readonly dtype: DType,
-    readonly backend: Backend,
-    readonly parameters: Parameters,
-    public normalization: Normalization | undefined,
-    private pendingNormalize: NormalizeKind | undefined,
-    public classes: string[] | undefined,
-    public featureNames: string[] | undefined,
-  ) {}
+    parts: ModelParts,
+    private pendingNormalize?: NormalizeKind,
+  ) {
+    this.arch = parts.arch;
+    this.dtype = parts.dtype;
+    this.backend = parts.backend;
+    this.parameters = parts.parameters;
+    this.normalization = parts.normalization;
+    this.classes = parts.classes;
+    this.featureNames = parts.featureNames;
+  }
 
   static create(config: ModelConfig): Model {
     const dims = config.dims;
@@ -142,15 +166,11 @@ export class Model {
     const norm = config.normalize;
     const fitted = typeof norm === 'object' && 'kind' in norm ? norm : undefined;
     const pending = fitted ? undefined : (norm as NormalizeKind | undefined);
+    const arch = { dims: [...dims], activations, alpha, loss };
+    const { classes, featureNames } = config;
     const model = new Model(
-      { dims: [...dims], activations, alpha, loss },
-      dtype,
-      backend,
-      parameters,
-      fitted,
+      { arch, dtype, backend, parameters, normalization: fitted, classes, featureNames },
       pending,
-      config.classes,
-      config.featureNames,
     );
     model.classKind = config.classKind;
     return model;
@@ -232,15 +252,21 @@ export class Model {
     return trainOnData(this.parameters, this.arch, data, labels, trainOptions, this.backend);
   }
 
-  /** The checked data and options of a fit; the pending normalization is fitted on X here. */
-  private fitData(rows: Features | Rows, given: Targets | Labels, options: FitOptions) {
-    const X = columnsOf(this, rows, 'fit: rows');
+  /** X: (n[0], m) and Y: (n[L], m) from what the caller of `op` gave, Y's shape checked against the network. */
+  private examples(op: 'fit' | 'evaluate', rows: Features | Rows, given: Targets | Labels) {
+    const X = columnsOf(this, rows, `${op}: rows`);
     const Y = Array.isArray(given) ? targetsFromLabels(this, X, given) : (given as Targets);
     const L = this.depth;
     if (Y.rows !== this.arch.dims[L] || Y.cols !== X.cols)
       throw new ShapeError(
-        `fit: Y must be (n[${L}], m) = ${fmtShape(this.arch.dims[L]!, X.cols)} but is ${fmtShape(Y.rows, Y.cols)}`,
+        `${op}: Y must be (n[${L}], m) = ${fmtShape(this.arch.dims[L]!, X.cols)} but is ${fmtShape(Y.rows, Y.cols)}`,
       );
+    return { X, Y };
+  }
+
+  /** The checked data and options of a fit; the pending normalization is fitted on X here. */
+  private fitData(rows: Features | Rows, given: Targets | Labels, options: FitOptions) {
+    const { X, Y } = this.examples('fit', rows, given);
     this.checkInputs(X, 'fit: X');
     if (this.pendingNormalize !== undefined) {
       this.normalization = fitNormalization(X, this.pendingNormalize);
@@ -318,13 +344,7 @@ export class Model {
    * on rows against their labels.
    */
   evaluate(rows: Features | Rows, labels: Targets | Labels): Evaluation {
-    const X = columnsOf(this, rows, 'evaluate: rows');
-    const Y = Array.isArray(labels) ? targetsFromLabels(this, X, labels) : (labels as Targets);
-    const L = this.depth;
-    if (Y.rows !== this.arch.dims[L] || Y.cols !== X.cols)
-      throw new ShapeError(
-        `evaluate: Y must be (n[${L}], m) = ${fmtShape(this.arch.dims[L]!, X.cols)} but is ${fmtShape(Y.rows, Y.cols)}`,
-      );
+    const { X, Y } = this.examples('evaluate', rows, labels);
     this.checkInputs(X, 'X');
     const fwd = new ChunkedForward(this.backend, this.arch, this.dtype);
     try {
@@ -363,17 +383,9 @@ export class Model {
     return s;
   }
 
-  /** @internal for the model file reader */
-  static restore(
-    arch: Architecture,
-    dtype: DType,
-    backend: Backend,
-    parameters: Parameters,
-    normalization: Normalization | undefined,
-    classes: string[] | undefined,
-    featureNames: string[] | undefined,
-  ): Model {
-    return new Model(arch, dtype, backend, parameters, normalization, undefined, classes, featureNames);
+  /** @internal for the model file reader and a page's model state: a model from parts already checked. */
+  static restore(parts: ModelParts): Model {
+    return new Model(parts);
   }
 }
 

@@ -8,7 +8,7 @@ import { DataError, ShapeError, fmtShape } from '../core/errors.js';
 import { fromArray, Matrix } from '../core/matrix.js';
 import { alignClasses, type Dataset } from '../data/dataset.js';
 import type { Features } from '../data/features.js';
-import { isShapedRows, labelRow, rowFeatures, type Labels, type Rows } from '../data/rows-input.js';
+import { isShapedRows, labelRow, rowFeatures, type Labels, type Rows } from '../data/read/rows-input.js';
 import { leanTargets, type Targets } from '../data/targets.js';
 import type { Model } from './model.js';
 

@@ -5,26 +5,26 @@ import { Rng } from '../core/rng.js';
 import { formatPercent, printable } from '../core/text.js';
 import { ChunkedForward, evaluateNetwork, type Architecture } from '../evaluate/metrics.js';
 import { l2Cost } from '../nn/cost.js';
-import { DROPOUT_RNGS, modelBackward, modelForward, type DropoutRng } from '../nn/model.js';
+import { DROPOUT_RNGS, modelBackward, modelForward, type DropoutRng } from '../nn/propagation.js';
 import type { Parameters } from '../nn/params.js';
 import { Optimizer, optimizerValues, type OptimizerKind, type OptimizerValues } from '../nn/update.js';
 import { featureSource } from '../data/features.js';
 import { identityAffine, type Affine } from '../data/gather.js';
-import type { Normalization } from '../data/normalize.js';
+import type { Normalization } from '../data/prepare/normalize.js';
 import { rowStreamer } from '../data/rows.js';
 import { targetSource, type Targets } from '../data/targets.js';
 import type { Features } from '../data/features.js';
 import { Batches, StreamedBatches, type Batch, type BatchSource, type TrainingData } from './batches.js';
 import type { Shuffle } from './order.js';
 import { describeDivergence, DivergenceWatch, type Divergence } from './divergence.js';
-import { EarlyStopping } from './earlyStop.js';
+import { EarlyStopping } from './early-stop.js';
 import { checkHyperparameter } from '../nn/hyperparameters.js';
-import type { CostPoint, EvalPoint, TrainingHistory } from './record.js';
+import type { CostPoint, EvalPoint, TrainingHistory } from './run-record.js';
 import { makeSchedule, type Schedule } from './schedule.js';
 import type { TrainingControl } from './control.js';
 
 export { DEFAULT_EPOCHS, DEFAULT_ITERATIONS } from './schedule.js';
-export { copyParameters } from './earlyStop.js';
+export { copyParameters } from './early-stop.js';
 
 /**
  * A run's options. The optimizer's own hyperparameters (OptimizerValues: the names in OPTIMIZER_INFO's rows,

@@ -6,11 +6,11 @@
  */
 import type { Backend } from '../backend/backend.js';
 import { DataError } from '../core/errors.js';
-import { alignFeatures } from '../data/align.js';
+import { alignFeatures } from '../data/prepare/align.js';
 import { alignClasses, outputUnits, type Dataset, type OutputKind } from '../data/dataset.js';
-import { fileAccess } from '../data/file-access.js';
-import { applyImputer } from '../data/impute.js';
-import { unlabeledRows, type Rows } from '../data/rows-input.js';
+import { fileAccess } from '../data/read/file-access.js';
+import { applyImputer } from '../data/prepare/impute.js';
+import { unlabeledRows, type Rows } from '../data/read/rows-input.js';
 import { leanTargets } from '../data/targets.js';
 import type { Evaluation } from '../evaluate/metrics.js';
 import type { Model } from '../train/model.js';
@@ -19,11 +19,11 @@ import { UsageError } from './parse.js';
 import { heldBackSubset, SUBSETS, type Subset } from './held-back.js';
 import { printable } from '../core/text.js';
 import { datasetOf } from './train.js';
-import type { DataInput } from '../data/rows-input.js';
+import type { DataInput } from '../data/read/rows-input.js';
 
 /**
  * A model file's loader, registered by the Node entry (the browser build reads no files: a page rebuilds a
- * model from its JSON with `modelFromJSON`). Data files come through data/file-access.ts.
+ * model from its JSON with `modelFromJSON`). Data files come through data/read/file-access.ts.
  */
 export type ModelLoader = (file: string, backend?: Backend, onNote?: (text: string) => void) => Model;
 

@@ -7,7 +7,7 @@
 import { DataError } from '../core/errors.js';
 import { printable } from '../core/text.js';
 import { inFileOrder, takeExamples, type Dataset } from '../data/dataset.js';
-import { labelsHash, splitParts, type SplitRecord } from '../data/split-record.js';
+import { labelsHash, splitParts, type SplitRecord } from '../data/prepare/split-record.js';
 import { UsageError, type Io, type Options } from './parse.js';
 import type { Model } from '../train/model.js';
 

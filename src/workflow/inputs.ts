@@ -1,8 +1,8 @@
 import { backendInitError, defaultBackend, getBackend, initBackends } from '../backend/index.js';
 import { printable } from '../core/text.js';
 import type { Backend } from '../backend/backend.js';
-import type { DataSpec } from '../data/load.js';
-import type { ImputeKind } from '../data/table.js';
+import type { DataSpec } from '../data/read/load.js';
+import type { ImputeKind } from '../data/read/table.js';
 import { UsageError, type Options, type Parsed } from './parse.js';
 
 /** The options every command that reads a data set takes. */

@@ -1,5 +1,5 @@
 import { HIDDEN_ACTIVATIONS } from '../nn/activations.js';
-import { DROPOUT_RNGS } from '../nn/model.js';
+import { DROPOUT_RNGS } from '../nn/propagation.js';
 import { describeRule, HYPERPARAMETERS } from '../nn/hyperparameters.js';
 import { defaultsOf, OPTIMIZER_HYPERPARAMETERS, OPTIMIZER_INFO, OPTIMIZERS } from '../nn/update.js';
 import {

@@ -1,11 +1,12 @@
+import { defined } from '../core/defined.js';
 import { DataError } from '../core/errors.js';
 import { defaultOutput, inFileOrder, outputUnits, type Dataset, type OutputKind } from '../data/dataset.js';
 import { featureSource, STORED_TYPES, type Features } from '../data/features.js';
-import { applyImputer, fitImputer, type Imputer } from '../data/impute.js';
+import { applyImputer, fitImputer, type Imputer } from '../data/prepare/impute.js';
 import { parseJsonText } from '../core/json.js';
-import { fileAccess } from '../data/file-access.js';
-import { canReadFiles, readRegularFile } from '../data/file.js';
-import type { DataSpec, FeaturesProbe } from '../data/load.js';
+import { fileAccess } from '../data/read/file-access.js';
+import { canReadFiles, readRegularFile } from '../io/regular-file.js';
+import type { DataSpec, FeaturesProbe } from '../data/read/load.js';
 import { RowFeatures } from '../data/rows.js';
 import { leanTargets, type Targets } from '../data/targets.js';
 import { formatBytes } from '../train/memory.js';
@@ -89,8 +90,7 @@ export async function prepareData(
   if (settings.impute) {
     unimputed = {
       train: sets.train,
-      ...(sets.dev ? { dev: sets.dev } : {}),
-      ...(sets.test ? { test: sets.test } : {}),
+      ...defined({ dev: sets.dev, test: sets.test }),
     };
     imputer = fitImputer(sets.train);
     sets.train = applyImputer(sets.train, imputer);
@@ -112,7 +112,7 @@ export async function prepareData(
     ...(imputer && unimputed ? { imputer, unimputed } : {}),
     output,
     Y,
-    ...(dev ? { dev } : {}),
+    ...defined({ dev }),
     storage,
     shuffle,
   };

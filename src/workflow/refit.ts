@@ -6,16 +6,17 @@
  * fitted again on those examples. scikit-learn's GridSearchCV does the same (refit=True): the model kept
  * learns from every example it may see; on 120 iris rows that is 120, not 90. Browser-safe.
  */
+import { defined } from '../core/defined.js';
 import type { Backend } from '../backend/backend.js';
 import { DataError } from '../core/errors.js';
 import { concatExamples, type Dataset } from '../data/dataset.js';
 import { featureSource } from '../data/features.js';
-import { applyImputer, fitImputer } from '../data/impute.js';
+import { applyImputer, fitImputer } from '../data/prepare/impute.js';
 import { leanTargets } from '../data/targets.js';
 import type { Evaluation } from '../evaluate/metrics.js';
 import type { Model } from '../train/model.js';
-import type { RefitRecord, RunRecord } from '../train/record.js';
-import { setFigures } from './summary.js';
+import type { RefitRecord, RunRecord } from '../train/run-record.js';
+import { setFigures } from './run-summary.js';
 import { makeSchedule, type Schedule } from '../train/schedule.js';
 import type { TrainResult } from '../train/trainer.js';
 import { UsageError } from './parse.js';
@@ -61,8 +62,8 @@ export function preparedOn(
   const bytes = featureSource(train.X).memoryBytes + (dev ? featureSource(dev.X).memoryBytes : 0);
   return {
     data,
-    sets: { train, ...(dev ? { dev } : {}), ...(test ? { test } : {}), rule: sets.rule, ...(split ? { split } : {}) },
-    ...(imputer ? { imputer } : {}),
+    sets: defined({ train, dev, test, rule: sets.rule, split }),
+    ...defined({ imputer }),
     output,
     Y: leanTargets(train, output),
     ...(dev ? { dev: { X: dev.X, Y: leanTargets(dev, output) } } : {}),
@@ -216,7 +217,7 @@ export async function refitOnTrainDev(
       stopped: result.stopped,
     };
     const { train, test } = trained;
-    return { model, prepared: on, schedule, result, ...(train ? { train } : {}), ...(test ? { test } : {}), record };
+    return { model, prepared: on, schedule, result, ...defined({ train, test }), record };
   } catch (e) {
     model.dispose();
     throw e;
@@ -225,7 +226,7 @@ export async function refitOnTrainDev(
 
 function refitFigures(e: Evaluation | undefined): Pick<RefitRecord, 'trainAccuracy' | 'trainError' | 'trainCost'> {
   if (!e) return {};
-  return { ...(e.accuracy !== undefined ? { trainAccuracy: e.accuracy } : {}), trainError: e.error, trainCost: e.cost };
+  return defined({ trainAccuracy: e.accuracy, trainError: e.error, trainCost: e.cost });
 }
 
 /**

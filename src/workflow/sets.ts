@@ -1,11 +1,11 @@
 import { DataError } from '../core/errors.js';
 import { alignClasses, type Dataset } from '../data/dataset.js';
-import { alignFeatures } from '../data/align.js';
-import { fileAccess } from '../data/file-access.js';
-import type { DataSpec } from '../data/load.js';
-import { compareDistributions, mismatchFinding } from '../data/mismatch.js';
-import { parseSplitOption, trainDevTestSplit } from '../data/split.js';
-import { splitRecordOf, type SplitRecord } from '../data/split-record.js';
+import { alignFeatures } from '../data/prepare/align.js';
+import { fileAccess } from '../data/read/file-access.js';
+import type { DataSpec } from '../data/read/load.js';
+import { compareDistributions, mismatchFinding } from '../data/describe/mismatch.js';
+import { parseSplitOption, trainDevTestSplit } from '../data/prepare/split.js';
+import { splitRecordOf, type SplitRecord } from '../data/prepare/split-record.js';
 import { UsageError, type Io, type Parsed } from './parse.js';
 
 /** The sets of one training run: train, and dev and test when there are any, with the rule that made them. */

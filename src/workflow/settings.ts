@@ -1,11 +1,11 @@
 import type { DType } from '../core/matrix.js';
 import type { OutputKind } from '../data/dataset.js';
-import { parseNormalize, type NormalizeKind } from '../data/normalize.js';
-import { parseSplitOption } from '../data/split.js';
+import { parseNormalize, type NormalizeKind } from '../data/prepare/normalize.js';
+import { parseSplitOption } from '../data/prepare/split.js';
 import { parseErrorRate } from '../evaluate/diagnose.js';
 import { HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, parseActivation, type ActivationKind } from '../nn/activations.js';
 import { parseInit, type InitKind } from '../nn/initializers.js';
-import { DROPOUT_RNGS, type DropoutRng } from '../nn/model.js';
+import { DROPOUT_RNGS, type DropoutRng } from '../nn/propagation.js';
 import {
   checkOptimizerValues,
   OPTIMIZER_HYPERPARAMETERS,

@@ -5,12 +5,12 @@
  */
 import { DataError } from '../core/errors.js';
 import type { Dataset } from '../data/dataset.js';
-import { CONVERT_DTYPES } from '../data/convert.js';
+import { CONVERT_DTYPES } from '../data/stream/convert.js';
 import { featureSource, STATS_CHUNK, toMatrix, type StoredArray, type StoredType } from '../data/features.js';
 import { FLOAT32_MAX } from '../data/fits.js';
-import { applyImputer, fitImputer, type Imputer } from '../data/impute.js';
-import { allocNpy, encodeNpy } from '../data/npy.js';
-import { trainDevTestSplit, type SplitResult } from '../data/split.js';
+import { applyImputer, fitImputer, type Imputer } from '../data/prepare/impute.js';
+import { allocNpy, encodeNpy } from '../data/read/npy.js';
+import { trainDevTestSplit, type SplitResult } from '../data/prepare/split.js';
 
 /** One output file: its name inside the output directory and its bytes. */
 export interface OutputFile {

@@ -10,12 +10,12 @@ import type { Diagnosis } from '../evaluate/diagnose.js';
 import type { Evaluation } from '../evaluate/metrics.js';
 import type { Model } from '../train/model.js';
 import type { OptimizerKind, OptimizerValues } from '../nn/update.js';
-import type { CostPoint, EvalPoint, FoldRecord, FoldsRecord, RefitRecord, RunRecord } from '../train/record.js';
+import type { CostPoint, EvalPoint, FoldRecord, FoldsRecord, RefitRecord, RunRecord } from '../train/run-record.js';
 import type { TrainingControl } from '../train/control.js';
 import { DataError } from '../core/errors.js';
 import type { TrainResult } from '../train/trainer.js';
 import { argsFrom, inCallersWords } from './camel.js';
-import { datasetFromRows, isRowsAndLabels, type DataInput } from '../data/rows-input.js';
+import { datasetFromRows, isRowsAndLabels, type DataInput } from '../data/read/rows-input.js';
 import { chooseBackend } from './inputs.js';
 import { LIBRARY_SKIPS, trainOptions } from './options.js';
 import { UsageError, type Io, type Parsed } from './parse.js';
@@ -32,7 +32,7 @@ import {
   type TrainOutcome,
 } from './run.js';
 import { parseTrainSettings, type TrainSettings } from './settings.js';
-import { runRecordOf } from './summary.js';
+import { runRecordOf } from './run-summary.js';
 import {
   checkRefitSets,
   foldsLength,
@@ -42,7 +42,7 @@ import {
   refitRecordOf,
   type Refit,
 } from './refit.js';
-import { foldPlan, foldPrepared, foldRecord, foldsDiagnosis, foldsRunRecord, foldsSummary } from './folds.js';
+import { foldPlan, foldPrepared, foldRecord, foldsDiagnosis, foldsRunRecord, foldsSummary } from './cross-validate.js';
 
 export type { ReadyRun } from './run.js';
 

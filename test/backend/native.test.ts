@@ -154,7 +154,7 @@ describe('native backend memory', { skip }, () => {
         `
       import { createNativeBackend } from './src/backend/native/index.ts';
       import { initializeParametersDeep } from './src/nn/initializers.ts';
-      import { modelForward, modelBackward } from './src/nn/model.ts';
+      import { modelForward, modelBackward } from './src/nn/propagation.ts';
       import { updateParameters } from './src/nn/update.ts';
       import { createWorkspace } from './src/nn/workspace.ts';
       const be = await createNativeBackend({ threads: 2 });

@@ -38,7 +38,12 @@ test('src/browser.ts bundles for platform=browser with no externals, the workflo
   for (const name of ['train', 'evaluate', 'predict', 'trainInWorker', 'modelFromJSON'])
     assert.ok(exported.includes(name), `exports ${name}`);
   // None of the Node loaders came along.
-  for (const file of ['src/data/load.ts', 'src/data/register.ts', 'src/io/files.ts', 'src/data/npy-file.ts'])
+  for (const file of [
+    'src/data/read/load.ts',
+    'src/data/read/register-readers.ts',
+    'src/io/files.ts',
+    'src/data/read/npy-file.ts',
+  ])
     assert.equal(metafile.inputs[file], undefined, `${file} is not in the browser bundle`);
 });
 

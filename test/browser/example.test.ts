@@ -21,8 +21,8 @@ import { writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { buildExample } from '../../examples/browser/build.mjs';
 import { createExampleServer } from '../../examples/browser/serve.mjs';
-import '../../src/data/register.js';
-import { loadModel } from '../../src/io/modelIO.js';
+import '../../src/data/read/register-readers.js';
+import { loadModel } from '../../src/train/model-io.js';
 import { lnn, ROOT } from '../cli/run.js';
 import { launchChromium, skipWithoutChromium, watchPage } from './chromium.js';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultBackend, initBackends } from '../../src/backend/index.js';
 import { loadParameters, modelFromState, modelState } from '../../src/browser/model-state.js';
-import { modelToJSON } from '../../src/train/modelFile.js';
+import { modelToJSON } from '../../src/train/model-json.js';
 import { train } from '../../src/workflow/train.js';
 
 await initBackends();

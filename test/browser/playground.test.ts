@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildPlayground } from '../../scripts/build-playground.mjs';
-import { encodeNpy } from '../../src/data/npy.js';
+import { encodeNpy } from '../../src/data/read/npy.js';
 import { createPlaygroundServer } from '../../src/playground/server.js';
 import { spawn } from 'node:child_process';
 import { ROOT, type CliResult } from '../cli/run.js';

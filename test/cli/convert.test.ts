@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Rng } from '../../src/core/rng.js';
 import { toMatrix } from '../../src/data/features.js';
-import { loadDataset } from '../../src/data/load.js';
-import { parseNpy, parseNpyStrings } from '../../src/data/npy.js';
-import '../../src/data/register.js';
+import { loadDataset } from '../../src/data/read/load.js';
+import { parseNpy, parseNpyStrings } from '../../src/data/read/npy.js';
+import '../../src/data/read/register-readers.js';
 import { lnnInProcess } from './run.js';
 
 const root = mkdtempSync(join(tmpdir(), 'lnn-convert-'));

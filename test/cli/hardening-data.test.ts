@@ -107,7 +107,7 @@ describe('item 10: one class is not a classification', () => {
   });
 
   it('a model file whose class list does not fit its output is refused at load (format 1 and 2)', async () => {
-    const { documentChecksum, parameterChecksum } = await import('../../src/train/modelFile.js');
+    const { documentChecksum, parameterChecksum } = await import('../../src/train/model-json.js');
     const { parametersFromJSON } = await import('../../src/nn/params.js');
     await lnnInProcess([
       'train',
@@ -200,7 +200,7 @@ describe('item 12: eval and predict match columns by name', () => {
       r.stderr,
       `lnn eval: ${f('no-b.csv')}: has no column 'b' that the model ${model} was trained on; its 3 features are 'a', 'b', 'c'\n`,
     );
-    const { encodeNpy } = await import('../../src/data/npy.js');
+    const { encodeNpy } = await import('../../src/data/read/npy.js');
     writeFileSync(f('x2.npy'), encodeNpy([2, 2], [1, 2, 3, 4]));
     const n = await lnnInProcess(['predict', '--model', model, '--x', f('x2.npy')]);
     assert.equal(

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { encodeNpy } from '../../src/data/npy.js';
+import { encodeNpy } from '../../src/data/read/npy.js';
 import { lnn, lnnInProcess, ROOT } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lnn-hardening-'));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Rng } from '../../src/core/rng.js';
-import { encodeNpy } from '../../src/data/npy.js';
+import { encodeNpy } from '../../src/data/read/npy.js';
 import { lnnInProcess } from './run.js';
 
 /**

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import h5wasm from 'h5wasm/node';
-import { encodeNpy } from '../../src/data/npy.js';
+import { encodeNpy } from '../../src/data/read/npy.js';
 import { ROOT, type CliResult } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lnn-fifo-'));
@@ -119,7 +119,7 @@ console.log(JSON.stringify(out));
     writeFileSync(
       script,
       `import { statSync } from 'node:fs';
-import { WorkerRowStreamer } from '${ROOT}src/data/stream-reader.ts';
+import { WorkerRowStreamer } from '${ROOT}src/data/stream/reader.ts';
 const st = statSync(${JSON.stringify(f('x.npy'))}, { bigint: true });
 const stamp = { size: Number(st.size), mtimeNs: st.mtimeNs, ino: st.ino, dev: st.dev };
 const r = new WorkerRowStreamer({ kind: 'npy', file: ${JSON.stringify(f('fifo.npy'))}, stamp, dataOffset: 128 }, 'float64', 16, 64, 2);

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { modelAndData } from '../../src/cli/commands/evaluate.js';
 import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/workflow/parse.js';
-import { encodeNpy, npyHeader } from '../../src/data/npy.js';
+import { encodeNpy, npyHeader } from '../../src/data/read/npy.js';
 import { lnnInProcess, ROOT } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lnn-predict-'));

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import h5wasm from 'h5wasm/node';
 import { Rng } from '../../src/core/rng.js';
-import { encodeNpy } from '../../src/data/npy.js';
+import { encodeNpy } from '../../src/data/read/npy.js';
 import { lnnInProcess } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lnn-scale-'));

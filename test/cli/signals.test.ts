@@ -1,5 +1,5 @@
 // A signal that arrives while a command commits its outputs takes effect right after the commit
-// (src/cli/outputs.ts, commitWithSignals). The end-to-end test in hardening.test.ts sends SIGTERM at
+// (src/cli/command-outputs.ts, commitWithSignals). The end-to-end test in hardening.test.ts sends SIGTERM at
 // chosen moments of a real `lnn train --save`, but a commit lasts microseconds, so it almost never
 // lands inside one. Here the signal is raised from inside the commit itself: the stdout callback, which
 // runs after the files are renamed into place and before the commit returns, sends it to its own process.
@@ -24,7 +24,7 @@ function commitInterrupted(signal: 'SIGTERM' | 'SIGINT', deferred: boolean, from
   writeFileSync(model, 'old');
   const code = `
     import { commitOutputs, planOutputs } from './src/io/outputs.ts';
-    import { commitWithSignals } from './src/cli/outputs.ts';
+    import { commitWithSignals } from './src/cli/command-outputs.ts';
     const plan = planOutputs([{ option: '--save', path: ${JSON.stringify(model)} }, { option: '--record', path: '-' }]);
     const contents = { '--save': 'new', '--record': 'the record\\n' };
     const stdout = (s) => {

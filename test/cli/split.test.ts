@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { loadBuiltin } from '../../src/data/builtin.js';
-import '../../src/data/register.js';
-import { loadDataset } from '../../src/data/load.js';
+import { loadBuiltin } from '../../src/data/read/builtin.js';
+import '../../src/data/read/register-readers.js';
+import { loadDataset } from '../../src/data/read/load.js';
 import { lnn, lnnInProcess } from './run.js';
 import { toMatrix, type Features } from '../../src/data/features.js';
-import { encodeNpy, npyHeader, parseNpyHeader } from '../../src/data/npy.js';
+import { encodeNpy, npyHeader, parseNpyHeader } from '../../src/data/read/npy.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/data/${name}`, import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'lnn-split-'));

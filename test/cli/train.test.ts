@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { encodeNpy } from '../../src/data/npy.js';
+import { encodeNpy } from '../../src/data/read/npy.js';
 import { Rng } from '../../src/core/rng.js';
 import { lnn, lnnInProcess } from './run.js';
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseCommandArgs } from '../../src/cli/command.js';
 import { trainCommand } from '../../src/cli/commands/train.js';
-import { baseArgs } from '../../src/sweep/options.js';
+import { baseArgs } from '../../src/sweep/sweep-options.js';
 import { QueueExecutor } from '../../src/sweep/queue.js';
 import type { SweepData } from '../../src/sweep/record.js';
 import type { TrialSpec } from '../../src/sweep/scheduler.js';

@@ -7,9 +7,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import '../../src/data/register.js';
+import '../../src/data/read/register-readers.js';
 import { toMatrix } from '../../src/data/features.js';
-import { loadDataset } from '../../src/data/load.js';
+import { loadDataset } from '../../src/data/read/load.js';
 import { externalLinks, externalStorage, readProbe } from '../helpers/outside.js';
 
 const RULE =

@@ -12,13 +12,13 @@ import {
   type StoredType,
 } from '../../src/data/features.js';
 import { firstNonFinite, identityAffine } from '../../src/data/gather.js';
-import { applyImputer, fitImputer, ImputedFeatures } from '../../src/data/impute.js';
+import { applyImputer, fitImputer, ImputedFeatures } from '../../src/data/prepare/impute.js';
 import {
   applyNormalization,
   fitNormalization,
   normalizationAffine,
   type NormalizeKind,
-} from '../../src/data/normalize.js';
+} from '../../src/data/prepare/normalize.js';
 import { recordLoaded } from '../../src/data/origin.js';
 import { MemoryRows, RowFeatures } from '../../src/data/rows.js';
 

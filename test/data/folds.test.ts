@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ValueError } from '../../src/core/errors.js';
 import { fromArray } from '../../src/core/matrix.js';
-import { loadBuiltin } from '../../src/data/builtin.js';
+import { loadBuiltin } from '../../src/data/read/builtin.js';
 import { concatExamples, takeExamples, type Dataset } from '../../src/data/dataset.js';
 import { toMatrix } from '../../src/data/features.js';
-import { checkFolds, foldSets, kFolds } from '../../src/data/folds.js';
+import { checkFolds, foldSets, kFolds } from '../../src/data/prepare/folds.js';
 
 /** iris's first 120 examples: 50 setosa, 50 versicolor, 20 virginica. */
 const iris120 = (): Dataset => {

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import h5wasm from 'h5wasm/node';
-import { readHdf5 } from '../../src/data/hdf5.js';
-import '../../src/data/register.js';
-import { loadDataset } from '../../src/data/load.js';
+import { readHdf5 } from '../../src/data/read/hdf5.js';
+import '../../src/data/read/register-readers.js';
+import { loadDataset } from '../../src/data/read/load.js';
 import { sharedData } from '../helpers/util.js';
 import { toMatrix } from '../../src/data/features.js';
 

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fromArray } from '../../src/core/matrix.js';
 import type { Dataset } from '../../src/data/dataset.js';
-import { applyImputer, countMissing, fitImputer, imputeMean, validateAllowingMissing } from '../../src/data/impute.js';
+import {
+  applyImputer,
+  countMissing,
+  fitImputer,
+  imputeMean,
+  validateAllowingMissing,
+} from '../../src/data/prepare/impute.js';
 import { toMatrix } from '../../src/data/features.js';
 
 const ds = (X: number[][], source: string): Dataset => ({

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { parseJsonDataset, readJson } from '../../src/data/json.js';
-import '../../src/data/register.js';
-import { loadDataset } from '../../src/data/load.js';
+import { parseJsonDataset, readJson } from '../../src/data/read/json-data.js';
+import '../../src/data/read/register-readers.js';
+import { loadDataset } from '../../src/data/read/load.js';
 import { toMatrix } from '../../src/data/features.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/data/${name}`, import.meta.url));

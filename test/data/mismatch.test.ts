@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { zeros } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
 import type { Dataset } from '../../src/data/dataset.js';
-import { chiSquareSurvival, compareDistributions } from '../../src/data/mismatch.js';
+import { chiSquareSurvival, compareDistributions } from '../../src/data/describe/mismatch.js';
 import { toMatrix } from '../../src/data/features.js';
 
 /** m examples of n_x standard-normal features shifted by `shift`, with class 1 at rate `p1`. */

@@ -8,10 +8,10 @@ import { fromArray } from '../../src/core/matrix.js';
 import type { Dataset } from '../../src/data/dataset.js';
 import { featureSource, toMatrix } from '../../src/data/features.js';
 import { checkGathered } from '../../src/data/fits.js';
-import { applyImputer, fitImputer } from '../../src/data/impute.js';
-import { loadDataset, type DataSpec } from '../../src/data/load.js';
-import { encodeNpy, npyHeader } from '../../src/data/npy.js';
-import { loadDatasetKeepingMissing } from '../../src/data/register.js';
+import { applyImputer, fitImputer } from '../../src/data/prepare/impute.js';
+import { loadDataset, type DataSpec } from '../../src/data/read/load.js';
+import { encodeNpy, npyHeader } from '../../src/data/read/npy.js';
+import { loadDatasetKeepingMissing } from '../../src/data/read/register-readers.js';
 
 /**
  * NaN in a binary file (.npy, HDF5) is a missing value, as an empty CSV or JSON field is: kept for an

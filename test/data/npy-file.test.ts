@@ -16,9 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { STORED_TYPES, toMatrix, type StoredType } from '../../src/data/features.js';
-import { loadNpyPair } from '../../src/data/load.js';
-import { allocNpy, encodeNpy, npyHeader, parseNpy, parseNpyStrings } from '../../src/data/npy.js';
-import { loadNpyRows, openNpyRows, probeNpy } from '../../src/data/npy-file.js';
+import { loadNpyPair } from '../../src/data/read/load.js';
+import { allocNpy, encodeNpy, npyHeader, parseNpy, parseNpyStrings } from '../../src/data/read/npy.js';
+import { loadNpyRows, openNpyRows, probeNpy } from '../../src/data/read/npy-file.js';
 import { repoRoot } from '../helpers/util.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lnn-npy-file-'));
@@ -226,7 +226,7 @@ describe('a .npy left on disk holds its file only while it is used', () => {
     const file = npy('fds.npy', [4, 2], '<f4', [1, 2, 3, 4, 5, 6, 7, 8]);
     const code = `
       import { readdirSync } from 'node:fs';
-      import { openNpyRows } from './src/data/npy-file.ts';
+      import { openNpyRows } from './src/data/read/npy-file.ts';
       const open = () => readdirSync('/proc/self/fd').length;
       const before = open();
       for (let i = 0; i < 500; i++) if (openNpyRows(${JSON.stringify(file)}).cols !== 4) throw new Error('shape');

@@ -6,13 +6,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseCsv as pageCsv } from '../../src/data/csv-browser.js';
-import { parseCsv as nodeCsv } from '../../src/data/csv.js';
+import { parseCsv as pageCsv } from '../../src/data/read/csv-browser.js';
+import { parseCsv as nodeCsv } from '../../src/data/read/csv.js';
 import { toMatrix } from '../../src/data/features.js';
-import { loadNpyPair } from '../../src/data/load.js';
-import { encodeNpy } from '../../src/data/npy.js';
-import { npyPair } from '../../src/data/npy-pair.js';
-import { TOY_SETS, toySet } from '../../src/data/toys.js';
+import { loadNpyPair } from '../../src/data/read/load.js';
+import { encodeNpy } from '../../src/data/read/npy.js';
+import { npyPair } from '../../src/data/read/npy-pair.js';
+import { TOY_SETS, toySet } from '../../src/data/read/toys.js';
 
 const same = (text: string, file: string) => {
   const outcome = (parse: typeof nodeCsv) => {

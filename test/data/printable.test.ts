@@ -9,13 +9,13 @@ import h5wasm from 'h5wasm/node';
 import { ReferenceBackend } from '../../src/backend/reference.js';
 import { parseJsonText } from '../../src/core/json.js';
 import { fromArray, zeros } from '../../src/core/matrix.js';
-import { parseCsv } from '../../src/data/csv.js';
+import { parseCsv } from '../../src/data/read/csv.js';
 import { alignClasses } from '../../src/data/dataset.js';
-import { readHdf5 } from '../../src/data/hdf5.js';
-import { parseJsonDataset } from '../../src/data/json.js';
-import { parseNpy } from '../../src/data/npy.js';
+import { readHdf5 } from '../../src/data/read/hdf5.js';
+import { parseJsonDataset } from '../../src/data/read/json-data.js';
+import { parseNpy } from '../../src/data/read/npy.js';
 import { readRunDocument } from '../../src/report/run-file.js';
-import { documentChecksum, modelFromJSON } from '../../src/train/modelFile.js';
+import { documentChecksum, modelFromJSON } from '../../src/train/model-json.js';
 
 const ESC = '\u001b]0;pwned\u0007';
 const SAFE = '\\x1b]0;pwned\\x07';

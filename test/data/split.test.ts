@@ -9,7 +9,7 @@ import {
   parseSplitOption,
   ratioSplitSizes,
   trainDevTestSplit,
-} from '../../src/data/split.js';
+} from '../../src/data/prepare/split.js';
 import { toMatrix } from '../../src/data/features.js';
 
 /** m examples, X(0, j) = j (the example's id), labels cycling through `k` classes with the given weights. */

@@ -5,10 +5,10 @@ import { fromArray, zeros } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
 import { takeExamples, type Dataset } from '../../src/data/dataset.js';
 import { FLOAT32_MAX, checkConverted, convertTargets } from '../../src/data/fits.js';
-import { fitNormalization } from '../../src/data/normalize.js';
+import { fitNormalization } from '../../src/data/prepare/normalize.js';
 import { recordLoaded } from '../../src/data/origin.js';
 import { valueStats } from '../../src/data/stats.js';
-import { formatSummary, summarizeDataset } from '../../src/data/summary.js';
+import { formatSummary, summarizeDataset } from '../../src/data/describe/summary.js';
 import { toMatrix } from '../../src/data/features.js';
 
 describe('valueStats', () => {

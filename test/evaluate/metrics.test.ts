@@ -5,7 +5,7 @@ import { zeros } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
 import { ChunkedForward, evaluateNetwork, type Architecture } from '../../src/evaluate/metrics.js';
 import { initializeParametersDeep } from '../../src/nn/initializers.js';
-import { modelForward } from '../../src/nn/model.js';
+import { modelForward } from '../../src/nn/propagation.js';
 import { randn } from '../helpers/util.js';
 
 const backend = new ReferenceBackend();

@@ -2,8 +2,8 @@
 import { ReferenceBackend } from '../../src/backend/reference.js';
 import { diagnose } from '../../src/evaluate/diagnose.js';
 import { Model } from '../../src/train/model.js';
-import { modelToJSON } from '../../src/train/modelFile.js';
-import type { RunRecord } from '../../src/train/record.js';
+import { modelToJSON } from '../../src/train/model-json.js';
+import type { RunRecord } from '../../src/train/run-record.js';
 
 /**
  * A model file's document as lnn train --save writes it (format 2, checksum over the whole document),

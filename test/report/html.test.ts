@@ -8,7 +8,7 @@ import { renderComparisonReport } from '../../src/report/compare.js';
 import { renderReport } from '../../src/report/html.js';
 import { readRunDocument } from '../../src/report/run-file.js';
 import { ROOT } from '../cli/run.js';
-import type { RunRecord } from '../../src/train/record.js';
+import type { RunRecord } from '../../src/train/run-record.js';
 import { classificationRun, divergedRun, noDevRun, regressionRun, savedModel, singlePointRun } from './fixtures.js';
 
 /** A copy of `doc` with `edit` applied, as a hand edit of the file would leave it (checksum untouched). */

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { etaSquared, groupsOf, importance } from '../../src/report/importance.js';
 import { errorTop } from '../../src/report/plot.js';
-import { renderSweepReport, type SweepReportInput } from '../../src/report/sweep.js';
+import { renderSweepReport, type SweepReportInput } from '../../src/report/sweep-page.js';
 import { prunedRung, sweepView } from '../../src/report/sweep-view.js';
 import type { TrialValues } from '../../src/sweep/space.js';
 import type { TrialResult } from '../../src/sweep/trial.js';
-import type { RunRecord } from '../../src/train/record.js';
+import type { RunRecord } from '../../src/train/run-record.js';
 
 /** A finished trial: its values, train and dev error, a diagnosis by the course's 2% thresholds, a curve. */
 function trial(

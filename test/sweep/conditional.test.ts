@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { applicableArgs, conditionalPlan } from '../../src/sweep/conditional.js';
 import { trialArgs } from '../../src/sweep/scheduler.js';
-import { parseAxis } from '../../src/sweep/space.js';
+import { parseAxis, type SweepKey } from '../../src/sweep/space.js';
 import { gridPlan, oneAtATimePlan, type Plan } from '../../src/sweep/strategies.js';
 import { loadBuiltin, sweep, ValueError } from '../../src/index.js';
 
@@ -14,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), 'lnn-conditional-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const proposals = (p: Plan) => (p as Extract<Plan, { kind: 'all' }>).proposals.map((q) => q.values);
-const axes = (spec: Record<string, string[]>) => Object.entries(spec).map(([k, v]) => parseAxis(k, v));
+const axes = (spec: Record<string, string[]>) => Object.entries(spec).map(([k, v]) => parseAxis(k as SweepKey, v));
 
 test('a grid over momentum and adam: β for momentum only, adam once, and a note that says so', () => {
   const plan = conditionalPlan(gridPlan(axes({ optimizer: ['momentum', 'adam'], beta: ['0.8', '0.95'] })));

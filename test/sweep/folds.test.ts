@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultBackend } from '../../src/backend/index.js';
 import '../../src/index.js';
-import { FoldingExecutor } from '../../src/sweep/folds.js';
+import { FoldingExecutor } from '../../src/sweep/fold-trials.js';
 import { runTrial } from '../../src/sweep/run-trial.js';
 import type { Executor, TrialRun, TrialSpec } from '../../src/sweep/scheduler.js';
 import { prepareData } from '../../src/workflow/prepare.js';

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DataError } from '../../src/core/errors.js';
-import { canonicalJson, hashArrays, hashText } from '../../src/sweep/hash.js';
+import { canonicalJson, hashArrays, hashText } from '../../src/core/hash.js';
 import {
   readSweep,
   SWEEP_FORMAT,

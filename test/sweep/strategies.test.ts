@@ -16,11 +16,11 @@ import {
   type TrialSummary,
 } from '../../src/sweep/trial.js';
 import { rankedTable } from '../../src/cli/sweep/display.js';
-import { renderSweepReport } from '../../src/report/sweep.js';
+import { renderSweepReport } from '../../src/report/sweep-page.js';
 import { costTrend, type CostTrend } from '../../src/sweep/curve.js';
 import { summaryOf } from '../../src/sweep/scheduler.js';
 import { diagnose } from '../../src/evaluate/diagnose.js';
-import type { RunRecord } from '../../src/train/record.js';
+import type { RunRecord } from '../../src/train/run-record.js';
 
 const all = (p: Plan): Proposal[] => {
   assert.equal(p.kind, 'all');

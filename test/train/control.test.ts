@@ -9,7 +9,7 @@ import { Rng } from '../../src/core/rng.js';
 import { fromArray, type Matrix } from '../../src/core/matrix.js';
 import { computeCost } from '../../src/nn/cost.js';
 import { initializeParametersDeep } from '../../src/nn/initializers.js';
-import { modelBackward, modelForward } from '../../src/nn/model.js';
+import { modelBackward, modelForward } from '../../src/nn/propagation.js';
 import { Optimizer } from '../../src/nn/update.js';
 import { TrainingControl, type Snapshot } from '../../src/train/control.js';
 import { Model } from '../../src/train/model.js';

@@ -10,7 +10,7 @@ import { createWasmBackend } from '../../src/backend/wasm/index.js';
 import { zeros } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
 import { initializeParametersDeep } from '../../src/nn/initializers.js';
-import { modelForward } from '../../src/nn/model.js';
+import { modelForward } from '../../src/nn/propagation.js';
 import { Model } from '../../src/train/model.js';
 import type { TrainOptions } from '../../src/train/trainer.js';
 import { nativeUnavailable } from '../backend/backends.js';

@@ -17,8 +17,8 @@ import {
   modelFromJSON,
   modelToJSON,
   parameterChecksum,
-} from '../../src/train/modelFile.js';
-import type { RunRecord } from '../../src/train/record.js';
+} from '../../src/train/model-json.js';
+import type { RunRecord } from '../../src/train/run-record.js';
 
 const backend = new ReferenceBackend();
 

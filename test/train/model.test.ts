@@ -4,13 +4,13 @@ import { ReferenceBackend } from '../../src/backend/reference.js';
 import { ShapeError, ValueError, DataError } from '../../src/core/errors.js';
 import { fromArray, zeros } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
-import { loadBuiltin } from '../../src/data/builtin.js';
+import { loadBuiltin } from '../../src/data/read/builtin.js';
 import { targets } from '../../src/data/dataset.js';
 import { linearForward } from '../../src/nn/linear.js';
-import { modelForward } from '../../src/nn/model.js';
+import { modelForward } from '../../src/nn/propagation.js';
 import { Optimizer } from '../../src/nn/update.js';
 import { Model } from '../../src/train/model.js';
-import { modelFromJSON, modelToJSON } from '../../src/train/modelFile.js';
+import { modelFromJSON, modelToJSON } from '../../src/train/model-json.js';
 import { assertClose, randn } from '../helpers/util.js';
 
 const backend = new ReferenceBackend();

@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { UsageError, ValueError } from '../../src/core/errors.js';
-import { loadBuiltin } from '../../src/data/builtin.js';
+import { loadBuiltin } from '../../src/data/read/builtin.js';
 import { targets } from '../../src/data/dataset.js';
 import { describeRule, HYPERPARAMETERS } from '../../src/nn/hyperparameters.js';
 import { defaultsOf, OPTIMIZER_HYPERPARAMETERS, OPTIMIZER_INFO, OPTIMIZERS } from '../../src/nn/update.js';
-import { sweepOptions } from '../../src/sweep/options.js';
+import { sweepOptions } from '../../src/sweep/sweep-options.js';
 import { Model } from '../../src/train/model.js';
 import { argsFrom } from '../../src/workflow/camel.js';
 import { trainOptions } from '../../src/workflow/options.js';

@@ -9,7 +9,7 @@ import { defaultBackend, initBackends } from '../../src/backend/index.js';
 import { answerTraining } from '../../src/browser/answer-training.js';
 import type { Port } from '../../src/browser/protocol.js';
 import { startTrainWorker, trainInWorker, type WorkerLike } from '../../src/browser/train-in-worker.js';
-import { modelToJSON } from '../../src/train/modelFile.js';
+import { modelToJSON } from '../../src/train/model-json.js';
 import { train } from '../../src/workflow/train.js';
 
 await initBackends();

@@ -88,7 +88,7 @@ test('the machine memory: free and total in Node', () => {
 });
 
 test('once the Node side registers its file reads, paths are read', async () => {
-  await import('../../src/data/register.js');
+  await import('../../src/data/read/register-readers.js');
   const { dev } = await train({ data: 'builtin:iris', hidden: [4], epochs: 2 });
   assert.equal(dev?.m, 30);
 });

@@ -1,12 +1,12 @@
 import { ftruncateSync, mkdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError, fsReason } from '../../core/errors.js';
-import { CONVERT_DTYPES, convertCsv, type ConvertResult } from '../../data/convert.js';
+import { CONVERT_DTYPES, convertCsv, type ConvertResult } from '../../data/stream/convert.js';
 import { planOutputs, StreamedOutputs } from '../../io/outputs.js';
 import { formatBytes } from '../../train/memory.js';
 import { type Command } from '../command.js';
 import { choiceOption, UsageError, type Io, type Parsed } from '../../workflow/parse.js';
-import { inputsOf, withSignalsHandled } from '../outputs.js';
+import { inputsOf, withSignalsHandled } from '../command-outputs.js';
 
 export const convertCommand: Command = {
   name: 'convert',

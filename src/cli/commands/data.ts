@@ -1,6 +1,6 @@
 import { streamWhenLarge } from '../../workflow/prepare.js';
-import { loadDatasetKeepingMissing } from '../../data/register.js';
-import { formatSummary, summarizeDataset } from '../../data/summary.js';
+import { loadDatasetKeepingMissing } from '../../data/read/register-readers.js';
+import { formatSummary, summarizeDataset } from '../../data/describe/summary.js';
 import { type Command } from '../command.js';
 import { UsageError } from '../../workflow/parse.js';
 import { dataOptions, dataSpec } from '../../workflow/inputs.js';

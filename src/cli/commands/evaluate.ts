@@ -1,14 +1,14 @@
 import { formatPercent } from '../../core/text.js';
 import type { Dataset } from '../../data/dataset.js';
 import { streamWhenLarge } from '../../workflow/prepare.js';
-import { loadModel } from '../../io/modelIO.js';
+import { loadModel } from '../../train/model-io.js';
 import type { Model } from '../../train/model.js';
 import { type Command } from '../command.js';
 import { choiceOption, UsageError, type Io, type Options, type Parsed } from '../../workflow/parse.js';
 import { evaluateFitted, fitToModel } from '../../workflow/evaluate.js';
 import { chooseSubset, subsetOption, SUBSETS } from '../../workflow/held-back.js';
-import { loadDataset, probeFeatures } from '../../data/load.js';
-import { loadDatasetKeepingMissing } from '../../data/register.js';
+import { loadDataset, probeFeatures } from '../../data/read/load.js';
+import { loadDatasetKeepingMissing } from '../../data/read/register-readers.js';
 import { backendOption, chooseBackend, dataOptions, dataSpec } from '../../workflow/inputs.js';
 
 /** --stream, for the commands that read a saved model's data once, a chunk at a time (eval, predict). */

@@ -1,6 +1,6 @@
 import type { Command } from '../command.js';
 // The CSV, TSV, JSON and HDF5 readers for --data (must load before any command runs loadDataset).
-import '../../data/register.js';
+import '../../data/read/register-readers.js';
 import { diagnoseCommand } from './diagnose.js';
 import { evalCommand } from './evaluate.js';
 import { gradcheckCommand } from './gradcheck.js';

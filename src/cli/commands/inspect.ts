@@ -1,6 +1,6 @@
 import { planOutputs } from '../../io/outputs.js';
-import { commitWithSignals, inputsOf, outputsOf, usesStdout } from '../outputs.js';
-import { loadModel } from '../../io/modelIO.js';
+import { commitWithSignals, inputsOf, outputsOf, usesStdout } from '../command-outputs.js';
+import { loadModel } from '../../train/model-io.js';
 import { layerActivations, parseActivation, type ActivationKind } from '../../nn/activations.js';
 import { checkArchitecture } from '../../nn/architecture.js';
 import { parametersToJSON } from '../../nn/params.js';

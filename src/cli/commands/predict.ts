@@ -1,8 +1,8 @@
 import { planOutputs } from '../../io/outputs.js';
-import { inputsOf, outputsOf, usesStdout } from '../outputs.js';
+import { inputsOf, outputsOf, usesStdout } from '../command-outputs.js';
 import { type Command } from '../command.js';
 import { choiceOption, numberOption, type Io, type Parsed } from '../../workflow/parse.js';
-import { PREDICT_FORMATS, predictionText } from '../predict/format.js';
+import { PREDICT_FORMATS, predictionText } from '../predict/file-format.js';
 import { PREDICT_BATCH, writePredictions } from '../predict/write.js';
 import { backendOption, dataOptions } from '../../workflow/inputs.js';
 import { modelAndData, streamOption } from './evaluate.js';

@@ -1,14 +1,16 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
+import { defined } from '../../core/defined.js';
 import { DataError, fsReason } from '../../core/errors.js';
+import { isDirectory } from '../../io/regular-file.js';
 import { planOutputs } from '../../io/outputs.js';
-import { commitWithSignals } from '../outputs.js';
+import { commitWithSignals } from '../command-outputs.js';
 import { renderComparisonReport } from '../../report/compare.js';
 import { firstNonFiniteCost, renderReport } from '../../report/html.js';
 import { checkRunRecord, readRunDocument } from '../../report/run-file.js';
-import { renderSweepReport } from '../../report/sweep.js';
+import { renderSweepReport } from '../../report/sweep-page.js';
 import { readSweep } from '../../sweep/record.js';
-import type { RunRecord } from '../../train/record.js';
+import type { RunRecord } from '../../train/run-record.js';
 import { type Command } from '../command.js';
 import { UsageError } from '../../workflow/parse.js';
 
@@ -91,10 +93,10 @@ export const reportCommand: Command = {
     const generatedAt = new Date().toISOString();
     const html =
       runs.length === 1
-        ? renderReport(runs[0]!, { generatedAt, ...(title !== undefined ? { title } : {}) })
+        ? renderReport(runs[0]!, defined({ generatedAt, title }))
         : renderComparisonReport(
             labels(positionals).map((label, i) => ({ label, run: runs[i]! })),
-            { generatedAt, ...(title !== undefined ? { title } : {}) },
+            defined({ generatedAt, title }),
           );
     await commitWithSignals(plan, { '-o': html }, io.out);
     const bytes = Buffer.byteLength(html);
@@ -117,14 +119,6 @@ export const reportCommand: Command = {
   },
 };
 
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 /** `lnn report DIR`: the page of a sweep, every trial's run record checked as a run file's would be. */
 async function reportSweep(
   dir: string,
@@ -141,7 +135,7 @@ async function reportSweep(
     if (t.run) t.run = checkRunRecord(t.run, join(dir, 'trials.jsonl'), `trial ${t.index}: run.`);
   const html = renderSweepReport(
     { identity: sweep.identity, trials: sweep.trials, halfDone: sweep.halfDone.length },
-    { generatedAt: new Date().toISOString(), ...(title !== undefined ? { title } : {}) },
+    defined({ generatedAt: new Date().toISOString(), title }),
   );
   await commitWithSignals(plan, { '-o': html }, io.out);
   const bytes = Buffer.byteLength(html);

@@ -1,16 +1,16 @@
-import { statSync } from 'node:fs';
 import { printable } from '../../core/text.js';
+import { isDirectory } from '../../io/regular-file.js';
 import { findTrial, readSweep, type SweepContents } from '../../sweep/record.js';
 import { describeAxis } from '../../sweep/space.js';
 import { bestTrial, rankTrials } from '../../sweep/trial.js';
-import type { EvalPoint } from '../../train/record.js';
+import type { EvalPoint } from '../../train/run-record.js';
 import { formatCommand } from '../../report/html.js';
 import { type Command } from '../command.js';
 import { UsageError, type Io } from '../../workflow/parse.js';
 import { verdictLabel } from '../../evaluate/diagnose.js';
 import { rankedTable, trialJson } from '../sweep/display.js';
-import { errorText, valuesText } from '../../sweep/text.js';
-import type { FoldsRecord } from '../../train/record.js';
+import { errorText, valuesText } from '../../sweep/trial-text.js';
+import type { FoldsRecord } from '../../train/run-record.js';
 
 export const runsCommand: Command = {
   name: 'runs',
@@ -36,14 +36,6 @@ Examples:
     return compareSweeps(sweeps, io, Boolean(args['json']));
   },
 };
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 const classificationOf = (s: SweepContents) => s.identity.data.classes !== undefined;
 

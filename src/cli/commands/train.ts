@@ -1,11 +1,11 @@
 /** `lnn train`: parse → `runTraining` (the library's train) → write the model and record → print. */
-import { modelToJSON } from '../../train/modelFile.js';
+import { modelToJSON } from '../../train/model-json.js';
 import { TRAIN_INPUTS, trainOptions } from '../../workflow/options.js';
 import { type Invocation, type Io, type Parsed } from '../../workflow/parse.js';
-import { stringifyMeasured } from '../../workflow/summary.js';
+import { stringifyMeasured } from '../../workflow/run-summary.js';
 import { runTraining } from '../../workflow/train.js';
 import type { Command } from '../command.js';
-import { commitWithSignals, planCommandOutputs, usesStdout } from '../outputs.js';
+import { commitWithSignals, planCommandOutputs, usesStdout } from '../command-outputs.js';
 import { announcement, divergenceAdvice, progressOf, trainJson, trainText } from '../train-output.js';
 
 export const trainCommand: Command = {

@@ -2,8 +2,8 @@ import { featureSource, type Features } from '../../data/features.js';
 import { EVAL_CHUNK } from '../../evaluate/metrics.js';
 import { AppendedOutput, type OutputTarget } from '../../io/outputs.js';
 import type { Model } from '../../train/model.js';
-import { withSignalsHandled } from '../outputs.js';
-import type { PredictionText } from './format.js';
+import { withSignalsHandled } from '../command-outputs.js';
+import type { PredictionText } from './file-format.js';
 
 /** Examples read, predicted and written at a time by default: a few hundred KB of text, whatever m. */
 export const PREDICT_BATCH = 4 * EVAL_CHUNK;

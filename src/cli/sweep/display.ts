@@ -2,8 +2,9 @@
  * What a sweep shows: a line per trial as it finishes (with its rank, the progress and the ETA), the
  * ranked table, and the JSON document. `lnn runs` shows a record with the same table.
  */
+import { defined } from '../../core/defined.js';
 import { formatPercent, printable } from '../../core/text.js';
-import { errorText, valuesText } from '../../sweep/text.js';
+import { errorText, valuesText } from '../../sweep/trial-text.js';
 import { verdictLabel } from '../../evaluate/diagnose.js';
 import type { SweepIdentity } from '../../sweep/record.js';
 import type { TrialValues } from '../../sweep/space.js';
@@ -107,8 +108,7 @@ export function trialJson(t: TrialResult, rank: number): Record<string, unknown>
     status: t.status,
     values: t.values,
     hyperparameters: hp ?? t.values,
-    ...(t.trainError !== undefined ? { trainError: t.trainError } : {}),
-    ...(t.devError !== undefined ? { devError: t.devError } : {}),
+    ...defined({ trainError: t.trainError, devError: t.devError }),
     diagnosis: t.diagnosis ?? null,
     ...(t.reason ? { reason: t.reason } : {}),
     ...(t.parent ? { parent: t.parent } : {}),

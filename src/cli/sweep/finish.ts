@@ -6,12 +6,12 @@ import type { OutputPlan } from '../../io/outputs.js';
 import { bestOf, refitBest } from '../../sweep/finish.js';
 import type { SweepData } from '../../sweep/record.js';
 import type { TrialResult } from '../../sweep/trial.js';
-import type { RefitRecord } from '../../train/record.js';
-import type { SweepJob } from '../../sweep/run.js';
-import { errorText, valuesText } from '../../sweep/text.js';
+import type { RefitRecord } from '../../train/run-record.js';
+import type { SweepJob } from '../../sweep/run-sweep.js';
+import { errorText, valuesText } from '../../sweep/trial-text.js';
 import type { Io } from '../../workflow/parse.js';
-import { setFigures } from '../../workflow/summary.js';
-import { commitWithSignals, usesStdout } from '../outputs.js';
+import { setFigures } from '../../workflow/run-summary.js';
+import { commitWithSignals, usesStdout } from '../command-outputs.js';
 import { rankedTable, trialJson } from './display.js';
 
 export interface FinishOptions {

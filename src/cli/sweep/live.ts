@@ -11,10 +11,10 @@
  * A trial that tells nothing while it runs (on a queue's worker) shows 'running' and its time. Off a
  * terminal the sweep prints the finished trials' lines only (src/cli/commands/sweep.ts).
  */
-import { errorText, valuesText } from '../../sweep/text.js';
+import { errorText, valuesText } from '../../sweep/trial-text.js';
 import type { TrialProgress } from '../../sweep/run-trial.js';
 import type { TrialSpec } from '../../sweep/scheduler.js';
-import { LiveLines } from '../live.js';
+import { LiveLines } from '../live-lines.js';
 import { renderBar } from '../progress-format.js';
 import type { SweepProgress } from './display.js';
 
