@@ -299,8 +299,7 @@ export class Model {
           for (let i = 0; i < AL.rows; i++)
             out.data.set(AL.data.subarray(i * AL.cols, (i + 1) * AL.cols), i * X.cols + start);
         },
-        this.affine(),
-        this.normalization,
+        { f: this.affine(), normalization: this.normalization },
       );
     } finally {
       fwd.dispose();
@@ -348,17 +347,11 @@ export class Model {
     this.checkInputs(X, 'X');
     const fwd = new ChunkedForward(this.backend, this.arch, this.dtype);
     try {
-      return evaluateNetwork(
-        fwd,
-        this.backend,
-        this.arch,
-        this.parameters,
-        X,
-        Y,
-        this.isClassifier ? classLabels(Y) : undefined,
-        this.affine(),
-        this.normalization,
-      );
+      return evaluateNetwork(fwd, this.parameters, X, Y, {
+        labels: this.isClassifier ? classLabels(Y) : undefined,
+        f: this.affine(),
+        normalization: this.normalization,
+      });
     } finally {
       fwd.dispose();
     }

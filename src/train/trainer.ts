@@ -515,17 +515,11 @@ class TrainingRun {
     const point: EvalPoint = { iteration: it, trainError, trainCost, ...(epoch !== undefined ? { epoch } : {}) };
     const dev = this.options.dev;
     if (dev) {
-      const d = evaluateNetwork(
-        this.evaluator,
-        this.backend,
-        this.arch,
-        this.parameters,
-        dev.X,
-        dev.Y,
-        dev.labels,
-        dev.f,
-        this.normalization,
-      );
+      const d = evaluateNetwork(this.evaluator, this.parameters, dev.X, dev.Y, {
+        labels: dev.labels,
+        f: dev.f,
+        normalization: this.normalization,
+      });
       point.devError = d.error;
       point.devCost = d.cost;
     }
