@@ -130,7 +130,7 @@ export interface Evaluation {
 }
 
 /** What an evaluation reads besides the examples: class labels, and the preprocessing of X. */
-export interface EvaluateOptions extends Preprocessing {
+export interface NetworkEvaluationOptions extends Preprocessing {
   /** Class indices, one per example: they turn on classification error. */
   labels?: Int32Array | undefined;
 }
@@ -146,7 +146,7 @@ export function evaluateNetwork(
   parameters: Parameters,
   X: Features,
   Y: Targets,
-  { labels, ...preprocessing }: EvaluateOptions = {},
+  { labels, ...preprocessing }: NetworkEvaluationOptions = {},
 ): Evaluation {
   const { backend, arch } = forward;
   const m = X.cols;
