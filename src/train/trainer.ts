@@ -14,7 +14,14 @@ import type { Normalization } from '../data/prepare/normalize.js';
 import { rowStreamer } from '../data/rows.js';
 import { targetSource, type Targets } from '../data/targets.js';
 import type { Features } from '../data/features.js';
-import { Batches, StreamedBatches, type Batch, type BatchSource, type TrainingData } from './batches.js';
+import {
+  Batches,
+  StreamedBatches,
+  type Batch,
+  type BatchOptions,
+  type BatchSource,
+  type TrainingData,
+} from './batches.js';
 import type { Shuffle } from './order.js';
 import { describeDivergence, DivergenceWatch, type Divergence } from './divergence.js';
 import { EarlyStopping } from './early-stop.js';
@@ -218,22 +225,12 @@ function nextTurn(): Promise<void> {
  * The batches of a run: streamed from disk when X is a file left there and the run takes mini-batches,
  * else gathered from memory (a full batch from disk is read once). Batches X_b: (n[0], b), Y_b: (n[L], b).
  */
-function batchesFor(
-  data: TrainingData,
-  schedule: Schedule,
-  arch: Architecture,
-  dtype: Matrix['dtype'],
-  backend: Backend,
-  dropout: boolean,
-  rng: Rng,
-  shuffle: Shuffle,
-): BatchSource {
-  if (!data.X.onDisk || schedule.full)
-    return new Batches(data, schedule, arch.dims, dtype, backend, dropout, rng, shuffle);
+function batchesFor(data: TrainingData, options: BatchOptions & { shuffle: Shuffle }): BatchSource {
+  if (!data.X.onDisk || options.schedule.full) return new Batches(data, options);
   const factory = rowStreamer();
   if (!factory)
     throw new ValueError(`${data.X.source}: streaming from disk needs Node (worker threads and the file system)`);
-  return new StreamedBatches(data, schedule, arch.dims, dtype, backend, dropout, rng, shuffle, factory);
+  return new StreamedBatches(data, { ...options, factory });
 }
 
 /**
@@ -296,7 +293,7 @@ class TrainingRun {
     this.evaluator = new ChunkedForward(backend, arch, dtype);
     const dropout = (options.keepProb ?? 1) < 1;
     const shuffle = options.shuffle ?? { kind: 'examples' };
-    this.batches = batchesFor(data, schedule, arch, dtype, backend, dropout, shuffleRng, shuffle);
+    this.batches = batchesFor(data, { schedule, dims: arch.dims, dtype, backend, dropout, shuffleRng, shuffle });
     this.normalization = data.normalization;
     const es = options.earlyStop;
     this.stopper = es ? new EarlyStopping(parameters, backend, es.patience, es.minDelta ?? 0) : undefined;
