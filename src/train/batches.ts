@@ -22,7 +22,7 @@ export interface Batch {
   example(j: number): number;
 }
 
-/** What training reads: raw features, targets, and the preprocessing applied as batches are gathered. */
+/** What training reads: raw features, targets and class labels, and the preprocessing applied to each batch. */
 export interface TrainingData {
   /** X: (n[0], m), raw (as the data set holds it). */
   X: FeatureSource;
@@ -32,6 +32,8 @@ export interface TrainingData {
   f: Affine;
   /** For messages about a value the normalization pushes out of range. */
   normalization?: Normalization | undefined;
+  /** Classification: the class index of each example (the train error counts them); batches do not read them. */
+  labels?: Int32Array | undefined;
 }
 
 /** The batches of a schedule, one per update; `waits` says how often a streamed run waited for the disk. */

@@ -115,51 +115,47 @@ export interface TrainResult {
 }
 
 /**
- * Trains `parameters` in place on X: (n[0], m), Y: (n[L], m) (labels: class indices for classification
- * error), X already normalized. Full batch reuses one workspace; mini-batches gather shuffled columns
- * into preallocated batch matrices. Nothing is allocated per iteration beyond small bookkeeping. Stops
- * at the first sign of divergence (see `TrainResult.diverged`).
+ * The network a run trains: its parameters W[l]: (n[l], n[l-1]) and b[l]: (n[l], 1), updated in place,
+ * its architecture, and the backend the parameters live on. A Model is one.
  */
-export function trainParameters(
-  parameters: Parameters,
-  arch: Architecture,
-  X: Features,
-  Y: Targets,
-  labels: Int32Array | undefined,
-  options: TrainOptions,
-  backend: Backend,
-): TrainResult {
-  const src = featureSource(X);
-  return trainOnData(
-    parameters,
-    arch,
-    { X: src, Y: targetSource(Y), f: identityAffine(src.rows) },
-    labels,
-    options,
-    backend,
-  );
+export interface TrainedNetwork {
+  parameters: Parameters;
+  arch: Architecture;
+  backend: Backend;
 }
 
 /**
- * Trains `parameters` in place on raw data: batches are gathered from `data.X` (held in memory, or a
- * file on disk read in the background), normalized on the way by `data.f`. The same loop as
+ * Trains `network.parameters` in place on X: (n[0], m), Y: (n[L], m) (labels: class indices for
+ * classification error), X already normalized. Full batch reuses one workspace; mini-batches gather
+ * shuffled columns into preallocated batch matrices. Nothing is allocated per iteration beyond small
+ * bookkeeping. Stops at the first sign of divergence (see `TrainResult.diverged`).
+ * @example
+ * trainParameters({ parameters, arch, backend }, { X, Y }, { learningRate: 0.0075 }).stopped
+ * // => 'finished 2500 iterations'
+ */
+export function trainParameters(
+  network: TrainedNetwork,
+  examples: { X: Features; Y: Targets; labels?: Int32Array | undefined },
+  options: TrainOptions,
+): TrainResult {
+  const X = featureSource(examples.X);
+  const data = { X, Y: targetSource(examples.Y), f: identityAffine(X.rows), labels: examples.labels };
+  return trainOnData(network, data, options);
+}
+
+/**
+ * Trains `network.parameters` in place on raw data: batches are gathered from `data.X` (held in memory,
+ * or a file on disk read in the background), normalized on the way by `data.f`. The same loop as
  * `trainParameters`, for data that is not a normalized matrix.
  */
-export function trainOnData(
-  parameters: Parameters,
-  arch: Architecture,
-  data: TrainingData,
-  labels: Int32Array | undefined,
-  options: TrainOptions,
-  backend: Backend,
-): TrainResult {
+export function trainOnData(network: TrainedNetwork, data: TrainingData, options: TrainOptions): TrainResult {
   checkTrainOptions(options);
   if (options.control)
     throw new ValueError(
       'a TrainingControl steers a run that yields (Model.fit, trainOnDataAsync), not a blocking one',
     );
   const schedule = makeSchedule(data.X.cols, options);
-  const run = new TrainingRun(parameters, arch, data, labels, options, backend, schedule);
+  const run = new TrainingRun(network, data, options, schedule);
   try {
     return run.execute();
   } finally {
@@ -173,17 +169,14 @@ export function trainOnData(
  * then rejects with an AbortError and the parameters are those of the last update.
  */
 export async function trainOnDataAsync(
-  parameters: Parameters,
-  arch: Architecture,
+  network: TrainedNetwork,
   data: TrainingData,
-  labels: Int32Array | undefined,
   options: TrainOptions,
-  backend: Backend,
 ): Promise<TrainResult> {
   checkTrainOptions(options);
   options.signal?.throwIfAborted?.();
   const schedule = makeSchedule(data.X.cols, options);
-  const run = new TrainingRun(parameters, arch, data, labels, options, backend, schedule);
+  const run = new TrainingRun(network, data, options, schedule);
   try {
     return await run.executeAsync(options.signal);
   } finally {
@@ -266,6 +259,11 @@ class TrainingRun {
   private readonly normalization: Normalization | undefined;
   private readonly costEvery: number;
   private readonly evalEvery: number;
+  private readonly parameters: Parameters;
+  private readonly arch: Architecture;
+  private readonly backend: Backend;
+  /** Class indices of the training examples (classification), for the train error. */
+  private readonly labels: Int32Array | undefined;
   private iteration = 0;
   private lastCost = NaN;
   private stopped: string;
@@ -274,14 +272,16 @@ class TrainingRun {
   private epoch = { cost: 0, correct: 0, seen: 0 };
 
   constructor(
-    private readonly parameters: Parameters,
-    private readonly arch: Architecture,
+    network: TrainedNetwork,
     data: TrainingData,
-    private readonly labels: Int32Array | undefined,
     private readonly options: TrainOptions,
-    private readonly backend: Backend,
     private readonly schedule: Schedule,
   ) {
+    const { parameters, arch, backend } = network;
+    this.parameters = parameters;
+    this.arch = arch;
+    this.backend = backend;
+    this.labels = data.labels;
     const dtype = parameters['W1']!.dtype;
     const rng = new Rng(options.seed ?? 1);
     const shuffleRng = rng.fork();
