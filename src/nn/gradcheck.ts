@@ -13,7 +13,9 @@ export interface GradCheckOptions {
   activations: ActivationKind[];
   loss?: LossKind;
   alpha?: number;
-  /** λ of the L2 term (the l2 option elsewhere; default 0). */
+  /** λ of the L2 term (default 0). */
+  l2?: number;
+  /** @deprecated The old name of `l2`, still read when `l2` is not given. */
   lambda?: number;
   /** Two-sided difference step (default 1e-7). */
   epsilon?: number;
@@ -52,7 +54,8 @@ export function gradientCheck(
 ): GradCheckResult {
   const be = options.backend ?? defaultBackend();
   checkFloat64({ X, Y, ...parameters });
-  const { activations, alpha, lambda: l2 = 0, epsilon = 1e-7 } = options;
+  const { activations, alpha, epsilon = 1e-7 } = options;
+  const l2 = options.l2 ?? options.lambda ?? 0;
   checkArchitecture(layerDims(parameters, 'gradientCheck'), activations, 'gradientCheck');
   const loss = options.loss ?? lossFor(activations[activations.length - 1]!);
   const m = X.cols;
@@ -65,7 +68,7 @@ export function gradientCheck(
   };
   const J = () => compensatedCost(be, loss, modelForward(X, parameters, forward).AL, Y) + l2Cost(parameters, l2, m, be);
   const { AL, caches } = modelForward(X, parameters, forward);
-  const grads = modelBackward(AL, Y, caches, { ...forward, loss, lambda: l2 });
+  const grads = modelBackward(AL, Y, caches, { ...forward, loss, l2 });
   const { chosen, total } = coordinates(parameters, options);
   let num = 0,
     sumG = 0,

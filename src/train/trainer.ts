@@ -470,7 +470,7 @@ class TrainingRun {
       backend: this.backend,
       loss: this.arch.loss,
       alpha: this.arch.alpha,
-      lambda: this.options.l2 ?? 0,
+      l2: this.options.l2 ?? 0,
       workspace: batch.ws,
       computeDA0: false,
     });
