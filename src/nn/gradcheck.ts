@@ -1,5 +1,6 @@
 import type { ActivationKind, Backend, LossKind } from '../backend/backend.js';
 import { defaultBackend } from '../backend/index.js';
+import { defined } from '../core/defined.js';
 import { ValueError } from '../core/errors.js';
 import { zeros, type Matrix } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
@@ -63,7 +64,7 @@ export function gradientCheck(
   const forward = {
     backend: be,
     activations,
-    ...(alpha !== undefined ? { alpha } : {}),
+    ...defined({ alpha }),
     ...(d ? { keepProb: d.keepProb, dropoutKey: { seed: d.seed, step: d.step ?? 0 } } : {}),
   };
   const J = () => compensatedCost(be, loss, modelForward(X, parameters, forward).AL, Y) + l2Cost(parameters, l2, m, be);

@@ -1,4 +1,5 @@
 import type { Backend } from '../backend/backend.js';
+import { defined } from '../core/defined.js';
 import { AbortError, ValueError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
@@ -509,7 +510,7 @@ class TrainingRun {
 
   /** Train (and dev) error at `it`; feeds early stopping. Returns false when early stopping says stop. */
   private evaluate(it: number, trainError: number, trainCost: number, epoch?: number): boolean {
-    const point: EvalPoint = { iteration: it, trainError, trainCost, ...(epoch !== undefined ? { epoch } : {}) };
+    const point: EvalPoint = defined({ iteration: it, trainError, trainCost, epoch });
     const dev = this.options.dev;
     if (dev) {
       const d = evaluateNetwork(this.evaluator, this.parameters, dev.X, dev.Y, {
