@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from '../helpers/wait.js';
 import { ROOT } from './run.js';
 
 /** Why the queue tests cannot run here, or false when they can. */
@@ -166,16 +167,10 @@ export async function startRedis(opts: { tls?: Certificates; password?: string }
   );
   let log = '';
   child.stdout!.on('data', (b: Buffer) => (log += b.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`redis-server did not start: ${log}`)), 10_000);
-    const check = () => {
-      if (/Ready to accept connections/.test(log)) {
-        clearTimeout(t);
-        resolve();
-      } else setTimeout(check, 50);
-    };
-    child.on('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${log}`)));
-    check();
+  await eventually('redis-server to accept connections', () => /Ready to accept connections/.test(log), {
+    procs: [child],
+  }).catch((e: Error) => {
+    throw new Error(`${e.message}: ${log}`);
   });
   return {
     url: `${opts.tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`,
@@ -217,10 +212,10 @@ export function startLnn(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
   return { child, out: () => out, err: () => err, exit };
 }
 
-/** Waits until `ok()`, polling every 50 ms. */
-export async function until(what: string, ok: () => boolean, ms = 90_000): Promise<void> {
-  for (let t = 0; !ok(); t += 50) {
-    if (t > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/**
+ * Waits until `ok()`, checked again at each piece of output of `procs` (the processes whose lines it
+ * reads); fails when one of them ends first.
+ */
+export function until(what: string, ok: () => boolean, ...procs: Proc[]): Promise<void> {
+  return eventually(what, ok, { procs: procs.map((p) => p.child) });
 }
