@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { encodeNpy } from '../../src/data/npy.js';
-import { lnn, lnnInProcess, ROOT } from './run.js';
+import { lnn, lnnArgv, lnnInProcess } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lnn-hardening-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -137,24 +137,24 @@ describe('signals and pipes', () => {
       ['when the model is saved', (_, o) => o.includes('saved model to')],
     ];
     for (const [moment, due] of moments) {
-      const child = spawn(process.execPath, [
-        '--import',
-        'tsx',
-        `${ROOT}src/cli/bin.ts`,
-        'train',
-        '--data',
-        f('data.csv'),
-        '--label',
-        '-1',
-        '--hidden',
-        '8',
-        '--iterations',
-        '300',
-        '--save',
-        f('sig.json'),
-        '--record',
-        f('sig-run.json'),
-      ]);
+      const child = spawn(
+        process.execPath,
+        lnnArgv([
+          'train',
+          '--data',
+          f('data.csv'),
+          '--label',
+          '-1',
+          '--hidden',
+          '8',
+          '--iterations',
+          '300',
+          '--save',
+          f('sig.json'),
+          '--record',
+          f('sig-run.json'),
+        ]),
+      );
       let stderr = '',
         stdout = '',
         sent = false;
@@ -204,7 +204,9 @@ describe('signals and pipes', () => {
     const r = await new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
       const sh = spawn('bash', [
         '-c',
-        `set -o pipefail; "${process.execPath}" --import tsx "${ROOT}src/cli/bin.ts" predict --model "${model}" --x "${f('x.npy')}" | head -n 2`,
+        `set -o pipefail; "${process.execPath}" ${lnnArgv(['predict', '--model', model, '--x', f('x.npy')])
+          .map((a) => `"${a}"`)
+          .join(' ')} | head -n 2`,
       ]);
       let stderr = '',
         stdout = '';

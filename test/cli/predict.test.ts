@@ -10,7 +10,7 @@ import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/workflow/parse.js';
 import { encodeNpy, npyHeader } from '../../src/data/npy.js';
 import { eventually } from '../helpers/wait.js';
-import { lnnInProcess, ROOT } from './run.js';
+import { lnnArgv, lnnInProcess } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lnn-predict-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -320,21 +320,21 @@ describe('bad input halfway', () => {
     const values = new Float32Array(rows * 3).map((_, t) => Math.sin(t));
     writeFileSync(f('big.npy'), Buffer.concat([npyHeader([rows, 3], '<f4'), new Uint8Array(values.buffer)]));
     writeFileSync(f('sig.csv'), 'old\n');
-    const child = spawn(process.execPath, [
-      '--import',
-      'tsx',
-      `${ROOT}src/cli/bin.ts`,
-      'predict',
-      '--model',
-      f('sigmoid.json'),
-      '--x',
-      f('big.npy'),
-      '--stream',
-      '--batch-size',
-      '1024',
-      '-o',
-      f('sig.csv'),
-    ]);
+    const child = spawn(
+      process.execPath,
+      lnnArgv([
+        'predict',
+        '--model',
+        f('sigmoid.json'),
+        '--x',
+        f('big.npy'),
+        '--stream',
+        '--batch-size',
+        '1024',
+        '-o',
+        f('sig.csv'),
+      ]),
+    );
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));

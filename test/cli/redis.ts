@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from '../helpers/wait.js';
-import { ROOT } from './run.js';
+import { lnnArgv, ROOT } from './run.js';
 
 /** Why the queue tests cannot run here, or false when they can. */
 export function redisMissing(): string | false {
@@ -200,7 +200,7 @@ export function startLnn(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
   const base = { ...process.env };
   delete base['REDIS_PASSWORD'];
   delete base['NODE_EXTRA_CA_CERTS'];
-  const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}src/cli/bin.ts`, ...args], {
+  const child = spawn(process.execPath, lnnArgv(args), {
     cwd: ROOT,
     env: { ...base, LNN_THREADS: '1', ...env },
   });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { repoRoot } from '../helpers/util.js';
+import { lnnArgv } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lnn-signals-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -89,17 +90,10 @@ describe('a signal while lnn convert streams its outputs', () => {
     for (let j = 0; j < 400_000; j++) rows.push(`${j % 13},${j % 7},${j % 2}`);
     writeFileSync(join(d, 'data.csv'), rows.join('\n') + '\n');
     writeFileSync(join(d, 'out', 'x.npy'), 'old x');
-    const child = spawn(process.execPath, [
-      '--import',
-      'tsx',
-      join(repoRoot, 'src/cli/bin.ts'),
-      'convert',
-      '--data',
-      join(d, 'data.csv'),
-      '--out',
-      join(d, 'out'),
-      '--force',
-    ]);
+    const child = spawn(
+      process.execPath,
+      lnnArgv(['convert', '--data', join(d, 'data.csv'), '--out', join(d, 'out'), '--force']),
+    );
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => {
       stderr += b.toString();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { eventually } from '../helpers/wait.js';
-import { lnn, lnnInProcess, ROOT } from './run.js';
+import { lnn, lnnArgv, lnnInProcess, ROOT } from './run.js';
 
 let dir = '';
 before(() => (dir = mkdtempSync(join(tmpdir(), 'lnn-sweep-'))));
@@ -127,7 +127,7 @@ describe('lnn sweep', { concurrency: false }, () => {
     ];
     // Not --quiet, its stderr read: the line of a trial comes after the trial's finish line is in the record.
     const loud = args.filter((a) => a !== '--quiet');
-    const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}src/cli/bin.ts`, ...loud], {
+    const child = spawn(process.execPath, lnnArgv(loud), {
       cwd: ROOT,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
