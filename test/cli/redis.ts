@@ -139,20 +139,47 @@ export interface RedisServer {
  */
 export async function startRedis(opts: { tls?: Certificates; password?: string } = {}): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'lnn-redis-'));
-  const port = await freePort();
   const password = opts.password ?? 'lnn-test-secret';
-  const listen = opts.tls
+  // Test files run side by side, each starting its own Redis: a free port can be taken between the
+  // look and redis-server's bind. Then another port.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const { child, log } = spawnRedis(port, dir, password, opts.tls);
+    try {
+      await eventually('redis-server to accept connections', () => /Ready to accept connections/.test(log()), {
+        procs: [child],
+      });
+    } catch (e) {
+      if (attempt < 3 && /already in use/i.test(log())) continue;
+      throw new Error(`${(e as Error).message}: ${log()}`);
+    }
+    return {
+      url: `${opts.tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`,
+      password,
+      stop: async () => {
+        const done = new Promise((r) => child.on('exit', r));
+        child.kill('SIGTERM');
+        await done;
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+}
+
+/** redis-server on `port` (TLS only with `tls`), with its log so far. */
+function spawnRedis(port: number, dir: string, password: string, tls: Certificates | undefined) {
+  const listen = tls
     ? [
         '--port',
         '0',
         '--tls-port',
         String(port),
         '--tls-cert-file',
-        opts.tls.cert,
+        tls.cert,
         '--tls-key-file',
-        opts.tls.key,
+        tls.key,
         '--tls-ca-cert-file',
-        opts.tls.ca,
+        tls.ca,
         '--tls-auth-clients',
         'no',
         '--bind',
@@ -167,21 +194,7 @@ export async function startRedis(opts: { tls?: Certificates; password?: string }
   );
   let log = '';
   child.stdout!.on('data', (b: Buffer) => (log += b.toString()));
-  await eventually('redis-server to accept connections', () => /Ready to accept connections/.test(log), {
-    procs: [child],
-  }).catch((e: Error) => {
-    throw new Error(`${e.message}: ${log}`);
-  });
-  return {
-    url: `${opts.tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`,
-    password,
-    stop: async () => {
-      const done = new Promise((r) => child.on('exit', r));
-      child.kill('SIGTERM');
-      await done;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { child, log: () => log };
 }
 
 /** A running lnn process with its output so far. */
@@ -193,7 +206,7 @@ export interface Proc {
 }
 
 /**
- * Starts `lnn <args>` from source with one kernel thread, in an environment without REDIS_PASSWORD or
+ * Starts `lnn <args>` (the built command, see lnnArgv) with one kernel thread, in an environment without REDIS_PASSWORD or
  * NODE_EXTRA_CA_CERTS unless `env` gives them.
  */
 export function startLnn(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
