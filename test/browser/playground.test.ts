@@ -183,10 +183,7 @@ describe('the playground in headless chromium', { skip: skipWithoutChromium, tim
     );
     assert.ok(median <= 33, `the timer fired at ${(1000 / median).toFixed(0)} Hz (median gap ${median} ms)`);
     assert.ok(gaps.at(-1)! < 250, `longest gap ${gaps.at(-1)} ms`);
-    assert.match(
-      await text(page, '#train-status'),
-      /^Done after 6,000 updates; dev error/,
-    );
+    assert.match(await text(page, '#train-status'), /^Done after 6,000 updates; dev error/);
     await shot(page, 'trained-circles');
     await done(opened);
   });

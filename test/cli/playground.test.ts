@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildPlayground } from '../../scripts/build-playground.mjs';
 import { servePlayground, SITE } from '../../src/playground/server.js';
-import { lnn, ROOT } from './run.js';
+import { lnn, lnnArgv, ROOT } from './run.js';
 
 describe('lnn playground and npm run build:playground', { timeout: 120_000 }, () => {
   let dir: string;
@@ -41,7 +41,7 @@ describe('lnn playground and npm run build:playground', { timeout: 120_000 }, ()
   });
 
   it('lnn playground --port N serves the page with COOP and COEP on 127.0.0.1 until SIGINT', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}src/cli/bin.ts`, 'playground', '--port', '0'], {
+    const child = spawn(process.execPath, lnnArgv(['playground', '--port', '0']), {
       cwd: ROOT,
     });
     let out = '';

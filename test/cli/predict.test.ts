@@ -9,7 +9,8 @@ import { modelAndData } from '../../src/cli/commands/evaluate.js';
 import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/workflow/parse.js';
 import { encodeNpy, npyHeader } from '../../src/data/read/npy.js';
-import { lnnInProcess, ROOT } from './run.js';
+import { eventually } from '../helpers/wait.js';
+import { lnnArgv, lnnInProcess } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lnn-predict-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -202,24 +203,31 @@ describe('each batch is written before the next is read', () => {
 
   it('waits for stdout to drain after each batch: a slow reader holds the writer back', async () => {
     const pieces: string[] = [];
-    let release: (() => void) | undefined;
+    // Each drain asked for: the number of pieces written by then, and how to let the writer go on.
+    const asked: { written: number; release: () => void }[] = [];
+    let heard = () => {};
     const io: Io = {
       out: (s) => void pieces.push(s),
       err: () => {},
       errIsTTY: false,
-      drain: () => new Promise<void>((resolve) => (release = resolve)),
+      drain: () =>
+        new Promise<void>((release) => {
+          asked.push({ written: pieces.length, release });
+          heard();
+        }),
     };
+    const drainAsked = (n: number) => new Promise<void>((r) => (asked.length >= n ? r() : (heard = r)));
     const run = main(['predict', '--model', f('sigmoid.json'), '--x', f('x.npy'), '--batch-size', '1024'], io);
     for (let batch = 1; batch <= 3; batch++) {
-      for (let waited = 0; release === undefined && waited < 10_000; waited += 10)
-        await new Promise((r) => setTimeout(r, 10));
-      assert.ok(release, `the drain was asked for after batch ${batch}`);
-      // Time enough to write the next batch, were it not held back.
+      await Promise.race([
+        drainAsked(batch),
+        run.then((code) => assert.fail(`predict ended (${code}) without asking for a drain after batch ${batch}`)),
+      ]);
+      assert.equal(asked[batch - 1]!.written, batch, `the drain was asked for after batch ${batch}`);
+      // Turns of the event loop enough to write the next batch, were it not held back.
       for (let k = 0; k < 10; k++) await new Promise((r) => setImmediate(r));
       assert.equal(pieces.length, batch);
-      const go = release;
-      release = undefined;
-      go();
+      asked[batch - 1]!.release();
     }
     assert.equal(await run, 0);
     assert.equal(pieces.length, 3);
@@ -312,30 +320,30 @@ describe('bad input halfway', () => {
     const values = new Float32Array(rows * 3).map((_, t) => Math.sin(t));
     writeFileSync(f('big.npy'), Buffer.concat([npyHeader([rows, 3], '<f4'), new Uint8Array(values.buffer)]));
     writeFileSync(f('sig.csv'), 'old\n');
-    const child = spawn(process.execPath, [
-      '--import',
-      'tsx',
-      `${ROOT}src/cli/bin.ts`,
-      'predict',
-      '--model',
-      f('sigmoid.json'),
-      '--x',
-      f('big.npy'),
-      '--stream',
-      '--batch-size',
-      '1024',
-      '-o',
-      f('sig.csv'),
-    ]);
+    const child = spawn(
+      process.execPath,
+      lnnArgv([
+        'predict',
+        '--model',
+        f('sigmoid.json'),
+        '--x',
+        f('big.npy'),
+        '--stream',
+        '--batch-size',
+        '1024',
+        '-o',
+        f('sig.csv'),
+      ]),
+    );
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    let exited = false;
-    void closed.then(() => (exited = true));
     // The temporary file exists from the first batch written to the rename: signal the process then.
-    while (!exited && !readdirSync(dir).some((n) => n.startsWith('.sig.csv.lnn-tmp-')))
-      await new Promise((r) => setTimeout(r, 10));
-    assert.equal(exited, false, `predict ended before it was signalled: ${stderr}`);
+    await eventually(
+      'the temporary file of -o',
+      () => readdirSync(dir).some((n) => n.startsWith('.sig.csv.lnn-tmp-')),
+      { procs: [child], dirs: [dir] },
+    );
     child.kill('SIGTERM');
     assert.equal(await closed, 143);
     assert.equal(stderr, '');

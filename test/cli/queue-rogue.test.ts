@@ -153,7 +153,7 @@ describe('hostile queue peers (a real Redis)', { skip, concurrency: false, timeo
   test('a real worker refuses rogue jobs in one line each, reads nothing, and keeps serving', async () => {
     const queue = new Queue(QUEUE_NAME, { connection: connectionOf(target()) });
     const worker = start(['worker', '--queue', redis.url, '--data-root', dir], { LNN_QUEUE_SECRET: SECRET });
-    await until('the worker to start', () => /serving/.test(worker.err()));
+    await until('the worker to start', () => /serving/.test(worker.err()), worker);
     const secret = { key: Buffer.from(SECRET), source: 'test' };
     const job = {
       sweep: '0123456789abcdef',
@@ -199,7 +199,11 @@ describe('hostile queue peers (a real Redis)', { skip, concurrency: false, timeo
       ],
     ];
     for (const [id, data] of jobs) await queue.add('trial', data as never, { jobId: id, attempts: 1 });
-    await until('every rogue job refused', () => (worker.err().match(/refused job/g) ?? []).length >= jobs.length);
+    await until(
+      'every rogue job refused',
+      () => (worker.err().match(/refused job/g) ?? []).length >= jobs.length,
+      worker,
+    );
     for (const [, , message] of jobs) assert.match(worker.err(), message);
     noEscapes(worker.err());
     for (const line of worker

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './run.js';
+import { eventually } from '../helpers/wait.js';
+import { lnnArgv, ROOT } from './run.js';
 
 /** Why the queue tests cannot run here, or false when they can. */
 export function redisMissing(): string | false {
@@ -138,20 +139,47 @@ export interface RedisServer {
  */
 export async function startRedis(opts: { tls?: Certificates; password?: string } = {}): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'lnn-redis-'));
-  const port = await freePort();
   const password = opts.password ?? 'lnn-test-secret';
-  const listen = opts.tls
+  // Test files run side by side, each starting its own Redis: a free port can be taken between the
+  // look and redis-server's bind. Then another port.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const { child, log } = spawnRedis(port, dir, password, opts.tls);
+    try {
+      await eventually('redis-server to accept connections', () => /Ready to accept connections/.test(log()), {
+        procs: [child],
+      });
+    } catch (e) {
+      if (attempt < 3 && /already in use/i.test(log())) continue;
+      throw new Error(`${(e as Error).message}: ${log()}`);
+    }
+    return {
+      url: `${opts.tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`,
+      password,
+      stop: async () => {
+        const done = new Promise((r) => child.on('exit', r));
+        child.kill('SIGTERM');
+        await done;
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+}
+
+/** redis-server on `port` (TLS only with `tls`), with its log so far. */
+function spawnRedis(port: number, dir: string, password: string, tls: Certificates | undefined) {
+  const listen = tls
     ? [
         '--port',
         '0',
         '--tls-port',
         String(port),
         '--tls-cert-file',
-        opts.tls.cert,
+        tls.cert,
         '--tls-key-file',
-        opts.tls.key,
+        tls.key,
         '--tls-ca-cert-file',
-        opts.tls.ca,
+        tls.ca,
         '--tls-auth-clients',
         'no',
         '--bind',
@@ -166,27 +194,7 @@ export async function startRedis(opts: { tls?: Certificates; password?: string }
   );
   let log = '';
   child.stdout!.on('data', (b: Buffer) => (log += b.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`redis-server did not start: ${log}`)), 10_000);
-    const check = () => {
-      if (/Ready to accept connections/.test(log)) {
-        clearTimeout(t);
-        resolve();
-      } else setTimeout(check, 50);
-    };
-    child.on('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${log}`)));
-    check();
-  });
-  return {
-    url: `${opts.tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`,
-    password,
-    stop: async () => {
-      const done = new Promise((r) => child.on('exit', r));
-      child.kill('SIGTERM');
-      await done;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { child, log: () => log };
 }
 
 /** A running lnn process with its output so far. */
@@ -198,14 +206,14 @@ export interface Proc {
 }
 
 /**
- * Starts `lnn <args>` from source with one kernel thread, in an environment without REDIS_PASSWORD or
+ * Starts `lnn <args>` (the built command, see lnnArgv) with one kernel thread, in an environment without REDIS_PASSWORD or
  * NODE_EXTRA_CA_CERTS unless `env` gives them.
  */
 export function startLnn(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
   const base = { ...process.env };
   delete base['REDIS_PASSWORD'];
   delete base['NODE_EXTRA_CA_CERTS'];
-  const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}src/cli/bin.ts`, ...args], {
+  const child = spawn(process.execPath, lnnArgv(args), {
     cwd: ROOT,
     env: { ...base, LNN_THREADS: '1', ...env },
   });
@@ -217,10 +225,10 @@ export function startLnn(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
   return { child, out: () => out, err: () => err, exit };
 }
 
-/** Waits until `ok()`, polling every 50 ms. */
-export async function until(what: string, ok: () => boolean, ms = 90_000): Promise<void> {
-  for (let t = 0; !ok(); t += 50) {
-    if (t > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/**
+ * Waits until `ok()`, checked again at each piece of output of `procs` (the processes whose lines it
+ * reads); fails when one of them ends first.
+ */
+export function until(what: string, ok: () => boolean, ...procs: Proc[]): Promise<void> {
+  return eventually(what, ok, { procs: procs.map((p) => p.child) });
 }

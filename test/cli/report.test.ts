@@ -3,9 +3,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { lnn } from './run.js';
+import { lnn, lnnInProcess } from './run.js';
 import { classificationRun, divergedRun, regressionRun, savedModel } from '../report/fixtures.js';
 
+// The first case starts a real `lnn` process (end to end); the rest run `main` in-process.
 describe('lnn report', { concurrency: true }, () => {
   let dir: string;
   const path = (name: string) => join(dir, name);
@@ -50,7 +51,7 @@ describe('lnn report', { concurrency: true }, () => {
   });
 
   it('reads the record inside a model file; --json prints the output and its size', async () => {
-    const r = await lnn([
+    const r = await lnnInProcess([
       'report',
       path('model.json'),
       '-o',
@@ -73,13 +74,13 @@ describe('lnn report', { concurrency: true }, () => {
   });
 
   it('names the output after the input when -o is left out', async () => {
-    const r = await lnn(['report', path('regression.json')]);
+    const r = await lnnInProcess(['report', path('regression.json')]);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(existsSync(path('regression.report.html')));
   });
 
   it('compares several runs on one page', async () => {
-    const r = await lnn([
+    const r = await lnnInProcess([
       'report',
       path('run.json'),
       path('model.json'),
@@ -143,7 +144,7 @@ describe('lnn report', { concurrency: true }, () => {
   for (const [what, inputs, code, message] of bad)
     it(`rejects ${what}: one line naming the file, exit ${code}, no output left`, async () => {
       const out = path(`out-${what.replace(/\W+/g, '-')}.html`);
-      const r = await lnn(['report', ...inputs.map(path), '-o', out]);
+      const r = await lnnInProcess(['report', ...inputs.map(path), '-o', out]);
       assert.equal(r.code, code);
       assert.match(r.stderr, message);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -154,13 +155,13 @@ describe('lnn report', { concurrency: true }, () => {
 
   it('a failed report leaves an existing output file as it was', async () => {
     writeFileSync(path('keep.html'), 'the old report');
-    const r = await lnn(['report', path('truncated.json'), '-o', path('keep.html')]);
+    const r = await lnnInProcess(['report', path('truncated.json'), '-o', path('keep.html')]);
     assert.equal(r.code, 1);
     assert.equal(readFileSync(path('keep.html'), 'utf8'), 'the old report');
   });
 
   it('says when the output folder does not exist', async () => {
-    const r = await lnn(['report', path('run.json'), '-o', path('no/such/dir/r.html')]);
+    const r = await lnnInProcess(['report', path('run.json'), '-o', path('no/such/dir/r.html')]);
     assert.equal(r.code, 1);
     assert.match(
       r.stderr,
@@ -168,7 +169,6 @@ describe('lnn report', { concurrency: true }, () => {
     );
   });
 
-  // (the helper runs tsx from the repository, so paths are absolute here)
   const usage: [string, () => string[], RegExp][] = [
     ['no input', () => [], /give a run record or model file/],
     [
@@ -180,7 +180,7 @@ describe('lnn report', { concurrency: true }, () => {
   ];
   for (const [what, args, message] of usage)
     it(`usage error for ${what}: exit 2`, async () => {
-      const r = await lnn(['report', ...args()]);
+      const r = await lnnInProcess(['report', ...args()]);
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, message);
       assert.match(r.stderr, /\(lnn report --help\)\n$/);
@@ -188,7 +188,7 @@ describe('lnn report', { concurrency: true }, () => {
 
   it('-o naming an input is refused and leaves the input untouched', async () => {
     const before = readFileSync(path('run.json'), 'utf8');
-    const r = await lnn(['report', path('run.json'), '-o', `${dir}/./run.json`]);
+    const r = await lnnInProcess(['report', path('run.json'), '-o', `${dir}/./run.json`]);
     assert.equal(r.code, 1);
     assert.match(
       r.stderr,
@@ -198,13 +198,13 @@ describe('lnn report', { concurrency: true }, () => {
   });
 
   it('-o naming a folder is refused', async () => {
-    const r = await lnn(['report', path('run.json'), '-o', dir]);
+    const r = await lnnInProcess(['report', path('run.json'), '-o', dir]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^lnn report: -o .*: is a directory; name the file to write\n$/);
   });
 
   it('--help lists the options', async () => {
-    const r = await lnn(['report', '--help']);
+    const r = await lnnInProcess(['report', '--help']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /^lnn report — /);
     assert.match(r.stdout, /-o, --output FILE/);

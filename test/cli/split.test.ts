@@ -10,6 +10,7 @@ import { loadDataset } from '../../src/data/read/load.js';
 import { lnn, lnnInProcess } from './run.js';
 import { toMatrix, type Features } from '../../src/data/features.js';
 import { encodeNpy, npyHeader, parseNpyHeader } from '../../src/data/read/npy.js';
+import { splitParts } from '../../src/data/prepare/split-record.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/data/${name}`, import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'lnn-split-'));
@@ -224,8 +225,27 @@ describe('lnn split outputs', () => {
   });
 
   it('defaults to the seed lnn train uses, so their default splits agree', async () => {
-    const r = await lnnInProcess(['split', '--help']);
-    assert.match(r.stdout, /--seed N .*\(default: 1\)/s);
+    const out = join(root, 'default-split');
+    const record = join(root, 'default-split-run.json');
+    const [split, train] = await Promise.all([
+      lnnInProcess(['split', '--data', 'builtin:iris', '--out', out]),
+      lnnInProcess(['train', '--data', 'builtin:iris', '--iterations', '1', '--record', record, '--quiet']),
+    ]);
+    assert.equal(split.code, 0, split.stderr);
+    assert.equal(train.code, 0, train.stderr);
+    // The examples of each part of train's split, as its record says it made them, against split's files.
+    const iris = loadBuiltin('iris');
+    const trained = splitParts(iris, JSON.parse(readFileSync(record, 'utf8')).data.split);
+    const all = examples(iris);
+    for (const part of ['train', 'dev', 'test'] as const) {
+      const written = await loadDataset({ x: join(out, `${part}_x.npy`), y: join(out, `${part}_y.npy`) });
+      assert.deepEqual(
+        examples(written),
+        Array.from(trained[part], (j) => all[j]),
+        part,
+      );
+    }
+    assert.match((await lnnInProcess(['split', '--help'])).stdout, /--seed N .*\(default: 1\)/s);
   });
 });
 

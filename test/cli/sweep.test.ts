@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { lnn, lnnInProcess, ROOT } from './run.js';
+import { eventually } from '../helpers/wait.js';
+import { lnn, lnnArgv, lnnInProcess, ROOT } from './run.js';
 
 let dir = '';
 before(() => (dir = mkdtempSync(join(tmpdir(), 'lnn-sweep-'))));
@@ -124,10 +125,13 @@ describe('lnn sweep', { concurrency: false }, () => {
       '--dir',
       f('killed'),
     ];
-    const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}src/cli/bin.ts`, ...args], {
+    // Not --quiet, its stderr read: the line of a trial comes after the trial's finish line is in the record.
+    const loud = args.filter((a) => a !== '--quiet');
+    const child = spawn(process.execPath, lnnArgv(loud), {
       cwd: ROOT,
-      stdio: 'ignore',
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
+    const closed = new Promise((r) => child.on('close', r));
     const log = f('killed/trials.jsonl');
     const finishes = () =>
       existsSync(log)
@@ -135,9 +139,9 @@ describe('lnn sweep', { concurrency: false }, () => {
             .split('\n')
             .filter((l) => l.includes('"event":"finish"')).length
         : 0;
-    for (let waited = 0; finishes() < 1 && waited < 60_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    await eventually('the first finished trial', () => finishes() >= 1, { procs: [child] });
     child.kill('SIGKILL');
-    await new Promise((r) => child.on('close', r));
+    await closed;
     const before = finishes();
     assert.ok(before >= 1 && before < 6, `${before} trials finished before the kill`);
     const kept = readFileSync(log, 'utf8');

@@ -68,7 +68,7 @@ describe(
       mkdirSync(root);
       mkdirSync(outside);
       worker = startLnn(['worker', '--queue', redis.url, '--data-root', root], { REDIS_PASSWORD: redis.password });
-      await until('the worker to serve', () => /serving/.test(worker.err()));
+      await until('the worker to serve', () => /serving/.test(worker.err()), worker);
       const data = {
         source: 'x',
         m: 10,

@@ -83,7 +83,7 @@ describe(
       const a = start(['worker', '--queue', redis.url, '--lock-seconds', '2']);
       const b = start(['worker', '--queue', redis.url, '--lock-seconds', '2']);
       workers.push(a, b);
-      await until('worker A to start a trial', () => /started: /.test(a.err()));
+      await until('worker A to start a trial', () => /started: /.test(a.err()), a);
       a.child.kill('SIGKILL');
       const killedTrial = /trial (\d+) \(([0-9a-f]{8})\) of sweep [0-9a-f]+ started/.exec(a.err())!;
       assert.equal(await sweep.exit, 0, sweep.err());
@@ -105,15 +105,27 @@ describe(
     });
 
     test('the sweep command, SIGKILLed and restarted with --resume, finishes the sweep', async () => {
-      const args = [...SWEEP, '--lr', '0.005', '--queue', redis.url, '--dir', f('resumed')];
+      // Not --quiet: the sweep's line for a trial comes after the trial's finish line is in the record.
+      const args = [
+        ...SWEEP.filter((a) => a !== '--quiet'),
+        '--lr',
+        '0.005',
+        '--queue',
+        redis.url,
+        '--dir',
+        f('resumed'),
+      ];
       const first = start(args);
-      await until('the first result in the record', () => finishLines(f('resumed')).length >= 1);
+      await until('the first result in the record', () => finishLines(f('resumed')).length >= 1, first);
+      const serving = workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+      const served = () => serving.reduce((n, w) => n + (w.err().match(/ ok in [\d.]+ s$/gm) ?? []).length, 0);
+      const servedBefore = served();
       first.child.kill('SIGKILL');
       await first.exit;
       const before = finishLines(f('resumed')).length;
       const kept = readFileSync(f('resumed/trials.jsonl'), 'utf8');
-      // The workers go on with the queued trials while no sweep listens.
-      await new Promise((r) => setTimeout(r, 1500));
+      // The workers go on with the queued trials while no sweep listens: one more ends before it is back.
+      await until('a trial to end while no sweep listens', () => served() > servedBefore, ...serving);
       const again = start([...args, '--resume', '--json']);
       assert.equal(await again.exit, 0, again.err());
       const out = JSON.parse(again.out());
@@ -202,12 +214,11 @@ describe(
       assert.deepEqual(each(f('folds-queue')), each(f('folds-local')), 'the same folds, the same figures');
     });
 
-    test('an unreachable Redis, or a missing password, is one clear line within seconds', async () => {
+    test('an unreachable Redis, or a missing password, is one clear line and an exit, not a retry loop', async () => {
       for (const cmd of [['sweep', '--data', 'builtin:iris', '--lr', '0.1', '--lr', '0.2'], ['worker']]) {
-        const t0 = Date.now();
+        // It gives up at the first refusal (a command that reconnected forever would meet the suite's timeout).
         const r = start([...cmd, '--queue', 'redis://127.0.0.1:1']);
         assert.equal(await r.exit, 1);
-        assert.ok(Date.now() - t0 < 15_000, `${Date.now() - t0} ms`);
         assert.match(
           r.err(),
           new RegExp(

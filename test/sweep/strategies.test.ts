@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ValueError } from '../../src/core/errors.js';
 import { depthPlan, widthsForDepth } from '../../src/sweep/depth.js';
-import { ETA, Rungs, rungAt, rungIterations, rungsReached } from '../../src/sweep/prune.js';
 import { applyMove, FIRST_L2, firstL2For, L2_TRIES, recipePlan } from '../../src/sweep/recipe.js';
 import { parseAxis, type TrialValues } from '../../src/sweep/space.js';
 import { gridPlan, oneAtATimePlan, randomPlan, singleValues, type Plan } from '../../src/sweep/strategies.js';
@@ -440,40 +439,5 @@ describe('ranking and pruning', () => {
     // Without the dev set's size (older records, regression), nothing is marked.
     assert.equal(nearBest(trials.map((t) => ({ ...t, diagnosis: done(1, {}, 0, 0).diagnosis! }))).near.size, 0);
     assert.doesNotMatch(rankedTable([], true), /≈/);
-  });
-
-  test('rungs at 1/9 and 1/3 of the budget; a trial goes on only among the best 1/η at its rung', () => {
-    assert.deepEqual(rungIterations(90), [10, 30]);
-    assert.deepEqual(rungIterations(2), [1]);
-    assert.equal(ETA, 3);
-    const r = new Rungs();
-    assert.equal(r.report(0, 'a', 0.1), true, 'fewer than η trials: nothing to compare');
-    assert.equal(r.report(0, 'b', 0.2), true);
-    assert.equal(r.report(0, 'c', 0.3), false, 'third of three: not in the best third');
-    assert.equal(r.report(0, 'd', 0.05), true, 'the best so far goes on');
-    assert.equal(r.report(1, 'd', 0.05), true, 'each rung compares on its own');
-  });
-
-  test('one evaluation reports to one rung: the last it passes (an evaluation per epoch of 3 epochs passes 1/9 and 1/3)', () => {
-    // 3 epochs of 94 updates: rungs at 32 and 94, the first evaluation at 94.
-    assert.deepEqual(rungIterations(282), [32, 94]);
-    assert.equal(rungAt([32, 94], 94), 1);
-    assert.equal(rungAt([32, 94], 40), 0);
-    assert.equal(rungAt([32, 94], 94, 1), 1);
-    assert.equal(rungAt([32, 94], 20), -1);
-    assert.equal(rungAt([32, 94], 188, 2), -1, 'past the last rung');
-    const perEpoch = [94, 188, 282].map((iteration, i) => ({ iteration, trainError: 0.1, devError: 0.2 - i / 100 }));
-    assert.deepEqual(rungsReached(perEpoch, 282), [{ rung: 1, iteration: 94, devError: 0.2 }]);
-    const dense = [10, 40, 100, 200].map((iteration) => ({ iteration, trainError: 0.1, devError: iteration / 1000 }));
-    assert.deepEqual(rungsReached(dense, 282), [
-      { rung: 0, iteration: 40, devError: 0.04 },
-      { rung: 1, iteration: 100, devError: 0.1 },
-    ]);
-    // A resumed sweep remembers the same: the 3-epoch trial at rung 2 only, so rung 1 still has room.
-    const r = new Rungs();
-    r.remember('a', perEpoch, 282);
-    r.remember('b', perEpoch, 282);
-    assert.equal(r.report(0, 'c', 0.9), true, 'rung 1 holds no trial yet');
-    assert.equal(r.report(1, 'c', 0.9), false, 'rung 2 holds a and b, both better');
   });
 });

@@ -161,7 +161,7 @@ class SilentWorker extends EventTarget implements WorkerLike {
   }
 }
 
-test('a worker script that fails to load, and a worker that does not answer an abort', async () => {
+test('a worker script that fails to load, and a worker that does not answer an abort', async (t) => {
   await assert.rejects(
     startTrainWorker(() => new SilentWorker(false)),
     {
@@ -170,10 +170,15 @@ test('a worker script that fails to load, and a worker that does not answer an a
   );
   const silent = new SilentWorker(true);
   const worker = await startTrainWorker(() => silent);
+  // A test clock for the grace period: the worker is ended at 2 s of it, not a moment before.
+  t.mock.timers.enable({ apis: ['setTimeout'] });
   const controller = new AbortController();
   const run = worker.train({ ...options, signal: controller.signal });
   controller.abort();
-  // Ended after the grace period (2 s), the run rejected.
+  await new Promise((resolve) => setImmediate(resolve));
+  t.mock.timers.tick(1999);
+  assert.equal(silent.ended, false, 'still in its grace period');
+  t.mock.timers.tick(1);
   await assert.rejects(run, { name: 'AbortError', message: 'trainInWorker: the worker was ended' });
   assert.ok(silent.ended);
 });

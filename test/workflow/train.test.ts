@@ -91,12 +91,18 @@ describe('train() from rows and labels', () => {
     assert.ok(Math.abs(lib.record.result.finalCost! - fromCli.result.finalCost) < 1e-4);
   });
 
-  test('yields to the event loop while it trains, and calls onEpochEnd each epoch', async () => {
-    let ticks = 0;
-    const timer = setInterval(() => ticks++, 5);
+  test('yields to the event loop every 20 ms of training, and calls onEpochEnd each epoch', async () => {
+    // A test clock: a millisecond passes at each reading, so training yields within 20 updates, on any
+    // machine. The turns of the event loop are counted by a callback that queues itself again each turn.
+    const realNow = performance.now;
+    let now = 0;
+    performance.now = () => ++now;
+    let turns = 0,
+      counting = true;
+    const turn = () => void (counting && (turns++, setImmediate(turn)));
+    setImmediate(turn);
     const epochs: number[] = [];
-    // Between updates, every ~20 ms of training, the event loop runs: a timer due at once fires long
-    // before the end of a run of several hundred updates.
+    // A timer due at once, set at the end of the first epoch, fires at the next yield.
     let firedAt: number | undefined;
     const due = () => setTimeout(() => (firedAt = epochs.length), 0);
     try {
@@ -109,7 +115,8 @@ describe('train() from rows and labels', () => {
       });
       model.dispose();
     } finally {
-      clearInterval(timer);
+      performance.now = realNow;
+      counting = false;
     }
     assert.deepEqual(
       epochs,
@@ -119,7 +126,8 @@ describe('train() from rows and labels', () => {
       firedAt !== undefined && firedAt < 200,
       `a timer set at epoch 1, due at once, fired after epoch ${firedAt} of 200`,
     );
-    assert.ok(ticks >= 2, `the timer fired ${ticks} times during training`);
+    // 200 epochs of 12 updates (90 examples, 8 at a time): at least one yield per 20 updates.
+    assert.ok(turns >= 2400 / 20, `the event loop turned ${turns} times during 2,400 updates`);
   });
 
   test('an aborted train() rejects with an AbortError; an aborted fit keeps its last update', async () => {
