@@ -57,7 +57,7 @@ export interface BatchOptions {
   /** Draws each epoch's order. */
   shuffleRng: Rng;
   /** The order of the examples in each epoch (default: a fresh permutation of the examples). */
-  shuffle?: Shuffle;
+  shuffle?: Shuffle | undefined;
 }
 
 /** Streaming from disk: blocks or none (never examples), read by the reader `factory` makes. */
