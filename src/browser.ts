@@ -131,7 +131,12 @@ export {
   type RowsAndLabels,
   type DataInput,
 } from './data/read/rows-input.js';
-export { trainParameters, type TrainOptions as TrainerOptions, type TrainResult } from './train/trainer.js';
+export {
+  trainParameters,
+  type TrainedNetwork,
+  type TrainOptions as TrainerOptions,
+  type TrainResult,
+} from './train/trainer.js';
 export { modelToJSON, modelFromJSON, type ModelFile } from './train/model-json.js';
 export type {
   RunRecord,

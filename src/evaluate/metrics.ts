@@ -23,11 +23,19 @@ export interface Architecture {
 /** Examples per forward pass when evaluating, so memory stays bounded on large sets. */
 export const EVAL_CHUNK = 1024;
 
+/** How raw features are read into the network: the preprocessing, and what messages say of it. */
+export interface Preprocessing {
+  /** x' = (fill(x) − shift) / scale per feature, applied as each chunk is gathered (default: none). */
+  f?: Affine | undefined;
+  /** For messages about a value the normalization pushes out of range. */
+  normalization?: Normalization | undefined;
+}
+
 /**
  * Runs the network forward over X: (n[0], m) in chunks of columns and hands each chunk's A[L]:
  * (n[L], count) to `visit` with the chunk's first column. X may be any holder of features (a Matrix,
  * a view of a split, a file on disk): each chunk is gathered into the backend's memory with the
- * preprocessing `f` applied (default: none), and checked, so memory stays bounded by the chunk.
+ * preprocessing `f` applied, and checked, so memory stays bounded by the chunk.
  */
 export class ChunkedForward {
   private ws?: Workspace | undefined;
@@ -35,8 +43,8 @@ export class ChunkedForward {
   private tail?: { ws: Workspace; input: Matrix } | undefined;
 
   constructor(
-    private readonly backend: Backend,
-    private readonly arch: Architecture,
+    readonly backend: Backend,
+    readonly arch: Architecture,
     private readonly dtype: DType,
     private readonly chunk = EVAL_CHUNK,
   ) {}
@@ -45,8 +53,7 @@ export class ChunkedForward {
     parameters: Parameters,
     X: Features,
     visit: (AL: Matrix, start: number) => void,
-    f?: Affine,
-    normalization?: Normalization,
+    { f, normalization }: Preprocessing = {},
   ): void {
     const src = featureSource(X);
     const m = src.cols;
@@ -122,21 +129,26 @@ export interface Evaluation {
   m: number;
 }
 
+/** What an evaluation reads besides the examples: class labels, and the preprocessing of X. */
+export interface NetworkEvaluationOptions extends Preprocessing {
+  /** Class indices, one per example: they turn on classification error. */
+  labels?: Int32Array | undefined;
+}
+
 /**
- * Cost and error of the network on X: (n[0], m) against Y: (n[L], m); `labels` (class indices, one
- * per example) turn on classification error. X is read in chunks, preprocessed by `f` (default: none).
+ * Cost and error of the network that `forward` runs (its backend and architecture) with `parameters` on
+ * X: (n[0], m) against Y: (n[L], m); `labels` (class indices, one per example) turn on classification
+ * error. X is read in chunks, preprocessed by `f` (default: none).
+ * @example evaluateNetwork(forward, parameters, X, Y, { labels }) // => { cost: 0.31, error: 0.1, accuracy: 0.9, correct: 27, m: 30 }
  */
 export function evaluateNetwork(
   forward: ChunkedForward,
-  backend: Backend,
-  arch: Architecture,
   parameters: Parameters,
   X: Features,
   Y: Targets,
-  labels?: Int32Array,
-  f?: Affine,
-  normalization?: Normalization,
+  { labels, ...preprocessing }: NetworkEvaluationOptions = {},
 ): Evaluation {
+  const { backend, arch } = forward;
   const m = X.cols;
   let lossSum = 0,
     correct = 0;
@@ -160,8 +172,7 @@ export function evaluateNetwork(
         for (let j = 0; j < AL.cols; j++) if (pred[j] === labels[start + j]) correct++;
       }
     },
-    f,
-    normalization,
+    preprocessing,
   );
   if (Yc) backend.free(Yc);
   const cost = lossSum / m;

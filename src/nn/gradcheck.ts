@@ -1,5 +1,6 @@
 import type { ActivationKind, Backend, LossKind } from '../backend/backend.js';
 import { defaultBackend } from '../backend/index.js';
+import { defined } from '../core/defined.js';
 import { ValueError } from '../core/errors.js';
 import { zeros, type Matrix } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
@@ -13,7 +14,9 @@ export interface GradCheckOptions {
   activations: ActivationKind[];
   loss?: LossKind;
   alpha?: number;
-  /** λ of the L2 term (the l2 option elsewhere; default 0). */
+  /** λ of the L2 term (default 0). */
+  l2?: number;
+  /** @deprecated The old name of `l2`, still read when `l2` is not given. */
   lambda?: number;
   /** Two-sided difference step (default 1e-7). */
   epsilon?: number;
@@ -52,7 +55,8 @@ export function gradientCheck(
 ): GradCheckResult {
   const be = options.backend ?? defaultBackend();
   checkFloat64({ X, Y, ...parameters });
-  const { activations, alpha, lambda: l2 = 0, epsilon = 1e-7 } = options;
+  const { activations, alpha, epsilon = 1e-7 } = options;
+  const l2 = options.l2 ?? options.lambda ?? 0;
   checkArchitecture(layerDims(parameters, 'gradientCheck'), activations, 'gradientCheck');
   const loss = options.loss ?? lossFor(activations[activations.length - 1]!);
   const m = X.cols;
@@ -60,12 +64,12 @@ export function gradientCheck(
   const forward = {
     backend: be,
     activations,
-    ...(alpha !== undefined ? { alpha } : {}),
+    ...defined({ alpha }),
     ...(d ? { keepProb: d.keepProb, dropoutKey: { seed: d.seed, step: d.step ?? 0 } } : {}),
   };
   const J = () => compensatedCost(be, loss, modelForward(X, parameters, forward).AL, Y) + l2Cost(parameters, l2, m, be);
   const { AL, caches } = modelForward(X, parameters, forward);
-  const grads = modelBackward(AL, Y, caches, { ...forward, loss, lambda: l2 });
+  const grads = modelBackward(AL, Y, caches, { ...forward, loss, l2 });
   const { chosen, total } = coordinates(parameters, options);
   let num = 0,
     sumG = 0,

@@ -149,20 +149,27 @@ function dropoutLayerForward(
   return { A: dropped, cache: { linear, Z, A, activation: g, D, dropped, keepProb: o.keepProb } };
 }
 
+/** What modelBackward takes besides the forward pass's options. */
+export interface BackwardOptions extends ModelOptions {
+  /** Default: the output's own loss (see lossFor). */
+  loss?: LossKind;
+  /** λ of L2 regularization, the course's `lambd` (default 0). */
+  l2?: number;
+  /** @deprecated The old name of `l2`, still read when `l2` is not given. */
+  lambda?: number;
+  computeDA0?: boolean;
+  fused?: boolean;
+}
+
 /**
  * Backward propagation for l = L..1. dZ[L] = A[L] - Y when the loss matches the output (sigmoid + binary
  * cross-entropy, softmax + categorical cross-entropy, linear + mean squared error); otherwise the course's
- * route, dA[L] = ∂loss/∂A[L] then dZ[L] = dA[L] * g'(Z[L]). With L2 (`lambda`, the l2 option elsewhere), dW[l] += (λ/m) W[l].
+ * route, dA[L] = ∂loss/∂A[L] then dZ[L] = dA[L] * g'(Z[L]). With L2 (`l2` = λ), dW[l] += (λ/m) W[l].
  * AL, Y: (n[L], m) → grads { dA{l-1}: (n[l-1], m), dW{l}: (n[l], n[l-1]), db{l}: (n[l], 1) }.
  * `fused: false` takes the course route even for matched pairs (for tests and teaching).
  * `computeDA0: false` skips dA0 = W[1]ᵀ·dZ[1], which training never uses.
  */
-export function modelBackward(
-  AL: Matrix,
-  Y: Matrix,
-  caches: LayerCache[],
-  options: ModelOptions & { loss?: LossKind; lambda?: number; computeDA0?: boolean; fused?: boolean } = {},
-): Gradients {
+export function modelBackward(AL: Matrix, Y: Matrix, caches: LayerCache[], options: BackwardOptions = {}): Gradients {
   const be = options.backend ?? defaultBackend();
   const L = caches.length;
   if (L === 0) throw new ValueError('modelBackward: no caches; run modelForward first');
@@ -173,7 +180,7 @@ export function modelBackward(
   const output = caches[L - 1]!.activation;
   const loss = options.loss ?? lossFor(output);
   const alpha = options.alpha ?? DEFAULT_LEAKY_SLOPE;
-  const l2 = options.lambda ?? 0;
+  const l2 = options.l2 ?? options.lambda ?? 0;
   const m = AL.cols;
   const ws = options.workspace;
   const grads: Gradients = {};

@@ -22,7 +22,7 @@ export interface Batch {
   example(j: number): number;
 }
 
-/** What training reads: raw features, targets, and the preprocessing applied as batches are gathered. */
+/** What training reads: raw features, targets and class labels, and the preprocessing applied to each batch. */
 export interface TrainingData {
   /** X: (n[0], m), raw (as the data set holds it). */
   X: FeatureSource;
@@ -32,6 +32,8 @@ export interface TrainingData {
   f: Affine;
   /** For messages about a value the normalization pushes out of range. */
   normalization?: Normalization | undefined;
+  /** Classification: the class index of each example (the train error counts them); batches do not read them. */
+  labels?: Int32Array | undefined;
 }
 
 /** The batches of a schedule, one per update; `waits` says how often a streamed run waited for the disk. */
@@ -41,26 +43,44 @@ export interface BatchSource {
   dispose(): void;
 }
 
+/** How a run's batches are made: which, in what order, and the matrices they are gathered into. */
+export interface BatchOptions {
+  /** m, the batch size, the iterations and epochs of the run. */
+  schedule: Schedule;
+  /** n[0..L]: the batch matrices X_b: (n[0], b), Y_b: (n[L], b) and their workspace. */
+  dims: number[];
+  dtype: DType;
+  /** Where the batch matrices live. */
+  backend: Backend;
+  /** Whether the workspace keeps dropout masks. */
+  dropout: boolean;
+  /** Draws each epoch's order. */
+  shuffleRng: Rng;
+  /** The order of the examples in each epoch (default: a fresh permutation of the examples). */
+  shuffle?: Shuffle | undefined;
+}
+
+/** Streaming from disk: blocks or none (never examples), read by the reader `factory` makes. */
+export interface StreamedBatchOptions extends BatchOptions {
+  shuffle: Shuffle;
+  factory: RowStreamerFactory;
+}
+
 /** Preallocated batch matrices in the backend's memory, one set per batch size (the last batch is shorter). */
 class BatchBuffers {
   private readonly bySize = new Map<number, { ws: Workspace; X: Matrix; Y: Matrix; fresh: boolean }>();
 
-  constructor(
-    private readonly dims: number[],
-    private readonly dtype: DType,
-    private readonly backend: Backend,
-    private readonly dropout: boolean,
-  ) {}
+  constructor(private readonly o: Pick<BatchOptions, 'dims' | 'dtype' | 'backend' | 'dropout'>) {}
 
   get(size: number): { ws: Workspace; X: Matrix; Y: Matrix; fresh: boolean } {
     let b = this.bySize.get(size);
     if (b) return { ...b, fresh: false };
-    const be = this.backend,
-      L = this.dims.length - 1;
+    const { dims, dtype, backend: be, dropout } = this.o,
+      L = dims.length - 1;
     b = {
-      ws: createWorkspace(this.dims, size, this.dtype, be, this.dropout),
-      X: be.zeros(this.dims[0]!, size, this.dtype),
-      Y: be.zeros(this.dims[L]!, size, this.dtype),
+      ws: createWorkspace(dims, size, dtype, be, dropout),
+      X: be.zeros(dims[0]!, size, dtype),
+      Y: be.zeros(dims[L]!, size, dtype),
       fresh: true,
     };
     this.bySize.set(size, b);
@@ -68,10 +88,11 @@ class BatchBuffers {
   }
 
   dispose(): void {
+    const be = this.o.backend;
     for (const { ws, X, Y } of this.bySize.values()) {
-      freeWorkspace(ws, this.backend);
-      this.backend.free(X);
-      this.backend.free(Y);
+      freeWorkspace(ws, be);
+      be.free(X);
+      be.free(Y);
     }
     this.bySize.clear();
   }
@@ -88,6 +109,11 @@ function fileRanks(X: FeatureSource): Int32Array | undefined {
   for (let p = 1; p < numbers.length && sorted; p++) if (numbers[p]! < numbers[p - 1]!) sorted = false;
   if (sorted) return undefined;
   return Int32Array.from({ length: numbers.length }, (_, p) => p).sort((a, b) => numbers[a]! - numbers[b]! || a - b);
+}
+
+/** The training positions of an order of ranks (see fileRanks); the order itself when there are no ranks. */
+function positionsOf(order: Int32Array, ranks: Int32Array | undefined): Int32Array {
+  return ranks ? order.map((r) => ranks[r]!) : order;
 }
 
 /**
@@ -109,23 +135,23 @@ function fill(data: TrainingData, order: ArrayLike<number>, start: number, X: Ma
 export class Batches implements BatchSource {
   private readonly buffers: BatchBuffers;
   private order: Int32Array = new Int32Array(0);
+  private readonly schedule: Schedule;
+  private readonly shuffleRng: Rng;
+  private readonly shuffle: Shuffle;
   private readonly rowBytes: number;
   /** 'blocks' and 'none': the positions in file order (see fileRanks). */
   private readonly ranks: Int32Array | undefined;
 
   constructor(
     private readonly data: TrainingData,
-    private readonly schedule: Schedule,
-    dims: number[],
-    dtype: DType,
-    backend: Backend,
-    dropout: boolean,
-    private readonly shuffleRng: Rng,
-    private readonly shuffle: Shuffle = { kind: 'examples' },
+    options: BatchOptions,
   ) {
-    this.buffers = new BatchBuffers(dims, dtype, backend, dropout);
+    this.schedule = options.schedule;
+    this.shuffleRng = options.shuffleRng;
+    this.shuffle = options.shuffle ?? { kind: 'examples' };
+    this.buffers = new BatchBuffers(options);
     this.rowBytes = data.X.rows * STORED_TYPES[data.X.stored].bytes;
-    this.ranks = shuffle.kind === 'examples' ? undefined : fileRanks(data.X);
+    this.ranks = this.shuffle.kind === 'examples' ? undefined : fileRanks(data.X);
   }
 
   /** The batch that update number `iteration` (from 0) trains on. */
@@ -139,8 +165,7 @@ export class Batches implements BatchSource {
     const step = iteration % perEpoch;
     if (step === 0) {
       const order = epochOrder(m, this.shuffle, this.shuffleRng, this.rowBytes, batchSize).order;
-      const ranks = this.ranks;
-      this.order = ranks ? order.map((r) => ranks[r]!) : order;
+      this.order = positionsOf(order, this.ranks);
     }
     const start = step * batchSize;
     const size = Math.min(batchSize, m - start);
@@ -183,18 +208,18 @@ export class StreamedBatches implements BatchSource {
   private readonly epochs: (EpochPlan | undefined)[] = [];
   private nextSeq = 0;
   private released = 0;
+  private readonly schedule: Schedule;
+  private readonly shuffleRng: Rng;
+  private readonly shuffle: Shuffle;
 
   constructor(
     private readonly data: TrainingData,
-    private readonly schedule: Schedule,
-    dims: number[],
-    dtype: DType,
-    backend: Backend,
-    dropout: boolean,
-    private readonly shuffleRng: Rng,
-    private readonly shuffle: Shuffle,
-    factory: RowStreamerFactory,
+    options: StreamedBatchOptions,
   ) {
+    const { schedule, shuffle, factory } = options;
+    this.schedule = schedule;
+    this.shuffleRng = options.shuffleRng;
+    this.shuffle = shuffle;
     const X = data.X;
     if (!(X instanceof RowFeatures) || !X.backing.stream)
       throw new ValueError(`${X.source}: only a .npy or HDF5 file left on disk can be streamed`);
@@ -212,7 +237,7 @@ export class StreamedBatches implements BatchSource {
     // A buffer holds K blocks (fewer when the training set has fewer), each as many file rows as it spans.
     const slotBytes = Math.min(this.K, Math.ceil(this.rows.length / this.B)) * this.maxBlockSpan() * this.rowBytes;
     this.reader = factory(X.backing.stream, { stored: X.stored, rowBytes: this.rowBytes, slotBytes, slots: 4 });
-    this.buffers = new BatchBuffers(dims, dtype, backend, dropout);
+    this.buffers = new BatchBuffers(options);
     this.plan(0);
     this.plan(1);
   }
@@ -252,8 +277,7 @@ export class StreamedBatches implements BatchSource {
       }
       posts.push(Float64Array.from(spans));
     }
-    const ranks = this.ranks;
-    const positions = ranks ? order.order.map((r) => ranks[r]!) : order.order;
+    const positions = positionsOf(order.order, this.ranks);
     this.epochs[e] = { order, positions, seq: this.nextSeq, base };
     this.nextSeq += ends.length;
     this.reader.post(posts);

@@ -242,14 +242,14 @@ export class Model {
    * keeps the parameters of its last update.
    */
   async fit(X: Features | Rows, Y: Targets | Labels, options: FitOptions): Promise<TrainResult> {
-    const { data, labels, trainOptions } = this.fitData(X, Y, options);
-    return trainOnDataAsync(this.parameters, this.arch, data, labels, trainOptions, this.backend);
+    const { data, trainOptions } = this.fitData(X, Y, options);
+    return trainOnDataAsync(this, data, trainOptions);
   }
 
   /** `fit`, blocking until done (for scripts and threads of their own, where nothing else waits). */
   fitSync(X: Features | Rows, Y: Targets | Labels, options: FitOptions): TrainResult {
-    const { data, labels, trainOptions } = this.fitData(X, Y, options);
-    return trainOnData(this.parameters, this.arch, data, labels, trainOptions, this.backend);
+    const { data, trainOptions } = this.fitData(X, Y, options);
+    return trainOnData(this, data, trainOptions);
   }
 
   /** X: (n[0], m) and Y: (n[L], m) from what the caller of `op` gave, Y's shape checked against the network. */
@@ -282,8 +282,8 @@ export class Model {
       this.checkInputs(Xd, 'fit: dev X');
       dev = { X: Xd, Y: Ydv, f, ...(this.isClassifier ? { labels: classLabels(Ydv) } : {}) };
     }
-    const data = { X: featureSource(X), Y: targetSource(Y), f, normalization: this.normalization };
-    return { data, labels, trainOptions: { ...options, dev } };
+    const data = { X: featureSource(X), Y: targetSource(Y), f, normalization: this.normalization, labels };
+    return { data, trainOptions: { ...options, dev } };
   }
 
   /** A[L]: (n[L], m) for raw X: (n[0], m), computed a chunk of examples at a time. */
@@ -299,8 +299,7 @@ export class Model {
           for (let i = 0; i < AL.rows; i++)
             out.data.set(AL.data.subarray(i * AL.cols, (i + 1) * AL.cols), i * X.cols + start);
         },
-        this.affine(),
-        this.normalization,
+        { f: this.affine(), normalization: this.normalization },
       );
     } finally {
       fwd.dispose();
@@ -348,17 +347,11 @@ export class Model {
     this.checkInputs(X, 'X');
     const fwd = new ChunkedForward(this.backend, this.arch, this.dtype);
     try {
-      return evaluateNetwork(
-        fwd,
-        this.backend,
-        this.arch,
-        this.parameters,
-        X,
-        Y,
-        this.isClassifier ? classLabels(Y) : undefined,
-        this.affine(),
-        this.normalization,
-      );
+      return evaluateNetwork(fwd, this.parameters, X, Y, {
+        labels: this.isClassifier ? classLabels(Y) : undefined,
+        f: this.affine(),
+        normalization: this.normalization,
+      });
     } finally {
       fwd.dispose();
     }

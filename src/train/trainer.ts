@@ -1,4 +1,5 @@
 import type { Backend } from '../backend/backend.js';
+import { defined } from '../core/defined.js';
 import { AbortError, ValueError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
@@ -14,7 +15,14 @@ import type { Normalization } from '../data/prepare/normalize.js';
 import { rowStreamer } from '../data/rows.js';
 import { targetSource, type Targets } from '../data/targets.js';
 import type { Features } from '../data/features.js';
-import { Batches, StreamedBatches, type Batch, type BatchSource, type TrainingData } from './batches.js';
+import {
+  Batches,
+  StreamedBatches,
+  type Batch,
+  type BatchOptions,
+  type BatchSource,
+  type TrainingData,
+} from './batches.js';
 import type { Shuffle } from './order.js';
 import { describeDivergence, DivergenceWatch, type Divergence } from './divergence.js';
 import { EarlyStopping } from './early-stop.js';
@@ -108,51 +116,47 @@ export interface TrainResult {
 }
 
 /**
- * Trains `parameters` in place on X: (n[0], m), Y: (n[L], m) (labels: class indices for classification
- * error), X already normalized. Full batch reuses one workspace; mini-batches gather shuffled columns
- * into preallocated batch matrices. Nothing is allocated per iteration beyond small bookkeeping. Stops
- * at the first sign of divergence (see `TrainResult.diverged`).
+ * The network a run trains: its parameters W[l]: (n[l], n[l-1]) and b[l]: (n[l], 1), updated in place,
+ * its architecture, and the backend the parameters live on. A Model is one.
  */
-export function trainParameters(
-  parameters: Parameters,
-  arch: Architecture,
-  X: Features,
-  Y: Targets,
-  labels: Int32Array | undefined,
-  options: TrainOptions,
-  backend: Backend,
-): TrainResult {
-  const src = featureSource(X);
-  return trainOnData(
-    parameters,
-    arch,
-    { X: src, Y: targetSource(Y), f: identityAffine(src.rows) },
-    labels,
-    options,
-    backend,
-  );
+export interface TrainedNetwork {
+  parameters: Parameters;
+  arch: Architecture;
+  backend: Backend;
 }
 
 /**
- * Trains `parameters` in place on raw data: batches are gathered from `data.X` (held in memory, or a
- * file on disk read in the background), normalized on the way by `data.f`. The same loop as
+ * Trains `network.parameters` in place on X: (n[0], m), Y: (n[L], m) (labels: class indices for
+ * classification error), X already normalized. Full batch reuses one workspace; mini-batches gather
+ * shuffled columns into preallocated batch matrices. Nothing is allocated per iteration beyond small
+ * bookkeeping. Stops at the first sign of divergence (see `TrainResult.diverged`).
+ * @example
+ * trainParameters({ parameters, arch, backend }, { X, Y }, { learningRate: 0.0075 }).stopped
+ * // => 'finished 2500 iterations'
+ */
+export function trainParameters(
+  network: TrainedNetwork,
+  examples: { X: Features; Y: Targets; labels?: Int32Array | undefined },
+  options: TrainOptions,
+): TrainResult {
+  const X = featureSource(examples.X);
+  const data = { X, Y: targetSource(examples.Y), f: identityAffine(X.rows), labels: examples.labels };
+  return trainOnData(network, data, options);
+}
+
+/**
+ * Trains `network.parameters` in place on raw data: batches are gathered from `data.X` (held in memory,
+ * or a file on disk read in the background), normalized on the way by `data.f`. The same loop as
  * `trainParameters`, for data that is not a normalized matrix.
  */
-export function trainOnData(
-  parameters: Parameters,
-  arch: Architecture,
-  data: TrainingData,
-  labels: Int32Array | undefined,
-  options: TrainOptions,
-  backend: Backend,
-): TrainResult {
+export function trainOnData(network: TrainedNetwork, data: TrainingData, options: TrainOptions): TrainResult {
   checkTrainOptions(options);
   if (options.control)
     throw new ValueError(
       'a TrainingControl steers a run that yields (Model.fit, trainOnDataAsync), not a blocking one',
     );
   const schedule = makeSchedule(data.X.cols, options);
-  const run = new TrainingRun(parameters, arch, data, labels, options, backend, schedule);
+  const run = new TrainingRun(network, data, options, schedule);
   try {
     return run.execute();
   } finally {
@@ -166,17 +170,14 @@ export function trainOnData(
  * then rejects with an AbortError and the parameters are those of the last update.
  */
 export async function trainOnDataAsync(
-  parameters: Parameters,
-  arch: Architecture,
+  network: TrainedNetwork,
   data: TrainingData,
-  labels: Int32Array | undefined,
   options: TrainOptions,
-  backend: Backend,
 ): Promise<TrainResult> {
   checkTrainOptions(options);
   options.signal?.throwIfAborted?.();
   const schedule = makeSchedule(data.X.cols, options);
-  const run = new TrainingRun(parameters, arch, data, labels, options, backend, schedule);
+  const run = new TrainingRun(network, data, options, schedule);
   try {
     return await run.executeAsync(options.signal);
   } finally {
@@ -218,22 +219,12 @@ function nextTurn(): Promise<void> {
  * The batches of a run: streamed from disk when X is a file left there and the run takes mini-batches,
  * else gathered from memory (a full batch from disk is read once). Batches X_b: (n[0], b), Y_b: (n[L], b).
  */
-function batchesFor(
-  data: TrainingData,
-  schedule: Schedule,
-  arch: Architecture,
-  dtype: Matrix['dtype'],
-  backend: Backend,
-  dropout: boolean,
-  rng: Rng,
-  shuffle: Shuffle,
-): BatchSource {
-  if (!data.X.onDisk || schedule.full)
-    return new Batches(data, schedule, arch.dims, dtype, backend, dropout, rng, shuffle);
+function batchesFor(data: TrainingData, options: BatchOptions & { shuffle: Shuffle }): BatchSource {
+  if (!data.X.onDisk || options.schedule.full) return new Batches(data, options);
   const factory = rowStreamer();
   if (!factory)
     throw new ValueError(`${data.X.source}: streaming from disk needs Node (worker threads and the file system)`);
-  return new StreamedBatches(data, schedule, arch.dims, dtype, backend, dropout, rng, shuffle, factory);
+  return new StreamedBatches(data, { ...options, factory });
 }
 
 /**
@@ -269,6 +260,11 @@ class TrainingRun {
   private readonly normalization: Normalization | undefined;
   private readonly costEvery: number;
   private readonly evalEvery: number;
+  private readonly parameters: Parameters;
+  private readonly arch: Architecture;
+  private readonly backend: Backend;
+  /** Class indices of the training examples (classification), for the train error. */
+  private readonly labels: Int32Array | undefined;
   private iteration = 0;
   private lastCost = NaN;
   private stopped: string;
@@ -277,14 +273,16 @@ class TrainingRun {
   private epoch = { cost: 0, correct: 0, seen: 0 };
 
   constructor(
-    private readonly parameters: Parameters,
-    private readonly arch: Architecture,
+    network: TrainedNetwork,
     data: TrainingData,
-    private readonly labels: Int32Array | undefined,
     private readonly options: TrainOptions,
-    private readonly backend: Backend,
     private readonly schedule: Schedule,
   ) {
+    const { parameters, arch, backend } = network;
+    this.parameters = parameters;
+    this.arch = arch;
+    this.backend = backend;
+    this.labels = data.labels;
     const dtype = parameters['W1']!.dtype;
     const rng = new Rng(options.seed ?? 1);
     const shuffleRng = rng.fork();
@@ -296,7 +294,7 @@ class TrainingRun {
     this.evaluator = new ChunkedForward(backend, arch, dtype);
     const dropout = (options.keepProb ?? 1) < 1;
     const shuffle = options.shuffle ?? { kind: 'examples' };
-    this.batches = batchesFor(data, schedule, arch, dtype, backend, dropout, shuffleRng, shuffle);
+    this.batches = batchesFor(data, { schedule, dims: arch.dims, dtype, backend, dropout, shuffleRng, shuffle });
     this.normalization = data.normalization;
     const es = options.earlyStop;
     this.stopper = es ? new EarlyStopping(parameters, backend, es.patience, es.minDelta ?? 0) : undefined;
@@ -473,7 +471,7 @@ class TrainingRun {
       backend: this.backend,
       loss: this.arch.loss,
       alpha: this.arch.alpha,
-      lambda: this.options.l2 ?? 0,
+      l2: this.options.l2 ?? 0,
       workspace: batch.ws,
       computeDA0: false,
     });
@@ -512,20 +510,14 @@ class TrainingRun {
 
   /** Train (and dev) error at `it`; feeds early stopping. Returns false when early stopping says stop. */
   private evaluate(it: number, trainError: number, trainCost: number, epoch?: number): boolean {
-    const point: EvalPoint = { iteration: it, trainError, trainCost, ...(epoch !== undefined ? { epoch } : {}) };
+    const point: EvalPoint = defined({ iteration: it, trainError, trainCost, epoch });
     const dev = this.options.dev;
     if (dev) {
-      const d = evaluateNetwork(
-        this.evaluator,
-        this.backend,
-        this.arch,
-        this.parameters,
-        dev.X,
-        dev.Y,
-        dev.labels,
-        dev.f,
-        this.normalization,
-      );
+      const d = evaluateNetwork(this.evaluator, this.parameters, dev.X, dev.Y, {
+        labels: dev.labels,
+        f: dev.f,
+        normalization: this.normalization,
+      });
       point.devError = d.error;
       point.devCost = d.cost;
     }

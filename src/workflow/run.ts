@@ -1,5 +1,6 @@
 import type { TrainingControl } from '../train/control.js';
 import type { Backend } from '../backend/backend.js';
+import { defined } from '../core/defined.js';
 import { featureSource, STORED_TYPES } from '../data/features.js';
 import { leanTargets } from '../data/targets.js';
 import { fitNormalization, normalizeName } from '../data/prepare/normalize.js';
@@ -162,7 +163,7 @@ export function hyperparametersOf(
     ...settings.optimizerValues,
     batchSize: schedule.batchSize,
     iterations: schedule.iterations,
-    ...(schedule.epochs !== undefined ? { epochs: schedule.epochs } : {}),
+    ...defined({ epochs: schedule.epochs }),
     l2: settings.l2,
     keepProb: settings.keepProb,
     ...(settings.keepProb < 1 ? { dropoutRng: settings.dropoutRng } : {}),
@@ -245,7 +246,7 @@ function fitOptions(
     seed: settings.seed,
     ...(prepared.shuffle ? { shuffle: prepared.shuffle } : {}),
     costEvery: settings.costEvery,
-    ...(evalEvery !== undefined ? { evalEvery } : {}),
+    ...defined({ evalEvery }),
     ...(prepared.dev ? { dev: prepared.dev } : {}),
     ...(earlyStop ? { earlyStop } : {}),
     ...callbacks,

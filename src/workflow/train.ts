@@ -5,6 +5,7 @@
  * options (the flags, camelCase here), the same defaults (one table, options.ts), the same checks.
  */
 import type { Backend } from '../backend/backend.js';
+import { defined } from '../core/defined.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Diagnosis } from '../evaluate/diagnose.js';
 import type { Evaluation } from '../evaluate/metrics.js';
@@ -337,8 +338,8 @@ export async function train(options: TrainOptions): Promise<TrainOutput> {
       onReady: (ready) => callbacksOf(options, ready.stage),
     });
     const { model, result, train: t, dev, test, diagnosis, record, refit, folds } = run;
-    const refitOut = refit && { result: refit.result, ...opt({ train: refit.train }), record: refit.record };
-    return { model, result, ...opt({ train: t, dev, test, diagnosis, refit: refitOut, folds }), record };
+    const refitOut = refit && { result: refit.result, ...defined({ train: refit.train }), record: refit.record };
+    return { model, result, ...defined({ train: t, dev, test, diagnosis, refit: refitOut, folds }), record };
   } catch (e) {
     throw inCallersWords(e);
   }
@@ -369,15 +370,6 @@ function callbacksOf(o: TrainOptions, stage: string | undefined): RunCallbacks {
 }
 
 function logsOf(p: EvalPoint, stage: string | undefined): EpochLogs {
-  return {
-    ...(stage !== undefined ? { stage } : {}),
-    iteration: p.iteration,
-    ...opt({ epoch: p.epoch, cost: p.trainCost, devError: p.devError, devCost: p.devCost }),
-    trainError: p.trainError,
-  };
-}
-
-/** The members whose value is defined. */
-function opt<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never;
+  const { iteration, epoch, trainCost: cost, devError, devCost, trainError } = p;
+  return defined({ stage, iteration, epoch, cost, devError, devCost, trainError });
 }

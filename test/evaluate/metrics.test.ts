@@ -35,7 +35,7 @@ test('evaluation in chunks gives the cost and error of one forward pass over all
     if (best === labels[j]) correct++;
   }
   // Chunks of 5 (the last one shorter) must add up to the same figures.
-  const e = evaluateNetwork(new ChunkedForward(backend, arch, 'float64', 5), backend, arch, parameters, X, Y, labels);
+  const e = evaluateNetwork(new ChunkedForward(backend, arch, 'float64', 5), parameters, X, Y, { labels });
   assert.ok(Math.abs(e.cost - loss / m) < 1e-12, `${e.cost} vs ${loss / m}`);
   assert.equal(e.correct, correct);
   assert.equal(e.m, m);
@@ -48,7 +48,7 @@ test('regression: the error is the cost, and there is no accuracy', () => {
   const parameters = initializeParametersDeep(arch.dims, { seed: 1 });
   const X = randn(new Rng(1), 2, 7);
   const Y = zeros(1, 7, 'float64');
-  const e = evaluateNetwork(new ChunkedForward(backend, arch, 'float64', 3), backend, arch, parameters, X, Y);
+  const e = evaluateNetwork(new ChunkedForward(backend, arch, 'float64', 3), parameters, X, Y);
   assert.equal(e.error, e.cost);
   assert.equal(e.accuracy, undefined);
 });

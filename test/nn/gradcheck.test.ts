@@ -42,7 +42,7 @@ for (const output of outputs)
     for (const lambda of [0, 0.7]) {
       test(`gradient check: hidden ${g}, output ${output}${lambda ? `, L2 λ=${lambda}` : ''} < 1e-7`, () => {
         const { params, X, Y } = problem(output, 11);
-        const r = gradientCheck(params, X, Y, { activations: [g, g, output], lambda, alpha: 0.05, backend });
+        const r = gradientCheck(params, X, Y, { activations: [g, g, output], l2: lambda, alpha: 0.05, backend });
         assert.ok(
           r.relativeDifference < 1e-7,
           `relative difference ${r.relativeDifference} (worst ${JSON.stringify(r.worst)})`,

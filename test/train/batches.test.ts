@@ -27,7 +27,15 @@ const dims = [2, 3, 1];
 
 function batches(batchSize: number | undefined, seed = 1, d = data(), shuffle?: Shuffle): Batches {
   const schedule = makeSchedule(m, { batchSize, epochs: batchSize === undefined ? undefined : 2 });
-  return new Batches(d, schedule, dims, 'float64', backend, false, new Rng(seed), shuffle);
+  return new Batches(d, {
+    schedule,
+    dims,
+    dtype: 'float64',
+    backend,
+    dropout: false,
+    shuffleRng: new Rng(seed),
+    shuffle,
+  });
 }
 
 /** Row i of a batch matrix. */
@@ -123,7 +131,15 @@ describe('Batches: examples held in memory', () => {
     const d = data({ X: takeFeatures(X, index), Y: targetSource(fromArray([index.map((j) => j % 2)], 'float64')) });
     const schedule = makeSchedule(6, { batchSize: 4, epochs: 1 });
     const shuffle: Shuffle = { kind: 'none', blockRows: 2, blocksPerBuffer: 2 };
-    const src = new Batches(d, schedule, dims, 'float64', backend, false, new Rng(1), shuffle);
+    const src = new Batches(d, {
+      schedule,
+      dims,
+      dtype: 'float64',
+      backend,
+      dropout: false,
+      shuffleRng: new Rng(1),
+      shuffle,
+    });
     const [first, second] = [src.at(0), src.at(1)];
     assert.deepEqual([...held(first), ...held(second)], [0, 2, 4, 5, 8, 9]);
     // example(j) is the position in the training set: file example 0 sits at position 3.

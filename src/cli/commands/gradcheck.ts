@@ -62,7 +62,7 @@ async function runGradcheck(args: Parsed, io: Io): Promise<number> {
   const output = parseActivation(String(args['output']), '--output');
   const alpha = numberOption(args, 'alpha', { min: 0 })!;
   const m = numberOption(args, 'm', { min: 1, integer: true })!;
-  const lambda = numberOption(args, 'l2', { min: 0 })!;
+  const l2 = numberOption(args, 'l2', { min: 0 })!;
   const epsilon = numberOption(args, 'epsilon', { min: 0, exclusiveMin: true })!;
   const threshold = numberOption(args, 'threshold', { min: 0, exclusiveMin: true })!;
   const maxChecks =
@@ -80,7 +80,7 @@ async function runGradcheck(args: Parsed, io: Io): Promise<number> {
   const r = gradientCheck(params, X, Y, {
     activations,
     alpha,
-    lambda,
+    l2,
     epsilon,
     seed,
     backend: new ReferenceBackend(),
@@ -95,7 +95,7 @@ async function runGradcheck(args: Parsed, io: Io): Promise<number> {
         threshold,
         pass,
         ...{ checked: r.checked, total: r.total, worst: r.worst, dims, activations },
-        ...{ loss: lossFor(output), l2: lambda, epsilon, m },
+        ...{ loss: lossFor(output), l2, epsilon, m },
       }) + '\n',
     );
   else io.out(verdictText(r, threshold, pass));
