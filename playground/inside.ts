@@ -81,7 +81,7 @@ export function lookInside(model: Model, X: Matrix, Y: Matrix, lambda: number): 
     backward.push(grads(l, r.dZ, r.dW, r.db, `dA[${l}] * ${cache.activation}′(Z[${l}])`, lambda));
     step = r;
   }
-  const library = modelBackward(AL, Y, caches, { backend: reference, alpha, loss, lambda });
+  const library = modelBackward(AL, Y, caches, { backend: reference, alpha, loss, l2: lambda });
   let agreement = 0;
   for (const row of backward)
     for (const s of row.slice(1)) {
@@ -121,7 +121,7 @@ export function checkGradients(
     activations,
     alpha,
     loss,
-    lambda,
+    l2: lambda,
     backend: reference,
     maxChecks,
     seed: 1,

@@ -147,7 +147,7 @@ export type {
   FoldRecord,
   FoldsRecord,
 } from './train/run-record.js';
-export { evaluateNetwork, type Evaluation, type Architecture } from './evaluate/metrics.js';
+export { ChunkedForward, evaluateNetwork, type Evaluation, type Architecture } from './evaluate/metrics.js';
 export {
   diagnose,
   errorStandardError,

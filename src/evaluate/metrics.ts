@@ -139,7 +139,9 @@ export interface NetworkEvaluationOptions extends Preprocessing {
  * Cost and error of the network that `forward` runs (its backend and architecture) with `parameters` on
  * X: (n[0], m) against Y: (n[L], m); `labels` (class indices, one per example) turn on classification
  * error. X is read in chunks, preprocessed by `f` (default: none).
- * @example evaluateNetwork(forward, parameters, X, Y, { labels }) // => { cost: 0.31, error: 0.1, accuracy: 0.9, correct: 27, m: 30 }
+ * @example
+ * const forward = new ChunkedForward(backend, model.arch, 'float32');
+ * evaluateNetwork(forward, model.parameters, X, Y, { labels }) // => { cost: 0.31, error: 0.1, accuracy: 0.9, correct: 27, m: 30 }
  */
 export function evaluateNetwork(
   forward: ChunkedForward,
