@@ -21,6 +21,8 @@ export function shownValue(v: unknown): string {
   if (Array.isArray(v)) return `an array of ${v.length}`;
   if (v !== null && typeof v === 'object') return 'an object';
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  // JSON.stringify throws on a bigint (a value from a program, not a parsed file) and skips functions.
+  if (typeof v === 'bigint') return `${v}n`;
   const text = JSON.stringify(v) ?? String(v);
   return printable(text.length > 40 ? `${text.slice(0, 40)}...` : text);
 }

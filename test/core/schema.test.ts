@@ -39,6 +39,9 @@ describe('the checks', () => {
     assert.equal(shownValue(null), 'null');
     assert.equal(shownValue('x'.repeat(50)), `"${'x'.repeat(39)}...`);
     assert.equal(shownValue('a\u001bb'), '"a\\u001bb"', 'a control character stays escaped');
+    // A program's value, not a parsed file's: shown, never a TypeError from JSON.stringify.
+    assert.equal(shownValue(1n), '1n');
+    assert.equal(why(num(), 2n), 'x must be a finite number but is 2n');
   });
 
   test('num: finite, an integer, within bounds, each rule in the message', () => {
