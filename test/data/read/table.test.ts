@@ -15,6 +15,7 @@ import {
   type Cell,
   type Table,
 } from '../../../src/data/read/table.js';
+import { toMatrix } from '../../../src/data/features.js';
 
 /** A table of these rows, each at 'line N' (the header is line 1). */
 function table(columns: string[], ...rows: Cell[][]): Table {
@@ -127,7 +128,7 @@ describe('tableToDataset', () => {
     );
     assert.equal(d.X.rows, 2);
     assert.equal(d.X.cols, 3);
-    assert.deepEqual(Array.from(d.X.data), [1, 3, 5, 2, 4, 6]);
+    assert.deepEqual(Array.from(toMatrix(d.X).data), [1, 3, 5, 2, 4, 6]);
     assert.deepEqual(d.classes, ['cat', 'dog']);
     assert.deepEqual(Array.from(d.labels.data), [1, 0, 1]);
     assert.deepEqual(d.featureNames, ['x1', 'x2']);
@@ -156,8 +157,8 @@ describe('tableToDataset', () => {
   test('a missing feature is kept as NaN with missing keep, and refused otherwise with the advice', () => {
     const t = table(['x', 'z', 'y'], ['1', 'NA', 'a'], ['2', '3', 'b']);
     const kept = tableToDataset(t, 'f.csv', { missing: 'keep' });
-    assert.ok(Number.isNaN(kept.X.data[2]));
-    assert.equal(kept.X.data[3], 3);
+    assert.ok(Number.isNaN(toMatrix(kept.X).data[2]));
+    assert.equal(toMatrix(kept.X).data[3], 3);
     refuses(() => tableToDataset(t, 'f.csv'), `f.csv: line 2, column 'z': missing value; ${IMPUTE_ADVICE}`);
     refuses(
       () => tableToDataset(t, 'f.csv', { missingAdvice: 'the model has no means' }),
