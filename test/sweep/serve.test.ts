@@ -29,6 +29,9 @@ const rows = Array.from({ length: 40 }, (_, j) => `${j % 7},${(j * 3) % 5},${j %
 writeFileSync(join(root, 'd.csv'), `a,b,y\n${rows}\n`);
 writeFileSync(join(outside, 'd.csv'), `a,b,y\n${rows}\n`);
 symlinkSync(join(outside, 'd.csv'), join(root, 'link.csv'));
+// A directory whose name starts with the root's: not under it.
+mkdirSync(`${root}-x`);
+writeFileSync(join(`${root}-x`, 'd.csv'), `a,b,y\n${rows}\n`);
 
 const ID = '0123456789abcdef';
 const SWEEP = 'fedcba9876543210';
@@ -145,7 +148,12 @@ describe('TrialServer', { concurrency: false }, () => {
     await refused(
       s,
       job({ data: `${root}-x/d.csv` }),
-      `--data ${root}-x/d.csv: cannot read it on this worker (no such file or directory)`,
+      `--data ${root}-x/d.csv: outside this worker's --data-root (${root})`,
+    );
+    await refused(
+      s,
+      job({ data: `${root}/none.csv` }),
+      `--data ${root}/none.csv: cannot read it on this worker (no such file or directory)`,
     );
     await refused(
       s,
