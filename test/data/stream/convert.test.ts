@@ -177,11 +177,15 @@ describe('convertCsv', () => {
     assert.equal(x[8192], 8192);
   });
 
-  test('onRows is told every 100,000 rows', async () => {
-    const rows = Array.from({ length: 100_001 }, (_, j) => `${j & 1},${j & 7}`).join('\n');
+  test('onRows is told every 100,000 rows; 65,537 distinct text labels are refused at the end', async () => {
+    // Labels c0 ... c65536: one more distinct text than a conversion keeps (65,536); the rest repeat c65536.
+    const rows = Array.from({ length: 100_001 }, (_, j) => `c${Math.min(j, 65_536)},${j & 7}`).join('\n');
     const seen: number[] = [];
-    const { result } = await convert(`y,x\n${rows}\n`, { onRows: (r) => seen.push(r) });
-    assert.equal(result.m, 100_001);
+    await refuses(
+      `y,x\n${rows}\n`,
+      'FILE: the labels have text and more than 65536 distinct values; text labels are classes, and so many classes are more likely a wrong --label column',
+      { onRows: (r) => seen.push(r) },
+    );
     assert.deepEqual(seen, [100_000]);
   });
 
