@@ -175,8 +175,9 @@ export async function trainOnDataAsync(
   options: TrainOptions,
 ): Promise<TrainResult> {
   checkTrainOptions(options);
-  options.signal?.throwIfAborted?.();
   const schedule = makeSchedule(data.X.cols, options);
+  // Aborted before the first update: lnn's AbortError (or the caller's own Error reason), as mid-run.
+  if (options.signal?.aborted) throw abortError(options.signal, 0, schedule.iterations);
   const run = new TrainingRun(network, data, options, schedule);
   try {
     return await run.executeAsync(options.signal);

@@ -268,4 +268,19 @@ describe('trainModel', () => {
       (e: unknown) => e instanceof AbortError && /^training aborted after iteration \d+ of 20$/.test(e.message),
     );
   });
+
+  test('a signal aborted before the run starts rejects with the same AbortError, at iteration 0', async () => {
+    const { settings, prepared, network, backend } = await setup();
+    const model = buildModel(settings, prepared, network, backend);
+    await assert.rejects(
+      trainModel(settings, prepared, model, scheduleFor(settings, prepared), { signal: AbortSignal.abort() }),
+      (e: unknown) => e instanceof AbortError && e.message === 'training aborted after iteration 0 of 20',
+    );
+    // A reason of the caller's own (an Error) is passed through, as during a run.
+    const reason = new RangeError('the page closed');
+    await assert.rejects(
+      trainModel(settings, prepared, model, scheduleFor(settings, prepared), { signal: AbortSignal.abort(reason) }),
+      (e: unknown) => e === reason,
+    );
+  });
 });
