@@ -28,6 +28,13 @@ const JOB_OPTIONS = new Set(
     (k) => !['save', 'record', 'json', 'quiet', 'backend', 'evaluate-test', 'refit'].includes(k),
   ),
 );
+/** The defaults of those options, as `lnn train`'s parser fills them in. */
+const JOB_DEFAULTS: Record<string, string | boolean> = Object.fromEntries(
+  [...JOB_OPTIONS].flatMap((k) => {
+    const d = trainOptions[k]!.default;
+    return d === undefined ? [] : [[k, d]];
+  }),
+);
 /** The options that make a trial's sets (a new value means loading and splitting again). */
 const SET_OPTIONS = [
   ...FILE_OPTIONS.filter((o) => o !== 'init'),
@@ -109,9 +116,11 @@ export class TrialServer {
   ) {}
 
   async run(raw: TrialJob): Promise<TrialRun> {
-    const job = checkShape(raw);
-    const args = job.spec.args;
-    const { spec } = job;
+    const checkedJob = checkShape(raw);
+    // A job from another client may leave options out: they take lnn train's defaults, as on the command line.
+    const spec = { ...checkedJob.spec, args: { ...JOB_DEFAULTS, ...checkedJob.spec.args } };
+    const job = { ...checkedJob, spec };
+    const args = spec.args;
     // A refusal (RefusedJob) is one line on this terminal, by serveTrials, naming the job.
     checkFiles(args, this.roots);
     const executor = await this.executorFor(job, args);

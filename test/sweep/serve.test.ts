@@ -206,4 +206,17 @@ describe('TrialServer', { concurrency: false }, () => {
       /^lnn worker: trial 3, fold 2, \(01234567\) failed: fold 2 is not a fold of this trial \(its options ask for no --folds\) in \d+\.\d s\n$/,
     );
   });
+
+  test("a job that leaves options out (another client's) trains with lnn train's defaults, not a TypeError", async () => {
+    const file = join(root, 'f.csv');
+    writeFileSync(file, `a,b,y\n${rows}\n`);
+    const hash = await hashOf({ data: file });
+    const { s } = server([root]);
+    const bare = job({}, { hash });
+    bare.spec.args = { data: file, hidden: '3', iterations: '10', lr: '0.01' };
+    const run = await s.run(bare);
+    assert.equal(run.result.status, 'ok', run.result.error);
+    assert.equal(run.result.run!.result.iterations, 10);
+    assert.equal(run.result.run!.hyperparameters.optimizer, 'adam');
+  });
 });
