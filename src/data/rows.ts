@@ -153,14 +153,14 @@ export class RowFeatures implements FeatureSource {
     const values = this.backing.values;
     if (values) {
       for (let j = 0; j < b; j++) bases[j] = this.row(order[start + j]!) * n;
-      gatherRows(values, bases, b, n, dst.data, f);
+      gatherRows({ values, n }, bases, dst.data, f);
       return;
     }
     const rows = new Float64Array(b);
     for (let j = 0; j < b; j++) ((rows[j] = this.row(order[start + j]!)), (bases[j] = j * n));
     const buf = allocStored(this.stored, b * n);
     this.backing.readRows(rows, b, buf);
-    gatherRows(buf, bases, b, n, dst.data, f);
+    gatherRows({ values: buf, n }, bases, dst.data, f);
   }
 
   chunks(size: number, visit: (values: ArrayLike<number>, count: number, start: number) => void): void {
