@@ -15,7 +15,7 @@ import type { Schedule } from '../train/schedule.js';
 import type { Parsed } from '../workflow/parse.js';
 import { resolveNetwork, type PreparedData } from '../workflow/prepare.js';
 import { buildModel, checkRunFits, hyperparametersOf, scheduleFor, trainModel } from '../workflow/run.js';
-import { parseTrainSettings } from '../workflow/settings.js';
+import { parseTrainSettings, type TrainSettings } from '../workflow/settings.js';
 import { runRecordOf } from '../workflow/run-summary.js';
 import { foldPlan, foldPrepared } from '../workflow/cross-validate.js';
 
@@ -80,6 +80,16 @@ export async function runTrial(spec: TrialSpec, on: TrialGround, watch: TrialWat
   }
 }
 
+/** The sets a trial trains on: the sweep's, or for a fold of --folds K the other folds of train + dev, judged on this one (folds.ts). */
+function trialSets(spec: TrialSpec, prepared: PreparedData, settings: TrainSettings): PreparedData {
+  if (spec.fold === undefined) return prepared;
+  if (settings.folds === undefined || spec.fold > settings.folds)
+    throw new DataError(
+      `fold ${spec.fold} is not a fold of this trial (its options ask for ${settings.folds === undefined ? 'no --folds' : `--folds ${settings.folds}`})`,
+    );
+  return foldPrepared(prepared, foldPlan(prepared, settings), spec.fold, settings);
+}
+
 async function train(
   spec: TrialSpec,
   on: Omit<TrialGround, 'ranOn'>,
@@ -87,16 +97,8 @@ async function train(
   done: (r: Omit<TrialResult, 'id' | 'index' | 'values' | 'ranOn' | 'seconds' | 'finishedAt'>) => TrialResult,
 ): Promise<TrialRun> {
   const { backend } = on;
-  let { prepared } = on;
   const settings = parseTrainSettings(spec.args as Parsed);
-  // A fold of --folds K: trained on the other folds of train + dev, judged on this one (folds.ts).
-  if (spec.fold !== undefined) {
-    if (settings.folds === undefined || spec.fold > settings.folds)
-      throw new DataError(
-        `fold ${spec.fold} is not a fold of this trial (its options ask for ${settings.folds === undefined ? 'no --folds' : `--folds ${settings.folds}`})`,
-      );
-    prepared = foldPrepared(prepared, foldPlan(prepared, settings), spec.fold, settings);
-  }
+  const prepared = trialSets(spec, on.prepared, settings);
   const network = resolveNetwork(settings, prepared);
   const schedule = scheduleFor(settings, prepared);
   checkRunFits({ settings, prepared, network, schedule }, backend);

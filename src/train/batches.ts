@@ -78,7 +78,7 @@ class BatchBuffers {
     const { dims, dtype, backend: be, dropout } = this.o,
       L = dims.length - 1;
     b = {
-      ws: createWorkspace(dims, size, dtype, be, dropout),
+      ws: createWorkspace(dims, size, { dtype, backend: be, dropout }),
       X: be.zeros(dims[0]!, size, dtype),
       Y: be.zeros(dims[L]!, size, dtype),
       fresh: true,

@@ -251,7 +251,7 @@ class NpyFileRows implements RowBacking {
     }
     // After the reads, so that what was just read is known to be the file as it was opened.
     const now = stampOf(fstatSync(this.fd, { bigint: true }));
-    checkUnchanged(this.source, this.stamp, now, stampAt(this.source), (size) =>
+    checkUnchanged(this.source, this.stamp, { now, onPath: stampAt(this.source) }, (size) =>
       truncated(this.rowLayout, { firstRow: 0, got: Math.max(0, size - this.dataOffset), fileEnd: size }),
     );
   }

@@ -111,7 +111,12 @@ export class WorkerRowStreamer implements RowStreamer {
               { firstRow: 0, got: Math.max(0, size - spec.dataOffset), fileEnd: size },
             )
         : undefined;
-    checkUnchanged(spec.file, spec.stamp, stampFrom(seen.now), seen.onPath ? stampFrom(seen.onPath) : undefined, cut);
+    checkUnchanged(
+      spec.file,
+      spec.stamp,
+      { now: stampFrom(seen.now), onPath: seen.onPath ? stampFrom(seen.onPath) : undefined },
+      cut,
+    );
   }
 
   close(): void {
