@@ -110,7 +110,11 @@ export class Trainer {
   step(X: Matrix, Y: Matrix, withCost = false): number {
     const m = X.cols;
     let ws = this.workspaces.get(m);
-    if (!ws) this.workspaces.set(m, (ws = createWorkspace(this.w.dims, m, this.dtype, this.be, this.keepProb < 1)));
+    if (!ws)
+      this.workspaces.set(
+        m,
+        (ws = createWorkspace(this.w.dims, m, { dtype: this.dtype, backend: this.be, dropout: this.keepProb < 1 })),
+      );
     const opts = { backend: this.be, activations: this.w.activations, workspace: ws };
     const dropout = { keepProb: this.keepProb, dropoutKey: { seed: 1, step: this.steps++ } };
     const { AL, caches } = modelForward(X, this.params, { ...opts, ...dropout });

@@ -23,18 +23,17 @@ export function identityAffine(n: number): Affine {
 }
 
 /**
- * dst(i, j) = f_i(values[bases[j] + i]) for i < n, j < b: rows held example-major (a file's layout),
- * one example's n values from bases[j], into a (n, b) batch, row-major. The loop runs down the batch's
- * rows so that its writes are contiguous; the b source rows it reads stay in cache across i.
+ * dst(i, j) = f_i(values[bases[j] + i]) for i < n, j < b = bases.length: rows held example-major (a
+ * file's layout), one example's n values from bases[j], into a (n, b) batch, row-major. The loop runs
+ * down the batch's rows so that its writes are contiguous; the b source rows it reads stay in cache across i.
  */
 export function gatherRows(
-  values: ArrayLike<number>,
+  { values, n }: { values: ArrayLike<number>; n: number },
   bases: ArrayLike<number>,
-  b: number,
-  n: number,
   dst: FloatArray,
   f: Affine,
 ): void {
+  const b = bases.length;
   const { shift, scale, fill } = f;
   for (let i = 0; i < n; i++) {
     const s = shift[i]!,

@@ -76,15 +76,19 @@ export type StreamSpec =
 /** Rows held in memory: one typed array of m·n values. */
 export class MemoryRows implements RowBacking {
   readonly m: number;
+  readonly featureNames?: string[] | undefined;
+  readonly exampleNumbers?: Int32Array | undefined;
 
+  /** `values`: m·n values, example after example; `exampleNumbers`: each row's number in its file, for messages. */
   constructor(
     readonly source: string,
     readonly n: number,
     readonly stored: StoredType,
     readonly values: StoredArray,
-    readonly featureNames?: string[],
-    readonly exampleNumbers?: Int32Array,
+    names: { featureNames?: string[] | undefined; exampleNumbers?: Int32Array | undefined } = {},
   ) {
+    this.featureNames = names.featureNames;
+    this.exampleNumbers = names.exampleNumbers;
     if (n <= 0 && values.length > 0) throw new ShapeError(`${source}: an example needs at least one value`);
     this.m = n > 0 ? values.length / n : 0;
     if (!Number.isInteger(this.m))
@@ -149,14 +153,14 @@ export class RowFeatures implements FeatureSource {
     const values = this.backing.values;
     if (values) {
       for (let j = 0; j < b; j++) bases[j] = this.row(order[start + j]!) * n;
-      gatherRows(values, bases, b, n, dst.data, f);
+      gatherRows({ values, n }, bases, dst.data, f);
       return;
     }
     const rows = new Float64Array(b);
     for (let j = 0; j < b; j++) ((rows[j] = this.row(order[start + j]!)), (bases[j] = j * n));
     const buf = allocStored(this.stored, b * n);
     this.backing.readRows(rows, b, buf);
-    gatherRows(buf, bases, b, n, dst.data, f);
+    gatherRows({ values: buf, n }, bases, dst.data, f);
   }
 
   chunks(size: number, visit: (values: ArrayLike<number>, count: number, start: number) => void): void {
@@ -237,7 +241,10 @@ export class RowFeatures implements FeatureSource {
     // The file's example numbers stay with the rows, for messages.
     const numbers = Int32Array.from(rows, (r) => this.exampleNumber(r));
     return new RowFeatures(
-      new MemoryRows(this.source, this.rows, this.stored, values, this.backing.featureNames, numbers),
+      new MemoryRows(this.source, this.rows, this.stored, values, {
+        featureNames: this.backing.featureNames,
+        exampleNumbers: numbers,
+      }),
     );
   }
 }
@@ -267,11 +274,16 @@ export interface RowStreamer {
   close(): void;
 }
 
+/** A background reader's ring: `slots` slots of `slotBytes` bytes, filled with rows of `rowBytes` bytes of `stored` values. */
+export interface RingLayout {
+  stored: StoredType;
+  rowBytes: number;
+  slotBytes: number;
+  slots: number;
+}
+
 /** Makes the background reader for a file (registered by the Node entry; absent in a browser). */
-export type RowStreamerFactory = (
-  spec: StreamSpec,
-  layout: { stored: StoredType; rowBytes: number; slotBytes: number; slots: number },
-) => RowStreamer;
+export type RowStreamerFactory = (spec: StreamSpec, layout: RingLayout) => RowStreamer;
 
 let streamerFactory: RowStreamerFactory | undefined;
 

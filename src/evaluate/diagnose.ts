@@ -158,7 +158,11 @@ function noiseOf(input: DiagnoseInput): Noise | undefined {
 const pct = (x: number) => formatPercent(x);
 
 /** 'within noise for m = 30 dev examples: variance 3.3% reaches its 2% threshold but not 2 standard errors (2 × 5.0%)'. */
-function noiseSentence(name: string, value: number, threshold: number, se: number, sizes: string): string {
+function noiseSentence(
+  name: string,
+  { value, threshold, se }: { value: number; threshold: number; se: number },
+  sizes: string,
+): string {
   return `${name} ${pct(value)} reaches its ${pct(threshold)} threshold but is within noise for ${sizes}: under ${RESOLVING_SE} standard errors (${RESOLVING_SE} × ${pct(se)} = ${pct(RESOLVING_SE * se)}).`;
 }
 
@@ -178,9 +182,9 @@ function verdictOf(d: Omit<Diagnosis, 'verdict' | 'advice'>): string {
   } else
     verdict = `Neither high bias nor high variance (avoidable bias ${pct(avoidableBias)}, variance ${pct(variance)}).`;
   if (d.biasWithinNoise)
-    verdict += ` ${noiseSentence('Avoidable bias', avoidableBias, d.biasThreshold, d.biasSE!, `m = ${d.trainSize} training examples`)}`;
+    verdict += ` ${noiseSentence('Avoidable bias', { value: avoidableBias, threshold: d.biasThreshold, se: d.biasSE! }, `m = ${d.trainSize} training examples`)}`;
   if (d.varianceWithinNoise)
-    verdict += ` ${noiseSentence('Variance', variance, d.varianceThreshold, d.varianceSE!, `m = ${d.trainSize} training and ${d.devSize} dev examples`)}`;
+    verdict += ` ${noiseSentence('Variance', { value: variance, threshold: d.varianceThreshold, se: d.varianceSE! }, `m = ${d.trainSize} training and ${d.devSize} dev examples`)}`;
   if (avoidableBias < 0) verdict += ' Training error is below human-level error: check the human-level estimate.';
   if (variance < 0)
     verdict +=

@@ -76,7 +76,7 @@ export class ChunkedForward {
 
   private buffers(count: number): { ws: Workspace; input: Matrix } {
     const make = () => ({
-      ws: createWorkspace(this.arch.dims, count, this.dtype, this.backend),
+      ws: createWorkspace(this.arch.dims, count, { dtype: this.dtype, backend: this.backend }),
       input: this.backend.zeros(this.arch.dims[0]!, count, this.dtype),
     });
     if (count === this.chunk || (this.ws && this.ws.m === count)) {

@@ -123,8 +123,7 @@ function isoNs(ns: bigint): string {
 export function checkUnchanged(
   file: string,
   was: FileStamp,
-  now: FileStamp,
-  onPath: FileStamp | undefined,
+  { now, onPath }: { now: FileStamp; onPath: FileStamp | undefined },
   cut?: (size: number) => DataError,
 ): void {
   const what: string[] = [];

@@ -23,7 +23,11 @@ const lname = (l: number | undefined) => (l === undefined ? 'l' : String(l));
 const prev = (l: number | undefined) => (l === undefined ? 'l-1' : String(l - 1));
 
 /** Checks W: (n[l], n[l-1]) against A_prev: (n[l-1], m) and b: (n[l], 1), naming the rule broken. */
-function checkLinearShapes(op: string, A_prev: Matrix, W: Matrix, b: Matrix, layer?: number): void {
+function checkLinearShapes(
+  op: string,
+  { A_prev, W, b }: { A_prev: Matrix; W: Matrix; b: Matrix },
+  layer?: number,
+): void {
   const l = lname(layer),
     p = prev(layer);
   if (W.cols !== A_prev.rows)
@@ -52,7 +56,7 @@ export function linearForward(
   options: LayerOptions & { Z?: Matrix } = {},
 ): { Z: Matrix; cache: LinearCache } {
   const be = options.backend ?? defaultBackend();
-  checkLinearShapes('linearForward', A_prev, W, b, options.layer);
+  checkLinearShapes('linearForward', { A_prev, W, b }, options.layer);
   const Z = options.Z ?? be.zeros(W.rows, A_prev.cols, W.dtype);
   be.gemm(false, false, 1, W, A_prev, 0, Z);
   be.addBias(Z, b);

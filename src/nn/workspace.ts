@@ -25,7 +25,16 @@ export interface Workspace {
   layers: LayerWorkspace[];
 }
 
-export function createWorkspace(dims: number[], m: number, dtype: DType, backend: Backend, dropout = false): Workspace {
+/**
+ * The workspace of a network of layer sizes `dims` = n[0..L] for batches of m examples, in `dtype` on
+ * `backend`; with `dropout`, each hidden layer's mask D and A·D/keepProb too.
+ * @example createWorkspace([4, 8, 3], 64, { dtype: 'float32', backend }).layers[0].Z // => a (8, 64) matrix
+ */
+export function createWorkspace(
+  dims: number[],
+  m: number,
+  { dtype, backend, dropout = false }: { dtype: DType; backend: Backend; dropout?: boolean },
+): Workspace {
   const L = dims.length - 1;
   const layers: LayerWorkspace[] = [];
   for (let l = 1; l <= L; l++) {

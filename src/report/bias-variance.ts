@@ -54,7 +54,11 @@ function spanParts(d: Diagnosis, x: (v: number) => number, barY: (row: number) =
 }
 
 /** A whisker of ±2 standard errors around an error: what the set's size cannot tell apart. */
-function noiseWhisker(x: (v: number) => number, value: number, se: number, y: number, label: string): string {
+function noiseWhisker(
+  x: (v: number) => number,
+  { value, se, label }: { value: number; se: number; label: string },
+  y: number,
+): string {
   const lo = c(x(Math.max(0, value - 2 * se))),
     hi = c(x(value + 2 * se));
   const title = escapeHtml(`${label}: ${formatPercent(value)} ± 2 standard errors (${formatPercent(2 * se)})`);
@@ -104,7 +108,7 @@ export function biasVarianceChart(d: Diagnosis, width = 640): string {
     parts.push(
       `<rect class="bar bar-${r.key}" x="${left}" y="${y}" width="${c(Math.max(0, x(r.value) - left))}" height="${barH}"><title>${escapeHtml(`${r.label}: ${formatPercent(r.value)}`)}</title></rect>`,
     );
-    if (r.se !== undefined) parts.push(noiseWhisker(x, r.value, r.se, y + barH / 2, r.label));
+    if (r.se !== undefined) parts.push(noiseWhisker(x, { value: r.value, se: r.se, label: r.label }, y + barH / 2));
   });
   parts.push(...spanParts(d, x, barY, barH));
   parts.push(`<line class="axis" x1="${left}" x2="${left}" y1="${top}" y2="${axisY}"/>`);

@@ -244,7 +244,7 @@ export function lineChart(spec: LineChartSpec): string {
   const x = xScaleFor(series, frame);
   const ys = finiteYs(series);
   const [ylo, yhi] = ys.length ? minMax(ys) : [0, 1];
-  const { top, note } = visibleTop(spec, series, ylo, yhi, fmt);
+  const { top, note } = visibleTop(spec, series, [ylo, yhi], fmt);
   // 3% headroom so that a point at the maximum is not drawn on the frame.
   const bottom = (spec.yFromZero ?? true) && ylo >= 0 ? 0 : ylo;
   const yLin = linearScale([bottom, top > bottom ? top + 0.03 * (top - bottom) : top], [frame.bottom, frame.top], {
@@ -287,8 +287,7 @@ export function lineChart(spec: LineChartSpec): string {
 function visibleTop(
   spec: LineChartSpec,
   series: readonly Series[],
-  ylo: number,
-  yhi: number,
+  [ylo, yhi]: [number, number],
   fmt: (v: number) => string,
 ): { top: number; note: string } {
   let top = spec.yMax !== undefined && yhi > spec.yMax ? spec.yMax : yhi;

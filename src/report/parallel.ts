@@ -56,7 +56,7 @@ export function parallelChart(
     ticks: dev.ticks.map((t) => ({ at: dev(t), text: yFormat(t) })),
   });
   const lines = drawn.map((t) => [t.v, ...axes.map((a) => a.y(t))]);
-  const parts = [svgOpen('parallel-chart', 'parallel', width, H, 'Parallel coordinates')];
+  const parts = [svgOpen({ id: 'parallel-chart', cls: 'parallel', width, height: H, title: 'Parallel coordinates' })];
   lines.forEach(([v, ...ys]) => {
     const pruned = view.trials[v!]!.trial.status === 'pruned';
     const points = ys.map((py, a) => `${c(axisX(a))},${c(Number.isFinite(py) ? py : BOTTOM)}`).join(' ');

@@ -133,8 +133,20 @@ export function frameAndLabels(frame: Frame, xLabel: string, yLabel: string): st
   ];
 }
 
-/** The opening of a chart's svg, with its accessible title. */
-export function svgOpen(id: string, cls: string, width: number, height: number, title: string): string {
+/** The opening of a chart's svg, `svg.chart.CLS#ID` of viewBox (0, 0, width, height), with its accessible title. */
+export function svgOpen({
+  id,
+  cls,
+  width,
+  height,
+  title,
+}: {
+  id: string;
+  cls: string;
+  width: number;
+  height: number;
+  title: string;
+}): string {
   const i = escapeHtml(id);
   return (
     `<svg class="chart ${cls}" id="${i}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${i}-title" xmlns="http://www.w3.org/2000/svg">` +

@@ -65,7 +65,10 @@ export function scatterChart(spec: ScatterSpec): string {
     F.right,
     8,
   );
-  const parts = [svgOpen(spec.id, 'scatter', W, H, spec.title), ...yGrid(y, F, spec.yFormat)];
+  const parts = [
+    svgOpen({ id: spec.id, cls: 'scatter', width: W, height: H, title: spec.title }),
+    ...yGrid(y, F, spec.yFormat),
+  ];
   parts.push(...xTicks(x.ticks, F, !x.columns));
   spec.points.forEach((p, i) => {
     if (!Number.isFinite(p.y)) return;
@@ -102,7 +105,10 @@ export function historyChart(view: SweepView, colour: string[], yFormat: (v: num
   const last = Math.max(1, ...trials.map((t) => t.trial.index));
   const x = linearScale([0.5, last + 0.5], [F.left, F.right], { tickCount: 8 });
   const ticks = x.ticks.filter((t) => Number.isInteger(t) && t >= 1).map((t) => ({ at: x(t), text: String(t) }));
-  const parts = [svgOpen('history-chart', 'scatter history', W, H, 'Optimization history'), ...yGrid(y, F, yFormat)];
+  const parts = [
+    svgOpen({ id: 'history-chart', cls: 'scatter history', width: W, height: H, title: 'Optimization history' }),
+    ...yGrid(y, F, yFormat),
+  ];
   parts.push(...xTicks(ticks, F, false));
   let best = Infinity;
   let d = '';
@@ -140,7 +146,10 @@ export function trainDevMap(view: SweepView, colour: string[], yFormat: (v: numb
   );
   const top = y.domain[1];
   const x = linearScale([0, top], [F.left, F.right], { tickCount: 6 });
-  const parts = [svgOpen('train-dev-chart', 'scatter', W, H, 'Train vs dev error'), ...yGrid(y, F, yFormat)];
+  const parts = [
+    svgOpen({ id: 'train-dev-chart', cls: 'scatter', width: W, height: H, title: 'Train vs dev error' }),
+    ...yGrid(y, F, yFormat),
+  ];
   parts.push(
     ...xTicks(
       x.ticks.map((t) => ({ at: x(t), text: view.classification ? yFormat(t) : tickText(t) })),
@@ -170,24 +179,24 @@ export function trainDevMap(view: SweepView, colour: string[], yFormat: (v: numb
 /** The diagonal, the human-level line, the thresholds beside them, and what each side means. */
 function guides(view: SweepView, x: (v: number) => number, y: (v: number) => number, top: number): string[] {
   const h = view.human;
-  const line = (cls: string, x1: number, y1: number, x2: number, y2: number) =>
+  const line = (cls: string, [x1, y1]: [number, number], [x2, y2]: [number, number]) =>
     `<line class="${cls}" x1="${c(x1)}" y1="${c(y1)}" x2="${c(x2)}" y2="${c(y2)}"/>`;
   const parts = [
-    line('guide diagonal', x(0), y(0), x(top), y(top)),
+    line('guide diagonal', [x(0), y(0)], [x(top), y(top)]),
     `<text class="guide-label" x="${c(x(top) - 6)}" y="${c(y(top) + 14)}" text-anchor="end">dev = train</text>`,
     `<text class="guide-label" x="${c(x(top * 0.04))}" y="${c(F.top + 14)}">↑ variance (dev − train)</text>`,
   ];
   if (h < top) {
     const label = `human-level ${view.classification ? formatPercent(h) : tickText(h)}`;
     parts.push(
-      line('guide human', x(h), F.top, x(h), F.bottom),
+      line('guide human', [x(h), F.top], [x(h), F.bottom]),
       `<text class="guide-label" x="${c(x(h) + 4)}" y="${c(F.bottom - 6)}">${escapeHtml(label)} → avoidable bias</text>`,
     );
   }
   const th = view.thresholds;
   if (th) {
-    if (h + th.bias < top) parts.push(line('guide threshold', x(h + th.bias), F.top, x(h + th.bias), F.bottom));
-    if (th.variance < top) parts.push(line('guide threshold', x(0), y(th.variance), x(top - th.variance), y(top)));
+    if (h + th.bias < top) parts.push(line('guide threshold', [x(h + th.bias), F.top], [x(h + th.bias), F.bottom]));
+    if (th.variance < top) parts.push(line('guide threshold', [x(0), y(th.variance)], [x(top - th.variance), y(top)]));
   }
   return parts;
 }

@@ -50,7 +50,9 @@ export function importanceFigure(view: SweepView, space: { grid: boolean; ranges
     left = 130,
     right = 540;
   const height = top + items.length * rowH + 10;
-  const parts = [svgOpen('importance-chart', 'bars', 640, height, 'Hyperparameter importance')];
+  const parts = [
+    svgOpen({ id: 'importance-chart', cls: 'bars', width: 640, height, title: 'Hyperparameter importance' }),
+  ];
   items.forEach((it, i) => {
     const y = top + i * rowH;
     const w = Math.max(1, (right - left) * it.share);

@@ -51,35 +51,33 @@ export function renderSweepReport(sweep: SweepReportInput, opts: SweepReportOpti
   const body = [
     header,
     '<h2>The search</h2><section class="charts">',
-    figure(
-      'history',
-      'Optimization history',
-      view,
-      defaultColouring(view),
-      historyChart(view, classesOf(view, defaultColouring(view)), yFormat),
-      historyNote(view),
-    ),
+    figure(view, {
+      id: 'history',
+      heading: 'Optimization history',
+      colour: defaultColouring(view),
+      svg: historyChart(view, classesOf(view, defaultColouring(view)), yFormat),
+      note: historyNote(view),
+    }),
     importanceFigure(view, {
       grid: identity.strategy === 'grid',
       ranges: identity.space.some((a) => a.kind === 'range'),
     }),
     '</section>',
     parallel
-      ? `<section class="wide">${figure('parallel', 'Parallel coordinates', view, 'dev', parallel.svg, PARALLEL_NOTE)}</section>`
+      ? `<section class="wide">${figure(view, { id: 'parallel', heading: 'Parallel coordinates', colour: 'dev', svg: parallel.svg, note: PARALLEL_NOTE })}</section>`
       : '',
     '<h2>Trials</h2>',
     trialsTable(view),
     nearNote(view),
     notDrawn(view, sweep.halfDone),
     '<h2>Bias and variance across trials</h2><section class="charts">',
-    figure(
-      'train-dev',
-      'Train vs dev error',
-      view,
-      defaultColouring(view),
-      trainDevMap(view, classesOf(view, defaultColouring(view)), yFormat),
-      mapNote(view),
-    ),
+    figure(view, {
+      id: 'train-dev',
+      heading: 'Train vs dev error',
+      colour: defaultColouring(view),
+      svg: trainDevMap(view, classesOf(view, defaultColouring(view)), yFormat),
+      note: mapNote(view),
+    }),
     bestCurves(view, opts.curves ?? 5),
     '</section>',
     slices(view, yFormat),
@@ -127,8 +125,17 @@ function classesOf(view: SweepView, key: string): string[] {
   return (view.colourings.find((k) => k.key === key) ?? view.colourings[0]!).classes;
 }
 
+/** What a figure shows: `figure#ID-figure`, its heading, the colouring selected first, the chart's svg, a note. */
+interface FigureParts {
+  id: string;
+  heading: string;
+  colour: string;
+  svg: string;
+  note: string;
+}
+
 /** A figure whose marks a reader can colour: heading, the colour-by menu, the chart, the legends, a note. */
-function figure(id: string, heading: string, view: SweepView, colour: string, svg: string, note: string): string {
+function figure(view: SweepView, { id, heading, colour, svg, note }: FigureParts): string {
   return `<figure id="${id}-figure"><div class="head"><h3>${escapeHtml(heading)}</h3>${colourMenu(view, `${id}-figure`, colour)}</div>
 ${svg}${legendSet(view.colourings, colour)}<p class="note">${escapeHtml(note)}</p></figure>`;
 }

@@ -178,14 +178,13 @@ function colourings(views: readonly TrialView[], keys: readonly string[], fmt: (
     legend: statuses.map((s) => ({ cls: `k-${s}`, text: s === 'ok' ? 'finished' : s })),
   });
   const devs = views.map((t) => t.dev);
-  out.push(sequential('dev', 'dev error', devs, false, fmt));
+  out.push(sequential('dev', 'dev error', devs, { log: false, fmt }));
   out.push(
     sequential(
       'order',
       'trial number',
       views.map((t) => t.trial.index),
-      false,
-      (v) => String(Math.round(v)),
+      { log: false, fmt: (v) => String(Math.round(v)) },
     ),
   );
   for (const k of keys) out.push(byValue(k, views));
@@ -202,8 +201,7 @@ function byValue(key: string, views: readonly TrialView[]): Colouring {
       key,
       `--${key}`,
       values.map((v) => (v === '' ? undefined : Number(v))),
-      isLogSpread(nums),
-      (v) => formatNumber(v, 3),
+      { log: isLogSpread(nums), fmt: (v) => formatNumber(v, 3) },
     );
   const index = (v: string) => order.indexOf(v) % CATEGORIES;
   return {
@@ -219,8 +217,7 @@ function sequential(
   key: string,
   label: string,
   values: readonly (number | undefined)[],
-  log: boolean,
-  fmt: (v: number) => string,
+  { log, fmt }: { log: boolean; fmt: (v: number) => string },
 ): Colouring {
   const f = (v: number) => (log ? Math.log10(v) : v);
   const known = values.filter((v): v is number => v !== undefined && Number.isFinite(v) && (!log || v > 0));

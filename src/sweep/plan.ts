@@ -93,14 +93,13 @@ export function checkTrial(
   base: Record<string, string | boolean>,
   p: Proposal,
   index: number,
-  prepared: PreparedData,
-  backend: Backend,
+  { prepared, backend }: { prepared: PreparedData; backend: Backend },
 ): void {
   try {
     const settings = parseTrainSettings(trialArgs(base, p) as Parsed);
     const network = resolveNetwork(settings, prepared);
     const schedule = scheduleFor(settings, prepared);
-    checkRunFits(settings, prepared, network, schedule, backend);
+    checkRunFits({ settings, prepared, network, schedule }, backend);
   } catch (e) {
     const where = `trial ${index} (${valuesText(p.values)}): `;
     if (e instanceof UsageError) throw new UsageError(where + e.message);

@@ -261,15 +261,20 @@ export class SweepRecord {
   readonly finished = new Map<string, TrialResult>();
   /** Trials an earlier run recorded as failed because no worker could run them: they run again. */
   unrun = 0;
+  /** Trials that started in an earlier run and never finished: they run again. */
+  readonly halfDone: StartEvent[];
+  /** Whether a torn last line was dropped. */
+  readonly repaired: boolean;
+
   private constructor(
     readonly dir: string,
     readonly identity: SweepIdentity,
     private readonly fd: number,
-    /** Trials that started in an earlier run and never finished: they run again. */
-    readonly halfDone: StartEvent[],
-    /** Whether a torn last line was dropped. */
-    readonly repaired: boolean,
-  ) {}
+    left: { halfDone: StartEvent[]; repaired: boolean },
+  ) {
+    this.halfDone = left.halfDone;
+    this.repaired = left.repaired;
+  }
 
   /**
    * Opens DIR for this sweep (creating it and sweep.json), or for resuming it. Refuses a directory that
@@ -306,7 +311,7 @@ export class SweepRecord {
       const fd = openSync(file, 'a+');
       // A line cut short by a crash would glue itself to the next one: cut it off first.
       if (torn) ftruncateSync(fd, completeBytes);
-      const record = new SweepRecord(dir, had ?? identity, fd, halfDone, torn);
+      const record = new SweepRecord(dir, had ?? identity, fd, { halfDone, repaired: torn });
       // A trial no worker could run (refused, lost, unverified) is not finished: it runs again.
       for (const t of trials) if (!t.infrastructure) record.finished.set(t.id, t);
       record.unrun = trials.filter((t) => t.infrastructure).length;

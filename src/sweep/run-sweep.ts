@@ -84,7 +84,7 @@ export async function runSweepJob<T>(
   // The classes must allow K folds: one line before any trial, not K failed folds per trial.
   if (trainSettings.folds !== undefined) foldPlan(prepared, trainSettings);
   const plan = makePlan(s, trainSettings, prepared);
-  knownTrials(plan).forEach((p, i) => checkTrial(s.base, p, i + 1, prepared, backend));
+  knownTrials(plan).forEach((p, i) => checkTrial(s.base, p, i + 1, { prepared, backend }));
   const identity = identityOf(s, prepared, invocation);
   const record = SweepRecord.open(s.dir ?? `sweep-${identity.id.slice(0, 8)}`, identity, { resume: s.resume });
   try {
@@ -106,7 +106,7 @@ export async function runSweepJob<T>(
       queue !== undefined,
       record,
     );
-    ctx.onAnnounce?.(announcement(s, plan, prepared, record, how));
+    ctx.onAnnounce?.(announcement({ settings: s, plan, prepared, record, how }));
     const expected = expectedTrials(s, plan);
     ctx.onRecord?.(record, expected);
     const outcome = await runAndClose(plan, record, executor, ctx);
@@ -145,7 +145,7 @@ async function runAndClose(plan: Plan, record: SweepRecord, executor: Executor, 
   const stop = () => void executor.close();
   ctx.signal?.addEventListener('abort', stop, { once: true });
   try {
-    return await runSweep(plan, record, executor, ctx.hooks ?? {}, ctx.signal);
+    return await runSweep(plan, record, executor, ctx);
   } finally {
     ctx.signal?.removeEventListener('abort', stop);
     await executor.close();
@@ -286,7 +286,19 @@ function rememberRungs(record: SweepRecord): Rungs {
 }
 
 /** The first lines: what is searched, how, on what, where the record goes, what a resume keeps. */
-function announcement(s: SweepSettings, plan: Plan, prepared: PreparedData, record: SweepRecord, how: string): string {
+function announcement({
+  settings: s,
+  plan,
+  prepared,
+  record,
+  how,
+}: {
+  settings: SweepSettings;
+  plan: Plan;
+  prepared: PreparedData;
+  record: SweepRecord;
+  how: string;
+}): string {
   const space = s.axes.map((a) => `--${a.key} ${describeAxis(a)}`).join(', ') || 'the baseline';
   const count = plan.kind === 'all' ? `${plan.proposals.length} trials` : `up to ${expectedTrials(s, plan)} trials`;
   const { sets } = prepared;

@@ -15,7 +15,7 @@ import type { Schedule } from '../train/schedule.js';
 import type { Parsed } from '../workflow/parse.js';
 import { resolveNetwork, type PreparedData } from '../workflow/prepare.js';
 import { buildModel, checkRunFits, hyperparametersOf, scheduleFor, trainModel } from '../workflow/run.js';
-import { parseTrainSettings } from '../workflow/settings.js';
+import { parseTrainSettings, type TrainSettings } from '../workflow/settings.js';
 import { runRecordOf } from '../workflow/run-summary.js';
 import { foldPlan, foldPrepared } from '../workflow/cross-validate.js';
 
@@ -41,6 +41,14 @@ export interface TrialWatch {
   progress?: (p: TrialProgress) => void;
 }
 
+/** Where a trial trains: the sweep's shared sets, the backend, and the machine its record names. */
+export interface TrialGround {
+  prepared: PreparedData;
+  backend: Backend;
+  /** The machine (host, threads) the trial's record says it ran on. */
+  ranOn: string;
+}
+
 /** `lnn train` options as a command line: the trial's record says how to run it alone. */
 function trainCommandLine(args: Record<string, string | boolean>): string[] {
   const out = ['train'];
@@ -55,15 +63,9 @@ function trainCommandLine(args: Record<string, string | boolean>): string[] {
  * Trains one trial on the shared sets and judges it on dev. A diverged trial is a failed trial; an error
  * (a network too large for memory, a bad init file) is one too, with its message; neither throws.
  */
-export async function runTrial(
-  prepared: PreparedData,
-  spec: TrialSpec,
-  backend: Backend,
-  ranOn: string,
-  watch: TrialWatch = {},
-): Promise<TrialRun> {
+export async function runTrial(spec: TrialSpec, on: TrialGround, watch: TrialWatch = {}): Promise<TrialRun> {
   const t0 = performance.now();
-  const base = { ...trialIdentity(spec), ranOn };
+  const base = { ...trialIdentity(spec), ranOn: on.ranOn };
   const done = (r: Omit<TrialResult, keyof typeof base | 'seconds' | 'finishedAt'>): TrialResult => ({
     ...base,
     ...r,
@@ -71,32 +73,35 @@ export async function runTrial(
     finishedAt: new Date().toISOString(),
   });
   try {
-    return await train(prepared, spec, backend, watch, done);
+    return await train(spec, on, watch, done);
   } catch (e) {
     const message = ((e as Error)?.message ?? String(e)).replace(/\s*\n\s*/g, ' ');
     return { result: done({ status: 'failed', error: message }) };
   }
 }
 
+/** The sets a trial trains on: the sweep's, or for a fold of --folds K the other folds of train + dev, judged on this one (folds.ts). */
+function trialSets(spec: TrialSpec, prepared: PreparedData, settings: TrainSettings): PreparedData {
+  if (spec.fold === undefined) return prepared;
+  if (settings.folds === undefined || spec.fold > settings.folds)
+    throw new DataError(
+      `fold ${spec.fold} is not a fold of this trial (its options ask for ${settings.folds === undefined ? 'no --folds' : `--folds ${settings.folds}`})`,
+    );
+  return foldPrepared(prepared, foldPlan(prepared, settings), spec.fold, settings);
+}
+
 async function train(
-  prepared: PreparedData,
   spec: TrialSpec,
-  backend: Backend,
+  on: Omit<TrialGround, 'ranOn'>,
   watch: TrialWatch,
   done: (r: Omit<TrialResult, 'id' | 'index' | 'values' | 'ranOn' | 'seconds' | 'finishedAt'>) => TrialResult,
 ): Promise<TrialRun> {
+  const { backend } = on;
   const settings = parseTrainSettings(spec.args as Parsed);
-  // A fold of --folds K: trained on the other folds of train + dev, judged on this one (folds.ts).
-  if (spec.fold !== undefined) {
-    if (settings.folds === undefined || spec.fold > settings.folds)
-      throw new DataError(
-        `fold ${spec.fold} is not a fold of this trial (its options ask for ${settings.folds === undefined ? 'no --folds' : `--folds ${settings.folds}`})`,
-      );
-    prepared = foldPrepared(prepared, foldPlan(prepared, settings), spec.fold, settings);
-  }
+  const prepared = trialSets(spec, on.prepared, settings);
   const network = resolveNetwork(settings, prepared);
   const schedule = scheduleFor(settings, prepared);
-  checkRunFits(settings, prepared, network, schedule, backend);
+  checkRunFits({ settings, prepared, network, schedule }, backend);
   const model = buildModel(settings, prepared, network, backend);
   try {
     const hyperparameters = hyperparametersOf(settings, network, schedule, model);
@@ -106,16 +111,19 @@ async function train(
       model,
       schedule,
       hyperparameters,
-      ...(await trainModel(settings, prepared, model, schedule, {
-        onEval: (p) => {
-          progress.onEval(p);
-          pruning.onEval(p);
+      ...(await trainModel(
+        { settings, prepared, model, schedule },
+        {
+          onEval: (p) => {
+            progress.onEval(p);
+            pruning.onEval(p);
+          },
+          onIteration: (s) => {
+            progress.onIteration(s);
+            return pruning.stop() ? false : undefined;
+          },
         },
-        onIteration: (s) => {
-          progress.onIteration(s);
-          return pruning.stop() ? false : undefined;
-        },
-      })),
+      )),
     };
     const run = runRecordOf(outcome, prepared, trainCommandLine(spec.args));
     const { diverged } = outcome.result;

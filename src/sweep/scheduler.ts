@@ -102,8 +102,7 @@ export async function runSweep(
   plan: Plan,
   record: SweepRecord,
   executor: Executor,
-  hooks: SweepHooks = {},
-  signal?: AbortSignal,
+  { hooks = {}, signal }: { hooks?: SweepHooks | undefined; signal?: AbortSignal | undefined } = {},
 ): Promise<SweepOutcome> {
   const base = record.identity.base;
   const state = { ran: 0 };

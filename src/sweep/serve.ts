@@ -103,15 +103,24 @@ function checkFiles(args: Record<string, string | boolean>, roots: readonly stri
   }
 }
 
+/** How a worker trains: where its data may come from, its threads, its backend, its name in the records. */
+export interface TrialServerSetup {
+  /** The real paths of --data-root: a job's files must lie under one (none: built-in sets only). */
+  roots: readonly string[];
+  /** Kernel threads a trial. */
+  threads: number;
+  /** The backend --backend named; absent: each trial's own choice. */
+  backend: string | undefined;
+  /** host:pid, what each result's ranOn says. */
+  name: string;
+}
+
 /** Trains the trials of jobs; keeps the sets (and the thread) of the last data set for the next job. */
 export class TrialServer {
   private current: { key: string; executor: ThreadExecutor } | undefined;
 
   constructor(
-    private readonly roots: readonly string[],
-    private readonly threads: number,
-    private readonly backend: string | undefined,
-    private readonly name: string,
+    private readonly setup: TrialServerSetup,
     private readonly io: Io,
   ) {}
 
@@ -122,12 +131,12 @@ export class TrialServer {
     const job = { ...checkedJob, spec };
     const args = spec.args;
     // A refusal (RefusedJob) is one line on this terminal, by serveTrials, naming the job.
-    checkFiles(args, this.roots);
+    checkFiles(args, this.setup.roots);
     const executor = await this.executorFor(job, args);
     const which = `trial ${spec.index}${spec.fold !== undefined ? `, fold ${spec.fold},` : ''} (${spec.id.slice(0, 8)})`;
     this.io.err(`lnn worker: ${which} of sweep ${job.sweep.slice(0, 8)} started: ${valuesText(spec.values)}\n`);
     const run = await executor.run(spec);
-    run.result.ranOn = this.name;
+    run.result.ranOn = this.setup.name;
     const r = run.result;
     this.io.err(
       `lnn worker: ${which} ${r.status}${r.error ? `: ${printable(r.error)}` : ''} in ${r.seconds.toFixed(1)} s\n`,
@@ -171,9 +180,9 @@ export class TrialServer {
       );
     const executor = new ThreadExecutor(shareSets(prepared, settings.folds !== undefined), {
       parallel: 1,
-      threadsEach: this.threads,
-      ranOn: this.name,
-      ...(this.backend !== undefined ? { backend: this.backend } : {}),
+      threadsEach: this.setup.threads,
+      ranOn: this.setup.name,
+      ...(this.setup.backend !== undefined ? { backend: this.setup.backend } : {}),
     });
     this.current = { key, executor };
     return executor;

@@ -16,6 +16,7 @@ await initBackends({ threads: data.threads });
 const backend = data.backend !== undefined ? getBackend(data.backend) : defaultBackend();
 const prepared = preparedFrom(data.sets);
 const flag = new Int32Array(data.signal);
+const ground = { prepared, backend, ranOn: data.ranOn };
 
 /** Posts the rung's dev error and blocks until the sweep answers (flag[0] = 1, flag[1] = go on). */
 function askRung(spec: TrialSpec): RungCheck {
@@ -30,7 +31,7 @@ function askRung(spec: TrialSpec): RungCheck {
 
 port.on('message', async (msg: ToThread) => {
   const progress = (p: TrialProgress) => port.postMessage({ type: 'progress', id: msg.spec.id, progress: p });
-  const run = await runTrial(prepared, msg.spec, backend, data.ranOn, {
+  const run = await runTrial(msg.spec, ground, {
     ...(msg.prune ? { rung: askRung(msg.spec) } : {}),
     ...(msg.progress ? { progress } : {}),
   });

@@ -96,7 +96,7 @@ export async function serveWorker(
   const threads = Math.min(8, threadsFromEnvironment() ?? availableParallelism());
   const name = `${hostname()}:${process.pid}`;
   const chosen = typeof args['backend'] === 'string' ? backend.name : undefined;
-  const server = new TrialServer(realRoots, threads, chosen, name, io);
+  const server = new TrialServer({ roots: realRoots, threads, backend: chosen, name }, io);
   const worker = serveTrials(target, (job) => server.run(job), {
     lockSeconds,
     name,

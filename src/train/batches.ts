@@ -78,7 +78,7 @@ class BatchBuffers {
     const { dims, dtype, backend: be, dropout } = this.o,
       L = dims.length - 1;
     b = {
-      ws: createWorkspace(dims, size, dtype, be, dropout),
+      ws: createWorkspace(dims, size, { dtype, backend: be, dropout }),
       X: be.zeros(dims[0]!, size, dtype),
       Y: be.zeros(dims[L]!, size, dtype),
       fresh: true,
@@ -120,7 +120,7 @@ function positionsOf(order: Int32Array, ranks: Int32Array | undefined): Int32Arr
  * Gathers positions order[start ..] of the data into a batch, normalized, and checks every value fits.
  * X: (n[0], b), Y: (n[L], b), b = X.cols.
  */
-function fill(data: TrainingData, order: ArrayLike<number>, start: number, X: Matrix, Y: Matrix): void {
+function fill(data: TrainingData, order: ArrayLike<number>, start: number, { X, Y }: { X: Matrix; Y: Matrix }): void {
   data.X.gather(order, start, X, data.f);
   checkGathered(X, (row, col) => data.X.entry(row, order[start + col]!), data.normalization);
   data.Y.gather(order, start, Y);
@@ -159,18 +159,18 @@ export class Batches implements BatchSource {
     const { full, m, batchSize, perEpoch } = this.schedule;
     if (full) {
       const b = this.buffers.get(m);
-      if (b.fresh) fill(this.data, identity(m), 0, b.X, b.Y);
+      if (b.fresh) fill(this.data, identity(m), 0, b);
       return { ...b, size: m, example: (j) => j };
     }
     const step = iteration % perEpoch;
     if (step === 0) {
-      const order = epochOrder(m, this.shuffle, this.shuffleRng, this.rowBytes, batchSize).order;
+      const order = epochOrder(m, this.shuffle, this.shuffleRng, { rowBytes: this.rowBytes, batchSize }).order;
       this.order = positionsOf(order, this.ranks);
     }
     const start = step * batchSize;
     const size = Math.min(batchSize, m - start);
     const b = this.buffers.get(size);
-    fill(this.data, this.order, start, b.X, b.Y);
+    fill(this.data, this.order, start, b);
     const order = this.order;
     return { ...b, size, example: (j) => order[start + j]! };
   }
@@ -259,7 +259,7 @@ export class StreamedBatches implements BatchSource {
   private plan(e: number): void {
     const { m, batchSize, perEpoch, iterations } = this.schedule;
     if (e * perEpoch >= iterations || this.epochs[e]) return;
-    const order = epochOrder(m, this.shuffle, this.shuffleRng, this.rowBytes, batchSize);
+    const order = epochOrder(m, this.shuffle, this.shuffleRng, { rowBytes: this.rowBytes, batchSize });
     const { ends, starts, blocks } = order.groups!;
     const base = new Float64Array(Math.ceil(m / this.B));
     const posts: Float64Array[] = [];
@@ -308,7 +308,7 @@ export class StreamedBatches implements BatchSource {
       const r = order[start + j]!;
       bases[j] = (ep.base[Math.floor(r / this.B)]! + this.rows[r]! * this.rowBytes) / this.valueBytes;
     }
-    gatherRows(this.reader.values, bases, size, n, b.X.data, this.data.f);
+    gatherRows({ values: this.reader.values, n }, bases, b.X.data, this.data.f);
     checkGathered(b.X, (row, col) => this.data.X.entry(row, positions[start + col]!), this.data.normalization);
     this.data.Y.gather(positions, start, b.Y);
     // Buffers wholly consumed go back to the reader.

@@ -50,10 +50,16 @@ export interface EpochOrder {
 
 /**
  * The order of one epoch over m training examples, drawn from `rng` (which only this uses, so drawing
- * the next epoch's order early changes nothing).
- * @example epochOrder(6, { kind: 'none', blockRows: 2, blocksPerBuffer: 2 }, rng, 2).order // => [0, 1, 2, 3, 4, 5]
+ * the next epoch's order early changes nothing). Rows of `rowBytes` bytes and batches of `batchSize`
+ * (default 1) set the blocks (blockLayout).
+ * @example epochOrder(6, { kind: 'none', blockRows: 2, blocksPerBuffer: 2 }, rng, { rowBytes: 2 }).order // => [0, 1, 2, 3, 4, 5]
  */
-export function epochOrder(m: number, shuffle: Shuffle, rng: Rng, rowBytes: number, batchSize = 1): EpochOrder {
+export function epochOrder(
+  m: number,
+  shuffle: Shuffle,
+  rng: Rng,
+  { rowBytes, batchSize = 1 }: { rowBytes: number; batchSize?: number },
+): EpochOrder {
   if (shuffle.kind === 'examples') return { order: rng.permutation(m) };
   const { B, K } = blockLayout(shuffle, rowBytes, batchSize);
   const nb = Math.ceil(m / B);

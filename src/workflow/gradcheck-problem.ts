@@ -6,9 +6,13 @@ import { initializeParametersDeep, type InitKind } from '../nn/initializers.js';
 
 /**
  * The parameters, X: (n[0], m) and Y: (n[L], m) of a check, drawn from `seed`: biases non-zero, so that
- * their gradients are checked away from the symmetric start; Y one-hot (softmax), 0/1 (sigmoid) or normal.
+ * their gradients are checked away from the symmetric start; Y one-hot (softmax), 0/1 (sigmoid) or normal
+ * for the `output` activation g[L].
  */
-export function checkProblem(dims: number[], output: ActivationKind, m: number, init: InitKind, seed: number) {
+export function checkProblem(
+  dims: number[],
+  { output, m, init, seed }: { output: ActivationKind; m: number; init: InitKind; seed: number },
+) {
   const L = dims.length - 1;
   const nL = dims[L]!;
   const params = initializeParametersDeep(dims, { init, seed, dtype: 'float64' });

@@ -125,12 +125,11 @@ export const subsetOption: Options = {
   },
 };
 
-/** heldBackSubset for a command: its note and warning on stderr. */
+/** heldBackSubset for a command (`asked` its --subset, `owner` the model's name in words): its note and warning on stderr. */
 export function chooseSubset(
   model: Model,
   data: Dataset,
-  asked: Subset | undefined,
-  owner: string,
+  { asked, owner }: { asked: Subset | undefined; owner: string },
   io: Io,
 ): { data: Dataset; subset: Subset } {
   const chosen = heldBackSubset(model.split, data, asked, owner);

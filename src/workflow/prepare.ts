@@ -71,7 +71,7 @@ export async function prepareData(
   const budget = settings.memory ?? halfOfFreeMemory();
   const { data, streamed } = read.dataset
     ? { data: read.dataset, streamed: { streamed: false } }
-    : await loadForTraining(args, settings, io, budget, read.confined);
+    : await loadForTraining(args, settings, io, { budget, confined: read.confined });
   const shuffle = settings.shuffle ?? { kind: streamed.streamed ? 'blocks' : 'examples' };
   if (streamed.streamed && shuffle.kind === 'examples')
     throw new UsageError(
@@ -118,13 +118,15 @@ export async function prepareData(
   };
 }
 
-/** The data the options name, left on disk when it is to be streamed (with a note saying why). */
+/**
+ * The data the options name, left on disk when it is to be streamed (with a note saying why): when
+ * --stream asks, or when its features exceed `budget` bytes; `confined` reads only the files named.
+ */
 async function loadForTraining(
   args: Parsed,
   settings: TrainSettings,
   io: Io,
-  budget: number,
-  confined: boolean | undefined,
+  { budget, confined }: { budget: number; confined: boolean | undefined },
 ): Promise<{ data: Dataset; streamed: { streamed: boolean; note?: string } }> {
   const spec = { ...dataSpec(args, io), confined };
   const files = fileAccess(spec.data !== undefined ? `--data ${spec.data}` : `--x ${spec.x ?? spec.y}`);

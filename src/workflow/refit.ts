@@ -193,12 +193,12 @@ export async function refitOnTrainDev(
   const { earlyStop: _stop, ...rest } = plan.settings;
   const settings: TrainSettings = rest;
   const schedule = refitSchedule(plan.first, plan.passes, union.X.cols);
-  checkRunFits(settings, on, network, schedule, backend);
+  checkRunFits({ settings, prepared: on, network, schedule }, backend);
   const model = buildModel(settings, on, network, backend);
   if (model.split) model.split = { ...model.split, refit: true };
   try {
-    const callbacks = ready({ settings, prepared: on, network, schedule, model, stage: 'refit on train + dev' });
-    const trained = await trainModel(settings, on, model, schedule, callbacks);
+    const run = { settings, prepared: on, network, schedule, model, stage: 'refit on train + dev' };
+    const trained = await trainModel(run, ready(run));
     const { result } = trained;
     if (result.diverged)
       throw new DataError(

@@ -42,12 +42,16 @@ export interface RunCallbacks {
   control?: TrainingControl;
 }
 
-/** A run about to start: what the command line announces, and what its progress display is made for. */
-export interface ReadyRun {
+/** A run planned on the prepared sets, before its model exists: what checkRunFits measures. */
+export interface PlannedRun {
   settings: TrainSettings;
   prepared: PreparedData;
   network: Network;
   schedule: Schedule;
+}
+
+/** A run about to start: what the command line announces, and what its progress display is made for. */
+export interface ReadyRun extends PlannedRun {
   model: Model;
   /** Which of several fits this is: 'fold 2 of 5', 'refit on train + dev ...'; absent for a run's one fit. */
   stage?: string;
@@ -77,13 +81,8 @@ export function scheduleFor(settings: TrainSettings, prepared: PreparedData): Sc
  * Refuses a network that cannot fit in the backend's or the machine's memory, before anything is
  * allocated (a width of 10^9 would otherwise allocate for minutes before failing).
  */
-export function checkRunFits(
-  settings: TrainSettings,
-  prepared: PreparedData,
-  network: Network,
-  schedule: Schedule,
-  backend: Backend,
-): void {
+export function checkRunFits(run: PlannedRun, backend: Backend): void {
+  const { settings, prepared, network, schedule } = run;
   const { data, sets } = prepared;
   const storage = prepared.storage ?? { streamed: false, bytes: featureSource(data.X).memoryBytes };
   const shuffle = prepared.shuffle ?? { kind: 'examples' };
@@ -101,7 +100,12 @@ export function checkRunFits(
     dataBytes: storage.bytes,
     ...(storage.streamed && !schedule.full
       ? {
-          streamBytes: streamRingBytes(shuffle, rowBytes, schedule.batchSize, train.cols, data.X.cols / train.cols),
+          streamBytes: streamRingBytes(shuffle, {
+            rowBytes,
+            batchSize: schedule.batchSize,
+            m: train.cols,
+            spread: data.X.cols / train.cols,
+          }),
         }
       : {}),
     // The labels of the whole set and the copies the sets take, and the class of each training example.
@@ -116,7 +120,10 @@ export function checkRunFits(
  * spread over `spread` times as many file rows by the held-out examples between them; never more blocks
  * than the file has.
  */
-function streamRingBytes(shuffle: Shuffle, rowBytes: number, batchSize: number, m: number, spread: number): number {
+function streamRingBytes(
+  shuffle: Shuffle,
+  { rowBytes, batchSize, m, spread }: { rowBytes: number; batchSize: number; m: number; spread: number },
+): number {
   const { B, K } = blockLayout(shuffle, rowBytes, batchSize);
   const blocks = Math.min(K, Math.ceil(m / B));
   return 4 * blocks * Math.ceil(Math.min(B * spread, m * spread)) * rowBytes;
@@ -179,12 +186,10 @@ export function hyperparametersOf(
  * bias/variance diagnosis.
  */
 export async function trainModel(
-  settings: TrainSettings,
-  prepared: PreparedData,
-  model: Model,
-  schedule: Schedule,
+  run: Pick<ReadyRun, 'settings' | 'prepared' | 'model' | 'schedule'>,
   callbacks: RunCallbacks & RunControl = {},
 ): Promise<Omit<TrainOutcome, 'hyperparameters' | 'schedule' | 'model'>> {
+  const { settings, prepared, model, schedule } = run;
   const result = await model.fit(
     prepared.sets.train.X,
     prepared.Y,

@@ -94,7 +94,7 @@ export async function runTraining(args: Parsed, ctx: TrainContext = {}): Promise
     throw new UsageError('--early-stop needs a dev set: keep the default --split or give --dev');
   checkRefitSets(settings, prepared);
   const network = resolveNetwork(settings, prepared);
-  if (settings.folds !== undefined) return crossValidated(settings, prepared, network, backend, ctx);
+  if (settings.folds !== undefined) return crossValidated(settings, { prepared, network, backend }, ctx);
   // The test set is measured once, on the model kept: the refit's.
   const first = await fitOnce(
     settings.refit ? { ...settings, evaluateTest: false } : settings,
@@ -105,21 +105,23 @@ export async function runTraining(args: Parsed, ctx: TrainContext = {}): Promise
   return withRefit(first, settings, ctx);
 }
 
+/** What a fit runs on: the prepared sets, the network resolved for them, the backend. */
+interface FitOn {
+  prepared: PreparedData;
+  network: Network;
+  backend: Backend;
+}
+
 /** One fit of the settings on the prepared sets, with its record: `lnn train` without --refit and --folds. */
-async function fitOnce(
-  settings: TrainSettings,
-  on: { prepared: PreparedData; network: Network; backend: Backend },
-  ctx: TrainContext,
-  stage?: string,
-): Promise<TrainRun> {
+async function fitOnce(settings: TrainSettings, on: FitOn, ctx: TrainContext, stage?: string): Promise<TrainRun> {
   const { prepared, network, backend } = on;
   const schedule = scheduleFor(settings, prepared);
-  checkRunFits(settings, prepared, network, schedule, backend);
+  checkRunFits({ settings, prepared, network, schedule }, backend);
   const model = buildModel(settings, prepared, network, backend);
   try {
     const hyperparameters = hyperparametersOf(settings, network, schedule, model);
     const ready = { settings, prepared, network, schedule, model, ...(stage ? { stage } : {}) };
-    const trained = await trainModel(settings, prepared, model, schedule, readyOf(ctx)(ready));
+    const trained = await trainModel(ready, readyOf(ctx)(ready));
     const outcome = { model, schedule, hyperparameters, ...trained };
     const record = runRecordOf(outcome, prepared, ctx.argv ?? []);
     return { ...outcome, settings, prepared, network, record, backend };
@@ -154,13 +156,8 @@ async function withRefit(first: TrainRun, settings: TrainSettings, ctx: TrainCon
  * their standard error and the diagnosis they give; then the configuration fit on all of train + dev
  * for the folds' mean length, the model kept. A fold that diverges ends the run (no mean means much).
  */
-async function crossValidated(
-  settings: TrainSettings,
-  prepared: PreparedData,
-  network: Network,
-  backend: Backend,
-  ctx: TrainContext,
-): Promise<TrainRun> {
+async function crossValidated(settings: TrainSettings, on: FitOn, ctx: TrainContext): Promise<TrainRun> {
+  const { prepared, network, backend } = on;
   const plan = foldPlan(prepared, settings);
   const { k } = plan.folds;
   const each: FoldRecord[] = [];

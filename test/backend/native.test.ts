@@ -166,7 +166,7 @@ describe('native backend memory', { skip }, () => {
       const X = be.zeros(48, m, 'float32'), Y = be.zeros(1, m, 'float32');
       for (let i = 0; i < X.size; i++) X.data[i] = Math.sin(i);
       for (let j = 0; j < m; j++) Y.data[j] = j % 2;
-      const ws = createWorkspace(dims, m, 'float32', be);
+      const ws = createWorkspace(dims, m, { dtype: 'float32', backend: be });
       const steps = {
         free() {
           const opts = { backend: be, workspace: ws };

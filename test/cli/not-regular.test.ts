@@ -122,7 +122,7 @@ console.log(JSON.stringify(out));
 import { WorkerRowStreamer } from '${ROOT}src/data/stream/reader.ts';
 const st = statSync(${JSON.stringify(f('x.npy'))}, { bigint: true });
 const stamp = { size: Number(st.size), mtimeNs: st.mtimeNs, ino: st.ino, dev: st.dev };
-const r = new WorkerRowStreamer({ kind: 'npy', file: ${JSON.stringify(f('fifo.npy'))}, stamp, dataOffset: 128 }, 'float64', 16, 64, 2);
+const r = new WorkerRowStreamer({ kind: 'npy', file: ${JSON.stringify(f('fifo.npy'))}, stamp, dataOffset: 128 }, { stored: 'float64', rowBytes: 16, slotBytes: 64, slots: 2 });
 r.post([new Float64Array([0, 4, 0])]);
 try { r.wait(0); console.log('read'); } catch (e) { console.log(e.message); }
 `,

@@ -122,7 +122,9 @@ describe('messages and guards', () => {
     const { rows } = both('float32', 10, 3);
     const view = rows.take([9, 4]);
     assert.equal(view.entry(2, 1).where, 'x.npy: example 4, feature 2');
-    const named = new RowFeatures(new MemoryRows('d.npy', 2, 'uint8', new Uint8Array(4), ['a', 'b'])).take([1]);
+    const named = new RowFeatures(
+      new MemoryRows('d.npy', 2, 'uint8', new Uint8Array(4), { featureNames: ['a', 'b'] }),
+    ).take([1]);
     assert.equal(named.entry(1, 0).where, "d.npy: example 1, feature 'b'");
   });
 

@@ -42,7 +42,7 @@ test('fold runs of several trials share the slots: never more at once than the e
       seen.push(`${s.index}.${s.fold}`);
       // A turn of the event loop: the other runs the slots allow start meanwhile.
       await new Promise((r) => setImmediate(r));
-      const run = await runTrial(prepared, s, defaultBackend(), 'test');
+      const run = await runTrial(s, { prepared, backend: defaultBackend(), ranOn: 'test' });
       running--;
       return run;
     },
@@ -69,7 +69,7 @@ test('fold runs of several trials share the slots: never more at once than the e
 test('a failed fold fails the trial, saying which; a fold the trial does not have is refused', async () => {
   const { args, prepared } = await irisPrepared();
   const sargs = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined)) as Record<string, string>;
-  const wrong = await runTrial(prepared, { ...spec(1, sargs), fold: 4 }, defaultBackend(), 'test');
+  const wrong = await runTrial({ ...spec(1, sargs), fold: 4 }, { prepared, backend: defaultBackend(), ranOn: 'test' });
   assert.equal(wrong.result.status, 'failed');
   assert.equal(wrong.result.error, 'fold 4 is not a fold of this trial (its options ask for --folds 3)');
   const inner: Executor = {
@@ -85,7 +85,7 @@ test('a failed fold fails the trial, saying which; a fold the trial does not hav
               infrastructure: true,
             },
           }
-        : runTrial(prepared, s, defaultBackend(), 'test'),
+        : runTrial(s, { prepared, backend: defaultBackend(), ranOn: 'test' }),
     close: async () => {},
   };
   const r = await new FoldingExecutor(inner, 3, 1, { train: 90, dev: 30 }).run(spec(1, sargs));

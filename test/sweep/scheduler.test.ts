@@ -209,8 +209,10 @@ describe('runSweep: a plan of all its trials', () => {
     const ex = new HeldExecutor(1);
     const heard: string[] = [];
     const done = runSweep(all('0.1'), rec, ex, {
-      started: (s) => heard.push(`started ${s.index}: ${events(rec).map((e) => e.event)}`),
-      finished: (r, recorded) => heard.push(`finished ${r.index} ${recorded}: ${events(rec).map((e) => e.event)}`),
+      hooks: {
+        started: (s) => heard.push(`started ${s.index}: ${events(rec).map((e) => e.event)}`),
+        finished: (r, recorded) => heard.push(`finished ${r.index} ${recorded}: ${events(rec).map((e) => e.event)}`),
+      },
     });
     await ex.runningCount(1);
     ex.end('0.1');
@@ -254,7 +256,7 @@ describe('runSweep: a plan of all its trials', () => {
     const ex = new InstantExecutor();
     const seen: boolean[] = [];
     await runSweep(all('0.3', '0.1', '0.2'), rec, ex, {
-      finished: (r) => seen.push(existsSync(rec.modelFile(r.id))),
+      hooks: { finished: (r) => seen.push(existsSync(rec.modelFile(r.id))) },
     });
     assert.deepEqual(seen, [true, true, false], 'a new best keeps its model, a worse trial none');
     const best = [...rec.finished.values()].find((t) => t.values.lr === '0.1')!;
@@ -269,7 +271,7 @@ describe('runSweep: an abort', () => {
     const ac = new AbortController();
     ac.abort();
     const ex = new InstantExecutor();
-    await assert.rejects(runSweep(all('0.1'), rec, ex, {}, ac.signal), {
+    await assert.rejects(runSweep(all('0.1'), rec, ex, { signal: ac.signal }), {
       name: 'AbortError',
       message: 'sweep aborted after 0 trials; those recorded are kept, and resume runs the rest',
     });
@@ -281,7 +283,7 @@ describe('runSweep: an abort', () => {
     const rec = openRecord();
     const ac = new AbortController();
     const ex = new HeldExecutor(1);
-    const done = runSweep(all('0.2', '0.1'), rec, ex, {}, ac.signal);
+    const done = runSweep(all('0.2', '0.1'), rec, ex, { signal: ac.signal });
     await ex.runningCount(1);
     ex.end('0.2');
     await ex.runningCount(1);
@@ -298,7 +300,10 @@ describe('runSweep: an abort', () => {
   test("an abort with another reason (a timeout's, a caller's error) throws that reason", async () => {
     const rec = openRecord();
     const reason = new RangeError('the caller gave up');
-    await assert.rejects(runSweep(all('0.1'), rec, new InstantExecutor(), {}, AbortSignal.abort(reason)), reason);
+    await assert.rejects(
+      runSweep(all('0.1'), rec, new InstantExecutor(), { signal: AbortSignal.abort(reason) }),
+      reason,
+    );
     rec.close();
   });
 });

@@ -71,7 +71,7 @@ describe('Batches: examples held in memory', () => {
     const src = batches(4, 7);
     const rng = new Rng(7);
     for (let epoch = 0; epoch < 2; epoch++) {
-      const want = Array.from(epochOrder(m, { kind: 'examples' }, rng, 16).order);
+      const want = Array.from(epochOrder(m, { kind: 'examples' }, rng, { rowBytes: 16 }).order);
       // The buffers of one size are reused: read each batch before the next is gathered.
       const got = [0, 1, 2].map((step) => {
         const batch = src.at(epoch * 3 + step);

@@ -9,18 +9,23 @@ const isPermutation = (order: Int32Array, m: number) =>
 describe('epoch orders', () => {
   for (const kind of SHUFFLE_KINDS)
     it(`${kind}: every training example once an epoch, the same for the same seed`, () => {
-      const a = epochOrder(103, { kind, blockRows: 10, blocksPerBuffer: 3 }, new Rng(4), 8, 4);
-      const b = epochOrder(103, { kind, blockRows: 10, blocksPerBuffer: 3 }, new Rng(4), 8, 4);
+      const a = epochOrder(103, { kind, blockRows: 10, blocksPerBuffer: 3 }, new Rng(4), { rowBytes: 8, batchSize: 4 });
+      const b = epochOrder(103, { kind, blockRows: 10, blocksPerBuffer: 3 }, new Rng(4), { rowBytes: 8, batchSize: 4 });
       assert.ok(isPermutation(a.order, 103));
       assert.deepEqual(a.order, b.order);
     });
 
   it("'examples' is the trainer's permutation of old: rng.permutation(m)", () => {
-    assert.deepEqual(epochOrder(50, { kind: 'examples' }, new Rng(9), 4).order, new Rng(9).permutation(50));
+    assert.deepEqual(
+      epochOrder(50, { kind: 'examples' }, new Rng(9), { rowBytes: 4 }).order,
+      new Rng(9).permutation(50),
+    );
   });
 
   it("'none' is file order, in buffers of K blocks", () => {
-    const { order, groups } = epochOrder(25, { kind: 'none', blockRows: 4, blocksPerBuffer: 2 }, new Rng(1), 1);
+    const { order, groups } = epochOrder(25, { kind: 'none', blockRows: 4, blocksPerBuffer: 2 }, new Rng(1), {
+      rowBytes: 1,
+    });
     assert.deepEqual(
       Array.from(order),
       Array.from({ length: 25 }, (_, k) => k),
@@ -32,7 +37,9 @@ describe('epoch orders', () => {
   it("'blocks' shuffles blocks, then examples within each buffer of K blocks", () => {
     const B = 5,
       K = 2;
-    const { order, groups } = epochOrder(40, { kind: 'blocks', blockRows: B, blocksPerBuffer: K }, new Rng(3), 1);
+    const { order, groups } = epochOrder(40, { kind: 'blocks', blockRows: B, blocksPerBuffer: K }, new Rng(3), {
+      rowBytes: 1,
+    });
     const { ends, starts, blocks } = groups!;
     let from = 0;
     for (let g = 0; g < ends.length; g++) {

@@ -19,8 +19,16 @@ function noise(se: number | undefined, m: number | undefined): string {
   return se === undefined ? '' : ` ± ${formatPercent(se, 1)}${m !== undefined ? ` (m = ${m})` : ''}`;
 }
 
+/** How a span (avoidable bias, variance) was judged: its threshold, standard error, and the verdict. */
+interface SpanJudged {
+  threshold: number;
+  se: number | undefined;
+  high: boolean;
+  noisy?: boolean | undefined;
+}
+
 /** '(train − human; high at ≥ 2% and ≥ 2 standard errors = 4.2%)  ← high' or '← within noise'. */
-function spanNote(what: string, threshold: number, se: number | undefined, high: boolean, noisy?: boolean): string {
+function spanNote(what: string, { threshold, se, high, noisy }: SpanJudged): string {
   const resolve =
     se === undefined ? '' : ` and ≥ ${RESOLVING_SE} standard errors = ${formatPercent(RESOLVING_SE * se, 1)}`;
   return `(${what}; high at ≥ ${pct(threshold)}${resolve})${high ? '  ← high' : noisy ? '  ← within noise' : ''}`;
@@ -35,12 +43,22 @@ function formatDiagnosis(d: Diagnosis): string {
     [
       'Avoidable bias',
       pct(d.avoidableBias),
-      spanNote('train − human', d.biasThreshold, d.biasSE, d.highBias, d.biasWithinNoise),
+      spanNote('train − human', {
+        threshold: d.biasThreshold,
+        se: d.biasSE,
+        high: d.highBias,
+        noisy: d.biasWithinNoise,
+      }),
     ],
     [
       'Variance',
       pct(d.variance),
-      spanNote('dev − train', d.varianceThreshold, d.varianceSE, d.highVariance, d.varianceWithinNoise),
+      spanNote('dev − train', {
+        threshold: d.varianceThreshold,
+        se: d.varianceSE,
+        high: d.highVariance,
+        noisy: d.varianceWithinNoise,
+      }),
     ],
   ];
   const w = Math.max(...rows.map((r) => r[1].length));

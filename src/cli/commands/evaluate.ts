@@ -74,7 +74,7 @@ async function runEval(args: Parsed, io: Io): Promise<number> {
   const loaded = await modelAndData(args, io);
   const { model } = loaded;
   try {
-    const { data, subset } = chooseSubset(model, loaded.data, asked, `the model ${args['model']}`, io);
+    const { data, subset } = chooseSubset(model, loaded.data, { asked, owner: `the model ${args['model']}` }, io);
     const e = evaluateFitted(model, data);
     if (args['json'])
       io.out(

@@ -75,8 +75,8 @@ async function runGradcheck(args: Parsed, io: Io): Promise<number> {
   optionValue('--dims', () => checkArchitecture(dims, activations, '--dims'));
   if (output === 'sigmoid' && nL !== 1)
     io.err(`note: a sigmoid output with n[${L}] = ${nL} units is checked as ${nL} independent binary outputs\n`);
-  const checks = coordinatesToCheck(dims, maxChecks, seed, m, io);
-  const { params, X, Y } = checkProblem(dims, output, m, init, seed);
+  const checks = coordinatesToCheck(dims, { maxChecks, seed, m }, io);
+  const { params, X, Y } = checkProblem(dims, { output, m, init, seed });
   const r = gradientCheck(params, X, Y, {
     activations,
     alpha,
@@ -112,14 +112,12 @@ function verdictText(r: GradCheckResult, threshold: number, pass: boolean): stri
 
 /**
  * How many coordinates to check: all of a network up to LARGE parameters; above, SUBSET chosen at random
- * unless --max-checks says otherwise (a note says so); a check of more than LARGE coordinates is
- * announced with its cost and reports its progress on stderr.
+ * unless --max-checks says otherwise (a note says so, with the `seed` that chooses them); a check of more
+ * than LARGE coordinates is announced with its cost (passes over m examples) and reports its progress on stderr.
  */
 function coordinatesToCheck(
   dims: number[],
-  maxChecks: number | undefined,
-  seed: number,
-  m: number,
+  { maxChecks, seed, m }: { maxChecks: number | undefined; seed: number; m: number },
   io: Io,
 ): { maxChecks?: number; onProgress?: (done: number, total: number) => void } {
   let total = 0;

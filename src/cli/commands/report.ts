@@ -72,9 +72,11 @@ export const reportCommand: Command = {
     if (positionals.length === 1 && isDirectory(positionals[0]!))
       return reportSweep(
         positionals[0]!,
-        args['output'] === undefined ? undefined : String(args['output']),
-        title,
-        Boolean(args['json']),
+        {
+          output: args['output'] === undefined ? undefined : String(args['output']),
+          title,
+          json: Boolean(args['json']),
+        },
         io,
       );
     let output = args['output'] === undefined ? undefined : String(args['output']);
@@ -122,9 +124,7 @@ export const reportCommand: Command = {
 /** `lnn report DIR`: the page of a sweep, every trial's run record checked as a run file's would be. */
 async function reportSweep(
   dir: string,
-  output: string | undefined,
-  title: string | undefined,
-  json: boolean,
+  { output, title, json }: { output: string | undefined; title: string | undefined; json: boolean },
   io: { out: (s: string) => void; err: (s: string) => void },
 ): Promise<void> {
   const out = output ?? `${dir.replace(/[\\/]+$/, '')}.report.html`;

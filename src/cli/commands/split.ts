@@ -123,7 +123,9 @@ async function runSplit(args: Parsed, io: Io): Promise<void> {
   const made = splitFiles(d, { ratios, seed, stratify, format, dtype, impute: impute === 'mean', labelName });
   await commitWithSignals(plan, Object.fromEntries(made.files.map((f) => [f.name, f.content])), io.out);
   io.out(
-    args['json'] ? splitJson(made, out, seed, format) : splitText(made, out, d.source, d.X.cols, dtype === 'source'),
+    args['json']
+      ? splitJson(made, out, seed, format)
+      : splitText(made, out, { source: d.source, m: d.X.cols, sourceDtype: dtype === 'source' }),
   );
 }
 
@@ -134,7 +136,12 @@ function splitJson({ split: s, files, dtype, imputer }: SplitFiles, out: string,
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
-function splitText(made: SplitFiles, out: string, source: string, m: number, sourceDtype: boolean): string {
+/** The split's lines: the m examples of `source`, each set's size and files; `sourceDtype`: .npy kept the source's dtype. */
+function splitText(
+  made: SplitFiles,
+  out: string,
+  { source, m, sourceDtype }: { source: string; m: number; sourceDtype: boolean },
+): string {
   const { split: s, sets, written, imputer, dtype, files } = made;
   const w = String(m).length;
   const lines = [`${source}: m = ${m} → ${s.rule}`];

@@ -79,7 +79,12 @@ function displayedContext(io: Io, quiet: boolean, display: SweepDisplay): SweepC
         const ranked = rankTrials([...record.finished.values()]);
         const classification = record.identity.data.classes !== undefined;
         say(
-          trialLine(result, ranked.indexOf(result) + 1, ranked.length, classification, progress.step()),
+          trialLine(result, {
+            rank: ranked.indexOf(result) + 1,
+            of: ranked.length,
+            classification,
+            progress: progress.step(),
+          }),
           result.index,
         );
       },

@@ -90,7 +90,10 @@ export class SweepProgress {
 }
 
 /** One finished trial, as it comes: its figures, its rank among those finished, the progress. */
-export function trialLine(t: TrialResult, rank: number, of: number, classification: boolean, progress: string): string {
+export function trialLine(
+  t: TrialResult,
+  { rank, of, classification, progress }: { rank: number; of: number; classification: boolean; progress: string },
+): string {
   const what =
     t.status === 'ok'
       ? `dev ${errorText(t.devError, classification)}, train ${errorText(t.trainError, classification)}, ${verdictLabel(t.diagnosis)}; rank ${rank} of ${of}`

@@ -215,8 +215,9 @@ export function compareDistributions(
     alpha: opts.alpha ?? 0.001,
   };
   const warnings: string[] = [];
-  const { features, shifted } = compareFeatures(a, b, names, o, warnings);
-  const { labelProportions, targets } = compareLabelsOrTargets(a, b, names, o, warnings);
+  const ctx = { names, thresholds: o, warnings };
+  const { features, shifted } = compareFeatures(a, b, ctx);
+  const { labelProportions, targets } = compareLabelsOrTargets(a, b, ctx);
   return {
     names,
     sizes: [a.X.cols, b.X.cols],
@@ -230,13 +231,18 @@ export function compareDistributions(
 
 type Thresholds = Required<MismatchOptions>;
 
+/** What each comparison reads and adds to: the sets' names, the thresholds, the warnings so far. */
+interface Comparison {
+  names: [string, string];
+  thresholds: Thresholds;
+  warnings: string[];
+}
+
 /** Each feature's means compared; a warning when enough of them shift by more than the threshold. */
 function compareFeatures(
   a: Dataset,
   b: Dataset,
-  [na, nb]: [string, string],
-  o: Thresholds,
-  warnings: string[],
+  { names: [na, nb], thresholds: o, warnings }: Comparison,
 ): { features: FeatureComparison[]; shifted: number } {
   if (a.X.rows !== b.X.rows) {
     warnings.push(
@@ -265,9 +271,7 @@ function compareFeatures(
 function compareLabelsOrTargets(
   a: Dataset,
   b: Dataset,
-  [na, nb]: [string, string],
-  o: Thresholds,
-  warnings: string[],
+  { names: [na, nb], thresholds: o, warnings }: Comparison,
 ): { labelProportions: LabelComparison | null; targets: FeatureComparison[] | null } {
   const classesA = a.classes !== undefined && a.labels.rows === 1,
     classesB = b.classes !== undefined && b.labels.rows === 1;

@@ -296,16 +296,17 @@ function readHdf5Features(f: H5File, file: string, xKey: string, stream = false)
       `${file}: dataset '${name(xKey)}' (--x-key) must hold numbers, one entry per example, but is ${name(e.dtype)} (${e.shape.join(', ')})`,
       file,
     );
-  const X = featuresOf(f, f.get(xKey) as H5Dataset, xKey, file, stream);
+  const X = featuresOf(f, xKey, file, stream);
   return { X, labels: zeros(0, X.cols, 'float64'), source: `${file}:${xKey}` };
 }
 
 /**
- * X dataset (m, ...) → X: (n_x, m), each example flattened row-major, held in the dataset's dtype:
+ * X dataset `key`: (m, ...) → X: (n_x, m), each example flattened row-major, held in the dataset's dtype:
  * read into memory by hyperslabs of rows (so HDF5's own heap holds one slab at a time, never the whole
  * dataset), or, with `stream`, left in the file and read by hyperslab when rows are asked for.
  */
-function featuresOf(f: H5File, xd: H5Dataset, key: string, file: string, stream = false): RowFeatures {
+function featuresOf(f: H5File, key: string, file: string, stream = false): RowFeatures {
+  const xd = f.get(key) as H5Dataset;
   const xs = xd.shape ?? [];
   const m = xs[0]!;
   if (m === 0) throw new DataError(`${file}: dataset '${name(key)}' has no examples (m = 0)`, file);
@@ -437,7 +438,7 @@ class Hdf5Rows implements RowBacking {
     // Rows left in the file are read all run long: the file must stay as it was opened.
     if (this.stream) {
       const onPath = stampAt(this.file);
-      checkUnchanged(this.file, this.stream.stamp, onPath ?? this.stream.stamp, onPath);
+      checkUnchanged(this.file, this.stream.stamp, { now: onPath ?? this.stream.stamp, onPath });
     }
   }
 }
@@ -449,10 +450,9 @@ function readHdf5Dataset(
   keys: { xKey: string; yKey: string; classesKey?: string | undefined },
   stream = false,
 ): Dataset {
-  const xd = f.get(keys.xKey) as H5Dataset;
   const yd = f.get(keys.yKey) as H5Dataset;
   const ys = yd.shape ?? [];
-  const X = featuresOf(f, xd, keys.xKey, file, stream);
+  const X = featuresOf(f, keys.xKey, file, stream);
   const m = X.cols;
   const shape = `(${ys.join(', ')})`;
   if (!fitsLabels({ key: keys.yKey, shape: ys, dtype: '', numeric: true }, m))

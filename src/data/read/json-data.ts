@@ -70,8 +70,7 @@ function objectsToDataset(doc: unknown[], file: string, opts: TableOptions): Dat
 }
 
 function xyToDataset(doc: Record<string, unknown>, file: string, opts: TableOptions): Dataset {
-  const missing: MissingPolicy = opts.missing ?? 'error',
-    unlabeled = opts.unlabeled === true;
+  const unlabeled = opts.unlabeled === true;
   const xKey = ['X', 'x'].find((k) => k in doc);
   const yKey = ['y', 'Y', 'labels', 'label'].find((k) => k in doc);
   if (xKey === undefined || (yKey === undefined && !unlabeled))
@@ -107,7 +106,7 @@ function xyToDataset(doc: Record<string, unknown>, file: string, opts: TableOpti
       `${file}: "${xKey}" has m = ${m} examples but "${yKey}" has ${ys.length} labels; they must match one to one`,
       file,
     );
-  const X = xyFeatures(xs, xKey, file, missing, opts);
+  const X = xyFeatures(xs, xKey, file, opts);
   if (!Array.isArray(ys)) return { X, labels: zeros(0, m, 'float64'), source: file };
   const labels = ys.map((v, j) => {
     if (isMissing(v as Cell) || (typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'boolean'))
@@ -125,7 +124,8 @@ function xyToDataset(doc: Record<string, unknown>, file: string, opts: TableOpti
 }
 
 /** X: (n_x, m) from "X": one entry per example, each flattened row-major; missing values NaN when kept. */
-function xyFeatures(xs: unknown[], xKey: string, file: string, missing: MissingPolicy, opts: TableOptions): Matrix {
+function xyFeatures(xs: unknown[], xKey: string, file: string, opts: TableOptions): Matrix {
+  const missing: MissingPolicy = opts.missing ?? 'error';
   const m = xs.length;
   const flat = (v: unknown): Cell[] => (Array.isArray(v) ? v.flatMap(flat) : [v as Cell]);
   const first = flat(xs[0]);

@@ -89,14 +89,14 @@ function openNpy(file: string): OpenNpy {
   try {
     const size = Number(stat.size);
     const head = new Uint8Array(Math.min(size, 12));
-    readAll(fd, head, 0, head.length, 0);
+    readAll(fd, head, 0);
     let len = head.length;
     if (head.length >= 10) {
       const view = new DataView(head.buffer);
       len = head[6] === 1 ? 10 + view.getUint16(8, true) : head.length >= 12 ? 12 + view.getUint32(8, true) : 12;
     }
     const bytes = new Uint8Array(Math.min(size, len));
-    readAll(fd, bytes, 0, bytes.length, 0);
+    readAll(fd, bytes, 0);
     const header = parseNpyHeader(bytes, file, size);
     checkNpySize(header, size, file);
     return { fd, header, fileBytes: size, stamp: stampOf(stat) };
@@ -106,12 +106,13 @@ function openNpy(file: string): OpenNpy {
   }
 }
 
-/** Reads `length` bytes at `position`; returns how many it got before the end of the file. */
-function readAll(fd: number, into: Uint8Array, offset: number, length: number, position: number): number {
+/** Fills `into` from the file's byte `position` on; returns how many bytes it got before the end of the file. */
+function readAll(fd: number, into: Uint8Array, position: number): number {
+  const length = into.length;
   let got = 0;
   while (got < length) {
     // readSync takes at most 2 GB at a time.
-    const n = readSync(fd, into, offset + got, Math.min(length - got, 2 ** 30), position + got);
+    const n = readSync(fd, into, got, Math.min(length - got, 2 ** 30), position + got);
     if (n === 0) break;
     got += n;
   }
@@ -143,8 +144,10 @@ export function loadNpyRows(file: string): RowFeatures {
     const { bytes, view } = STORED_TYPES[layout.stored];
     const buffer = new ArrayBuffer(m * n * bytes);
     const raw = new Uint8Array(buffer);
-    const got = readAll(o.fd, raw, 0, raw.length, o.header.dataOffset);
-    if (got < raw.length) throw truncated(file, o.header.dataOffset, n * bytes, 0, got, o.header.dataOffset + got);
+    const { dataOffset } = o.header;
+    const got = readAll(o.fd, raw, dataOffset);
+    if (got < raw.length)
+      throw truncated({ file, dataOffset, rowBytes: n * bytes }, { firstRow: 0, got, fileEnd: dataOffset + got });
     fixBytes(raw, layout);
     return new RowFeatures(new MemoryRows(file, n, layout.stored, view(buffer, 0, m * n)));
   } finally {
@@ -157,18 +160,21 @@ export function openNpyRows(file: string): RowFeatures {
   return new RowFeatures(new NpyFileRows(file));
 }
 
+/** Where a .npy file's rows lie: row r at byte `dataOffset + r · rowBytes`. */
+export interface NpyRowLayout {
+  file: string;
+  dataOffset: number;
+  rowBytes: number;
+}
+
 /**
  * The message for a file that ends before the rows asked for: the file, the first example cut off and
  * its byte offset, and where the file ends now. `firstRow` was asked for at
  * `dataOffset + firstRow · rowBytes`; `got` bytes came.
  */
 export function truncated(
-  file: string,
-  dataOffset: number,
-  rowBytes: number,
-  firstRow: number,
-  got: number,
-  fileEnd: number,
+  { file, dataOffset, rowBytes }: NpyRowLayout,
+  { firstRow, got, fileEnd }: { firstRow: number; got: number; fileEnd: number },
 ): DataError {
   const row = firstRow + Math.floor(got / rowBytes);
   return new DataError(
@@ -200,6 +206,7 @@ class NpyFileRows implements RowBacking {
   private readonly fd: number;
   private readonly dataOffset: number;
   private readonly stamp: FileStamp;
+  private readonly rowLayout: NpyRowLayout;
 
   constructor(readonly source: string) {
     const o = openNpy(source);
@@ -215,6 +222,7 @@ class NpyFileRows implements RowBacking {
     this.stored = this.layout.stored;
     this.rowBytes = this.n * STORED_TYPES[this.stored].bytes;
     this.dataOffset = o.header.dataOffset;
+    this.rowLayout = { file: source, dataOffset: this.dataOffset, rowBytes: this.rowBytes };
     this.stamp = o.stamp;
     this.stream = {
       kind: 'npy',
@@ -236,15 +244,15 @@ class NpyFileRows implements RowBacking {
       const first = rows[k]!;
       const want = (end - k) * rb;
       const at = this.dataOffset + first * rb;
-      const got = readAll(this.fd, bytes, k * rb, want, at);
-      if (got < want) throw truncated(this.source, this.dataOffset, rb, first, got, fstatSync(this.fd).size);
+      const got = readAll(this.fd, bytes.subarray(k * rb, end * rb), at);
+      if (got < want) throw truncated(this.rowLayout, { firstRow: first, got, fileEnd: fstatSync(this.fd).size });
       fixBytes(bytes.subarray(k * rb, end * rb), this.layout);
       k = end;
     }
     // After the reads, so that what was just read is known to be the file as it was opened.
     const now = stampOf(fstatSync(this.fd, { bigint: true }));
-    checkUnchanged(this.source, this.stamp, now, stampAt(this.source), (size) =>
-      truncated(this.source, this.dataOffset, rb, 0, Math.max(0, size - this.dataOffset), size),
+    checkUnchanged(this.source, this.stamp, { now, onPath: stampAt(this.source) }, (size) =>
+      truncated(this.rowLayout, { firstRow: 0, got: Math.max(0, size - this.dataOffset), fileEnd: size }),
     );
   }
 }

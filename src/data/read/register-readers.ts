@@ -25,7 +25,7 @@ registerReader('hdf5', (file, spec) => readHdf5(file, spec));
 export { loadDatasetKeepingMissing };
 
 // Files streamed from disk are read ahead by a worker thread.
-registerRowStreamer((spec, l) => new WorkerRowStreamer(spec, l.stored, l.rowBytes, l.slotBytes, l.slots));
+registerRowStreamer((spec, layout) => new WorkerRowStreamer(spec, layout));
 
 // The workflow loads data sets only through these (a page has none).
 registerFileAccess({

@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import { DataError } from '../../core/errors.js';
-import { STORED_TYPES, type StoredArray, type StoredType } from '../features.js';
+import { STORED_TYPES, type StoredArray } from '../features.js';
 import { checkUnchanged } from '../../io/regular-file.js';
 import { truncated } from '../read/npy-file.js';
-import type { FileStamp, RowStreamer, StreamSpec } from '../rows.js';
+import type { FileStamp, RingLayout, RowStreamer, StreamSpec } from '../rows.js';
 import { CHANGED, CONTROL_BYTES, CONTROL_LAYOUT, CTRL, SHORT_READ, streamWorkerSource } from './reader-thread.js';
 
 /** A stamp as the reader thread sends it: JSON, so its bigints as decimal strings. */
@@ -31,13 +31,17 @@ export class WorkerRowStreamer implements RowStreamer {
   private posted = 0;
   private closed = false;
 
+  readonly slotBytes: number;
+  readonly slots: number;
+  private readonly rowBytes: number;
+
   constructor(
     private readonly spec: StreamSpec,
-    stored: StoredType,
-    private readonly rowBytes: number,
-    readonly slotBytes: number,
-    readonly slots: number,
+    { stored, rowBytes, slotBytes, slots }: RingLayout,
   ) {
+    this.rowBytes = rowBytes;
+    this.slotBytes = slotBytes;
+    this.slots = slots;
     const ring = new SharedArrayBuffer(slots * slotBytes);
     const control = new SharedArrayBuffer(CONTROL_BYTES);
     this.ctrl = new Int32Array(control, 0, CONTROL_LAYOUT.words);
@@ -86,7 +90,8 @@ export class WorkerRowStreamer implements RowStreamer {
     this.close();
     if (code === SHORT_READ && this.spec.kind === 'npy') {
       const [row, got, end] = this.numbers;
-      throw truncated(file, this.spec.dataOffset, this.rowBytes, row!, got!, end!);
+      const layout = { file, dataOffset: this.spec.dataOffset, rowBytes: this.rowBytes };
+      throw truncated(layout, { firstRow: row!, got: got!, fileEnd: end! });
     }
     if (code === CHANGED) this.changed();
     const message = new TextDecoder().decode(this.text.subarray(0, Atomics.load(this.ctrl, CTRL.TEXT_LENGTH)));
@@ -101,9 +106,17 @@ export class WorkerRowStreamer implements RowStreamer {
     const cut =
       spec.kind === 'npy'
         ? (size: number) =>
-            truncated(spec.file, spec.dataOffset, this.rowBytes, 0, Math.max(0, size - spec.dataOffset), size)
+            truncated(
+              { file: spec.file, dataOffset: spec.dataOffset, rowBytes: this.rowBytes },
+              { firstRow: 0, got: Math.max(0, size - spec.dataOffset), fileEnd: size },
+            )
         : undefined;
-    checkUnchanged(spec.file, spec.stamp, stampFrom(seen.now), seen.onPath ? stampFrom(seen.onPath) : undefined, cut);
+    checkUnchanged(
+      spec.file,
+      spec.stamp,
+      { now: stampFrom(seen.now), onPath: seen.onPath ? stampFrom(seen.onPath) : undefined },
+      cut,
+    );
   }
 
   close(): void {
