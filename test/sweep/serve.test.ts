@@ -74,7 +74,10 @@ function job(
 /** A server with these roots, and the lines it writes to stderr. */
 function server(roots: string[]): { s: TrialServer; lines: string[] } {
   const lines: string[] = [];
-  const s = new TrialServer(roots, 1, 'ts', 'host:1', { out: () => {}, err: (t) => lines.push(t), errIsTTY: false });
+  const s = new TrialServer(
+    { roots, threads: 1, backend: 'ts', name: 'host:1' },
+    { out: () => {}, err: (t) => lines.push(t), errIsTTY: false },
+  );
   servers.push(s);
   return { s, lines };
 }

@@ -94,10 +94,10 @@ describe('checkRunFits', () => {
       dataBytes: featureSource(iris.X).memoryBytes,
       labelBytes: 2 * iris.labels.data.byteLength + 4 * 90,
     });
-    checkRunFits(settings, prepared, network, schedule, new Limited(bytes));
+    checkRunFits({ settings, prepared, network, schedule }, new Limited(bytes));
     const gb = (b: number) => `${(b / 1e9).toFixed(1)} GB`;
     assert.throws(
-      () => checkRunFits(settings, prepared, network, schedule, new Limited(bytes - 1)),
+      () => checkRunFits({ settings, prepared, network, schedule }, new Limited(bytes - 1)),
       (e: unknown) =>
         e instanceof ValueError &&
         e.message ===
@@ -108,7 +108,7 @@ describe('checkRunFits', () => {
   test('a network beyond the machine is refused before anything is allocated', async () => {
     const { settings, prepared, network, backend } = await setup({ hidden: '1000000000', dtype: 'float64' });
     assert.throws(
-      () => checkRunFits(settings, prepared, network, scheduleFor(settings, prepared), backend),
+      () => checkRunFits({ settings, prepared, network, schedule: scheduleFor(settings, prepared) }, backend),
       (e: unknown) =>
         e instanceof ValueError &&
         /^the network and its batch need [\d.e+]+ GB \(W\[1\] alone 32\.0 GB\); this machine has [\d.]+ GB: use fewer or smaller layers, a smaller batch, or float32$/.test(
@@ -179,10 +179,13 @@ describe('trainModel', () => {
     const schedule = scheduleFor(settings, prepared);
     const costs: number[] = [];
     const evals: number[] = [];
-    const out = await trainModel(settings, prepared, buildModel(settings, prepared, network, backend), schedule, {
-      onCost: (p) => costs.push(p.iteration),
-      onEval: (p) => evals.push(p.iteration),
-    });
+    const out = await trainModel(
+      { settings, prepared, model: buildModel(settings, prepared, network, backend), schedule },
+      {
+        onCost: (p) => costs.push(p.iteration),
+        onEval: (p) => evals.push(p.iteration),
+      },
+    );
     assert.equal(out.result.iterations, 20);
     assert.equal(out.train!.m, 90);
     assert.equal(out.dev!.m, 30);
@@ -195,22 +198,24 @@ describe('trainModel', () => {
       out.result.history.evals.map((e) => e.iteration),
     );
     const withTest = await setup({ evaluateTest: true });
-    const t = await trainModel(
-      withTest.settings,
-      withTest.prepared,
-      buildModel(withTest.settings, withTest.prepared, withTest.network, withTest.backend),
-      scheduleFor(withTest.settings, withTest.prepared),
-    );
+    const t = await trainModel({
+      settings: withTest.settings,
+      prepared: withTest.prepared,
+      model: buildModel(withTest.settings, withTest.prepared, withTest.network, withTest.backend),
+      schedule: scheduleFor(withTest.settings, withTest.prepared),
+    });
     assert.equal(t.test!.m, 30);
   });
 
   test('onIteration returning false stops after that update', async () => {
     const { settings, prepared, network, backend } = await setup();
     const out = await trainModel(
-      settings,
-      prepared,
-      buildModel(settings, prepared, network, backend),
-      scheduleFor(settings, prepared),
+      {
+        settings,
+        prepared,
+        model: buildModel(settings, prepared, network, backend),
+        schedule: scheduleFor(settings, prepared),
+      },
       {
         onIteration: (s) => s.iteration < 5,
       },
@@ -221,12 +226,12 @@ describe('trainModel', () => {
 
   test('a diverged run without a best iteration has no figures: its parameters are unusable', async () => {
     const { settings, prepared, network, backend } = await setup({ lr: 1e6 });
-    const out = await trainModel(
+    const out = await trainModel({
       settings,
       prepared,
-      buildModel(settings, prepared, network, backend),
-      scheduleFor(settings, prepared),
-    );
+      model: buildModel(settings, prepared, network, backend),
+      schedule: scheduleFor(settings, prepared),
+    });
     assert.ok(out.result.diverged);
     assert.deepEqual(Object.keys(out), ['result']);
   });
@@ -241,12 +246,12 @@ describe('trainModel', () => {
     features.data.set(X.data.subarray(0, 3 * m));
     const { settings, prepared, network, backend } = await setup({}, { X: features, labels, source: 'petals' });
     assert.equal(prepared.output, 'linear');
-    const out = await trainModel(
+    const out = await trainModel({
       settings,
       prepared,
-      buildModel(settings, prepared, network, backend),
-      scheduleFor(settings, prepared),
-    );
+      model: buildModel(settings, prepared, network, backend),
+      schedule: scheduleFor(settings, prepared),
+    });
     assert.equal(out.dev!.m, 30);
     assert.equal(out.diagnosis, undefined);
   });
@@ -256,10 +261,12 @@ describe('trainModel', () => {
     const ac = new AbortController();
     await assert.rejects(
       trainModel(
-        settings,
-        prepared,
-        buildModel(settings, prepared, network, backend),
-        scheduleFor(settings, prepared),
+        {
+          settings,
+          prepared,
+          model: buildModel(settings, prepared, network, backend),
+          schedule: scheduleFor(settings, prepared),
+        },
         {
           signal: ac.signal,
           onIteration: (s) => void (s.iteration === 3 && ac.abort()),
@@ -273,13 +280,19 @@ describe('trainModel', () => {
     const { settings, prepared, network, backend } = await setup();
     const model = buildModel(settings, prepared, network, backend);
     await assert.rejects(
-      trainModel(settings, prepared, model, scheduleFor(settings, prepared), { signal: AbortSignal.abort() }),
+      trainModel(
+        { settings, prepared, model, schedule: scheduleFor(settings, prepared) },
+        { signal: AbortSignal.abort() },
+      ),
       (e: unknown) => e instanceof AbortError && e.message === 'training aborted after iteration 0 of 20',
     );
     // A reason of the caller's own (an Error) is passed through, as during a run.
     const reason = new RangeError('the page closed');
     await assert.rejects(
-      trainModel(settings, prepared, model, scheduleFor(settings, prepared), { signal: AbortSignal.abort(reason) }),
+      trainModel(
+        { settings, prepared, model, schedule: scheduleFor(settings, prepared) },
+        { signal: AbortSignal.abort(reason) },
+      ),
       (e: unknown) => e === reason,
     );
   });
