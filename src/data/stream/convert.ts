@@ -62,9 +62,11 @@ const BYTES: Record<ConvertDType, number> = { float32: 4, float64: 8, uint8: 1 }
 
 /** Records of a CSV file, one at a time, with the line each starts on (csv-parse's stream API). */
 async function* csvRecords(file: string, delimiter: string): AsyncGenerator<{ cells: string[]; line: number }> {
-  const parser = createReadStream(file).pipe(
-    parse({ bom: true, delimiter, info: true, relax_column_count: true, skip_empty_lines: true }),
-  );
+  const parser = parse({ bom: true, delimiter, info: true, relax_column_count: true, skip_empty_lines: true });
+  const input = createReadStream(file);
+  // pipe() does not forward a read error: the parser would wait for data forever, or the error be uncaught.
+  input.on('error', (e) => parser.destroy(e));
+  input.pipe(parser);
   try {
     for await (const r of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       const newlines = r.record.reduce((n, f) => n + (f.match(/\n/g)?.length ?? 0), 0);

@@ -189,6 +189,19 @@ describe('convertCsv', () => {
     assert.deepEqual(seen, [100_000]);
   });
 
+  test('a file that cannot be read is a DataError naming it and why, never an uncaught error', async () => {
+    for (const file of [join(dir, 'absent.csv'), dir]) {
+      await assert.rejects(convertCsv(file, new MemorySink()), (e: unknown) => {
+        assert.ok(e instanceof DataError, String(e));
+        assert.match(
+          (e as Error).message,
+          new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot read \\(`),
+        );
+        return true;
+      });
+    }
+  });
+
   test('every refusal names the file, the line and the column', async () => {
     await refuses('', 'FILE: is empty; a CSV needs a header row and at least one example row');
     await refuses('x,y\n', 'FILE: has a header but no examples (m = 0)');
