@@ -97,6 +97,7 @@ class Slot {
   private readonly ready: Promise<void>;
   private current: { spec: TrialSpec; resolve: (r: TrialRun) => void; reject: (e: Error) => void } | undefined;
   private readonly flag: Int32Array;
+  private readonly ranOn: string;
 
   constructor(
     data: ThreadData,
@@ -104,6 +105,7 @@ class Slot {
     private readonly progress: ThreadOptions['progress'],
   ) {
     this.flag = new Int32Array(data.signal);
+    this.ranOn = data.ranOn;
     this.worker = startThread(data);
     this.ready = new Promise((resolve, reject) => {
       this.worker.on('message', (m: FromThread) => {
@@ -156,7 +158,7 @@ class Slot {
     this.current = undefined;
     if (!c) return;
     const { spec } = c;
-    c.resolve(failedTrial(spec, `the trial stopped: ${why}`, 'local'));
+    c.resolve(failedTrial(spec, `the trial stopped: ${why}`, this.ranOn));
   }
 
   async terminate(): Promise<void> {

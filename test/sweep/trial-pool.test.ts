@@ -121,12 +121,14 @@ describe('ThreadExecutor', { concurrency: false }, async () => {
       parallel: 1,
       threadsEach: 1,
       backend: 'ts',
+      ranOn: 'box',
       progress: () => void (stopping ??= killed.close()),
     });
     const run = await killed.run(spec({ iterations: 1_000_000, evalEvery: 1 }));
     await stopping;
     assert.equal(run.result.status, 'failed');
     assert.equal(run.result.error, 'the trial stopped: its thread exited with code 1');
+    assert.equal(run.result.ranOn, 'box', 'the failure says where it ran, as a result does');
     assert.equal(run.result.seconds, 0);
     const next = await pool.run(spec({ iterations: 5 }, 2));
     assert.equal(next.result.status, 'ok');
