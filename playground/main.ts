@@ -9,7 +9,7 @@ import { defaultBackend, startTrainWorker, ValueError, type SplitResult } from '
 import { builtinData, fileData, splitOf, toyData, type PageData } from './data.js';
 import { button, byId, clearError, el, input, select, show, showError } from './dom.js';
 import { layersOf, memoryOf, shapesTable, type Layers } from './network.js';
-import { readSettings, writeSettings, defaultsFor, setWidth } from './settings.js';
+import { readSettings, writeSettings, defaultsFor, setWidth, fillChoices } from './settings.js';
 import { drawViews, modelFor, onRefresh, state } from './state.js';
 import { startRun } from './live.js';
 import { wireInside } from './inside-panel.js';
@@ -260,6 +260,7 @@ async function boot(): Promise<void> {
   describeKernels();
   startWorker();
   wireData();
+  fillChoices();
   wireSettings();
   wireInside();
   wireTakeAway();

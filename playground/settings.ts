@@ -1,5 +1,5 @@
 /** The page's controls as the run's settings, and back; the settings each kind of data starts with. */
-import type { ActivationKind, OptimizerKind } from '../src/browser.js';
+import { HIDDEN_ACTIVATIONS, OPTIMIZERS, type ActivationKind, type OptimizerKind } from '../src/browser.js';
 import type { PageData } from './data.js';
 import { byId, input, select } from './dom.js';
 import type { Settings } from './runs.js';
@@ -9,6 +9,22 @@ let hidden: number[] = [8, 8];
 
 export function setWidth(l: number, n: number): void {
   hidden[l - 1] = n;
+}
+
+/** The menus offer what the library's tables hold: a new activation or optimizer appears with no edit here. */
+export function fillChoices(): void {
+  fill('activation', HIDDEN_ACTIVATIONS, 'relu');
+  fill('optimizer', OPTIMIZERS, 'adam');
+}
+
+function fill(id: string, values: readonly string[], chosen: string): void {
+  const options = values.map((v) => {
+    const o = document.createElement('option');
+    o.value = o.textContent = v;
+    o.selected = v === chosen;
+    return o;
+  });
+  select(id).replaceChildren(...options);
 }
 
 export function readSettings(): Settings {

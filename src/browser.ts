@@ -53,10 +53,10 @@ export {
   type DropoutOptions,
 } from './nn/propagation.js';
 export { computeCost, computeCostWithRegularization, l2Cost } from './nn/cost.js';
-export { updateParameters, Optimizer, type OptimizerKind, type OptimizerConfig } from './nn/update.js';
+export { updateParameters, Optimizer, OPTIMIZERS, type OptimizerKind, type OptimizerConfig } from './nn/update.js';
 export { gradientCheck, type GradCheckResult } from './nn/gradcheck.js';
 export { lossFor, parseLoss } from './nn/losses.js';
-export { ACTIVATIONS, parseActivation } from './nn/activations.js';
+export { ACTIVATIONS, HIDDEN_ACTIVATIONS, parseActivation } from './nn/activations.js';
 export { parametersToJSON, parametersFromJSON, layerDims, type Parameters, type Gradients } from './nn/params.js';
 export { createWorkspace, type Workspace } from './nn/workspace.js';
 // data (in-memory)

@@ -19,6 +19,8 @@ import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildPlayground } from '../../scripts/build-playground.mjs';
 import { encodeNpy } from '../../src/data/read/npy.js';
+import { HIDDEN_ACTIVATIONS } from '../../src/nn/activations.js';
+import { OPTIMIZERS } from '../../src/nn/update.js';
 import { createPlaygroundServer } from '../../src/playground/server.js';
 import { spawn } from 'node:child_process';
 import { ROOT, type CliResult } from '../cli/run.js';
@@ -128,6 +130,14 @@ describe('the playground in headless chromium', { skip: skipWithoutChromium, tim
     assert.equal(await cell(page, 'Z1'), '(8, 240)');
     assert.equal(await cell(page, 'W3'), '(1, 8)');
     assert.equal(await text(page, '#param-count'), '105');
+    // The menus are the library's tables, each with its default chosen.
+    const menu = (id: string) =>
+      page.$eval(id, (e) => ({
+        values: [...(e as HTMLSelectElement).options].map((o) => o.value),
+        chosen: (e as HTMLSelectElement).value,
+      }));
+    assert.deepEqual(await menu('#activation'), { values: HIDDEN_ACTIVATIONS, chosen: 'relu' });
+    assert.deepEqual(await menu('#optimizer'), { values: OPTIMIZERS, chosen: 'adam' });
     await page.click('#add-layer');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'n-3', 'the new layer is focused');
     await setNumber(page, '#n-3', 16);
