@@ -23,6 +23,7 @@ export { saveModel, loadModel } from './train/model-io.js';
 export { writeFileAtomic, readJsonFile } from './io/files.js';
 // the workflow (train, evaluate, predict) comes with lnn/browser; here it also reads files
 export { sweep, type SweepOptions, type SweepOutput, type SpaceValues } from './sweep/sweep.js';
+export type { TrialProgress } from './sweep/run-trial.js';
 export { runWorker, type WorkerOptions } from './sweep/worker.js';
 export { readSweep, type SweepContents } from './sweep/record.js';
 export { rankTrials, bestTrial, type TrialResult, type TrialSummary } from './sweep/trial.js';

@@ -18,6 +18,7 @@ import { runSweepJob } from './run-sweep.js';
 import type { TrialSpec } from './scheduler.js';
 import { SWEEP_KEYS, isSweepKey } from './space.js';
 import type { TrialResult } from './trial.js';
+import type { TrialProgress } from './run-trial.js';
 
 /** One hyperparameter's values to try (numbers, texts, or widths as lists), or a 'MIN..MAX' range. */
 export type SpaceValues = readonly (number | string | readonly number[])[] | string;
@@ -46,6 +47,12 @@ export interface SweepOptions extends Omit<TrainOptions, 'onEpochEnd' | 'onItera
   onTrialStart?: (trial: Pick<TrialSpec, 'index' | 'values' | 'reason'>) => void;
   /** Called when a trial's result is on disk. */
   onTrialEnd?: (result: TrialResult) => void;
+  /**
+   * Called as a trial on this machine's threads trains — at each of its evaluations (`evalEvery`) and
+   * between them at most once a second — with its update, epoch and latest errors, as the terminal's live
+   * lines are told; trials on queue workers report only their start and end.
+   */
+  onTrialProgress?: (trial: Pick<TrialSpec, 'index' | 'values'>, progress: TrialProgress) => void;
 }
 
 /** What `sweep` gives back. The model is the caller's: `model.dispose()` frees it. */
@@ -71,7 +78,7 @@ export interface SweepOutput {
 }
 
 /** Library-only keys, read here rather than as flags. */
-const OWN_KEYS = ['data', 'space', 'signal', 'onTrialStart', 'onTrialEnd', 'onNote'];
+const OWN_KEYS = ['data', 'space', 'signal', 'onTrialStart', 'onTrialEnd', 'onTrialProgress', 'onNote'];
 const CLI_ONLY = ['save-best', 'json', 'quiet'];
 
 /**
@@ -129,6 +136,13 @@ function contextOf(o: SweepOptions, dataset: ReturnType<typeof datasetOf>) {
       started: (spec: TrialSpec) =>
         o.onTrialStart?.({ index: spec.index, values: spec.values, ...(spec.reason ? { reason: spec.reason } : {}) }),
       finished: (result: TrialResult) => o.onTrialEnd?.(result),
+      // Only when asked: the threads then send their progress.
+      ...(o.onTrialProgress
+        ? {
+            progress: (spec: TrialSpec, p: TrialProgress) =>
+              o.onTrialProgress!({ index: spec.index, values: spec.values }, p),
+          }
+        : {}),
     },
   };
 }

@@ -133,7 +133,7 @@ describe('the playground in headless chromium', { skip: skipWithoutChromium, tim
     // The menus are the library's tables, each with its default chosen.
     const menu = (id: string) =>
       page.$eval(id, (e) => ({
-        values: [...(e as HTMLSelectElement).options].map((o) => o.value),
+        values: Array.from((e as HTMLSelectElement).options, (o) => o.value),
         chosen: (e as HTMLSelectElement).value,
       }));
     assert.deepEqual(await menu('#activation'), { values: HIDDEN_ACTIVATIONS, chosen: 'relu' });

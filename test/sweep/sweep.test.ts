@@ -45,6 +45,27 @@ describe('sweep() from a program', { concurrency: false }, () => {
     assert.equal(again.trials.length, 4);
   });
 
+  test('onTrialProgress: each trial at each of its evaluations, its errors beside its update', async () => {
+    const seen = new Map<number, { iteration: number; total: number; devError?: number }[]>();
+    const out = await sweep({
+      data: iris,
+      space: { lr: [0.05, 0.005] },
+      iterations: 200,
+      evalEvery: 50,
+      dir: join(dir, 'progress'),
+      onTrialProgress: (trial, p) => seen.set(trial.index, [...(seen.get(trial.index) ?? []), p]),
+    });
+    out.model?.dispose();
+    assert.deepEqual([...seen.keys()].sort(), [1, 2]);
+    for (const [index, points] of seen) {
+      const evaluated = points.filter((p) => p.devError !== undefined).map((p) => p.iteration);
+      // Evaluated before the first update, every 50, and after the last (iterations counted from 0).
+      assert.deepEqual(evaluated, [0, 50, 100, 150, 199], `trial ${index}`);
+      assert.ok(points.every((p) => p.total === 200));
+      assert.equal(points.at(-1)!.devError, out.trials.find((t) => t.index === index)!.devError);
+    }
+  });
+
   test('abort stops the sweep with an AbortError; resume then runs the rest', async () => {
     const record = join(dir, 'aborted');
     const ac = new AbortController();
