@@ -30,8 +30,17 @@ const TYPES: Record<string, string> = {
 /** Where the built site is: dist/playground/site in the package (from the sources or from dist/). */
 export const SITE = fileURLToPath(new URL('../../dist/playground/site/', import.meta.url));
 
-/** A static file server for `root` that sends the isolation headers with every answer. */
+/** The playground's server: its built site, with the isolation headers. */
 export function createPlaygroundServer(root = SITE): Server {
+  return createIsolatedServer(root, 'playground');
+}
+
+/**
+ * A static file server for the folder `root` that sends the isolation headers with every answer: GET and
+ * HEAD only, no file outside `root` (`what` names the folder in that refusal). The playground's, and the
+ * browser example's (examples/browser/serve.mjs).
+ */
+export function createIsolatedServer(root: string, what: string): Server {
   const top = resolve(root);
   return createServer(async (req, res) => {
     const headers = { ...ISOLATION_HEADERS, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' };
@@ -43,7 +52,7 @@ export function createPlaygroundServer(root = SITE): Server {
       return res.writeHead(400, headers).end('bad path');
     }
     const file = resolve(top, `.${path.endsWith('/') ? `${path}index.html` : path}`);
-    if (!file.startsWith(top + sep)) return res.writeHead(403, headers).end('outside the playground');
+    if (!file.startsWith(top + sep)) return res.writeHead(403, headers).end(`outside the ${what}`);
     try {
       const body = await readFile(file);
       const type = TYPES[extname(file)] ?? 'application/octet-stream';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildPlayground } from '../../scripts/build-playground.mjs';
-import { servePlayground, SITE } from '../../src/playground/server.js';
+import { createIsolatedServer, servePlayground, SITE } from '../../src/playground/server.js';
 import { lnn, lnnArgv, ROOT } from './run.js';
 
 describe('lnn playground and npm run build:playground', { timeout: 120_000 }, () => {
@@ -75,6 +75,25 @@ describe('lnn playground and npm run build:playground', { timeout: 120_000 }, ()
       child.kill('SIGINT');
     });
     assert.equal(code, 0);
+  });
+
+  it("the isolated server (the playground's and the example's): a path decoded outside its folder is a 403 naming it", async () => {
+    const server = createIsolatedServer(join(ROOT, 'examples', 'browser'), 'example');
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    try {
+      const out = await fetch(`${url}..%2F..%2Fpackage.json`);
+      assert.equal(out.status, 403);
+      assert.equal(await out.text(), 'outside the example');
+      assert.equal(out.headers.get('cross-origin-embedder-policy'), 'require-corp', 'every answer is isolated');
+      const page = await fetch(url);
+      assert.equal(page.status, 200);
+      assert.equal(page.headers.get('content-type'), 'text/html; charset=utf-8');
+      assert.equal((await fetch(`${url}%E0%A4%A`)).status, 400);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 
   it('refuses a bad port, a port in use and a site not built, in one line each', async () => {
