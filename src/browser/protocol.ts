@@ -2,11 +2,8 @@
  * The messages between a page and the training worker (`trainInWorker` ⇄ train-worker.ts). Everything
  * in them survives structured cloning: options without functions, the model as its state (typed arrays).
  */
-import type { Evaluation } from '../evaluate/metrics.js';
-import type { Diagnosis } from '../evaluate/diagnose.js';
-import type { CostPoint, RunRecord } from '../train/run-record.js';
-import type { TrainResult } from '../train/trainer.js';
-import type { EpochLogs, TrainOptions } from '../workflow/train.js';
+import type { CostPoint } from '../train/run-record.js';
+import type { EpochLogs, TrainOptions, TrainOutput } from '../workflow/train.js';
 import type { ModelState } from './model-state.js';
 import type { ControlCommand, ControlState, Snapshot } from '../train/control.js';
 
@@ -42,17 +39,11 @@ export type ToWorker =
 /** What one update reports (TrainOptions.onIteration's argument). */
 export type IterationState = Parameters<NonNullable<TrainOptions['onIteration']>>[0];
 
-/** The end of a finished run: the model, and the figures `train` returns. */
-export interface Finished {
-  type: 'done';
-  model: ModelState;
-  result: TrainResult;
-  train?: Evaluation;
-  dev?: Evaluation;
-  test?: Evaluation;
-  diagnosis?: Diagnosis;
-  record: RunRecord;
-}
+/** The end of a finished run: the model as its state, and the figures `train` returns, as it types them. */
+export type Finished = { type: 'done'; model: ModelState } & Pick<
+  TrainOutput,
+  'result' | 'train' | 'dev' | 'test' | 'diagnosis' | 'record'
+>;
 
 /** One report of a run's progress, for one of the page's callbacks. */
 export type Progress =
