@@ -3,7 +3,7 @@ import type { Dataset } from '../dataset.js';
 import type { DataSpec } from './load.js';
 import { readRegularFile } from '../../io/regular-file.js';
 import { csvReader } from './csv-text.js';
-import { missingPolicy, type ImputeKind } from './table.js';
+import { tableOptionsOf, type TableFileOptions } from './table.js';
 
 /**
  * Reads a CSV data set: header names the columns, `label` picks the label column (name or 0-based
@@ -13,27 +13,15 @@ import { missingPolicy, type ImputeKind } from './table.js';
  */
 export const parseCsv = csvReader({ parse, CsvError });
 
-/** Options of the .csv/.tsv reader (`DataSpec.csv`). */
-export interface CsvOptions {
-  /** The label column: a header name, or a 0-based index (-1 = last); default: label, y, target, class, ... */
-  label?: string | undefined;
-  /** 'mean' keeps a missing feature value as NaN for an imputer fitted on train; 'none' (default) refuses it. */
-  impute?: ImputeKind | undefined;
+/** Options of the .csv/.tsv reader (`DataSpec.csv`): a table's, and the field separator. */
+export interface CsvOptions extends TableFileOptions {
   /** The field separator: ',' (default; a tab for .tsv). */
   delimiter?: string | undefined;
-  /** What a refused missing value's message tells the user to do (default: DataSpec.missingAdvice, else fill it in, or pass --impute mean). */
-  missingAdvice?: string | undefined;
 }
 
 /** The `--data FILE.csv` reader: spec.csv's label, impute and delimiter; spec.unlabeled for prediction. */
 export function readCsv(file: string, spec: DataSpec = {}): Dataset {
   const text = new TextDecoder('utf-8').decode(readRegularFile(file));
   const o = spec.csv ?? {};
-  return parseCsv(text, file, {
-    label: o.label,
-    missing: missingPolicy(o.impute),
-    missingAdvice: o.missingAdvice ?? spec.missingAdvice,
-    unlabeled: spec.unlabeled === true,
-    delimiter: o.delimiter ?? ',',
-  });
+  return parseCsv(text, file, { ...tableOptionsOf(o, spec), delimiter: o.delimiter ?? ',' });
 }

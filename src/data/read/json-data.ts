@@ -10,11 +10,11 @@ import {
   quoted,
   shownValue,
   isMissing,
-  missingPolicy,
+  tableOptionsOf,
   tableToDataset,
   type Cell,
-  type ImputeKind,
   type MissingPolicy,
+  type TableFileOptions,
   type TableOptions,
 } from './table.js';
 
@@ -164,24 +164,11 @@ function xyFeatures(xs: unknown[], xKey: string, file: string, opts: TableOption
   return X;
 }
 
-/** Options of the .json reader (`DataSpec.json`). */
-export interface JsonOptions {
-  /** The label key of an array of objects (default: label, y, target, class, ...). */
-  label?: string | undefined;
-  /** 'mean' keeps a missing feature value as NaN for an imputer fitted on train; 'none' (default) refuses it. */
-  impute?: ImputeKind | undefined;
-  /** What a refused missing value's message tells the user to do (default: DataSpec.missingAdvice, else fill it in, or pass --impute mean). */
-  missingAdvice?: string | undefined;
-}
+/** Options of the .json reader (`DataSpec.json`): a table's (`label` keys an array of objects). */
+export type JsonOptions = TableFileOptions;
 
 /** The `--data FILE.json` reader: spec.json's label (arrays of objects) and impute; spec.unlabeled for prediction. */
 export function readJson(file: string, spec: DataSpec = {}): Dataset {
   const text = new TextDecoder('utf-8').decode(readRegularFile(file));
-  const o = spec.json ?? {};
-  return parseJsonDataset(text, file, {
-    label: o.label,
-    missing: missingPolicy(o.impute),
-    missingAdvice: o.missingAdvice ?? spec.missingAdvice,
-    unlabeled: spec.unlabeled === true,
-  });
+  return parseJsonDataset(text, file, tableOptionsOf(spec.json ?? {}, spec));
 }

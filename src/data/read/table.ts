@@ -94,6 +94,29 @@ export function missingPolicy(impute: unknown): MissingPolicy {
   throw new ValueError(`--impute must be 'mean' or 'none' but is ${quoted(String(impute))}`);
 }
 
+/** The options a file reader of tables (`.csv`, `.json`) takes from its `DataSpec` member. */
+export interface TableFileOptions {
+  /** The label column or key: a header name, or for CSV a 0-based index (-1 = last); default: label, y, target, class, ... */
+  label?: string | undefined;
+  /** 'mean' keeps a missing feature value as NaN for an imputer fitted on train; 'none' (default) refuses it. */
+  impute?: ImputeKind | undefined;
+  /** What a refused missing value's message tells the user to do (default: DataSpec.missingAdvice, else fill it in, or pass --impute mean). */
+  missingAdvice?: string | undefined;
+}
+
+/** A table reader's options from its spec member and the spec's own (`missingAdvice`, `unlabeled` for prediction). */
+export function tableOptionsOf(
+  o: TableFileOptions,
+  spec: { missingAdvice?: string | undefined; unlabeled?: boolean | undefined },
+): TableOptions {
+  return {
+    label: o.label,
+    missing: missingPolicy(o.impute),
+    missingAdvice: o.missingAdvice ?? spec.missingAdvice,
+    unlabeled: spec.unlabeled === true,
+  };
+}
+
 /** Finds the label column; the error lists the columns there are. */
 export function labelColumn(columns: string[], label: string | undefined, file: string): number {
   const list =
