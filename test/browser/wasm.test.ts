@@ -10,11 +10,8 @@
  * steps such differences stay near 1e-6 relative; we allow 1e-4.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -22,9 +19,9 @@ import { build } from 'esbuild';
 import type { BrowserContext } from 'playwright-core';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
 import { trainSmall } from './train-small.js';
+import { launchChromium, skipWithoutChromium } from './chromium.js';
 
-const CHROMIUM = process.env['LNN_CHROMIUM'] ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (run .ci/install-browser.sh, or set LNN_CHROMIUM)`;
+const skip = skipWithoutChromium;
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 interface PageResult {
@@ -39,7 +36,7 @@ describe('wasm backend in headless chromium', { skip, timeout: 180_000 }, () => 
   let server: Server;
   let base: string;
   let nodeCosts: number[];
-  let userDataDir: string;
+  let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
 
   before(async () => {
     const bundle = await build({
@@ -72,31 +69,15 @@ describe('wasm backend in headless chromium', { skip, timeout: 180_000 }, () => 
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const { chromium } = await import('playwright-core');
-    userDataDir = mkdtempSync(join(tmpdir(), 'lnn-chromium-'));
-    // A fresh profile (playwright passes it as --user-data-dir).
-    browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    chrome = await launchChromium();
+    browser = chrome.browser;
     const be = await createWasmBackend({ threads: 1 });
     nodeCosts = trainSmall(be);
   });
 
   after(async () => {
-    await browser?.close();
+    await chrome?.close();
     server?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   async function runPage(path: string): Promise<PageResult> {

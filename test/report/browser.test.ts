@@ -12,13 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { renderComparisonReport } from '../../src/report/compare.js';
 import { renderReport } from '../../src/report/html.js';
 import { classificationRun, divergedRun, regressionRun, singlePointRun } from './fixtures.js';
+import { launchChromium, skipWithoutChromium } from '../browser/chromium.js';
 
-const CHROMIUM = process.env['LNN_CHROMIUM'] ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (run .ci/install-browser.sh, or set LNN_CHROMIUM)`;
+const skip = skipWithoutChromium;
 
 /** What a page did while loading: console errors, uncaught errors, every URL it asked for. */
 interface Watch {
@@ -58,7 +58,8 @@ async function drawnSeries(
 }
 
 describe('report in headless chromium', { skip, timeout: 120_000 }, () => {
-  let browser: Browser;
+  let browser: BrowserContext;
+  let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let server: Server;
   let base: string;
   let dir: string;
@@ -93,32 +94,20 @@ describe('report in headless chromium', { skip, timeout: 120_000 }, () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const { chromium } = await import('playwright-core');
-    // playwright gives every launch a fresh, temporary user data dir.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    chrome = await launchChromium();
+    browser = chrome.browser;
   });
 
   after(async () => {
-    await browser?.close();
+    await chrome?.close();
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   /** Opens a report over http; checks that it loaded cleanly and asked for nothing but itself. */
   async function open(name: string, viewport = { width: 1280, height: 900 }): Promise<{ page: Page; w: Watch }> {
-    const page = await browser.newPage({ viewport });
+    const page = await browser.newPage();
+    await page.setViewportSize(viewport);
     const w = watch(page);
     const url = `${base}/${name}`;
     const resp = await page.goto(url, { waitUntil: 'load' });
