@@ -22,8 +22,7 @@ import { encodeNpy } from '../../src/data/read/npy.js';
 import { HIDDEN_ACTIVATIONS } from '../../src/nn/activations.js';
 import { OPTIMIZERS } from '../../src/nn/update.js';
 import { createPlaygroundServer } from '../../src/playground/server.js';
-import { spawn } from 'node:child_process';
-import { ROOT, type CliResult } from '../cli/run.js';
+import { lnn, ROOT } from '../cli/run.js';
 import { launchChromium, skipWithoutChromium, watchPage } from './chromium.js';
 
 const ARTIFACTS = join(ROOT, 'build/artifacts/playground');
@@ -33,19 +32,6 @@ interface Opened {
   page: Page;
   problems: string[];
   foreign: string[];
-}
-
-/** `lnn <args>` in `cwd`, from the built package (bin/lnn.js), as a user of the page runs it. */
-function lnnIn(cwd: string, args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/lnn.js'), ...args], { cwd });
-    let stdout = '',
-      stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
-    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 describe('the playground in headless chromium', { skip: skipWithoutChromium, timeout: 600_000 }, () => {
@@ -321,19 +307,13 @@ describe('the playground in headless chromium', { skip: skipWithoutChromium, tim
         await download.saveAs(join(work, name));
       }
       const pageAccuracy = Number(await page.$eval('#runs tbody tr', (r) => (r as HTMLElement).dataset['devAccuracy']));
-      const evaluated = await lnnIn(work, [
-        'eval',
-        '--model',
-        'model.json',
-        '--data',
-        'circles.csv',
-        '--subset',
-        'dev',
-        '--json',
-      ]);
+      const evaluated = await lnn(
+        ['eval', '--model', 'model.json', '--data', 'circles.csv', '--subset', 'dev', '--json'],
+        { cwd: work },
+      );
       assert.equal(evaluated.code, 0, evaluated.stderr);
       assert.equal(JSON.parse(evaluated.stdout).accuracy, pageAccuracy);
-      const report = await lnnIn(work, ['report', 'run.json', '--output', 'report.html']);
+      const report = await lnn(['report', 'run.json', '--output', 'report.html']);
       assert.equal(report.code, 0, report.stderr);
       // The command line as the page shows it, run here: the same split and the same network, trained again.
       const command = await page.$eval('#command', (e) => (e as HTMLTextAreaElement).value);
@@ -346,7 +326,7 @@ describe('the playground in headless chromium', { skip: skipWithoutChromium, tim
         .replace(/^npx lnn /, '')
         .split(' ')
         .concat(['--json', '--quiet']);
-      const again = await lnnIn(work, args);
+      const again = await lnn(args, { cwd: work });
       assert.equal(again.code, 0, again.stderr);
       const cli = JSON.parse(readFileSync(join(work, 'run.json'), 'utf8'));
       assert.equal(cli.data.split.order, record.data.split.order, 'the same split');
