@@ -313,7 +313,7 @@ describe('the playground in headless chromium', { skip: skipWithoutChromium, tim
       );
       assert.equal(evaluated.code, 0, evaluated.stderr);
       assert.equal(JSON.parse(evaluated.stdout).accuracy, pageAccuracy);
-      const report = await lnn(['report', 'run.json', '--output', 'report.html']);
+      const report = await lnn(['report', 'run.json', '--output', 'report.html'], { cwd: work });
       assert.equal(report.code, 0, report.stderr);
       // The command line as the page shows it, run here: the same split and the same network, trained again.
       const command = await page.$eval('#command', (e) => (e as HTMLTextAreaElement).value);
