@@ -4,19 +4,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { AbortError, loadBuiltin, sweep, ValueError } from '../../src/index.js';
+import { AbortError, sweep, ValueError } from '../../src/index.js';
+import { irisRows } from '../helpers/iris.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lnn-sweep-lib-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-function irisRows(): { rows: number[][]; labels: string[] } {
-  const d = loadBuiltin('iris');
-  const X = d.X as { data: Float64Array; rows: number; cols: number };
-  const rows = Array.from({ length: X.cols }, (_, j) =>
-    Array.from({ length: X.rows }, (_, i) => X.data[i * X.cols + j]!),
-  );
-  return { rows, labels: Array.from(d.labels.data, (k) => d.classes![k]!) };
-}
 
 describe('sweep() from a program', { concurrency: false }, () => {
   const iris = irisRows();

@@ -14,19 +14,10 @@ import { trainOptions } from '../../src/workflow/options.js';
 import { prepareData, resolveNetwork } from '../../src/workflow/prepare.js';
 import { refitOnTrainDev } from '../../src/workflow/refit.js';
 import { parseTrainSettings } from '../../src/workflow/settings.js';
+import { irisRows } from '../helpers/iris.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lnn-refit-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Iris as rows and labels, some values missing (NaN) for --impute mean. */
-function irisRows(missing = false): { rows: number[][]; labels: string[] } {
-  const d = loadBuiltin('iris');
-  const X = d.X as { data: Float64Array; rows: number; cols: number };
-  const rows = Array.from({ length: X.cols }, (_, j) =>
-    Array.from({ length: X.rows }, (_, i) => (missing && j % 7 === i ? NaN : X.data[i * X.cols + j]!)),
-  );
-  return { rows, labels: Array.from(d.labels.data, (k) => d.classes![k]!) };
-}
 
 describe('train({ refit: true })', { concurrency: true }, () => {
   test('the model kept saw train + dev (120 of iris): its record says so, with the first fit dev figures', async () => {

@@ -7,28 +7,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import {
-  AbortError,
-  DataError,
-  loadBuiltin,
-  Model,
-  ShapeError,
-  train,
-  evaluate,
-  predict,
-  ValueError,
-} from '../../src/index.js';
+import { AbortError, DataError, Model, ShapeError, train, evaluate, predict, ValueError } from '../../src/index.js';
 import { lnn } from '../cli/run.js';
-
-/** Iris as users hold it: rows of 4 features and the species names. */
-function irisRows(): { rows: number[][]; labels: string[] } {
-  const d = loadBuiltin('iris');
-  const X = d.X as { data: Float64Array; rows: number; cols: number };
-  const rows = Array.from({ length: X.cols }, (_, j) =>
-    Array.from({ length: X.rows }, (_, i) => X.data[i * X.cols + j]!),
-  );
-  return { rows, labels: Array.from(d.labels.data, (k) => d.classes![k]!) };
-}
+import { irisRows } from '../helpers/iris.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lnn-workflow-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
