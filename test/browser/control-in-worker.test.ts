@@ -3,32 +3,17 @@
 // reach the page, and the run ends where the same commands end a run trained here.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MessageChannel } from 'node:worker_threads';
-import { defaultBackend, initBackends } from '../../src/backend/index.js';
-import { answerTraining } from '../../src/browser/answer-training.js';
-import type { Port } from '../../src/browser/protocol.js';
+import { initBackends } from '../../src/backend/index.js';
 import { trainInWorker, type WorkerLike } from '../../src/browser/train-in-worker.js';
 import { TrainingControl, type Snapshot } from '../../src/train/control.js';
 import { modelToJSON } from '../../src/train/model-json.js';
 import { train } from '../../src/workflow/train.js';
+import { channelWorker } from '../helpers/channel-worker.js';
 
 await initBackends();
 
-/** A "worker" in this thread: the page holds port1, answerTraining serves port2. */
-function channelWorker(): WorkerLike {
-  const { port1, port2 } = new MessageChannel();
-  answerTraining(port2 as unknown as Port);
-  const be = defaultBackend();
-  port2.postMessage({ type: 'ready', backend: be.name, threads: be.threads });
-  return {
-    postMessage: (m) => port1.postMessage(m),
-    addEventListener: (type, l) => port1.addEventListener(type, l as never),
-    terminate: () => {
-      port1.close();
-      port2.close();
-    },
-  };
-}
+/** A worker in this thread (test/helpers/channel-worker.ts). */
+const channel = (): WorkerLike => channelWorker().start();
 
 const rows = Array.from({ length: 80 }, (_, i) => [Math.cos(i), Math.sin(i * 1.7)]);
 const labels = rows.map(([a, b]) => (a! * b! > 0 ? 1 : 0));
@@ -65,7 +50,7 @@ function scripted(): { control: TrainingControl; seen: Snapshot[]; pausedThen: b
 
 test('pause, step, a new learning rate and resume reach the run in the worker; snapshots reach the page', async () => {
   const inWorker = scripted();
-  const out = await trainInWorker({ ...options, worker: channelWorker, control: inWorker.control });
+  const out = await trainInWorker({ ...options, worker: channel, control: inWorker.control });
   const here = scripted();
   const local = await train({ ...options, control: here.control });
   const paused = (seen: Snapshot[]) => seen.filter((s) => s.paused).map((s) => [s.iteration, s.learningRate]);
@@ -92,7 +77,7 @@ test('a control without onSnapshot gets none; a rate set before the run is the r
   control.setLearningRate(1e-9);
   let posted = 0;
   const worker = () => {
-    const w = channelWorker();
+    const w = channel();
     return {
       ...w,
       addEventListener: ((type, l) =>

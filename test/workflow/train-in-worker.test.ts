@@ -4,41 +4,13 @@
 // their class, and the model comes back rebuilt from its file, predicting as the worker's model did.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MessageChannel } from 'node:worker_threads';
 import { defaultBackend, initBackends } from '../../src/backend/index.js';
-import { answerTraining } from '../../src/browser/answer-training.js';
-import type { Port } from '../../src/browser/protocol.js';
 import { startTrainWorker, trainInWorker, type WorkerLike } from '../../src/browser/train-in-worker.js';
 import { modelToJSON } from '../../src/train/model-json.js';
 import { train } from '../../src/workflow/train.js';
+import { channelWorker } from '../helpers/channel-worker.js';
 
 await initBackends();
-
-/** A "worker" in this thread: the page holds port1, answerTraining serves port2. */
-function channelWorker(): { start: () => WorkerLike; terminated: () => boolean; posts: () => number } {
-  let ended = false;
-  let posts = 0;
-  return {
-    terminated: () => ended,
-    posts: () => posts,
-    start: () => {
-      const { port1, port2 } = new MessageChannel();
-      answerTraining(port2 as unknown as Port);
-      port1.addEventListener('message', () => void posts++);
-      const be = defaultBackend();
-      port2.postMessage({ type: 'ready', backend: be.name, threads: be.threads });
-      return {
-        postMessage: (m) => port1.postMessage(m),
-        addEventListener: (type, l) => port1.addEventListener(type, l as never),
-        terminate: () => {
-          ended = true;
-          port1.close();
-          port2.close();
-        },
-      };
-    },
-  };
-}
 
 const rows = Array.from({ length: 60 }, (_, i) => [Math.cos(i), Math.sin(i * 1.7), (i % 7) / 7]);
 const labels = rows.map(([a, b]) => (a! + b! > 0 ? 'up' : 'down'));
